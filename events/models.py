@@ -1,0 +1,429 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_countries.fields import CountryField
+
+from institutions.models import Institution
+from .timezones import validate_time_zone
+
+
+def new_token() -> str:
+    """Return an unguessable token for badges, survey links and signed actions."""
+    return secrets.token_urlsafe(24)
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", _("workshop")
+        CONFERENCE = "conference", _("conference")
+        FORUM = "forum", _("forum")
+        EXCHANGE_WEEK = "exchange_week", _("exchange week")
+        STUDY_TRIP = "study_trip", _("study trip")
+        COMPETITION = "competition", _("competition")
+        WEBINAR = "webinar", _("webinar")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("event status", "draft")
+        PUBLISHED = "published", pgettext_lazy("event status", "published")
+        CLOSED = "closed", pgettext_lazy("event status", "closed")
+
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.WORKSHOP)
+    theme = models.CharField(_("theme"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    organisers = models.ManyToManyField(
+        Institution, verbose_name=_("organisers"), related_name="organised_events", blank=True
+    )
+    city = models.CharField(_("city"), max_length=120)
+    country = CountryField(_("country"))
+    venue = models.CharField(_("venue"), max_length=250, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Bangkok", validators=[validate_time_zone]
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="event_registration_window_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "start_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("plenary")
+        PANEL = "panel", _("panel")
+        WORKSHOP = "workshop", pgettext_lazy("session kind", "workshop")
+        MATCHMAKING = "matchmaking", _("matchmaking")
+        NETWORKING = "networking", _("networking")
+        INDUSTRIAL_VISIT = "industrial_visit", _("industrial visit")
+        CULTURAL_VISIT = "cultural_visit", _("cultural visit")
+        MOU_CEREMONY = "mou_ceremony", _("MoU signing ceremony")
+        CEREMONY = "ceremony", _("opening or closing ceremony")
+        OTHER = "other", _("other")
+
+    class SchedulingMode(models.TextChoices):
+        ORGANISER = "organiser", _("the organiser schedules")
+        PARTICIPANT = "participant", _("participants pick a slot when accepting")
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="sessions")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PLENARY)
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    room = models.CharField(_("room"), max_length=120, blank=True)
+    speakers = models.ManyToManyField(
+        "Registration", verbose_name=_("speakers"), related_name="sessions_spoken", blank=True
+    )
+    # Matchmaking settings; used only when kind is "matchmaking".
+    table_count = models.PositiveSmallIntegerField(_("number of tables"), null=True, blank=True)
+    slot_minutes = models.PositiveSmallIntegerField(_("meeting length (minutes)"), null=True, blank=True)
+    break_minutes = models.PositiveSmallIntegerField(_("break between meetings (minutes)"), default=0)
+    request_deadline = models.DateTimeField(_("meeting request deadline"), null=True, blank=True)
+    max_meetings_per_person = models.PositiveSmallIntegerField(
+        _("maximum meetings per person"), null=True, blank=True
+    )
+    scheduling_mode = models.CharField(
+        _("scheduling mode"), max_length=16, choices=SchedulingMode, default=SchedulingMode.ORGANISER
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["event", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_matchmaking(self) -> bool:
+        return self.kind == self.Kind.MATCHMAKING
+
+
+class MeetingSlot(models.Model):
+    """One time slot of a matchmaking session; every table meets in every slot."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="slots"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        verbose_name = _("meeting slot")
+        verbose_name_plural = _("meeting slots")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start"),
+            models.UniqueConstraint(fields=["session", "starts_at"], name="slot_unique_start_per_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class Delegation(models.Model):
+    """A named group travelling together, e.g. the Cambodian delegation, led by a head."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="delegations"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"))
+    lead_institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("lead institution"),
+        on_delete=models.PROTECT,
+        related_name="led_delegations",
+        null=True,
+        blank=True,
+    )
+    head = models.ForeignKey(
+        "Registration",
+        verbose_name=_("head of delegation"),
+        on_delete=models.SET_NULL,
+        related_name="delegations_headed",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["event", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="delegation_unique_name_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Registration(models.Model):
+    """A person's place at an event, for an institution, in a role."""
+
+    class Role(models.TextChoices):
+        DELEGATE = "delegate", _("delegate")
+        SPEAKER = "speaker", _("speaker")
+        ORGANISER = "organiser", _("organiser")
+        OBSERVER = "observer", _("observer")
+        PRESS = "press", _("press")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("registration status", "pending")
+        APPROVED = "approved", pgettext_lazy("registration status", "approved")
+        REJECTED = "rejected", pgettext_lazy("registration status", "rejected")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "cancelled")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.DELEGATE)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PENDING)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    delegation = models.ForeignKey(
+        Delegation,
+        verbose_name=_("delegation"),
+        on_delete=models.SET_NULL,
+        related_name="members",
+        null=True,
+        blank=True,
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    badge_token = models.CharField(_("badge token"), max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["event", "institution__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="registration_unique_person_per_event"),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status"]),
+            models.Index(fields=["event", "institution"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.event}"
+
+
+class SlotUnavailability(models.Model):
+    """A slot in which a participant cannot meet anyone."""
+
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="unavailable_slots"
+    )
+    slot = models.ForeignKey(MeetingSlot, verbose_name=_("slot"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("unavailable slot")
+        verbose_name_plural = _("unavailable slots")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "slot"], name="unavailability_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} ✕ {self.slot}"
+
+
+class MeetingRequest(models.Model):
+    """A request for a 1:1 meeting at a matchmaking session, to a person or to an institution."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("meeting request status", "pending")
+        ACCEPTED = "accepted", pgettext_lazy("meeting request status", "accepted")
+        DECLINED = "declined", pgettext_lazy("meeting request status", "declined")
+        EXPIRED = "expired", pgettext_lazy("meeting request status", "expired")
+        CANCELLED = "cancelled", pgettext_lazy("meeting request status", "cancelled")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="meeting_requests"
+    )
+    requester = models.ForeignKey(
+        Registration, verbose_name=_("from"), on_delete=models.CASCADE, related_name="requests_sent"
+    )
+    recipient = models.ForeignKey(
+        Registration,
+        verbose_name=_("to"),
+        on_delete=models.CASCADE,
+        related_name="requests_received",
+        null=True,
+        blank=True,
+    )
+    recipient_institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("to institution"),
+        on_delete=models.CASCADE,
+        related_name="meeting_requests_received",
+        null=True,
+        blank=True,
+    )
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting request")
+        verbose_name_plural = _("meeting requests")
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | Q(recipient_institution__isnull=False),
+                name="meeting_request_has_recipient",
+            ),
+            models.CheckConstraint(
+                condition=~Q(requester=F("recipient")), name="meeting_request_not_with_oneself"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "requester", "recipient"],
+                condition=Q(status__in=["pending", "accepted"]),
+                name="meeting_request_unique_open_pair",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "status"]),
+            models.Index(fields=["recipient", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.recipient or self.recipient_institution}"
+
+
+class Meeting(models.Model):
+    """An accepted request, placed by the scheduler in a slot at a numbered table."""
+
+    class Status(models.TextChoices):
+        PROVISIONAL = "provisional", _("provisional")
+        PUBLISHED = "published", pgettext_lazy("meeting status", "published")
+        CANCELLED = "cancelled", pgettext_lazy("meeting status", "cancelled")
+
+    request = models.OneToOneField(
+        MeetingRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="meeting"
+    )
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    slot = models.ForeignKey(
+        MeetingSlot,
+        verbose_name=_("slot"),
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        null=True,
+        blank=True,
+    )
+    table_number = models.PositiveSmallIntegerField(_("table"), null=True, blank=True)
+    sharers = models.ManyToManyField(
+        Registration,
+        verbose_name=_("colleagues sharing the meeting"),
+        related_name="shared_meetings",
+        blank=True,
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PROVISIONAL)
+    # Calendar files carry the UID and SEQUENCE, so a moved meeting updates its entry.
+    uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["slot__starts_at", "table_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "table_number"],
+                condition=~Q(status="cancelled"),
+                name="meeting_one_per_table_and_slot",
+            ),
+            models.CheckConstraint(
+                condition=Q(slot__isnull=True) | Q(table_number__isnull=False),
+                name="meeting_slot_needs_table",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.request)
+
+
+class FollowUp(models.Model):
+    """A reminder after a meeting, due at a set delay, until its recipient answers or opts out."""
+
+    class Outcome(models.TextChoices):
+        NO_FIT = "no_fit", _("no fit")
+        IN_DISCUSSION = "in_discussion", _("in discussion")
+        MOU_PLANNED = "mou_planned", _("MoU planned")
+        MOU_SIGNED = "mou_signed", _("MoU signed")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    recipient = models.ForeignKey(
+        Registration, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    step = models.PositiveSmallIntegerField(_("step"))
+    due_at = models.DateTimeField(_("due at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    opted_out_at = models.DateTimeField(_("opted out at"), null=True, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "recipient", "step"], name="follow_up_unique_step"),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(sent_at__isnull=True), name="follow_up_unsent_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.recipient} · {self.step}"

@@ -1,0 +1,63 @@
+"""Who may do what to institutions; registered with django-rules.
+
+Every permission question in the portal is asked the same way, ``user.has_perm(name, obj)``
+in Python and ``{% has_perm name user obj as allowed %}`` in templates, and answered by the
+predicates registered in the apps' ``permissions.py`` modules.
+"""
+
+import rules
+
+SECRETARIAT_GROUP = "Secretariat"
+
+
+@rules.predicate
+def is_secretariat(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    # Cached per request object, since templates ask many times.
+    cached = getattr(user, "_is_secretariat", None)
+    if cached is None:
+        cached = user.groups.filter(name=SECRETARIAT_GROUP).exists()
+        user._is_secretariat = cached
+    return cached
+
+
+def active_institution_ids(user, *, admin_only: bool = False) -> set[int]:
+    """Return the ids of the institutions in which ``user`` holds an active membership."""
+    if not user.is_authenticated:
+        return set()
+    attr = "_admin_institution_ids" if admin_only else "_member_institution_ids"
+    cached = getattr(user, attr, None)
+    if cached is None:
+        memberships = user.memberships.filter(status="active")
+        if admin_only:
+            memberships = memberships.filter(role="admin")
+        cached = set(memberships.values_list("institution_id", flat=True))
+        setattr(user, attr, cached)
+    return cached
+
+
+@rules.predicate
+def is_institution_admin(user, institution) -> bool:
+    return institution is not None and institution.pk in active_institution_ids(user, admin_only=True)
+
+
+@rules.predicate
+def is_institution_member(user, institution) -> bool:
+    return institution is not None and institution.pk in active_institution_ids(user)
+
+
+@rules.predicate
+def has_institution(user) -> bool:
+    return bool(active_institution_ids(user))
+
+
+rules.add_perm("institutions.view_institution", rules.always_allow)
+rules.add_perm("institutions.change_institution", is_secretariat | is_institution_admin)
+rules.add_perm("institutions.manage_members", is_secretariat | is_institution_admin)
+rules.add_perm("institutions.view_members", is_secretariat | is_institution_member)
+rules.add_perm("institutions.verify_institution", is_secretariat)
+rules.add_perm("institutions.add_institution", rules.is_authenticated)
+rules.add_perm("institutions.delete_institution", is_secretariat)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MousConfig(AppConfig):
+    name = "mous"
+    verbose_name = _("MoUs")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401 -- registers the app's rules

@@ -1,0 +1,186 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from events.models import Event, Meeting, Session
+from institutions.languages import WORK_LANGUAGES
+from institutions.models import CooperationType, Institution, Sector
+
+
+def private_storage():
+    """Store signed documents outside MEDIA_ROOT; views check permission before serving."""
+    return storages["private"]
+
+
+class Mou(models.Model):
+    """A memorandum of understanding among two or more institutions."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("mou status", "draft")
+        SIGNED = "signed", pgettext_lazy("mou status", "signed")
+        ACTIVE = "active", pgettext_lazy("mou status", "active")
+        EXPIRING = "expiring", pgettext_lazy("mou status", "expiring")
+        EXPIRED = "expired", pgettext_lazy("mou status", "expired")
+        RENEWED = "renewed", pgettext_lazy("mou status", "renewed")
+        TERMINATED = "terminated", pgettext_lazy("mou status", "terminated")
+
+    title = models.CharField(_("title"), max_length=300)
+    reference = models.CharField(_("reference number"), max_length=60, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_place = models.CharField(_("place of signing"), max_length=200, blank=True)
+    witnesses = models.TextField(_("witnesses"), blank=True)
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.SET_NULL, related_name="mous", null=True, blank=True
+    )
+    ceremony_session = models.ForeignKey(
+        Session,
+        verbose_name=_("signing ceremony"),
+        on_delete=models.SET_NULL,
+        related_name="mous",
+        null=True,
+        blank=True,
+    )
+    origin_meetings = models.ManyToManyField(
+        Meeting, verbose_name=_("born from meetings"), related_name="mous", blank=True
+    )
+    cooperation_types = models.ManyToManyField(
+        CooperationType, verbose_name=_("cooperation types"), related_name="mous", blank=True
+    )
+    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), related_name="mous", blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=10, choices=WORK_LANGUAGES),
+        verbose_name=_("languages of the document"),
+        default=list,
+        blank=True,
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    is_public = models.BooleanField(_("listed in the public registry"), default=False)
+    document = models.FileField(_("signed document"), storage=private_storage, upload_to="mous/", blank=True)
+    document_is_public = models.BooleanField(_("document may be downloaded by anyone"), default=False)
+    renewal_of = models.OneToOneField(
+        "self",
+        verbose_name=_("renews"),
+        on_delete=models.SET_NULL,
+        related_name="renewed_by",
+        null=True,
+        blank=True,
+    )
+    termination_reason = models.TextField(_("reason for termination"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[cooperation_types, sectors])
+
+    class Meta:
+        verbose_name = _("MoU")
+        verbose_name_plural = _("MoUs")
+        ordering = [F("signed_on").desc(nulls_last=True), "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"], condition=~Q(reference=""), name="mou_reference_unique_when_set"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="mou_validity_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["signed", "active", "expiring", "expired", "renewed", "terminated"])
+                | Q(signed_on__isnull=False),
+                name="mou_signed_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "valid_until"]),
+            models.Index(fields=["is_public", "-signed_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("mous:detail", kwargs={"pk": self.pk})
+
+
+class MouParty(models.Model):
+    """An institution that is party to an MoU, with the person who signed for it."""
+
+    mou = models.ForeignKey(Mou, verbose_name=_("MoU"), on_delete=models.CASCADE, related_name="parties")
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="mou_parties"
+    )
+    signatory_name = models.CharField(_("signatory"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("signatory's title"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("MoU party")
+        verbose_name_plural = _("MoU parties")
+        ordering = ["mou", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mou", "institution"], name="mou_party_unique_institution"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} ({self.mou})"
+
+
+class Milestone(models.Model):
+    """A planned or recorded activity under an MoU, e.g. the first teacher-training cohort."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", pgettext_lazy("milestone status", "cancelled")
+
+    mou = models.ForeignKey(Mou, verbose_name=_("MoU"), on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    owner_institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("owner institution"),
+        on_delete=models.SET_NULL,
+        related_name="mou_milestones",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PLANNED)
+    evidence_note = models.TextField(_("evidence"), blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    evidence_file = models.FileField(
+        _("evidence file"), storage=private_storage, upload_to="mous/evidence/", blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["mou", F("due_on").asc(nulls_last=True), "pk"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title

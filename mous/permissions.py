@@ -1,0 +1,40 @@
+"""Who may do what to MoUs; registered with django-rules."""
+
+import rules
+
+from institutions.permissions import active_institution_ids, is_institution_admin, is_secretariat
+
+
+def _party_institution_ids(mou) -> set[int]:
+    return {party.institution_id for party in mou.parties.all()}
+
+
+@rules.predicate
+def is_party_member(user, mou) -> bool:
+    return mou is not None and bool(_party_institution_ids(mou) & active_institution_ids(user))
+
+
+@rules.predicate
+def is_party_admin(user, mou) -> bool:
+    return mou is not None and bool(_party_institution_ids(mou) & active_institution_ids(user, admin_only=True))
+
+
+@rules.predicate
+def is_in_public_registry(user, mou) -> bool:
+    return mou is not None and mou.is_public and mou.status != "draft"
+
+
+@rules.predicate
+def has_public_document(user, mou) -> bool:
+    return is_in_public_registry(user, mou) and mou.document_is_public
+
+
+rules.add_perm("mous.view_mou", is_secretariat | is_party_member | is_in_public_registry)
+rules.add_perm("mous.add_mou", is_secretariat)
+rules.add_perm("mous.change_mou", is_secretariat)
+rules.add_perm("mous.delete_mou", is_secretariat)
+rules.add_perm("mous.view_mou_document", is_secretariat | is_party_member | has_public_document)
+# Asked with the institution on whose behalf the draft is proposed.
+rules.add_perm("mous.propose_mou", is_secretariat | is_institution_admin)
+rules.add_perm("mous.record_activity", is_secretariat | is_party_member)
+rules.add_perm("mous.view_mou_history", is_secretariat | is_party_admin)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from . import receivers
+
+        post_migrate.connect(receivers.ensure_secretariat_group, dispatch_uid="portal_secretariat_group")

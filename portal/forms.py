@@ -1,0 +1,38 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from events.timezones import time_zone_choices
+
+
+class SignupForm(forms.Form):
+    """Extra fields asked at sign-up; allauth adds email and password."""
+
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        help_text=_("As it should appear to partners, e.g. “Dr. Sok Dara”."),
+    )
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="Asia/Bangkok")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils.translation import get_language
+
+        self.fields["preferred_language"].initial = "zh-hans" if (get_language() or "").startswith("zh") else "en"
+
+    def signup(self, request, user) -> None:
+        user.display_name = self.cleaned_data["display_name"]
+        user.preferred_language = self.cleaned_data["preferred_language"]
+        user.time_zone = self.cleaned_data["time_zone"]
+        user.save(update_fields=["display_name", "preferred_language", "time_zone"])
+
+
+class PreferencesForm(forms.Form):
+    display_name = forms.CharField(label=_("Your name"), max_length=150)
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    show_profile_to_participants = forms.BooleanField(
+        label=_("Show my name and title to other participants"), required=False
+    )

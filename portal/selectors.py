@@ -1,0 +1,59 @@
+"""Reads that combine several apps, for the dashboards."""
+
+from datetime import datetime
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from events.models import Event, Registration
+from events.selectors import events_upcoming, meetings_of, registrations_of
+from institutions.models import Institution, Membership
+from institutions.permissions import active_institution_ids, is_secretariat
+from institutions.selectors import institutions_awaiting_verification, memberships_of
+from mous.models import Mou
+from mous.selectors import mous_of_institutions
+
+from .tasks import HEARTBEAT_CACHE_KEY
+
+
+def background_jobs_status() -> dict:
+    """Return when the heartbeat task last ran, and whether that is recent enough."""
+    raw = cache.get(HEARTBEAT_CACHE_KEY)
+    last = datetime.fromisoformat(raw) if raw else None
+    healthy = bool(last and (timezone.now() - last).total_seconds() < 180)
+    return {"last": last, "healthy": healthy}
+
+
+def dashboard_context(*, user) -> dict:
+    """Return what the dashboard shows ``user``: one section for each role they hold."""
+    memberships = list(memberships_of(user=user))
+    admin_ids = active_institution_ids(user, admin_only=True)
+    member_ids = active_institution_ids(user)
+    context = {
+        "memberships": memberships,
+        "registrations": list(registrations_of(user=user)[:10]),
+        "meetings": list(meetings_of(user=user)[:10]),
+        "upcoming": list(events_upcoming()[:5]),
+        "is_institution_admin": bool(admin_ids),
+        "is_secretariat": is_secretariat(user),
+    }
+    if member_ids:
+        context["institution_mous"] = list(mous_of_institutions(institution_ids=member_ids)[:10])
+    if admin_ids:
+        context["pending_members"] = list(
+            Membership.objects.filter(institution_id__in=admin_ids, status=Membership.Status.PENDING)
+            .select_related("user", "institution")
+            .order_by("created_at")
+        )
+    if context["is_secretariat"]:
+        context["secretariat"] = {
+            "institutions": Institution.objects.count(),
+            "unverified": list(institutions_awaiting_verification()[:10]),
+            "events": Event.objects.count(),
+            "draft_events": list(Event.objects.filter(status=Event.Status.DRAFT).order_by("start_date")[:10]),
+            "pending_registrations": Registration.objects.filter(status=Registration.Status.PENDING).count(),
+            "mous": Mou.objects.count(),
+            "draft_mous": list(Mou.objects.filter(status=Mou.Status.DRAFT).order_by("-created_at")[:10]),
+            "jobs": background_jobs_status(),
+        }
+    return context
