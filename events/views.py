@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from django_countries.fields import Country
 
 from .models import Event, Registration
 from .selectors import events_recent, events_upcoming
@@ -23,9 +24,12 @@ def event_detail(request, slug: str):
         # A draft is nobody's business but the secretariat's: answer as if it did not exist.
         raise Http404
     approved = event.registrations.filter(status=Registration.Status.APPROVED)
-    countries = list(
-        approved.values("institution__country").annotate(total=Count("pk")).order_by("-total", "institution__country")
-    )
+    countries = [
+        {"country_name": Country(row["institution__country"]).name, "total": row["total"]}
+        for row in approved.values("institution__country")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "institution__country")
+    ]
     stats = approved.aggregate(
         participants=Count("pk"),
         institutions=Count("institution", distinct=True),

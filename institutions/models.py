@@ -125,6 +125,11 @@ class Institution(models.Model):
         return self.verification_status == self.Verification.VERIFIED
 
     @property
+    def language_names(self) -> list[str]:
+        names = dict(WORK_LANGUAGES)
+        return [str(names.get(code, code)) for code in self.languages]
+
+    @property
     def is_southeast_asian(self) -> bool:
         return self.country.code in SOUTHEAST_ASIA
 

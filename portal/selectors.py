@@ -36,6 +36,10 @@ def dashboard_context(*, user) -> dict:
         "upcoming": list(events_upcoming()[:5]),
         "is_institution_admin": bool(admin_ids),
         "is_secretariat": is_secretariat(user),
+        # None hides a section that does not apply; an empty list shows it as empty.
+        "institution_mous": None,
+        "pending_members": None,
+        "secretariat": None,
     }
     if member_ids:
         context["institution_mous"] = list(mous_of_institutions(institution_ids=member_ids)[:10])

@@ -20,3 +20,6 @@ SECURE_HSTS_SECONDS = 0
 # allauth's rate limits are on in every real configuration; tests that sign up many
 # people in one process would trip them.
 ACCOUNT_RATE_LIMITS = False
+# Serve static files from the app folders, as in development: tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
