@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from institutions.models import Institution
+
 from .timezones import validate_time_zone
 
 
@@ -44,9 +45,7 @@ class Event(models.Model):
     city = models.CharField(_("city"), max_length=120)
     country = CountryField(_("country"))
     venue = models.CharField(_("venue"), max_length=250, blank=True)
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Asia/Bangkok", validators=[validate_time_zone]
-    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Bangkok", validators=[validate_time_zone])
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
@@ -110,9 +109,7 @@ class Session(models.Model):
     slot_minutes = models.PositiveSmallIntegerField(_("meeting length (minutes)"), null=True, blank=True)
     break_minutes = models.PositiveSmallIntegerField(_("break between meetings (minutes)"), default=0)
     request_deadline = models.DateTimeField(_("meeting request deadline"), null=True, blank=True)
-    max_meetings_per_person = models.PositiveSmallIntegerField(
-        _("maximum meetings per person"), null=True, blank=True
-    )
+    max_meetings_per_person = models.PositiveSmallIntegerField(_("maximum meetings per person"), null=True, blank=True)
     scheduling_mode = models.CharField(
         _("scheduling mode"), max_length=16, choices=SchedulingMode, default=SchedulingMode.ORGANISER
     )
@@ -137,9 +134,7 @@ class Session(models.Model):
 class MeetingSlot(models.Model):
     """One time slot of a matchmaking session; every table meets in every slot."""
 
-    session = models.ForeignKey(
-        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="slots"
-    )
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="slots")
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
 
@@ -159,9 +154,7 @@ class MeetingSlot(models.Model):
 class Delegation(models.Model):
     """A named group travelling together, e.g. the Cambodian delegation, led by a head."""
 
-    event = models.ForeignKey(
-        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="delegations"
-    )
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="delegations")
     name = models.CharField(_("name"), max_length=200)
     country = CountryField(_("country"))
     lead_institution = models.ForeignKey(
@@ -209,9 +202,7 @@ class Registration(models.Model):
         REJECTED = "rejected", pgettext_lazy("registration status", "rejected")
         CANCELLED = "cancelled", pgettext_lazy("registration status", "cancelled")
 
-    event = models.ForeignKey(
-        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
-    )
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
@@ -318,9 +309,7 @@ class MeetingRequest(models.Model):
                 condition=Q(recipient__isnull=False) | Q(recipient_institution__isnull=False),
                 name="meeting_request_has_recipient",
             ),
-            models.CheckConstraint(
-                condition=~Q(requester=F("recipient")), name="meeting_request_not_with_oneself"
-            ),
+            models.CheckConstraint(condition=~Q(requester=F("recipient")), name="meeting_request_not_with_oneself"),
             models.UniqueConstraint(
                 fields=["session", "requester", "recipient"],
                 condition=Q(status__in=["pending", "accepted"]),
@@ -347,9 +336,7 @@ class Meeting(models.Model):
     request = models.OneToOneField(
         MeetingRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="meeting"
     )
-    session = models.ForeignKey(
-        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="meetings"
-    )
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="meetings")
     slot = models.ForeignKey(
         MeetingSlot,
         verbose_name=_("slot"),
@@ -400,9 +387,7 @@ class FollowUp(models.Model):
         MOU_PLANNED = "mou_planned", _("MoU planned")
         MOU_SIGNED = "mou_signed", _("MoU signed")
 
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="follow_ups"
-    )
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="follow_ups")
     recipient = models.ForeignKey(
         Registration, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="follow_ups"
     )

@@ -137,9 +137,7 @@ class Institution(models.Model):
 class ProfileItem(models.Model):
     """What an institution offers to, or needs from, a partner: a cooperation type in a sector."""
 
-    cooperation_type = models.ForeignKey(
-        CooperationType, verbose_name=_("cooperation type"), on_delete=models.PROTECT
-    )
+    cooperation_type = models.ForeignKey(CooperationType, verbose_name=_("cooperation type"), on_delete=models.PROTECT)
     sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT)
     note = models.CharField(_("note"), max_length=300, blank=True)
     capacity = models.CharField(

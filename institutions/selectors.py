@@ -17,9 +17,7 @@ def memberships_of(*, user) -> QuerySet[Membership]:
 
 
 def institutions_awaiting_verification() -> QuerySet[Institution]:
-    return Institution.objects.filter(verification_status=Institution.Verification.UNVERIFIED).order_by(
-        "-created_at"
-    )
+    return Institution.objects.filter(verification_status=Institution.Verification.UNVERIFIED).order_by("-created_at")
 
 
 def institution_counts_by_country() -> list[dict]:

@@ -97,7 +97,9 @@ class Mou(models.Model):
                 fields=["reference"], condition=~Q(reference=""), name="mou_reference_unique_when_set"
             ),
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
                 name="mou_validity_ordered",
             ),
             models.CheckConstraint(
