@@ -1,0 +1,309 @@
+"""factory_boy factories for every model of the portal.
+
+Defaults describe the common case and nothing more: an active member, an approved
+registration, a published event whose registration has no window, a signed but private MoU.
+Anything a test depends on is passed explicitly.
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from factory.django import DjangoModelFactory, Password
+
+from events.models import (
+    Delegation,
+    Event,
+    FollowUp,
+    Meeting,
+    MeetingRequest,
+    MeetingSlot,
+    Registration,
+    Session,
+    SlotUnavailability,
+)
+from institutions.models import CooperationType, Institution, Membership, Need, Offer, Sector
+from institutions.permissions import SECRETARIAT_GROUP
+from mous.models import Milestone, Mou, MouParty
+from portal.models import User
+
+TEST_PASSWORD = "pw-for-tests"
+
+
+def local_datetime(day: date, at: time, time_zone: str) -> datetime:
+    """Return ``day`` at ``at`` on the wall clock of ``time_zone``."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(time_zone))
+
+
+class EmailAddressFactory(DjangoModelFactory):
+    """A verified, primary allauth address for the user's login email."""
+
+    class Meta:
+        model = EmailAddress
+
+    user = factory.SubFactory("tests.factories.UserFactory")
+    email = factory.SelfAttribute("user.email")
+    verified = True
+    primary = True
+
+
+class UserFactory(DjangoModelFactory):
+    """A person who can log in with ``TEST_PASSWORD``.
+
+    ``UserFactory(verified_email=True)`` also records the address as verified in allauth,
+    which a real participant's account always is.
+    """
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    password = Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create and extracted:
+            EmailAddressFactory(user=obj)
+
+
+def make_secretariat(user: User) -> User:
+    """Add ``user`` to the Secretariat group and return it.
+
+    ``migrate`` creates the group; test databases get it here as well, so the helper does not
+    depend on the post_migrate receiver having run.
+    """
+    group, _created = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+    user.groups.add(group)
+    return user
+
+
+class SectorFactory(DjangoModelFactory):
+    class Meta:
+        model = Sector
+
+    slug = factory.Sequence(lambda n: f"sector-{n}")
+    name = factory.Sequence(lambda n: f"Sector {n}")
+
+
+class CooperationTypeFactory(DjangoModelFactory):
+    class Meta:
+        model = CooperationType
+
+    slug = factory.Sequence(lambda n: f"cooperation-type-{n}")
+    name = factory.Sequence(lambda n: f"Cooperation type {n}")
+
+
+class InstitutionFactory(DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    name = factory.Sequence(lambda n: f"Polytechnic Institute {n}")
+    slug = factory.Sequence(lambda n: f"polytechnic-institute-{n}")
+    country = "KH"
+    city = "Phnom Penh"
+
+
+class OfferFactory(DjangoModelFactory):
+    class Meta:
+        model = Offer
+
+    institution = factory.SubFactory(InstitutionFactory)
+    cooperation_type = factory.SubFactory(CooperationTypeFactory)
+    sector = factory.SubFactory(SectorFactory)
+
+
+class NeedFactory(DjangoModelFactory):
+    class Meta:
+        model = Need
+
+    institution = factory.SubFactory(InstitutionFactory)
+    cooperation_type = factory.SubFactory(CooperationTypeFactory)
+    sector = factory.SubFactory(SectorFactory)
+
+
+class MembershipFactory(DjangoModelFactory):
+    """An active, ordinary member; ``role=Membership.Role.ADMIN`` makes an institution admin."""
+
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    role = Membership.Role.MEMBER
+    status = Membership.Status.ACTIVE
+
+
+class EventFactory(DjangoModelFactory):
+    """A published three-day workshop in Phnom Penh, a month from today, with no registration window."""
+
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Regional TVET Workshop {n}")
+    slug = factory.Sequence(lambda n: f"regional-tvet-workshop-{n}")
+    city = "Phnom Penh"
+    country = "KH"
+    time_zone = "Asia/Phnom_Penh"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=2))
+    status = Event.Status.PUBLISHED
+
+
+class SessionFactory(DjangoModelFactory):
+    """A 90-minute plenary at 09:00 on the event's first day, local time."""
+
+    class Meta:
+        model = Session
+
+    event = factory.SubFactory(EventFactory)
+    kind = Session.Kind.PLENARY
+    title = factory.Sequence(lambda n: f"Session {n}")
+    starts_at = factory.LazyAttribute(lambda o: local_datetime(o.event.start_date, time(9), o.event.time_zone))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=90))
+
+
+class MatchmakingSessionFactory(SessionFactory):
+    """A two-hour matchmaking session at 14:00 on the event's first day: ten tables, 20-minute meetings."""
+
+    kind = Session.Kind.MATCHMAKING
+    title = factory.Sequence(lambda n: f"B2B matchmaking {n}")
+    starts_at = factory.LazyAttribute(lambda o: local_datetime(o.event.start_date, time(14), o.event.time_zone))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    table_count = 10
+    slot_minutes = 20
+    break_minutes = 5
+
+
+class MeetingSlotFactory(DjangoModelFactory):
+    """The next free slot of the session: each new slot starts after the ones it already has."""
+
+    class Meta:
+        model = MeetingSlot
+
+    session = factory.SubFactory(MatchmakingSessionFactory)
+
+    @factory.lazy_attribute
+    def starts_at(self):
+        length = timedelta(minutes=(self.session.slot_minutes or 20) + self.session.break_minutes)
+        return self.session.starts_at + length * self.session.slots.count()
+
+    @factory.lazy_attribute
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.session.slot_minutes or 20)
+
+
+class DelegationFactory(DjangoModelFactory):
+    class Meta:
+        model = Delegation
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Delegation {n}")
+    country = "KH"
+
+
+class RegistrationFactory(DjangoModelFactory):
+    """An approved delegate, registered for an institution in which the person is an active member.
+
+    Without an explicit ``institution``, the person's first active membership is used, and one
+    is created when there is none.
+    """
+
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Registration.Role.DELEGATE
+    status = Registration.Status.APPROVED
+
+    @factory.lazy_attribute
+    def institution(self):
+        membership = self.user.memberships.filter(status=Membership.Status.ACTIVE).select_related("institution").first()
+        if membership is None:
+            membership = MembershipFactory(user=self.user)
+        return membership.institution
+
+
+class SlotUnavailabilityFactory(DjangoModelFactory):
+    class Meta:
+        model = SlotUnavailability
+
+    slot = factory.SubFactory(MeetingSlotFactory)
+    registration = factory.SubFactory(RegistrationFactory, event=factory.SelfAttribute("..slot.session.event"))
+
+
+class MeetingRequestFactory(DjangoModelFactory):
+    """A pending request from one participant to another in the same matchmaking session."""
+
+    class Meta:
+        model = MeetingRequest
+
+    session = factory.SubFactory(MatchmakingSessionFactory)
+    requester = factory.SubFactory(RegistrationFactory, event=factory.SelfAttribute("..session.event"))
+    recipient = factory.SubFactory(RegistrationFactory, event=factory.SelfAttribute("..session.event"))
+    status = MeetingRequest.Status.PENDING
+
+
+class MeetingFactory(DjangoModelFactory):
+    """An accepted request, placed at table 1 of a new slot of its session; still provisional."""
+
+    class Meta:
+        model = Meeting
+        skip_postgeneration_save = True
+
+    request = factory.SubFactory(MeetingRequestFactory, status=MeetingRequest.Status.ACCEPTED)
+    session = factory.SelfAttribute("request.session")
+    slot = factory.SubFactory(MeetingSlotFactory, session=factory.SelfAttribute("..session"))
+    table_number = 1
+
+    @factory.post_generation
+    def sharers(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.sharers.add(*extracted)
+
+
+class FollowUpFactory(DjangoModelFactory):
+    """The first reminder to the person who asked for the meeting, due in three days."""
+
+    class Meta:
+        model = FollowUp
+
+    meeting = factory.SubFactory(MeetingFactory)
+    recipient = factory.SelfAttribute("meeting.request.requester")
+    step = 1
+    due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+
+
+class MouFactory(DjangoModelFactory):
+    """A signed MoU, signed today, not listed in the public registry."""
+
+    class Meta:
+        model = Mou
+
+    title = factory.Sequence(lambda n: f"Memorandum of understanding {n}")
+    status = Mou.Status.SIGNED
+    signed_on = factory.LazyFunction(timezone.localdate)
+
+
+class MouPartyFactory(DjangoModelFactory):
+    class Meta:
+        model = MouParty
+
+    mou = factory.SubFactory(MouFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    signatory_name = factory.Sequence(lambda n: f"Signatory {n}")
+    signatory_title = "President"
+
+
+class MilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    mou = factory.SubFactory(MouFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
