@@ -1,0 +1,267 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+
+from .models import (
+    Delegation,
+    Event,
+    FollowUp,
+    Meeting,
+    MeetingRequest,
+    MeetingSlot,
+    Registration,
+    Session,
+    SlotUnavailability,
+)
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    fields = ("kind", "title", "starts_at", "ends_at", "room")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "kind",
+        "status",
+        "city",
+        "country",
+        "start_date",
+        "end_date",
+        "registration_count",
+    )
+    list_filter = ("status", "kind", ("country", CountryFilter))
+    search_fields = ("title", "slug", "theme", "city", "venue")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("organisers",)
+    date_hierarchy = "start_date"
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [SessionInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                active_registration_count=Count(
+                    "registrations", filter=~Q(registrations__status=Registration.Status.CANCELLED)
+                )
+            )
+        )
+
+    @admin.display(description=_("registrations"), ordering="active_registration_count")
+    def registration_count(self, event: Event) -> int:
+        return event.active_registration_count
+
+
+class MeetingSlotInline(admin.TabularInline):
+    model = MeetingSlot
+    fields = ("starts_at", "ends_at")
+    extra = 0
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ("title", "event", "kind", "starts_at", "ends_at", "room", "table_count", "slot_minutes")
+    list_filter = ("kind", "scheduling_mode", ("event", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("event",)
+    search_fields = ("title", "room", "event__title")
+    autocomplete_fields = ("event", "speakers")
+    date_hierarchy = "starts_at"
+    inlines = [MeetingSlotInline]
+    fieldsets = (
+        (None, {"fields": ("event", "kind", "title", "description", "starts_at", "ends_at", "room", "speakers")}),
+        (
+            _("Matchmaking"),
+            {
+                "fields": (
+                    "table_count",
+                    "slot_minutes",
+                    "break_minutes",
+                    "request_deadline",
+                    "max_meetings_per_person",
+                    "scheduling_mode",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(MeetingSlot)
+class MeetingSlotAdmin(admin.ModelAdmin):
+    list_display = ("starts_at", "ends_at", "session", "event")
+    list_filter = (("session__event", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("session__event",)
+    search_fields = ("session__title", "session__event__title")
+    autocomplete_fields = ("session",)
+    date_hierarchy = "starts_at"
+
+    @admin.display(description=_("event"), ordering="session__event__title")
+    def event(self, slot: MeetingSlot) -> Event:
+        return slot.session.event
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ("name", "event", "country", "lead_institution", "head_person", "member_count")
+    list_filter = (("country", CountryFilter), ("event", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("event", "lead_institution", "head__user")
+    search_fields = ("name", "event__title", "lead_institution__name")
+    autocomplete_fields = ("event", "lead_institution", "head")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(registration_count=Count("members"))
+
+    @admin.display(description=_("head of delegation"), ordering="head__user__email")
+    def head_person(self, delegation: Delegation):
+        return delegation.head.user if delegation.head else None
+
+    @admin.display(description=_("members"), ordering="registration_count")
+    def member_count(self, delegation: Delegation) -> int:
+        return delegation.registration_count
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = (
+        "user",
+        "event",
+        "institution",
+        "role",
+        "status",
+        "delegation",
+        "checked_in_at",
+        "created_at",
+    )
+    list_filter = (
+        "status",
+        "role",
+        ("event", admin.RelatedOnlyFieldListFilter),
+        ("institution__country", CountryFilter),
+        ("checked_in_at", admin.EmptyFieldListFilter),
+    )
+    list_select_related = ("user", "event", "institution", "delegation")
+    # An exact badge token finds the person at the check-in desk.
+    search_fields = ("user__email", "user__display_name", "institution__name", "event__title", "=badge_token")
+    autocomplete_fields = ("event", "user", "institution", "delegation")
+    date_hierarchy = "created_at"
+    readonly_fields = ("badge_token", "created_at")
+
+
+@admin.register(SlotUnavailability)
+class SlotUnavailabilityAdmin(admin.ModelAdmin):
+    list_display = ("person", "slot_starts_at", "session")
+    list_filter = (("slot__session", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("registration__user", "slot__session")
+    search_fields = ("registration__user__email", "registration__user__display_name")
+    autocomplete_fields = ("registration", "slot")
+
+    @admin.display(description=_("person"), ordering="registration__user__email")
+    def person(self, unavailability: SlotUnavailability):
+        return unavailability.registration.user
+
+    @admin.display(description=_("starts at"), ordering="slot__starts_at")
+    def slot_starts_at(self, unavailability: SlotUnavailability):
+        return unavailability.slot.starts_at
+
+    @admin.display(description=_("session"), ordering="slot__session__title")
+    def session(self, unavailability: SlotUnavailability) -> Session:
+        return unavailability.slot.session
+
+
+@admin.register(MeetingRequest)
+class MeetingRequestAdmin(admin.ModelAdmin):
+    list_display = ("requester_person", "recipient_display", "session", "status", "created_at", "responded_at")
+    list_filter = ("status", ("session", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("requester__user", "recipient__user", "recipient_institution", "session")
+    search_fields = (
+        "requester__user__email",
+        "requester__user__display_name",
+        "recipient__user__email",
+        "recipient__user__display_name",
+        "recipient_institution__name",
+        "message",
+    )
+    autocomplete_fields = ("session", "requester", "recipient", "recipient_institution")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at",)
+
+    @admin.display(description=_("from"), ordering="requester__user__email")
+    def requester_person(self, request: MeetingRequest):
+        return request.requester.user
+
+    @admin.display(description=_("to"))
+    def recipient_display(self, request: MeetingRequest):
+        return request.recipient.user if request.recipient else request.recipient_institution
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("participants", "session", "starts_at", "table_number", "status", "sequence")
+    list_filter = ("status", ("session", admin.RelatedOnlyFieldListFilter))
+    list_select_related = (
+        "request__requester__user",
+        "request__recipient__user",
+        "request__recipient_institution",
+        "session",
+        "slot",
+    )
+    search_fields = (
+        "request__requester__user__email",
+        "request__requester__user__display_name",
+        "request__recipient__user__email",
+        "request__recipient__user__display_name",
+        "request__recipient_institution__name",
+        "uid__exact",
+    )
+    autocomplete_fields = ("request", "session", "slot", "sharers")
+    date_hierarchy = "slot__starts_at"
+    readonly_fields = ("uid", "updated_at")
+
+    @admin.display(description=_("participants"))
+    def participants(self, meeting: Meeting) -> str:
+        request = meeting.request
+        other = request.recipient.user if request.recipient else request.recipient_institution
+        return f"{request.requester.user} ↔ {other}"
+
+    @admin.display(description=_("starts at"), ordering="slot__starts_at")
+    def starts_at(self, meeting: Meeting):
+        return meeting.slot.starts_at if meeting.slot else None
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = (
+        "recipient_person",
+        "session",
+        "step",
+        "due_at",
+        "sent_at",
+        "outcome",
+        "answered_at",
+        "opted_out_at",
+    )
+    list_filter = (
+        "outcome",
+        "step",
+        ("sent_at", admin.EmptyFieldListFilter),
+        ("answered_at", admin.EmptyFieldListFilter),
+    )
+    list_select_related = ("recipient__user", "meeting__session")
+    search_fields = ("recipient__user__email", "recipient__user__display_name", "=token")
+    autocomplete_fields = ("meeting", "recipient")
+    date_hierarchy = "due_at"
+    readonly_fields = ("token",)
+
+    @admin.display(description=_("recipient"), ordering="recipient__user__email")
+    def recipient_person(self, follow_up: FollowUp):
+        return follow_up.recipient.user
+
+    @admin.display(description=_("session"), ordering="meeting__session__title")
+    def session(self, follow_up: FollowUp) -> Session:
+        return follow_up.meeting.session

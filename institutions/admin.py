@@ -1,0 +1,123 @@
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+
+from .models import CooperationType, Institution, Membership, Need, Offer, Sector
+
+
+class TranslatedFilter(admin.SimpleListFilter):
+    """Find the taxonomy terms that still lack a Simplified Chinese name."""
+
+    title = _("Chinese name")
+    parameter_name = "translated"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("present")), ("no", _("missing"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(name_zh_hans="")
+        if self.value() == "no":
+            return queryset.filter(name_zh_hans="")
+        return queryset
+
+
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_zh_hans", "slug", "position")
+    list_editable = ("position",)
+    list_filter = (TranslatedFilter,)
+    search_fields = ("name", "name_zh_hans", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("position", "name")
+
+
+admin.site.register(Sector, TaxonomyAdmin)
+admin.site.register(CooperationType, TaxonomyAdmin)
+
+
+class OfferInline(admin.TabularInline):
+    model = Offer
+    fields = ("cooperation_type", "sector", "note", "capacity")
+    extra = 0
+
+
+class NeedInline(admin.TabularInline):
+    model = Need
+    fields = ("cooperation_type", "sector", "note", "capacity")
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ("user", "role", "status", "job_title")
+    autocomplete_fields = ("user",)
+    extra = 0
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "name_local",
+        "acronym",
+        "kind",
+        "country",
+        "city",
+        "verification_status",
+        "member_count",
+        "updated_at",
+    )
+    list_filter = ("verification_status", "kind", ("country", CountryFilter), "sectors")
+    search_fields = ("name", "name_local", "acronym", "slug", "city", "province")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("sectors",)
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [OfferInline, NeedInline, MembershipInline]
+    # Django 6 will assume https for scheme-less addresses; opt in now, as the warning asks.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = (
+        (None, {"fields": ("name", "name_local", "acronym", "slug", "kind")}),
+        (_("Location"), {"fields": ("country", "province", "city", "website")}),
+        (_("Profile"), {"fields": ("description", "languages", "sectors", "logo")}),
+        (_("Verification"), {"fields": ("verification_status", "verified_at")}),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                active_member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)),
+            )
+        )
+
+    @admin.display(description=_("members"), ordering="active_member_count")
+    def member_count(self, institution: Institution) -> int:
+        return institution.active_member_count
+
+
+class ProfileItemAdmin(admin.ModelAdmin):
+    list_display = ("institution", "cooperation_type", "sector", "capacity", "note")
+    list_filter = ("cooperation_type", "sector", ("institution__country", CountryFilter))
+    list_select_related = ("institution", "cooperation_type", "sector")
+    search_fields = ("institution__name", "institution__name_local", "note", "capacity")
+    autocomplete_fields = ("institution",)
+
+
+admin.site.register(Offer, ProfileItemAdmin)
+admin.site.register(Need, ProfileItemAdmin)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "institution", "role", "status", "job_title", "created_at")
+    list_filter = ("status", "role", ("institution__country", CountryFilter))
+    list_select_related = ("user", "institution")
+    search_fields = ("user__email", "user__display_name", "institution__name", "institution__name_local", "job_title")
+    autocomplete_fields = ("user", "institution")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at",)

@@ -1,0 +1,162 @@
+from pathlib import PurePosixPath
+
+from django.contrib import admin
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Milestone, Mou, MouParty
+
+
+class _PrivateFileLink:
+    """What the file widget's template shows: the file's name, linked to the admin download view."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name = name
+        self.url = url
+
+    def __str__(self) -> str:
+        return PurePosixPath(self.name).name
+
+
+class PrivateFileWidget(AdminFileWidget):
+    """Show a file of the private storage, which has no public URL, with a link to the admin download view.
+
+    The stock widget asks the storage for the file's URL, which the private storage refuses
+    with a ValueError, so every change page with a stored document would fail.
+    """
+
+    def is_initial(self, value) -> bool:
+        return bool(value and getattr(value, "name", "") and getattr(value, "instance", None) is not None)
+
+    def format_value(self, value):
+        if not self.is_initial(value):
+            return None
+        opts = value.instance._meta
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_private_file",
+            args=[quote(value.instance.pk), value.field.name],
+        )
+        return _PrivateFileLink(value.name, url)
+
+
+FORMFIELD_OVERRIDES = {
+    models.FileField: {"widget": PrivateFileWidget},
+    # Django 6 will assume https for scheme-less addresses; opt in now, as the warning asks.
+    models.URLField: {"assume_scheme": "https"},
+}
+
+
+class PrivateFileAdminMixin:
+    """Serve the model's private files to admin users who may view the object."""
+
+    private_file_fields: tuple[str, ...] = ()
+    formfield_overrides = FORMFIELD_OVERRIDES
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/file/<str:field_name>/",
+                self.admin_site.admin_view(self.private_file_view),
+                name=f"{opts.app_label}_{opts.model_name}_private_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def private_file_view(self, request, object_id: str, field_name: str):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or field_name not in self.private_file_fields:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise Http404
+        file = getattr(obj, field_name)
+        if not file:
+            raise Http404
+        return FileResponse(file.open("rb"), as_attachment=True, filename=PurePosixPath(file.name).name)
+
+
+class MouPartyInline(admin.TabularInline):
+    model = MouParty
+    fields = ("institution", "signatory_name", "signatory_title", "position")
+    autocomplete_fields = ("institution",)
+    extra = 0
+
+
+class MilestoneInline(admin.StackedInline):
+    model = Milestone
+    fields = (
+        ("title", "status"),
+        ("due_on", "completed_on"),
+        "owner_institution",
+        "description",
+        "evidence_note",
+        "evidence_url",
+        "evidence_file",
+    )
+    autocomplete_fields = ("owner_institution",)
+    formfield_overrides = FORMFIELD_OVERRIDES
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Mou)
+class MouAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
+    list_display = ("title", "reference", "status", "party_names", "signed_on", "valid_until", "is_public", "event")
+    list_filter = (
+        "status",
+        "is_public",
+        "document_is_public",
+        ("event", admin.RelatedOnlyFieldListFilter),
+        "sectors",
+        "cooperation_types",
+    )
+    list_select_related = ("event",)
+    search_fields = ("title", "reference", "summary", "signed_place", "parties__institution__name")
+    autocomplete_fields = ("event", "ceremony_session", "origin_meetings", "renewal_of", "created_by")
+    filter_horizontal = ("cooperation_types", "sectors")
+    date_hierarchy = "signed_on"
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [MouPartyInline, MilestoneInline]
+    private_file_fields = ("document",)
+    fieldsets = (
+        (None, {"fields": ("title", "reference", "summary", "status")}),
+        (_("Signing"), {"fields": ("signed_on", "signed_place", "witnesses", "event", "ceremony_session")}),
+        (_("Scope"), {"fields": ("cooperation_types", "sectors", "languages", "origin_meetings")}),
+        (_("Validity"), {"fields": ("valid_from", "valid_until", "renewal_of", "termination_reason")}),
+        (_("Registry"), {"fields": ("is_public", "document", "document_is_public")}),
+        (_("Record"), {"fields": ("created_by", "created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("parties__institution")
+
+    @admin.display(description=_("parties"))
+    def party_names(self, mou: Mou) -> str:
+        return ", ".join(party.institution.name for party in mou.parties.all())
+
+
+@admin.register(MouParty)
+class MouPartyAdmin(SimpleHistoryAdmin):
+    list_display = ("institution", "mou", "signatory_name", "signatory_title", "position")
+    list_filter = ("mou__status", ("institution__country", CountryFilter))
+    list_select_related = ("institution", "mou")
+    search_fields = ("institution__name", "institution__name_local", "mou__title", "mou__reference", "signatory_name")
+    autocomplete_fields = ("mou", "institution")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
+    list_display = ("title", "mou", "owner_institution", "status", "due_on", "completed_on")
+    list_filter = ("status", ("due_on", admin.EmptyFieldListFilter))
+    list_select_related = ("mou", "owner_institution")
+    search_fields = ("title", "description", "mou__title", "mou__reference", "owner_institution__name")
+    autocomplete_fields = ("mou", "owner_institution")
+    date_hierarchy = "due_on"
+    readonly_fields = ("created_at", "updated_at")
+    private_file_fields = ("evidence_file",)
