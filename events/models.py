@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -310,10 +311,18 @@ class MeetingRequest(models.Model):
                 name="meeting_request_has_recipient",
             ),
             models.CheckConstraint(condition=~Q(requester=F("recipient")), name="meeting_request_not_with_oneself"),
+            # One open request per pair of people, whichever of them asked first.
             models.UniqueConstraint(
-                fields=["session", "requester", "recipient"],
-                condition=Q(status__in=["pending", "accepted"]),
+                "session",
+                Least("requester", "recipient"),
+                Greatest("requester", "recipient"),
+                condition=Q(status__in=["pending", "accepted"], recipient__isnull=False),
                 name="meeting_request_unique_open_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "requester", "recipient_institution"],
+                condition=Q(status__in=["pending", "accepted"], recipient__isnull=True),
+                name="meeting_request_unique_open_institution",
             ),
         ]
         indexes = [

@@ -1,9 +1,11 @@
 """Who may do what to events, registrations and meetings; registered with django-rules."""
 
+from zoneinfo import ZoneInfo
+
 import rules
 from django.utils import timezone
 
-from institutions.permissions import has_institution, is_institution_admin, is_secretariat
+from institutions.permissions import active_institution_ids, has_institution, is_institution_admin, is_secretariat
 
 
 @rules.predicate
@@ -16,6 +18,8 @@ def registration_is_open(user, event) -> bool:
     if event is None or event.status != "published":
         return False
     now = timezone.now()
+    if event.end_date < timezone.localdate(now, timezone=ZoneInfo(event.time_zone)):
+        return False
     if event.registration_opens_at and now < event.registration_opens_at:
         return False
     return not (event.registration_closes_at and now >= event.registration_closes_at)
@@ -51,17 +55,31 @@ def takes_part_in_meeting(user, meeting) -> bool:
     return user.pk in people
 
 
-rules.add_perm("events.view_event", is_secretariat | is_public_event)
+@rules.predicate
+def administers_a_meeting_institution(user, meeting) -> bool:
+    if meeting is None or not user.is_authenticated:
+        return False
+    request = meeting.request
+    institutions = {request.requester.institution_id, request.recipient_institution_id}
+    if request.recipient_id:
+        institutions.add(request.recipient.institution_id)
+    return bool(institutions & active_institution_ids(user, admin_only=True))
+
+
+# Rules named like Django's model permissions (add_/change_/delete_/view_<model>) are also
+# asked by the admin, so only secretariat-only rules take those names; the rest use
+# open_/manage_ verbs.
+rules.add_perm("events.open_event", is_secretariat | is_public_event)
 rules.add_perm("events.add_event", is_secretariat)
 rules.add_perm("events.change_event", is_secretariat)
 rules.add_perm("events.delete_event", is_secretariat)
 rules.add_perm("events.register_for_event", rules.is_authenticated & has_institution & registration_is_open)
 rules.add_perm(
-    "events.view_registration",
+    "events.open_registration",
     is_secretariat | is_own_registration | is_admin_of_registration_institution | heads_registration_delegation,
 )
-rules.add_perm("events.change_registration", is_secretariat | heads_registration_delegation)
+rules.add_perm("events.manage_registration", is_secretariat | heads_registration_delegation)
 rules.add_perm("events.cancel_registration", is_secretariat | is_own_registration | heads_registration_delegation)
 rules.add_perm("events.check_in", is_secretariat)
-rules.add_perm("events.view_meeting", is_secretariat | takes_part_in_meeting)
+rules.add_perm("events.open_meeting", is_secretariat | takes_part_in_meeting | administers_a_meeting_institution)
 rules.add_perm("events.run_scheduler", is_secretariat)

@@ -20,7 +20,7 @@ def event_list(request):
 @require_GET
 def event_detail(request, slug: str):
     event = get_object_or_404(Event.objects.prefetch_related("organisers", "sessions"), slug=slug)
-    if not request.user.has_perm("events.view_event", event):
+    if not request.user.has_perm("events.open_event", event):
         # A draft is nobody's business but the secretariat's: answer as if it did not exist.
         raise Http404
     approved = event.registrations.filter(status=Registration.Status.APPROVED)

@@ -54,10 +54,10 @@ def has_institution(user) -> bool:
     return bool(active_institution_ids(user))
 
 
-rules.add_perm("institutions.view_institution", rules.always_allow)
-rules.add_perm("institutions.change_institution", is_secretariat | is_institution_admin)
+# Rules named like Django's model permissions (add_/change_/delete_/view_<model>) are also
+# asked by the admin, so only secretariat-only rules take those names.
+rules.add_perm("institutions.edit_institution", is_secretariat | is_institution_admin)
 rules.add_perm("institutions.manage_members", is_secretariat | is_institution_admin)
 rules.add_perm("institutions.view_members", is_secretariat | is_institution_member)
 rules.add_perm("institutions.verify_institution", is_secretariat)
-rules.add_perm("institutions.add_institution", rules.is_authenticated)
 rules.add_perm("institutions.delete_institution", is_secretariat)

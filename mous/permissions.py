@@ -29,7 +29,8 @@ def has_public_document(user, mou) -> bool:
     return is_in_public_registry(user, mou) and mou.document_is_public
 
 
-rules.add_perm("mous.view_mou", is_secretariat | is_party_member | is_in_public_registry)
+# Not "view_mou": the admin asks that name, and it must stay the secretariat's.
+rules.add_perm("mous.open_mou", is_secretariat | is_party_member | is_in_public_registry)
 rules.add_perm("mous.add_mou", is_secretariat)
 rules.add_perm("mous.change_mou", is_secretariat)
 rules.add_perm("mous.delete_mou", is_secretariat)

@@ -22,6 +22,6 @@ def mou_detail(request, pk: int):
         ),
         pk=pk,
     )
-    if not request.user.has_perm("mous.view_mou", mou):
+    if not request.user.has_perm("mous.open_mou", mou):
         raise Http404
     return render(request, "mous/mou_detail.html", {"mou": mou})

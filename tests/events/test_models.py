@@ -163,10 +163,6 @@ def test_meeting_request_for_same_pair_is_allowed_after_the_first_is_declined():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="meeting_request_unique_open_pair covers one direction only: B may ask A while A's request to B is open",
-)
 def test_meeting_request_open_in_the_other_direction_for_same_pair_is_rejected():
     request = MeetingRequestFactory()
 
@@ -174,10 +170,6 @@ def test_meeting_request_open_in_the_other_direction_for_same_pair_is_rejected()
         MeetingRequestFactory(session=request.session, requester=request.recipient, recipient=request.requester)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="meeting_request_unique_open_pair compares recipient, which is NULL for requests to an institution",
-)
 def test_meeting_request_second_open_one_to_same_institution_is_rejected():
     institution = InstitutionFactory()
     request = MeetingRequestFactory(recipient=None, recipient_institution=institution)

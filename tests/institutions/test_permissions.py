@@ -30,7 +30,7 @@ ONLY_ADMINS_OF_A_AND_SECRETARIAT = [
 
 @pytest.mark.parametrize(("role", "expected"), ONLY_ADMINS_OF_A_AND_SECRETARIAT)
 def test_change_institution_by_role(roles, role, expected):
-    assert roles[role].has_perm("institutions.change_institution", roles.institution_a) == expected
+    assert roles[role].has_perm("institutions.edit_institution", roles.institution_a) == expected
 
 
 @pytest.mark.parametrize(("role", "expected"), ONLY_ADMINS_OF_A_AND_SECRETARIAT)
@@ -70,17 +70,20 @@ def test_verify_institution_by_role(roles, role, expected):
     assert roles[role].has_perm("institutions.verify_institution", roles.institution_a) == expected
 
 
-@pytest.mark.parametrize(("role", "expected"), [denied("anonymous"), allowed("no_institution"), allowed("participant")])
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [denied("anonymous"), denied("no_institution"), denied("participant"), allowed("secretariat")],
+)
 def test_add_institution_by_role(roles, role, expected):
     assert roles[role].has_perm("institutions.add_institution") == expected
 
 
 def test_change_institution_by_admin_of_a_on_b_denied(roles):
-    assert roles["institution_admin"].has_perm("institutions.change_institution", roles.institution_b) is False
+    assert roles["institution_admin"].has_perm("institutions.edit_institution", roles.institution_b) is False
 
 
 def test_change_institution_by_deactivated_secretariat_denied(roles):
     secretariat = roles["secretariat"]
     secretariat.is_active = False
 
-    assert secretariat.has_perm("institutions.change_institution", roles.institution_a) is False
+    assert secretariat.has_perm("institutions.edit_institution", roles.institution_a) is False

@@ -60,7 +60,7 @@ def mous(roles) -> dict[str, Mou]:
     ],
 )
 def test_view_mou_by_kind_and_role(roles, mous, kind, role, expected):
-    assert roles[role].has_perm("mous.view_mou", mous[kind]) == expected
+    assert roles[role].has_perm("mous.open_mou", mous[kind]) == expected
 
 
 @pytest.mark.parametrize(

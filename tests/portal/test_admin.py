@@ -97,10 +97,6 @@ def test_admin_changelist_by_staff_without_permissions_denied(client):
     assert response.status_code == 403
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the rules view_institution (anyone) and add_institution (any login) also answer the admin's model permission checks",
-)
 @pytest.mark.parametrize("view", ["changelist", "add"])
 def test_admin_institution_page_by_staff_without_permissions_denied(client, view):
     client.force_login(MembershipFactory(user__is_staff=True).user)
