@@ -113,7 +113,7 @@ def test_password_reset_sends_a_link(client):
 
 
 def test_allauth_is_configured_for_verified_email_logins():
-    assert settings.ACCOUNT_LOGIN_METHODS == {"email"}
+    assert {"email"} == settings.ACCOUNT_LOGIN_METHODS
     assert settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
     assert settings.AUTH_USER_MODEL == "portal.User"
 
