@@ -1,0 +1,49 @@
+# Everyday commands of the TVET Partnership Portal. Each target only calls Python-level
+# tools from .venv, so README.md lists the same commands to type by hand where make is missing.
+#
+#   make run     the portal on http://127.0.0.1:8000 with demo data, a worker and beat
+#   make test    the test suite (extra pytest arguments: make test ARGS="-k mou -x")
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after each successful install: the install reruns only when pyproject.toml or
+# constraints.txt is newer than it.
+STAMP := $(VENV)/.installed
+ARGS ?=
+TEMPLATES = $(shell find templates */templates -name '*.html' 2>/dev/null)
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test fmt lint messages
+
+help:  ## Show this list
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv and install the project with its development tools
+
+run: $(STAMP)  ## Migrate, load the demo data and serve on http://127.0.0.1:8000 (PORT=...)
+	$(BIN)/python -m portal.launch run
+
+test: $(STAMP)  ## Run the test suite; pass pytest arguments as ARGS="..."
+	$(BIN)/python -m portal.launch test $(ARGS)
+
+fmt: $(STAMP)  ## Fix lint findings and format Python code and templates
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djade --target-version 5.2 $(TEMPLATES)
+
+lint: $(STAMP)  ## Check lint, formatting and templates without changing anything
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djade --check --target-version 5.2 $(TEMPLATES)
+
+messages: $(STAMP)  ## Update locale/zh_Hans/LC_MESSAGES/django.po from the code, then compile it
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=.data
