@@ -1,0 +1,144 @@
+"""The production configuration: Django's deployment checks, docker compose and the image."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+PORTAL_SERVICES = ("web", "worker", "beat")
+
+
+def test_deployment_checks_pass_with_production_settings():
+    env = os.environ.copy()
+    env.update(
+        # pytest-django exported the test settings; production uses the real ones.
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="portal.example.org",
+        DATABASE_URL=os.environ.get("DATABASE_URL") or "postgres://portal@db.example.org:5432/tvet_portal",
+        REDIS_URL=os.environ.get("REDIS_URL") or "redis://redis.example.org:6379/0",
+        EMAIL_URL="smtp+tls://user:pw@smtp.example.org:587",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> str:
+    return (PROJECT_DIR / "Dockerfile").read_text()
+
+
+def _command(service: dict) -> str:
+    command = service["command"]
+    return command if isinstance(command, str) else " ".join(command)
+
+
+def test_compose_runs_postgres_redis_web_worker_and_beat(compose):
+    services = compose["services"]
+    assert services["db"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert _command(services["web"]).startswith("gunicorn portal.wsgi")
+    assert _command(services["worker"]).startswith("celery -A portal worker")
+    assert _command(services["beat"]).startswith("celery -A portal beat")
+
+
+def test_compose_commands_name_modules_of_the_project(compose):
+    services = compose["services"]
+    wsgi_module = re.search(r"gunicorn ([\w.]+)", _command(services["web"])).group(1)
+    assert "application =" in (PROJECT_DIR / f"{wsgi_module.replace('.', '/')}.py").read_text()
+    for service in ("worker", "beat"):
+        app = re.search(r"-A ([\w.]+)", _command(services[service])).group(1)
+        # `celery -A portal` finds the app that portal/__init__.py imports from portal/celery.py.
+        assert (PROJECT_DIR / app / "celery.py").is_file()
+        assert "celery_app" in (PROJECT_DIR / app / "__init__.py").read_text()
+
+
+@pytest.mark.parametrize("service", ["db", "redis", "web", "worker", "beat"])
+def test_compose_services_wait_for_health(compose, service):
+    definition = compose["services"][service]
+    conditions = [dependency.get("condition") for dependency in definition.get("depends_on", {}).values()]
+    assert "healthcheck" in definition or any(conditions), f"{service} has neither a healthcheck nor a condition"
+    if service in PORTAL_SERVICES:
+        assert definition["depends_on"]["db"]["condition"] == "service_healthy"
+        assert definition["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_compose_migrates_before_the_portal_starts(compose):
+    services = compose["services"]
+    assert "migrate" in _command(services["migrate"])
+    for service in PORTAL_SERVICES:
+        assert services[service]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_compose_portal_services_share_image_and_environment(compose):
+    services = compose["services"]
+    web = services["web"]
+    for service in ("worker", "beat", "migrate"):
+        assert services[service]["build"] == web["build"]
+        assert services[service]["image"] == web["image"]
+        assert services[service]["environment"] == web["environment"]
+    environment = web["environment"]
+    assert re.fullmatch(
+        r"postgres://portal:\$\{POSTGRES_PASSWORD:\?[^}]+\}@db:5432/tvet_portal", environment["DATABASE_URL"]
+    )
+    assert environment["REDIS_URL"] == "redis://redis:6379/0"
+    assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert environment["DEBUG"] == "0"
+
+
+def test_compose_keeps_database_and_uploads_in_named_volumes(compose):
+    volumes = compose["volumes"]
+    mounts = {
+        service: dict(volume.split(":", 1) for volume in compose["services"][service]["volumes"])
+        for service in ("db", "web")
+    }
+    assert mounts["db"]["postgres-data"] == "/var/lib/postgresql/data"
+    media_volume = next(name for name, path in mounts["web"].items() if path == "/data")
+    assert media_volume in volumes
+    assert "postgres-data" in volumes
+    environment = compose["services"]["web"]["environment"]
+    assert environment["MEDIA_ROOT"].startswith("/data/")
+    assert environment["PRIVATE_MEDIA_ROOT"].startswith("/data/")
+
+
+def test_dockerfile_installs_pinned_dependencies_and_collects_static_files(dockerfile):
+    assert re.search(r"^FROM python:3\.11-slim", dockerfile, re.MULTILINE)
+    assert re.search(r"pip install -c constraints\.txt \.", dockerfile)
+    assert "COPY pyproject.toml constraints.txt" in dockerfile
+    assert "manage.py collectstatic --no-input" in dockerfile
+    assert re.search(r"^USER (?!root)\w+", dockerfile, re.MULTILINE), "the image must not run as root"
+    assert "gunicorn" in dockerfile
+
+
+def test_dockerignore_keeps_secrets_and_local_state_out_of_the_image():
+    ignored = (PROJECT_DIR / ".dockerignore").read_text().split()
+    for entry in (".env", ".venv", ".data", ".git"):
+        assert entry in ignored
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    settings = (PROJECT_DIR / "portal" / "settings.py").read_text()
+    read = set(re.findall(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""", settings))
+    documented = set(re.findall(r"^#?([A-Z][A-Z0-9_]*)=", (PROJECT_DIR / ".env.example").read_text(), re.MULTILINE))
+    assert read, "no environment variables found in settings.py"
+    assert read <= documented, f"missing from .env.example: {sorted(read - documented)}"
