@@ -1,0 +1,2111 @@
+"""Facts for the demonstration data.
+
+The institutions, events, sessions and MoUs come from published reports of five real events:
+the inaugural conference of the China–ASEAN Belt and Road Mechanical and Electrical
+Industry–Education Alliance, SEAMEO TED's report on the 2nd China-SEA Partnership Workshop, a
+news report on the signings at the 2024 China-ASEAN Education Exchange Week, the ASEAN-China
+Centre's reports on the 2025 China (Guangxi)–ASEAN Vocational Education Development and
+Cooperation Conference and on the 2024 TVET Exchange Trip to Guangdong for AMS Diplomats.
+
+Everything about people is fictional: every account has an example.org address, and nobody
+named in the reports has an account. Where the reports are silent (session times, the parties
+of the 13 MoUs signed in Phnom Penh, meetings, follow-ups, milestones) the data is illustrative
+and says so. Offers and needs are inferred from what the reports say an institution does.
+
+Plain data only: ``portal.demo`` turns it into rows.
+"""
+
+# --- Taxonomies: (slug, English name, Simplified Chinese name) ------------------------------
+
+SECTORS = [
+    ("mechanical-electrical", "Mechanical and electrical", "机电"),
+    ("intelligent-manufacturing", "Intelligent manufacturing", "智能制造"),
+    ("automotive-nev", "Automotive and new-energy vehicles", "汽车与新能源汽车"),
+    ("railway", "Railway", "铁路"),
+    ("aviation", "Aviation", "航空"),
+    ("electronic-information-ict", "Electronic information and ICT", "电子信息与信息通信技术"),
+    ("artificial-intelligence", "Artificial intelligence", "人工智能"),
+    ("e-commerce", "E-commerce", "电子商务"),
+    ("logistics-supply-chain", "Logistics and supply chain", "物流与供应链"),
+    ("construction", "Construction", "建筑"),
+    ("new-energy", "New energy", "新能源"),
+    ("digital-agriculture", "Digital agriculture", "数字农业"),
+    ("tourism-hospitality", "Tourism and hospitality", "旅游与酒店管理"),
+    ("health-care", "Health care", "医疗卫生"),
+    ("green-skills", "Green skills", "绿色技能"),
+]
+
+COOPERATION_TYPES = [
+    ("student-exchange", "Student exchange", "学生交流"),
+    ("staff-exchange", "Staff and teacher exchange", "教职工交流"),
+    ("teacher-training", "Teacher training", "教师培训"),
+    ("curriculum-standards", "Curriculum and standards co-development", "课程与标准共建"),
+    ("joint-programme", "Joint programme", "合作办学项目"),
+    ("internship-placement", "Internship and employment placement", "实习与就业安置"),
+    ("scholarship", "Scholarship", "奖学金"),
+    ("joint-research", "Joint research", "联合研究"),
+    (
+        "industrial-college",
+        "Industrial college, training base or craftsmanship workshop",
+        "产业学院、实训基地与工匠工坊",
+    ),
+    ("skills-competition", "Skills competition", "技能竞赛"),
+    ("equipment-donation", "Equipment and lab donation", "设备与实验室捐赠"),
+    ("language-skills", "“Language + skills” programme", "“语言+技能”项目"),
+    ("online-course-sharing", "Online course sharing", "在线课程共享"),
+    ("policy-dialogue", "Policy dialogue", "政策对话"),
+]
+
+# --- Institutions -----------------------------------------------------------------------------
+# Offers and needs are (cooperation type slug, sector slug, note). A local name is given only
+# where the real name at home is known; "website" only where the public domain is certain.
+
+FICTIONAL = "Fictional institution for demonstration."
+
+INSTITUTIONS = [
+    # Cambodia
+    {
+        "slug": "seameo-ted",
+        "name": "SEAMEO Regional Centre for Technical Education Development",
+        "name_local": "",
+        "acronym": "SEAMEO TED",
+        "kind": "international_organisation",
+        "country": "KH",
+        "province": "Phnom Penh",
+        "city": "Phnom Penh",
+        "website": "",
+        "description": (
+            "Regional centre of the Southeast Asian Ministers of Education Organization for technical "
+            "education development. It promotes school–enterprise collaboration guided by the real needs "
+            "of industry, runs the China–ASEAN Technical Education Cooperation Platform (CATECP) for online "
+            "course sharing (over 300 courses from 41 Chinese schools in 2024, more than 400,000 users by "
+            "April 2025) and co-organised the 2nd China-SEA Partnership Workshop with Go Study Global "
+            "Education. Its Training Academies offer professional development in TVET."
+        ),
+        "languages": ["en", "km"],
+        "sectors": ["electronic-information-ict", "artificial-intelligence", "green-skills", "mechanical-electrical"],
+        "offers": [
+            (
+                "online-course-sharing",
+                "electronic-information-ict",
+                "CATECP hosts Chinese schools' online courses for ASEAN learners.",
+            ),
+            (
+                "teacher-training",
+                "artificial-intelligence",
+                "Professional development through SEAMEO TED's Training Academies.",
+            ),
+            (
+                "policy-dialogue",
+                "green-skills",
+                "Coordinates policy dialogues and green education initiatives in the region.",
+            ),
+        ],
+        "needs": [
+            (
+                "equipment-donation",
+                "intelligent-manufacturing",
+                "Industry-sponsored pilot labs for member institutions.",
+            ),
+            (
+                "curriculum-standards",
+                "mechanical-electrical",
+                "Partners for curriculum and standards co-development under CATECP.",
+            ),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "kampong-speu-institute-of-technology",
+        "name": "Kampong Speu Institute of Technology",
+        "name_local": "វិទ្យាស្ថានបច្ចេកវិទ្យាកំពង់ស្ពឺ",
+        "acronym": "KSIT",
+        "kind": "technical_institute",
+        "country": "KH",
+        "province": "Kampong Speu",
+        "city": "",
+        "website": "",
+        "description": (
+            "Technical institute in Kampong Speu Province. Its president was a member of the Cambodian "
+            "delegation to the inaugural conference of the China–ASEAN Belt and Road Mechanical and "
+            "Electrical Industry–Education Alliance in Guangzhou."
+        ),
+        "languages": ["km", "en"],
+        "sectors": ["mechanical-electrical", "intelligent-manufacturing", "electronic-information-ict"],
+        "offers": [
+            ("student-exchange", "mechanical-electrical", "Hosts partner students and teachers on exchange visits."),
+        ],
+        "needs": [
+            ("teacher-training", "intelligent-manufacturing", "Upskilling of trainers in Industry 4.0 technologies."),
+            ("curriculum-standards", "mechanical-electrical", "Co-developed curricula and shared standards."),
+            (
+                "internship-placement",
+                "mechanical-electrical",
+                "Internships for students with enterprises in the region.",
+            ),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "tboung-khmum-education-department",
+        "name": "Department of Education, Youth and Sports of Tboung Khmum Province",
+        "name_local": "មន្ទីរអប់រំ យុវជន និងកីឡាខេត្តត្បូងឃ្មុំ",
+        "acronym": "",
+        "kind": "government_agency",
+        "country": "KH",
+        "province": "Tboung Khmum",
+        "city": "",
+        "website": "",
+        "description": (
+            "Provincial department of Cambodia's Ministry of Education, Youth and Sport. Its deputy director "
+            "was a member of the Cambodian delegation to the inaugural conference of the China–ASEAN Belt "
+            "and Road Mechanical and Electrical Industry–Education Alliance."
+        ),
+        "languages": ["km"],
+        "sectors": ["electronic-information-ict", "mechanical-electrical"],
+        "offers": [
+            ("policy-dialogue", "mechanical-electrical", "Provincial coordination of school partnerships."),
+        ],
+        "needs": [
+            ("teacher-training", "electronic-information-ict", "Digital skills for teachers in the province."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "moeys-cambodia",
+        "name": "Ministry of Education, Youth and Sport of Cambodia",
+        "name_local": "ក្រសួងអប់រំ យុវជន និងកីឡា",
+        "acronym": "MoEYS",
+        "kind": "government_agency",
+        "country": "KH",
+        "province": "Phnom Penh",
+        "city": "Phnom Penh",
+        "website": "https://www.moeys.gov.kh",
+        "description": (
+            "Cambodia's ministry for education, youth and sport. An Under-Secretary of State, representing "
+            "the Deputy Prime Minister and Minister, presided over the opening ceremony of the 2nd China-SEA "
+            "Partnership Workshop and stressed continuous skills development and lifelong learning."
+        ),
+        "languages": ["km", "en"],
+        "sectors": ["electronic-information-ict", "artificial-intelligence"],
+        "offers": [
+            (
+                "policy-dialogue",
+                "electronic-information-ict",
+                "Government dialogue on digital TVET between China and ASEAN.",
+            ),
+        ],
+        "needs": [
+            ("teacher-training", "artificial-intelligence", "Core and digital skills for educators."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "molvt-cambodia",
+        "name": "Ministry of Labour and Vocational Training of Cambodia",
+        "name_local": "ក្រសួងការងារ និងបណ្តុះបណ្តាលវិជ្ជាជីវៈ",
+        "acronym": "MLVT",
+        "kind": "government_agency",
+        "country": "KH",
+        "province": "Phnom Penh",
+        "city": "Phnom Penh",
+        "website": "",
+        "description": (
+            "Cambodia's ministry responsible for technical and vocational training. A Secretary of State of "
+            "the ministry spoke at the opening of the 2025 China (Guangxi)–ASEAN Vocational Education "
+            "Development and Cooperation Conference in Nanning."
+        ),
+        "languages": ["km", "en"],
+        "sectors": ["artificial-intelligence", "logistics-supply-chain"],
+        "offers": [
+            (
+                "policy-dialogue",
+                "artificial-intelligence",
+                "Dialogue on AI in vocational education and training standards.",
+            ),
+        ],
+        "needs": [
+            (
+                "curriculum-standards",
+                "artificial-intelligence",
+                "Integrating AI into vocational curricula; universal training standards.",
+            ),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "phnom-penh-sez",
+        "name": "Phnom Penh Special Economic Zone",
+        "name_local": "តំបន់សេដ្ឋកិច្ចពិសេសភ្នំពេញ",
+        "acronym": "RGPPSEZ",
+        "kind": "enterprise",
+        "country": "KH",
+        "province": "Phnom Penh",
+        "city": "Phnom Penh",
+        "website": "",
+        "description": (
+            "Special economic zone with factories and companies in Phnom Penh. Participants of the 2nd "
+            "China-SEA Partnership Workshop visited its production lines on 12 May 2025 to learn which "
+            "skills production needs."
+        ),
+        "languages": ["km", "en", "zh"],
+        "sectors": ["intelligent-manufacturing", "logistics-supply-chain"],
+        "offers": [
+            (
+                "internship-placement",
+                "intelligent-manufacturing",
+                "Industrial visits and work-based learning in the zone's factories.",
+            ),
+        ],
+        "needs": [
+            (
+                "joint-programme",
+                "logistics-supply-chain",
+                "Technicians trained in digital logistics and customs systems.",
+            ),
+        ],
+        "verified": True,
+    },
+    # China
+    {
+        "slug": "go-study-global-education",
+        "name": "Go Study Global Education",
+        "name_local": "",
+        "acronym": "",
+        "kind": "enterprise",
+        "country": "CN",
+        "province": "",
+        "city": "",
+        "website": "",
+        "description": (
+            "Chinese education company; SEAMEO TED's Chinese partner in initiating the 2nd China-SEA "
+            "Partnership Workshop (Phnom Penh, 12–13 May 2025), which brought 56 participants from 24 "
+            "Chinese schools and institutes."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["electronic-information-ict", "artificial-intelligence"],
+        "offers": [
+            (
+                "student-exchange",
+                "electronic-information-ict",
+                "Coordinates student and staff exchanges between China and Southeast Asia.",
+            ),
+            ("policy-dialogue", "artificial-intelligence", "Co-organises partnership workshops and hybrid workshops."),
+        ],
+        "needs": [
+            ("joint-programme", "intelligent-manufacturing", "Southeast Asian partners for Chinese polytechnics."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "china-asean-mechanical-electrical-alliance",
+        "name": "China–ASEAN Belt and Road Mechanical and Electrical Industry–Education Alliance",
+        "name_local": "",
+        "acronym": "",
+        "kind": "alliance",
+        "country": "CN",
+        "province": "",
+        "city": "",
+        "website": "",
+        "description": (
+            "Alliance of vocational institutions, industry organisations and enterprises from China and "
+            "ASEAN Member States in the mechanical and electrical field, inaugurated at a conference in "
+            "Guangzhou on 15 December."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["mechanical-electrical", "intelligent-manufacturing"],
+        "offers": [
+            (
+                "skills-competition",
+                "mechanical-electrical",
+                "Skills competitions as a bridge for ASEAN mechanical and electrical talent.",
+            ),
+            (
+                "curriculum-standards",
+                "mechanical-electrical",
+                "Shared curricula and standards among member institutions.",
+            ),
+        ],
+        "needs": [
+            (
+                "internship-placement",
+                "mechanical-electrical",
+                "Localised technical talent for Chinese enterprises in ASEAN countries.",
+            ),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "guangdong-industry-polytechnic-university",
+        "name": "Guangdong Industry Polytechnic University",
+        "name_local": "广东轻工职业技术大学",
+        "acronym": "GDIPU",
+        "kind": "polytechnic",
+        "country": "CN",
+        "province": "Guangdong",
+        "city": "Guangzhou",
+        "website": "",
+        "description": (
+            "Vocational university in Guangzhou, visited by ASEAN diplomats on the TVET Exchange Trip to "
+            "Guangdong in October 2024."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["intelligent-manufacturing", "e-commerce"],
+        "offers": [
+            ("teacher-training", "intelligent-manufacturing", "Training programmes for ASEAN teachers in Guangzhou."),
+            ("online-course-sharing", "e-commerce", "Courses shared with ASEAN learners online."),
+        ],
+        "needs": [
+            ("student-exchange", "intelligent-manufacturing", "Students from ASEAN countries."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "guangdong-polytechnic-water-resources-electric-engineering",
+        "name": "Guangdong Polytechnic of Water Resources and Electric Engineering",
+        "name_local": "广东水利电力职业技术学院",
+        "acronym": "",
+        "kind": "polytechnic",
+        "country": "CN",
+        "province": "Guangdong",
+        "city": "Guangzhou",
+        "website": "",
+        "description": (
+            "Polytechnic in Guangzhou for water resources and electric power engineering, visited by ASEAN "
+            "diplomats on the TVET Exchange Trip to Guangdong in October 2024."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["new-energy", "construction", "mechanical-electrical"],
+        "offers": [
+            ("teacher-training", "new-energy", "Teacher training in power and new-energy engineering."),
+            ("curriculum-standards", "construction", "Shared curricula for construction and new energy."),
+        ],
+        "needs": [
+            ("internship-placement", "new-energy", "Placements with power projects in Southeast Asia."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "shenzhen-institute-of-information-technology",
+        "name": "Shenzhen Institute of Information Technology",
+        "name_local": "深圳信息职业技术学院",
+        "acronym": "SZIIT",
+        "kind": "polytechnic",
+        "country": "CN",
+        "province": "Guangdong",
+        "city": "Shenzhen",
+        "website": "",
+        "description": (
+            "Polytechnic in Shenzhen for information technology, visited by ASEAN diplomats on the TVET "
+            "Exchange Trip to Guangdong in October 2024."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["electronic-information-ict", "artificial-intelligence"],
+        "offers": [
+            ("equipment-donation", "electronic-information-ict", "Laboratory equipment for partner institutions."),
+            ("online-course-sharing", "artificial-intelligence", "AI and ICT courses shared through CATECP."),
+        ],
+        "needs": [
+            ("internship-placement", "electronic-information-ict", "Overseas internships for its students."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "shenzhen-polytechnic-university",
+        "name": "Shenzhen Polytechnic University",
+        "name_local": "深圳职业技术大学",
+        "acronym": "SZPU",
+        "kind": "polytechnic",
+        "country": "CN",
+        "province": "Guangdong",
+        "city": "Shenzhen",
+        "website": "",
+        "description": (
+            "Vocational university in Shenzhen, visited by ASEAN diplomats on the TVET Exchange Trip to "
+            "Guangdong in October 2024."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": [
+            "intelligent-manufacturing",
+            "artificial-intelligence",
+            "automotive-nev",
+            "electronic-information-ict",
+        ],
+        "offers": [
+            (
+                "teacher-training",
+                "intelligent-manufacturing",
+                "Teacher training in industrial robotics and smart manufacturing.",
+            ),
+            ("language-skills", "intelligent-manufacturing", "Mandarin combined with technical skills."),
+            ("equipment-donation", "artificial-intelligence", "Support for pilot labs at partner institutions."),
+        ],
+        "needs": [
+            ("student-exchange", "automotive-nev", "Students from ASEAN countries."),
+            ("internship-placement", "intelligent-manufacturing", "Placements with Chinese enterprises in ASEAN."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "sustech",
+        "name": "Southern University of Science and Technology",
+        "name_local": "南方科技大学",
+        "acronym": "SUSTech",
+        "kind": "university",
+        "country": "CN",
+        "province": "Guangdong",
+        "city": "Shenzhen",
+        "website": "https://www.sustech.edu.cn",
+        "description": (
+            "Research university in Shenzhen, visited by ASEAN diplomats on the TVET Exchange Trip to "
+            "Guangdong in October 2024."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["artificial-intelligence", "intelligent-manufacturing"],
+        "offers": [
+            ("joint-research", "artificial-intelligence", "Research cooperation with institutions in the region."),
+        ],
+        "needs": [
+            ("student-exchange", "artificial-intelligence", "Exchange students from ASEAN countries."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "byd",
+        "name": "BYD",
+        "name_local": "比亚迪股份有限公司",
+        "acronym": "BYD",
+        "kind": "enterprise",
+        "country": "CN",
+        "province": "Guangdong",
+        "city": "Shenzhen",
+        "website": "https://www.byd.com",
+        "description": (
+            "“Build Your Dreams”: vehicle and new-energy manufacturer whose training bases, run with "
+            "partner vocational schools, were toured by ASEAN diplomats in October 2024."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["automotive-nev", "new-energy"],
+        "offers": [
+            ("industrial-college", "automotive-nev", "Training bases run with partner vocational schools."),
+            ("internship-placement", "automotive-nev", "Placements for trained technicians."),
+        ],
+        "needs": [
+            ("joint-programme", "automotive-nev", "Localised technicians for operations in ASEAN countries."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "gac-group",
+        "name": "GAC Group",
+        "name_local": "广州汽车集团股份有限公司",
+        "acronym": "GAC",
+        "kind": "enterprise",
+        "country": "CN",
+        "province": "Guangdong",
+        "city": "Guangzhou",
+        "website": "",
+        "description": (
+            "Guangzhou Automobile Group, whose training bases with partner vocational schools and research "
+            "institutes were toured by ASEAN diplomats in October 2024."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["automotive-nev"],
+        "offers": [
+            ("industrial-college", "automotive-nev", "Training bases with partner vocational schools."),
+        ],
+        "needs": [
+            ("internship-placement", "automotive-nev", "Automotive technicians for ASEAN markets."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "unesco-ichei",
+        "name": "UNESCO International Centre for Higher Education Innovation",
+        "name_local": "联合国教科文组织高等教育创新中心",
+        "acronym": "UNESCO-ICHEI",
+        "kind": "international_organisation",
+        "country": "CN",
+        "province": "Guangdong",
+        "city": "Shenzhen",
+        "website": "",
+        "description": (
+            "UNESCO category 2 centre in Shenzhen. ASEAN diplomats discussed with it the digitisation of "
+            "higher education in Southeast Asia and potential cooperation projects (October 2024)."
+        ),
+        "languages": ["en", "zh"],
+        "sectors": ["electronic-information-ict", "artificial-intelligence"],
+        "offers": [
+            ("online-course-sharing", "electronic-information-ict", "Digital learning resources for higher education."),
+            ("teacher-training", "artificial-intelligence", "Digital competences for teaching staff."),
+        ],
+        "needs": [
+            ("policy-dialogue", "electronic-information-ict", "Partners for digitisation projects in Southeast Asia."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "asean-china-centre",
+        "name": "ASEAN-China Centre",
+        "name_local": "中国—东盟中心",
+        "acronym": "ACC",
+        "kind": "international_organisation",
+        "country": "CN",
+        "province": "Beijing",
+        "city": "Beijing",
+        "website": "https://www.asean-china-center.org",
+        "description": (
+            "Intergovernmental organisation of ASEAN and China. It co-initiated the TVET Exchange Trip to "
+            "Guangdong for AMS Diplomats (October 2024) with CEAIE and supported the 2025 China "
+            "(Guangxi)–ASEAN Vocational Education Development and Cooperation Conference."
+        ),
+        "languages": ["en", "zh"],
+        "sectors": ["artificial-intelligence", "electronic-information-ict"],
+        "offers": [
+            ("policy-dialogue", "artificial-intelligence", "Dialogue between ASEAN and Chinese education authorities."),
+        ],
+        "needs": [],
+        "verified": True,
+    },
+    {
+        "slug": "ceaie",
+        "name": "China Education Association for International Exchange",
+        "name_local": "中国教育国际交流协会",
+        "acronym": "CEAIE",
+        "kind": "other",
+        "country": "CN",
+        "province": "Beijing",
+        "city": "Beijing",
+        "website": "https://www.ceaie.edu.cn",
+        "description": (
+            "National association for international educational exchange. It co-initiated the TVET "
+            "Exchange Trip to Guangdong for AMS Diplomats with the ASEAN-China Centre (October 2024)."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["electronic-information-ict"],
+        "offers": [
+            ("policy-dialogue", "electronic-information-ict", "Study trips and exchanges for education officials."),
+            (
+                "student-exchange",
+                "electronic-information-ict",
+                "Exchange programmes between Chinese and foreign institutions.",
+            ),
+        ],
+        "needs": [],
+        "verified": True,
+    },
+    {
+        "slug": "lcetpa",
+        "name": "Lan-mekong China Education and Training Alliance",
+        "name_local": "",
+        "acronym": "LCETPA",
+        "kind": "alliance",
+        "country": "CN",
+        "province": "",
+        "city": "",
+        "website": "",
+        "description": (
+            "Alliance that, with Asin ASEAN (Chongqing), signed university–enterprise cooperation "
+            "agreements at the 2024 China-ASEAN Education Exchange Week, under the auspices of the Lao "
+            "National Chamber of Commerce and Industry."
+        ),
+        "languages": ["zh", "en", "lo"],
+        "sectors": ["e-commerce", "aviation", "railway", "electronic-information-ict", "automotive-nev"],
+        "offers": [
+            (
+                "industrial-college",
+                "e-commerce",
+                "Industrial colleges and craftsmanship workshops with partner schools.",
+            ),
+            ("teacher-training", "aviation", "Teacher and student training."),
+        ],
+        "needs": [
+            ("internship-placement", "railway", "Employment of trained talent in the Mekong countries."),
+        ],
+        "verified": False,
+    },
+    {
+        "slug": "asin-asean-chongqing",
+        "name": "Asin ASEAN (Chongqing)",
+        "name_local": "",
+        "acronym": "",
+        "kind": "enterprise",
+        "country": "CN",
+        "province": "Chongqing",
+        "city": "Chongqing",
+        "website": "",
+        "description": (
+            "Company that initiated five cooperation projects signed at the 2024 China-ASEAN Education "
+            "Exchange Week, in e-commerce, aviation, railways, electronic information and new-energy "
+            "vehicles."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["e-commerce", "aviation", "railway", "electronic-information-ict", "automotive-nev"],
+        "offers": [
+            ("industrial-college", "railway", "Training bases and advanced workshops."),
+            ("internship-placement", "e-commerce", "Talent employment through industry–education projects."),
+        ],
+        "needs": [
+            ("joint-programme", "automotive-nev", "Partner schools in ASEAN countries."),
+        ],
+        "verified": False,
+    },
+    {
+        "slug": "guizhou-open-university",
+        "name": "Guizhou Open University",
+        "name_local": "贵州开放大学",
+        "acronym": "",
+        "kind": "university",
+        "country": "CN",
+        "province": "Guizhou",
+        "city": "Guiyang",
+        "website": "",
+        "description": (
+            "Open university of Guizhou Province; partner of LCETPA in the cooperation agreements signed at "
+            "the 2024 China-ASEAN Education Exchange Week."
+        ),
+        "languages": ["zh"],
+        "sectors": ["e-commerce"],
+        "offers": [
+            ("online-course-sharing", "e-commerce", "Distance learning for partner countries."),
+        ],
+        "needs": [
+            ("student-exchange", "e-commerce", "Learners from ASEAN countries."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "guizhou-vocational-technology-college-electronics-information",
+        "name": "Guizhou Vocational Technology College of Electronics & Information",
+        "name_local": "贵州电子信息职业技术学院",
+        "acronym": "",
+        "kind": "vocational_college",
+        "country": "CN",
+        "province": "Guizhou",
+        "city": "",
+        "website": "",
+        "description": (
+            "Vocational college for electronics and information technology; partner of LCETPA in the "
+            "cooperation agreements signed at the 2024 China-ASEAN Education Exchange Week."
+        ),
+        "languages": ["zh"],
+        "sectors": ["electronic-information-ict"],
+        "offers": [
+            ("teacher-training", "electronic-information-ict", "Training for partner teachers and students."),
+        ],
+        "needs": [
+            ("internship-placement", "electronic-information-ict", "Placements abroad for graduates."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "guangxi-technological-college-machinery-electricity",
+        "name": "Guangxi Technological College of Machinery and Electricity",
+        "name_local": "广西机电职业技术学院",
+        "acronym": "",
+        "kind": "vocational_college",
+        "country": "CN",
+        "province": "Guangxi",
+        "city": "Nanning",
+        "website": "",
+        "description": (
+            "Vocational college for mechanical and electrical engineering in Nanning; partner of LCETPA in "
+            "the cooperation agreements signed at the 2024 China-ASEAN Education Exchange Week."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["mechanical-electrical", "automotive-nev", "intelligent-manufacturing"],
+        "offers": [
+            ("industrial-college", "mechanical-electrical", "Craftsmanship workshops with ASEAN partners."),
+            ("skills-competition", "intelligent-manufacturing", "Skills competitions for ASEAN students."),
+        ],
+        "needs": [
+            ("student-exchange", "mechanical-electrical", "Students from ASEAN countries."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "wuhan-city-polytechnic",
+        "name": "Wuhan City Polytechnic",
+        "name_local": "武汉城市职业学院",
+        "acronym": "",
+        "kind": "polytechnic",
+        "country": "CN",
+        "province": "Hubei",
+        "city": "Wuhan",
+        "website": "",
+        "description": (
+            "Polytechnic in Wuhan; partner of LCETPA in the cooperation agreements signed at the 2024 "
+            "China-ASEAN Education Exchange Week."
+        ),
+        "languages": ["zh"],
+        "sectors": ["railway", "aviation"],
+        "offers": [
+            ("teacher-training", "railway", "Teacher and student training in rail transport."),
+        ],
+        "needs": [
+            ("joint-programme", "aviation", "Partner schools for aviation services training."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "guangxi-education-department",
+        "name": "Department of Education of Guangxi Zhuang Autonomous Region",
+        "name_local": "广西壮族自治区教育厅",
+        "acronym": "",
+        "kind": "government_agency",
+        "country": "CN",
+        "province": "Guangxi",
+        "city": "Nanning",
+        "website": "",
+        "description": (
+            "Provincial education department. It has established 17 Modern Craftsman Colleges with ASEAN "
+            "partners, hosts trainings and exchange programmes, works to attract ASEAN students, and "
+            "organised the 2025 China (Guangxi)–ASEAN Vocational Education Development and Cooperation "
+            "Conference."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["mechanical-electrical", "artificial-intelligence", "logistics-supply-chain"],
+        "offers": [
+            ("industrial-college", "mechanical-electrical", "Modern Craftsman Colleges with ASEAN partners."),
+            ("student-exchange", "artificial-intelligence", "Study places in Guangxi for ASEAN students."),
+        ],
+        "needs": [
+            (
+                "policy-dialogue",
+                "artificial-intelligence",
+                "Government cooperation towards a China–ASEAN vocational education community.",
+            ),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "guangxi-government",
+        "name": "People's Government of Guangxi Zhuang Autonomous Region",
+        "name_local": "广西壮族自治区人民政府",
+        "acronym": "",
+        "kind": "government_agency",
+        "country": "CN",
+        "province": "Guangxi",
+        "city": "Nanning",
+        "website": "",
+        "description": (
+            "Regional government that hosted the 2025 China (Guangxi)–ASEAN Vocational Education "
+            "Development and Cooperation Conference in Nanning."
+        ),
+        "languages": ["zh"],
+        "sectors": ["artificial-intelligence"],
+        "offers": [],
+        "needs": [],
+        "verified": True,
+    },
+    {
+        "slug": "moe-china",
+        "name": "Ministry of Education of the People's Republic of China",
+        "name_local": "中华人民共和国教育部",
+        "acronym": "MOE",
+        "kind": "government_agency",
+        "country": "CN",
+        "province": "Beijing",
+        "city": "Beijing",
+        "website": "http://www.moe.gov.cn",
+        "description": (
+            "China's ministry of education. It co-organised the 2024 China-ASEAN Education Exchange Week; "
+            "its Department of Vocational and Adult Education spoke at the 2025 China (Guangxi)–ASEAN "
+            "Vocational Education Development and Cooperation Conference."
+        ),
+        "languages": ["zh"],
+        "sectors": ["artificial-intelligence"],
+        "offers": [
+            ("policy-dialogue", "artificial-intelligence", "Strategic collaboration with ASEAN education authorities."),
+        ],
+        "needs": [],
+        "verified": True,
+    },
+    {
+        "slug": "mfa-china",
+        "name": "Ministry of Foreign Affairs of the People's Republic of China",
+        "name_local": "中华人民共和国外交部",
+        "acronym": "MFA",
+        "kind": "government_agency",
+        "country": "CN",
+        "province": "Beijing",
+        "city": "Beijing",
+        "website": "https://www.fmprc.gov.cn",
+        "description": "China's foreign ministry; co-organiser of the 2024 China-ASEAN Education Exchange Week.",
+        "languages": ["zh"],
+        "sectors": [],
+        "offers": [],
+        "needs": [],
+        "verified": True,
+    },
+    {
+        "slug": "guizhou-government",
+        "name": "People's Government of Guizhou Province",
+        "name_local": "贵州省人民政府",
+        "acronym": "",
+        "kind": "government_agency",
+        "country": "CN",
+        "province": "Guizhou",
+        "city": "Guiyang",
+        "website": "https://www.guizhou.gov.cn",
+        "description": "Provincial government; co-organiser of the 2024 China-ASEAN Education Exchange Week in Guiyang.",
+        "languages": ["zh"],
+        "sectors": [],
+        "offers": [],
+        "needs": [],
+        "verified": True,
+    },
+    # Elsewhere
+    {
+        "slug": "mipt",
+        "name": "Moscow Institute of Physics and Technology",
+        "name_local": "Московский физико-технический институт",
+        "acronym": "MIPT",
+        "kind": "university",
+        "country": "RU",
+        "province": "Moscow Oblast",
+        "city": "Dolgoprudny",
+        "website": "https://mipt.ru",
+        "description": (
+            "Research university near Moscow; two participants from MIPT attended the 2nd China-SEA "
+            "Partnership Workshop. Its School of Physics and Mathematics trains students in mathematics, physics, "
+            "modelling and computer science with industry and scientific experts, updating its programmes "
+            "to the labour market."
+        ),
+        "languages": ["ru", "en"],
+        "sectors": ["artificial-intelligence", "electronic-information-ict"],
+        "offers": [
+            (
+                "joint-research",
+                "artificial-intelligence",
+                "Joint research with China and Southeast Asian institutions.",
+            ),
+            (
+                "curriculum-standards",
+                "electronic-information-ict",
+                "Programmes in mathematics, modelling and computer science.",
+            ),
+        ],
+        "needs": [
+            ("student-exchange", "artificial-intelligence", "Students from China and Southeast Asia."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "lao-national-chamber-of-commerce-and-industry",
+        "name": "Lao National Chamber of Commerce and Industry",
+        "name_local": "ສະພາການຄ້າ ແລະ ອຸດສາຫະກຳແຫ່ງຊາດລາວ",
+        "acronym": "LNCCI",
+        "kind": "industry_association",
+        "country": "LA",
+        "province": "Vientiane Capital",
+        "city": "Vientiane",
+        "website": "",
+        "description": (
+            "National business chamber of Laos, under whose auspices LCETPA and Asin ASEAN (Chongqing) "
+            "signed cooperation agreements at the 2024 China-ASEAN Education Exchange Week."
+        ),
+        "languages": ["lo", "en"],
+        "sectors": ["e-commerce", "logistics-supply-chain"],
+        "offers": [
+            ("internship-placement", "e-commerce", "Links to Lao businesses for placements."),
+        ],
+        "needs": [
+            ("teacher-training", "e-commerce", "Skills training for the Lao workforce."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "jppkk-malaysia",
+        "name": "Department of Polytechnic and Community College Education",
+        "name_local": "Jabatan Pendidikan Politeknik dan Kolej Komuniti",
+        "acronym": "JPPKK",
+        "kind": "government_agency",
+        "country": "MY",
+        "province": "Putrajaya",
+        "city": "Putrajaya",
+        "website": "",
+        "description": (
+            "Department of Malaysia's Ministry of Higher Education for polytechnics and community colleges. "
+            "It integrates digital solutions through online learning and advanced assessments, and works "
+            "with industry leaders on students' and educators' digital skills."
+        ),
+        "languages": ["ms", "en"],
+        "sectors": ["electronic-information-ict", "artificial-intelligence"],
+        "offers": [
+            ("curriculum-standards", "electronic-information-ict", "Industry-aligned digital skills programmes."),
+        ],
+        "needs": [
+            ("teacher-training", "artificial-intelligence", "Joint initiatives in curriculum and teacher training."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "ovec-thailand",
+        "name": "Office of the Vocational Education Commission",
+        "name_local": "สำนักงานคณะกรรมการการอาชีวศึกษา",
+        "acronym": "OVEC",
+        "kind": "government_agency",
+        "country": "TH",
+        "province": "Bangkok",
+        "city": "Bangkok",
+        "website": "https://www.vec.go.th",
+        "description": (
+            "Thailand's vocational education authority. A director of its Bureau of Policy and Planning "
+            "gave remarks at the closing of the 2nd China-SEA Partnership Workshop on the digital "
+            "transformation of TVET."
+        ),
+        "languages": ["th", "en"],
+        "sectors": ["electronic-information-ict", "tourism-hospitality"],
+        "offers": [
+            ("policy-dialogue", "electronic-information-ict", "International cooperation on digital TVET."),
+        ],
+        "needs": [
+            ("curriculum-standards", "electronic-information-ict", "Alignment with international standards."),
+        ],
+        "verified": True,
+    },
+    # Fictional, so that every country of the 2nd China-SEA Partnership Workshop is represented.
+    {
+        "slug": "seria-institute-energy-digital-skills",
+        "name": "Seria Institute of Energy and Digital Skills",
+        "name_local": "Institut Tenaga dan Kemahiran Digital Seria",
+        "acronym": "SIEDS",
+        "kind": "technical_institute",
+        "country": "BN",
+        "province": "Belait",
+        "city": "Seria",
+        "website": "",
+        "description": FICTIONAL + " A technical institute training for the energy sector and digital skills.",
+        "languages": ["ms", "en"],
+        "sectors": ["new-energy", "green-skills", "electronic-information-ict"],
+        "offers": [
+            ("curriculum-standards", "green-skills", "Sustainability modules in digital training."),
+        ],
+        "needs": [
+            ("teacher-training", "new-energy", "Trainers for renewable-energy technicians."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "cendana-polytechnic",
+        "name": "Cendana Polytechnic of Technology",
+        "name_local": "Politeknik Teknologi Cendana",
+        "acronym": "",
+        "kind": "polytechnic",
+        "country": "ID",
+        "province": "Central Java",
+        "city": "Semarang",
+        "website": "",
+        "description": FICTIONAL + " A polytechnic with programmes in agricultural technology and ICT.",
+        "languages": ["id", "en"],
+        "sectors": ["digital-agriculture", "electronic-information-ict"],
+        "offers": [
+            ("scholarship", "digital-agriculture", "Scholarships for Southeast Asian students."),
+        ],
+        "needs": [
+            ("joint-research", "digital-agriculture", "Low-cost sensors for tropical aquaculture."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "tanjung-puteri-technical-college",
+        "name": "Tanjung Puteri Technical College",
+        "name_local": "Kolej Teknikal Tanjung Puteri",
+        "acronym": "",
+        "kind": "vocational_college",
+        "country": "MY",
+        "province": "Johor",
+        "city": "Johor Bahru",
+        "website": "",
+        "description": FICTIONAL + " A technical college training for manufacturing and digital industries.",
+        "languages": ["ms", "en"],
+        "sectors": ["mechanical-electrical", "electronic-information-ict"],
+        "offers": [
+            ("internship-placement", "mechanical-electrical", "Placements with industry partners in Johor."),
+        ],
+        "needs": [
+            ("industrial-college", "mechanical-electrical", "A craftsmanship workshop with a Chinese partner."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "bohol-coastal-polytechnic-college",
+        "name": "Bohol Coastal Polytechnic College",
+        "name_local": "",
+        "acronym": "",
+        "kind": "polytechnic",
+        "country": "PH",
+        "province": "Bohol",
+        "city": "Tagbilaran",
+        "website": "",
+        "description": FICTIONAL + " A polytechnic college for tourism, hospitality and health care.",
+        "languages": ["en", "fil"],
+        "sectors": ["tourism-hospitality", "health-care"],
+        "offers": [
+            ("internship-placement", "tourism-hospitality", "Hospitality internships on Bohol."),
+        ],
+        "needs": [
+            ("skills-competition", "mechanical-electrical", "A way into regional skills competitions."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "marina-institute-applied-technology",
+        "name": "Marina Institute of Applied Technology",
+        "name_local": "",
+        "acronym": "MIAT",
+        "kind": "technical_institute",
+        "country": "SG",
+        "province": "",
+        "city": "Singapore",
+        "website": "",
+        "description": FICTIONAL + " An applied-technology institute for logistics and AI.",
+        "languages": ["en", "zh", "ms"],
+        "sectors": ["logistics-supply-chain", "artificial-intelligence"],
+        "offers": [
+            ("joint-programme", "logistics-supply-chain", "Joint diplomas in supply-chain technology."),
+            ("teacher-training", "artificial-intelligence", "Short courses in applied AI for trainers."),
+        ],
+        "needs": [
+            ("joint-research", "artificial-intelligence", "Research partners for AI in logistics."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "andaman-college-tourism-technology",
+        "name": "Andaman College of Tourism and Technology",
+        "name_local": "วิทยาลัยการท่องเที่ยวและเทคโนโลยีอันดามัน",
+        "acronym": "",
+        "kind": "vocational_college",
+        "country": "TH",
+        "province": "Phuket",
+        "city": "Phuket",
+        "website": "",
+        "description": FICTIONAL + " A vocational college for tourism, hospitality and electronics.",
+        "languages": ["th", "en"],
+        "sectors": ["tourism-hospitality", "electronic-information-ict"],
+        "offers": [
+            ("internship-placement", "tourism-hospitality", "Internships with free accommodation."),
+        ],
+        "needs": [
+            ("language-skills", "tourism-hospitality", "Mandarin for hospitality students."),
+        ],
+        "verified": True,
+    },
+    {
+        "slug": "lorosae-technical-institute",
+        "name": "Lorosa'e Technical Institute",
+        "name_local": "Instituto Técnico Lorosa'e",
+        "acronym": "",
+        "kind": "technical_institute",
+        "country": "TL",
+        "province": "Baucau",
+        "city": "Baucau",
+        "website": "",
+        "description": FICTIONAL + " A technical institute for construction and electrical trades.",
+        "languages": ["tet", "pt", "en"],
+        "sectors": ["construction", "new-energy"],
+        "offers": [],
+        "needs": [
+            ("teacher-training", "construction", "Trainers for construction trades."),
+            ("equipment-donation", "new-energy", "Solar training equipment."),
+        ],
+        "verified": False,
+    },
+    {
+        "slug": "hai-van-college-of-engineering",
+        "name": "Hai Van College of Engineering",
+        "name_local": "Trường Cao đẳng Kỹ thuật Hải Vân",
+        "acronym": "",
+        "kind": "vocational_college",
+        "country": "VN",
+        "province": "Da Nang",
+        "city": "Da Nang",
+        "website": "",
+        "description": FICTIONAL + " A college of engineering with programmes in e-commerce and logistics.",
+        "languages": ["vi", "en"],
+        "sectors": ["e-commerce", "logistics-supply-chain", "mechanical-electrical"],
+        "offers": [
+            ("student-exchange", "logistics-supply-chain", "Short exchanges in Da Nang."),
+        ],
+        "needs": [
+            ("language-skills", "e-commerce", "Mandarin with cross-border e-commerce skills."),
+        ],
+        "verified": True,
+    },
+]
+
+# --- People (all fictional; email is <key>@example.org) -------------------------------------
+# (key, display name, institution slug, job title, preferred language, time zone)
+
+# One person per line reads as a table; the formatter would spread each over eight lines.
+# fmt: off
+PEOPLE = [
+    # The three demo accounts; portal.demo.DEMO_ACCOUNTS lists their passwords.
+    ("participant", "Chan Sophea", "kampong-speu-institute-of-technology", "Lecturer in electrical engineering", "en", "Asia/Phnom_Penh"),
+    ("admin", "李文 Li Wen", "shenzhen-polytechnic-university", "International cooperation officer", "zh-hans", "Asia/Shanghai"),
+    ("secretariat", "Prak Sreymom", "seameo-ted", "Programme officer", "en", "Asia/Phnom_Penh"),
+    # China
+    ("zhao.ming", "赵明 Zhao Ming", "shenzhen-polytechnic-university", "Lecturer in automotive engineering", "zh-hans", "Asia/Shanghai"),
+    ("wang.lei", "王磊 Wang Lei", "shenzhen-polytechnic-university", "Lecturer in industrial robotics", "zh-hans", "Asia/Shanghai"),
+    ("chen.jing", "陈静 Chen Jing", "shenzhen-institute-of-information-technology", "International office coordinator", "zh-hans", "Asia/Shanghai"),
+    ("liu.yang", "刘洋 Liu Yang", "shenzhen-institute-of-information-technology", "Lecturer in software engineering", "zh-hans", "Asia/Shanghai"),
+    ("huang.wei", "黄伟 Huang Wei", "guangdong-polytechnic-water-resources-electric-engineering", "Lecturer in power engineering", "zh-hans", "Asia/Shanghai"),
+    ("zhou.lin", "周琳 Zhou Lin", "guangdong-industry-polytechnic-university", "International exchange officer", "zh-hans", "Asia/Shanghai"),
+    ("lin.tao", "林涛 Lin Tao", "guangxi-technological-college-machinery-electricity", "Lecturer in mechatronics", "zh-hans", "Asia/Shanghai"),
+    ("he.fang", "何芳 He Fang", "guangxi-technological-college-machinery-electricity", "International office coordinator", "zh-hans", "Asia/Shanghai"),
+    ("guo.peng", "郭鹏 Guo Peng", "wuhan-city-polytechnic", "Lecturer in rail transport", "zh-hans", "Asia/Shanghai"),
+    ("ma.li", "马丽 Ma Li", "guizhou-open-university", "E-commerce programme coordinator", "zh-hans", "Asia/Shanghai"),
+    ("sun.qiang", "孙强 Sun Qiang", "guizhou-vocational-technology-college-electronics-information", "Lecturer in electronic information", "zh-hans", "Asia/Shanghai"),
+    ("xu.yan", "许燕 Xu Yan", "go-study-global-education", "Project manager", "zh-hans", "Asia/Shanghai"),
+    ("tang.hao", "唐浩 Tang Hao", "go-study-global-education", "Project officer", "en", "Asia/Shanghai"),
+    ("feng.xue", "冯雪 Feng Xue", "china-asean-mechanical-electrical-alliance", "Secretariat officer", "zh-hans", "Asia/Shanghai"),
+    ("deng.hui", "邓慧 Deng Hui", "guangxi-education-department", "Programme officer", "zh-hans", "Asia/Shanghai"),
+    ("yang.fan", "杨帆 Yang Fan", "asean-china-centre", "Programme officer", "en", "Asia/Shanghai"),
+    ("qian.rui", "钱睿 Qian Rui", "ceaie", "Programme officer", "zh-hans", "Asia/Shanghai"),
+    ("song.jia", "宋佳 Song Jia", "asin-asean-chongqing", "Project officer", "zh-hans", "Asia/Shanghai"),
+    ("peng.yu", "彭宇 Peng Yu", "lcetpa", "Coordinator", "zh-hans", "Asia/Shanghai"),
+    # Cambodia
+    ("sok.pisey", "Sok Pisey", "kampong-speu-institute-of-technology", "Lecturer in mechanical engineering", "en", "Asia/Phnom_Penh"),
+    ("chea.rithy", "Chea Rithy", "seameo-ted", "Partnerships officer", "en", "Asia/Phnom_Penh"),
+    ("mao.vuthy", "Mao Vuthy", "tboung-khmum-education-department", "Education officer", "en", "Asia/Phnom_Penh"),
+    ("lim.bopha", "Lim Bopha", "moeys-cambodia", "TVET officer", "en", "Asia/Phnom_Penh"),
+    ("keo.ratanak", "Keo Ratanak", "molvt-cambodia", "Training standards officer", "en", "Asia/Phnom_Penh"),
+    ("ouk.chanthy", "Ouk Chanthy", "phnom-penh-sez", "Human resources officer", "en", "Asia/Phnom_Penh"),
+    # Southeast Asia
+    ("somchai.wongsakul", "Somchai Wongsakul", "andaman-college-tourism-technology", "Head of hospitality programmes", "en", "Asia/Bangkok"),
+    ("ananya.srisuk", "Ananya Srisuk", "ovec-thailand", "International relations officer", "en", "Asia/Bangkok"),
+    ("nguyen.van.an", "Nguyễn Văn An", "hai-van-college-of-engineering", "Head of international cooperation", "en", "Asia/Ho_Chi_Minh"),
+    ("tran.thi.lan", "Trần Thị Lan", "hai-van-college-of-engineering", "Lecturer in logistics", "en", "Asia/Ho_Chi_Minh"),
+    ("nurul.aisyah", "Nurul Aisyah binti Ahmad", "tanjung-puteri-technical-college", "Industry liaison officer", "en", "Asia/Kuala_Lumpur"),
+    ("hafiz.razak", "Muhammad Hafiz bin Razak", "jppkk-malaysia", "Assistant director", "en", "Asia/Kuala_Lumpur"),
+    ("rina.kusuma", "Rina Kusuma", "cendana-polytechnic", "Scholarship coordinator", "en", "Asia/Jakarta"),
+    ("budi.santoso", "Budi Santoso", "cendana-polytechnic", "Lecturer in agricultural technology", "en", "Asia/Jakarta"),
+    ("maria.delacruz", "Maria dela Cruz", "bohol-coastal-polytechnic-college", "Dean of hospitality", "en", "Asia/Manila"),
+    ("tan.weiming", "Tan Wei Ming", "marina-institute-applied-technology", "Senior lecturer in supply-chain technology", "en", "Asia/Singapore"),
+    ("nur.hazirah", "Nur Hazirah binti Abdullah", "seria-institute-energy-digital-skills", "Programme leader", "en", "Asia/Brunei"),
+    ("joaquim.dacosta", "Joaquim da Costa", "lorosae-technical-institute", "Director of studies", "en", "Asia/Dili"),
+    ("khamla.phommavong", "Khamla Phommavong", "lao-national-chamber-of-commerce-and-industry", "Skills development officer", "en", "Asia/Vientiane"),
+    ("bounmy.sisavath", "Bounmy Sisavath", "lao-national-chamber-of-commerce-and-industry", "Member services officer", "en", "Asia/Vientiane"),
+    # Russia
+    ("anna.sokolova", "Anna Sokolova", "mipt", "International programmes manager", "en", "Europe/Moscow"),
+    ("dmitry.volkov", "Dmitry Volkov", "mipt", "Associate professor of applied mathematics", "en", "Europe/Moscow"),
+]
+# fmt: on
+
+# Memberships that differ from an active plain membership.
+ADMIN_MEMBERS = {"admin"}
+PENDING_MEMBERS = {"zhao.ming"}
+STAFF = {"secretariat"}
+
+# --- Events -----------------------------------------------------------------------------------
+# Times are local to the event's time zone. The reports give dates but rarely times: session
+# times are illustrative unless a comment says otherwise.
+
+WORKSHOP_2 = "2nd-china-sea-partnership-workshop-2025"
+EXCHANGE_WEEK = "china-asean-education-exchange-week-2024"
+ALLIANCE = "china-asean-mechanical-electrical-alliance-inaugural-conference"
+GUANGXI = "china-guangxi-asean-vocational-education-conference-2025"
+STUDY_TRIP = "tvet-exchange-trip-guangdong-ams-diplomats-2024"
+UPCOMING = "3rd-china-sea-partnership-workshop-demo"
+
+EVENTS = [
+    {
+        "slug": ALLIANCE,
+        "title": "Inaugural China–ASEAN Belt and Road Mechanical and Electrical Industry–Education Alliance Conference",
+        "kind": "conference",
+        "theme": "Advancing High-Quality Collaboration among Government, Education Institutions, and Industry",
+        "description": (
+            "The inaugural conference of the Alliance, held with the Forum on International Cooperation in "
+            "Vocational Education and Industry–Education Integration. Representatives of vocational "
+            "institutions, industry organisations and enterprises from China and ASEAN Member States "
+            "discussed the internationalisation of vocational education, industry–education integration and "
+            "support for regional industrial development. SEAMEO TED presented the China–ASEAN Technical "
+            "Education Cooperation Platform (CATECP) and the newly launched China–ASEAN Industry–Education "
+            "Integration “Core” Initiative."
+        ),
+        "organisers": ["china-asean-mechanical-electrical-alliance"],
+        "city": "Guangzhou",
+        "country": "CN",
+        "venue": "",
+        "time_zone": "Asia/Shanghai",
+        # The report says "15 December" without a year; 2025 is inferred from the "Core"
+        # Initiative it calls newly launched.
+        "start_date": "2025-12-15",
+        "end_date": "2025-12-15",
+        "status": "closed",
+        "sessions": [
+            {
+                "title": "Inaugural conference of the Alliance",
+                "kind": "plenary",
+                "starts_at": "2025-12-15 09:00",
+                "ends_at": "2025-12-15 12:00",
+                "description": (
+                    "Remarks by government, education and industry representatives, including SEAMEO TED on "
+                    "school–enterprise collaboration guided by the real needs of industry."
+                ),
+            },
+            {
+                "title": "Roundtable forum on international cooperation in vocational education and industry–education integration",
+                "kind": "panel",
+                "starts_at": "2025-12-15 14:00",
+                "ends_at": "2025-12-15 17:00",
+                "description": (
+                    "Demand for localised technical talent grows as Chinese enterprises expand in ASEAN "
+                    "countries; the forum discussed deeper enterprise participation in talent development."
+                ),
+            },
+        ],
+    },
+    {
+        "slug": WORKSHOP_2,
+        "title": "2nd China-SEA Partnership Workshop",
+        "kind": "workshop",
+        "theme": "Internationalisation of digital technologies in TVET",
+        "description": (
+            "Initiated by SEAMEO TED with its Chinese partner Go Study Global Education to promote "
+            "educational cooperation between China and Southeast Asia. 134 participants from 48 schools and "
+            "institutes in China, nine Southeast Asian countries (Cambodia, Brunei Darussalam, Indonesia, "
+            "Malaysia, the Philippines, Singapore, Thailand, Timor-Leste and Vietnam) and the Russian "
+            "Federation: 56 participants from 24 Chinese institutions, 31 from 31 Cambodian institutions, 25 "
+            "from 15 other Southeast Asian institutions and two from the Moscow Institute of Physics and "
+            "Technology. Thirteen experts presented thirteen topics in two main sessions; 13 MoUs were signed "
+            "among 14 schools."
+        ),
+        "organisers": ["seameo-ted", "go-study-global-education"],
+        "city": "Phnom Penh",
+        "country": "KH",
+        "venue": "",
+        "time_zone": "Asia/Phnom_Penh",
+        "start_date": "2025-05-12",
+        "end_date": "2025-05-13",
+        "status": "closed",
+        "sessions": [
+            {
+                "title": "Industrial visit to Phnom Penh Special Economic Zone (RGPPSEZ)",
+                "kind": "industrial_visit",
+                "starts_at": "2025-05-12 08:00",
+                "ends_at": "2025-05-12 12:00",
+                "description": "Production lines and the skills production needs, at factories and companies in the zone.",
+            },
+            {
+                "title": "Cultural visit: Royal Palace, National Museum and a local market",
+                "kind": "cultural_visit",
+                "starts_at": "2025-05-12 14:00",
+                "ends_at": "2025-05-12 17:30",
+                "description": "Exploring local cultures of Cambodia.",
+            },
+            {
+                "title": "Opening ceremony",
+                "kind": "ceremony",
+                "starts_at": "2025-05-13 08:00",
+                "ends_at": "2025-05-13 09:00",
+                "description": (
+                    "Welcoming remarks by SEAMEO TED's Centre Director; remarks by the Education Department "
+                    "of Guangxi Zhuang Autonomous Region and by Malaysia's Department of Polytechnic and "
+                    "Community College Education; opening remarks on behalf of Cambodia's Ministry of "
+                    "Education, Youth and Sport."
+                ),
+            },
+            {
+                "title": "Session I: Collaboration Between Industry and TVET Providers for Digital Skills Development",
+                "kind": "panel",
+                "starts_at": "2025-05-13 09:15",
+                "ends_at": "2025-05-13 10:45",
+                "description": (
+                    "Five speakers. Strong industry–TVET linkages keep skillsets relevant; digital skills are "
+                    "essential for competitiveness; proposals for a “Chinese + Skills” programme (Mandarin + "
+                    "IoT maintenance), joint R&D on low-cost sensors for tropical aquaculture, digital "
+                    "logistics in Cambodia, and shared curricula, industrial colleges and research centres "
+                    "in construction and new energy."
+                ),
+            },
+            {
+                "title": "Session II: Adopting Industry 4.0 Technologies in TVET Training",
+                "kind": "panel",
+                "starts_at": "2025-05-13 11:00",
+                "ends_at": "2025-05-13 12:30",
+                "description": (
+                    "Seven speakers. Public–private partnerships, teacher training and international "
+                    "standards; regional Industry 4.0 skill standards, joint research and industry-sponsored "
+                    "labs; pilot labs before scaling; skills competitions as a bridge for ASEAN mechanical "
+                    "and electrical talent."
+                ),
+            },
+            {
+                "title": "Networking session",
+                "kind": "matchmaking",
+                "starts_at": "2025-05-13 14:00",
+                "ends_at": "2025-05-13 15:30",
+                "description": (
+                    "Three phases. Phase 1: a survey on regional collaboration, answered by scanning the QR "
+                    "code at each table (15 minutes). Phase 2: proposals and calls for collaboration, "
+                    "including internships with Thai schools offering free accommodation, scholarships from "
+                    "Indonesian institutions and SEAMEO TED's Training Academies. Phase 3: 15 minutes to "
+                    "walk around, find partners and exchange contacts. The meeting slots and 1:1 meetings "
+                    "recorded here are illustrative."
+                ),
+                "table_count": 15,
+                "slot_minutes": 15,
+                "break_minutes": 5,
+                "max_meetings_per_person": 4,
+                "request_deadline": "2025-05-12 18:00",
+                "slot_count": 4,
+            },
+            {
+                "title": "MoU signing ceremony",
+                "kind": "mou_ceremony",
+                "starts_at": "2025-05-13 15:45",
+                "ends_at": "2025-05-13 16:30",
+                "description": "13 MoUs signed among 14 schools from China, Southeast Asian countries and Russia.",
+            },
+            {
+                "title": "Closing ceremony",
+                "kind": "ceremony",
+                "starts_at": "2025-05-13 16:30",
+                "ends_at": "2025-05-13 17:00",
+                "description": (
+                    "Remarks by Thailand's Office of the Vocational Education Commission and closing remarks "
+                    "by SEAMEO TED's Centre Director."
+                ),
+            },
+        ],
+    },
+    {
+        "slug": EXCHANGE_WEEK,
+        "title": "2024 China-ASEAN Education Exchange Week",
+        "kind": "exchange_week",
+        "theme": "Deepening education cooperation, promoting people-to-people exchanges, and working together for the future",
+        "description": (
+            "More than 4,000 guests and representatives, over 1,000 of them from abroad, from education and "
+            "labour departments, industry, universities and industry associations of the ten ASEAN "
+            "countries. The week shared experience in higher, vocational, basic and special education and "
+            "lifelong learning, with people-to-people exchanges as its main theme. Some 25 delegates from "
+            "Laos attended the opening ceremony."
+        ),
+        "organisers": ["mfa-china", "moe-china", "guizhou-government"],
+        "city": "Guiyang",
+        "country": "CN",
+        "venue": "Gui'an New District",
+        "time_zone": "Asia/Shanghai",
+        # The report gives the date of the opening ceremony only.
+        "start_date": "2024-08-21",
+        "end_date": "2024-08-21",
+        "status": "closed",
+        "sessions": [
+            {
+                "title": "Opening ceremony",
+                "kind": "ceremony",
+                "starts_at": "2024-08-21 09:00",
+                "ends_at": "2024-08-21 11:00",
+                "description": "Opening of the week in the Gui'an New District of Guiyang.",
+            },
+            {
+                "title": "Signing ceremony for university–enterprise collaborative projects",
+                "kind": "mou_ceremony",
+                "starts_at": "2024-08-21 14:00",
+                "ends_at": "2024-08-21 16:00",
+                "description": (
+                    "LCETPA and Asin ASEAN (Chongqing) signed cooperation agreements with domestic and "
+                    "international partners, under the auspices of the Lao National Chamber of Commerce and "
+                    "Industry and supported by the Mekong Lancang Council of Industry and Education."
+                ),
+            },
+        ],
+    },
+    {
+        "slug": GUANGXI,
+        "title": "2025 China (Guangxi)–ASEAN Vocational Education Development and Cooperation Conference",
+        "kind": "conference",
+        "theme": "Promoting AI Empowerment and Building a Digital Foundation together for Vocational Education",
+        "description": (
+            "Hosted by the People's Government of Guangxi Zhuang Autonomous Region, organised by its "
+            "Department of Education and supported by the ASEAN-China Centre: a platform for academic "
+            "communication, achievement display, cooperation negotiation and project matching. Speakers "
+            "from the ASEAN-China Centre, Cambodia, Indonesia, Laos, Myanmar and China's Ministry of "
+            "Education opened the conference, which announced the AI-Empowered China-ASEAN Modern "
+            "Craftsmanship Institute Construction Program, the “Hundred-Thousand-Ten Thousand” AI Talent "
+            "Development Project towards ASEAN, the International Competition of “Chinese + Vocational "
+            "Skill in Logistics and Supply Chain” and the First Invitation Tournament Facing Colleges in "
+            "ASEAN Countries. Vocational institutions from China and ASEAN countries signed project "
+            "cooperation agreements (not itemised in the report)."
+        ),
+        "organisers": ["guangxi-government", "guangxi-education-department"],
+        "city": "Nanning",
+        "country": "CN",
+        "venue": "",
+        "time_zone": "Asia/Shanghai",
+        "start_date": "2025-09-15",
+        "end_date": "2025-09-15",
+        "status": "closed",
+        "sessions": [
+            {
+                "title": "Opening ceremony",
+                "kind": "ceremony",
+                "starts_at": "2025-09-15 09:00",
+                "ends_at": "2025-09-15 11:00",
+                "description": "Opening speeches and the announcement of four programmes for AI and skills with ASEAN.",
+            },
+            {
+                "title": "Signing of project cooperation agreements",
+                "kind": "mou_ceremony",
+                "starts_at": "2025-09-15 11:00",
+                "ends_at": "2025-09-15 12:00",
+                "description": "Vocational institutions from China and ASEAN countries signed project cooperation agreements.",
+            },
+        ],
+    },
+    {
+        "slug": STUDY_TRIP,
+        "title": "TVET Exchange Trip to Guangdong for AMS Diplomats",
+        "kind": "study_trip",
+        "theme": "Industry–education integration in Guangdong's vocational education",
+        "description": (
+            "Jointly initiated by the ASEAN-China Centre and the China Education Association for "
+            "International Exchange. Diplomats in charge of education affairs from the embassies of Brunei "
+            "Darussalam, Cambodia, Indonesia, Laos, Malaysia, the Philippines, Singapore, Thailand and "
+            "Vietnam visited TVET colleges, industrial colleges, technology enterprises and related "
+            "institutions in Guangzhou and Shenzhen, observed teaching in training rooms, met school leaders "
+            "and overseas students from ASEAN countries, and toured enterprise training bases."
+        ),
+        "organisers": ["asean-china-centre", "ceaie"],
+        "city": "Guangzhou and Shenzhen",
+        "country": "CN",
+        "venue": "",
+        "time_zone": "Asia/Shanghai",
+        "start_date": "2024-10-22",
+        "end_date": "2024-10-26",
+        "status": "closed",
+        # The report names the visits but not their order: days and times are illustrative.
+        "sessions": [
+            {
+                "title": "Visit to Guangdong Industry Polytechnic University",
+                "kind": "industrial_visit",
+                "starts_at": "2024-10-23 09:00",
+                "ends_at": "2024-10-23 11:30",
+                "description": "Teaching in training rooms and a discussion with school leaders.",
+            },
+            {
+                "title": "Visit to Guangdong Polytechnic of Water Resources and Electric Engineering",
+                "kind": "industrial_visit",
+                "starts_at": "2024-10-23 14:00",
+                "ends_at": "2024-10-23 16:30",
+                "description": "A school specialising in a distinctive industry.",
+            },
+            {
+                "title": "Visit to the training base of GAC Group",
+                "kind": "industrial_visit",
+                "starts_at": "2024-10-24 09:30",
+                "ends_at": "2024-10-24 12:00",
+                "description": "An enterprise training base run with partner vocational schools and research institutes.",
+            },
+            {
+                "title": "Visit to UNESCO-ICHEI",
+                "kind": "industrial_visit",
+                "starts_at": "2024-10-24 15:30",
+                "ends_at": "2024-10-24 17:00",
+                "description": "The digitisation of higher education in Southeast Asia and potential cooperation projects.",
+            },
+            {
+                "title": "Visit to Shenzhen Polytechnic University",
+                "kind": "industrial_visit",
+                "starts_at": "2024-10-25 09:00",
+                "ends_at": "2024-10-25 11:30",
+                "description": "Centres for smart manufacturing and industrial software; meeting ASEAN students.",
+            },
+            {
+                "title": "Visit to Shenzhen Institute of Information Technology",
+                "kind": "industrial_visit",
+                "starts_at": "2024-10-25 14:00",
+                "ends_at": "2024-10-25 16:30",
+                "description": "Training rooms and a discussion with school leaders.",
+            },
+            {
+                "title": "Visit to Southern University of Science and Technology",
+                "kind": "industrial_visit",
+                "starts_at": "2024-10-26 09:00",
+                "ends_at": "2024-10-26 11:00",
+                "description": "Integration of science and education.",
+            },
+            {
+                "title": "Visit to the training base of BYD",
+                "kind": "industrial_visit",
+                "starts_at": "2024-10-26 14:00",
+                "ends_at": "2024-10-26 16:00",
+                "description": "Production–education integration and the company's collaboration with AMS.",
+            },
+        ],
+    },
+    {
+        "slug": UPCOMING,
+        "title": "3rd China-SEA Partnership Workshop (demonstration event)",
+        "kind": "workshop",
+        "theme": "From pilot labs to partnerships: AI and digital skills in TVET",
+        "description": (
+            "Fictional demonstration event: it has not been announced and exists only in the demo data, so "
+            "that registration, meeting requests, the meeting scheduler and MoU signing can be tried out. "
+            "Sessions, dates and participants are invented."
+        ),
+        "organisers": ["seameo-ted", "go-study-global-education"],
+        "city": "Phnom Penh",
+        "country": "KH",
+        "venue": "",
+        "time_zone": "Asia/Phnom_Penh",
+        # Fixed dates, so that loading again changes nothing.
+        "start_date": "2027-05-11",
+        "end_date": "2027-05-12",
+        "status": "published",
+        "capacity": 200,
+        "registration_opens_at": "2026-10-01 00:00",
+        "registration_closes_at": "2027-05-01 23:59",
+        "sessions": [
+            {
+                "title": "Opening ceremony",
+                "kind": "ceremony",
+                "starts_at": "2027-05-11 08:30",
+                "ends_at": "2027-05-11 09:30",
+                "description": "Welcome by the organisers (fictional).",
+            },
+            {
+                "title": "Panel: AI and digital skills in TVET, from pilot labs to scale",
+                "kind": "panel",
+                "starts_at": "2027-05-11 09:45",
+                "ends_at": "2027-05-11 11:30",
+                "description": "Fictional panel for the demonstration.",
+            },
+            {
+                "title": "Industrial visit",
+                "kind": "industrial_visit",
+                "starts_at": "2027-05-11 14:00",
+                "ends_at": "2027-05-11 17:00",
+                "description": "Fictional visit to factories for the demonstration.",
+            },
+            {
+                "title": "Partner matchmaking",
+                "kind": "matchmaking",
+                "starts_at": "2027-05-12 09:00",
+                "ends_at": "2027-05-12 15:35",
+                "description": "1:1 meetings of 20 minutes at numbered tables. Send requests before the deadline.",
+                "table_count": 30,
+                "slot_minutes": 20,
+                "break_minutes": 5,
+                "max_meetings_per_person": 8,
+                "request_deadline": "2027-05-05 23:59",
+                "slot_count": 16,
+            },
+            {
+                "title": "MoU signing ceremony",
+                "kind": "mou_ceremony",
+                "starts_at": "2027-05-12 16:00",
+                "ends_at": "2027-05-12 16:45",
+                "description": "Signing of the agreements prepared during the workshop (fictional).",
+            },
+            {
+                "title": "Closing ceremony",
+                "kind": "ceremony",
+                "starts_at": "2027-05-12 16:45",
+                "ends_at": "2027-05-12 17:15",
+                "description": "Closing remarks (fictional).",
+            },
+        ],
+    },
+]
+
+# --- Registrations ----------------------------------------------------------------------------
+# event slug -> (person key, role, checked in at (local time) or None). Everyone is approved
+# unless listed in PENDING_REGISTRATIONS.
+
+REGISTRATIONS = {
+    ALLIANCE: [
+        ("chea.rithy", "delegate", "2025-12-15 08:30"),
+        ("mao.vuthy", "delegate", "2025-12-15 08:32"),
+        ("sok.pisey", "delegate", "2025-12-15 08:33"),
+        ("feng.xue", "organiser", "2025-12-15 08:00"),
+        ("lin.tao", "delegate", "2025-12-15 08:41"),
+        ("huang.wei", "delegate", "2025-12-15 08:47"),
+        ("wang.lei", "delegate", "2025-12-15 08:50"),
+        ("admin", "delegate", None),
+    ],
+    WORKSHOP_2: [
+        ("secretariat", "organiser", "2025-05-12 07:15"),
+        ("chea.rithy", "organiser", "2025-05-12 07:20"),
+        ("xu.yan", "organiser", "2025-05-12 07:25"),
+        ("tang.hao", "organiser", "2025-05-12 07:26"),
+        ("participant", "delegate", "2025-05-12 07:42"),
+        ("sok.pisey", "delegate", "2025-05-12 07:44"),
+        ("lim.bopha", "observer", "2025-05-13 07:50"),
+        ("mao.vuthy", "delegate", "2025-05-12 07:51"),
+        ("ouk.chanthy", "delegate", None),
+        ("admin", "delegate", "2025-05-12 07:35"),
+        ("wang.lei", "delegate", "2025-05-12 07:36"),
+        ("chen.jing", "delegate", "2025-05-12 07:37"),
+        ("liu.yang", "delegate", "2025-05-12 07:38"),
+        ("huang.wei", "delegate", "2025-05-12 07:39"),
+        ("zhou.lin", "delegate", "2025-05-12 07:40"),
+        ("lin.tao", "delegate", "2025-05-12 07:40"),
+        ("he.fang", "delegate", "2025-05-12 07:41"),
+        ("deng.hui", "delegate", "2025-05-13 07:45"),
+        ("hafiz.razak", "delegate", "2025-05-13 07:46"),
+        ("ananya.srisuk", "delegate", "2025-05-13 07:47"),
+        ("somchai.wongsakul", "delegate", "2025-05-12 07:55"),
+        ("nguyen.van.an", "delegate", "2025-05-12 07:56"),
+        ("tran.thi.lan", "delegate", "2025-05-12 07:57"),
+        ("nurul.aisyah", "delegate", "2025-05-12 07:58"),
+        ("rina.kusuma", "delegate", "2025-05-12 07:59"),
+        ("budi.santoso", "delegate", "2025-05-12 08:00"),
+        ("maria.delacruz", "delegate", "2025-05-12 08:01"),
+        ("tan.weiming", "delegate", "2025-05-12 08:02"),
+        ("nur.hazirah", "delegate", "2025-05-12 08:03"),
+        ("joaquim.dacosta", "delegate", "2025-05-12 08:04"),
+        ("anna.sokolova", "delegate", "2025-05-12 08:05"),
+        ("dmitry.volkov", "delegate", None),
+    ],
+    EXCHANGE_WEEK: [
+        ("peng.yu", "delegate", "2024-08-21 08:10"),
+        ("song.jia", "delegate", "2024-08-21 08:12"),
+        ("ma.li", "delegate", "2024-08-21 08:20"),
+        ("sun.qiang", "delegate", "2024-08-21 08:22"),
+        ("he.fang", "delegate", "2024-08-21 08:25"),
+        ("guo.peng", "delegate", "2024-08-21 08:27"),
+        ("khamla.phommavong", "delegate", "2024-08-21 08:30"),
+        ("bounmy.sisavath", "delegate", "2024-08-21 08:31"),
+    ],
+    GUANGXI: [
+        ("deng.hui", "organiser", "2025-09-15 07:45"),
+        ("yang.fan", "delegate", "2025-09-15 08:10"),
+        ("keo.ratanak", "delegate", "2025-09-15 08:15"),
+        ("lin.tao", "delegate", "2025-09-15 08:20"),
+        ("he.fang", "delegate", "2025-09-15 08:21"),
+        ("tan.weiming", "delegate", None),
+    ],
+    STUDY_TRIP: [
+        ("yang.fan", "organiser", "2024-10-22 15:00"),
+        ("qian.rui", "organiser", "2024-10-22 15:05"),
+        ("zhou.lin", "speaker", None),
+        ("chen.jing", "speaker", None),
+    ],
+    UPCOMING: [
+        ("secretariat", "organiser", None),
+        ("chea.rithy", "organiser", None),
+        ("xu.yan", "organiser", None),
+        ("participant", "delegate", None),
+        ("admin", "delegate", None),
+        ("wang.lei", "delegate", None),
+        ("chen.jing", "delegate", None),
+        ("rina.kusuma", "delegate", None),
+        ("somchai.wongsakul", "delegate", None),
+        ("nguyen.van.an", "delegate", None),
+        ("anna.sokolova", "delegate", None),
+        ("tan.weiming", "delegate", None),
+        ("budi.santoso", "delegate", None),
+    ],
+}
+
+PENDING_REGISTRATIONS = {(UPCOMING, "budi.santoso")}
+
+# event slug -> delegations. The report names the real members of the Cambodian delegation to
+# the Alliance conference; here its members are fictional colleagues from the same institutions.
+DELEGATIONS = {
+    ALLIANCE: [
+        {
+            "name": "Cambodian delegation",
+            "country": "KH",
+            "lead": "seameo-ted",
+            "head": "chea.rithy",
+            "members": ["chea.rithy", "mao.vuthy", "sok.pisey"],
+        },
+    ],
+    WORKSHOP_2: [
+        {
+            "name": "Chinese delegation",
+            "country": "CN",
+            "lead": "go-study-global-education",
+            "head": "xu.yan",
+            "members": [
+                "xu.yan",
+                "tang.hao",
+                "admin",
+                "wang.lei",
+                "chen.jing",
+                "liu.yang",
+                "huang.wei",
+                "zhou.lin",
+                "lin.tao",
+                "he.fang",
+            ],
+        },
+    ],
+    EXCHANGE_WEEK: [
+        {
+            "name": "Lao delegation",
+            "country": "LA",
+            "lead": "lao-national-chamber-of-commerce-and-industry",
+            "head": "khamla.phommavong",
+            "members": ["khamla.phommavong", "bounmy.sisavath"],
+        },
+    ],
+}
+
+# Unavailable slots (1-based slot numbers) of a matchmaking session.
+UNAVAILABILITY = {
+    (UPCOMING, "Partner matchmaking"): [("participant", 1), ("participant", 2)],
+}
+
+# --- Matchmaking (illustrative) ---------------------------------------------------------------
+# Each request: requester, recipient (person key, or "@<institution slug>" for a request to an
+# institution), status, message, and for accepted ones the meeting: slot number (1-based) and
+# table, or None while the scheduler has not placed it. Follow-ups: (recipient, step, outcome
+# or "" / "opted_out"). Times of requests and answers are local to the event.
+
+MATCHMAKING = {
+    (WORKSHOP_2, "Networking session"): {
+        "sent_at": "2025-05-06 10:00",
+        "answered_at": "2025-05-08 16:00",
+        "meeting_status": "published",
+        "follow_up_due": ["2025-05-20 09:00", "2025-06-03 09:00"],
+        "requests": [
+            {
+                "from": "participant",
+                "to": "admin",
+                "status": "accepted",
+                "slot": 1,
+                "table": 1,
+                "message": "We would like to discuss teacher training in intelligent manufacturing for our staff.",
+                "follow_ups": [("participant", 1, "mou_signed"), ("admin", 1, "mou_signed")],
+            },
+            {
+                "from": "anna.sokolova",
+                "to": "wang.lei",
+                "status": "accepted",
+                "slot": 1,
+                "table": 2,
+                "message": "Joint research on AI for industrial robotics?",
+            },
+            {
+                "from": "rina.kusuma",
+                "to": "sok.pisey",
+                "status": "accepted",
+                "slot": 1,
+                "table": 3,
+                "message": "Our scholarships are open to Cambodian students in agricultural technology.",
+            },
+            {
+                "from": "chen.jing",
+                "to": "participant",
+                "status": "accepted",
+                "slot": 2,
+                "table": 2,
+                "message": "SZIIT can offer lab equipment and shared ICT courses.",
+                "follow_ups": [("participant", 1, "in_discussion"), ("chen.jing", 1, ""), ("chen.jing", 2, "")],
+            },
+            {
+                "from": "nguyen.van.an",
+                "to": "admin",
+                "status": "accepted",
+                "slot": 2,
+                "table": 1,
+                "message": "Interested in a Mandarin + skills programme for our e-commerce students.",
+            },
+            {
+                "from": "he.fang",
+                "to": "nurul.aisyah",
+                "status": "accepted",
+                "slot": 2,
+                "table": 3,
+                "message": "A craftsmanship workshop in mechatronics with your college?",
+            },
+            {
+                "from": "participant",
+                "to": "somchai.wongsakul",
+                "status": "accepted",
+                "slot": 3,
+                "table": 1,
+                "message": "Could our students join your internship programme?",
+                "follow_ups": [("participant", 1, "opted_out"), ("somchai.wongsakul", 1, "no_fit")],
+            },
+            {
+                "from": "huang.wei",
+                "to": "joaquim.dacosta",
+                "status": "accepted",
+                "slot": 3,
+                "table": 2,
+                "message": "Teacher training in solar and power engineering.",
+            },
+            {
+                "from": "lin.tao",
+                "to": "maria.delacruz",
+                "status": "accepted",
+                "slot": 3,
+                "table": 3,
+                "message": "Would your students take part in our skills competition?",
+            },
+            {
+                "from": "tan.weiming",
+                "to": "anna.sokolova",
+                "status": "accepted",
+                "slot": 4,
+                "table": 1,
+                "message": "A joint programme in AI for logistics.",
+            },
+            {
+                "from": "budi.santoso",
+                "to": "liu.yang",
+                "status": "declined",
+                "message": "Sensors for aquaculture monitoring?",
+            },
+            {
+                "from": "joaquim.dacosta",
+                "to": "@shenzhen-institute-of-information-technology",
+                "status": "expired",
+                "message": "Looking for a partner for ICT teacher training.",
+            },
+        ],
+    },
+    (UPCOMING, "Partner matchmaking"): {
+        "sent_at": "2026-11-10 10:00",
+        "answered_at": "2026-11-12 15:00",
+        "meeting_status": "provisional",
+        "follow_up_due": [],
+        "requests": [
+            {
+                "from": "wang.lei",
+                "to": "participant",
+                "status": "accepted",
+                "slot": None,
+                "table": None,
+                "message": "Follow-up on the robotics module we started after the last workshop.",
+            },
+            {
+                "from": "nguyen.van.an",
+                "to": "admin",
+                "status": "accepted",
+                "slot": None,
+                "table": None,
+                "message": "Next steps for the Mandarin + e-commerce programme.",
+            },
+            {
+                "from": "participant",
+                "to": "rina.kusuma",
+                "status": "pending",
+                "message": "We would like to hear about scholarships for our electrical engineering students.",
+            },
+            {
+                "from": "anna.sokolova",
+                "to": "@kampong-speu-institute-of-technology",
+                "status": "pending",
+                "message": "Student exchange in applied mathematics and AI.",
+            },
+        ],
+    },
+}
+
+# --- MoUs -------------------------------------------------------------------------------------
+# Parties are institution slugs. "origin" names accepted requests of MATCHMAKING by
+# (requester, recipient). Validity periods are illustrative: the reports do not give them.
+
+WORKSHOP_2_SUMMARY = (
+    "The report records 13 MoUs among 14 schools without naming them; the parties here are illustrative."
+)
+
+EXCHANGE_WEEK_SUMMARY = (
+    "Signed at the 2024 China-ASEAN Education Exchange Week and approved as a model for cooperation. The "
+    "report gives the project areas (e-commerce, aviation, railways, electronic information, new-energy "
+    "vehicles) and methods (industrial colleges, craftsmanship workshops, training bases, advanced "
+    "workshops, teacher and student training) for the signed projects as a whole; their assignment to "
+    "this agreement is illustrative."
+)
+EXCHANGE_WEEK_WITNESSES = (
+    "Under the auspices of the Lao National Chamber of Commerce and Industry; supported by the Mekong Lancang "
+    "Council of Industry and Education."
+)
+
+
+def _workshop_mou(title, parties, types, sectors, *, public=False, origin=None, languages=("en", "zh")):
+    return {
+        "event": WORKSHOP_2,
+        "ceremony": "MoU signing ceremony",
+        "title": title,
+        "parties": parties,
+        "cooperation_types": types,
+        "sectors": sectors,
+        "summary": WORKSHOP_2_SUMMARY,
+        "witnesses": "",
+        "signed_on": "2025-05-13",
+        "signed_place": "Phnom Penh",
+        "valid_until": "2028-05-12",
+        "status": "active",
+        "public": public,
+        "origin": origin,
+        "languages": list(languages),
+    }
+
+
+def _exchange_week_mou(partner, partner_name, types, sectors, valid_until):
+    return {
+        "event": EXCHANGE_WEEK,
+        "ceremony": "Signing ceremony for university–enterprise collaborative projects",
+        "title": f"Cooperation agreement between LCETPA, Asin ASEAN (Chongqing) and {partner_name}",
+        "parties": ["lcetpa", "asin-asean-chongqing", partner],
+        "cooperation_types": types,
+        "sectors": sectors,
+        "summary": EXCHANGE_WEEK_SUMMARY,
+        "witnesses": EXCHANGE_WEEK_WITNESSES,
+        "signed_on": "2024-08-21",
+        "signed_place": "Guiyang",
+        "valid_until": valid_until,
+        "status": "active",
+        "public": True,
+        "origin": None,
+        "languages": ["zh"],
+    }
+
+
+MOUS = [
+    _workshop_mou(
+        "MoU on teacher training in intelligent manufacturing",
+        ["shenzhen-polytechnic-university", "kampong-speu-institute-of-technology"],
+        ["teacher-training", "curriculum-standards"],
+        ["intelligent-manufacturing"],
+        public=True,
+        origin=("participant", "admin"),
+    ),
+    _workshop_mou(
+        "MoU on a Mandarin and cross-border e-commerce skills programme",
+        ["shenzhen-polytechnic-university", "hai-van-college-of-engineering"],
+        ["language-skills"],
+        ["e-commerce"],
+        public=True,
+        origin=("nguyen.van.an", "admin"),
+        languages=("en", "zh", "vi"),
+    ),
+    _workshop_mou(
+        "MoU on internships in electronic information",
+        ["shenzhen-institute-of-information-technology", "andaman-college-tourism-technology"],
+        ["internship-placement", "student-exchange"],
+        ["electronic-information-ict"],
+    ),
+    _workshop_mou(
+        "MoU on sharing online courses in artificial intelligence",
+        ["shenzhen-institute-of-information-technology", "cendana-polytechnic"],
+        ["online-course-sharing"],
+        ["artificial-intelligence"],
+    ),
+    _workshop_mou(
+        "MoU on a craftsmanship workshop in mechatronics",
+        ["guangxi-technological-college-machinery-electricity", "tanjung-puteri-technical-college"],
+        ["industrial-college"],
+        ["mechanical-electrical"],
+        public=True,
+        origin=("he.fang", "nurul.aisyah"),
+    ),
+    _workshop_mou(
+        "MoU on skills competitions in mechanical and electrical engineering",
+        ["guangxi-technological-college-machinery-electricity", "bohol-coastal-polytechnic-college"],
+        ["skills-competition"],
+        ["mechanical-electrical"],
+        origin=("lin.tao", "maria.delacruz"),
+    ),
+    _workshop_mou(
+        "MoU on teacher training in new energy",
+        ["guangdong-polytechnic-water-resources-electric-engineering", "lorosae-technical-institute"],
+        ["teacher-training", "equipment-donation"],
+        ["new-energy"],
+        origin=("huang.wei", "joaquim.dacosta"),
+    ),
+    _workshop_mou(
+        "MoU on green skills curricula",
+        ["guangdong-polytechnic-water-resources-electric-engineering", "seria-institute-energy-digital-skills"],
+        ["curriculum-standards"],
+        ["green-skills", "new-energy"],
+    ),
+    _workshop_mou(
+        "MoU on joint research in artificial intelligence for industrial robotics",
+        ["mipt", "shenzhen-polytechnic-university"],
+        ["joint-research", "staff-exchange"],
+        ["artificial-intelligence", "intelligent-manufacturing"],
+        public=True,
+        origin=("anna.sokolova", "wang.lei"),
+        languages=("en", "ru", "zh"),
+    ),
+    _workshop_mou(
+        "MoU on a joint programme in AI for logistics",
+        ["marina-institute-applied-technology", "mipt"],
+        ["joint-programme"],
+        ["artificial-intelligence", "logistics-supply-chain"],
+        origin=("tan.weiming", "anna.sokolova"),
+        languages=("en", "ru"),
+    ),
+    _workshop_mou(
+        "MoU on student exchange in tourism and hospitality",
+        ["marina-institute-applied-technology", "andaman-college-tourism-technology"],
+        ["student-exchange"],
+        ["tourism-hospitality"],
+        languages=("en",),
+    ),
+    _workshop_mou(
+        "MoU on an ICT laboratory donation",
+        ["shenzhen-institute-of-information-technology", "kampong-speu-institute-of-technology"],
+        ["equipment-donation"],
+        ["electronic-information-ict"],
+        origin=("chen.jing", "participant"),
+    ),
+    _workshop_mou(
+        "MoU on scholarships in digital agriculture",
+        ["cendana-polytechnic", "kampong-speu-institute-of-technology"],
+        ["scholarship"],
+        ["digital-agriculture"],
+        public=True,
+        origin=("rina.kusuma", "sok.pisey"),
+        languages=("en",),
+    ),
+    _exchange_week_mou(
+        "guizhou-open-university",
+        "Guizhou Open University",
+        ["industrial-college", "teacher-training"],
+        ["e-commerce"],
+        "2029-08-20",
+    ),
+    _exchange_week_mou(
+        "guizhou-vocational-technology-college-electronics-information",
+        "Guizhou Vocational Technology College of Electronics & Information",
+        ["industrial-college", "teacher-training"],
+        ["electronic-information-ict"],
+        "2027-08-20",
+    ),
+    _exchange_week_mou(
+        "guangxi-technological-college-machinery-electricity",
+        "Guangxi Technological College of Machinery and Electricity",
+        ["industrial-college", "teacher-training"],
+        ["automotive-nev"],
+        "2029-08-20",
+    ),
+    _exchange_week_mou(
+        "wuhan-city-polytechnic",
+        "Wuhan City Polytechnic",
+        ["industrial-college", "teacher-training"],
+        ["aviation", "railway"],
+        "2027-08-20",
+    ),
+]
+
+ILLUSTRATIVE_MILESTONE = "Illustrative milestone (demonstration data)."
+
+# MoU title -> milestones: (title, due on, status, completed on, owner institution slug), one
+# per line as in PEOPLE.
+# fmt: off
+MILESTONES = {
+    "MoU on teacher training in intelligent manufacturing": [
+        ("First cohort of teachers trained in Shenzhen", "2025-10-31", "done", "2025-10-24", "shenzhen-polytechnic-university"),
+        ("Industrial robotics module in the partner's curriculum", "2026-06-30", "in_progress", None, "kampong-speu-institute-of-technology"),
+        ("Second teacher-training cohort", "2027-03-31", "planned", None, "shenzhen-polytechnic-university"),
+    ],
+    "MoU on internships in electronic information": [
+        ("First interns placed", "2026-03-31", "done", "2026-03-16", "andaman-college-tourism-technology"),
+    ],
+    "Cooperation agreement between LCETPA, Asin ASEAN (Chongqing) and Guizhou Open University": [
+        ("Cross-border e-commerce training base opened", "2025-06-30", "done", "2025-06-18", "guizhou-open-university"),
+        ("First teacher-training course for Lao partners", "2026-12-15", "in_progress", None, "lcetpa"),
+    ],
+}
+# fmt: on

@@ -1,0 +1,309 @@
+from datetime import UTC, date, datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from events.models import Event, Meeting, MeetingRequest, Registration, Session
+from events.selectors import events_upcoming
+from institutions.models import CooperationType, Institution, Membership, Sector
+from institutions.permissions import SECRETARIAT_GROUP
+from mous.models import Mou, MouParty
+from portal import demo_data
+from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load, ensure_taxonomies
+
+pytestmark = pytest.mark.django_db
+
+COUNTED_APPS = ("portal", "institutions", "events", "mous", "auth", "account")
+FIXED_TODAY = date(2026, 11, 21)
+PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
+
+# Unicode blocks of the scripts that local names must be written in.
+SCRIPTS = {
+    "CN": (0x4E00, 0x9FFF),  # CJK unified ideographs
+    "KH": (0x1780, 0x17FF),  # Khmer
+    "TH": (0x0E00, 0x0E7F),  # Thai
+    "LA": (0x0E80, 0x0EFF),  # Lao
+    "RU": (0x0400, 0x04FF),  # Cyrillic
+}
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for label in COUNTED_APPS
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
+@pytest.fixture
+def demo():
+    return demo_load()
+
+
+def test_demo_load_twice_leaves_every_count_and_row_unchanged(demo):
+    counts = row_counts()
+    stamps = {model: sorted(model.objects.values_list("pk", "updated_at")) for model in (Institution, Event, Mou)}
+
+    again = demo_load()
+
+    assert row_counts() == counts
+    assert again.changed_anything is False
+    assert {model: sorted(model.objects.values_list("pk", "updated_at")) for model in stamps} == stamps
+    assert counts["institutions.Institution"] == len(demo_data.INSTITUTIONS)
+    assert counts["portal.User"] == len(demo_data.PEOPLE)
+    assert counts["mous.Mou"] == len(demo_data.MOUS)
+
+
+def test_demo_load_first_run_reports_what_it_created(demo):
+    assert demo.changed_anything is True
+    assert demo.created["events.Event"] == len(demo_data.EVENTS)
+    assert demo.totals["events.Event"] == len(demo_data.EVENTS)
+
+
+def test_load_demo_command_prints_counts_and_says_when_nothing_changed():
+    first, second = StringIO(), StringIO()
+
+    call_command("load_demo", stdout=first)
+    call_command("load_demo", stdout=second)
+
+    assert f"Institutions: {len(demo_data.INSTITUTIONS)} ({len(demo_data.INSTITUTIONS)} created, 0 updated)" in (
+        first.getvalue().splitlines()
+    )
+    assert "The demo data was already up to date." not in first.getvalue()
+    assert "The demo data was already up to date." in second.getvalue().splitlines()
+
+
+def test_ensure_taxonomies_is_idempotent_and_names_every_term_in_chinese():
+    sectors, cooperation_types = ensure_taxonomies()
+    ensure_taxonomies()
+
+    assert sorted(sectors) == sorted(slug for slug, _en, _zh in demo_data.SECTORS)
+    assert sorted(cooperation_types) == sorted(slug for slug, _en, _zh in demo_data.COOPERATION_TYPES)
+    assert Sector.objects.count() == 15
+    assert CooperationType.objects.count() == 14
+    for term in [*Sector.objects.all(), *CooperationType.objects.all()]:
+        assert any(0x4E00 <= ord(char) <= 0x9FFF for char in term.name_zh_hans), term.slug
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda account: account["role"])
+def test_demo_account_logs_in_through_allauth(demo, client, account):
+    user = get_user_model().objects.get(email=account["email"])
+
+    response = client.post(reverse("account_login"), {"login": account["email"], "password": account["password"]})
+
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary")) == [
+        (account["email"], True, True)
+    ]
+
+
+def test_demo_account_with_wrong_password_is_refused(demo, client):
+    assert client.login(email="participant@example.org", password="not-the-password") is False
+
+
+def test_only_demo_accounts_have_usable_passwords(demo):
+    usable = sorted(user.email for user in get_user_model().objects.all() if user.has_usable_password())
+
+    assert usable == sorted(account["email"] for account in DEMO_ACCOUNTS)
+
+
+def test_demo_load_restores_a_changed_demo_password(demo):
+    user = get_user_model().objects.get(email="admin@example.org")
+    user.set_password("changed-in-the-browser")
+    user.save()
+
+    result = demo_load()
+
+    user.refresh_from_db()
+    assert user.check_password(DEMO_PASSWORD) is True
+    assert result.updated["portal.User"] == 1
+
+
+def test_demo_accounts_hold_their_roles(demo):
+    User = get_user_model()
+    participant = User.objects.get(email="participant@example.org")
+    admin = User.objects.get(email="admin@example.org")
+    secretariat = User.objects.get(email="secretariat@example.org")
+
+    assert list(participant.memberships.values_list("institution__slug", "role", "status")) == [
+        ("kampong-speu-institute-of-technology", "member", "active")
+    ]
+    assert list(admin.memberships.values_list("institution__slug", "role", "status")) == [
+        ("shenzhen-polytechnic-university", "admin", "active")
+    ]
+    assert list(
+        Membership.objects.filter(
+            institution__slug="shenzhen-polytechnic-university", status=Membership.Status.PENDING
+        ).values_list("user__email", flat=True)
+    ) == ["zhao.ming@example.org"]
+    assert list(secretariat.groups.values_list("name", flat=True)) == [SECRETARIAT_GROUP]
+    assert (secretariat.is_staff, participant.is_staff, admin.is_staff) == (True, False, False)
+    assert list(secretariat.memberships.values_list("institution__slug", flat=True)) == ["seameo-ted"]
+    assert User.objects.filter(is_superuser=True).count() == 0
+
+
+def test_demo_participant_is_registered_and_has_meetings(demo):
+    participant = get_user_model().objects.get(email="participant@example.org")
+
+    events = sorted(Registration.objects.filter(user=participant).values_list("event__slug", flat=True))
+    meetings = Meeting.objects.filter(request__requester__user=participant) | Meeting.objects.filter(
+        request__recipient__user=participant
+    )
+
+    assert events == sorted([demo_data.WORKSHOP_2, demo_data.UPCOMING])
+    assert sorted(meetings.values_list("session__event__slug", "status")) == [
+        (demo_data.WORKSHOP_2, "published"),
+        (demo_data.WORKSHOP_2, "published"),
+        (demo_data.WORKSHOP_2, "published"),
+        (demo_data.UPCOMING, "provisional"),
+    ]
+
+
+def test_every_user_email_is_at_example_org(demo):
+    domains = {email.rsplit("@", 1)[1] for email in get_user_model().objects.values_list("email", flat=True)}
+    address_domains = {email.rsplit("@", 1)[1] for email in EmailAddress.objects.values_list("email", flat=True)}
+
+    assert domains == {"example.org"}
+    assert address_domains == {"example.org"}
+
+
+def test_upcoming_event_is_open_for_registration_on_a_fixed_today(demo):
+    event = Event.objects.get(slug=demo_data.UPCOMING)
+    noon = datetime.combine(FIXED_TODAY, datetime.min.time(), UTC) + timedelta(hours=12)
+
+    assert event.status == Event.Status.PUBLISHED
+    assert event.registration_opens_at < noon < event.registration_closes_at
+    assert event.registration_closes_at.date() < event.start_date
+    assert (event.start_date, event.end_date, event.capacity) == (date(2027, 5, 11), date(2027, 5, 12), 200)
+    assert list(events_upcoming(today=FIXED_TODAY)) == [event]
+
+
+def test_upcoming_matchmaking_session_is_cut_into_slots(demo):
+    session = Session.objects.get(event__slug=demo_data.UPCOMING, kind=Session.Kind.MATCHMAKING)
+    starts = [slot.starts_at.astimezone(PHNOM_PENH) for slot in session.slots.all()]
+    lengths = {slot.ends_at - slot.starts_at for slot in session.slots.all()}
+
+    assert (session.table_count, session.slot_minutes, session.break_minutes) == (30, 20, 5)
+    assert session.max_meetings_per_person == 8
+    assert len(starts) == 16
+    assert starts[0] == datetime(2027, 5, 12, 9, 0, tzinfo=PHNOM_PENH)
+    assert {later - earlier for earlier, later in zip(starts, starts[1:], strict=False)} == {timedelta(minutes=25)}
+    assert lengths == {timedelta(minutes=20)}
+    assert session.slots.last().ends_at == session.ends_at
+    assert session.request_deadline.date() < session.event.start_date
+
+
+def test_second_workshop_has_13_mous_signed_at_its_ceremony_among_14_institutions(demo):
+    mous = Mou.objects.filter(event__slug=demo_data.WORKSHOP_2)
+    parties = MouParty.objects.filter(mou__in=mous)
+
+    assert mous.count() == 13
+    assert set(mous.values_list("signed_on", flat=True)) == {date(2025, 5, 13)}
+    assert set(mous.values_list("ceremony_session__title", flat=True)) == {"MoU signing ceremony"}
+    assert set(mous.values_list("summary", flat=True)) == {
+        "The report records 13 MoUs among 14 schools without naming them; the parties here are illustrative."
+    }
+    assert parties.values("institution").distinct().count() == 14
+    assert mous.filter(is_public=True).count() == 5
+
+
+def test_exchange_week_mous_join_lcetpa_and_asin_asean_with_each_reported_partner(demo):
+    mous = Mou.objects.filter(event__slug=demo_data.EXCHANGE_WEEK).order_by("title")
+
+    partners = [
+        sorted(
+            mou.parties.exclude(institution__slug__in=["lcetpa", "asin-asean-chongqing"]).values_list(
+                "institution__name", flat=True
+            )
+        )
+        for mou in mous
+    ]
+
+    assert partners == [
+        ["Guangxi Technological College of Machinery and Electricity"],
+        ["Guizhou Open University"],
+        ["Guizhou Vocational Technology College of Electronics & Information"],
+        ["Wuhan City Polytechnic"],
+    ]
+    assert set(mous.values_list("signed_on", "status", "is_public")) == {(date(2024, 8, 21), "active", True)}
+    assert all(mou.parties.count() == 3 for mou in mous)
+
+
+def test_meetings_never_double_book_a_person_or_a_table(demo):
+    placed = Meeting.objects.filter(slot__isnull=False).select_related("request", "session")
+    people_per_slot: dict[int, list[int]] = {}
+    tables_per_slot: dict[int, list[int]] = {}
+    for meeting in placed:
+        people_per_slot.setdefault(meeting.slot_id, []).extend(
+            [meeting.request.requester_id, meeting.request.recipient_id]
+        )
+        tables_per_slot.setdefault(meeting.slot_id, []).append(meeting.table_number)
+        assert 1 <= meeting.table_number <= meeting.session.table_count
+
+    assert placed.count() == 10
+    assert all(len(people) == len(set(people)) for people in people_per_slot.values())
+    assert all(len(tables) == len(set(tables)) for tables in tables_per_slot.values())
+    assert MeetingRequest.objects.filter(status=MeetingRequest.Status.ACCEPTED).count() == Meeting.objects.count()
+
+
+def test_event_statuses_are_closed_in_the_past_and_published_ahead(demo):
+    statuses = dict(Event.objects.values_list("slug", "status"))
+
+    assert statuses == {
+        demo_data.ALLIANCE: "closed",
+        demo_data.WORKSHOP_2: "closed",
+        demo_data.EXCHANGE_WEEK: "closed",
+        demo_data.GUANGXI: "closed",
+        demo_data.STUDY_TRIP: "closed",
+        demo_data.UPCOMING: "published",
+    }
+
+
+def test_local_names_are_written_in_the_script_of_their_country(demo):
+    for institution in Institution.objects.exclude(name_local=""):
+        block = SCRIPTS.get(institution.country.code)
+        if block is None:
+            continue
+        letters = [char for char in institution.name_local if not char.isspace() and char not in "—-"]
+        assert all(block[0] <= ord(char) <= block[1] for char in letters), institution.slug
+
+
+def test_only_institutions_without_a_known_local_name_leave_it_blank(demo):
+    blank = sorted(Institution.objects.filter(name_local="").values_list("slug", flat=True))
+
+    assert blank == [
+        "asin-asean-chongqing",
+        "bohol-coastal-polytechnic-college",
+        "china-asean-mechanical-electrical-alliance",
+        "go-study-global-education",
+        "lcetpa",
+        "marina-institute-applied-technology",
+        "seameo-ted",
+    ]
+
+
+def test_fictional_institutions_cover_every_other_country_of_the_second_workshop(demo):
+    fictional = Institution.objects.filter(description__startswith=demo_data.FICTIONAL)
+
+    assert sorted(fictional.values_list("country", flat=True)) == ["BN", "ID", "MY", "PH", "SG", "TH", "TL", "VN"]
+
+
+def test_directory_shows_verified_and_unverified_institutions(demo):
+    unverified = sorted(
+        Institution.objects.filter(verification_status=Institution.Verification.UNVERIFIED).values_list(
+            "slug", flat=True
+        )
+    )
+
+    assert unverified == ["asin-asean-chongqing", "lcetpa", "lorosae-technical-institute"]
+    assert Institution.objects.filter(verification_status=Institution.Verification.VERIFIED).count() == (
+        len(demo_data.INSTITUTIONS) - 3
+    )
