@@ -65,6 +65,23 @@ def test_dashboard_for_a_participant_lists_their_institution_and_events(client):
     assert "Kampong Speu Institute of Technology" in response.content.decode()
 
 
+def test_dashboard_lists_the_meetings_a_participant_requested_and_received(client, event_with_matchmaking):
+    setup = event_with_matchmaking
+    client.force_login(setup.requester.user)
+
+    response = client.get(reverse("dashboard"))
+
+    assert response.status_code == 200
+    assert response.context["meetings"] == [setup.meeting]
+    assert setup.recipient.institution.name in response.content.decode()
+
+    client.force_login(setup.recipient.user)
+    response = client.get(reverse("dashboard"))
+
+    assert response.context["meetings"] == [setup.meeting]
+    assert setup.requester.institution.name in response.content.decode()
+
+
 def test_dashboard_for_an_institution_admin_lists_join_requests(client):
     admin = MembershipFactory(role=Membership.Role.ADMIN)
     pending = MembershipFactory(institution=admin.institution, status=Membership.Status.PENDING)
