@@ -241,3 +241,11 @@ def test_dashboard_query_count_is_constant(client, django_assert_num_queries, it
 
     with django_assert_num_queries(20):
         client.get(reverse("dashboard"))
+
+
+def test_missing_page_answers_404_with_the_portal_layout(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert "TVET Partnership Portal" in response.content.decode()
