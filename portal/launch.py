@@ -368,7 +368,8 @@ def supervise(children: Sequence[Child], port: int, accounts: Sequence[dict[str,
                 code = child.process.poll()
                 if code is not None:
                     say(f"{child.name} exited with code {code}; stopping the others")
-                    return code or 1
+                    # A child killed by a signal reports -N; shells report that as 128 + N.
+                    return 128 - code if code < 0 else code or 1
             if not announced and (_port_answers(port) or time.monotonic() - started > WEB_READY_TIMEOUT):
                 announce(port, accounts)
                 announced = True
