@@ -3,7 +3,9 @@
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone, translation
 
 from events.models import Event, Meeting, MeetingRequest, MeetingSlot, Registration, Session
 from institutions.models import Institution, Membership
@@ -20,6 +22,17 @@ from tests.factories import (
     UserFactory,
     make_secretariat,
 )
+
+
+@pytest.fixture(autouse=True)
+def _reset_language_and_time_zone():
+    """Start every test in English and UTC: middleware activates both per request, and
+    nothing deactivates them after a test client's request."""
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
 
 
 @pytest.fixture

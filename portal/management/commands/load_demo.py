@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, no_translations
 
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
 
@@ -9,6 +9,7 @@ class Command(BaseCommand):
         "people. Idempotent: running it again changes nothing."
     )
 
+    @no_translations
     def handle(self, *args, **options):
         result = demo_load()
         for line in result.summary_lines():
