@@ -24,6 +24,7 @@ class TranslatedFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.register(CooperationType, Sector)
 class TaxonomyAdmin(admin.ModelAdmin):
     list_display = ("name", "name_zh_hans", "slug", "position")
     list_editable = ("position",)
@@ -31,10 +32,6 @@ class TaxonomyAdmin(admin.ModelAdmin):
     search_fields = ("name", "name_zh_hans", "slug")
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("position", "name")
-
-
-admin.site.register(Sector, TaxonomyAdmin)
-admin.site.register(CooperationType, TaxonomyAdmin)
 
 
 class OfferInline(admin.TabularInline):
@@ -100,16 +97,13 @@ class InstitutionAdmin(admin.ModelAdmin):
         return institution.active_member_count
 
 
+@admin.register(Need, Offer)
 class ProfileItemAdmin(admin.ModelAdmin):
     list_display = ("institution", "cooperation_type", "sector", "capacity", "note")
     list_filter = ("cooperation_type", "sector", ("institution__country", CountryFilter))
     list_select_related = ("institution", "cooperation_type", "sector")
     search_fields = ("institution__name", "institution__name_local", "note", "capacity")
     autocomplete_fields = ("institution",)
-
-
-admin.site.register(Offer, ProfileItemAdmin)
-admin.site.register(Need, ProfileItemAdmin)
 
 
 @admin.register(Membership)
