@@ -10,9 +10,6 @@ from django_countries.fields import CountryField
 
 from .languages import WORK_LANGUAGES
 
-# Member states of ASEAN and Timor-Leste, which the portal counts as Southeast Asia.
-SOUTHEAST_ASIA = ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN")
-
 
 class Taxonomy(models.Model):
     """A managed list of terms with an English and a Simplified Chinese name."""
@@ -128,10 +125,6 @@ class Institution(models.Model):
     def language_names(self) -> list[str]:
         names = dict(WORK_LANGUAGES)
         return [str(names.get(code, code)) for code in self.languages]
-
-    @property
-    def is_southeast_asian(self) -> bool:
-        return self.country.code in SOUTHEAST_ASIA
 
 
 class ProfileItem(models.Model):

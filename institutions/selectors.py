@@ -1,4 +1,4 @@
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from .models import Institution, Membership
 
@@ -18,7 +18,3 @@ def memberships_of(*, user) -> QuerySet[Membership]:
 
 def institutions_awaiting_verification() -> QuerySet[Institution]:
     return Institution.objects.filter(verification_status=Institution.Verification.UNVERIFIED).order_by("-created_at")
-
-
-def institution_counts_by_country() -> list[dict]:
-    return list(Institution.objects.values("country").annotate(total=Count("pk")).order_by("-total", "country"))

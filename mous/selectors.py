@@ -1,6 +1,4 @@
-from django.db.models import Q, QuerySet
-
-from institutions.permissions import active_institution_ids, is_secretariat
+from django.db.models import QuerySet
 
 from .models import Mou
 
@@ -12,16 +10,6 @@ def mou_list_public() -> QuerySet[Mou]:
         .select_related("event")
         .prefetch_related("parties__institution")
     )
-
-
-def mou_list_visible_to(*, user) -> QuerySet[Mou]:
-    """Return the MoUs ``user`` may see: all for the secretariat, else public ones and their own."""
-    queryset = Mou.objects.select_related("event").prefetch_related("parties__institution")
-    if is_secretariat(user):
-        return queryset
-    public = Q(is_public=True) & ~Q(status=Mou.Status.DRAFT)
-    own = Q(parties__institution_id__in=active_institution_ids(user))
-    return queryset.filter(public | own).distinct()
 
 
 def mous_of_institutions(*, institution_ids) -> QuerySet[Mou]:
