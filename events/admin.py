@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from .models import (
+    Contact,
     Delegation,
     Event,
     FollowUp,
@@ -13,6 +14,11 @@ from .models import (
     Registration,
     Session,
     SlotUnavailability,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyTable,
 )
 
 
@@ -150,7 +156,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "user__display_name", "institution__name", "event__title", "=badge_token")
     autocomplete_fields = ("event", "user", "institution", "delegation")
     date_hierarchy = "created_at"
-    readonly_fields = ("badge_token", "created_at")
+    readonly_fields = ("badge_token", "contact_token", "survey_token", "created_at")
 
 
 @admin.register(SlotUnavailability)
@@ -265,3 +271,51 @@ class FollowUpAdmin(admin.ModelAdmin):
     @admin.display(description=_("session"), ordering="meeting__session__title")
     def session(self, follow_up: FollowUp) -> Session:
         return follow_up.meeting.session
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("owner", "contact", "event", "created_at")
+    list_filter = (("event", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("owner__user", "contact__user", "event")
+    search_fields = ("owner__user__email", "contact__user__email")
+    autocomplete_fields = ("event", "owner", "contact")
+
+
+class SurveyQuestionInline(admin.StackedInline):
+    model = SurveyQuestion
+    fields = ("position", "kind", "text", "text_zh_hans", "choices", "max_choices", "allow_other", "required")
+    extra = 0
+
+
+class SurveyTableInline(admin.TabularInline):
+    model = SurveyTable
+    fields = ("label", "token")
+    readonly_fields = ("token",)
+    extra = 0
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ("title", "event", "is_open", "created_at")
+    list_filter = ("is_open",)
+    list_select_related = ("event",)
+    search_fields = ("title", "event__title")
+    autocomplete_fields = ("event",)
+    inlines = (SurveyQuestionInline, SurveyTableInline)
+
+
+class SurveyAnswerInline(admin.TabularInline):
+    model = SurveyAnswer
+    fields = ("question", "choices", "text")
+    extra = 0
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    list_display = ("survey", "registration", "table", "language", "submitted_at")
+    list_filter = (("survey", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("survey", "registration__user", "table")
+    autocomplete_fields = ("registration",)
+    readonly_fields = ("respondent_key", "submitted_at")
+    inlines = (SurveyAnswerInline,)

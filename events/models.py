@@ -2,6 +2,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
@@ -226,6 +227,20 @@ class Registration(models.Model):
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     badge_token = models.CharField(_("badge token"), max_length=64, unique=True, default=new_token, editable=False)
+    # The contact-exchange code on the badge and the phone (never the badge's check-in token),
+    # and the participant's consent to exchange contact details by scanning.
+    contact_token = models.CharField(
+        _("contact exchange token"), max_length=64, unique=True, default=new_token, editable=False
+    )
+    shares_contact = models.BooleanField(
+        _("exchange contact details by scanning"),
+        default=False,
+        help_text=_(
+            "Participants whose codes you scan, and who scan yours, see your name, title, institution and email."
+        ),
+    )
+    # Opens this participant's networking survey without signing in.
+    survey_token = models.CharField(_("survey token"), max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
     class Meta:
@@ -421,3 +436,144 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} · {self.recipient} · {self.step}"
+
+
+class Contact(models.Model):
+    """A participant's contact, made at an event by scanning each other's codes (both consented).
+
+    Scanning adds a row in each direction, so each side keeps and exports their own list.
+    """
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="contacts")
+    owner = models.ForeignKey(Registration, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="contacts")
+    contact = models.ForeignKey(
+        Registration, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="contact_of"
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "contact"], name="contact_unique_pair"),
+            models.CheckConstraint(condition=~Q(owner=F("contact")), name="contact_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} → {self.contact}"
+
+
+class Survey(models.Model):
+    """An event's short networking questionnaire."""
+
+    event = models.OneToOneField(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="survey")
+    title = models.CharField(_("title"), max_length=200)
+    title_zh_hans = models.CharField(_("title (Simplified Chinese)"), max_length=200, blank=True)
+    introduction = models.TextField(_("introduction"), blank=True)
+    introduction_zh_hans = models.TextField(_("introduction (Simplified Chinese)"), blank=True)
+    is_open = models.BooleanField(_("open for answers"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyQuestion(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("one choice")
+        MULTIPLE = "multiple", _("several choices")
+        TEXT = "text", _("free text")
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.MULTIPLE)
+    text = models.CharField(_("question (English)"), max_length=300)
+    text_zh_hans = models.CharField(_("question (Simplified Chinese)"), max_length=300, blank=True)
+    # Each choice: {"en": "...", "zh_hans": "..."}; answers store the choice's index.
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    max_choices = models.PositiveSmallIntegerField(
+        _("at most this many choices"), null=True, blank=True, help_text=_("For several choices, e.g. 3.")
+    )
+    allow_other = models.BooleanField(_("allow an “other” answer"), default=False)
+    required = models.BooleanField(_("required"), default=False)
+
+    class Meta:
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+        ordering = ["survey", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveyTable(models.Model):
+    """A table at the venue with its own QR code that opens the survey without signing in."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="tables")
+    label = models.CharField(_("table"), max_length=60)
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token, editable=False)
+
+    class Meta:
+        verbose_name = _("survey table")
+        verbose_name_plural = _("survey tables")
+        ordering = ["survey", "label"]
+        constraints = [models.UniqueConstraint(fields=["survey", "label"], name="survey_table_unique_label")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SurveyResponse(models.Model):
+    """One respondent's answers: a registration (personal token) or a browser at a table."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses")
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+    )
+    table = models.ForeignKey(
+        SurveyTable, verbose_name=_("table"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Who answered, for "one answer per respondent": "r:<registration pk>" or "b:<browser key>".
+    respondent_key = models.CharField(_("respondent"), max_length=80)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        ordering = ["survey", "submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "respondent_key"], name="survey_one_response_per_respondent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+class SurveyAnswer(models.Model):
+    response = models.ForeignKey(
+        SurveyResponse, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        SurveyQuestion, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+    )
+    choices = ArrayField(models.PositiveSmallIntegerField(), verbose_name=_("choices"), default=list, blank=True)
+    text = models.TextField(_("text"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        constraints = [models.UniqueConstraint(fields=["response", "question"], name="survey_one_answer_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.question} · {self.response}"

@@ -26,6 +26,20 @@ def registration_is_open(user, event) -> bool:
 
 
 @rules.predicate
+def administers_an_organiser(user, event) -> bool:
+    """The user is an active admin of one of the event's organiser institutions."""
+    if event is None or not user.is_authenticated:
+        return False
+    admin_ids = active_institution_ids(user, admin_only=True)
+    return bool(admin_ids) and any(pk in admin_ids for pk in event.organisers.values_list("pk", flat=True))
+
+
+@rules.predicate
+def administers_registration_event(user, registration) -> bool:
+    return registration is not None and administers_an_organiser(user, registration.event)
+
+
+@rules.predicate
 def is_own_registration(user, registration) -> bool:
     return registration is not None and user.is_authenticated and registration.user_id == user.pk
 
@@ -69,17 +83,26 @@ def administers_a_meeting_institution(user, meeting) -> bool:
 # Rules named like Django's model permissions (add_/change_/delete_/view_<model>) are also
 # asked by the admin, so only secretariat-only rules take those names; the rest use
 # open_/manage_ verbs.
-rules.add_perm("events.open_event", is_secretariat | is_public_event)
+rules.add_perm("events.open_event", is_secretariat | is_public_event | administers_an_organiser)
+# Running an event (editing it, its agenda and delegations, registrations, imports, badges,
+# check-in, the report) belongs to the secretariat and the admins of its organisers.
+rules.add_perm("events.manage_event", is_secretariat | administers_an_organiser)
 rules.add_perm("events.add_event", is_secretariat)
 rules.add_perm("events.change_event", is_secretariat)
 rules.add_perm("events.delete_event", is_secretariat)
 rules.add_perm("events.register_for_event", rules.is_authenticated & has_institution & registration_is_open)
 rules.add_perm(
     "events.open_registration",
-    is_secretariat | is_own_registration | is_admin_of_registration_institution | heads_registration_delegation,
+    is_secretariat
+    | is_own_registration
+    | is_admin_of_registration_institution
+    | heads_registration_delegation
+    | administers_registration_event,
 )
-rules.add_perm("events.manage_registration", is_secretariat | heads_registration_delegation)
+rules.add_perm(
+    "events.manage_registration", is_secretariat | administers_registration_event | heads_registration_delegation
+)
 rules.add_perm("events.cancel_registration", is_secretariat | is_own_registration | heads_registration_delegation)
-rules.add_perm("events.check_in", is_secretariat)
+rules.add_perm("events.check_in", is_secretariat | administers_registration_event)
 rules.add_perm("events.open_meeting", is_secretariat | takes_part_in_meeting | administers_a_meeting_institution)
 rules.add_perm("events.run_scheduler", is_secretariat)

@@ -1,11 +1,16 @@
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
-from django_countries.fields import Country
 
-from .models import Event, Registration
-from .selectors import events_recent, events_upcoming
+from .models import Event
+from .selectors import (
+    agenda_days,
+    agenda_registration,
+    events_recent,
+    events_upcoming,
+    participation_by_country,
+    participation_totals,
+)
 
 
 @require_GET
@@ -19,24 +24,28 @@ def event_list(request):
 
 @require_GET
 def event_detail(request, slug: str):
+    """The public page of an event: facts, agenda and participation counts, never names.
+
+    Visitors see it too, so it shows counts of approved registrations per country and no
+    speaker or participant names. The number of queries does not grow with the agenda or the
+    number of registrations.
+    """
     event = get_object_or_404(Event.objects.prefetch_related("organisers", "sessions"), slug=slug)
     if not request.user.has_perm("events.open_event", event):
-        # A draft is nobody's business but the secretariat's: answer as if it did not exist.
+        # A draft is nobody's business but the organisers': answer as if it did not exist.
         raise Http404
-    approved = event.registrations.filter(status=Registration.Status.APPROVED)
-    countries = [
-        {"country_name": Country(row["institution__country"]).name, "total": row["total"]}
-        for row in approved.values("institution__country")
-        .annotate(total=Count("pk"))
-        .order_by("-total", "institution__country")
-    ]
-    stats = approved.aggregate(
-        participants=Count("pk"),
-        institutions=Count("institution", distinct=True),
-        delegations=Count("delegation", distinct=True, filter=Q(delegation__isnull=False)),
-    )
+    countries = participation_by_country(event=event)
+    viewer_time_zone = request.user.time_zone if request.user.is_authenticated else None
     return render(
         request,
         "events/event_detail.html",
-        {"event": event, "countries": countries, "stats": stats},
+        {
+            "event": event,
+            "days": agenda_days(
+                time_zone=event.time_zone, sessions=event.sessions.all(), viewer_time_zone=viewer_time_zone
+            ),
+            "countries": countries,
+            "stats": participation_totals(countries=countries),
+            "agenda_registration": agenda_registration(user=request.user, event=event),
+        },
     )

@@ -7,4 +7,4 @@ class InstitutionsConfig(AppConfig):
     verbose_name = _("Institutions")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401 -- registers the app's rules
+        from . import permissions, signals  # noqa: F401 -- registers the app's rules and receivers

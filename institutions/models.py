@@ -1,7 +1,11 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -9,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .languages import WORK_LANGUAGES
+from .text import script_grams
 
 
 class Taxonomy(models.Model):
@@ -94,8 +99,39 @@ class Institution(models.Model):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     logo = models.ImageField(_("logo"), upload_to="institutions/logos/", blank=True)
+    contact_email = models.EmailField(
+        _("contact email"),
+        blank=True,
+        help_text=_(
+            "Where messages from the contact form go; never shown to anyone. "
+            "Left empty, they go to the institution's admins."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    review_reminder_sent_at = models.DateTimeField(_("profile review reminder sent at"), null=True, blank=True)
+
+    # Search and matching columns, derived from the fields above; never edited by hand.
+    # Full text with English stemming for names and descriptions, 'simple' (no stemming)
+    # for acronyms and places. A generated column: PostgreSQL keeps it current on every write.
+    search_document = models.GeneratedField(
+        expression=(
+            SearchVector("name", config="english", weight="A")
+            + SearchVector("acronym", config="simple", weight="A")
+            + SearchVector("city", config="simple", weight="B")
+            + SearchVector("province", config="simple", weight="B")
+            + SearchVector("description", config="english", weight="C")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # Character bigrams of the text in scripts written without spaces (Chinese, Thai, Khmer,
+    # …), so that any substring of two or more characters is found through a GIN index.
+    search_grams = ArrayField(models.CharField(max_length=8), default=list, blank=True, editable=False)
+    # "<cooperation type id>:<sector id>" of every offer and need, for finding complementary
+    # institutions through a GIN index.
+    offer_keys = ArrayField(models.CharField(max_length=24), default=list, blank=True, editable=False)
+    need_keys = ArrayField(models.CharField(max_length=24), default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("institution")
@@ -109,13 +145,38 @@ class Institution(models.Model):
             models.Index(fields=["verification_status"]),
             models.Index(fields=["-updated_at"]),
             GinIndex(fields=["languages"], name="institution_languages_gin"),
+            GinIndex(fields=["search_document"], name="institution_search_gin"),
+            GinIndex(fields=["search_grams"], name="institution_grams_gin"),
+            GinIndex(fields=["offer_keys"], name="institution_offer_keys_gin"),
+            GinIndex(fields=["need_keys"], name="institution_need_keys_gin"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.search_grams = self.compute_search_grams()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_grams"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("institutions:detail", kwargs={"slug": self.slug})
+
+    def compute_search_grams(self) -> list[str]:
+        """Return the bigrams of the unspaced-script text this institution is found by.
+
+        ``save()`` keeps ``search_grams`` current; code that writes institutions with
+        ``bulk_create`` or ``update()`` sets it from this method itself.
+        """
+        return script_grams(self.name, self.name_local, self.acronym, self.city, self.province, self.description)
+
+    def refresh_profile_keys(self) -> None:
+        """Recompute ``offer_keys`` and ``need_keys`` from the offers and needs in the database."""
+        self.offer_keys = sorted({f"{t}:{s}" for t, s in self.offers.values_list("cooperation_type_id", "sector_id")})
+        self.need_keys = sorted({f"{t}:{s}" for t, s in self.needs.values_list("cooperation_type_id", "sector_id")})
+        Institution.objects.filter(pk=self.pk).update(offer_keys=self.offer_keys, need_keys=self.need_keys)
 
     @property
     def is_verified(self) -> bool:
@@ -202,6 +263,21 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.MEMBER)
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.ACTIVE)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    request_message = models.CharField(
+        _("message with the request"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why the person asks to join, for the admins who decide."),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -219,3 +295,119 @@ class Membership(models.Model):
     @property
     def is_active_admin(self) -> bool:
         return self.role == self.Role.ADMIN and self.status == self.Status.ACTIVE
+
+
+class SearchWord(models.Model):
+    """One word of the directory's vocabulary (names, acronyms, places), for spelling tolerance.
+
+    A query word that is not in the vocabulary is compared with the words that share its
+    character trigrams (found through the GIN index), and close spellings join the query.
+    """
+
+    word = models.CharField(_("word"), max_length=60, unique=True)
+    grams = ArrayField(models.CharField(max_length=3), verbose_name=_("trigrams"), default=list)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        indexes = [GinIndex(fields=["grams"], name="searchword_grams_gin")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class ShortlistEntry(models.Model):
+    """An institution a person saved for later, with a private note."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="shortlist"
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="shortlisted_by"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("shortlist entry")
+        verbose_name_plural = _("shortlist entries")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "institution"], name="shortlist_unique_user_institution"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.institution}"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An institution admin's invitation to a colleague, by email, to join the institution."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=16, choices=Membership.Role, default=Membership.Role.MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_invitation_token, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "institution",
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.institution}"
+
+
+class ContactMessage(models.Model):
+    """A message sent to an institution through the portal's contact form.
+
+    Kept so that the secretariat can look into abuse and so that sending can be rate-limited;
+    the recipients' addresses are never shown to the sender.
+    """
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="contact_messages"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sender"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="sent_contact_messages",
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact message")
+        verbose_name_plural = _("contact messages")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["sender", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

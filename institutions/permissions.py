@@ -61,3 +61,26 @@ rules.add_perm("institutions.manage_members", is_secretariat | is_institution_ad
 rules.add_perm("institutions.view_members", is_secretariat | is_institution_member)
 rules.add_perm("institutions.verify_institution", is_secretariat)
 rules.add_perm("institutions.delete_institution", is_secretariat)
+
+
+@rules.predicate
+def is_not_rejected(user, institution) -> bool:
+    return institution is not None and institution.verification_status != "rejected"
+
+
+@rules.predicate
+def has_any_membership_in(user, institution) -> bool:
+    """Active or pending: someone who already asked to join cannot ask again."""
+    if not user.is_authenticated or institution is None:
+        return False
+    return user.memberships.filter(institution=institution).exists()
+
+
+# A rejected institution's page is gone for everyone but the secretariat and its own members,
+# who need to see why it vanished from the directory.
+rules.add_perm("institutions.open_institution", is_not_rejected | is_secretariat | is_institution_member)
+rules.add_perm(
+    "institutions.join_institution",
+    rules.is_authenticated & is_not_rejected & ~has_any_membership_in,
+)
+rules.add_perm("institutions.import_institutions", is_secretariat)

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from .models import Institution, Membership
+from .models import Institution, Membership, ShortlistEntry
 
 
 def institution_list_public() -> QuerySet[Institution]:
@@ -18,3 +18,50 @@ def memberships_of(*, user) -> QuerySet[Membership]:
 
 def institutions_awaiting_verification() -> QuerySet[Institution]:
     return Institution.objects.filter(verification_status=Institution.Verification.UNVERIFIED).order_by("-created_at")
+
+
+def acting_institution(user) -> Institution | None:
+    """Return the institution ``user`` acts for: their first active membership, admins first.
+
+    Recommendations, the directory's "fit" order and shortlists are seen from this
+    institution's point of view. None for visitors and people without an active membership.
+    """
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_acting_institution", False)
+    if cached is False:
+        membership = (
+            Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+            .select_related("institution")
+            .order_by("role", "created_at")  # "admin" sorts before "member"
+            .first()
+        )
+        cached = membership.institution if membership else None
+        user._acting_institution = cached
+    return cached
+
+
+def shortlist_of(user) -> QuerySet:
+    """Return ``user``'s shortlist entries, newest first, with their institutions.
+
+    The one read of a person's shortlist: the shortlist page uses it, and the event
+    matchmaking (meeting requests) reuses it to offer the shortlisted institutions first.
+    Empty for visitors.
+    """
+    if not user.is_authenticated:
+        return ShortlistEntry.objects.none()
+    return ShortlistEntry.objects.filter(user=user).select_related("institution").order_by("-created_at", "-pk")
+
+
+def shortlisted_institution_ids(user) -> set[int]:
+    """Return the ids of the institutions on ``user``'s shortlist, in one query, cached on ``user``.
+
+    For the "Save to shortlist" buttons of list pages (``institutions/_shortlist_button.html``).
+    """
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_shortlisted_ids", None)
+    if cached is None:
+        cached = set(user.shortlist.values_list("institution_id", flat=True))
+        user._shortlisted_ids = cached
+    return cached

@@ -40,6 +40,7 @@ class UserEditForm(UserChangeForm):
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    fk_name = "user"
     fields = ("institution", "role", "status", "job_title")
     autocomplete_fields = ("institution",)
     extra = 0

@@ -28,7 +28,7 @@ from events.models import (
     Session,
     SlotUnavailability,
 )
-from institutions.models import CooperationType, Institution, Membership, Need, Offer, Sector
+from institutions.models import CooperationType, Institution, Membership, Need, Offer, Sector, ShortlistEntry
 from institutions.permissions import SECRETARIAT_GROUP
 from mous.models import Milestone, Mou, MouParty
 
@@ -55,6 +55,7 @@ SUMMARY_MODELS = [
     "institutions.Need",
     "portal.User",
     "institutions.Membership",
+    "institutions.ShortlistEntry",
     "events.Event",
     "events.Session",
     "events.MeetingSlot",
@@ -227,6 +228,7 @@ class _DemoLoader:
         self.sectors, self.cooperation_types = _taxonomies(self.writer)
         self.load_institutions()
         self.load_people()
+        self.load_shortlists()
         # MoU history names the secretariat account as the one who recorded the change.
         self.writer.history_user = self.users["secretariat"]
         self.load_events()
@@ -315,6 +317,14 @@ class _DemoLoader:
                 },
             )
             self.users[key] = user
+
+    def load_shortlists(self) -> None:
+        for person, institution_slug, note in data.SHORTLISTS:
+            self.writer.upsert(
+                ShortlistEntry,
+                lookup={"user": self.users[person], "institution": self.institutions[institution_slug]},
+                values={"note": note},
+            )
 
     def load_events(self) -> None:
         for facts in data.EVENTS:

@@ -1199,6 +1199,13 @@ ADMIN_MEMBERS = {"admin"}
 PENDING_MEMBERS = {"zhao.ming"}
 STAFF = {"secretariat"}
 
+# Institutions the demo participant saved to their shortlist, with their private notes.
+SHORTLISTS = [
+    ("participant", "byd", "New-energy vehicle internships for our electrical students; ask at the next workshop."),
+    ("participant", "shenzhen-polytechnic-university", "Teacher training in industrial robotics."),
+    ("participant", "andaman-college-tourism-technology", ""),
+]
+
 # --- Events -----------------------------------------------------------------------------------
 # Times are local to the event's time zone. The reports give dates but rarely times: session
 # times are illustrative unless a comment says otherwise.
@@ -2109,3 +2116,321 @@ MILESTONES = {
     ],
 }
 # fmt: on
+
+
+# --- The 2nd China-SEA Partnership Workshop in full ---------------------------------------------
+#
+# SEAMEO TED's report gives the headline "134 people from 48 schools/institutes" in China, nine
+# Southeast Asian countries and Russia, but its breakdown does not add up: 56 Chinese from 24,
+# 31 Cambodians from 31, 25 other Southeast Asians from 15 and 2 Russians from 1 make 114 people
+# from 71 institutions. The demo keeps the headline and three of the four lines, and lets the
+# Cambodian line take the remainder (the host country's many staff and guests):
+#
+#   China 56 participants from 24 institutions, Cambodia 51 from 8, the other eight Southeast
+#   Asian countries 25 from 15, Russia 2 from 1: 134 participants from 48 institutions.
+#
+# The people named above stay; fictional participants (example.org addresses, unusable
+# passwords) and fictional institutions fill each line up to its figure.
+WORKSHOP_2_FIGURES = {"CN": (56, 24), "KH": (51, 8), "SEA": (25, 15), "RU": (2, 1)}
+
+_W2_NEW_INSTITUTIONS = [
+    # (slug, name, local name, kind, country, province, city, languages)
+    *(
+        (
+            f"w2-{slug}-college",
+            f"{place} College of Applied Technology",
+            f"{local}应用技术学院",
+            "vocational_college",
+            "CN",
+            province,
+            city,
+            ["zh", "en"],
+        )
+        for slug, place, local, province, city in [
+            ("qingshan", "Qingshan", "青山", "Guangxi", "Nanning"),
+            ("bihai", "Bihai", "碧海", "Guangdong", "Zhuhai"),
+            ("yunfeng", "Yunfeng", "云峰", "Yunnan", "Kunming"),
+            ("jinhe", "Jinhe", "金河", "Sichuan", "Chengdu"),
+            ("songlin", "Songlin", "松林", "Hunan", "Changsha"),
+            ("xinghai", "Xinghai", "星海", "Hubei", "Wuhan"),
+            ("lanting", "Lanting", "兰亭", "Zhejiang", "Shaoxing"),
+            ("baiyun", "Baiyun", "白云", "Guizhou", "Guiyang"),
+            ("chunjiang", "Chunjiang", "春江", "Jiangsu", "Suzhou"),
+            ("donghu", "Donghu", "东湖", "Shandong", "Qingdao"),
+            ("mingyue", "Mingyue", "明月", "Fujian", "Xiamen"),
+            ("ziyang", "Ziyang", "紫阳", "Anhui", "Hefei"),
+            ("qinghe", "Qinghe", "清河", "Hebei", "Shijiazhuang"),
+            ("tianshan", "Tianshan", "天山", "Chongqing", "Chongqing"),
+            ("hongfeng", "Hongfeng", "红枫", "Jiangxi", "Nanchang"),
+            ("lijiang-bay", "Lijiang Bay", "漓江湾", "Guangxi", "Guilin"),
+            ("cuiping", "Cuiping", "翠屏", "Henan", "Zhengzhou"),
+        ]
+    ),
+    (
+        "w2-mekong-riverside-technical-institute",
+        "Mekong Riverside Technical Institute",
+        "វិទ្យាស្ថានបច្ចេកទេសមាត់ទន្លេមេគង្គ",
+        "technical_institute",
+        "KH",
+        "Kandal",
+        "Ta Khmau",
+        ["km", "en"],
+    ),
+    (
+        "w2-angkor-digital-skills-centre",
+        "Angkor Digital Skills Centre",
+        "មជ្ឈមណ្ឌលជំនាញឌីជីថលអង្គរ",
+        "vocational_college",
+        "KH",
+        "Siem Reap",
+        "Siem Reap",
+        ["km", "en"],
+    ),
+    (
+        "w2-tonle-sap-polytechnic",
+        "Tonle Sap Polytechnic",
+        "វិទ្យាស្ថានពហុបច្ចេកទេសទន្លេសាប",
+        "polytechnic",
+        "KH",
+        "Kampong Chhnang",
+        "Kampong Chhnang",
+        ["km", "en"],
+    ),
+    (
+        "w2-chao-phraya-technical-college",
+        "Chao Phraya Technical College",
+        "วิทยาลัยเทคนิคเจ้าพระยา",
+        "vocational_college",
+        "TH",
+        "Nonthaburi",
+        "Nonthaburi",
+        ["th", "en"],
+    ),
+    (
+        "w2-lanna-polytechnic",
+        "Lanna Polytechnic College",
+        "วิทยาลัยสารพัดช่างล้านนา",
+        "polytechnic",
+        "TH",
+        "Chiang Mai",
+        "Chiang Mai",
+        ["th", "en"],
+    ),
+    (
+        "w2-song-hong-vocational-college",
+        "Song Hong Vocational College",
+        "Trường Cao đẳng Nghề Sông Hồng",
+        "vocational_college",
+        "VN",
+        "Hà Nội",
+        "Hà Nội",
+        ["vi", "en"],
+    ),
+    (
+        "w2-kinabalu-skills-institute",
+        "Kinabalu Skills Institute",
+        "Institut Kemahiran Kinabalu",
+        "technical_institute",
+        "MY",
+        "Sabah",
+        "Kota Kinabalu",
+        ["ms", "en"],
+    ),
+    (
+        "w2-visayas-polytechnic",
+        "Visayas Polytechnic College",
+        "Kolehiyong Politekniko ng Visayas",
+        "polytechnic",
+        "PH",
+        "Cebu",
+        "Cebu City",
+        ["en", "fil"],
+    ),
+]
+
+for _slug, _name, _local, _kind, _country, _province, _city, _languages in _W2_NEW_INSTITUTIONS:
+    INSTITUTIONS.append(
+        {
+            "slug": _slug,
+            "name": _name,
+            "name_local": _local,
+            "acronym": "",
+            "kind": _kind,
+            "country": _country,
+            "province": _province,
+            "city": _city,
+            "website": "",
+            # Not FICTIONAL's wording: that marks the one stand-in institution per country above.
+            "description": "Fictional school for demonstration, one of the 48 at the 2nd China-SEA Partnership Workshop.",
+            "languages": _languages,
+            "sectors": ["electronic-information-ict"],
+            "offers": [],
+            "needs": [],
+            "verified": True,
+        }
+    )
+
+# Fictional names, in the script people write them in, with the Latin transcription: family
+# names crossed with given names, so that no two generated people share a name.
+_W2_FAMILY = {
+    "CN": [
+        ("王", "Wang"),
+        ("李", "Li"),
+        ("张", "Zhang"),
+        ("刘", "Liu"),
+        ("陈", "Chen"),
+        ("杨", "Yang"),
+        ("赵", "Zhao"),
+        ("黄", "Huang"),
+        ("周", "Zhou"),
+        ("吴", "Wu"),
+        ("徐", "Xu"),
+        ("孙", "Sun"),
+        ("马", "Ma"),
+    ],
+    "KH": [
+        ("សុខ", "Sok"),
+        ("ចាន់", "Chan"),
+        ("ហេង", "Heng"),
+        ("គឹម", "Kim"),
+        ("លី", "Ly"),
+        ("ម៉ៅ", "Mao"),
+        ("ឈឹម", "Chhim"),
+        ("ណុប", "Nop"),
+        ("ពៅ", "Pov"),
+        ("ស៊ុន", "Sun"),
+        ("កែវ", "Keo"),
+    ],
+    "TH": [("ใจดี", "Jaidee"), ("ศรีสุข", "Srisuk"), ("มั่นคง", "Mankong")],
+    "VN": [("Nguyễn", "Nguyễn"), ("Trần", "Trần"), ("Lê", "Lê")],
+}
+_W2_GIVEN = {
+    "CN": [
+        ("芳", "Fang"),
+        ("伟", "Wei"),
+        ("娜", "Na"),
+        ("洋", "Yang"),
+        ("静", "Jing"),
+        ("帆", "Fan"),
+        ("磊", "Lei"),
+        ("丽", "Li"),
+        ("杰", "Jie"),
+        ("敏", "Min"),
+        ("强", "Qiang"),
+        ("悦", "Yue"),
+        ("超", "Chao"),
+        ("琳", "Lin"),
+        ("斌", "Bin"),
+        ("慧", "Hui"),
+        ("鹏", "Peng"),
+    ],
+    "KH": [
+        ("ដារ៉ា", "Dara"),
+        ("សុភា", "Sophea"),
+        ("វិចិត្រ", "Vichet"),
+        ("សុវណ្ណ", "Sovann"),
+        ("ស្រីនាង", "Sreyneang"),
+        ("រតនា", "Ratana"),
+        ("បូរ៉ា", "Bora"),
+        ("សុខា", "Sokha"),
+        ("ចាន់ថា", "Chantha"),
+        ("វណ្ណា", "Vanna"),
+        ("ពិសី", "Pisey"),
+        ("សំណាង", "Samnang"),
+        ("រដ្ឋា", "Rotha"),
+    ],
+    "TH": [("สมชาย", "Somchai"), ("วรรณา", "Wanna"), ("ประเสริฐ", "Prasert"), ("สุดา", "Suda")],
+    "VN": [
+        ("Thị Hương", "Thị Hương"),
+        ("Văn Minh", "Văn Minh"),
+        ("Hoàng Nam", "Hoàng Nam"),
+        ("Thu Trang", "Thu Trang"),
+    ],
+}
+_W2_LATIN = {
+    "MY": ["Aisyah binti Rahman", "Lim Wei Jie", "Muthu Krishnan", "Farah binti Ismail"],
+    "PH": ["Maria Santos", "Jose Reyes", "Andrea Villanueva"],
+    "SG": ["Tan Mei Ling", "Goh Jun Wei", "Priya Nair"],
+    "ID": ["Siti Rahayu", "Agus Pratama", "Dewi Lestari"],
+    "BN": ["Nur Aqilah binti Hassan", "Hj Amirul Hakim"],
+    "TL": ["Ana Soares", "Jacinto Belo"],
+}
+
+
+def _w2_name(country: str, index: int) -> str:
+    """The ``index``-th fictional name of ``country``: family name first, as written there."""
+    if country in _W2_FAMILY:
+        family, given = _W2_FAMILY[country], _W2_GIVEN[country]
+        (family_script, family_latin) = family[index % len(family)]
+        (given_script, given_latin) = given[(index + 3) % len(given)]
+        if country == "CN":
+            return f"{family_script}{given_script} {family_latin} {given_latin}"
+        if country == "KH":
+            return f"{family_script} {given_script} {family_latin} {given_latin}"
+        if country == "TH":
+            return f"{given_script} {family_script} {given_latin} {family_latin}"
+        return f"{family_latin} {given_latin}"
+    names = _W2_LATIN.get(country, _W2_LATIN["MY"])
+    return names[index % len(names)]
+
+
+_W2_ZONES = {
+    "CN": ("zh-hans", "Asia/Shanghai"),
+    "KH": ("en", "Asia/Phnom_Penh"),
+    "TH": ("en", "Asia/Bangkok"),
+    "VN": ("en", "Asia/Ho_Chi_Minh"),
+    "MY": ("en", "Asia/Kuala_Lumpur"),
+    "PH": ("en", "Asia/Manila"),
+    "SG": ("en", "Asia/Singapore"),
+    "ID": ("en", "Asia/Jakarta"),
+    "BN": ("en", "Asia/Brunei"),
+    "TL": ("en", "Asia/Dili"),
+}
+_W2_TITLES = ["Lecturer", "Head of department", "International relations officer", "Vice president", "Trainer"]
+
+
+def _workshop_2_participants() -> list[tuple[str, str, str]]:
+    """(key, country, institution slug) of the fictional participants that complete the figures.
+
+    New people go first to the new institutions (one each, so every institution counts), then
+    round-robin over all of that line's institutions at the workshop.
+    """
+    country_of = {facts["slug"]: facts["country"] for facts in INSTITUTIONS}
+    person_institution = {key: slug for key, _name, slug, *_rest in PEOPLE}
+    present: dict[str, list[str]] = {}
+    people: dict[str, int] = {}
+    for key, _role, _checked_in in REGISTRATIONS[WORKSHOP_2]:
+        line = country_of[person_institution[key]]
+        line = line if line in ("CN", "KH", "RU") else "SEA"
+        people[line] = people.get(line, 0) + 1
+        slugs = present.setdefault(line, [])
+        if person_institution[key] not in slugs:
+            slugs.append(person_institution[key])
+    new_by_line: dict[str, list[tuple[str, str]]] = {}
+    for slug, *_facts in _W2_NEW_INSTITUTIONS:
+        country = country_of[slug]
+        new_by_line.setdefault(country if country in ("CN", "KH") else "SEA", []).append((slug, country))
+    result = []
+    for line, (participants, institutions) in WORKSHOP_2_FIGURES.items():
+        new = new_by_line.get(line, [])
+        assert len(present.get(line, [])) + len(new) == institutions, line
+        everyone = [(slug, country_of[slug]) for slug in present.get(line, [])] + new
+        order = new + everyone * participants
+        for number in range(participants - people.get(line, 0)):
+            slug, country = order[number]
+            result.append((f"w2.{line.lower()}.{number + 1:02d}", country, slug))
+    return result
+
+
+WORKSHOP_2_PARTICIPANTS = _workshop_2_participants()
+_w2_used: dict[str, int] = {}
+for _number, (_key, _country, _slug) in enumerate(WORKSHOP_2_PARTICIPANTS):
+    _index = _w2_used.get(_country, 0)
+    _w2_used[_country] = _index + 1
+    _name = _w2_name(_country, _index)
+    _language, _zone = _W2_ZONES.get(_country, ("en", "Asia/Phnom_Penh"))
+    PEOPLE.append((_key, _name, _slug, _W2_TITLES[_number % len(_W2_TITLES)], _language, _zone))
+    # Nearly everyone was checked in on the first morning; every eleventh person came unannounced
+    # to the second day only, and every seventeenth never checked in.
+    _checked_in = None if _number % 17 == 16 else f"2025-05-1{2 + (_number % 11 == 10)} 08:{10 + _number % 50:02d}"
+    REGISTRATIONS[WORKSHOP_2].append((_key, "delegate", _checked_in))

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from events.models import Event, Registration
 from events.selectors import events_upcoming, meetings_of, registrations_of
-from institutions.models import Institution, Membership
+from institutions.models import Institution
+from institutions.onboarding import pending_join_requests
 from institutions.permissions import active_institution_ids, is_secretariat
 from institutions.selectors import institutions_awaiting_verification, memberships_of
 from mous.models import Mou
@@ -43,12 +44,9 @@ def dashboard_context(*, user) -> dict:
     }
     if member_ids:
         context["institution_mous"] = list(mous_of_institutions(institution_ids=member_ids)[:10])
-    if admin_ids:
-        context["pending_members"] = list(
-            Membership.objects.filter(institution_id__in=admin_ids, status=Membership.Status.PENDING)
-            .select_related("user", "institution")
-            .order_by("created_at")
-        )
+    if admin_ids or context["is_secretariat"]:
+        # The secretariat decides for institutions without admins, so it sees every request.
+        context["pending_members"] = pending_join_requests(user=user, limit=20)
     if context["is_secretariat"]:
         context["secretariat"] = {
             "institutions": Institution.objects.count(),

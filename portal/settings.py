@@ -137,9 +137,13 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
+# After login, people with no institution land on "find your institution".
+ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TVET Partnership Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG else "https")
+# The portal's public address, for links in emails sent outside a request (Celery tasks).
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 # Email: the console in development; EMAIL_URL (for example smtp+tls://user:pass@host:587)
@@ -219,6 +223,11 @@ CELERY_BEAT_SCHEDULE = {
     "portal-heartbeat": {
         "task": "portal.heartbeat",
         "schedule": crontab(minute="*"),
+    },
+    # Asks admins of profiles untouched for a year to review them (at most once a year each).
+    "institutions-profile-review-reminders": {
+        "task": "institutions.send_profile_review_reminders",
+        "schedule": crontab(hour=6, minute=30),
     },
 }
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory, Password
 
 from events.models import (
+    Contact,
     Delegation,
     Event,
     FollowUp,
@@ -24,8 +25,23 @@ from events.models import (
     Registration,
     Session,
     SlotUnavailability,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyTable,
 )
-from institutions.models import CooperationType, Institution, Membership, Need, Offer, Sector
+from institutions.models import (
+    ContactMessage,
+    CooperationType,
+    Institution,
+    Invitation,
+    Membership,
+    Need,
+    Offer,
+    Sector,
+    ShortlistEntry,
+)
 from institutions.permissions import SECRETARIAT_GROUP
 from mous.models import Milestone, Mou, MouParty
 from portal.models import User
@@ -307,3 +323,87 @@ class MilestoneFactory(DjangoModelFactory):
     mou = factory.SubFactory(MouFactory)
     title = factory.Sequence(lambda n: f"Milestone {n}")
     due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+
+
+class ShortlistEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = ShortlistEntry
+
+    user = factory.SubFactory(UserFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+
+
+class InvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    institution = factory.SubFactory(InstitutionFactory)
+    email = factory.Sequence(lambda n: f"colleague{n}@example.org")
+    invited_by = factory.SubFactory(UserFactory)
+
+
+class ContactMessageFactory(DjangoModelFactory):
+    class Meta:
+        model = ContactMessage
+
+    institution = factory.SubFactory(InstitutionFactory)
+    sender = factory.SubFactory(UserFactory)
+    subject = "Internship cooperation"
+    body = "We would like to discuss internships in logistics."
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    owner = factory.SubFactory(RegistrationFactory)
+    contact = factory.SubFactory(RegistrationFactory, event=factory.SelfAttribute("..owner.event"))
+    event = factory.SelfAttribute("owner.event")
+
+
+class SurveyFactory(DjangoModelFactory):
+    class Meta:
+        model = Survey
+
+    event = factory.SubFactory(EventFactory)
+    title = "Networking survey"
+
+
+class SurveyQuestionFactory(DjangoModelFactory):
+    class Meta:
+        model = SurveyQuestion
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n)
+    kind = SurveyQuestion.Kind.MULTIPLE
+    text = factory.Sequence(lambda n: f"Question {n}")
+    choices = factory.LazyFunction(
+        lambda: [{"en": "Internships", "zh_hans": "实习"}, {"en": "Teacher training", "zh_hans": "师资培训"}]
+    )
+    max_choices = 3
+
+
+class SurveyTableFactory(DjangoModelFactory):
+    class Meta:
+        model = SurveyTable
+
+    survey = factory.SubFactory(SurveyFactory)
+    label = factory.Sequence(lambda n: f"Table {n + 1}")
+
+
+class SurveyResponseFactory(DjangoModelFactory):
+    class Meta:
+        model = SurveyResponse
+
+    survey = factory.SubFactory(SurveyFactory)
+    registration = factory.SubFactory(RegistrationFactory, event=factory.SelfAttribute("..survey.event"))
+    respondent_key = factory.LazyAttribute(lambda o: f"r:{o.registration.pk}" if o.registration else "b:test")
+
+
+class SurveyAnswerFactory(DjangoModelFactory):
+    class Meta:
+        model = SurveyAnswer
+
+    response = factory.SubFactory(SurveyResponseFactory)
+    question = factory.SubFactory(SurveyQuestionFactory, survey=factory.SelfAttribute("..response.survey"))
+    choices = factory.LazyFunction(lambda: [0])

@@ -52,7 +52,8 @@ def test_signup_verify_login_logout_round_trip(client):
 
     response = client.post(reverse("account_login"), {"login": "Sok.Dara@example.org", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("dashboard")
+    # A newcomer is linked to no institution yet: first stop, finding theirs.
+    assert response["Location"] == reverse("institutions:welcome")
     assert int(client.session["_auth_user_id"]) == user.pk
     assert client.get(reverse("dashboard")).status_code == 200
 

@@ -9,6 +9,7 @@ from institutions.models import Institution
 from mous.models import Milestone, Mou
 from portal.models import User
 from tests.factories import (
+    ContactFactory,
     CooperationTypeFactory,
     DelegationFactory,
     EventFactory,
@@ -24,6 +25,8 @@ from tests.factories import (
     SectorFactory,
     SessionFactory,
     SlotUnavailabilityFactory,
+    SurveyAnswerFactory,
+    SurveyTableFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +57,9 @@ def portal_data(event_with_matchmaking):
     RegistrationFactory(event=setup.event, delegation=delegation)
     SlotUnavailabilityFactory(registration=setup.requester, slot=setup.slots[1])
     SlotUnavailabilityFactory(registration=setup.recipient, slot=setup.slots[2])
+    ContactFactory(owner=setup.requester, contact=setup.recipient, event=setup.event)
+    answer = SurveyAnswerFactory(response__survey__event=setup.event, response__registration=setup.requester)
+    SurveyTableFactory(survey=answer.response.survey)
     FollowUpFactory(meeting=setup.meeting, recipient=setup.requester)
     FollowUpFactory(meeting=setup.meeting, recipient=setup.recipient)
     for mou in [MouFactory(event=setup.event), MouFactory(status=Mou.Status.DRAFT, signed_on=None)]:

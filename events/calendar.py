@@ -1,0 +1,153 @@
+"""Calendar files (.ics, RFC 5545) of an event's agenda and of a person's own agenda.
+
+Calendar clients recognise an entry by its UID: a re-downloaded file must carry the same UIDs
+so that importing it again updates the entries instead of adding copies. Hence:
+
+- a session's UID is ``session-<pk>@<host of SITE_URL>``, derived from data that never changes;
+  the host comes from settings, not from the request, so the same session gets the same UID
+  whichever address the file was fetched from;
+- a meeting's UID and SEQUENCE are stored on the meeting (``Meeting.uid``/``Meeting.sequence``),
+  and the matchmaking code raises the sequence when it moves a meeting;
+- sessions have no stored revision, so their SEQUENCE stays 0 and DTSTAMP is the moment the file
+  is generated. RFC 5546 has clients prefer, at equal SEQUENCE, the copy with the later DTSTAMP,
+  so a fresh download replaces an older one. No LAST-MODIFIED is claimed for sessions because
+  none is recorded; meetings carry theirs.
+
+Times are written with the event's TZID and a matching VTIMEZONE, so a client in another zone
+shows the right local time, and the file stays correct across daylight-saving changes.
+"""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from functools import lru_cache
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Timezone
+from icalendar import Event as CalendarEvent
+
+from .models import Event, Meeting, Registration, Session
+
+PRODID = "-//TVET Partnership Portal//Event agenda//EN"
+
+
+@lru_cache(maxsize=64)
+def _vtimezone(time_zone: str) -> Timezone:
+    """The VTIMEZONE of an IANA zone, built once per process.
+
+    icalendar derives it by walking the zone's transitions, which takes ~0.1 s; the result only
+    changes with the tzdata release, which needs a restart anyway. It is only serialised, never
+    modified, so sharing one component between calendars is safe.
+    """
+    return Timezone.from_tzid(time_zone)
+
+
+def site_host() -> str:
+    """The host part of SITE_URL, the stable domain that makes UIDs globally unique."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def session_uid(session: Session) -> str:
+    return f"session-{session.pk}@{site_host()}"
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    return f"meeting-{meeting.uid}@{site_host()}"
+
+
+def calendar_filename(event: Event, suffix: str = "") -> str:
+    """An ASCII file name from the event's slug, safe in a Content-Disposition header."""
+    base = slugify(event.slug) or "event"
+    return f"{base}{suffix}.ics"
+
+
+def _location(event: Event, room: str = "") -> str:
+    parts = [room, event.venue, event.city, event.country.name]
+    return ", ".join(str(part) for part in parts if part)
+
+
+def _session_component(session: Session, event: Event, zone: ZoneInfo, stamp: datetime, url: str) -> CalendarEvent:
+    component = CalendarEvent()
+    component.add("uid", session_uid(session))
+    component.add("dtstamp", stamp)
+    component.add("sequence", 0)
+    component.add("dtstart", session.starts_at.astimezone(zone))
+    component.add("dtend", session.ends_at.astimezone(zone))
+    component.add("summary", session.title)
+    component.add("location", _location(event, session.room))
+    description = [str(session.get_kind_display()).capitalize(), event.title]
+    if session.description:
+        description.append(session.description)
+    component.add("description", "\n\n".join(description))
+    component.add("categories", [str(session.get_kind_display())])
+    if url:
+        component.add("url", url)
+    return component
+
+
+def _meeting_component(
+    meeting: Meeting, registration: Registration, event: Event, zone: ZoneInfo, stamp: datetime, url: str
+) -> CalendarEvent:
+    request = meeting.request
+    if request.requester_id == registration.pk:
+        other = request.recipient
+        other_name = other.user.display_name if other else str(request.recipient_institution)
+        other_institution = other.institution.name if other else ""
+    else:
+        other_name, other_institution = request.requester.user.display_name, request.requester.institution.name
+    if other_institution:
+        summary = _("Meeting with %(name)s (%(institution)s)") % {"name": other_name, "institution": other_institution}
+    else:
+        summary = _("Meeting with %(name)s") % {"name": other_name}
+    component = CalendarEvent()
+    component.add("uid", meeting_uid(meeting))
+    component.add("dtstamp", stamp)
+    component.add("sequence", meeting.sequence)
+    component.add("last-modified", meeting.updated_at.astimezone(UTC))
+    component.add("dtstart", meeting.slot.starts_at.astimezone(zone))
+    component.add("dtend", meeting.slot.ends_at.astimezone(zone))
+    component.add("summary", summary)
+    room = meeting.session.room
+    table = _("table %(number)s") % {"number": meeting.table_number} if meeting.table_number else ""
+    component.add("location", _location(event, ", ".join(part for part in (room, table) if part)))
+    component.add("description", f"{meeting.session.title}\n\n{event.title}")
+    if url:
+        component.add("url", url)
+    return component
+
+
+def agenda_calendar(
+    *,
+    event: Event,
+    sessions: Iterable[Session],
+    meetings: Iterable[Meeting] = (),
+    registration: Registration | None = None,
+    name: str | None = None,
+    url: str = "",
+    now: datetime | None = None,
+) -> bytes:
+    """Return the .ics bytes of ``sessions`` (and the ``registration``'s ``meetings``).
+
+    ``url`` is the absolute address of the page the entries link back to.
+    """
+    zone = ZoneInfo(event.time_zone)
+    stamp = (now or timezone.now()).astimezone(UTC)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name or event.title)
+    calendar.add("x-wr-timezone", event.time_zone)
+    # Every DTSTART/DTEND below carries this TZID; clients expect its definition first.
+    calendar.add_component(_vtimezone(event.time_zone))
+    for session in sessions:
+        calendar.add_component(_session_component(session, event, zone, stamp, url))
+    if registration is not None:
+        for meeting in meetings:
+            calendar.add_component(_meeting_component(meeting, registration, event, zone, stamp, url))
+    return calendar.to_ical()

@@ -1,0 +1,742 @@
+"""An organiser's import of a participant list (CSV or XLSX) into an event: read, preview, commit.
+
+Secretariats receive participant lists as spreadsheets from partner ministries and colleges.
+The flow has two steps and writes only in the second:
+
+1. :func:`participants_preview` reads the file and describes what each row would do: the
+   person (an existing account matched by email, case-insensitively, or a new account), the
+   institution (an exact match by name, local name or acronym in the row's country; a *likely*
+   match found by :func:`institutions.duplicates.likely_duplicates`, which the organiser accepts
+   or overrides to create a new one; or a new, unverified institution), the role, the
+   delegation (matched by name within the event, or created), and flags: the same email twice
+   in the file and bad cells are errors that block the import; a person already registered for
+   the event is skipped unless the organiser chooses to update the registration.
+2. :func:`participants_commit` writes everything in one transaction; any failure rolls it all
+   back and names the row.
+
+Decisions, for the people who maintain this:
+
+- New registrations are APPROVED: the organiser who uploads the list vouches for the people on
+  it, as the secretariat does when a ministry sends its delegation. The event's capacity is
+  not enforced on imports for the same reason; the preview shows the resulting total.
+- New accounts get an unusable password and an UNVERIFIED email address. After the commit each
+  receives one email with a password-reset link; setting the password proves they own the
+  address, and allauth asks them to confirm it on the first login.
+- New people become active members of the institution the file names (the organiser vouches
+  for that too). Existing accounts get no new membership: an organiser must not grant someone
+  the right to act for an institution; the registration records the affiliation for this event.
+- New institutions are unverified, like those created at sign-up.
+- The likely-match decision is made once per distinct institution name in the file (a list
+  of 4,000 people names the same college many times), defaulting to accepting the match.
+- Speed: a 4,000-row file must preview and commit in well under 30 s, so lookups are batched
+  (one query for users, one for institutions, one for registrations, one for delegations) and
+  writes use ``bulk_create``; ``likely_duplicates`` (slow on 50,000 institutions) runs only for
+  institution names without an exact match, once per distinct name and country.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from allauth.account.forms import EmailAwarePasswordResetTokenGenerator
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from institutions.duplicates import DuplicateMatch, fold, likely_duplicates
+from institutions.filters import directory_version
+from institutions.models import Institution, Membership
+from institutions.onboarding import unique_slug
+from institutions.spreadsheets import SpreadsheetError, read_rows
+
+from .models import Delegation, Event, Registration
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_COLUMNS = 40
+EXTENSIONS = (".csv", ".xlsx")
+LIKELY_CACHE_SECONDS = 30 * 60
+
+
+class ImportFailed(SpreadsheetError):
+    """The file cannot be imported; the message is translated and names the row when there is one."""
+
+
+class Decision:
+    """What to do with a likely institution match, or with a person already registered."""
+
+    ACCEPT = "accept"
+    CREATE = "create"
+    SKIP = "skip"
+    UPDATE = "update"
+
+
+# Accepted column headers (folded, without spaces, dashes or underscores) for each field.
+HEADER_ALIASES = {
+    "name": ["name", "fullname", "participant", "participantname", "姓名", "名字", "参会人", "参会人员"],
+    "email": ["email", "emailaddress", "mail", "邮箱", "电子邮箱", "电子邮件", "邮件"],
+    "title": ["title", "jobtitle", "position", "designation", "职务", "职位", "职称"],
+    "institution": [
+        "institution",
+        "organisation",
+        "organization",
+        "institutionname",
+        "school",
+        "机构",
+        "单位",
+        "机构名称",
+        "单位名称",
+        "学校",
+    ],
+    "country": ["country", "国家", "国别"],
+    "role": ["role", "participantrole", "角色", "身份"],
+    "delegation": ["delegation", "group", "代表团", "团组"],
+}
+REQUIRED_COLUMNS = ("name", "email", "institution", "country")
+_HEADER_LOOKUP = {alias: fieldname for fieldname, aliases in HEADER_ALIASES.items() for alias in aliases}
+_COUNTRY_ALIASES = {
+    "viet nam": "VN",
+    "vietnam": "VN",
+    "lao pdr": "LA",
+    "laos": "LA",
+    "brunei darussalam": "BN",
+    "burma": "MM",
+    "people's republic of china": "CN",
+    "prc": "CN",
+    "p.r. china": "CN",
+    "timor leste": "TL",
+    "east timor": "TL",
+    "the philippines": "PH",
+    "russian federation": "RU",
+    "中华人民共和国": "CN",
+    "中國": "CN",
+    "越南": "VN",
+    "东帝汶": "TL",
+    "文莱": "BN",
+}
+_ROLE_ALIASES = {
+    "代表": Registration.Role.DELEGATE,
+    "参会代表": Registration.Role.DELEGATE,
+    "发言人": Registration.Role.SPEAKER,
+    "演讲嘉宾": Registration.Role.SPEAKER,
+    "嘉宾": Registration.Role.SPEAKER,
+    "主办方": Registration.Role.ORGANISER,
+    "组织者": Registration.Role.ORGANISER,
+    "观察员": Registration.Role.OBSERVER,
+    "媒体": Registration.Role.PRESS,
+    "记者": Registration.Role.PRESS,
+    "participant": Registration.Role.DELEGATE,
+}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", fold(text or ""))
+
+
+def _name_key(text: str) -> str:
+    """Return the form under which two spellings of an institution name count as the same."""
+    return " ".join((text or "").split()).casefold()
+
+
+# Reading -------------------------------------------------------------------------------
+
+
+def read_participants(*, content: bytes, filename: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    """Return the non-empty rows as ``(row number, {field: text})`` and the ignored headers.
+
+    Row numbers are those a spreadsheet shows (the header is row 1). Raises ImportFailed when
+    the file as a whole is unusable.
+    """
+    if len(content) > MAX_BYTES:
+        raise ImportFailed(_("The file is larger than 5 MB: split it into several imports."))
+    try:
+        rows = read_rows(content=content, filename=filename, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    except SpreadsheetError as exc:
+        raise ImportFailed(str(exc)) from exc
+    while rows and not any(rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise ImportFailed(_("The file is empty."))
+    columns: dict[int, str] = {}
+    ignored = []
+    for index, title in enumerate(rows[0][:MAX_COLUMNS]):
+        fieldname = _HEADER_LOOKUP.get(_key(title))
+        if fieldname and fieldname not in columns.values():
+            columns[index] = fieldname
+        elif title:
+            ignored.append(title)
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns.values()]
+    if missing:
+        raise ImportFailed(
+            _("The first row must name the columns; missing: %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    records = []
+    for number, row in enumerate(rows[1:], start=2):
+        if any(row):
+            records.append((number, {name: (row[i] if i < len(row) else "") for i, name in columns.items()}))
+    if len(records) > MAX_ROWS:
+        raise ImportFailed(
+            _("The file has more than %(limit)s rows: split it into several imports.") % {"limit": MAX_ROWS}
+        )
+    if not records:
+        raise ImportFailed(_("The file has a header but no rows."))
+    return records, ignored
+
+
+# Interpreting ----------------------------------------------------------------------------
+
+
+def _country_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            for code, name in countries:
+                lookup[fold(str(name))] = code
+    for code, _name in countries:
+        lookup[code.lower()] = code
+    lookup.update({fold(alias): code for alias, code in _COUNTRY_ALIASES.items()})
+    return lookup
+
+
+def _role_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            for value, label in Registration.Role.choices:
+                lookup[_key(str(label))] = value
+    lookup.update({_key(value): value for value in Registration.Role.values})
+    lookup.update({_key(alias): value for alias, value in _ROLE_ALIASES.items()})
+    return lookup
+
+
+@dataclass
+class InstitutionChoice:
+    """One distinct institution named in the file, with what it resolves to."""
+
+    key: tuple[str, str]  # (name key, country code)
+    name: str
+    country: str
+    match: Institution | None = None  # exact match
+    likely: DuplicateMatch | None = None  # best likely match, for the organiser to accept or not
+    rejected: bool = False  # named exactly like an institution the secretariat rejected
+    number: int = 0  # first row naming it
+
+    @property
+    def decision_field(self) -> str:
+        return f"institution-{self.number}"
+
+
+@dataclass
+class ParticipantRow:
+    number: int
+    values: dict[str, str]
+    name: str = ""
+    email: str = ""
+    job_title: str = ""
+    country: str = ""
+    role: str = Registration.Role.DELEGATE
+    delegation_name: str = ""
+    errors: list[str] = field(default_factory=list)
+    user: object | None = None  # an existing account
+    registration: Registration | None = None  # an existing registration for this event
+    institution: InstitutionChoice | None = None
+    delegation: Delegation | None = None  # an existing delegation
+
+    @property
+    def decision_field(self) -> str:
+        return f"row-{self.number}"
+
+    @property
+    def role_label(self) -> str:
+        return Registration.Role(self.role).label
+
+
+@dataclass
+class ParticipantPreview:
+    event: Event
+    rows: list[ParticipantRow]
+    ignored_headers: list[str]
+    institutions: list[InstitutionChoice]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(row.errors for row in self.rows)
+
+    @property
+    def error_rows(self) -> list[ParticipantRow]:
+        return [row for row in self.rows if row.errors]
+
+    def rows_to_show(self, plain_limit: int = 100) -> tuple[list[ParticipantRow], int]:
+        """Return the rows a person should look at, and how many plain rows are left out.
+
+        Every row that needs attention (an error, a person already registered, an institution
+        without an exact match) is shown; of the plain rows only the first ``plain_limit``, so
+        that the preview of a 4,000-row list stays readable and quick to render.
+        """
+        shown, hidden = [], 0
+        for row in self.rows:
+            attention = row.errors or row.registration is not None or row.institution.match is None
+            if attention or plain_limit > 0:
+                shown.append(row)
+                plain_limit -= 0 if attention else 1
+            else:
+                hidden += 1
+        return shown, hidden
+
+    @property
+    def likely_institutions(self) -> list[InstitutionChoice]:
+        return [choice for choice in self.institutions if choice.likely is not None]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        valid = [row for row in self.rows if not row.errors]
+        return {
+            "rows": len(self.rows),
+            "errors": len(self.rows) - len(valid),
+            "new_people": sum(1 for row in valid if row.user is None),
+            "registered": sum(1 for row in valid if row.registration is not None),
+            "new_institutions": sum(1 for c in self.institutions if c.match is None and c.likely is None),
+            "likely_institutions": len(self.likely_institutions),
+            "new_delegations": len(
+                {row.delegation_name.casefold() for row in valid if row.delegation_name}
+                - {row.delegation.name.casefold() for row in valid if row.delegation}
+            ),
+        }
+
+    @property
+    def signature(self) -> str:
+        """Return a digest of every row's classification, to notice data that changed meanwhile."""
+        parts = [
+            f"{row.number}:{len(row.errors)}:{getattr(row.user, 'pk', '')}:"
+            f"{row.registration.pk if row.registration else ''}:{row.delegation.pk if row.delegation else ''}"
+            for row in self.rows
+        ]
+        parts += [
+            f"{c.number}:{c.match.pk if c.match else ''}:{c.likely.institution.pk if c.likely else ''}"
+            for c in self.institutions
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _interpret(row: ParticipantRow, country_lookup: dict, role_lookup: dict) -> None:
+    """Fill the row's fields from its cells, recording one error per bad cell."""
+    values = row.values
+    row.name = " ".join(values.get("name", "").split())
+    if not row.name:
+        row.errors.append(_("name: missing."))
+    elif len(row.name) > 150:
+        row.errors.append(_("name: longer than 150 characters."))
+    row.email = values.get("email", "").strip()
+    if not row.email:
+        row.errors.append(_("email: missing."))
+    else:
+        try:
+            validate_email(row.email)
+        except ValidationError:
+            row.errors.append(_("email: “%(value)s” is not a valid email address.") % {"value": row.email})
+    row.job_title = " ".join(values.get("title", "").split())
+    if len(row.job_title) > 150:
+        row.errors.append(_("title: longer than 150 characters."))
+    country_text = values.get("country", "")
+    row.country = country_lookup.get(fold(country_text), "")
+    if not country_text:
+        row.errors.append(_("country: missing."))
+    elif not row.country:
+        row.errors.append(_("country: unknown country “%(value)s”.") % {"value": country_text})
+    institution = " ".join(values.get("institution", "").split())
+    if not institution:
+        row.errors.append(_("institution: missing."))
+    elif len(institution) > 250:
+        row.errors.append(_("institution: longer than 250 characters."))
+    role_text = values.get("role", "")
+    if role_text:
+        role = role_lookup.get(_key(role_text))
+        if role is None:
+            row.errors.append(_("role: unknown role “%(value)s”.") % {"value": role_text})
+        else:
+            row.role = role
+    row.delegation_name = " ".join(values.get("delegation", "").split())
+    if len(row.delegation_name) > 200:
+        row.errors.append(_("delegation: longer than 200 characters."))
+
+
+def _exact_institutions(keys: Iterable[str]) -> dict[tuple[str, str], Institution]:
+    """Map (name key, country) to existing institutions named so by name, local name or acronym.
+
+    Rejected institutions are included, so that the preview can refuse them by name rather
+    than propose to create them again (their name is still taken).
+    """
+    keys = list(keys)
+    if not keys:
+        return {}
+    wanted = set(keys)
+    found: dict[tuple[str, str], Institution] = {}
+    queryset = (
+        Institution.objects.annotate(
+            lower_name=Lower("name"), lower_local=Lower("name_local"), lower_acronym=Lower("acronym")
+        )
+        .filter(Q(lower_name__in=keys) | Q(lower_local__in=keys) | Q(lower_acronym__in=keys))
+        .only("pk", "name", "name_local", "acronym", "slug", "country", "verification_status")
+        .order_by("pk")
+    )
+    # The English name wins over the local name, which wins over an acronym (acronyms collide).
+    ranked: dict[tuple[str, str], int] = {}
+    for institution in queryset:
+        penalty = 10 if institution.verification_status == Institution.Verification.REJECTED else 0
+        for rank, text in enumerate((institution.name, institution.name_local, institution.acronym), start=penalty):
+            key = (_name_key(text), str(institution.country))
+            if text and key[0] in wanted and rank < ranked.get(key, 99):
+                found[key], ranked[key] = institution, rank
+    return found
+
+
+def _likely_match(name: str, country: str) -> DuplicateMatch | None:
+    """Return the best likely match for an institution name, cached until the directory changes.
+
+    ``likely_duplicates`` takes about 300 ms on 50,000 institutions, and the same file is
+    classified three times (upload, preview page, confirmation). The cache key carries the
+    directory's version, which changes whenever an institution is saved, so a match is never
+    older than the directory it was computed on.
+    """
+    digest = hashlib.sha256(f"{directory_version()}|{country}|{name}".encode()).hexdigest()
+    key = f"events:participant-import:likely:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None  # False: known to have no likely match
+    # A name in Chinese, Thai or Khmer script is compared with local names too.
+    local = name if any(ord(char) > 0x24F for char in name) else ""
+    candidates = likely_duplicates(name=name, name_local=local, country=country, limit=1)
+    match = candidates[0] if candidates else None
+    cache.set(key, match or False, LIKELY_CACHE_SECONDS)
+    return match
+
+
+def participants_preview(*, event: Event, content: bytes, filename: str) -> ParticipantPreview:
+    """Read and classify a participant list for ``event`` without writing anything.
+
+    Raises ImportFailed when the file as a whole cannot be used (size, encoding, format,
+    missing columns, too many rows); problems of single rows are reported on those rows.
+    """
+    records, ignored = read_participants(content=content, filename=filename)
+    country_lookup, role_lookup = _country_lookup(), _role_lookup()
+    rows = [ParticipantRow(number=number, values=values) for number, values in records]
+    seen_emails: dict[str, int] = {}
+    for row in rows:
+        _interpret(row, country_lookup, role_lookup)
+        if row.email:
+            first = seen_emails.setdefault(row.email.casefold(), row.number)
+            if first != row.number:
+                row.errors.append(_("email: the same person is already on row %(number)s.") % {"number": first})
+
+    valid = [row for row in rows if not row.errors]
+    User = get_user_model()
+    emails = {row.email.casefold() for row in valid}
+    users = {
+        user.email.casefold(): user
+        for user in User.objects.annotate(lower_email=Lower("email")).filter(lower_email__in=emails)
+    }
+    registrations = {
+        registration.user_id: registration
+        for registration in Registration.objects.filter(event=event, user__in=users.values())
+    }
+    delegations = {delegation.name.casefold(): delegation for delegation in Delegation.objects.filter(event=event)}
+
+    choices: dict[tuple[str, str], InstitutionChoice] = {}
+    for row in valid:
+        row.user = users.get(row.email.casefold())
+        row.registration = registrations.get(row.user.pk) if row.user else None
+        row.delegation = delegations.get(row.delegation_name.casefold()) if row.delegation_name else None
+        name = " ".join(row.values["institution"].split())
+        key = (_name_key(name), row.country)
+        if key not in choices:
+            choices[key] = InstitutionChoice(key=key, name=name, country=row.country, number=row.number)
+        row.institution = choices[key]
+    exact = _exact_institutions({key[0] for key in choices})
+    for key, choice in choices.items():
+        choice.match = exact.get(key)
+        if choice.match is not None and choice.match.verification_status == Institution.Verification.REJECTED:
+            choice.match, choice.rejected = None, True
+        elif choice.match is None:
+            choice.likely = _likely_match(choice.name, choice.country)
+    for row in valid:
+        if row.institution.rejected:
+            row.errors.append(
+                _("institution: “%(value)s” was rejected by the secretariat and cannot take part.")
+                % {"value": row.institution.name}
+            )
+    institutions = [choice for choice in choices.values() if not choice.rejected]
+    return ParticipantPreview(event=event, rows=rows, ignored_headers=ignored, institutions=institutions)
+
+
+# Writing --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    registered: int = 0
+    updated: int = 0
+    skipped: int = 0
+    new_people: list = field(default_factory=list)
+    new_institutions: list[Institution] = field(default_factory=list)
+    new_delegations: list[Delegation] = field(default_factory=list)
+
+
+def _row_failed(row: ParticipantRow, exc: Exception) -> ImportFailed:
+    if isinstance(exc, ValidationError):
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+    else:
+        details = str(exc).splitlines()[0]
+    return ImportFailed(
+        _("Row %(number)s could not be saved (%(details)s); nothing was imported.")
+        % {"number": row.number, "details": details}
+    )
+
+
+def participants_commit(
+    *,
+    preview: ParticipantPreview,
+    institution_decisions: dict[int, str] | None = None,
+    row_decisions: dict[int, str] | None = None,
+    base_url: str = "",
+) -> ImportResult:
+    """Write the previewed participants in one transaction; any failure writes nothing.
+
+    ``institution_decisions`` maps the first row number of each likely-matched institution to
+    ACCEPT (the default) or CREATE; ``row_decisions`` maps rows of people already registered to
+    SKIP (the default) or UPDATE (role, job title and delegation). After the commit, every new
+    account receives a "set your password" email (links built on ``base_url``). Raises
+    ImportFailed, naming the row, when a row has errors or fails to save.
+    """
+    if preview.has_errors:
+        raise ImportFailed(_("Correct the rows with errors in the file and upload it again; nothing was imported."))
+    institution_decisions = institution_decisions or {}
+    row_decisions = row_decisions or {}
+    event = preview.event
+    result = ImportResult()
+    User = get_user_model()
+    try:
+        with transaction.atomic():
+            # Serialise with registrations made at the same time (they lock the event too).
+            Event.objects.select_for_update().filter(pk=event.pk).first()
+
+            institutions: dict[tuple[str, str], Institution] = {}
+            for choice in preview.institutions:
+                if choice.match is not None:
+                    institutions[choice.key] = choice.match
+                elif choice.likely is not None and institution_decisions.get(choice.number) != Decision.CREATE:
+                    institutions[choice.key] = choice.likely.institution
+                else:
+                    row = next(r for r in preview.rows if r.number == choice.number)
+                    institution = Institution(
+                        name=choice.name,
+                        country=choice.country,
+                        slug=unique_slug(choice.name),
+                        verification_status=Institution.Verification.UNVERIFIED,
+                    )
+                    try:
+                        institution.full_clean()
+                        with transaction.atomic():
+                            institution.save()
+                    except (ValidationError, DatabaseError) as exc:
+                        raise _row_failed(row, exc) from exc
+                    institutions[choice.key] = institution
+                    result.new_institutions.append(institution)
+
+            delegations = {row.delegation.name.casefold(): row.delegation for row in preview.rows if row.delegation}
+            delegation_rows = []
+            for row in preview.rows:
+                folded = row.delegation_name.casefold()
+                if row.delegation_name and folded not in delegations:
+                    delegation = Delegation(
+                        event=event,
+                        name=row.delegation_name,
+                        country=row.country,
+                        lead_institution=institutions[row.institution.key],
+                    )
+                    delegations[folded] = delegation
+                    result.new_delegations.append(delegation)
+                    delegation_rows.append(row)
+            _bulk(Delegation, result.new_delegations, delegation_rows)
+
+            new_rows = [row for row in preview.rows if row.user is None]
+            unusable = make_password(None)
+            # Lower case, as allauth stores addresses: the reset token hashes the user's email
+            # with its EmailAddress rows, and a case difference would add a second row.
+            people = [User(email=row.email.lower(), display_name=row.name, password=unusable) for row in new_rows]
+            _bulk(User, people, new_rows)
+            for row, person in zip(new_rows, people, strict=True):
+                row.user = person
+            result.new_people = people
+            _bulk(
+                EmailAddress,
+                [EmailAddress(user=p, email=p.email, verified=False, primary=True) for p in people],
+                new_rows,
+            )
+            _bulk(
+                Membership,
+                [
+                    Membership(
+                        user=row.user,
+                        institution=institutions[row.institution.key],
+                        role=Membership.Role.MEMBER,
+                        status=Membership.Status.ACTIVE,
+                        job_title=row.job_title,
+                    )
+                    for row in new_rows
+                ],
+                new_rows,
+            )
+
+            creating, updating = [], []
+            for row in preview.rows:
+                delegation = delegations.get(row.delegation_name.casefold()) if row.delegation_name else None
+                if row.registration is None:
+                    creating.append(
+                        Registration(
+                            event=event,
+                            user=row.user,
+                            institution=institutions[row.institution.key],
+                            role=row.role,
+                            status=Registration.Status.APPROVED,
+                            job_title=row.job_title,
+                            delegation=delegation,
+                        )
+                    )
+                elif row_decisions.get(row.number) == Decision.UPDATE:
+                    registration = row.registration
+                    registration.role, registration.job_title = row.role, row.job_title
+                    registration.delegation = delegation
+                    updating.append(registration)
+                else:
+                    result.skipped += 1
+            registered_rows = [row for row in preview.rows if row.registration is None]
+            _bulk(Registration, creating, registered_rows)
+            if updating:
+                Registration.objects.bulk_update(updating, ["role", "job_title", "delegation"])
+            result.registered, result.updated = len(creating), len(updating)
+
+            user_ids = [person.pk for person in people]
+            # Sent after the commit, in this process: one SMTP connection for the whole batch.
+            # Moving it to a Celery task (primitive arguments, same function) keeps a slow mail
+            # server out of the organiser's request; events has no task module yet.
+            transaction.on_commit(
+                lambda: send_import_invitations(event_id=event.pk, user_ids=user_ids, base_url=base_url)
+            )
+    except _BulkFailed as failure:
+        raise _row_failed(failure.row, failure.error) from failure.error
+    return result
+
+
+class _BulkFailed(Exception):
+    def __init__(self, row: ParticipantRow, error: Exception) -> None:
+        super().__init__(str(error))
+        self.row, self.error = row, error
+
+
+def _bulk(model, objects: list, rows: list[ParticipantRow]) -> None:
+    """``bulk_create`` ``objects`` (one per row of ``rows``) in a savepoint; on failure, find the row to blame.
+
+    A bulk insert does not say which row broke a constraint; the rows are then retried one by
+    one inside the (doomed) transaction to name the first that fails.
+    """
+    if not objects:
+        return
+    try:
+        with transaction.atomic():
+            model.objects.bulk_create(objects, batch_size=1000)
+    except (IntegrityError, DatabaseError) as exc:
+        for row, obj in zip(rows, objects, strict=True):
+            try:
+                with transaction.atomic():
+                    obj.pk = None
+                    obj._state.adding = True
+                    obj.save(force_insert=True)
+            except (IntegrityError, DatabaseError) as row_exc:
+                raise _BulkFailed(row, row_exc) from row_exc
+        raise _BulkFailed(rows[0], exc) from exc
+
+
+# Mail -----------------------------------------------------------------------------------------
+
+
+def send_import_invitations(*, event_id: int, user_ids: list[int], base_url: str) -> int:
+    """Email each newly created person a link to set their password; return how many were sent.
+
+    Runs after the import's commit. The messages go out over one SMTP connection, each in the
+    person's preferred language. An import brings thousands of people at once, so the
+    templates are rendered once per language with markers that are then replaced by each
+    person's name and link (the templates render with autoescape off: these are plain text).
+    """
+    if not user_ids:
+        return 0
+    from allauth.account.utils import user_pk_to_url_str
+    from django.conf import settings
+    from django.core.mail import EmailMessage, get_connection
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        return 0
+    users = list(get_user_model().objects.filter(pk__in=user_ids).order_by("pk"))
+    addresses: dict[int, set[str]] = {user.pk: {user.email} for user in users}
+    for user_id, email in EmailAddress.objects.filter(user_id__in=addresses).values_list("user_id", "email"):
+        addresses[user_id].add(email)
+    tokens = _BatchTokenGenerator(addresses)
+    base_url = base_url.rstrip("/")
+    link_pattern = base_url + reverse("account_reset_password_from_key", kwargs={"uidb36": _UID_MARK, "key": _KEY_MARK})
+    context = {
+        "event": event,
+        "name": _NAME_MARK,
+        "set_password_url": _LINK_MARK,
+        "event_url": base_url + event.get_absolute_url(),
+    }
+    rendered: dict[str, tuple[str, str]] = {}
+    messages = []
+    for user in users:
+        if user.preferred_language not in rendered:
+            with translation.override(user.preferred_language):
+                rendered[user.preferred_language] = (
+                    render_to_string("events/email/import_registered_subject.txt", context).strip(),
+                    render_to_string("events/email/import_registered.txt", context),
+                )
+        subject, body = rendered[user.preferred_language]
+        link = link_pattern.replace(_UID_MARK, user_pk_to_url_str(user)).replace(_KEY_MARK, tokens.make_token(user))
+        body = body.replace(_NAME_MARK, user.get_full_name()).replace(_LINK_MARK, link)
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+    return get_connection().send_messages(messages) or 0
+
+
+_NAME_MARK, _LINK_MARK = "\u2063NAME\u2063", "\u2063LINK\u2063"
+_UID_MARK, _KEY_MARK = "UIDMARK", "KEYMARK"
+
+
+class _BatchTokenGenerator(EmailAwarePasswordResetTokenGenerator):
+    """allauth's password-reset token, with the people's addresses loaded beforehand.
+
+    allauth's generator queries the email addresses of each user (two queries per token): for
+    the thousands of people of one import that was most of the commit's time. The hash is the
+    same (Django's value followed by the sorted addresses), so allauth's reset view accepts
+    these tokens; a test follows such a link to the end.
+    """
+
+    def __init__(self, addresses: dict[int, set[str]]) -> None:
+        super().__init__()
+        self.addresses = addresses
+
+    def _make_hash_value(self, user, timestamp) -> str:
+        base = PasswordResetTokenGenerator._make_hash_value(self, user, timestamp)
+        return base + "|".join(sorted(self.addresses[user.pk]))

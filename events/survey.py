@@ -1,0 +1,271 @@
+"""The networking survey: default questions, recording answers, and the results summary.
+
+The default questionnaire is the one the secretariat used at the 2nd China-SEA Partnership
+Workshop (Phnom Penh, May 2025), where participants answered four questions from a QR code on
+their table. It is kept here as data, in English and Simplified Chinese, so that every new event
+starts from the same, proven questions and organisers only adjust them.
+
+Answers are anonymous to everyone but the aggregate: organisers see counts and the free-text
+answers, never who said what. ``survey_summary`` is also what the event report prints.
+"""
+
+from collections import Counter
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .models import Event, Registration, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTable
+
+DEFAULT_TITLE = {"en": "Networking survey: regional collaboration", "zh_hans": "交流问卷：区域合作"}
+DEFAULT_INTRODUCTION = {
+    "en": "Your comments and suggestions on regional collaboration help us plan the next steps. "
+    "It takes about 15 minutes.",
+    "zh_hans": "您对区域合作的意见和建议将帮助我们规划下一步工作。大约需要15分钟。",
+}
+
+# The four questions of the 2nd China-SEA Partnership Workshop. The choices of the first
+# question are the programmes participants named there (student/staff exchanges, digital and AI
+# education including teacher training, green education ...).
+DEFAULT_QUESTIONS: list[dict] = [
+    {
+        "kind": SurveyQuestion.Kind.MULTIPLE,
+        "text": "What programs will your institution intend to have collaboration on? "
+        "(Please choose the most needed only 3)",
+        "text_zh_hans": "贵校/机构打算在哪些项目上开展合作？（请只选择最需要的3项）",
+        "choices": [
+            {"en": "Student exchange", "zh_hans": "学生交流"},
+            {"en": "Staff and teacher exchange", "zh_hans": "教职员工交流"},
+            {"en": "Teacher training", "zh_hans": "师资培训"},
+            {"en": "Digital and AI education", "zh_hans": "数字与人工智能教育"},
+            {"en": "Green education and sustainability modules", "zh_hans": "绿色教育与可持续发展课程"},
+            {"en": "TVET curriculum development", "zh_hans": "职业教育课程开发"},
+            {"en": "Joint research", "zh_hans": "联合研究"},
+            {"en": "Industry partnerships and internships", "zh_hans": "产教合作与实习"},
+            {"en": "Skills competitions", "zh_hans": "技能竞赛"},
+        ],
+        "max_choices": 3,
+        "allow_other": True,
+        "required": True,
+    },
+    {
+        "kind": SurveyQuestion.Kind.TEXT,
+        "text": "What are the challenges that your institution encounters in order to extend cooperation?",
+        "text_zh_hans": "贵校/机构在拓展合作方面遇到了哪些挑战？",
+        "choices": [],
+        "max_choices": None,
+        "allow_other": False,
+        "required": False,
+    },
+    {
+        "kind": SurveyQuestion.Kind.TEXT,
+        "text": "Please share with us the most effective strategies for enhancing the proposed program cooperation.",
+        "text_zh_hans": "请与我们分享加强上述项目合作最有效的策略。",
+        "choices": [],
+        "max_choices": None,
+        "allow_other": False,
+        "required": False,
+    },
+    {
+        "kind": SurveyQuestion.Kind.TEXT,
+        "text": "What programs/events do you want SEAMEO TED/Go Study to coordinate for your institution?",
+        "text_zh_hans": "您希望SEAMEO TED/Go Study为贵校/机构协调哪些项目或活动？",
+        "choices": [],
+        "max_choices": None,
+        "allow_other": False,
+        "required": False,
+    },
+]
+
+
+def uses_chinese(language: str | None = None) -> bool:
+    """Whether the viewer reads Chinese: the active language is any zh variant."""
+    return (language or get_language() or "").lower().startswith("zh")
+
+
+def question_text(question: SurveyQuestion, language: str | None = None) -> str:
+    """The question in the viewer's language, falling back to English when no Chinese exists."""
+    if uses_chinese(language) and question.text_zh_hans:
+        return question.text_zh_hans
+    return question.text
+
+
+def choice_labels(question: SurveyQuestion, language: str | None = None) -> list[str]:
+    """The question's choices in the viewer's language (English where a translation is missing)."""
+    chinese = uses_chinese(language)
+    labels = []
+    for choice in question.choices or []:
+        label = (choice.get("zh_hans") if chinese else "") or choice.get("en") or ""
+        labels.append(label)
+    return labels
+
+
+def survey_title(survey: Survey, language: str | None = None) -> str:
+    if uses_chinese(language) and survey.title_zh_hans:
+        return survey.title_zh_hans
+    return survey.title
+
+
+def survey_introduction(survey: Survey, language: str | None = None) -> str:
+    if uses_chinese(language) and survey.introduction_zh_hans:
+        return survey.introduction_zh_hans
+    return survey.introduction
+
+
+@transaction.atomic
+def create_default_survey(event: Event) -> Survey:
+    """Give ``event`` the default questionnaire (or return the one it already has)."""
+    survey, created = Survey.objects.get_or_create(
+        event=event,
+        defaults={
+            "title": DEFAULT_TITLE["en"],
+            "title_zh_hans": DEFAULT_TITLE["zh_hans"],
+            "introduction": DEFAULT_INTRODUCTION["en"],
+            "introduction_zh_hans": DEFAULT_INTRODUCTION["zh_hans"],
+            "is_open": False,
+        },
+    )
+    if created:
+        SurveyQuestion.objects.bulk_create(
+            SurveyQuestion(survey=survey, position=position, **question)
+            for position, question in enumerate(DEFAULT_QUESTIONS, start=1)
+        )
+    return survey
+
+
+def add_tables(survey: Survey, count: int) -> list[SurveyTable]:
+    """Add ``count`` tables numbered after the highest existing "Table N" (labels stay unique)."""
+    existing = set(survey.tables.values_list("label", flat=True))
+    tables = []
+    number = 0
+    while len(tables) < count:
+        number += 1
+        label = _("Table %(number)s") % {"number": number}
+        if label not in existing:
+            tables.append(SurveyTable(survey=survey, label=label))
+    return SurveyTable.objects.bulk_create(tables)
+
+
+class AlreadyAnswered(Exception):
+    """This respondent has answered the survey before; nothing was written."""
+
+
+def has_answered(survey: Survey, respondent_key: str) -> bool:
+    return SurveyResponse.objects.filter(survey=survey, respondent_key=respondent_key).exists()
+
+
+def record_response(
+    survey: Survey,
+    respondent_key: str,
+    answers: dict[int, tuple[list[int], str]],
+    *,
+    registration: Registration | None = None,
+    table: SurveyTable | None = None,
+    language: str = "",
+) -> SurveyResponse:
+    """Store one respondent's answers, all or nothing.
+
+    ``answers`` maps a question's pk to (chosen indexes, text). The unique constraint on
+    (survey, respondent_key) makes a second submission — even two at the same instant — fail
+    with ``AlreadyAnswered`` instead of writing a second set of answers.
+    """
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                survey=survey,
+                respondent_key=respondent_key,
+                registration=registration,
+                table=table,
+                language=language[:10],
+            )
+            SurveyAnswer.objects.bulk_create(
+                SurveyAnswer(response=response, question_id=question_id, choices=choices, text=text)
+                for question_id, (choices, text) in answers.items()
+                if choices or text
+            )
+    except IntegrityError as error:
+        raise AlreadyAnswered from error
+    return response
+
+
+def survey_summary(event: Event, language: str | None = None) -> dict | None:
+    """The survey's results in aggregate, for the organisers' results page and the event report.
+
+    Returns ``None`` when the event has no survey. Otherwise::
+
+        {
+            "title": str,                 # in the active (or given) language
+            "is_open": bool,
+            "respondents": int,           # responses received (registrations and tables)
+            "invited": int,               # approved registrations of the event
+            "questions": [
+                {
+                    "text": str,          # question in the active language
+                    "kind": "single" | "multiple" | "text",
+                    "answered": int,      # respondents who answered this question
+                    "choices": [          # empty for free-text questions
+                        # percent = count / answered * 100, rounded to 1 decimal (0 if no answers);
+                        # the last entry, with "other": True, counts "other" answers when allowed
+                        {"label": str, "count": int, "percent": float, "other": bool},
+                    ],
+                    "texts": [str],       # free-text answers, or the "other" answers, oldest first
+                },
+            ],
+        }
+
+    Labels follow the active language (Chinese where a Chinese text exists), so the report in
+    Chinese calls it inside ``translation.override("zh-hans")``. It makes a fixed number of
+    queries whatever the number of responses; nothing in it names a respondent.
+    """
+    survey = (
+        Survey.objects.filter(event=event)
+        .annotate(respondent_count=Count("responses", distinct=True))
+        .prefetch_related(Prefetch("questions", queryset=SurveyQuestion.objects.order_by("position", "pk")))
+        .first()
+    )
+    if survey is None:
+        return None
+    invited = Registration.objects.filter(event=event, status=Registration.Status.APPROVED).count()
+    answers_by_question: dict[int, list[tuple[list[int], str]]] = {}
+    for question_id, choices, text in (
+        SurveyAnswer.objects.filter(response__survey=survey)
+        .order_by("response__submitted_at", "pk")
+        .values_list("question_id", "choices", "text")
+    ):
+        answers_by_question.setdefault(question_id, []).append((choices, text))
+
+    questions = []
+    for question in survey.questions.all():
+        answers = answers_by_question.get(question.pk, [])
+        answered = len(answers)
+        labels = choice_labels(question, language)
+        texts = [text.strip() for _choices, text in answers if text.strip()]
+        choices = []
+        if question.kind != SurveyQuestion.Kind.TEXT:
+            counts = Counter(index for chosen, _text in answers for index in set(chosen))
+            for index, label in enumerate(labels):
+                choices.append(_choice_row(label, counts.get(index, 0), answered))
+            if question.allow_other:
+                choices.append(_choice_row(_("Other"), len(texts), answered, other=True))
+        questions.append(
+            {
+                "text": question_text(question, language),
+                "kind": question.kind,
+                "answered": answered,
+                "choices": choices,
+                "texts": texts,
+            }
+        )
+    return {
+        "title": survey_title(survey, language),
+        "is_open": survey.is_open,
+        "respondents": survey.respondent_count,
+        "invited": invited,
+        "questions": questions,
+    }
+
+
+def _choice_row(label: str, count: int, answered: int, *, other: bool = False) -> dict:
+    percent = round(count * 100 / answered, 1) if answered else 0.0
+    return {"label": label, "count": count, "percent": percent, "other": other}

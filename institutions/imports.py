@@ -1,0 +1,485 @@
+"""The secretariat's import of institutions from a CSV or XLSX file: read, preview, commit.
+
+The flow has two steps and writes only in the second:
+
+1. :func:`import_preview` reads the file and classifies every row as NEW, UPDATE (the same
+   name in the same country, or the same website domain, is already in the portal), DUPLICATE
+   (:func:`institutions.duplicates.likely_duplicates` finds a probable match: the secretariat
+   chooses per row to skip it, create it anyway or update the match) or ERROR (with a reason
+   per field). The uploaded file waits server-side under a random token
+   (:func:`stash_upload`), never under a name the user chose.
+2. :func:`import_commit` writes every row in one transaction. Rows with errors block the
+   commit, and a row that fails while being written rolls everything back: a failed import
+   writes nothing.
+
+Decisions: reading the file and keeping it between the steps is shared with the other
+imports, in :mod:`institutions.spreadsheets` (encodings: UTF-8 with or without BOM, or
+UTF-16 with BOM; anything else is refused rather than guessed). Institutions imported by the secretariat are
+verified: the secretariat vouches for its own lists. An update fills in the columns the file
+gives (except the English name, which people know it by) and adds sectors, offers and
+needs; it never blanks or removes anything.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import DatabaseError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+
+from .duplicates import DuplicateMatch, fold, likely_duplicates, registrable_domain
+from .languages import WORK_LANGUAGES
+from .models import CooperationType, Institution, Need, Offer, Sector
+from .onboarding import unique_slug
+from .spreadsheets import SpreadsheetError, discard_upload, load_upload, read_rows, stash_upload  # noqa: F401 -- the import views use them from here
+
+MAX_ROWS = 2000
+MAX_COLUMNS = 40
+
+
+class ImportFailed(SpreadsheetError):
+    """The file cannot be imported; the message is translated and names the row when there is one."""
+
+
+class RowStatus:
+    NEW = "new"
+    UPDATE = "update"
+    DUPLICATE = "duplicate"
+    ERROR = "error"
+
+
+STATUS_LABELS = {
+    RowStatus.NEW: gettext_lazy("new"),
+    RowStatus.UPDATE: gettext_lazy("update"),
+    RowStatus.DUPLICATE: gettext_lazy("likely duplicate"),
+    RowStatus.ERROR: gettext_lazy("error"),
+}
+
+
+class Decision:
+    SKIP = "skip"
+    CREATE = "create"
+    UPDATE = "update"
+
+
+# Accepted column headers (folded, without spaces, dashes or underscores) for each field.
+HEADER_ALIASES = {
+    "name": ["name", "englishname", "nameenglish", "nameen", "institution", "名称", "英文名称", "英文名", "机构名称"],
+    "name_local": [
+        "namelocal",
+        "localname",
+        "nameinlocalscript",
+        "本地名称",
+        "中文名称",
+        "当地名称",
+        "中文名",
+        "本地名",
+    ],
+    "acronym": ["acronym", "abbreviation", "shortname", "简称", "缩写"],
+    "kind": ["kind", "type", "institutiontype", "类型", "机构类型"],
+    "country": ["country", "国家", "国别"],
+    "province": ["province", "state", "provinceorstate", "region", "省份", "省", "州"],
+    "city": ["city", "城市", "市"],
+    "website": ["website", "url", "web", "网站", "网址"],
+    "description": ["description", "about", "简介", "描述", "介绍"],
+    "languages": ["languages", "language", "languagesofwork", "工作语言", "语言"],
+    "sectors": ["sectors", "sector", "行业", "领域", "专业领域", "产业"],
+    "offers": ["offers", "offer", "提供", "可提供", "供给"],
+    "needs": ["needs", "need", "需求"],
+}
+_HEADER_LOOKUP = {alias: fieldname for fieldname, aliases in HEADER_ALIASES.items() for alias in aliases}
+_LIST_SEPARATORS = re.compile(r"[;；,，、\n]+")
+_ITEM_SEPARATORS = re.compile(r"[;；\n]+")
+_COUNTRY_ALIASES = {
+    "viet nam": "VN",
+    "lao pdr": "LA",
+    "lao people's democratic republic": "LA",
+    "brunei darussalam": "BN",
+    "burma": "MM",
+    "people's republic of china": "CN",
+    "prc": "CN",
+    "p.r. china": "CN",
+    "timor leste": "TL",
+    "east timor": "TL",
+    "republic of korea": "KR",
+    "korea": "KR",
+    "the philippines": "PH",
+    "中华人民共和国": "CN",
+    "中國": "CN",
+}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", fold(text or ""))
+
+
+def read_table(*, content: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[str]]:
+    """Return the recognised fields, the non-empty rows as ``(row number, {field: text})``, and ignored headers.
+
+    Row numbers are those a spreadsheet shows (the header is row 1).
+    """
+    try:
+        rows = read_rows(content=content, filename=filename, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    except SpreadsheetError as exc:
+        raise ImportFailed(str(exc)) from exc
+    while rows and not any(rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise ImportFailed(_("The file is empty."))
+    header = rows[0][:MAX_COLUMNS]
+    columns: dict[int, str] = {}
+    ignored = []
+    for index, title in enumerate(header):
+        fieldname = _HEADER_LOOKUP.get(_key(title))
+        if fieldname and fieldname not in columns.values():
+            columns[index] = fieldname
+        elif title:
+            ignored.append(title)
+    if "name" not in columns.values():
+        raise ImportFailed(_("The first row must name the columns, and one of them must be “name” (名称)."))
+    records = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        records.append((number, {fieldname: (row[i] if i < len(row) else "") for i, fieldname in columns.items()}))
+    if len(records) > MAX_ROWS:
+        raise ImportFailed(
+            _("The file has more than %(limit)s rows: split it into several imports.") % {"limit": MAX_ROWS}
+        )
+    if not records:
+        raise ImportFailed(_("The file has a header but no rows."))
+    return sorted(set(columns.values())), records, ignored
+
+
+# Interpreting ----------------------------------------------------------------------------
+
+
+class _Vocabulary:
+    """Everything a cell may name, loaded once per file: countries, kinds, languages, taxonomies."""
+
+    def __init__(self) -> None:
+        self.countries: dict[str, str] = {}
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                for code, name in countries:
+                    self.countries[fold(str(name))] = code
+        for code, _name in countries:
+            self.countries[code.lower()] = code
+        self.countries.update({fold(alias): code for alias, code in _COUNTRY_ALIASES.items()})
+        self.kinds: dict[str, str] = {}
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                for value, label in Institution.Kind.choices:
+                    self.kinds[_key(str(label))] = value
+        self.kinds.update({_key(value): value for value in Institution.Kind.values})
+        self.languages: dict[str, str] = {}
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                for code, label in WORK_LANGUAGES:
+                    self.languages[fold(str(label))] = code
+        self.languages.update({code: code for code, _label in WORK_LANGUAGES})
+        self.sectors = self._terms(Sector.objects.all())
+        self.types = self._terms(CooperationType.objects.all())
+
+    @staticmethod
+    def _terms(queryset) -> dict:
+        terms = {}
+        for term in queryset:
+            for text in (term.slug, term.name, term.name_zh_hans):
+                if text:
+                    terms[_key(text)] = term
+        return terms
+
+
+@dataclass
+class ImportRow:
+    number: int
+    values: dict[str, str]
+    data: dict = field(default_factory=dict)
+    sectors: list = field(default_factory=list)
+    offers: list = field(default_factory=list)
+    needs: list = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    status: str = RowStatus.NEW
+    match: Institution | None = None
+    candidates: list[DuplicateMatch] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def decision_field(self) -> str:
+        return f"row-{self.number}"
+
+
+@dataclass
+class ImportPreview:
+    fields: list[str]
+    rows: list[ImportRow]
+    ignored_headers: list[str]
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {status: self.count(status) for status in STATUS_LABELS}
+
+    @property
+    def has_errors(self) -> bool:
+        return any(row.status == RowStatus.ERROR for row in self.rows)
+
+    @property
+    def signature(self) -> str:
+        """Return a digest of every row's classification, to notice a directory that changed meanwhile."""
+        parts = [
+            f"{row.number}:{row.status}:{row.match.pk if row.match else ''}:"
+            + ",".join(str(c.institution.pk) for c in row.candidates)
+            for row in self.rows
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _split_terms(row: ImportRow, text: str, terms: dict, message: str) -> list:
+    found = []
+    for item in _LIST_SEPARATORS.split(text):
+        if not item.strip():
+            continue
+        term = terms.get(_key(item))
+        if term is None:
+            row.errors.append(message % {"value": item.strip()})
+        elif term not in found:
+            found.append(term)
+    return found
+
+
+def _profile_items(row: ImportRow, text: str, vocabulary: _Vocabulary, column: str) -> list[tuple]:
+    items = []
+    for item in _ITEM_SEPARATORS.split(text):
+        if not item.strip():
+            continue
+        parts = re.split(r"\s*[/:：|]\s*", item.strip(), maxsplit=1)
+        if len(parts) != 2:
+            row.errors.append(
+                _("%(column)s: “%(value)s” should read “cooperation type / sector”.")
+                % {"column": column, "value": item}
+            )
+            continue
+        kind, sector = vocabulary.types.get(_key(parts[0])), vocabulary.sectors.get(_key(parts[1]))
+        if kind is None:
+            row.errors.append(
+                _("%(column)s: unknown cooperation type “%(value)s”.") % {"column": column, "value": parts[0]}
+            )
+        if sector is None:
+            row.errors.append(_("%(column)s: unknown sector “%(value)s”.") % {"column": column, "value": parts[1]})
+        if kind and sector and (kind, sector) not in items:
+            items.append((kind, sector))
+    return items
+
+
+def _interpret(row: ImportRow, vocabulary: _Vocabulary) -> None:
+    """Fill ``row.data`` and the taxonomy lists from the cells, recording an error per bad cell."""
+    values = row.values
+    name = " ".join(values.get("name", "").split())
+    if not name:
+        row.errors.append(_("name: missing."))
+    data = {
+        "name": name,
+        "name_local": values.get("name_local", ""),
+        "acronym": values.get("acronym", ""),
+        "province": values.get("province", ""),
+        "city": values.get("city", ""),
+        "description": values.get("description", ""),
+    }
+    country_text = values.get("country", "")
+    country = vocabulary.countries.get(fold(country_text))
+    if not country_text:
+        row.errors.append(_("country: missing."))
+    elif country is None:
+        row.errors.append(_("country: unknown country “%(value)s”.") % {"value": country_text})
+    data["country"] = country or ""
+    kind_text = values.get("kind", "")
+    if kind_text:
+        data["kind"] = vocabulary.kinds.get(_key(kind_text))
+        if data["kind"] is None:
+            row.errors.append(_("kind: unknown kind “%(value)s”.") % {"value": kind_text})
+    website = values.get("website", "")
+    if website:
+        if "://" not in website:
+            website = f"https://{website}"
+        try:
+            URLValidator()(website)
+        except ValidationError:
+            row.errors.append(_("website: “%(value)s” is not a web address.") % {"value": values["website"]})
+        data["website"] = website
+    if values.get("languages"):
+        languages = []
+        for item in _LIST_SEPARATORS.split(values["languages"]):
+            code = vocabulary.languages.get(fold(item.strip()))
+            if item.strip() and code is None:
+                row.errors.append(_("languages: unknown language “%(value)s”.") % {"value": item.strip()})
+            elif code and code not in languages:
+                languages.append(code)
+        data["languages"] = languages
+    row.data = {key: value for key, value in data.items() if value not in ("", None) or key == "name"}
+    row.sectors = _split_terms(
+        row, values.get("sectors", ""), vocabulary.sectors, _("sectors: unknown sector “%(value)s”.")
+    )
+    row.offers = _profile_items(row, values.get("offers", ""), vocabulary, _("offers"))
+    row.needs = _profile_items(row, values.get("needs", ""), vocabulary, _("needs"))
+    if row.errors:
+        return
+    # The model's own limits (lengths, choices), asked of an unsaved instance.
+    try:
+        Institution(**row.data, slug="x").full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for fieldname, messages in exc.message_dict.items():
+            row.errors.extend(f"{fieldname}: {message}" for message in messages)
+
+
+def _classify(rows: list[ImportRow]) -> None:
+    """Set each valid row's status: UPDATE on an exact match, DUPLICATE on a likely one, else NEW."""
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row.data.get("name", "").casefold(), row.data.get("country", ""))
+        if key[0] and key in seen:
+            row.errors.append(_("name: the same institution is already on row %(number)s.") % {"number": seen[key]})
+        else:
+            seen[key] = row.number
+    valid = [row for row in rows if not row.errors]
+    names = {row.data["name"].casefold() for row in valid}
+    exact = {
+        (institution.name.casefold(), str(institution.country)): institution
+        for institution in Institution.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=names)
+    }
+    for row in rows:
+        if row.errors:
+            row.status = RowStatus.ERROR
+            continue
+        match = exact.get((row.data["name"].casefold(), row.data["country"]))
+        domain = registrable_domain(row.data.get("website", ""))
+        if match is None and domain:
+            match = next(
+                (
+                    institution
+                    for institution in Institution.objects.filter(website__icontains=domain).order_by("pk")
+                    if registrable_domain(institution.website) == domain
+                ),
+                None,
+            )
+        if match is not None:
+            row.status, row.match = RowStatus.UPDATE, match
+            continue
+        row.candidates = likely_duplicates(
+            name=row.data["name"],
+            name_local=row.data.get("name_local", ""),
+            acronym=row.data.get("acronym", ""),
+            website=row.data.get("website", ""),
+            country=row.data["country"],
+            limit=3,
+        )
+        row.status = RowStatus.DUPLICATE if row.candidates else RowStatus.NEW
+
+
+def import_preview(*, content: bytes, filename: str) -> ImportPreview:
+    """Read and classify a file of institutions without writing anything.
+
+    Raises ImportFailed when the file as a whole cannot be used (encoding, format, no name
+    column, too many rows); problems of single rows are reported on those rows.
+    """
+    fields, records, ignored = read_table(content=content, filename=filename)
+    vocabulary = _Vocabulary()
+    rows = [ImportRow(number=number, values=values) for number, values in records]
+    for row in rows:
+        _interpret(row, vocabulary)
+    _classify(rows)
+    return ImportPreview(fields=fields, rows=rows, ignored_headers=ignored)
+
+
+# Writing --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: list[Institution] = field(default_factory=list)
+    updated: list[Institution] = field(default_factory=list)
+    skipped: int = 0
+
+
+def _add_profile(institution: Institution, row: ImportRow) -> None:
+    if row.sectors:
+        institution.sectors.add(*row.sectors)
+    for model, items in ((Offer, row.offers), (Need, row.needs)):
+        for kind, sector in items:
+            model.objects.get_or_create(institution=institution, cooperation_type=kind, sector=sector)
+
+
+def _write_row(row: ImportRow, decision: str, now) -> tuple[str, Institution | None]:
+    if row.status == RowStatus.DUPLICATE and decision == Decision.SKIP:
+        return "skipped", None
+    target = row.match
+    if row.status == RowStatus.DUPLICATE and decision == Decision.UPDATE:
+        target = row.candidates[0].institution
+    if target is None:  # NEW, or a duplicate the secretariat chose to create anyway
+        institution = Institution(
+            **row.data,
+            slug=unique_slug(row.data["name"]),
+            verification_status=Institution.Verification.VERIFIED,
+            verified_at=now,
+        )
+        institution.full_clean()
+        institution.save()
+        _add_profile(institution, row)
+        return "created", institution
+    institution = Institution.objects.select_for_update().get(pk=target.pk)
+    for key, value in row.data.items():
+        # The English name stays: URLs, MoUs and people know the institution by it.
+        if key != "name":
+            setattr(institution, key, value)
+    institution.full_clean(exclude=["slug"])
+    institution.save()
+    _add_profile(institution, row)
+    return "updated", institution
+
+
+def import_commit(*, preview: ImportPreview, decisions: dict[int, str]) -> ImportResult:
+    """Write the previewed rows in one transaction; any failure writes nothing.
+
+    ``decisions`` maps the row numbers of likely duplicates to skip / create / update (skip
+    when absent). Raises ImportFailed, naming the row, when a row has errors or fails to save.
+    """
+    if preview.has_errors:
+        raise ImportFailed(_("Correct the rows with errors in the file and upload it again; nothing was imported."))
+    result = ImportResult()
+    now = timezone.now()
+    with transaction.atomic():
+        for row in preview.rows:
+            decision = decisions.get(row.number, Decision.SKIP)
+            try:
+                with transaction.atomic():
+                    outcome, institution = _write_row(row, decision, now)
+            except ValidationError as exc:
+                details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+                raise ImportFailed(
+                    _("Row %(number)s could not be saved (%(details)s); nothing was imported.")
+                    % {"number": row.number, "details": details}
+                ) from exc
+            except DatabaseError as exc:
+                raise ImportFailed(
+                    _("Row %(number)s could not be saved (%(details)s); nothing was imported.")
+                    % {"number": row.number, "details": str(exc).splitlines()[0]}
+                ) from exc
+            if outcome == "created":
+                result.created.append(institution)
+            elif outcome == "updated":
+                result.updated.append(institution)
+            else:
+                result.skipped += 1
+    return result

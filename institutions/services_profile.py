@@ -1,0 +1,367 @@
+"""Writes behind institution profiles: members and roles, invitations, the contact relay and
+the yearly "review your profile" reminder.
+
+Views call these functions and turn an ``InstitutionError`` into a message; emails go out
+from Celery tasks queued with ``transaction.on_commit``, so that nothing is mailed about a
+change that was rolled back.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import tasks
+from .models import ContactMessage, Institution, Invitation, Membership
+from .permissions import is_secretariat
+
+INVITATION_VALID_DAYS = 30
+PROFILE_REVIEW_AFTER = timedelta(days=365)
+# Contact relay limits: enough for real outreach, too few for spamming the directory.
+CONTACT_MAX_PER_HOUR = 5
+CONTACT_SAME_INSTITUTION_MINUTES = 10
+
+
+class InstitutionError(Exception):
+    """A business rule about institutions refused an action; the message is translated."""
+
+
+# --- Emails --------------------------------------------------------------------------------
+
+
+def absolute_url(path: str) -> str:
+    """Return ``path`` on the portal's public address (SITE_URL), for links in emails."""
+    return settings.SITE_URL + path
+
+
+def send_templated_email(
+    *, template: str, to: str, language: str, context: dict, reply_to: list[str] | None = None
+) -> None:
+    """Render ``institutions/email/<template>_subject.txt`` and ``_body.txt`` in ``language`` and send them."""
+    with translation.override(language):
+        subject = render_to_string(f"institutions/email/{template}_subject.txt", context)
+        body = render_to_string(f"institutions/email/{template}_body.txt", context)
+    # A subject is one line whatever the template or the data put in it.
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    EmailMessage(subject=subject, body=body, to=[to], reply_to=reply_to or None).send()
+
+
+def language_of(user) -> str:
+    return user.preferred_language or settings.LANGUAGE_CODE
+
+
+# --- Members -------------------------------------------------------------------------------
+
+
+def _is_last_admin(membership: Membership) -> bool:
+    """Return whether ``membership`` is the institution's only active admin.
+
+    Locks the institution's admin rows, so that two admins demoting each other at the same
+    moment cannot leave the institution without one. Call inside a transaction.
+    """
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(institution_id=membership.institution_id, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE)
+        .values_list("pk", flat=True)
+    )
+    return admins == [membership.pk]
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, by) -> Membership:
+    """Make ``membership`` an admin or an ordinary member.
+
+    The last active admin cannot step down by themselves: somebody must be able to manage the
+    institution. The secretariat can always change roles.
+    """
+    if role not in Membership.Role.values:
+        raise InstitutionError(_("Choose a valid role."))
+    if membership.status != Membership.Status.ACTIVE:
+        raise InstitutionError(_("Only active members can change role; decide on the request to join first."))
+    if role == membership.role:
+        return membership
+    if role == Membership.Role.MEMBER and not is_secretariat(by) and _is_last_admin(membership):
+        raise InstitutionError(
+            _("You are the only admin of this institution. Make another member an admin before stepping down.")
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by) -> None:
+    """Remove ``membership`` (an admin removing a colleague, or a person leaving).
+
+    The last active admin cannot leave or be removed except by the secretariat.
+    """
+    if membership.is_active_admin and not is_secretariat(by) and _is_last_admin(membership):
+        if membership.user_id == by.pk:
+            raise InstitutionError(
+                _("You are the only admin of this institution. Make another member an admin before you leave.")
+            )
+        raise InstitutionError(_("The only admin of an institution cannot be removed."))
+    membership.delete()
+
+
+def membership_update_job_title(*, membership: Membership, job_title: str) -> Membership:
+    membership.job_title = job_title.strip()
+    membership.full_clean()
+    membership.save(update_fields=["job_title"])
+    return membership
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+def invitation_expiry_cutoff():
+    return timezone.now() - timedelta(days=INVITATION_VALID_DAYS)
+
+
+def invitation_is_expired(invitation: Invitation) -> bool:
+    return invitation.created_at < invitation_expiry_cutoff()
+
+
+def invitations_open(*, institution: Institution):
+    """Return the invitations of ``institution`` that can still be accepted, newest first."""
+    return Invitation.objects.filter(
+        institution=institution, accepted_at__isnull=True, created_at__gte=invitation_expiry_cutoff()
+    ).select_related("invited_by")
+
+
+@transaction.atomic
+def invitation_create(*, institution: Institution, email: str, role: str, invited_by) -> Invitation:
+    """Invite ``email`` to join ``institution`` with ``role``, and email them the link.
+
+    Refuses people who are already members and addresses with an open invitation; an
+    expired, never accepted invitation is replaced by the new one.
+    """
+    email = get_user_model().objects.normalize_email(email.strip())
+    if Membership.objects.filter(
+        institution=institution, user__email__iexact=email, status=Membership.Status.ACTIVE
+    ).exists():
+        raise InstitutionError(_("%(email)s is already a member of this institution.") % {"email": email})
+    existing = (
+        Invitation.objects.select_for_update()
+        .filter(institution=institution, email__iexact=email, accepted_at__isnull=True)
+        .first()
+    )
+    if existing is not None:
+        if not invitation_is_expired(existing):
+            raise InstitutionError(
+                _("%(email)s has already been invited; the invitation is still open.") % {"email": email}
+            )
+        existing.delete()
+    invitation = Invitation(institution=institution, email=email, role=role, invited_by=invited_by)
+    invitation.full_clean()
+    invitation.save()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: tasks.send_invitation_task.delay(invitation.pk, language))
+    return invitation
+
+
+def invitation_send(*, invitation: Invitation, language: str) -> None:
+    """Email the invitation link; in the invitee's language if they already have an account."""
+    invitee = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    send_templated_email(
+        template="invitation",
+        to=invitation.email,
+        language=language_of(invitee) if invitee else language,
+        context={
+            "invitation": invitation,
+            "institution": invitation.institution,
+            "inviter": invitation.invited_by,
+            "accept_url": absolute_url(reverse("institutions:invitation_accept", args=[invitation.token])),
+            "valid_days": INVITATION_VALID_DAYS,
+        },
+    )
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    """Withdraw an open invitation: its link stops working at once."""
+    if invitation.accepted_at is not None:
+        raise InstitutionError(_("This invitation was already accepted."))
+    invitation.delete()
+
+
+def user_has_verified_email(user, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """Make ``user`` an active member of the invitation's institution, with the invited role.
+
+    Only the owner of the invited address (verified in their account) can accept. An existing
+    membership is activated (a pending request to join is approved by the invitation) and
+    raised to admin if the invitation says so; an admin is never lowered by an invitation.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation_is_expired(invitation):
+        raise InstitutionError(_("This invitation is no longer valid. Ask the institution for a new one."))
+    if not user_has_verified_email(user, invitation.email):
+        raise InstitutionError(
+            _(
+                "This invitation was sent to another email address. Sign in with that address, "
+                "or add and verify it in your account, to accept it."
+            )
+        )
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        user=user,
+        institution=invitation.institution,
+        defaults={"role": invitation.role, "status": Membership.Status.ACTIVE},
+    )
+    if not created:
+        if invitation.role == Membership.Role.ADMIN:
+            membership.role = Membership.Role.ADMIN
+        if membership.status != Membership.Status.ACTIVE:
+            membership.status = Membership.Status.ACTIVE
+            membership.decided_by = invitation.invited_by
+            membership.decided_at = timezone.now()
+        membership.save(update_fields=["role", "status", "decided_by", "decided_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+# --- Contact relay -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str
+
+
+def contact_recipients(institution: Institution) -> list[Recipient]:
+    """Return who receives the contact form's messages: the contact address, else the admins."""
+    if institution.contact_email:
+        owner = get_user_model().objects.filter(email__iexact=institution.contact_email).first()
+        return [Recipient(institution.contact_email, language_of(owner) if owner else settings.LANGUAGE_CODE)]
+    admins = (
+        Membership.objects.filter(institution=institution, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE)
+        .select_related("user")
+        .order_by("created_at")
+    )
+    return [Recipient(m.user.email, language_of(m.user)) for m in admins if m.user.is_active]
+
+
+@transaction.atomic
+def contact_message_send(*, institution: Institution, sender, subject: str, body: str) -> ContactMessage:
+    """Record a message to ``institution`` and relay it by email.
+
+    The recipients get it with ``Reply-To`` set to the sender, so they can answer directly;
+    the sender gets a copy that names no recipient address. Refused when the institution has
+    nobody to receive it or when the sender exceeds the rate limits.
+    """
+    if Membership.objects.filter(institution=institution, user=sender, status=Membership.Status.ACTIVE).exists():
+        raise InstitutionError(_("You are a member of this institution; write to your colleagues directly."))
+    if not contact_recipients(institution):
+        raise InstitutionError(
+            _("This institution cannot receive messages yet: it has no contact address and no admin.")
+        )
+    # Lock the sender's row so that parallel submissions are counted one after the other.
+    get_user_model().objects.select_for_update().filter(pk=sender.pk).first()
+    now = timezone.now()
+    recent = ContactMessage.objects.filter(sender=sender, created_at__gte=now - timedelta(hours=1))
+    if recent.count() >= CONTACT_MAX_PER_HOUR:
+        raise InstitutionError(
+            _("You have sent %(count)s messages in the last hour. Please wait a while before sending more.")
+            % {"count": CONTACT_MAX_PER_HOUR}
+        )
+    if recent.filter(
+        institution=institution, created_at__gte=now - timedelta(minutes=CONTACT_SAME_INSTITUTION_MINUTES)
+    ).exists():
+        raise InstitutionError(
+            _("You wrote to this institution a few minutes ago. Please wait %(minutes)s minutes between messages.")
+            % {"minutes": CONTACT_SAME_INSTITUTION_MINUTES}
+        )
+    message = ContactMessage(institution=institution, sender=sender, subject=" ".join(subject.split()), body=body)
+    message.full_clean()
+    message.save()
+    transaction.on_commit(lambda: tasks.send_contact_message_task.delay(message.pk))
+    return message
+
+
+def contact_message_relay(*, message: ContactMessage) -> int:
+    """Email ``message`` to the institution and a copy to its sender; return the recipients' count."""
+    sender = message.sender
+    if sender is None:  # the account was deleted before the message went out
+        return 0
+    from .selectors import acting_institution
+
+    context = {
+        "message": message,
+        "institution": message.institution,
+        "sender": sender,
+        "sender_institution": acting_institution(sender),
+        "institution_url": absolute_url(message.institution.get_absolute_url()),
+    }
+    recipients = contact_recipients(message.institution)
+    for recipient in recipients:
+        send_templated_email(
+            template="contact_message",
+            to=recipient.email,
+            language=recipient.language,
+            context=context,
+            reply_to=[sender.email],
+        )
+    if recipients:
+        send_templated_email(template="contact_copy", to=sender.email, language=language_of(sender), context=context)
+    return len(recipients)
+
+
+# --- Profile review reminders --------------------------------------------------------------
+
+
+def profile_review_reminders_send(*, now=None) -> int:
+    """Ask the admins of every profile untouched for a year to review it; return how many profiles.
+
+    An institution is reminded at most once a year: ``review_reminder_sent_at`` is set with an
+    ``update()``, which leaves ``updated_at`` (auto_now) alone, so the reminder itself never
+    counts as a review. Running it twice sends nothing the second time. Institutions without
+    an active admin are skipped (nobody could act on the reminder).
+    """
+    now = now or timezone.now()
+    cutoff = now - PROFILE_REVIEW_AFTER
+    due = (
+        Institution.objects.filter(updated_at__lt=cutoff)
+        .exclude(review_reminder_sent_at__gte=cutoff)
+        .filter(memberships__role=Membership.Role.ADMIN, memberships__status=Membership.Status.ACTIVE)
+        .distinct()
+        .order_by("pk")
+    )
+    reminded = 0
+    for institution in due.iterator():
+        # Claim the institution first: a second run in parallel finds nothing left to claim.
+        claimed = (
+            Institution.objects.filter(pk=institution.pk)
+            .exclude(review_reminder_sent_at__gte=cutoff)
+            .update(review_reminder_sent_at=now)
+        )
+        if not claimed:
+            continue
+        admins = Membership.objects.filter(
+            institution=institution,
+            role=Membership.Role.ADMIN,
+            status=Membership.Status.ACTIVE,
+            user__is_active=True,
+        ).select_related("user")
+        edit_url = absolute_url(reverse("institutions:edit", args=[institution.slug]))
+        for membership in admins:
+            send_templated_email(
+                template="profile_review",
+                to=membership.user.email,
+                language=language_of(membership.user),
+                context={"institution": institution, "user": membership.user, "edit_url": edit_url},
+            )
+        reminded += 1
+    return reminded

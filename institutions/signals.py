@@ -1,0 +1,34 @@
+"""Keep what is derived from institutions (matching keys, vocabulary, cached counts) current."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from .filters import directory_changed
+from .models import Institution, Need, Offer
+from .search import add_search_words, institution_vocabulary
+
+
+@receiver([post_save, post_delete], sender=Offer)
+@receiver([post_save, post_delete], sender=Need)
+def refresh_profile_keys(sender, instance, **kwargs) -> None:
+    try:
+        institution = Institution.objects.get(pk=instance.institution_id)
+    except Institution.DoesNotExist:  # deleted together with its offers
+        return
+    institution.refresh_profile_keys()
+    directory_changed()
+
+
+@receiver([post_save, post_delete], sender=Institution)
+@receiver(m2m_changed, sender=Institution.sectors.through)
+def forget_directory_counts(sender, **kwargs) -> None:
+    """The directory's cached facet counts no longer hold."""
+    directory_changed()
+
+
+@receiver(post_save, sender=Institution)
+def add_to_search_vocabulary(sender, instance, raw=False, **kwargs) -> None:
+    """Add the words of the institution's names and places to the spelling vocabulary."""
+    if raw:  # loading fixtures
+        return
+    add_search_words(institution_vocabulary(instance))

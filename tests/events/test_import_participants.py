@@ -1,0 +1,544 @@
+"""The organiser's import of a participant list: reading, preview, commit, mails and permissions."""
+
+import io
+from urllib.parse import urlsplit
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import Workbook
+
+from events import imports
+from events.models import Delegation, Registration
+from institutions.models import Institution, Membership
+from portal.models import User
+from tests.factories import (
+    DelegationFactory,
+    EventFactory,
+    InstitutionFactory,
+    RegistrationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "name,email,title,institution,country,role,delegation\n"
+
+
+def csv_bytes(*rows: str, header: str = HEADER, bom: bool = False) -> bytes:
+    text = header + "".join(row + "\n" for row in rows)
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+
+
+def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "addresses": EmailAddress.objects.count(),
+        "institutions": Institution.objects.count(),
+        "memberships": Membership.objects.count(),
+        "registrations": Registration.objects.count(),
+        "delegations": Delegation.objects.count(),
+    }
+
+
+@pytest.fixture
+def event(roles):
+    event = EventFactory()
+    event.organisers.add(roles.institution_a)
+    return event
+
+
+def preview_of(event, content: bytes, filename: str = "list.csv") -> imports.ParticipantPreview:
+    return imports.participants_preview(event=event, content=content, filename=filename)
+
+
+# Reading --------------------------------------------------------------------------------------
+
+SCRIPT_NAMES = ["王小明", "สมชาย ใจดี", "សុខ ដារ៉ា", "Nguyễn Thị Hương"]
+
+
+@pytest.mark.parametrize("bom", [False, True])
+def test_csv_with_or_without_bom_keeps_every_script(event, bom):
+    rows = [
+        f"{name},script{i}@example.org,Lecturer,Phnom Penh Polytechnic,KH,delegate,"
+        for i, name in enumerate(SCRIPT_NAMES)
+    ]
+
+    preview = preview_of(event, csv_bytes(*rows, bom=bom))
+    imports.participants_commit(preview=preview)
+
+    assert [row.name for row in preview.rows] == SCRIPT_NAMES
+    assert list(
+        User.objects.filter(email__startswith="script").order_by("email").values_list("display_name", flat=True)
+    ) == (SCRIPT_NAMES)
+
+
+def test_xlsx_with_chinese_headers(event):
+    content = xlsx_bytes(
+        [
+            ["姓名", "电子邮箱", "职务", "单位", "国家", "角色", "代表团"],
+            ["李华", "lihua@example.org", "院长", "Phnom Penh Polytechnic", "柬埔寨", "发言人", "柬埔寨代表团"],
+        ]
+    )
+
+    preview = preview_of(event, content, "名单.xlsx")
+
+    [row] = preview.rows
+    assert (row.name, row.email, row.job_title, row.country, row.role, row.delegation_name) == (
+        "李华",
+        "lihua@example.org",
+        "院长",
+        "KH",
+        Registration.Role.SPEAKER,
+        "柬埔寨代表团",
+    )
+    assert row.errors == []
+
+
+def test_chinese_email_header_variant_and_role_labels(event):
+    content = csv_bytes(
+        "张三,zhang@example.org,,Phnom Penh Polytechnic,中国,观察员",
+        "Ann,ann@example.org,,Phnom Penh Polytechnic,Cambodia,Press",
+        header="姓名,邮箱,职务,机构,国家,角色\n",
+    )
+
+    preview = preview_of(event, content)
+
+    assert [(row.role, row.country) for row in preview.rows] == [
+        (Registration.Role.OBSERVER, "CN"),
+        (Registration.Role.PRESS, "KH"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (b"", "list.csv", "empty"),
+        (b"name,email\nA,a@example.org\n", "list.csv", "missing: institution, country"),
+        (HEADER.encode(), "list.csv", "no rows"),
+        ("name,email,institution,country\nÉva,e@example.org,X,KH\n".encode("latin-1"), "list.csv", "UTF-8"),
+        (b"not a workbook", "list.xlsx", "not a valid .xlsx"),
+    ],
+)
+def test_unusable_files_are_refused_with_a_reason(event, content, filename, message):
+    with pytest.raises(imports.ImportFailed, match=message):
+        preview_of(event, content, filename)
+
+
+def test_too_many_rows_are_refused(event, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    content = csv_bytes(*[f"P{i},p{i}@example.org,,X,KH,," for i in range(3)])
+
+    with pytest.raises(imports.ImportFailed, match="more than 2 rows"):
+        preview_of(event, content)
+
+
+# Preview ---------------------------------------------------------------------------------------
+
+
+def test_preview_classifies_people_institutions_and_flags(event, roles):
+    existing = UserFactory(email="Dara@Example.org")
+    registered = RegistrationFactory(event=event, institution=roles.institution_a).user
+    InstitutionFactory(name="Guangxi Transport College", name_local="广西交通职业技术学院", country="CN")
+    InstitutionFactory(name="Kampong Speu Institute of Technology", acronym="KSIT", country="KH")
+    InstitutionFactory(name="Shenzhen Polytechnic University", country="CN")
+    DelegationFactory(event=event, name="Cambodian delegation")
+    content = csv_bytes(
+        "Sok Dara,dara@example.org,Dean,Phnom Penh Polytechnic,KH,,Cambodian delegation",
+        f"Already,{registered.email.upper()},,Phnom Penh Polytechnic,KH,speaker,",
+        "Wang Li,wangli@example.org,,广西交通职业技术学院,CN,,Chinese delegation",
+        "Chan,chan@example.org,,KSIT,KH,,",
+        "Liu,liu@example.org,,Shenzhen Polytechnic Univ.,CN,,",
+        "Tran,tran@example.org,,Brand New Skills Centre,VN,,",
+        "Twice,DARA@example.org,,Phnom Penh Polytechnic,KH,,",
+        ",noname@example.org,,Phnom Penh Polytechnic,KH,,",
+        "No Email,,,Phnom Penh Polytechnic,KH,,",
+        "Bad Email,not-an-email,,Phnom Penh Polytechnic,KH,,",
+        "Nowhere,nowhere@example.org,,Phnom Penh Polytechnic,Atlantis,,",
+        "Chief,chief@example.org,,Phnom Penh Polytechnic,KH,emperor,",
+    )
+
+    preview = preview_of(event, content)
+
+    rows = {row.number: row for row in preview.rows}
+    assert rows[2].user == existing
+    assert rows[2].institution.match == roles.institution_a
+    assert rows[2].delegation.name == "Cambodian delegation"
+    assert rows[3].registration == Registration.objects.get(user=registered)
+    assert rows[4].user is None
+    assert rows[4].institution.match.name == "Guangxi Transport College"
+    assert rows[4].delegation is None
+    assert rows[4].delegation_name == "Chinese delegation"
+    assert rows[5].institution.match.name == "Kampong Speu Institute of Technology"
+    assert rows[6].institution.match is None
+    assert rows[6].institution.likely.institution.name == "Shenzhen Polytechnic University"
+    assert (rows[7].institution.match, rows[7].institution.likely) == (None, None)
+    assert rows[8].errors == ["email: the same person is already on row 2."]
+    assert rows[9].errors == ["name: missing."]
+    assert rows[10].errors == ["email: missing."]
+    assert rows[11].errors == ["email: “not-an-email” is not a valid email address."]
+    assert rows[12].errors == ["country: unknown country “Atlantis”."]
+    assert rows[13].errors == ["role: unknown role “emperor”."]
+    assert preview.has_errors
+    assert preview.counts == {
+        "rows": 12,
+        "errors": 6,
+        "new_people": 4,
+        "registered": 1,
+        "new_institutions": 1,
+        "likely_institutions": 1,
+        "new_delegations": 1,
+    }
+
+
+def test_preview_writes_nothing(event):
+    before = counts()
+
+    preview_of(event, csv_bytes("New Person,new@example.org,,Unknown College,KH,,New delegation"))
+
+    assert counts() == before
+
+
+def test_commit_is_refused_while_rows_have_errors(event):
+    preview = preview_of(event, csv_bytes("Ok,ok@example.org,,X College,KH,,", "Bad,bad,,X College,KH,,"))
+    before = counts()
+
+    with pytest.raises(imports.ImportFailed, match="Correct the rows with errors"):
+        imports.participants_commit(preview=preview)
+
+    assert counts() == before
+
+
+def test_preview_queries_do_not_grow_with_rows(event, roles):
+    def run(n: int) -> int:
+        content = csv_bytes(*[f"P{i},q{n}-{i}@example.org,,Phnom Penh Polytechnic,KH,,D{i % 3}" for i in range(n)])
+        with CaptureQueriesContext(connection) as queries:
+            preview_of(event, content)
+        return len(queries)
+
+    assert run(1) == run(30)
+
+
+# Commit -----------------------------------------------------------------------------------------
+
+
+def test_commit_writes_people_institutions_delegations_and_registrations(event, roles):
+    existing = UserFactory(email="dara@example.org")
+    InstitutionFactory(name="Shenzhen Polytechnic University", country="CN")
+    content = csv_bytes(
+        "Sok Dara,DARA@example.org,Dean,Phnom Penh Polytechnic,KH,speaker,Cambodian delegation",
+        "王小明,wang@example.org,教授,Shenzhen Polytechnic Univ.,CN,,Chinese delegation",
+        "Nguyễn Văn An,an@example.org,Lecturer,Hanoi Skills Centre,VN,observer,",
+        "Second Hanoi,an2@example.org,,Hanoi Skills Centre,VN,,",
+    )
+    preview = preview_of(event, content)
+
+    result = imports.participants_commit(preview=preview)
+
+    registrations = Registration.objects.filter(event=event).select_related("user", "institution", "delegation")
+    by_email = {r.user.email: r for r in registrations}
+    assert set(by_email) == {"dara@example.org", "wang@example.org", "an@example.org", "an2@example.org"}
+    assert {r.status for r in registrations} == {Registration.Status.APPROVED}
+    assert by_email["dara@example.org"].user == existing
+    assert (by_email["dara@example.org"].role, by_email["dara@example.org"].job_title) == ("speaker", "Dean")
+    assert by_email["dara@example.org"].institution == roles.institution_a
+    assert by_email["wang@example.org"].institution.name == "Shenzhen Polytechnic University"
+    assert by_email["wang@example.org"].delegation.name == "Chinese delegation"
+    assert by_email["wang@example.org"].delegation.country == "CN"
+    hanoi = Institution.objects.get(name="Hanoi Skills Centre")
+    assert hanoi.verification_status == Institution.Verification.UNVERIFIED
+    assert str(hanoi.country) == "VN"
+    assert by_email["an@example.org"].institution == by_email["an2@example.org"].institution == hanoi
+    new_people = User.objects.filter(email__in=["wang@example.org", "an@example.org", "an2@example.org"])
+    assert all(not person.has_usable_password() for person in new_people)
+    assert User.objects.get(email="wang@example.org").display_name == "王小明"
+    assert list(
+        EmailAddress.objects.filter(user__in=new_people).order_by("email").values_list("email", "verified", "primary")
+    ) == [("an2@example.org", False, True), ("an@example.org", False, True), ("wang@example.org", False, True)]
+    assert sorted(
+        Membership.objects.filter(user__in=new_people).values_list("user__email", "institution__name", "role", "status")
+    ) == [
+        ("an2@example.org", "Hanoi Skills Centre", "member", "active"),
+        ("an@example.org", "Hanoi Skills Centre", "member", "active"),
+        ("wang@example.org", "Shenzhen Polytechnic University", "member", "active"),
+    ]
+    assert not Membership.objects.filter(user=existing).exists()
+    assert (result.registered, result.updated, result.skipped) == (4, 0, 0)
+    assert [i.name for i in result.new_institutions] == ["Hanoi Skills Centre"]
+    assert sorted(d.name for d in result.new_delegations) == ["Cambodian delegation", "Chinese delegation"]
+
+
+def test_commit_can_create_instead_of_accepting_a_likely_match(event):
+    match = InstitutionFactory(name="Shenzhen Polytechnic University", country="CN")
+    preview = preview_of(event, csv_bytes("Liu,liu@example.org,,Shenzhen Polytechnic Univ.,CN,,"))
+    choice = preview.likely_institutions[0]
+
+    imports.participants_commit(preview=preview, institution_decisions={choice.number: imports.Decision.CREATE})
+
+    registration = Registration.objects.get(user__email="liu@example.org")
+    assert registration.institution != match
+    assert registration.institution.name == "Shenzhen Polytechnic Univ."
+
+
+def test_already_registered_is_skipped_unless_updated(event, roles):
+    first = RegistrationFactory(event=event, institution=roles.institution_a, role="delegate", job_title="")
+    second = RegistrationFactory(event=event, institution=roles.institution_a, role="delegate", job_title="")
+    content = csv_bytes(
+        f"One,{first.user.email},Dean,Phnom Penh Polytechnic,KH,speaker,",
+        f"Two,{second.user.email},Dean,Phnom Penh Polytechnic,KH,speaker,",
+    )
+    preview = preview_of(event, content)
+
+    result = imports.participants_commit(preview=preview, row_decisions={3: imports.Decision.UPDATE})
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.role, first.job_title) == ("delegate", "")
+    assert (second.role, second.job_title) == ("speaker", "Dean")
+    assert (result.registered, result.updated, result.skipped) == (0, 1, 1)
+
+
+def test_a_row_failing_at_write_time_writes_nothing(event, roles):
+    late = UserFactory(email="late@example.org")
+    content = csv_bytes(
+        "New One,new1@example.org,,Brand New College,KH,,New delegation",
+        "Late,late@example.org,,Phnom Penh Polytechnic,KH,,",
+    )
+    preview = preview_of(event, content)
+    # Someone registers the same person between the preview and the confirmation.
+    RegistrationFactory(event=event, user=late, institution=roles.institution_a)
+    before = counts()
+
+    with pytest.raises(imports.ImportFailed, match="Row 3 could not be saved"):
+        imports.participants_commit(preview=preview)
+
+    assert counts() == before
+    assert not Institution.objects.filter(name="Brand New College").exists()
+
+
+def test_invitation_emails_go_out_only_after_commit(event, django_capture_on_commit_callbacks):
+    preview = preview_of(
+        event,
+        csv_bytes(
+            "Siobhán O'Brien,new1@example.org,,Phnom Penh Polytechnic,KH,,",
+            f"Old,{UserFactory().email},,Phnom Penh Polytechnic,KH,,",
+        ),
+    )
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        imports.participants_commit(preview=preview, base_url="https://portal.example.org/")
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+
+    [message] = mail.outbox
+    assert message.to == ["new1@example.org"]
+    assert message.subject == f"You are registered for {event.title}"
+    assert message.body.startswith("Dear Siobhán O'Brien,\n")
+    link = next(line for line in message.body.splitlines() if "/password/reset/key/" in line)
+    assert link.startswith("https://portal.example.org/")
+    assert urlsplit(link).path.startswith(reverse("account_reset_password"))
+
+
+def test_failed_import_sends_no_mail(event, roles, django_capture_on_commit_callbacks):
+    late = UserFactory(email="late@example.org")
+    preview = preview_of(
+        event,
+        csv_bytes(
+            "New,new@example.org,,Phnom Penh Polytechnic,KH,,", "Late,late@example.org,,Phnom Penh Polytechnic,KH,,"
+        ),
+    )
+    RegistrationFactory(event=event, user=late, institution=roles.institution_a)
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(imports.ImportFailed):
+        imports.participants_commit(preview=preview)
+
+    assert mail.outbox == []
+
+
+# Views ----------------------------------------------------------------------------------------
+
+
+def upload(client, event, content: bytes, filename: str = "list.csv"):
+    return client.post(
+        reverse("events:import", kwargs={"slug": event.slug}),
+        {"file": SimpleUploadedFile(filename, content)},
+    )
+
+
+@pytest.mark.parametrize("role", ["institution_admin", "secretariat"])
+def test_organisers_upload_preview_and_confirm(client, event, roles, role, django_capture_on_commit_callbacks):
+    client.force_login(roles[role])
+    InstitutionFactory(name="Shenzhen Polytechnic University", country="CN")
+    content = csv_bytes(
+        "สมชาย ใจดี,somchai@example.org,Director,Bangkok Technical College,TH,,Thai delegation",
+        "Liu,liu@example.org,,Shenzhen Polytechnic Univ.,CN,,",
+        bom=True,
+    )
+
+    response = upload(client, event, content)
+    preview_url = response.url
+    page = client.get(preview_url)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(preview_url, {"institution-3": "create"})
+
+    assert response.status_code == 302
+    html = page.content.decode()
+    assert "สมชาย ใจดี" in html
+    assert "will be created (unverified)" in html
+    assert "likely: Shenzhen Polytechnic University" in html
+    assert confirmed.url == reverse("events:import", kwargs={"slug": event.slug})
+    assert sorted(Registration.objects.filter(event=event).values_list("user__email", "institution__name")) == [
+        ("liu@example.org", "Shenzhen Polytechnic Univ."),
+        ("somchai@example.org", "Bangkok Technical College"),
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == ["liu@example.org", "somchai@example.org"]
+    assert client.get(preview_url).status_code == 404  # the file is gone once imported
+
+
+def test_preview_page_with_errors_cannot_be_confirmed(client, event, roles):
+    client.force_login(roles["institution_admin"])
+    preview_url = upload(client, event, csv_bytes("Bad,bad-email,,X College,KH,,")).url
+    before = counts()
+
+    page = client.get(preview_url)
+    response = client.post(preview_url, follow=True)
+
+    assert "“bad-email” is not a valid email address." in page.content.decode()
+    assert "Confirm the import" not in page.content.decode()
+    assert "Correct the rows with errors" in response.content.decode()
+    assert counts() == before
+
+
+def test_upload_form_shows_file_errors_next_to_the_field(client, event, roles):
+    client.force_login(roles["institution_admin"])
+
+    wrong_type = upload(client, event, b"x", "list.pdf")
+    missing = upload(client, event, b"name,email\nA,a@example.org\n")
+
+    assert wrong_type.context["form"].errors == {"file": ["Upload a .csv or .xlsx file."]}
+    assert "missing: institution, country" in missing.context["form"].errors["file"][0]
+
+
+def test_changed_data_since_preview_asks_to_check_again(client, event, roles):
+    client.force_login(roles["institution_admin"])
+    preview_url = upload(client, event, csv_bytes("New,new@example.org,,Phnom Penh Polytechnic,KH,,")).url
+    UserFactory(email="new@example.org")
+    before = counts()
+
+    response = client.post(preview_url)
+
+    assert response.url == preview_url
+    assert counts() == before
+
+
+@pytest.mark.parametrize("role", ["participant", "other_admin", "other_member", "no_institution"])
+def test_others_get_404(client, event, roles, role):
+    client.force_login(roles[role])
+
+    page = client.get(reverse("events:import", kwargs={"slug": event.slug}))
+    posted = upload(client, event, csv_bytes("New,new@example.org,,X,KH,,"))
+
+    assert (page.status_code, posted.status_code) == (404, 404)
+    assert not User.objects.filter(email="new@example.org").exists()
+
+
+def test_visitor_is_sent_to_login(client, event):
+    response = client.get(reverse("events:import", kwargs={"slug": event.slug}))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_token_is_bound_to_the_uploader_and_the_event(client, event, roles):
+    client.force_login(roles["institution_admin"])
+    preview_url = upload(client, event, csv_bytes("New,new@example.org,,X,KH,,")).url
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    other_event = EventFactory()
+    other_event.organisers.add(roles.institution_a)
+
+    on_other_event = client.get(reverse("events:import_preview", kwargs={"slug": other_event.slug, "token": token}))
+    client.force_login(roles["secretariat"])
+    by_someone_else = client.get(preview_url)
+
+    assert (on_other_event.status_code, by_someone_else.status_code) == (404, 404)
+
+
+def test_an_institution_rejected_by_the_secretariat_is_refused(event):
+    InstitutionFactory(name="Fly By Night Academy", country="KH", verification_status=Institution.Verification.REJECTED)
+
+    preview = preview_of(event, csv_bytes("Sam,sam@example.org,,fly by night academy,KH,,"))
+
+    assert preview.rows[0].errors == [
+        "institution: “fly by night academy” was rejected by the secretariat and cannot take part."
+    ]
+
+
+def test_the_emailed_link_lets_the_new_person_set_a_password(client, event, django_capture_on_commit_callbacks):
+    preview = preview_of(event, csv_bytes("Sok Dara,Dara.New@Example.org,,Phnom Penh Polytechnic,KH,,"))
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.participants_commit(preview=preview, base_url="http://testserver/")
+    [message] = mail.outbox
+    link = next(line for line in message.body.splitlines() if "/password/reset/key/" in line)
+
+    form_page = client.get(urlsplit(link).path, follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"password1": "a-Long-pass-2026!", "password2": "a-Long-pass-2026!"})
+
+    assert User.objects.get(email="dara.new@example.org").check_password("a-Long-pass-2026!")
+
+
+def test_preview_page_shows_every_row_to_look_at_and_counts_the_plain_rest(client, event, roles, monkeypatch):
+    from events import views_import
+
+    monkeypatch.setattr(views_import, "PREVIEW_PLAIN_ROWS", 2)
+    client.force_login(roles["institution_admin"])
+    plain = [f"P{i},plain{i}@example.org,,Phnom Penh Polytechnic,KH,," for i in range(4)]
+    preview_url = upload(client, event, csv_bytes(*plain, "New,new@example.org,,Brand New College,KH,,")).url
+
+    html = client.get(preview_url).content.decode()
+
+    shown = [number for number in range(2, 7) if f'id="import-row-{number}"' in html]
+    assert shown == [2, 3, 6]
+    assert "And 2 more rows with nothing to decide or correct." in html
+
+
+def test_likely_matches_are_recomputed_when_the_directory_changes(event):
+    content = csv_bytes("Liu,liu@example.org,,Shenzhen Polytechnic Univ.,CN,,")
+    before = preview_of(event, content).institutions[0].likely
+
+    InstitutionFactory(name="Shenzhen Polytechnic University", country="CN")
+    after = preview_of(event, content).institutions[0].likely
+
+    assert before is None
+    assert after.institution.name == "Shenzhen Polytechnic University"
+
+
+def test_preview_page_queries_do_not_grow_with_rows(client, event, roles):
+    client.force_login(roles["institution_admin"])
+
+    def page_queries(n: int) -> int:
+        content = csv_bytes(
+            *[f"P{i},page{n}-{i}@example.org,,Phnom Penh Polytechnic,KH,,D{i % 3}" for i in range(n)],
+            f"Known,{RegistrationFactory(event=event, institution=roles.institution_a).user.email},,Phnom Penh Polytechnic,KH,,",
+        )
+        preview_url = upload(client, event, content).url
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(preview_url)
+        assert response.status_code == 200
+        return len(queries)
+
+    assert page_queries(1) == page_queries(20)

@@ -1,0 +1,327 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from institutions.filters import DirectoryForm, Taxonomies, directory_search
+from institutions.models import Institution, Membership
+from tests.factories import (
+    CooperationTypeFactory,
+    InstitutionFactory,
+    MembershipFactory,
+    NeedFactory,
+    OfferFactory,
+    SectorFactory,
+    ShortlistEntryFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("institutions:list")
+VERIFIED = Institution.Verification.VERIFIED
+REJECTED = Institution.Verification.REJECTED
+
+
+def search(params: dict, *, viewer=None):
+    taxonomies = Taxonomies.load()
+    form = DirectoryForm(params, taxonomies=taxonomies, can_sort_by_fit=viewer is not None)
+    form.is_valid()
+    return directory_search(form.directory_query(), viewer_institution=viewer, taxonomies=taxonomies)
+
+
+def names(result) -> list[str]:
+    return [i.name for i in result.institutions]
+
+
+def counts(result, facet: str) -> dict[str, int]:
+    return {option.value: option.count for option in result.facets[facet]}
+
+
+@pytest.fixture
+def catalogue():
+    """Seven institutions in four countries (one rejected), with sectors, offers and needs."""
+    auto, ict = SectorFactory(slug="auto", name="Automotive"), SectorFactory(slug="ict", name="ICT")
+    training, internships = (
+        CooperationTypeFactory(slug="training", name="Teacher training"),
+        CooperationTypeFactory(slug="internships", name="Internships"),
+    )
+    guangxi = InstitutionFactory(
+        name="Guangxi Transport College", country="CN", kind="vocational_college", verification_status=VERIFIED
+    )
+    shenzhen = InstitutionFactory(
+        name="Shenzhen Polytechnic", country="CN", kind="polytechnic", verification_status=VERIFIED
+    )
+    macao = InstitutionFactory(name="Macao Polytechnic", country="MO", kind="polytechnic", languages=["zh", "pt"])
+    kampot = InstitutionFactory(name="Kampot Polytechnic", country="KH", kind="polytechnic", languages=["km", "en"])
+    takeo = InstitutionFactory(name="Takeo Training Centre", country="KH", verification_status=VERIFIED)
+    dili = InstitutionFactory(name="Dili Polytechnic", country="TL", kind="polytechnic", languages=["tet", "en"])
+    InstitutionFactory(name="Rejected Polytechnic", country="CN", kind="polytechnic", verification_status=REJECTED)
+    guangxi.sectors.add(auto)
+    shenzhen.sectors.add(auto, ict)
+    kampot.sectors.add(ict)
+    OfferFactory(institution=shenzhen, cooperation_type=training, sector=auto)
+    OfferFactory(institution=guangxi, cooperation_type=training, sector=ict)
+    NeedFactory(institution=kampot, cooperation_type=training, sector=auto)
+    return {
+        "auto": auto,
+        "ict": ict,
+        "training": training,
+        "internships": internships,
+        **{i.name.split()[0].lower(): i for i in (guangxi, shenzhen, macao, kampot, takeo, dili)},
+    }
+
+
+def test_directory_lists_everyone_but_the_rejected_by_name(catalogue):
+    result = search({})
+
+    assert names(result) == [
+        "Dili Polytechnic",
+        "Guangxi Transport College",
+        "Kampot Polytechnic",
+        "Macao Polytechnic",
+        "Shenzhen Polytechnic",
+        "Takeo Training Centre",
+    ]
+    assert (result.total, result.capped) == (6, False)
+
+
+def test_directory_facet_counts_on_a_hand_made_set(catalogue):
+    result = search({})
+
+    assert counts(result, "country") == {"CHINA": 3, "ASEAN": 3, "CN": 2, "KH": 2, "MO": 1, "TL": 1}
+    assert counts(result, "kind") == {"vocational_college": 2, "polytechnic": 4}
+    assert counts(result, "sector") == {"auto": 2, "ict": 2}
+    assert counts(result, "offers") == {"training": 2}
+    assert counts(result, "needs") == {"training": 1}
+    assert counts(result, "language") == {"en": 2, "zh": 1, "km": 1, "pt": 1, "tet": 1}
+    assert counts(result, "verified") == {"1": 3}
+
+
+def test_directory_facets_leave_out_their_own_filter(catalogue):
+    result = search({"country": ["KH"], "kind": ["polytechnic"]})
+
+    assert names(result) == ["Kampot Polytechnic"]
+    # Countries are counted without the country filter (polytechnics everywhere)…
+    assert counts(result, "country") == {"CHINA": 2, "ASEAN": 2, "CN": 1, "KH": 1, "MO": 1, "TL": 1}
+    # …and kinds without the kind filter (everything in Cambodia).
+    assert counts(result, "kind") == {"vocational_college": 1, "polytechnic": 1}
+    assert [o.value for o in result.facets["country"] if o.selected] == ["KH"]
+
+
+def test_directory_facets_count_among_text_matches(catalogue):
+    result = search({"q": "polytechnic"})
+
+    assert counts(result, "country") == {"CHINA": 2, "ASEAN": 2, "CN": 1, "KH": 1, "MO": 1, "TL": 1}
+    assert counts(result, "verified") == {"1": 1}
+
+
+def test_directory_text_search_shows_no_count_for_other_values_of_a_facet_in_use(catalogue):
+    result = search({"q": "polytechnic", "country": ["KH"]})
+
+    assert names(result) == ["Kampot Polytechnic"]
+    # Among the matches narrowed to Cambodia, China would read 0: it shows no number instead.
+    assert counts(result, "country") == {"CHINA": None, "ASEAN": None, "KH": 1}
+    # Facets not in use still count among the matches.
+    assert counts(result, "kind") == {"polytechnic": 1}
+
+
+def test_directory_country_groups(catalogue):
+    assert names(search({"country": ["CHINA"]})) == [
+        "Guangxi Transport College",
+        "Macao Polytechnic",
+        "Shenzhen Polytechnic",
+    ]
+    assert names(search({"country": ["ASEAN"]})) == [
+        "Dili Polytechnic",
+        "Kampot Polytechnic",
+        "Takeo Training Centre",
+    ]
+
+
+def test_directory_filters_combine(catalogue):
+    assert names(search({"sector": ["auto"]})) == ["Guangxi Transport College", "Shenzhen Polytechnic"]
+    assert names(search({"offers": ["training"]})) == ["Guangxi Transport College", "Shenzhen Polytechnic"]
+    # With a sector ticked, "offers teacher training" means in that sector.
+    assert names(search({"offers": ["training"], "sector": ["auto"]})) == ["Shenzhen Polytechnic"]
+    assert names(search({"needs": ["training"]})) == ["Kampot Polytechnic"]
+    assert names(search({"language": ["en"]})) == ["Dili Polytechnic", "Kampot Polytechnic"]
+    assert names(search({"verified": "1", "country": ["CN"]})) == [
+        "Guangxi Transport College",
+        "Shenzhen Polytechnic",
+    ]
+    assert names(search({"q": "polytechnic", "country": ["ASEAN"]})) == ["Dili Polytechnic", "Kampot Polytechnic"]
+
+
+def test_directory_sorts_by_recent_update(catalogue):
+    catalogue["takeo"].save()  # the latest update
+
+    assert names(search({"sort": "updated"}))[0] == "Takeo Training Centre"
+    assert names(search({"sort": "name"}))[0] == "Dili Polytechnic"
+
+
+def test_directory_sorts_by_relevance_when_searching(catalogue):
+    InstitutionFactory(name="Angkor Hotel School", description="Hotel training for polytechnic graduates.")
+
+    assert names(search({"q": "polytechnic"}))[-1] == "Angkor Hotel School"
+
+
+def test_directory_sorts_by_fit_for_the_viewers_institution(catalogue):
+    # Kampot needs teacher training in automotive, which Shenzhen offers.
+    kampot = Institution.objects.get(pk=catalogue["kampot"].pk)  # with the keys its need set
+
+    result = search({"q": "polytechnic", "sort": "fit"}, viewer=kampot)
+
+    assert names(result)[0] == "Shenzhen Polytechnic"
+    assert result.fit_scores[catalogue["shenzhen"].pk] > result.fit_scores[catalogue["dili"].pk]
+
+
+def test_directory_fit_without_text_ranks_complementary_institutions(catalogue):
+    kampot = Institution.objects.get(pk=catalogue["kampot"].pk)
+
+    result = search({"sort": "fit"}, viewer=kampot)
+
+    assert names(result) == ["Shenzhen Polytechnic"]
+    assert result.fit_limited is True
+
+
+def test_directory_offers_fit_only_to_people_with_an_institution(client, catalogue):
+    person = UserFactory(verified_email=True)
+
+    assert 'value="fit"' not in client.get(LIST_URL).content.decode()
+    client.force_login(person)
+    assert 'value="fit"' not in client.get(LIST_URL).content.decode()
+    MembershipFactory(user=person, institution=catalogue["kampot"])
+    assert 'value="fit"' in client.get(LIST_URL).content.decode()
+
+
+def test_directory_page_renders_cards_with_unverified_marks(client, catalogue):
+    response = client.get(LIST_URL, {"q": "kampot"})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "<html" in html
+    assert "Kampot Polytechnic" in html
+    assert 'badge-warn">unverified' in html
+    assert "Rejected Polytechnic" not in client.get(LIST_URL).content.decode()
+
+
+def test_directory_htmx_request_gets_the_results_and_the_counts_out_of_band(client, catalogue):
+    response = client.get(LIST_URL, {"country": "KH"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+
+    assert "<html" not in html
+    assert 'id="directory-facets"' in html
+    assert 'hx-swap-oob="true"' in html
+    assert re.findall(r'href="/institutions/([\w-]+)/"', html) == [
+        catalogue["kampot"].slug,
+        catalogue["takeo"].slug,
+    ]
+    assert "HX-Request" in response["Vary"]
+
+
+def test_directory_history_restore_gets_the_full_page(client, catalogue):
+    response = client.get(
+        LIST_URL, {"country": "KH"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+def test_directory_form_keeps_the_search_in_the_page(client, catalogue):
+    html = client.get(LIST_URL, {"q": "poly", "country": ["KH", "CHINA"], "sort": "name"}).content.decode()
+
+    assert 'name="q" value="poly"' in html
+    assert re.search(r'name="country" value="KH"\s+checked', html)
+    assert re.search(r'name="country" value="CHINA"\s+checked', html)
+    assert re.search(r'<option value="name" selected>', html)
+
+
+def test_directory_pagination_keeps_filters(client):
+    for number in range(30):
+        InstitutionFactory(name=f"Battambang College {number:02}", country="KH")
+
+    html = client.get(LIST_URL, {"country": "KH", "q": "battambang"}).content.decode()
+    page_two = client.get(LIST_URL, {"country": "KH", "q": "battambang", "page": 2}).content.decode()
+
+    assert 'href="?country=KH&amp;q=battambang&amp;page=2"' in html
+    assert "Battambang College 29" in page_two
+    assert "Battambang College 29" not in html
+
+
+def test_directory_reports_invalid_filters_and_applies_the_rest(client, catalogue):
+    response = client.get(LIST_URL, {"country": ["KH", "XX"], "kind": "spaceship"})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "Some of the search was not understood" in html
+    assert "Kampot Polytechnic" in html
+    assert "Guangxi Transport College" in html
+
+
+def test_directory_marks_the_viewers_shortlist(client, catalogue):
+    person = UserFactory(verified_email=True)
+    ShortlistEntryFactory(user=person, institution=catalogue["takeo"])
+    client.force_login(person)
+
+    html = client.get(LIST_URL, {"country": "KH"}).content.decode()
+
+    assert html.count('aria-pressed="true"') == 1
+    assert html.count('aria-pressed="false"') == 1
+
+
+@pytest.mark.parametrize("item_count", [1, 30])
+@pytest.mark.parametrize(
+    ("params", "queries"),
+    [
+        # session, user, membership, taxonomies (2), ids, page rows, sectors, facets, shortlist
+        ({}, 10),
+        ({"q": "college"}, 11),  # + one vocabulary lookup per word
+        ({"country": "KH", "sector": "auto"}, 12),  # + one per filter in use
+        ({"q": "college", "country": "KH", "sector": "auto"}, 11),
+    ],
+)
+def test_directory_query_count_is_fixed(client, django_assert_num_queries, item_count, params, queries):
+    auto = SectorFactory(slug="auto")
+    for number in range(item_count):
+        institution = InstitutionFactory(name=f"Kampot College {number}", country="KH")
+        institution.sectors.add(auto, SectorFactory())
+        OfferFactory(institution=institution, sector=auto)
+    person = MembershipFactory(user=UserFactory(verified_email=True), role=Membership.Role.ADMIN).user
+    client.force_login(person)
+
+    with django_assert_num_queries(queries):
+        response = client.get(LIST_URL, {**params, "sort": "fit"})
+
+    assert response.content.decode().count('class="card institution-card"') == min(item_count, 24)
+
+
+@pytest.mark.parametrize("item_count", [1, 30])
+def test_directory_query_count_is_fixed_for_visitors(client, django_assert_num_queries, item_count):
+    for number in range(item_count):
+        InstitutionFactory(name=f"Kampot College {number}", country="KH").sectors.add(SectorFactory())
+
+    with django_assert_num_queries(6):  # taxonomies (2), count, page rows, sectors, facets
+        client.get(LIST_URL)
+
+
+def test_rejected_institution_page_is_hidden_from_others(client):
+    rejected = InstitutionFactory(verification_status=REJECTED)
+    member = MembershipFactory(institution=rejected, user=UserFactory(verified_email=True)).user
+    url = reverse("institutions:detail", kwargs={"slug": rejected.slug})
+
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory(verified_email=True))
+    assert client.get(url).status_code == 404
+    client.force_login(member)
+    assert client.get(url).status_code == 200
+
+
+def test_institution_page_is_public(client):
+    institution = InstitutionFactory(name="Takeo Training Centre")
+
+    response = client.get(institution.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Takeo Training Centre" in response.content.decode()

@@ -1,0 +1,321 @@
+"""The secretariat's import of institutions from CSV or XLSX: preview, then all or nothing."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from institutions import imports
+from institutions.models import Institution, Need, Offer
+from tests.factories import CooperationTypeFactory, InstitutionFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD = reverse("institutions:import_upload")
+HEADER = "name,name_local,acronym,kind,country,city,website,languages,sectors,offers,needs"
+
+
+@pytest.fixture(autouse=True)
+def taxonomy(db):
+    return {
+        "logistics": SectorFactory(
+            slug="logistics-supply-chain", name="Logistics and supply chain", name_zh_hans="物流与供应链"
+        ),
+        "nev": SectorFactory(
+            slug="automotive-nev", name="Automotive and new-energy vehicles", name_zh_hans="汽车与新能源汽车"
+        ),
+        "internship": CooperationTypeFactory(
+            slug="internship-placement", name="Internship and employment placement", name_zh_hans="实习与就业安置"
+        ),
+        "teacher-training": CooperationTypeFactory(
+            slug="teacher-training", name="Teacher training", name_zh_hans="教师培训"
+        ),
+    }
+
+
+def csv_bytes(*lines: str, bom: bool = False) -> bytes:
+    return ("\ufeff" if bom else "").encode() + "\n".join(lines).encode("utf-8")
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, content: bytes, name: str = "institutions.csv"):
+    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, content)})
+
+
+LOCAL_SCRIPT_ROWS = [
+    'Shenzhen Polytechnic University,深圳职业技术大学,SZPU,university,中国,Shenzhen,www.szpu.edu.cn,"en; zh",物流与供应链,'
+    "internship-placement/logistics-supply-chain,teacher training / automotive-nev",
+    "Chiang Mai Technical College,วิทยาลัยเทคนิคเชียงใหม่,CMTC,vocational college,Thailand,Chiang Mai,,th,,,",
+    "Kampong Speu Institute of Technology,វិទ្យាស្ថានបច្ចេកវិទ្យាកំពង់ស្ពឺ,KSIT,technical institute,柬埔寨,Chbar Mon,,km,,,",
+    "Hanoi College of Industry,Trường Cao đẳng Công nghiệp Hà Nội,HCI,vocational_college,VN,Hà Nội,,vi,,,",
+]
+
+
+@pytest.mark.parametrize("bom", [True, False], ids=["bom", "no-bom"])
+def test_csv_import_preview_then_commit_keeps_local_scripts(client, secretariat_user, taxonomy, bom):
+    client.force_login(secretariat_user)
+
+    response = upload(client, csv_bytes(HEADER, *LOCAL_SCRIPT_ROWS, bom=bom))
+    preview = client.get(response.url)
+
+    assert Institution.objects.count() == 0  # the preview writes nothing
+    assert [(row.number, row.status) for row in preview.context["preview"].rows] == [
+        (2, "new"),
+        (3, "new"),
+        (4, "new"),
+        (5, "new"),
+    ]
+    assert "深圳职业技术大学" in preview.content.decode()
+
+    done = client.post(response.url, follow=True)
+
+    assert "Import done: 4 created, 0 updated, 0 skipped." in done.content.decode()
+    assert dict(Institution.objects.values_list("name_local", "country")) == {
+        "深圳职业技术大学": "CN",
+        "วิทยาลัยเทคนิคเชียงใหม่": "TH",
+        "វិទ្យាស្ថានបច្ចេកវិទ្យាកំពង់ស្ពឺ": "KH",
+        "Trường Cao đẳng Công nghiệp Hà Nội": "VN",
+    }
+    szpu = Institution.objects.get(acronym="SZPU")
+    assert (szpu.kind, szpu.website, szpu.languages) == ("university", "https://www.szpu.edu.cn", ["en", "zh"])
+    assert szpu.verification_status == Institution.Verification.VERIFIED
+    assert list(szpu.sectors.all()) == [taxonomy["logistics"]]
+    assert list(Offer.objects.filter(institution=szpu).values_list("cooperation_type", "sector")) == [
+        (taxonomy["internship"].pk, taxonomy["logistics"].pk)
+    ]
+    assert list(Need.objects.filter(institution=szpu).values_list("cooperation_type", "sector")) == [
+        (taxonomy["teacher-training"].pk, taxonomy["nev"].pk)
+    ]
+    szpu.refresh_from_db()
+    assert szpu.offer_keys == [f"{taxonomy['internship'].pk}:{taxonomy['logistics'].pk}"]
+    assert Institution.objects.get(acronym="HCI").city == "Hà Nội"
+
+
+def test_xlsx_import_with_chinese_headers(client, secretariat_user):
+    client.force_login(secretariat_user)
+    content = xlsx_bytes(
+        [
+            ["名称", "本地名称", "国家", "城市", "网站", "行业"],
+            [
+                "Liuzhou Vocational and Technical College",
+                "柳州职业技术学院",
+                "中国",
+                "柳州",
+                "https://www.lzzy.net",
+                "物流与供应链",
+            ],
+            ["Yangon Technological University", "ရန်ကုန်နည်းပညာတက္ကသိုလ်", "Myanmar", "Yangon", None, None],
+        ]
+    )
+
+    response = upload(client, content, name="list.xlsx")
+    client.post(response.url)
+
+    assert dict(Institution.objects.values_list("name", "name_local")) == {
+        "Liuzhou Vocational and Technical College": "柳州职业技术学院",
+        "Yangon Technological University": "ရန်ကုန်နည်းပညာတက္ကသိုလ်",
+    }
+
+
+def test_preview_classifies_new_update_duplicate_and_errors(client, secretariat_user):
+    same_name = InstitutionFactory(name="Royal University of Phnom Penh", country="KH", city="")
+    same_domain = InstitutionFactory(
+        name="Institute of Technology of Cambodia", website="https://itc.edu.kh", country="KH"
+    )
+    similar = InstitutionFactory(name="Kampong Speu Institute of Technology", country="KH")
+    client.force_login(secretariat_user)
+    content = csv_bytes(
+        "name,country,city,website,sectors,offers",
+        "Brand New Polytechnic,KH,,,,",
+        "royal university of phnom penh,Cambodia,Phnom Penh,,,",
+        "ITC,KH,,http://www.itc.edu.kh/en/,,",
+        "Kampong Speu Inst. of Technology,KH,,,,",
+        ",KH,,,,",
+        "Atlantis College,Atlantis,,,,",
+        "Bad Site College,KH,,http://exa mple,,",
+        "Unknown Sector College,KH,,,Basket weaving,",
+        "Bad Offer College,KH,,,,internships",
+        "Brand New Polytechnic,KH,,,,",
+    )
+
+    response = upload(client, content)
+    rows = client.get(response.url).context["preview"].rows
+
+    assert [(r.number, r.status) for r in rows] == [
+        (2, "new"),
+        (3, "update"),
+        (4, "update"),
+        (5, "duplicate"),
+        (6, "error"),
+        (7, "error"),
+        (8, "error"),
+        (9, "error"),
+        (10, "error"),
+        (11, "error"),
+    ]
+    assert (rows[1].match, rows[2].match) == (same_name, same_domain)
+    assert [c.institution for c in rows[3].candidates] == [similar]
+    assert rows[4].errors == ["name: missing."]
+    assert rows[5].errors == ["country: unknown country “Atlantis”."]
+    assert rows[6].errors == ["website: “http://exa mple” is not a web address."]
+    assert rows[7].errors == ["sectors: unknown sector “Basket weaving”."]
+    assert rows[8].errors == ["offers: “internships” should read “cooperation type / sector”."]
+    assert rows[9].errors == ["name: the same institution is already on row 2."]
+    assert Institution.objects.count() == 3
+
+
+def test_rows_with_errors_block_the_commit(client, secretariat_user):
+    client.force_login(secretariat_user)
+    response = upload(client, csv_bytes("name,country", "Good College,KH", "Bad College,Atlantis"))
+
+    confirm = client.post(response.url, follow=True)
+
+    assert Institution.objects.count() == 0
+    assert "nothing was imported" in confirm.content.decode()
+
+
+def test_commit_updates_match_and_follows_duplicate_decisions(client, secretariat_user, taxonomy):
+    rupp = InstitutionFactory(name="Royal University of Phnom Penh", country="KH", city="", description="Kept")
+    kamp = InstitutionFactory(name="Kampong Speu Institute of Technology", country="KH", city="")
+    batt = InstitutionFactory(name="Battambang Institute of Technology", country="KH", city="")
+    siem = InstitutionFactory(name="Siem Reap Polytechnic Institute", country="KH", city="")
+    client.force_login(secretariat_user)
+    content = csv_bytes(
+        "name,country,city,sectors",
+        "Royal University of Phnom Penh,KH,Phnom Penh,logistics-supply-chain",
+        "Kampong Speu Inst. of Technology,KH,Chbar Mon,",
+        "Battambang Inst. of Technology,KH,Battambang,",
+        "Siem Reap Polytechnic Inst.,KH,Siem Reap,",
+    )
+    response = upload(client, content)
+
+    client.post(response.url, {"row-3": "update", "row-4": "create"})  # row 5: skipped by default
+
+    rupp.refresh_from_db()
+    kamp.refresh_from_db()
+    siem.refresh_from_db()
+    assert (rupp.city, rupp.description, list(rupp.sectors.all())) == ("Phnom Penh", "Kept", [taxonomy["logistics"]])
+    assert (kamp.name, kamp.city) == ("Kampong Speu Institute of Technology", "Chbar Mon")
+    assert Institution.objects.filter(name="Battambang Inst. of Technology").exists()
+    assert siem.city == ""
+    assert Institution.objects.count() == 5
+    assert batt.pk in Institution.objects.values_list("pk", flat=True)
+
+
+def test_row_failing_at_write_time_writes_nothing(client, secretariat_user, monkeypatch):
+    client.force_login(secretariat_user)
+    response = upload(client, csv_bytes("name,country", "First College,KH", "Second College,KH", "Third College,KH"))
+    real_save = Institution.save
+
+    def save(self, *args, **kwargs):
+        if self.name == "Third College":
+            from django.db import DatabaseError
+
+            raise DatabaseError("disk full")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Institution, "save", save)
+
+    confirm = client.post(response.url, follow=True)
+
+    assert Institution.objects.count() == 0
+    assert "Row 4 could not be saved (disk full); nothing was imported." in confirm.content.decode()
+
+
+def test_directory_changed_since_preview_asks_again(client, secretariat_user):
+    client.force_login(secretariat_user)
+    response = upload(client, csv_bytes("name,country", "First College,KH", "Second College,KH"))
+    InstitutionFactory(name="Second College", country="KH")  # created by someone else meanwhile
+
+    confirm = client.post(response.url, follow=True)
+
+    assert Institution.objects.count() == 1
+    assert "The directory changed since this preview was made." in confirm.content.decode()
+    assert [r.status for r in confirm.context["preview"].rows] == ["new", "update"]
+
+
+def test_rejects_non_utf8_csv(client, secretariat_user):
+    client.force_login(secretariat_user)
+
+    response = upload(client, "name,country\n深圳职业技术大学,CN\n".encode("gb18030"))
+
+    assert response.status_code == 200
+    assert "The file is not in UTF-8." in response.content.decode()
+    assert Institution.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("list.pdf", b"%PDF-1.4", "Upload a .csv or .xlsx file."),
+        ("list.csv", b"name,country\n" + b"x" * (2 * 1024 * 1024), "The file is larger than 2 MB"),
+        ("list.xlsx", b"name,country\nA,KH\n", "The file is not a valid .xlsx workbook."),
+        ("list.csv", b"city,country\nPhnom Penh,KH\n", "one of them must be “name” (名称)"),
+        ("list.csv", b"", "The submitted file is empty."),
+    ],
+    ids=["type", "size", "fake-xlsx", "no-name-column", "empty"],
+)
+def test_rejects_unusable_files_with_message(client, secretariat_user, name, content, message):
+    client.force_login(secretariat_user)
+
+    response = upload(client, content, name=name)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Institution.objects.count() == 0
+
+
+def test_rejects_too_many_rows(client, secretariat_user, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    client.force_login(secretariat_user)
+
+    response = upload(client, csv_bytes("name,country", *[f"College {n},KH" for n in range(4)]))
+
+    assert "more than 3 rows" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["institution_admin", "participant", "no_institution"])
+def test_import_by_non_secretariat_not_found(client, roles, role):
+    client.force_login(roles[role])
+
+    get = client.get(UPLOAD)
+    post = upload(client, csv_bytes("name,country", "College,KH"))
+
+    assert (get.status_code, post.status_code) == (404, 404)
+    assert not Institution.objects.filter(name="College").exists()
+
+
+def test_import_visitor_redirected_to_login(client):
+    response = client.get(UPLOAD)
+
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_import_token_of_another_session_not_found(client, secretariat_user, django_user_model):
+    client.force_login(secretariat_user)
+    response = upload(client, csv_bytes("name,country", "College,KH"))
+    other = django_user_model.objects.create_user("other-secretariat@example.org")
+    from tests.factories import make_secretariat
+
+    client.force_login(make_secretariat(other))
+
+    assert client.get(response.url).status_code == 404
+    assert client.post(response.url).status_code == 404
+    assert Institution.objects.count() == 0
+
+
+def test_import_token_is_random_and_not_a_path(client, secretariat_user):
+    client.force_login(secretariat_user)
+
+    assert client.get(reverse("institutions:import_preview", args=["..%2F..%2Fetc%2Fpasswd"])).status_code == 404
+    assert imports.load_upload("../../etc/passwd") is None
