@@ -7,4 +7,5 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401 -- registers the app's rules
+        # Importing registers the app's rules and the renderers of its emails in the outbox.
+        from . import followups, matchmaking, permissions, requests  # noqa: F401

@@ -21,6 +21,10 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def default_follow_up_days() -> list[int]:
+    return [3, 30, 90]
+
+
 class Event(models.Model):
     class Kind(models.TextChoices):
         WORKSHOP = "workshop", _("workshop")
@@ -54,6 +58,15 @@ class Event(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    # Days after the end of a matchmaking session at which both sides of each meeting held
+    # are asked for its outcome.
+    follow_up_days = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("follow-up steps (days after the matchmaking session)"),
+        default=default_follow_up_days,
+        blank=True,
+        size=10,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -77,6 +90,14 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+
+class RegistrationRole(models.TextChoices):
+    DELEGATE = "delegate", _("delegate")
+    SPEAKER = "speaker", _("speaker")
+    ORGANISER = "organiser", _("organiser")
+    OBSERVER = "observer", _("observer")
+    PRESS = "press", _("press")
 
 
 class Session(models.Model):
@@ -115,6 +136,29 @@ class Session(models.Model):
     scheduling_mode = models.CharField(
         _("scheduling mode"), max_length=16, choices=SchedulingMode, default=SchedulingMode.ORGANISER
     )
+    request_expiry_hours = models.PositiveSmallIntegerField(
+        _("hours to answer a meeting request"),
+        default=72,
+        help_text=_("Requests not answered within this time expire, and both sides are told."),
+    )
+    # Who may meet whom, by registration role: roles listed here cannot send, or cannot
+    # receive, meeting requests at this session (e.g. press cannot request).
+    roles_cannot_request = ArrayField(
+        models.CharField(max_length=16, choices=RegistrationRole),
+        verbose_name=_("roles that cannot send requests"),
+        default=list,
+        blank=True,
+    )
+    roles_cannot_be_requested = ArrayField(
+        models.CharField(max_length=16, choices=RegistrationRole),
+        verbose_name=_("roles that cannot receive requests"),
+        default=list,
+        blank=True,
+    )
+    # The organiser's last scheduler run, and the last time its result was published.
+    scheduled_at = models.DateTimeField(_("last scheduled"), null=True, blank=True)
+    published_at = models.DateTimeField(_("schedule published"), null=True, blank=True)
+    publication_count = models.PositiveSmallIntegerField(_("times published"), default=0)
 
     class Meta:
         verbose_name = _("session")
@@ -191,12 +235,7 @@ class Delegation(models.Model):
 class Registration(models.Model):
     """A person's place at an event, for an institution, in a role."""
 
-    class Role(models.TextChoices):
-        DELEGATE = "delegate", _("delegate")
-        SPEAKER = "speaker", _("speaker")
-        ORGANISER = "organiser", _("organiser")
-        OBSERVER = "observer", _("observer")
-        PRESS = "press", _("press")
+    Role = RegistrationRole
 
     class Status(models.TextChoices):
         PENDING = "pending", pgettext_lazy("registration status", "pending")
@@ -312,6 +351,8 @@ class MeetingRequest(models.Model):
     )
     message = models.TextField(_("message"), max_length=1000, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PENDING)
+    # Both people asked for the meeting (the second request accepted the first).
+    mutual = models.BooleanField(_("mutual"), default=False)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
@@ -349,6 +390,17 @@ class MeetingRequest(models.Model):
         return f"{self.requester} → {self.recipient or self.recipient_institution}"
 
 
+class MeetingOutcome(models.TextChoices):
+    """What a meeting led to, as its participants report at each follow-up step."""
+
+    NOT_HELD = "not_held", _("did not take place")
+    NO_FIT = "no_fit", _("no fit")
+    INFORMATIVE = "informative", _("informative, no cooperation planned")
+    IN_DISCUSSION = "in_discussion", _("in discussion")
+    MOU_PLANNED = "mou_planned", _("MoU in preparation")
+    MOU_SIGNED = "mou_signed", _("MoU signed")
+
+
 class Meeting(models.Model):
     """An accepted request, placed by the scheduler in a slot at a numbered table."""
 
@@ -356,6 +408,19 @@ class Meeting(models.Model):
         PROVISIONAL = "provisional", _("provisional")
         PUBLISHED = "published", pgettext_lazy("meeting status", "published")
         CANCELLED = "cancelled", pgettext_lazy("meeting status", "cancelled")
+
+    class UnplacedReason(models.TextChoices):
+        NO_COMMON_AVAILABILITY = "no_common_availability", _("no slot when both are available")
+        REQUESTER_FULL = "requester_full", _("the requester is fully booked")
+        RECIPIENT_FULL = "recipient_full", _("the recipient is fully booked")
+        BOTH_FULL = "both_full", _("both are fully booked")
+        NO_FREE_SLOT = "no_free_slot", _("no slot left that is free for both at a free table")
+
+    class Attendance(models.TextChoices):
+        HELD = "held", _("held")
+        NO_SHOW = "no_show", _("no-show")
+
+    Outcome = MeetingOutcome
 
     request = models.OneToOneField(
         MeetingRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="meeting"
@@ -377,6 +442,32 @@ class Meeting(models.Model):
         blank=True,
     )
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PROVISIONAL)
+    # The scheduler's latest placement, reviewed by the organiser; publishing copies it to
+    # slot and table_number, which are all participants ever see.
+    draft_slot = models.ForeignKey(
+        MeetingSlot,
+        verbose_name=_("proposed slot"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    draft_table = models.PositiveSmallIntegerField(_("proposed table"), null=True, blank=True)
+    unplaced_reason = models.CharField(_("why not placed"), max_length=32, choices=UnplacedReason, blank=True)
+    attendance = models.CharField(_("attendance"), max_length=16, choices=Attendance, blank=True)
+    # The latest outcome either side reported, and the MoU it led to.
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome, blank=True)
+    outcome_at = models.DateTimeField(_("outcome reported at"), null=True, blank=True)
+    mou = models.ForeignKey(
+        "mous.Mou",
+        verbose_name=_("MoU"),
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        null=True,
+        blank=True,
+    )
+    # Set when nobody answered any follow-up step; listed for the secretariat.
+    unanswered_flagged_at = models.DateTimeField(_("flagged as unanswered"), null=True, blank=True)
     # Calendar files carry the UID and SEQUENCE, so a moved meeting updates its entry.
     uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
@@ -396,7 +487,12 @@ class Meeting(models.Model):
                 condition=Q(slot__isnull=True) | Q(table_number__isnull=False),
                 name="meeting_slot_needs_table",
             ),
+            models.CheckConstraint(
+                condition=Q(draft_slot__isnull=True) | Q(draft_table__isnull=False),
+                name="meeting_draft_slot_needs_table",
+            ),
         ]
+        indexes = [models.Index(fields=["session", "status"])]
 
     def __str__(self) -> str:
         return str(self.request)
@@ -405,11 +501,7 @@ class Meeting(models.Model):
 class FollowUp(models.Model):
     """A reminder after a meeting, due at a set delay, until its recipient answers or opts out."""
 
-    class Outcome(models.TextChoices):
-        NO_FIT = "no_fit", _("no fit")
-        IN_DISCUSSION = "in_discussion", _("in discussion")
-        MOU_PLANNED = "mou_planned", _("MoU planned")
-        MOU_SIGNED = "mou_signed", _("MoU signed")
+    Outcome = MeetingOutcome
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="follow_ups")
     recipient = models.ForeignKey(

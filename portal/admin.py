@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Membership
 
-from .models import User
+from .models import OutboundEmail, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -56,6 +56,7 @@ class UserAdmin(BaseUserAdmin):
             _("Profile"),
             {"fields": ("display_name", "preferred_language", "time_zone", "show_profile_to_participants")},
         ),
+        (_("Emails"), {"fields": ("email_request_digest", "email_follow_ups")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -97,3 +98,14 @@ class UserAdmin(BaseUserAdmin):
     def get_inlines(self, request, obj):
         # Memberships are added once the account exists, like the rest of the profile.
         return self.inlines if obj is not None else []
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ("key", "kind", "user", "state", "due_at", "attempts", "sent_at")
+    list_filter = ("state", "kind")
+    search_fields = ("key", "user__email", "message_id")
+    list_select_related = ("user",)
+    date_hierarchy = "due_at"
+    raw_id_fields = ("user",)
+    readonly_fields = ("message_id", "claimed_at", "sent_at", "created_at")

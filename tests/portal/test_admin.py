@@ -7,6 +7,7 @@ from django.urls import reverse
 from events.models import Event, FollowUp, Meeting, Registration
 from institutions.models import Institution
 from mous.models import Milestone, Mou
+from portal import outbox
 from portal.models import User
 from tests.factories import (
     ContactFactory,
@@ -62,6 +63,8 @@ def portal_data(event_with_matchmaking):
     SurveyTableFactory(survey=answer.response.survey)
     FollowUpFactory(meeting=setup.meeting, recipient=setup.requester)
     FollowUpFactory(meeting=setup.meeting, recipient=setup.recipient)
+    outbox.enqueue(key="test:1", kind="test", user=setup.requester.user, context={"n": 1})
+    outbox.enqueue(key="test:2", kind="test", user=setup.recipient.user)
     for mou in [MouFactory(event=setup.event), MouFactory(status=Mou.Status.DRAFT, signed_on=None)]:
         MouPartyFactory(mou=mou, institution=setup.requester.institution)
         MouPartyFactory(mou=mou, institution=setup.recipient.institution)

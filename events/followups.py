@@ -1,0 +1,1 @@
+"""Follow-ups after meetings: the steps after a matchmaking session, answers, flags and outcomes."""

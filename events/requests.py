@@ -1,0 +1,1 @@
+"""Meeting requests at matchmaking sessions: sending, answering, expiry and the daily digest."""
