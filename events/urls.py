@@ -5,10 +5,13 @@ from . import (
     views_agenda,
     views_checkin,
     views_contacts,
+    views_followups,
     views_import,
     views_manage,
+    views_matchmaking,
     views_registration,
     views_report,
+    views_requests,
     views_survey,
 )
 
@@ -24,6 +27,9 @@ urlpatterns = [
     *views_survey.urlpatterns,
     *views_contacts.urlpatterns,
     *views_report.urlpatterns,
+    *views_requests.urlpatterns,
+    *views_matchmaking.urlpatterns,
+    *views_followups.urlpatterns,
     path("", views.event_list, name="list"),
     path("<slug:slug>/", views.event_detail, name="detail"),
 ]

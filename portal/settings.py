@@ -229,6 +229,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "institutions.send_profile_review_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Hands due outbox emails to workers and re-queues ones stuck in flight (portal.outbox).
+    "portal-dispatch-outbox": {
+        "task": "portal.dispatch_outbox",
+        "schedule": crontab(minute="*"),
+    },
+    # Expires meeting requests not answered in time and tells both sides.
+    "events-expire-meeting-requests": {
+        "task": "events.expire_meeting_requests",
+        "schedule": crontab(minute="*/5"),
+    },
+    # One email a day per person listing the meeting requests waiting for their answer.
+    "events-meeting-request-digests": {
+        "task": "events.queue_request_digests",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    # Flags meetings nobody answered after the last follow-up step, for the secretariat.
+    "events-flag-unanswered-follow-ups": {
+        "task": "events.flag_unanswered_follow_ups",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,3 @@
+"""Routes of followups; see events/followups.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of matchmaking; see events/matchmaking.py."""
+
+urlpatterns: list = []

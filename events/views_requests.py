@@ -1,0 +1,3 @@
+"""Routes of requests; see events/requests.py."""
+
+urlpatterns: list = []
