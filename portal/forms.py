@@ -36,3 +36,9 @@ class PreferencesForm(forms.Form):
     show_profile_to_participants = forms.BooleanField(
         label=_("Show my name and title to other participants"), required=False
     )
+    email_request_digest = forms.BooleanField(
+        label=_("Email me a daily digest of meeting requests waiting for my answer"), required=False
+    )
+    email_follow_ups = forms.BooleanField(
+        label=_("Email me follow-up questions after my meetings"), required=False
+    )

@@ -3,6 +3,20 @@
 Nothing here is a delayed Celery task. A row is created with `enqueue()` (idempotent by its
 key) and Celery beat hands due rows to workers, which send them (see `portal.tasks`).
 
+Delivery, in two steps:
+
+- `dispatch()` (beat, every minute) claims due waiting rows with ``SELECT ... FOR UPDATE SKIP
+  LOCKED``, marks them "sending" and, once that is committed, queues one `send_outbox_email`
+  task per row. It also hands out again rows left "sending" for longer than
+  ``OUTBOX_STUCK_AFTER`` whose row lock is free: their worker died, or the broker lost the task.
+- `deliver(id)` (the worker) locks the row for the whole delivery, sends only a "sending" row,
+  and records the result in the same transaction: sent; waiting again after a temporary
+  failure (4xx, connection trouble), on the bounded ``OUTBOX_BACKOFF`` schedule; failed at
+  once after a permanent one (5xx). The row, not Celery, holds the retry state.
+
+A message can only go out twice when a worker dies after the mail server accepted it and
+before the commit; it then goes out again with the same Message-ID.
+
 Each kind of email registers a renderer with `@renderer("kind")`. The renderer is called
 at sending time, in the recipient's language, and returns a `Rendered` message, or None
 when there is nothing left to say (e.g. every meeting in a digest has been answered): the
@@ -11,14 +25,28 @@ row is then marked "not needed" instead of sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import smtplib
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Count, Min
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+State = OutboundEmail.State
 
 
 @dataclass(frozen=True)
@@ -91,3 +119,235 @@ def render(email: OutboundEmail) -> Rendered | None:
         return None
     with translation.override(email.user.preferred_language or settings.LANGUAGE_CODE):
         return kind.render(email)
+
+
+# --- Delivery ----------------------------------------------------------------------------
+
+
+def dispatch(*, budget: float | None = None, batch_size: int | None = None) -> int:
+    """Hand due and stuck emails to workers, batch after batch; return how many were handed out.
+
+    Runs until nothing due is left or `budget` seconds (``OUTBOX_DISPATCH_BUDGET``) are used,
+    so that a backlog of thousands goes out in one beat tick. Several dispatchers may run at
+    once: each claims only rows nobody else holds.
+    """
+    budget = settings.OUTBOX_DISPATCH_BUDGET if budget is None else budget
+    batch_size = batch_size or settings.OUTBOX_BATCH_SIZE
+    deadline = time.monotonic() + budget
+    handed_out = 0
+    while True:
+        ids = _claim_batch(batch_size)
+        handed_out += len(ids)
+        if len(ids) < batch_size or time.monotonic() >= deadline:
+            return handed_out
+
+
+def _claim_batch(batch_size: int) -> list[int]:
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(
+            OutboundEmail.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        # Rows in flight too long. A worker sending one right now holds its lock, so it is skipped.
+        stuck = list(
+            OutboundEmail.objects.filter(
+                state=State.SENDING, claimed_at__lt=now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER)
+            )
+            .order_by("claimed_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[: max(batch_size - len(due), 0)]
+        )
+        if due:
+            OutboundEmail.objects.filter(pk__in=due).update(state=State.SENDING, claimed_at=now)
+        if stuck:
+            OutboundEmail.objects.filter(pk__in=stuck).update(claimed_at=now)
+            logger.warning("Outbox: %d emails stuck in flight handed out again", len(stuck))
+        ids = due + stuck
+        if ids:
+            transaction.on_commit(lambda: _queue(ids))
+    return ids
+
+
+def _queue(ids: Iterable[int]) -> None:
+    from .tasks import send_outbox_email
+
+    try:
+        for email_id in ids:
+            send_outbox_email.delay(email_id)
+    except Exception:
+        # The rows stay "sending" and the sweeper hands them out again once the broker is back.
+        logger.exception("Outbox: could not queue emails; they will be handed out again")
+
+
+# The exceptions after which trying again later may work; 4xx replies are sorted in `_is_temporary`.
+TEMPORARY_ERRORS = (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError, OSError, SoftTimeLimitExceeded)
+
+
+def _is_temporary(error: BaseException) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return False
+    return isinstance(error, TEMPORARY_ERRORS)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{address}: {code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
+            for address, (code, message) in error.recipients.items()
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        message = error.smtp_error
+        message = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+        return f"{error.smtp_code} {message}"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def deliver(email_id: int, *, connection=None) -> str | None:
+    """Send one email handed to a worker; return the row's state afterwards (None: no such row).
+
+    Only a "sending" row is sent, so a task that runs twice sends once. The row stays locked
+    until the result is committed; a sweeper skips locked rows.
+    """
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=email_id)
+            .first()
+        )
+        if email is None or email.state != State.SENDING:
+            return email.state if email else None
+        now = timezone.now()
+        try:
+            message = build_message(email, connection=connection)
+        except Exception as error:
+            logger.exception("Outbox: could not write email %s", email.key)
+            return _fail(email, f"{type(error).__name__}: {error}")
+        if message is None:
+            email.state = State.CANCELLED
+            email.save(update_fields=["state"])
+            return email.state
+        try:
+            message.send()
+        except Exception as error:
+            email.attempts += 1
+            email.last_error = _describe(error)[:2000]
+            if not _is_temporary(error):
+                logger.warning("Outbox: %s failed permanently: %s", email.key, email.last_error)
+                return _fail(email, email.last_error)
+            backoff = settings.OUTBOX_BACKOFF
+            if email.attempts > len(backoff):
+                logger.warning("Outbox: %s failed after %d attempts: %s", email.key, email.attempts, email.last_error)
+                return _fail(email, email.last_error)
+            email.state = State.PENDING
+            email.next_attempt_at = now + timedelta(seconds=backoff[email.attempts - 1])
+            email.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
+            return email.state
+        email.state = State.SENT
+        email.sent_at = timezone.now()
+        email.attempts += 1
+        email.save(update_fields=["state", "sent_at", "attempts"])
+        hook = KINDS[email.kind].after_sent
+        if hook:
+            # The message is out: a failing hook must not undo "sent" and cause a second copy.
+            try:
+                with transaction.atomic():
+                    hook(email)
+            except Exception:
+                logger.exception("Outbox: after_sent of %s failed", email.key)
+        return email.state
+
+
+def _fail(email: OutboundEmail, error: str) -> str:
+    email.state = State.FAILED
+    email.last_error = error[:2000]
+    email.save(update_fields=["state", "attempts", "last_error"])
+    return email.state
+
+
+def build_message(email: OutboundEmail, *, connection=None) -> EmailMultiAlternatives | None:
+    """The message for `email`, with its stable Message-ID, or None when it is not needed."""
+    rendered = render(email)
+    if rendered is None:
+        return None
+    headers = {**rendered.headers, "Message-ID": email.message_id or message_id_for(email.key)}
+    text, html = rendered.text, rendered.html
+    preference = KINDS[email.kind].preference
+    if preference:
+        url = unsubscribe_url(email.user, preference)
+        headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        with translation.override(email.user.preferred_language or settings.LANGUAGE_CODE):
+            footer = gettext("To stop receiving these emails, open: %(url)s") % {"url": url}
+        text = f"{text.rstrip()}\n\n-- \n{footer}\n"
+        if html:
+            from django.utils.html import escape
+
+            html = f'{html}<hr><p style="font-size:small">{escape(footer)}</p>'
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=text,
+        to=[email.user.email],
+        headers=headers,
+        connection=connection or get_connection(),
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+def retry(email: OutboundEmail) -> bool:
+    """Put a failed email back in the queue, due now, with a fresh backoff schedule."""
+    return bool(
+        OutboundEmail.objects.filter(pk=email.pk, state=State.FAILED).update(
+            state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
+        )
+    )
+
+
+def summary() -> dict:
+    """Counts for the secretariat: by state, by kind and state, and the oldest waiting email."""
+    by_state = dict.fromkeys(State.values, 0)
+    by_kind: dict[str, dict[str, int]] = {}
+    for row in OutboundEmail.objects.order_by().values("kind", "state").annotate(n=Count("pk")):
+        by_state[row["state"]] += row["n"]
+        by_kind.setdefault(row["kind"], dict.fromkeys(State.values, 0))[row["state"]] = row["n"]
+    now = timezone.now()
+    oldest = OutboundEmail.objects.filter(state=State.PENDING, next_attempt_at__lte=now).aggregate(
+        oldest=Min("next_attempt_at")
+    )["oldest"]
+    return {"by_state": by_state, "by_kind": dict(sorted(by_kind.items())), "oldest_due": oldest}
+
+
+# --- Unsubscribing -------------------------------------------------------------------------
+
+UNSUBSCRIBE_SALT = "portal.outbox.unsubscribe"
+# The User fields that turn optional emails off (see `renderer(preference=...)`).
+PREFERENCE_FIELDS = ("email_request_digest", "email_follow_ups")
+
+
+def unsubscribe_token(user, preference: str) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object({"u": user.pk, "p": preference}, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    """The user id and preference field named by a token, or None when it was tampered with."""
+    try:
+        data = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or data.get("p") not in PREFERENCE_FIELDS or not isinstance(data.get("u"), int):
+        return None
+    return data["u"], data["p"]
+
+
+def unsubscribe_url(user, preference: str) -> str:
+    return settings.SITE_URL + reverse("email_unsubscribe", args=[unsubscribe_token(user, preference)])

@@ -155,6 +155,17 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="TVET Partnership Portal <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# The outbox (portal.outbox): after a temporary failure an email waits the next step of this
+# schedule (seconds) before it is tried again; once it has been tried once more than there are
+# steps, it is marked failed. A row handed to a worker and still "sending" after
+# OUTBOX_STUCK_AFTER seconds (its worker died, or the broker lost the task) is handed out again.
+OUTBOX_BACKOFF = env.list("OUTBOX_BACKOFF", cast=int, default=[60, 120, 300, 600, 1800, 3600, 10800, 21600])
+OUTBOX_STUCK_AFTER = env.int("OUTBOX_STUCK_AFTER", default=300)
+# Rows claimed per transaction, and how long one dispatch run may keep claiming (seconds).
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=500)
+OUTBOX_DISPATCH_BUDGET = env.float("OUTBOX_DISPATCH_BUDGET", default=40.0)
+# Seconds one SMTP connection attempt or command may take before it counts as a temporary failure.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Internationalisation: English and Simplified Chinese are kept complete.
 LANGUAGE_CODE = "en"

@@ -53,6 +53,8 @@ def preferences(request):
                 "preferred_language": user.preferred_language,
                 "time_zone": user.time_zone,
                 "show_profile_to_participants": user.show_profile_to_participants,
+                "email_request_digest": user.email_request_digest,
+                "email_follow_ups": user.email_follow_ups,
             }
         )
     return render(request, "portal/preferences.html", {"form": form})
