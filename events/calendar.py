@@ -13,12 +13,16 @@ so that importing it again updates the entries instead of adding copies. Hence:
   so a fresh download replaces an older one. No LAST-MODIFIED is claimed for sessions because
   none is recorded; meetings carry theirs.
 
+Each entry carries a display alarm 10 minutes before it starts. A published meeting that a
+later publication cancels is sent once more with STATUS:CANCELLED and its raised SEQUENCE, so
+calendars that imported it remove it.
+
 Times are written with the event's TZID and a matching VTIMEZONE, so a client in another zone
 shows the right local time, and the file stays correct across daylight-saving changes.
 """
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -27,12 +31,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Timezone
+from icalendar import Alarm, Calendar, Timezone
 from icalendar import Event as CalendarEvent
 
 from .models import Event, Meeting, Registration, Session
+from .selectors import partner_of
 
 PRODID = "-//TVET Partnership Portal//Event agenda//EN"
+ALARM_BEFORE = timedelta(minutes=10)
 
 
 @lru_cache(maxsize=64)
@@ -70,6 +76,15 @@ def _location(event: Event, room: str = "") -> str:
     return ", ".join(str(part) for part in parts if part)
 
 
+def _alarm(summary: str) -> Alarm:
+    """A display alarm ``ALARM_BEFORE`` the start of its entry."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", -ALARM_BEFORE)
+    return alarm
+
+
 def _session_component(session: Session, event: Event, zone: ZoneInfo, stamp: datetime, url: str) -> CalendarEvent:
     component = CalendarEvent()
     component.add("uid", session_uid(session))
@@ -86,19 +101,15 @@ def _session_component(session: Session, event: Event, zone: ZoneInfo, stamp: da
     component.add("categories", [str(session.get_kind_display())])
     if url:
         component.add("url", url)
+    component.add_component(_alarm(session.title))
     return component
 
 
 def _meeting_component(
     meeting: Meeting, registration: Registration, event: Event, zone: ZoneInfo, stamp: datetime, url: str
 ) -> CalendarEvent:
-    request = meeting.request
-    if request.requester_id == registration.pk:
-        other = request.recipient
-        other_name = other.user.display_name if other else str(request.recipient_institution)
-        other_institution = other.institution.name if other else ""
-    else:
-        other_name, other_institution = request.requester.user.display_name, request.requester.institution.name
+    partner = getattr(meeting, "partner", None) or partner_of(meeting, registration)
+    other_name, other_institution = partner.name, partner.institution
     if other_institution:
         summary = _("Meeting with %(name)s (%(institution)s)") % {"name": other_name, "institution": other_institution}
     else:
@@ -114,9 +125,17 @@ def _meeting_component(
     room = meeting.session.room
     table = _("table %(number)s") % {"number": meeting.table_number} if meeting.table_number else ""
     component.add("location", _location(event, ", ".join(part for part in (room, table) if part)))
-    component.add("description", f"{meeting.session.title}\n\n{event.title}")
+    description = [meeting.session.title, event.title]
+    if meeting.request.message:
+        description.append(meeting.request.message)
+    component.add("description", "\n\n".join(description))
     if url:
         component.add("url", url)
+    if meeting.status == Meeting.Status.CANCELLED:
+        component.add("status", "CANCELLED")
+    else:
+        component.add("status", "CONFIRMED")
+        component.add_component(_alarm(summary))
     return component
 
 

@@ -157,6 +157,9 @@ class SessionForm(forms.ModelForm):
         "request_deadline",
         "max_meetings_per_person",
         "scheduling_mode",
+        "request_expiry_hours",
+        "roles_cannot_request",
+        "roles_cannot_be_requested",
     )
 
     class Meta:
@@ -175,6 +178,9 @@ class SessionForm(forms.ModelForm):
             "request_deadline",
             "max_meetings_per_person",
             "scheduling_mode",
+            "request_expiry_hours",
+            "roles_cannot_request",
+            "roles_cannot_be_requested",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -187,6 +193,15 @@ class SessionForm(forms.ModelForm):
         # Hidden unless the kind is matchmaking, so they must not block saving another kind.
         self.fields["break_minutes"].required = False
         self.fields["scheduling_mode"].required = False
+        self.fields["request_expiry_hours"].required = False
+        # Who may meet whom: one checkbox per registration role.
+        for name in ("roles_cannot_request", "roles_cannot_be_requested"):
+            self.fields[name] = forms.TypedMultipleChoiceField(
+                label=self.fields[name].label,
+                choices=Registration.Role.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
         speakers = self.fields["speakers"]
         speakers.queryset = (
             event.registrations.filter(status=Registration.Status.APPROVED)
@@ -220,7 +235,11 @@ class SessionForm(forms.ModelForm):
                 cleaned[name] = None
             cleaned["break_minutes"] = 0
             cleaned["scheduling_mode"] = Session.SchedulingMode.ORGANISER
+            cleaned["roles_cannot_request"] = cleaned["roles_cannot_be_requested"] = []
+            cleaned["request_expiry_hours"] = self.instance.request_expiry_hours or 72
         else:
+            if cleaned.get("request_expiry_hours") is None:
+                cleaned["request_expiry_hours"] = self.instance.request_expiry_hours or 72
             if cleaned.get("break_minutes") is None:
                 cleaned["break_minutes"] = 0
             cleaned["scheduling_mode"] = cleaned.get("scheduling_mode") or Session.SchedulingMode.ORGANISER

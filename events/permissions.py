@@ -106,3 +106,14 @@ rules.add_perm("events.cancel_registration", is_secretariat | is_own_registratio
 rules.add_perm("events.check_in", is_secretariat | administers_registration_event)
 rules.add_perm("events.open_meeting", is_secretariat | takes_part_in_meeting | administers_a_meeting_institution)
 rules.add_perm("events.run_scheduler", is_secretariat)
+
+
+# --- Matchmaking: running the scheduler --------------------------------------------------------
+# The organisers' admins run their own sessions' schedules, like the rest of their event; the
+# rule is asked with a session.
+@rules.predicate
+def administers_session_event(user, session) -> bool:
+    return session is not None and administers_an_organiser(user, session.event)
+
+
+rules.set_perm("events.run_scheduler", is_secretariat | administers_session_event)

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
 from .models import Event, Meeting, Registration, Session
@@ -139,6 +140,80 @@ def meetings_of_registration(*, registration: Registration) -> QuerySet[Meeting]
         )
         .order_by("slot__starts_at", "table_number")
     )
+
+
+# --- Meetings on a participant's agenda (matchmaking) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Partner:
+    """Whom a participant meets, as participants may see them."""
+
+    name: str
+    institution: str
+
+
+def shown_name(registration: Registration) -> str:
+    """A participant's name as other participants may see it: hidden profiles show the institution."""
+    if registration.user.show_profile_to_participants:
+        return registration.user.display_name or str(registration.user)
+    return _("a participant of %(institution)s") % {"institution": registration.institution.name}
+
+
+def partner_of(meeting: Meeting, registration: Registration) -> Partner:
+    """The other side of ``meeting`` for ``registration`` (who asked, was asked, or shares it)."""
+    request = meeting.request
+    if request.requester_id == registration.pk:
+        other = request.recipient
+    elif request.recipient_id == registration.pk:
+        other = request.requester
+    elif request.requester.institution_id == registration.institution_id:
+        # A colleague sharing the requester's side meets the recipient.
+        other = request.recipient
+    else:
+        other = request.requester
+    if other is None:
+        return Partner(request.recipient_institution.name, "")
+    return Partner(shown_name(other), other.institution.name)
+
+
+def agenda_meetings(*, registration: Registration) -> list[Meeting]:
+    """``meetings_of_registration`` fetched, each with ``partner`` set for this registration."""
+    meetings = list(meetings_of_registration(registration=registration))
+    for meeting in meetings:
+        meeting.partner = partner_of(meeting, registration)
+    return meetings
+
+
+def calendar_meetings_of_registration(*, registration: Registration) -> list[Meeting]:
+    """The registration's published meetings, plus those cancelled after being published.
+
+    A cancelled meeting keeps its last slot, so its calendar entry can be sent once more with
+    STATUS:CANCELLED and a higher SEQUENCE: calendars that imported it then remove it. Meetings
+    cancelled before any publication never had a slot and stay out.
+    """
+    meetings = list(
+        Meeting.objects.filter(
+            Q(request__requester=registration) | Q(request__recipient=registration) | Q(sharers=registration),
+            session__event_id=registration.event_id,
+            status__in=[Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED],
+            slot__isnull=False,
+        )
+        .distinct()
+        .select_related(
+            "session",
+            "slot",
+            "request__requester__user",
+            "request__requester__institution",
+            "request__recipient__user",
+            "request__recipient__institution",
+            "request__recipient_institution",
+        )
+        .order_by("slot__starts_at", "table_number")
+    )
+    for meeting in meetings:
+        meeting.partner = partner_of(meeting, registration)
+    return meetings
 
 
 @dataclass

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET
 
 from .calendar import agenda_calendar, calendar_filename
 from .models import Event
-from .selectors import agenda_days, agenda_registration, agenda_sessions, meetings_of_registration
+from .selectors import (
+    agenda_days,
+    agenda_meetings,
+    agenda_registration,
+    agenda_sessions,
+    calendar_meetings_of_registration,
+)
 
 
 def _visible_event(request, slug: str) -> Event:
@@ -45,7 +51,7 @@ def my_agenda(request, slug: str):
     event = _visible_event(request, slug)
     registration = _own_registration(request, event)
     sessions = list(agenda_sessions(event=event))
-    meetings = list(meetings_of_registration(registration=registration))
+    meetings = agenda_meetings(registration=registration)
     days = agenda_days(
         time_zone=event.time_zone,
         sessions=sessions,
@@ -68,7 +74,7 @@ def my_agenda_ics(request, slug: str):
     content = agenda_calendar(
         event=event,
         sessions=event.sessions.order_by("starts_at", "title"),
-        meetings=meetings_of_registration(registration=registration),
+        meetings=calendar_meetings_of_registration(registration=registration),
         registration=registration,
         name=_("%(event)s · my agenda") % {"event": event.title},
         url=request.build_absolute_uri(reverse("events:my_agenda", kwargs={"slug": event.slug})),
