@@ -68,6 +68,16 @@ class EventForm(forms.ModelForm):
     registration_opens_at = LocalDateTimeField(label=capfirst(_("registration opens")), required=False)
     registration_closes_at = LocalDateTimeField(label=capfirst(_("registration closes")), required=False)
     time_zone = forms.ChoiceField(label=capfirst(_("time zone")), choices=time_zone_choices)
+    # Comma-separated days after the end of a matchmaking session, e.g. "3, 30, 90".
+    follow_up_days = forms.CharField(
+        label=_("Follow-up steps (days after the matchmaking session)"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Both sides of each meeting are asked what came of it this many days after the session, "
+            "e.g. “3, 30, 90”: 1 to 10 different numbers of days, at most 730."
+        ),
+    )
 
     class Meta:
         model = Event
@@ -86,6 +96,7 @@ class EventForm(forms.ModelForm):
             "registration_opens_at",
             "registration_closes_at",
             "description",
+            "follow_up_days",
         ]
         widgets = {
             "start_date": DateInput(),
@@ -112,6 +123,9 @@ class EventForm(forms.ModelForm):
             self.fields[name].help_text = _("Local time of the event's time zone.")
         self.fields["capacity"].min_value = 1
         self.fields["capacity"].widget.attrs["min"] = 1
+        days = self.instance.follow_up_days if self.instance.pk else Event._meta.get_field("follow_up_days").default()
+        self.initial_follow_up_days = list(days or [])
+        self.initial["follow_up_days"] = ", ".join(str(day) for day in self.initial_follow_up_days)
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")
@@ -128,6 +142,26 @@ class EventForm(forms.ModelForm):
                     params={"approved": approved},
                 )
         return capacity
+
+    def clean_follow_up_days(self) -> list[int]:
+        """ "3, 30, 90" → [3, 30, 90]: 1 to 10 different whole numbers of days from 1 to 730, sorted."""
+        raw = self.cleaned_data.get("follow_up_days") or ""
+        parts = [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
+        if "follow_up_days" not in self.data:
+            # Left out of the POST (older forms, scripts): keep the steps as they are.
+            return self.initial_follow_up_days
+        if not parts or not all(part.isdigit() for part in parts):
+            raise forms.ValidationError(
+                _("Enter whole numbers of days separated by commas, e.g. “3, 30, 90”."), code="invalid"
+            )
+        days = [int(part) for part in parts]
+        if len(set(days)) != len(days):
+            raise forms.ValidationError(_("Each number of days may appear only once."), code="duplicate")
+        if len(days) > 10:
+            raise forms.ValidationError(_("At most 10 follow-up steps."), code="too_many")
+        if any(day < 1 or day > 730 for day in days):
+            raise forms.ValidationError(_("Each step must be between 1 and 730 days."), code="range")
+        return sorted(days)
 
     def clean(self):
         cleaned = super().clean()

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from fpdf import FPDF
 
-from .report import Breakdown, EventReport
+from .report import Breakdown, EventReport, Matchmaking
 
 # Family name → font file inside its package. The family names appear in the PDF (BaseFont).
 FONTS = {
@@ -180,6 +180,9 @@ def report_pdf(report: EventReport) -> bytes:
         new_y="NEXT",
     )
 
+    if report.has_matchmaking:
+        _matchmaking(pdf, report.matchmaking)
+
     if report.survey:
         _survey(pdf, report.survey)
 
@@ -270,3 +273,50 @@ def _survey(pdf: FPDF, survey: dict) -> None:
             _bars(pdf, [Breakdown(str(i), choice["label"], choice["count"], 0) for i, choice in enumerate(choices)])
         for text in question.get("texts") or []:
             pdf.multi_cell(0, 5, f"– {text}", new_x="LMARGIN", new_y="NEXT")
+
+
+def _matchmaking(pdf: FPDF, matchmaking: Matchmaking) -> None:
+    """Requests, meetings, the outcomes at each follow-up step and the funnel meeting → MoU."""
+    _section(pdf, _("Matchmaking"))
+    pdf.multi_cell(
+        0,
+        6,
+        " · ".join(
+            [
+                _("%(count)s requests sent") % {"count": matchmaking.requests_sent},
+                *(f"{label.capitalize()}: {count}" for _value, label, count in matchmaking.request_lines),
+            ]
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.multi_cell(
+        0,
+        6,
+        _("%(scheduled)s meetings scheduled · %(held)s held · %(no_shows)s no-shows")
+        % {
+            "scheduled": matchmaking.meetings_scheduled,
+            "held": matchmaking.meetings_held,
+            "no_shows": matchmaking.no_shows,
+        },
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    if matchmaking.steps:
+        pdf.ln(2)
+        pdf.set_font(MAIN_FONT, size=11)
+        pdf.multi_cell(0, 6, _("Outcomes at each follow-up step"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(MAIN_FONT, size=9)
+        for line in matchmaking.steps:
+            head = _("Step %(step)s (day %(days)s): %(asked)s asked, %(answered)s answered") % {
+                "step": line.step,
+                "days": line.days if line.days is not None else "—",
+                "asked": line.asked,
+                "answered": line.answered,
+            }
+            answers = " · ".join(f"{label.capitalize()}: {count}" for _value, label, count in line.outcomes if count)
+            pdf.multi_cell(0, 5, f"{head}{' — ' + answers if answers else ''}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font(MAIN_FONT, size=11)
+    pdf.multi_cell(0, 6, _("From meeting to MoU"), new_x="LMARGIN", new_y="NEXT")
+    _bars(pdf, [Breakdown(stage.key, stage.label.capitalize(), stage.count, 0) for stage in matchmaking.funnel])

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from institutions.models import Institution
 
-from .models import Delegation, Event, Meeting, Registration, Session
+from .followups import StepLine, step_lines
+from .models import Delegation, Event, Meeting, MeetingOutcome, MeetingRequest, Registration, Session
 
 # MoU statuses that mean "was signed" (later life-cycle states included: they were signed first).
 SIGNED_MOU_STATUSES = ("signed", "active", "expiring", "expired", "renewed")
@@ -45,6 +47,43 @@ class DelegationLine:
 
 
 @dataclass
+class FunnelStage:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass
+class Matchmaking:
+    """Requests and meetings of the event's matchmaking sessions, and what the meetings led to."""
+
+    requests: dict[str, int] = field(default_factory=dict)  # per MeetingRequest status
+    meetings_scheduled: int = 0
+    meetings_held: int = 0
+    no_shows: int = 0
+    steps: list[StepLine] = field(default_factory=list)
+    funnel: list[FunnelStage] = field(default_factory=list)
+
+    @property
+    def requests_sent(self) -> int:
+        return sum(self.requests.values())
+
+    def requests_in(self, status: str) -> int:
+        return self.requests.get(status, 0)
+
+    @property
+    def funnel_chart(self):
+        """The funnel meeting → MoU as server-drawn SVG bars."""
+        from .charts import bar_chart
+
+        return bar_chart([(stage.label, stage.count) for stage in self.funnel], title=str(_("From meeting to MoU")))
+
+    @property
+    def request_lines(self) -> list[tuple[str, str, int]]:
+        return [(value, str(label), self.requests.get(value, 0)) for value, label in MeetingRequest.Status.choices]
+
+
+@dataclass
 class EventReport:
     event: Event
     participants: int = 0
@@ -60,6 +99,8 @@ class EventReport:
     meetings_held: int = 0
     mous_signed: int = 0
     mou_institutions: int = 0
+    has_matchmaking: bool = False
+    matchmaking: Matchmaking = field(default_factory=Matchmaking)
     survey: object | None = None
 
     @property
@@ -139,12 +180,51 @@ def build_report(event: Event) -> EventReport:
         key=lambda line: (-line.participants, line.label),
     )
 
-    report.meetings_held = Meeting.objects.filter(
-        session__event=event, status=Meeting.Status.PUBLISHED, session__ends_at__lte=now
-    ).count()
+    report.has_matchmaking = Session.Kind.MATCHMAKING in counts
+    report.matchmaking = _matchmaking(event, now)
+    report.meetings_held = report.matchmaking.meetings_held
     report.mous_signed, report.mou_institutions = _mous(event)
     report.survey = _survey(event)
     return report
+
+
+def _matchmaking(event: Event, now) -> Matchmaking:
+    """Requests, meetings and follow-up answers of the event (three queries).
+
+    A meeting counts as held when it was published and either marked held, or its session has
+    ended and it was not marked a no-show. The funnel follows the held meetings: answered by
+    either side, then in discussion or further (latest outcome), then MoU signed (or linked to one).
+    """
+    result = Matchmaking()
+    for row in MeetingRequest.objects.filter(session__event=event).values("status").annotate(count=Count("pk")):
+        result.requests[row["status"]] = row["count"]
+
+    published = Q(status=Meeting.Status.PUBLISHED)
+    no_show = Q(attendance=Meeting.Attendance.NO_SHOW)
+    held = published & ~no_show & (Q(attendance=Meeting.Attendance.HELD) | Q(session__ends_at__lte=now))
+    answered = Q(outcome__gt="")
+    cooperation = Q(outcome__in=[MeetingOutcome.IN_DISCUSSION, MeetingOutcome.MOU_PLANNED, MeetingOutcome.MOU_SIGNED])
+    signed = Q(outcome=MeetingOutcome.MOU_SIGNED) | Q(mou__isnull=False)
+    figures = Meeting.objects.filter(session__event=event).aggregate(
+        scheduled=Count("pk", filter=published),
+        held=Count("pk", filter=held),
+        no_shows=Count("pk", filter=published & no_show),
+        answered=Count("pk", filter=held & answered),
+        cooperation=Count("pk", filter=held & (cooperation | signed)),
+        signed=Count("pk", filter=held & signed),
+    )
+    result.meetings_scheduled = figures["scheduled"]
+    result.meetings_held = figures["held"]
+    result.no_shows = figures["no_shows"]
+    result.funnel = [
+        FunnelStage("held", str(_("meetings held")), figures["held"]),
+        FunnelStage("answered", str(_("outcome reported")), figures["answered"]),
+        FunnelStage("cooperation", str(_("in discussion or MoU in preparation")), figures["cooperation"]),
+        FunnelStage("signed", str(_("MoU signed")), figures["signed"]),
+    ]
+
+    result.steps = step_lines(event)
+    return result
 
 
 def _person(user) -> str:
