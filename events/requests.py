@@ -86,9 +86,13 @@ def request_deadline_passed(session: Session, now: datetime | None = None) -> bo
 
 
 def received_requests(registration: Registration) -> QuerySet[MeetingRequest]:
-    """Requests to this person, and to their institution at this event (answered by anyone or not)."""
+    """Requests to this person, and to their institution at this event (answered by anyone or not).
+
+    ``recipient_institution`` is set on institution requests only, and stays set once a colleague
+    answered, so the others still see who did.
+    """
     return MeetingRequest.objects.filter(session__event_id=registration.event_id).filter(
-        Q(recipient=registration) | Q(recipient__isnull=True, recipient_institution_id=registration.institution_id)
+        Q(recipient=registration) | Q(recipient_institution_id=registration.institution_id)
     )
 
 
