@@ -447,7 +447,7 @@ def meeting_mark_attendance(*, meeting: Meeting, attendance: str, now: datetime 
     Only for meetings whose slot has started. Marking "held" again after a no-show plans the
     follow-ups again (planning is idempotent). Idempotent for the same answer.
     """
-    meeting = Meeting.objects.select_for_update().select_related("slot").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("slot").get(pk=meeting.pk)
     if attendance not in Meeting.Attendance.values:
         raise MatchmakingError(_("Choose “held” or “no-show”."))
     if meeting.status != Meeting.Status.PUBLISHED or meeting.slot is None:

@@ -228,3 +228,49 @@ def test_agenda_query_count_does_not_grow_with_sessions(client, roles, event, dj
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert len(response.context["sessions"]) == 13
+
+
+def test_who_may_meet_whom_and_the_answer_time_are_saved(client, roles, event):
+    client.force_login(roles["institution_admin"])
+    url = reverse("events:manage_session_new", kwargs={"slug": event.slug})
+    html = client.get(url).content.decode()
+    assert 'type="checkbox" name="roles_cannot_request" value="press"' in html
+    assert 'name="request_expiry_hours"' in html
+
+    client.post(
+        url,
+        session_data(
+            kind="matchmaking",
+            title="B2B",
+            table_count="10",
+            slot_minutes="20",
+            request_expiry_hours="48",
+            roles_cannot_request=["press", "observer"],
+            roles_cannot_be_requested=["press"],
+        ),
+    )
+
+    session = event.sessions.get(title="B2B")
+    assert session.request_expiry_hours == 48
+    assert sorted(session.roles_cannot_request) == ["observer", "press"]
+    assert session.roles_cannot_be_requested == ["press"]
+
+
+def test_an_unknown_role_is_refused_and_nothing_is_saved(client, roles, event):
+    client.force_login(roles["institution_admin"])
+    url = reverse("events:manage_session_new", kwargs={"slug": event.slug})
+
+    response = client.post(url, session_data(kind="matchmaking", title="B2B", roles_cannot_request=["journalist"]))
+
+    assert "Select a valid choice" in response.content.decode()
+    assert not event.sessions.exists()
+
+
+def test_the_session_list_links_matchmaking_sessions_to_their_pages(client, roles, event, session):
+    matchmaking = SessionFactory(
+        event=event, kind=Session.Kind.MATCHMAKING, title="B2B", table_count=4, slot_minutes=20
+    )
+    client.force_login(roles["institution_admin"])
+    html = client.get(reverse("events:manage_sessions", kwargs={"slug": event.slug})).content.decode()
+    assert reverse("events:matchmaking", kwargs={"slug": event.slug, "pk": matchmaking.pk}) in html
+    assert reverse("events:matchmaking", kwargs={"slug": event.slug, "pk": session.pk}) not in html
