@@ -117,3 +117,30 @@ def administers_session_event(user, session) -> bool:
 
 
 rules.set_perm("events.run_scheduler", is_secretariat | administers_session_event)
+
+
+# --- Meeting requests (events/requests.py, events/views_requests.py) ----------------------------
+
+
+@rules.predicate
+def answers_meeting_request(user, meeting_request) -> bool:
+    """The user is the request's recipient, or an approved participant of its recipient institution."""
+    if meeting_request is None or not user.is_authenticated:
+        return False
+    from .models import Registration  # imported here: the models module is loaded after the rules
+
+    registrations = Registration.objects.filter(
+        user=user, event_id=meeting_request.session.event_id, status=Registration.Status.APPROVED
+    )
+    if meeting_request.recipient_id:
+        return registrations.filter(pk=meeting_request.recipient_id).exists()
+    return registrations.filter(institution_id=meeting_request.recipient_institution_id).exists()
+
+
+@rules.predicate
+def sent_meeting_request(user, meeting_request) -> bool:
+    return meeting_request is not None and user.is_authenticated and meeting_request.requester.user_id == user.pk
+
+
+rules.add_perm("events.answer_meeting_request", answers_meeting_request)
+rules.add_perm("events.withdraw_meeting_request", sent_meeting_request)

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from institutions.models import Institution
 from portal import outbox
 
+from .followups import plan_follow_ups
 from .models import Meeting, MeetingRequest, MeetingSlot, Registration, Session, SlotUnavailability
 
 logger = logging.getLogger(__name__)
@@ -398,8 +399,6 @@ def accept_request(
     ``slot`` must be free for both sides (and sharers); the meeting gets the lowest free table
     and is published, and its follow-ups are planned. Raises ``RequestError``, writing nothing.
     """
-    from .followups import plan_follow_ups  # noqa: PLC0415 -- follow-ups import this module's models only
-
     now = timezone.now()
     with transaction.atomic():
         request = (
@@ -576,7 +575,7 @@ def expire_requests(*, now: datetime | None = None) -> list[int]:
                     FOR UPDATE SKIP LOCKED
                 )
                 RETURNING id
-                """,  # noqa: S608 -- the table name comes from the model, values are parameters
+                """,  # the table name comes from the model; values are parameters
                 [MeetingRequest.Status.EXPIRED, MeetingRequest.Status.PENDING, now],
             )
             expired_ids = sorted(row[0] for row in cursor.fetchall())
@@ -744,6 +743,6 @@ def render_request_expired(email) -> outbox.Rendered | None:
 
 
 def _event_zone(event):
-    from zoneinfo import ZoneInfo  # noqa: PLC0415 -- only the renderers need it
+    from zoneinfo import ZoneInfo
 
     return ZoneInfo(event.time_zone)

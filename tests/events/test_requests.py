@@ -533,3 +533,19 @@ def test_digest_skips_expired_requests(setup):
     assert service.queue_digests() == 0
     assert request.status == MeetingRequest.Status.PENDING
     assert not OutboundEmail.objects.exists()
+
+
+# --- rules --------------------------------------------------------------------------------------
+
+
+def test_answer_and_withdraw_rules(setup):
+    to_person = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"])
+    to_institution = service.send_request(setup["colleague"], session=setup["session"], institution=setup["cn"])
+    outsider = register(EventFactory(), institution=setup["cn"])
+
+    assert setup["other"].user.has_perm("events.answer_meeting_request", to_person)
+    assert not setup["other_colleague"].user.has_perm("events.answer_meeting_request", to_person)
+    assert setup["other_colleague"].user.has_perm("events.answer_meeting_request", to_institution)
+    assert not outsider.user.has_perm("events.answer_meeting_request", to_institution)
+    assert setup["me"].user.has_perm("events.withdraw_meeting_request", to_person)
+    assert not setup["other"].user.has_perm("events.withdraw_meeting_request", to_person)
