@@ -144,13 +144,13 @@ class EventForm(forms.ModelForm):
         return capacity
 
     def clean_follow_up_days(self) -> list[int]:
-        """ "3, 30, 90" → [3, 30, 90]: 1 to 10 different whole numbers of days from 1 to 730, sorted."""
+        """Turn "3, 30, 90" into [3, 30, 90]: 1 to 10 different whole numbers of days from 1 to 730, sorted."""
         raw = self.cleaned_data.get("follow_up_days") or ""
         parts = [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
         if "follow_up_days" not in self.data:
             # Left out of the POST (older forms, scripts): keep the steps as they are.
             return self.initial_follow_up_days
-        if not parts or not all(part.isdigit() for part in parts):
+        if not parts or not all(part.isascii() and part.isdigit() for part in parts):
             raise forms.ValidationError(
                 _("Enter whole numbers of days separated by commas, e.g. “3, 30, 90”."), code="invalid"
             )

@@ -659,6 +659,7 @@ def test_event_form_saves_follow_up_days_sorted(client, roles, mm):
         ("", "Enter whole numbers of days"),
         ("3, thirty", "Enter whole numbers of days"),
         ("3, -1", "Enter whole numbers of days"),
+        ("3, ³", "Enter whole numbers of days"),
         ("3, 3", "only once"),
         ("0, 3", "between 1 and 730"),
         ("3, 731", "between 1 and 730"),
