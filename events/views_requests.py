@@ -353,7 +353,13 @@ def slot_toggle(request, slug: str, slot_pk: int):
     )
     unavailable = service.set_unavailable(registration, slot, unavailable=request.POST.get("unavailable") == "1")
     if request.htmx:
-        context = {"event": registration.event, "slot": slot, "unavailable": unavailable, "session": slot.session}
+        context = {
+            "event": registration.event,
+            "slot": slot,
+            "unavailable": unavailable,
+            "session": slot.session,
+            "changed": True,
+        }
         return render(request, "events/requests/my_meetings.html#slot-toggle", context)
     if slot.session.published_at:
         messages.warning(

@@ -436,3 +436,67 @@ def test_my_meetings_query_count_is_bounded(client, setup, django_assert_num_que
 
     assert len(response.context["received_rows"]) == count
     assert len(response.context["accepted"]) == count
+
+
+def test_participant_list_htmx_returns_results_fragment(client, setup):
+    response = _login(client, setup["me"]).get(
+        reverse("events:participants", args=[setup["event"].slug]), {"q": "Guangxi"}, **HTMX
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="participant-results">')
+    assert "Li Wei" in html
+    assert "Sok Dara" not in html
+
+
+def test_send_back_from_form_accepts_as_mutual(client, setup):
+    theirs = service.send_request(setup["other"], session=setup["session"], recipient=setup["me"], message="Hi")
+
+    response = _login(client, setup["me"]).post(
+        reverse("events:request_new"),
+        {"person": setup["other"].pk, "session": setup["session"].pk, "message": ""},
+        follow=True,
+    )
+
+    theirs.refresh_from_db()
+    assert (theirs.status, theirs.mutual) == (MeetingRequest.Status.ACCEPTED, True)
+    assert MeetingRequest.objects.count() == 1
+    assert "accepted on both sides" in response.content.decode()
+
+
+def test_accept_institution_request_with_sharing_colleague(client, setup):
+    request = service.send_request(setup["me"], session=setup["session"], institution=setup["cn"], message="")
+    client = _login(client, setup["other"])
+
+    page = client.get(reverse("events:my_meetings", args=[setup["event"].slug]))
+    client.post(
+        reverse("events:request_accept", args=[setup["event"].slug, request.pk]),
+        {"sharers": [setup["other_colleague"].pk]},
+    )
+
+    assert "Wang Fang" in page.content.decode()
+    meeting = Meeting.objects.get()
+    assert list(meeting.sharers.all()) == [setup["other_colleague"]]
+    assert meeting.request.recipient == setup["other"]
+
+
+def test_accept_refuses_sharer_of_another_institution(client, setup):
+    request = service.send_request(setup["me"], session=setup["session"], institution=setup["cn"], message="")
+
+    _login(client, setup["other"]).post(
+        reverse("events:request_accept", args=[setup["event"].slug, request.pk]), {"sharers": [setup["me"].pk]}
+    )
+
+    request.refresh_from_db()
+    assert request.status == MeetingRequest.Status.PENDING
+    assert not Meeting.objects.exists()
+
+
+def test_slot_toggle_htmx_warns_after_publication(client, setup):
+    Session.objects.filter(pk=setup["session"].pk).update(published_at=timezone.now())
+
+    fragment = _login(client, setup["me"]).post(
+        reverse("events:slot_toggle", args=[setup["event"].slug, setup["slots"][0].pk]), {"unavailable": "1"}, **HTMX
+    )
+
+    assert "organisers must run the schedule again" in fragment.content.decode()
