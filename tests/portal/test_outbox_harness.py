@@ -1,0 +1,45 @@
+"""The outbox crash harness in its short form: real Redis, real Celery workers killed with
+SIGKILL, a local SMTP server answering 421 and 550, and a Redis restart (`bench/outbox.py`)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.outbox import PROJECT_DIR, missing_requirements
+
+MISSING = missing_requirements()
+
+
+@pytest.mark.skipif(bool(MISSING), reason=f"the outbox harness needs {', '.join(MISSING)}")
+def test_outbox_survives_kills_busy_and_refusing_servers_and_a_redis_restart(tmp_path: Path):
+    results = tmp_path / "results.json"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "DJANGO_"))}
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.outbox", "--ci", "--json", str(results)],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    report = completed.stdout + completed.stderr[-4000:]
+    assert results.exists(), report
+    outcome = json.loads(results.read_text())
+    rows = {row["scenario"].split(".")[0]: row for row in outcome["rows"]}
+    assert outcome["problems"] == [], report
+    assert completed.returncode == 0, report
+    assert set(rows) == {"1", "2", "3", "4", "5", "6"}
+    for row in outcome["rows"]:
+        assert row["lost"] == 0, row
+    kills = rows["1"]
+    assert kills["extra"]["kills"] >= 2
+    assert kills["duplicates"] <= min(kills["extra"]["kills"], kills["emails"] * 0.005)
+    assert rows["2"]["delivered"] == rows["2"]["emails"]
+    assert rows["3"]["failed"] == rows["3"]["emails"] - rows["3"]["delivered"] > 0
+    assert rows["4"]["duplicates"] == 0
+    assert rows["5"]["delivered"] == rows["5"]["emails"]
+    assert rows["6"]["extra"]["rate"] > 0
