@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import followups
-from events.matchmaking import MatchmakingError, generate_slots, publish_schedule, run_scheduler
+from events.matchmaking import (
+    MatchmakingError,
+    generate_slots,
+    meeting_mark_attendance,
+    publish_schedule,
+    run_scheduler,
+)
 from events.models import Meeting, MeetingRequest, MeetingSlot, Registration, Session
 from portal import outbox
 from portal.models import OutboundEmail
@@ -445,3 +451,97 @@ def test_drafts_never_reach_sheets(client, roles, event, session, scheduled):
     client.force_login(roles["institution_admin"])
     page = client.get(reverse("events:matchmaking_sheet_tables", kwargs={"slug": event.slug, "pk": session.pk}))
     assert "Person 0" not in page.content.decode()
+
+
+def test_publication_and_no_shows_drive_the_real_follow_ups(session, people, scheduled):
+    from events.models import FollowUp
+
+    publish_schedule(session)
+    first, second, _third = scheduled["meetings"]
+    steps = len(session.event.follow_up_days)
+    assert FollowUp.objects.filter(meeting=first).count() == 2 * steps
+
+    Meeting.objects.filter(pk=second.pk).update(draft_slot=None, draft_table=None)
+    publish_schedule(session)
+    assert not FollowUp.objects.filter(meeting=second).exists()
+
+    Meeting.objects.filter(pk=first.pk).update(slot=session.slots.order_by("starts_at").first())
+    meeting_mark_attendance(
+        meeting=first, attendance=Meeting.Attendance.NO_SHOW, now=session.ends_at + timedelta(hours=1)
+    )
+    assert not FollowUp.objects.filter(meeting=first).exists()
+
+
+def test_session_page_counts_requests_meetings_and_unavailability(client, roles, event, session, people):
+    slots = generate_slots(session)
+    accept(session, people[0], people[1])
+    for status in ("pending", "declined", "expired", "expired"):
+        MeetingRequestFactory(session=session, requester=people[2], recipient=people[3], status=status)
+    SlotUnavailabilityFactory(registration=people[4], slot=slots[0])
+    client.force_login(roles["institution_admin"])
+
+    page = client.get(reverse("events:matchmaking", kwargs={"slug": event.slug, "pk": session.pk})).content.decode()
+
+    def stat(label):
+        return f"<strong>{{}}</strong>{label}"
+
+    assert stat("requests waiting").format(1) in page
+    assert stat("accepted").format(1) in page
+    assert stat("declined").format(1) in page
+    assert stat("expired").format(2) in page
+    assert stat("meetings").format(1) in page
+    assert stat("unavailable slots marked").format(1) in page
+    assert "Run the scheduler" in page
+
+
+def test_participant_mode_shows_the_booked_grid_without_a_scheduler(client, roles, event, session, people):
+    Session.objects.filter(pk=session.pk).update(scheduling_mode=Session.SchedulingMode.PARTICIPANT)
+    slots = generate_slots(session)
+    meeting = accept(session, people[0], people[1])
+    Meeting.objects.filter(pk=meeting.pk).update(slot=slots[2], table_number=2, status=Meeting.Status.PUBLISHED)
+    client.force_login(roles["institution_admin"])
+    kwargs = {"slug": event.slug, "pk": session.pk}
+
+    home = client.get(reverse("events:matchmaking", kwargs=kwargs)).content.decode()
+    review = client.get(reverse("events:matchmaking_review", kwargs=kwargs)).content.decode()
+
+    assert "Run the scheduler" not in home
+    assert "Booked meetings" in review
+    assert "Person 0" in review
+    response = client.post(reverse("events:matchmaking_run", kwargs=kwargs), follow=True)
+    assert "participants pick their slots" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "events:matchmaking_sheet_tables",
+        "events:matchmaking_sheet_slots",
+        "events:matchmaking_room",
+        "events:matchmaking_attendance",
+        "events:matchmaking",
+    ],
+)
+def test_organiser_pages_query_count_is_fixed(client, roles, event, name, django_assert_max_num_queries):
+    now = timezone.now()
+    session = MatchmakingSessionFactory(
+        event=event, starts_at=now - timedelta(minutes=50), ends_at=now + timedelta(minutes=50), table_count=8
+    )
+    slots = generate_slots(session)
+    client.force_login(roles["institution_admin"])
+    url = reverse(name, kwargs={"slug": event.slug, "pk": session.pk})
+
+    def add(count):
+        for n in range(count):
+            meeting = accept(session, register(event), register(event))
+            table = Meeting.objects.filter(slot=slots[1]).count() + 1
+            Meeting.objects.filter(pk=meeting.pk).update(
+                slot=slots[1 + n % 2], table_number=table + n, status=Meeting.Status.PUBLISHED
+            )
+
+    add(1)
+    with django_assert_max_num_queries(25) as few:
+        assert client.get(url).status_code == 200
+    add(4)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
