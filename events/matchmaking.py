@@ -372,7 +372,7 @@ def publish_schedule(session: Session) -> dict[str, int]:
                 moved.append(meeting)
             else:
                 unchanged.append(meeting)
-        elif draft[0] is not None:
+        elif draft[0] is not None and meeting.request.status == MeetingRequest.Status.ACCEPTED:
             new.append(meeting)
     # Phase one frees the cells of moved and cancelled meetings, so that phase two can never
     # put two meetings in one (slot, table) even for a moment.

@@ -545,3 +545,25 @@ def test_organiser_pages_query_count_is_fixed(client, roles, event, name, django
     add(4)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_management_home_links_each_matchmaking_session(client, roles, event, session):
+    plenary = SessionFactory(event=event, title="Opening plenary")
+    client.force_login(roles["institution_admin"])
+
+    page = client.get(reverse("events:manage", kwargs={"slug": event.slug})).content.decode()
+
+    assert reverse("events:matchmaking", kwargs={"slug": event.slug, "pk": session.pk}) in page
+    assert "Matchmaking: B2B matchmaking" in page
+    assert reverse("events:matchmaking", kwargs={"slug": event.slug, "pk": plenary.pk}) not in page
+
+
+def test_a_request_no_longer_accepted_is_not_published(session, people, calls):
+    generate_slots(session)
+    meeting = accept(session, people[0], people[1])
+    run_scheduler(session)
+    MeetingRequest.objects.filter(pk=meeting.request_id).update(status=MeetingRequest.Status.CANCELLED)
+
+    assert publish_schedule(session)["new"] == 0
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PROVISIONAL
+    assert not OutboundEmail.objects.exists()
