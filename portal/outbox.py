@@ -25,6 +25,7 @@ row is then marked "not needed" instead of sent.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import time
@@ -217,12 +218,7 @@ def deliver(email_id: int, *, connection=None) -> str | None:
     until the result is committed; a sweeper skips locked rows.
     """
     with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update(of=("self",))
-            .select_related("user")
-            .filter(pk=email_id)
-            .first()
-        )
+        email = OutboundEmail.objects.select_for_update(of=("self",)).select_related("user").filter(pk=email_id).first()
         if email is None or email.state != State.SENDING:
             return email.state if email else None
         now = timezone.now()
@@ -236,7 +232,10 @@ def deliver(email_id: int, *, connection=None) -> str | None:
             email.save(update_fields=["state"])
             return email.state
         try:
-            message.send()
+            if connection is None:
+                _send_on_worker_connection(message)
+            else:
+                message.send()
         except Exception as error:
             email.attempts += 1
             email.last_error = _describe(error)[:2000]
@@ -264,6 +263,41 @@ def deliver(email_id: int, *, connection=None) -> str | None:
             except Exception:
                 logger.exception("Outbox: after_sent of %s failed", email.key)
         return email.state
+
+
+# One mail server connection per worker process, kept open between emails: connecting, greeting
+# and quitting cost more than sending a short message.
+_worker_connection = None
+
+
+def _send_on_worker_connection(message: EmailMultiAlternatives) -> None:
+    global _worker_connection
+    if _worker_connection is None or _worker_connection.__class__.__module__ not in settings.EMAIL_BACKEND:
+        _close_worker_connection()
+        _worker_connection = get_connection()
+    backend = _worker_connection
+    reused = getattr(backend, "connection", None) is not None
+    message.connection = backend
+    try:
+        backend.open()
+        message.send()
+    except smtplib.SMTPServerDisconnected:
+        _close_worker_connection()
+        if not reused:
+            raise
+        # The server closed a connection left idle: once more on a new one.
+        _send_on_worker_connection(message)
+    except BaseException:
+        _close_worker_connection()
+        raise
+
+
+def _close_worker_connection() -> None:
+    global _worker_connection
+    backend, _worker_connection = _worker_connection, None
+    if backend is not None:
+        with contextlib.suppress(Exception):
+            backend.close()
 
 
 def _fail(email: OutboundEmail, error: str) -> str:
@@ -297,7 +331,7 @@ def build_message(email: OutboundEmail, *, connection=None) -> EmailMultiAlterna
         body=text,
         to=[email.user.email],
         headers=headers,
-        connection=connection or get_connection(),
+        connection=connection,
     )
     if html:
         message.attach_alternative(html, "text/html")

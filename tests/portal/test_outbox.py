@@ -43,7 +43,9 @@ def kinds():
 
 def claimed(key="k1", kind="test_plain", **fields):
     """An email handed to a worker (state "sending"), as `dispatch()` leaves it."""
-    email = outbox.enqueue(key=key, kind=kind, user=fields.pop("user", None) or UserFactory(), context=fields.pop("context", None))
+    email = outbox.enqueue(
+        key=key, kind=kind, user=fields.pop("user", None) or UserFactory(), context=fields.pop("context", None)
+    )
     fields.setdefault("claimed_at", timezone.now())
     OutboundEmail.objects.filter(pk=email.pk).update(state=State.SENDING, **fields)
     return email
@@ -74,6 +76,50 @@ def test_sent_with_stable_message_id_and_after_sent_hook(kinds):
     assert message.message()["Message-ID"] == email.message_id
     assert "List-Unsubscribe" not in message.extra_headers
     assert message.alternatives[0].mimetype == "text/html"
+
+
+class FlakySMTPBackend:
+    """Like Django's SMTP backend: `connection` is set while open; the server drops idle ones."""
+
+    opened = 0
+    sent: list = []
+    drop_next = False
+
+    def __init__(self, **kwargs):
+        self.connection = None
+
+    def open(self):
+        if self.connection is None:
+            type(self).opened += 1
+            self.connection = object()
+
+    def close(self):
+        self.connection = None
+
+    def send_messages(self, messages):
+        if type(self).drop_next:
+            type(self).drop_next = False
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        type(self).sent.extend(messages)
+        return len(messages)
+
+
+def test_worker_keeps_its_mail_connection_and_reconnects_when_the_server_dropped_it(kinds, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.FlakySMTPBackend"
+    FlakySMTPBackend.opened, FlakySMTPBackend.sent = 0, []
+    user = UserFactory()
+    first, second, third = (claimed(key=f"k{i}", user=user) for i in range(3))
+    try:
+        assert outbox.deliver(first.pk) == State.SENT
+        assert outbox.deliver(second.pk) == State.SENT
+        assert FlakySMTPBackend.opened == 1
+        # The server closed the idle connection: sent at once on a new one, not retried later.
+        FlakySMTPBackend.drop_next = True
+        assert outbox.deliver(third.pk) == State.SENT
+        assert FlakySMTPBackend.opened == 2
+        assert len(FlakySMTPBackend.sent) == 3
+    finally:
+        outbox._close_worker_connection()
 
 
 def test_second_delivery_of_a_sent_row_sends_nothing(kinds):
