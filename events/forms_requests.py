@@ -83,10 +83,14 @@ class AcceptForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, slots=None, colleagues=None, time_zone=None, **kwargs):
+    def __init__(self, *args, slots=None, colleagues=None, time_zone=None, needs_slot=False, **kwargs):
         super().__init__(*args, **kwargs)
         slot_ids = [slot.pk for slot in slots or []]
         self.fields["slot"].queryset = MeetingSlot.objects.filter(pk__in=slot_ids).order_by("starts_at")
+        self.needs_slot = needs_slot
+        if needs_slot:
+            self.fields["slot"].required = True
+            self.fields["slot"].empty_label = None
         if time_zone is not None:
             self.fields["slot"].label_from_instance = lambda slot: (
                 f"{slot.starts_at.astimezone(time_zone):%d %b %H:%M}–{slot.ends_at.astimezone(time_zone):%H:%M}"

@@ -184,7 +184,9 @@ def _accept_form(req: MeetingRequest, registration: Registration, data=None) -> 
     if not participant_mode and not (colleagues is not None and colleagues.exists()):
         return None
     slots = service.free_slots(req.session, [req.requester_id, registration.pk]) if participant_mode else []
-    return AcceptForm(data, slots=slots, colleagues=colleagues, time_zone=_slot_zone(req.session.event))
+    return AcceptForm(
+        data, slots=slots, colleagues=colleagues, time_zone=_slot_zone(req.session.event), needs_slot=participant_mode
+    )
 
 
 def _row_context(req: MeetingRequest, registration: Registration, error: str = "") -> dict:

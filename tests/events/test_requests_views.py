@@ -500,3 +500,20 @@ def test_slot_toggle_htmx_warns_after_publication(client, setup):
     )
 
     assert "organisers must run the schedule again" in fragment.content.decode()
+
+
+def test_signed_link_in_participant_mode_picks_slot(client, setup):
+    Session.objects.filter(pk=setup["session"].pk).update(scheduling_mode=Session.SchedulingMode.PARTICIPANT)
+    SlotUnavailability.objects.create(registration=setup["me"], slot=setup["slots"][0])
+    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    url = reverse("events:request_answer", args=[service.answer_token(request, setup["other"], service.ACCEPT)])
+
+    page = client.get(url)
+    without_slot = client.post(url)
+    done = client.post(url, {"slot": setup["slots"][2].pk})
+
+    assert list(page.context["form"].fields["slot"].queryset) == setup["slots"][1:]
+    assert without_slot.status_code == 400
+    assert done.status_code == 200
+    meeting = Meeting.objects.get()
+    assert (meeting.slot, meeting.table_number, meeting.status) == (setup["slots"][2], 1, Meeting.Status.PUBLISHED)
