@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal import outbox
 
@@ -73,9 +74,12 @@ def generate_slots(session: Session) -> list[MeetingSlot]:
         in_use = Meeting.objects.filter(slot__in=removed, status=Meeting.Status.PUBLISHED).count()
         if in_use:
             raise MatchmakingError(
-                _(
+                ngettext(
+                    "%(count)s published meeting is on a slot that these settings would remove. "
+                    "Keep the slot times, or cancel that meeting first.",
                     "%(count)s published meetings are on slots that these settings would remove. "
-                    "Keep the slot times, or cancel those meetings first."
+                    "Keep the slot times, or cancel those meetings first.",
+                    in_use,
                 )
                 % {"count": in_use}
             )

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .matchmaking import (
@@ -78,7 +79,11 @@ def matchmaking_slots(request, slug: str, pk: int):
     except MatchmakingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The session has %(count)s slots.") % {"count": len(slots)})
+        messages.success(
+            request,
+            ngettext("The session has %(count)s slot.", "The session has %(count)s slots.", len(slots))
+            % {"count": len(slots)},
+        )
     return redirect("events:matchmaking", slug=slug, pk=pk)
 
 

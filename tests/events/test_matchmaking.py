@@ -108,7 +108,7 @@ def test_regenerating_is_refused_when_published_meetings_would_lose_their_slot(s
     session.slot_minutes = 30
     session.save()
 
-    with pytest.raises(MatchmakingError, match="1 published meetings"):
+    with pytest.raises(MatchmakingError, match="1 published meeting is on a slot"):
         generate_slots(session)
 
     assert list(session.slots.values_list("pk", flat=True)) == [slot.pk for slot in slots]
