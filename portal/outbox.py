@@ -187,7 +187,14 @@ def _queue(ids: Iterable[int]) -> None:
 TEMPORARY_ERRORS = (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError, OSError, SoftTimeLimitExceeded)
 
 
+# Failures of the connection to our own mail server, whatever their code: not about one message,
+# so every email would fail with them; they are retried, and the secretariat sees them waiting.
+SERVER_ERRORS = (smtplib.SMTPAuthenticationError, smtplib.SMTPConnectError, smtplib.SMTPHeloError)
+
+
 def _is_temporary(error: BaseException) -> bool:
+    if isinstance(error, SERVER_ERRORS):
+        return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _message in error.recipients.values()]
         return bool(codes) and all(400 <= code < 500 for code in codes)
@@ -344,6 +351,13 @@ def retry(email: OutboundEmail) -> bool:
         OutboundEmail.objects.filter(pk=email.pk, state=State.FAILED).update(
             state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
         )
+    )
+
+
+def retry_all_failed() -> int:
+    """Put every failed email back in the queue (after the mail server's trouble was fixed)."""
+    return OutboundEmail.objects.filter(state=State.FAILED).update(
+        state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
     )
 
 

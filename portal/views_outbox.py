@@ -8,6 +8,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -55,13 +56,29 @@ def retry(request, pk: int):
             request, _("The email to %(email)s will be tried again within a minute.") % {"email": email.user.email}
         )
     else:
-        messages.error(request, _("Only failed emails can be tried again; this one is %(state)s.") % {
-            "state": email.get_state_display()
-        })
+        messages.error(
+            request,
+            _("Only failed emails can be tried again; this one is %(state)s.") % {"state": email.get_state_display()},
+        )
     return HttpResponseRedirect(reverse("outbox"))
 
 
-ONE_CLICK = "List-Unsubscribe=One-Click"
+@login_required
+@require_POST
+def retry_all(request):
+    """Put every failed email back in the queue."""
+    _secretariat_only(request)
+    count = outbox.retry_all_failed()
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d failed email will be tried again within a minute.",
+            "%(count)d failed emails will be tried again within a minute.",
+            count,
+        )
+        % {"count": count},
+    )
+    return HttpResponseRedirect(reverse("outbox"))
 
 
 @csrf_exempt
@@ -99,5 +116,6 @@ def unsubscribe(request, token: str):
 urlpatterns = [
     path("outbox/", overview, name="outbox"),
     path("outbox/<int:pk>/retry/", retry, name="outbox_retry"),
+    path("outbox/retry-failed/", retry_all, name="outbox_retry_all"),
     path("email/unsubscribe/<str:token>/", unsubscribe, name="email_unsubscribe"),
 ]
