@@ -17,6 +17,7 @@ from importlib.resources import files
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from fpdf import FPDF
@@ -284,7 +285,7 @@ def _matchmaking(pdf: FPDF, matchmaking: Matchmaking) -> None:
         " · ".join(
             [
                 _("%(count)s requests sent") % {"count": matchmaking.requests_sent},
-                *(f"{label.capitalize()}: {count}" for _value, label, count in matchmaking.request_lines),
+                *(f"{capfirst(label)}: {count}" for _value, label, count in matchmaking.request_lines),
             ]
         ),
         new_x="LMARGIN",
@@ -293,7 +294,7 @@ def _matchmaking(pdf: FPDF, matchmaking: Matchmaking) -> None:
     pdf.multi_cell(
         0,
         6,
-        _("%(scheduled)s meetings scheduled · %(held)s held · %(no_shows)s no-shows")
+        _("Meetings scheduled: %(scheduled)s · held: %(held)s · no-shows: %(no_shows)s")
         % {
             "scheduled": matchmaking.meetings_scheduled,
             "held": matchmaking.meetings_held,
@@ -314,9 +315,9 @@ def _matchmaking(pdf: FPDF, matchmaking: Matchmaking) -> None:
                 "asked": line.asked,
                 "answered": line.answered,
             }
-            answers = " · ".join(f"{label.capitalize()}: {count}" for _value, label, count in line.outcomes if count)
+            answers = " · ".join(f"{capfirst(label)}: {count}" for _value, label, count in line.outcomes if count)
             pdf.multi_cell(0, 5, f"{head}{' — ' + answers if answers else ''}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font(MAIN_FONT, size=11)
     pdf.multi_cell(0, 6, _("From meeting to MoU"), new_x="LMARGIN", new_y="NEXT")
-    _bars(pdf, [Breakdown(stage.key, stage.label.capitalize(), stage.count, 0) for stage in matchmaking.funnel])
+    _bars(pdf, [Breakdown(stage.key, capfirst(stage.label), stage.count, 0) for stage in matchmaking.funnel])
