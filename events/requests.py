@@ -109,7 +109,7 @@ def request_people(request: MeetingRequest) -> list[int]:
     return people
 
 
-def _busy_slot_ids(session: Session, registration_ids) -> set[int]:
+def busy_slot_ids(session: Session, registration_ids) -> set[int]:
     meetings = (
         Meeting.objects.filter(session=session, slot__isnull=False)
         .exclude(status=Meeting.Status.CANCELLED)
@@ -125,7 +125,7 @@ def _busy_slot_ids(session: Session, registration_ids) -> set[int]:
 def free_slots(session: Session, registration_ids) -> list[MeetingSlot]:
     """Slots in which everyone listed is available, in no other meeting, and a table is free."""
     registration_ids = list(registration_ids)
-    busy = _busy_slot_ids(session, registration_ids)
+    busy = busy_slot_ids(session, registration_ids)
     unavailable = set(
         SlotUnavailability.objects.filter(slot__session=session, registration_id__in=registration_ids).values_list(
             "slot_id", flat=True

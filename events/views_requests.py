@@ -248,10 +248,19 @@ def _sent_row(req: MeetingRequest) -> dict:
 def _availability(registration: Registration) -> list[dict]:
     sessions = list(service.matchmaking_sessions(registration.event).prefetch_related("slots"))
     unavailable = set(SlotUnavailability.objects.filter(registration=registration).values_list("slot_id", flat=True))
+    booked = set(
+        Meeting.objects.filter(session__event_id=registration.event_id, slot__isnull=False)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(Q(request__requester=registration) | Q(request__recipient=registration) | Q(sharers=registration))
+        .values_list("slot_id", flat=True)
+    )
     return [
         {
             "session": session,
-            "slots": [{"slot": slot, "unavailable": slot.pk in unavailable} for slot in session.slots.all()],
+            "slots": [
+                {"slot": slot, "unavailable": slot.pk in unavailable, "booked": slot.pk in booked}
+                for slot in session.slots.all()
+            ],
         }
         for session in sessions
     ]
@@ -361,6 +370,7 @@ def slot_toggle(request, slug: str, slot_pk: int):
             "unavailable": unavailable,
             "session": slot.session,
             "changed": True,
+            "booked": slot.pk in service.busy_slot_ids(slot.session, [registration.pk]),
         }
         return render(request, "events/requests/my_meetings.html#slot-toggle", context)
     if slot.session.published_at:

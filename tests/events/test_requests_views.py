@@ -283,6 +283,9 @@ def test_participant_mode_offers_only_free_slots_and_books(client, setup):
     assert response.status_code == 302
     meeting = Meeting.objects.get()
     assert (meeting.slot, meeting.table_number, meeting.status) == (setup["slots"][1], 1, Meeting.Status.PUBLISHED)
+    after = client.get(reverse("events:my_meetings", args=[setup["event"].slug]))
+    booked = [item["booked"] for item in after.context["availability"][0]["slots"]]
+    assert booked == [False, True, False]
 
 
 def test_participant_mode_unavailable_slot_posted_is_refused(client, setup):
@@ -431,7 +434,7 @@ def test_my_meetings_query_count_is_bounded(client, setup, django_assert_num_que
         service.accept_request(accepted.pk, registration=receiver)
     client = _login(client, setup["me"])
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("events:my_meetings", args=[setup["event"].slug]))
 
     assert len(response.context["received_rows"]) == count
