@@ -135,7 +135,7 @@ def my_meeting_outcomes(request, slug: str):
     return render(
         request,
         "events/followups/my_outcomes.html",
-        {"event": event, "registration": registration, "lines": lines, "outcomes": MeetingOutcome.choices},
+        {"event": event, "registration": registration, "lines": lines},
     )
 
 
@@ -157,7 +157,7 @@ def meeting_outcome(request, pk: int):
         return render(
             request,
             "events/followups/_outcome_form.html",
-            {"meeting": meeting, "outcomes": MeetingOutcome.choices, "saved": error is None, "error": error},
+            {"meeting": meeting, "saved": error is None, "error": error},
             status=200 if error is None else 422,
         )
     if error:

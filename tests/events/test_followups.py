@@ -689,3 +689,27 @@ def test_non_matchmaking_meetings_get_no_follow_ups(mm):
     plan_follow_ups([MeetingFactory(request=request, status=Meeting.Status.PUBLISHED)])
 
     assert not FollowUp.objects.exists()
+
+
+def test_manage_page_queries_do_not_grow(client, roles, mm, django_assert_max_num_queries):
+    client.force_login(roles["secretariat"])
+
+    def add_meetings():
+        for outcome in ("mou_signed", ""):
+            meeting = mm.meeting(register(mm.event), register(mm.event), outcome=outcome)
+            mou = MouFactory()
+            MouPartyFactory(mou=mou, institution=meeting.request.requester.institution)
+            MouPartyFactory(mou=mou, institution=meeting.request.recipient.institution)
+            Meeting.objects.filter(pk=meeting.pk, outcome="").update(unanswered_flagged_at=timezone.now())
+            plan_follow_ups([meeting])
+
+    add_meetings()
+    with django_assert_max_num_queries(30) as one:
+        client.get(manage_url(mm.event))
+    for _ in range(4):
+        add_meetings()
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(manage_url(mm.event))
+    assert len(response.context["flagged"]) == 5
+    assert all(len(mous) == 1 for _meeting, mous in response.context["signed"])
