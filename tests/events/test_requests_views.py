@@ -10,7 +10,13 @@ from events import requests as service
 from events.models import Meeting, MeetingRequest, Registration, Session, SlotUnavailability
 from portal.models import User
 from tests.events.conftest import register
-from tests.factories import EventFactory, InstitutionFactory, MatchmakingSessionFactory, MeetingSlotFactory
+from tests.factories import (
+    EventFactory,
+    InstitutionFactory,
+    MatchmakingSessionFactory,
+    MeetingSlotFactory,
+    ShortlistEntryFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -520,3 +526,11 @@ def test_signed_link_in_participant_mode_picks_slot(client, setup):
     assert done.status_code == 200
     meeting = Meeting.objects.get()
     assert (meeting.slot, meeting.table_number, meeting.status) == (setup["slots"][2], 1, Meeting.Status.PUBLISHED)
+
+
+def test_shortlist_links_request_new(client, setup):
+    ShortlistEntryFactory(user=setup["me"].user, institution=setup["cn"])
+
+    response = _login(client, setup["me"]).get(reverse("institutions:shortlist"))
+
+    assert f"{reverse('events:request_new')}?institution={setup['cn'].pk}" in response.content.decode()
