@@ -128,9 +128,9 @@ def render(email: OutboundEmail) -> Rendered | None:
 def dispatch(*, budget: float | None = None, batch_size: int | None = None) -> int:
     """Hand due and stuck emails to workers, batch after batch; return how many were handed out.
 
-    Runs until nothing due is left or `budget` seconds (``OUTBOX_DISPATCH_BUDGET``) are used,
-    so that a backlog of thousands goes out in one beat tick. Several dispatchers may run at
-    once: each claims only rows nobody else holds.
+    Runs until nothing due is left, ``OUTBOX_MAX_IN_FLIGHT`` emails are in flight, or `budget`
+    seconds (``OUTBOX_DISPATCH_BUDGET``) are used, so that a backlog of thousands goes out in
+    one beat tick. Several dispatchers may run at once: each claims only rows nobody else holds.
     """
     budget = settings.OUTBOX_DISPATCH_BUDGET if budget is None else budget
     batch_size = batch_size or settings.OUTBOX_BATCH_SIZE
@@ -145,12 +145,16 @@ def dispatch(*, budget: float | None = None, batch_size: int | None = None) -> i
 
 def _claim_batch(batch_size: int) -> list[int]:
     now = timezone.now()
+    # Emails in flight are bounded, so that none waits in the broker's queue for longer than
+    # OUTBOX_STUCK_AFTER (it would be handed out again for nothing); the rest waits its turn.
+    in_flight = OutboundEmail.objects.filter(state=State.SENDING).count()
+    room = max(min(batch_size, settings.OUTBOX_MAX_IN_FLIGHT - in_flight), 0)
     with transaction.atomic():
         due = list(
             OutboundEmail.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
             .order_by("next_attempt_at", "pk")
             .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:batch_size]
+            .values_list("pk", flat=True)[:room]
         )
         # Rows in flight too long. A worker sending one right now holds its lock, so it is skipped.
         stuck = list(

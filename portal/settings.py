@@ -163,6 +163,9 @@ OUTBOX_BACKOFF = env.list("OUTBOX_BACKOFF", cast=int, default=[60, 120, 300, 600
 OUTBOX_STUCK_AFTER = env.int("OUTBOX_STUCK_AFTER", default=300)
 # Rows claimed per transaction, and how long one dispatch run may keep claiming (seconds).
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=500)
+# At most this many emails handed to workers and not yet sent: fewer than the workers send in
+# OUTBOX_STUCK_AFTER seconds, so that emails queued behind others are not taken for stuck ones.
+OUTBOX_MAX_IN_FLIGHT = env.int("OUTBOX_MAX_IN_FLIGHT", default=10000)
 OUTBOX_DISPATCH_BUDGET = env.float("OUTBOX_DISPATCH_BUDGET", default=40.0)
 # Seconds one SMTP connection attempt or command may take before it counts as a temporary failure.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

@@ -249,6 +249,21 @@ def test_dispatch_claims_due_rows_and_queues_one_task_each(kinds, django_capture
     assert later.state == State.PENDING
 
 
+def test_dispatch_keeps_the_emails_in_flight_bounded(kinds, settings):
+    settings.OUTBOX_MAX_IN_FLIGHT = 3
+    user = UserFactory()
+    claimed(key="in-flight", user=user)
+    for i in range(5):
+        outbox.enqueue(key=f"due{i}", kind="test_plain", user=user)
+    assert outbox.dispatch(budget=5, batch_size=10) == 2
+    assert OutboundEmail.objects.filter(state=State.SENDING).count() == 3
+    # Nothing more while the workers are busy; the next run tops up as emails go out.
+    assert outbox.dispatch(budget=5) == 0
+    OutboundEmail.objects.filter(key="in-flight").update(state=State.SENT)
+    assert outbox.dispatch(budget=5) == 1
+    assert OutboundEmail.objects.filter(state=State.PENDING).count() == 2
+
+
 def test_dispatch_uses_skip_locked(kinds):
     outbox.enqueue(key="k1", kind="test_plain", user=UserFactory())
     with CaptureQueriesContext(connection) as queries:
