@@ -38,6 +38,7 @@ Bitmasks: bit ``i`` of a mask stands for the ``i``-th slot in time order.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -83,8 +84,14 @@ class Result:
 # Work limits of the augmenting phase (steps, not seconds, so that results are reproducible).
 CHAIN_DEPTHS = (2, 4, 7)  # successive passes, each deeper than the last
 STEPS_PER_CHAIN = 200  # steps one search for a chain may take
-STEPS_TOTAL = 200_000  # steps all searches together may take
+# Steps all searches of each part of the improvement phase may take together: augmenting chains,
+# local search, trading for priority.
+CHAIN_STEPS = 100_000
+LOCAL_SEARCH_STEPS = 50_000
+EXCHANGE_STEPS = 30_000
 BRANCH_CANDIDATES = 4  # waiting meetings tried per freed person in one step
+LOCAL_SEARCH_SEED = 20261121
+LOCAL_SEARCH_STALL = 5_000  # moves without a gain after which the local search gives up
 
 
 def _bits(mask: int):
@@ -239,7 +246,7 @@ class _Model:
     def greedy(self, preferred: dict[int, int]) -> None:
         """Place meetings one by one: first those the relaxation takes whole, then half, then the rest."""
         k = self.k
-        _, doubled = self.relaxation()
+        self.bound, doubled = self.relaxation()
         # demand[p][s]: how many of p's meetings not yet considered could use slot s.
         demand = [[0] * k for _ in self.person_ids]
         for r in range(self.n):
@@ -374,38 +381,113 @@ class _Model:
                 self.undo_to(mark)
         return False
 
+    def out_of_work(self) -> bool:
+        return self.total <= 0 or (self.deadline is not None and time.monotonic() > self.deadline)
+
     def improve(self, deadline: float | None) -> None:
-        total = STEPS_TOTAL
+        """Add meetings by augmenting chains and local search, then trade for priority."""
+        self.deadline = deadline
+        self.total = CHAIN_STEPS
+        self.chains(exchange=False)
+        self.total = LOCAL_SEARCH_STEPS
+        self.local_search()
+        self.total = EXCHANGE_STEPS
+        self.chains(exchange=True)
+
+    def chains(self, *, exchange: bool) -> None:
         version = 0  # successful chains so far: a failed search is only worth repeating after one
         failed: dict[tuple, int] = {}
-        for exchange, depths in ((False, CHAIN_DEPTHS), (True, CHAIN_DEPTHS[-1:])):
-            for depth in depths:
-                for r in range(self.n):
-                    if self.slot_of[r] >= 0 or not self.common[r]:
-                        continue
-                    if total <= 0 or (deadline is not None and time.monotonic() > deadline):
-                        return
-                    # Waiting meetings of one fully booked person all start their chains the
-                    # same way (that person gives up a meeting): when one failed, skip the rest.
-                    full = tuple(p for p in self.people[r] if self.count[p] >= self.cap[p])
-                    if len(full) > 1:
-                        continue
-                    key = (exchange, depth, full or r)
-                    if failed.get(key) == version:
-                        continue
-                    self.steps = min(STEPS_PER_CHAIN, total)
-                    self.log = []
-                    try:
-                        done = self.chain([r], depth, {r}, r, exchange)
-                    except _Budget:
-                        done = False
-                    if done:
-                        version += 1
-                    else:
-                        self.undo_to(0)
-                        failed[key] = version
-                    total -= min(STEPS_PER_CHAIN, total) - max(self.steps, 0)
-                    self.log = None
+        for depth in CHAIN_DEPTHS[-1:] if exchange else CHAIN_DEPTHS:
+            for r in range(self.n):
+                if self.slot_of[r] >= 0 or not self.common[r]:
+                    continue
+                if self.out_of_work() or (not exchange and self.placed_count >= self.bound):
+                    return
+                # Waiting meetings of one fully booked person all start their chains the same
+                # way (that person gives up a meeting): when one failed, skip the others.
+                full = tuple(p for p in self.people[r] if self.count[p] >= self.cap[p])
+                if len(full) > 1:
+                    continue
+                key = (depth, full or r)
+                if failed.get(key) == version:
+                    continue
+                self.steps = min(STEPS_PER_CHAIN, self.total)
+                self.log = []
+                try:
+                    done = self.chain([r], depth, {r}, r, exchange)
+                except _Budget:
+                    done = False
+                if done:
+                    version += 1
+                else:
+                    self.undo_to(0)
+                    failed[key] = version
+                self.total -= min(STEPS_PER_CHAIN, self.total) - max(self.steps, 0)
+                self.log = None
+
+    def local_search(self) -> None:
+        """Force a random waiting meeting in, then re-place what it pushed out; keep if no worse.
+
+        Seeded, so reproducible; moves that keep the count are kept too, to leave plateaus.
+        """
+        rng = random.Random(LOCAL_SEARCH_SEED)
+        best, stalled = self.placed_count, 0
+        while not self.out_of_work() and self.placed_count < self.bound and stalled < LOCAL_SEARCH_STALL:
+            self.total -= 1
+            stalled += 1
+            if self.placed_count > best:
+                best, stalled = self.placed_count, 0
+            r = -1
+            for _ in range(200):
+                candidate = rng.randrange(self.n)
+                if self.slot_of[candidate] < 0 and self.common[candidate]:
+                    r = candidate
+                    break
+            if r < 0:
+                return
+            before = self.placed_count
+            self.steps = min(STEPS_PER_CHAIN, self.total)
+            self.log = []
+            try:
+                done = self.forced_move(r, rng)
+            except _Budget:
+                done = False
+            if not done or self.placed_count < before:
+                self.undo_to(0)
+            self.total -= min(STEPS_PER_CHAIN, self.total) - max(self.steps, 0)
+            self.log = None
+
+    def forced_move(self, r: int, rng: random.Random) -> bool:
+        slots = list(_bits(self.common[r]))
+        s = slots[rng.randrange(len(slots))]
+        ejected: list[int] = []
+        for p in self.people[r]:
+            e = self.occ[p][s]
+            if e >= 0 and e not in ejected:
+                if self.locked[e]:
+                    return False
+                ejected.append(e)
+                self.remove(e)
+        if self.full_slots >> s & 1:
+            movable = [e for e in self.members[s] if not self.locked[e]]
+            if not movable:
+                return False
+            e = movable[rng.randrange(len(movable))]
+            ejected.append(e)
+            self.remove(e)
+        for p in self.people[r]:
+            if self.count[p] >= self.cap[p]:
+                movable = [e for e in self.occ[p] if e >= 0 and not self.locked[e]]
+                if not movable:
+                    return False
+                e = movable[rng.randrange(len(movable))]
+                ejected.append(e)
+                self.remove(e)
+        self.place(r, s)
+        touched = {r, *ejected}
+        for e in ejected:
+            self.chain([e, *self.waiting_of(self.people[e], touched)], 2, touched, e, False)
+        return True
 
     # -- the relaxation behind upper_bound(), also the greedy's guide --------------------
 
