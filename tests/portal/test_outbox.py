@@ -122,6 +122,20 @@ def test_worker_keeps_its_mail_connection_and_reconnects_when_the_server_dropped
         outbox._close_worker_connection()
 
 
+def test_failing_after_sent_hook_does_not_undo_sent(kinds):
+    def broken_hook(email):
+        OutboundEmail.objects.filter(pk=email.pk).update(last_error="written by the hook")
+        raise RuntimeError("hook broke")
+
+    outbox.renderer("test_hooked", after_sent=broken_hook)(lambda email: outbox.Rendered("Hi", "Hello."))
+    email = claimed(kind="test_hooked")
+    assert outbox.deliver(email.pk) == State.SENT
+    email.refresh_from_db()
+    # The hook's own writes are rolled back; the row says sent, so it is never sent again.
+    assert (email.state, email.last_error) == (State.SENT, "")
+    assert len(mail.outbox) == 1
+
+
 def test_second_delivery_of_a_sent_row_sends_nothing(kinds):
     email = claimed()
     outbox.deliver(email.pk)
