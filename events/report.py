@@ -20,8 +20,8 @@ from django_countries import countries
 
 from institutions.models import Institution
 
-from .followups import StepLine, step_lines
-from .models import Delegation, Event, Meeting, MeetingOutcome, MeetingRequest, Registration, Session
+from .followups import COOPERATION_OUTCOMES, StepLine, step_lines
+from .models import Delegation, Event, FollowUp, Meeting, MeetingOutcome, MeetingRequest, Registration, Session
 
 # MoU statuses that mean "was signed" (later life-cycle states included: they were signed first).
 SIGNED_MOU_STATUSES = ("signed", "active", "expiring", "expired", "renewed")
@@ -189,7 +189,7 @@ def build_report(event: Event) -> EventReport:
 
 
 def _matchmaking(event: Event, now) -> Matchmaking:
-    """Requests, meetings and follow-up answers of the event (three queries).
+    """Requests, meetings and follow-up answers of the event (four queries).
 
     A meeting counts as held when it was published and either marked held, or its session has
     ended and it was not marked a no-show. The funnel follows the held meetings: answered by
@@ -199,28 +199,45 @@ def _matchmaking(event: Event, now) -> Matchmaking:
     for row in MeetingRequest.objects.filter(session__event=event).values("status").annotate(count=Count("pk")):
         result.requests[row["status"]] = row["count"]
 
-    published = Q(status=Meeting.Status.PUBLISHED)
-    no_show = Q(attendance=Meeting.Attendance.NO_SHOW)
-    held = published & ~no_show & (Q(attendance=Meeting.Attendance.HELD) | Q(session__ends_at__lte=now))
-    answered = Q(outcome__gt="")
-    cooperation = Q(outcome__in=[MeetingOutcome.IN_DISCUSSION, MeetingOutcome.MOU_PLANNED, MeetingOutcome.MOU_SIGNED])
-    signed = Q(outcome=MeetingOutcome.MOU_SIGNED) | Q(mou__isnull=False)
-    figures = Meeting.objects.filter(session__event=event).aggregate(
-        scheduled=Count("pk", filter=published),
-        held=Count("pk", filter=held),
-        no_shows=Count("pk", filter=published & no_show),
-        answered=Count("pk", filter=held & answered),
-        cooperation=Count("pk", filter=held & (cooperation | signed)),
-        signed=Count("pk", filter=held & signed),
+    meetings = list(
+        Meeting.objects.filter(session__event=event, status=Meeting.Status.PUBLISHED).values(
+            "pk", "attendance", "session__ends_at", "outcome", "outcome_at", "mou_id"
+        )
     )
-    result.meetings_scheduled = figures["scheduled"]
-    result.meetings_held = figures["held"]
-    result.no_shows = figures["no_shows"]
+    no_show = Meeting.Attendance.NO_SHOW
+    held = [
+        row
+        for row in meetings
+        if row["attendance"] == Meeting.Attendance.HELD
+        or (row["attendance"] != no_show and row["session__ends_at"] <= now)
+    ]
+    result.meetings_scheduled = len(meetings)
+    result.meetings_held = len(held)
+    result.no_shows = sum(1 for row in meetings if row["attendance"] == no_show)
+
+    # Every answer either side gave, with the meeting's own latest outcome (answers given
+    # without a follow-up row): the latest one says where the meeting stands; "MoU signed"
+    # once said, or an MoU linked, counts as signed.
+    answers: dict[int, list[tuple]] = defaultdict(list)
+    for meeting_id, outcome, answered_at in FollowUp.objects.filter(
+        meeting__session__event=event, answered_at__isnull=False
+    ).values_list("meeting_id", "outcome", "answered_at"):
+        answers[meeting_id].append((answered_at, outcome))
+    answered = cooperation = signed = 0
+    for row in held:
+        said = list(answers.get(row["pk"], []))
+        if row["outcome"]:
+            said.append((row["outcome_at"] or now, row["outcome"]))
+        is_signed = row["mou_id"] is not None or any(outcome == MeetingOutcome.MOU_SIGNED for _at, outcome in said)
+        latest = max(said, key=lambda answer: answer[0])[1] if said else ""
+        answered += bool(said)
+        cooperation += is_signed or latest in COOPERATION_OUTCOMES
+        signed += is_signed
     result.funnel = [
-        FunnelStage("held", str(_("meetings held")), figures["held"]),
-        FunnelStage("answered", str(_("outcome reported")), figures["answered"]),
-        FunnelStage("cooperation", str(_("in discussion or MoU in preparation")), figures["cooperation"]),
-        FunnelStage("signed", str(_("MoU signed")), figures["signed"]),
+        FunnelStage("held", str(_("meetings held")), result.meetings_held),
+        FunnelStage("answered", str(_("outcome reported")), answered),
+        FunnelStage("cooperation", str(_("in discussion or MoU in preparation")), cooperation),
+        FunnelStage("signed", str(_("MoU signed")), signed),
     ]
 
     result.steps = step_lines(event)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.followups import follow_up_answer, plan_follow_ups
-from events.models import FollowUp, Meeting, MeetingRequest
+from events.models import Event, FollowUp, Meeting, MeetingRequest
 from events.report import build_report
 from tests.events.conftest import register
 from tests.factories import EventFactory, MatchmakingSessionFactory, MeetingFactory, MeetingRequestFactory
@@ -157,3 +157,29 @@ def test_pdf_still_builds_with_the_matchmaking_section(client, roles, matchmakin
         assert "Matchmaking" in text
         assert "9 requests sent" in text
         assert "From meeting to MoU" in text
+
+
+def test_demo_workshop_report_states_its_matchmaking(client):
+    """The demo's networking session: 12 requests, 10 meetings held, answers at the first two steps."""
+    from portal import demo_data
+    from portal.demo import demo_load
+    from portal.models import User
+
+    demo_load()
+    event = Event.objects.get(slug=demo_data.WORKSHOP_2)
+    client.force_login(User.objects.get(email="secretariat@example.org"))
+
+    response = client.get(reverse("events:report", args=[event.slug]))
+
+    matchmaking = response.context["report"].matchmaking
+    assert matchmaking.requests == {"accepted": 10, "declined": 1, "expired": 1}
+    assert (matchmaking.meetings_scheduled, matchmaking.meetings_held, matchmaking.no_shows) == (10, 10, 0)
+    first, second = matchmaking.steps[:2]
+    assert (first.asked, first.answered, second.asked, second.answered) == (6, 4, 1, 0)
+    assert {value: count for value, _label, count in first.outcomes if count} == {
+        "mou_signed": 2,
+        "in_discussion": 1,
+        "no_fit": 1,
+    }
+    assert [stage.count for stage in matchmaking.funnel] == [10, 3, 2, 1]
+    assert 'id="report-matchmaking"' in response.content.decode()
