@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -33,7 +33,7 @@ from .followups import (
     registration_in_meeting,
     step_lines,
 )
-from .models import Event, Meeting, MeetingOutcome, Registration
+from .models import Event, FollowUp, Meeting, MeetingOutcome, Registration
 from .views_manage import managed_event
 
 MEETING_RELATED = (
@@ -196,7 +196,11 @@ def manage_follow_ups(request, slug: str):
     meetings = Meeting.objects.filter(session__event=event).select_related(*MEETING_RELATED)
     flagged = list(meetings.filter(unanswered_flagged_at__isnull=False).order_by("unanswered_flagged_at", "pk"))
     signed = list(
-        meetings.filter(Q(outcome=MeetingOutcome.MOU_SIGNED) | Q(mou__isnull=False))
+        meetings.filter(
+            Q(outcome=MeetingOutcome.MOU_SIGNED)
+            | Q(mou__isnull=False)
+            | Exists(FollowUp.objects.filter(meeting=OuterRef("pk"), outcome=MeetingOutcome.MOU_SIGNED))
+        )
         .select_related("mou")
         .order_by("outcome_at", "pk")
     )

@@ -24,6 +24,7 @@ from portal.models import OutboundEmail
 from tests.events.conftest import register
 from tests.factories import (
     EventFactory,
+    FollowUpFactory,
     MatchmakingSessionFactory,
     MeetingFactory,
     MeetingRequestFactory,
@@ -557,18 +558,21 @@ def test_manage_page_counts_steps_and_lists_flagged_and_signed_meetings(client, 
     flagged = planned.meeting(planned.wang, planned.lina)
     Meeting.objects.filter(pk=flagged.pk).update(unanswered_flagged_at=timezone.now())
     signed = planned.meeting(planned.lina, planned.dara, outcome="mou_signed")
+    # Said by one side, then the other side's later answer became the meeting's latest outcome.
+    said = planned.meeting(register(planned.event), register(planned.event), outcome="in_discussion")
+    FollowUpFactory(meeting=said, outcome="mou_signed", answered_at=timezone.now())
     client.force_login(roles["secretariat"])
 
     response = client.get(manage_url(planned.event))
 
     steps = response.context["steps"]
     assert [(line.step, line.days, line.planned, line.asked, line.answered) for line in steps] == [
-        (1, 3, 2, 2, 1),
+        (1, 3, 3, 2, 2),  # the factory's answer counts as planned and answered, not as asked
         (2, 30, 2, 0, 0),
     ]
     assert {value: count for value, _label, count in steps[0].outcomes}["in_discussion"] == 1
     assert [meeting.pk for meeting in response.context["flagged"]] == [flagged.pk]
-    assert [meeting.pk for meeting, _mous in response.context["signed"]] == [signed.pk]
+    assert {meeting.pk for meeting, _mous in response.context["signed"]} == {signed.pk, said.pk}
     html = response.content.decode()
     assert planned.lina.institution.name in html
     assert "Wang Fang" in html
