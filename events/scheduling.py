@@ -86,9 +86,9 @@ CHAIN_DEPTHS = (2, 4, 7)  # successive passes, each deeper than the last
 STEPS_PER_CHAIN = 200  # steps one search for a chain may take
 # Steps all searches of each part of the improvement phase may take together: augmenting chains,
 # local search, trading for priority.
-CHAIN_STEPS = 100_000
-LOCAL_SEARCH_STEPS = 50_000
-EXCHANGE_STEPS = 30_000
+CHAIN_STEPS = 60_000
+LOCAL_SEARCH_STEPS = 40_000
+EXCHANGE_STEPS = 20_000
 BRANCH_CANDIDATES = 4  # waiting meetings tried per freed person in one step
 LOCAL_SEARCH_SEED = 20261121
 LOCAL_SEARCH_STALL = 5_000  # moves without a gain after which the local search gives up
@@ -565,7 +565,9 @@ class _Model:
             p = self.person_index.get(person)
             return p is not None and (self.count[p] >= self.cap[p] or not self.avail[p] & ~self.busy[p])
 
-        requester, recipient = full(request.requester), full(request.recipient)
+        people = request.people
+        requester = full(request.requester or people[0])
+        recipient = full(request.recipient or (people[1] if len(people) > 1 else people[0]))
         if requester and recipient:
             return BOTH_FULL
         if requester:

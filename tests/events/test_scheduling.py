@@ -341,3 +341,18 @@ def test_larger_instance_is_valid_and_near_the_bound():
     result = solve(p)
     assert len(result.placed) >= 0.98 * upper_bound(p)
     assert len(result.placed) >= len(first_come_first_served(p).placed)
+
+
+def test_requester_and_recipient_default_to_the_first_two_people():
+    p = problem([Request(id=1, people=(A, B), order=1), Request(id=2, people=(A, C), order=2)], max_per_person=1)
+    assert solve(p).unplaced == {2: REQUESTER_FULL}
+
+
+@pytest.mark.parametrize(
+    ("slots", "tables", "reason"),
+    [((), 5, NO_COMMON_AVAILABILITY), ((S1,), 0, NO_FREE_SLOT)],
+)
+def test_no_slots_or_no_tables_place_nothing(slots, tables, reason):
+    p = problem([meeting(1, A, B)], slots=slots, tables=tables)
+    assert solve(p) == Result(placed={}, unplaced={1: reason})
+    assert upper_bound(p) == 0
