@@ -234,9 +234,9 @@ def _matchmaking(event: Event, now) -> Matchmaking:
         cooperation += is_signed or latest in COOPERATION_OUTCOMES
         signed += is_signed
     result.funnel = [
-        FunnelStage("held", str(_("meetings held")), result.meetings_held),
-        FunnelStage("answered", str(_("outcome reported")), answered),
-        FunnelStage("cooperation", str(_("in discussion or MoU in preparation")), cooperation),
+        FunnelStage("held", str(_("Meetings held")), result.meetings_held),
+        FunnelStage("answered", str(_("Outcome reported")), answered),
+        FunnelStage("cooperation", str(_("Discussing or preparing an MoU")), cooperation),
         FunnelStage("signed", str(_("MoU signed")), signed),
     ]
 

@@ -211,7 +211,6 @@ def manage_follow_ups(request, slug: str):
         {
             "event": event,
             "steps": step_lines(event),
-            "outcome_labels": [label for _value, label in MeetingOutcome.choices],
             "flagged": flagged,
             "signed": [(meeting, choices.get(meeting.pk, [])) for meeting in signed],
         },

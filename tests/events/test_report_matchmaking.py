@@ -124,7 +124,9 @@ def test_report_page_shows_the_matchmaking_section(client, roles, matchmaking_ev
     part = html.split('id="report-matchmaking"')[1].split("</section>")[0]
     assert "<strong>9</strong>requests sent" in part
     assert "<strong>1</strong>no-shows" in part
-    assert "<td>1</td> <td>3</td> <td>6</td> <td>3</td>" in part  # step 1, 3 days, asked, answered
+    assert '<th scope="row">Asked</th> <td>6</td><td>0</td>' in part  # steps 1 and 2
+    assert '<th scope="row">Answered</th> <td>3</td><td>0</td>' in part
+    assert '<th scope="row">MoU signed</th> <td>1</td> <td>0</td>' in part
     assert "From meeting to MoU" in part
     assert part.count("<svg") == 1
 
