@@ -6,23 +6,31 @@ its people are available and free, every slot holds at most ``tables`` meetings,
 part in more than ``max_per_person`` meetings. The scheduler maximises the number of meetings
 placed; among placements of the same size it prefers mutual requests, then earlier ones.
 
-How ``schedule()`` works, in three phases:
+How ``schedule()`` works:
 
 1. **Published meetings stay.** A meeting in ``Problem.fixed`` keeps its (slot, table) when that
-   is still valid (the slot exists, everybody is available then, nobody is double-booked, the
-   table exists); such meetings are never moved afterwards. The others, and those that are no
-   longer valid, are placed like new ones (a meeting whose slot is still fine but whose table is
-   not keeps its slot when it can).
-2. **Greedy.** Meetings in priority order (mutual first, then by ``order``), each into the free
-   common slot that the people's other, still unplaced meetings need least (per-person counters
+   is still valid (the slot exists, everybody is available then, nobody is double-booked or over
+   the maximum, the table exists and is not taken); such meetings are never moved afterwards.
+   The others, and those no longer valid, are placed like new ones (a meeting whose slot is
+   still fine but whose table is not keeps its slot when it can).
+2. **Greedy guided by the relaxation.** The fractional relaxation of ``upper_bound()`` (a
+   maximum flow, see there) says which meetings a best choice within everybody's capacity would
+   take: those it takes whole are placed first, then those it takes half, then the rest, each
+   group in priority order (mutual first, then by ``order``). Each meeting goes into the free
+   common slot that its people's other, still unplaced meetings need least (per-person counters
    of demand per slot), so that options stay open.
 3. **Augmenting chains** (ejection chains, a generalisation of Kempe-chain swaps and of the
-   augmenting paths of b-matching): to place an unplaced meeting, put it in a slot where exactly
-   one other meeting stands in its way (a person busy then, a full table row, or a person at
+   augmenting paths of b-matching): to place a waiting meeting, put it in a slot where exactly
+   one other meeting stands in its way (a person busy then, a full row of tables, or a person at
    their maximum), take that one out, and then place it elsewhere or place another waiting
    meeting of the people it freed, recursively with a bounded depth and a bounded number of
-   steps. A last pass trades a placed meeting for a waiting one of higher priority when that
-   keeps the count.
+   steps.
+4. **Seeded local search**: force a random waiting meeting into a random slot, push out what is
+   in the way, re-place what can be re-placed; keep the change unless it lost a meeting.
+5. **Priority**: trade a placed meeting for a waiting one of higher priority where that keeps
+   the count (a chain that ends by leaving out the lower-priority meeting).
+
+Phases 3 and 4 stop as soon as the upper bound is reached.
 
 Tables are numbered last, slot by slot in time order: published meetings keep theirs, and a
 person with meetings in consecutive slots keeps their table when it is free (less walking).
@@ -273,7 +281,7 @@ class _Model:
     # -- phase 3: augmenting chains --------------------------------------------------------
 
     def best_free_slot(self, r: int, mask: int) -> int:
-        """Among the free slots in ``mask``, the one where ``r``'s people are least in demand."""
+        """Among the free slots in ``mask``, the least used one (spreads meetings over the tables)."""
         return min(_bits(mask), key=lambda s: (self.load[s], s))
 
     def options(self, c: int, touched: set[int]):
