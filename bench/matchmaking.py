@@ -6,9 +6,9 @@ Needs no database: ``events.scheduling`` is plain Python. Every instance is gene
 seed with the structure of a real session: people belong to institutions of one to five
 people; requesters are drawn from everybody, recipients by a Zipf-like popularity of their
 institution (a few famous colleges receive most requests); nobody asks their own institution
-or the same person twice; a share of requests are mutual, some are shared with a colleague;
-one person in ten cannot attend one to three slots; the per-person maximum is 8 to 12; and the
-tables are sometimes plentiful, sometimes the binding limit.
+or the same person twice; 15% of requests are mutual, 5% are shared with a colleague; one
+person in ten cannot attend one to three slots; the per-person maximum is 8 to 12 (16 to 20 in
+the 24-slot sessions); and the tables are sometimes plentiful, sometimes the binding limit.
 
 Columns: people, accepted requests, slots, tables, max meetings per person; meetings placed by
 ``schedule()``, by first-come-first-served self-booking (``first_come_first_served()``), the
