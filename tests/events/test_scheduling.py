@@ -372,3 +372,26 @@ def test_no_slots_or_no_tables_place_nothing(slots, tables, reason):
     p = problem([meeting(1, A, B)], slots=slots, tables=tables)
     assert solve(p) == Result(placed={}, unplaced={1: reason})
     assert upper_bound(p) == 0
+
+
+def test_rerun_after_a_change_moves_only_the_meetings_that_became_invalid():
+    p = random_problem(9, people=24, requests=70, slots=5, tables=6, max_per_person=4)
+    published = solve(p).placed
+    # Person 1 can no longer attend the slot of their first meeting.
+    moved = min(r.id for r in p.requests if 1 in r.people and r.id in published)
+    slot = published[moved][0]
+    unavailable = {person: set(slots) for person, slots in p.unavailable.items()}
+    unavailable.setdefault(1, set()).add(slot)
+    changed = problem(
+        p.requests,
+        slots=p.slots,
+        tables=p.tables,
+        max_per_person=p.max_per_person,
+        unavailable=unavailable,
+        fixed=published,
+    )
+    result = solve(changed)
+    assert result.placed.get(moved, (None,))[0] != slot
+    assert {m: place for m, place in published.items() if m != moved} == {
+        m: result.placed[m] for m in published if m != moved
+    }
