@@ -15,6 +15,21 @@ Each scenario prints one row: emails queued, delivered once or more (unique Mess
 duplicates (copies beyond the first), lost (expected but never delivered), failed (rows marked
 failed) and the time taken. The run ends with exit status 1 when an expectation is not met.
 ``--json PATH`` also writes the rows and problems as JSON.
+
+A ``--full`` run on a 2-core development machine (November 2026):
+
+| scenario                     | emails | delivered unique | duplicates | lost | failed |    time | note          |
+|------------------------------|--------|------------------|------------|------|--------|---------|---------------|
+| 1. worker SIGKILLed          |   1000 |             1000 |          0 |    0 |      0 |  29.4 s | 8 kills       |
+| 2. SMTP 421 for a while      |   1000 |             1000 |          0 |    0 |      0 |  18.6 s | 197 retried   |
+| 3. SMTP 550 for some         |   1000 |              900 |          0 |    0 |    100 |  16.2 s | 100 refused   |
+| 4. 2 workers + 2 dispatchers |   1000 |             1000 |          0 |    0 |      0 |  12.5 s |               |
+| 5. Redis restarted           |   1000 |             1000 |          0 |    0 |      0 |  23.2 s | 797 unsent    |
+| 6. throughput, 1 worker      |  10000 |            10000 |          0 |    0 |      0 | 179.8 s | 56 emails/s   |
+
+The same run on the machine loaded by other work gave 2 duplicates from 8 kills (0.2 %) and
+43 emails/s: a kill between the mail server's "250 accepted" and the commit sends that message
+again, with the same Message-ID.
 """
 
 from __future__ import annotations
