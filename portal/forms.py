@@ -39,6 +39,4 @@ class PreferencesForm(forms.Form):
     email_request_digest = forms.BooleanField(
         label=_("Email me a daily digest of meeting requests waiting for my answer"), required=False
     )
-    email_follow_ups = forms.BooleanField(
-        label=_("Email me follow-up questions after my meetings"), required=False
-    )
+    email_follow_ups = forms.BooleanField(label=_("Email me follow-up questions after my meetings"), required=False)
