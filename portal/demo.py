@@ -16,6 +16,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models, transaction
+from django.utils import timezone
 
 from events.models import (
     Delegation,
@@ -27,6 +28,7 @@ from events.models import (
     Registration,
     Session,
     SlotUnavailability,
+    default_follow_up_days,
 )
 from institutions.models import CooperationType, Institution, Membership, Need, Offer, Sector, ShortlistEntry
 from institutions.permissions import SECRETARIAT_GROUP
@@ -348,6 +350,7 @@ class _DemoLoader:
                     "capacity": facts.get("capacity"),
                     "registration_opens_at": _local(tz, opens) if opens else None,
                     "registration_closes_at": _local(tz, closes) if closes else None,
+                    "follow_up_days": facts.get("follow_up_days", default_follow_up_days()),
                 },
             )
             self.writer.set_links(event, "organisers", [self.institutions[slug] for slug in facts["organisers"]])
@@ -449,9 +452,11 @@ class _DemoLoader:
                     },
                 )
                 self.meetings[(event_slug, request_facts["from"], request_facts["to"])] = meeting
-                due = [_local(tz, text) for text in facts["follow_up_due"]]
+                days = self.events[event_slug].follow_up_days
+                due = [session.ends_at + timedelta(days=number) for number in days]
                 for key, step, outcome in request_facts.get("follow_ups", []):
                     self.load_follow_up(meeting, self.registrations[(event_slug, key)], step, due[step - 1], outcome)
+                self.load_meeting_result(meeting)
         for (event_slug, session_title), rows in data.UNAVAILABILITY.items():
             slots = self.slots[(event_slug, session_title)]
             for key, slot_number in rows:
@@ -483,6 +488,17 @@ class _DemoLoader:
             },
             stamps={"created_at": sent_at + offset},
         )[0]
+
+    def load_meeting_result(self, meeting: Meeting) -> None:
+        """Published meetings of past sessions were held; their latest answer is their outcome."""
+        values = {}
+        if meeting.status == Meeting.Status.PUBLISHED and meeting.session.ends_at < timezone.now():
+            values["attendance"] = Meeting.Attendance.HELD
+        answers = sorted((answer.answered_at, answer.outcome) for answer in meeting.follow_ups.all() if answer.outcome)
+        if answers:
+            values["outcome_at"], values["outcome"] = answers[-1]
+        if values:
+            self.writer.update(meeting, values)
 
     def load_follow_up(self, meeting, recipient, step, due_at, outcome) -> None:
         opted_out = outcome == "opted_out"

@@ -1268,6 +1268,8 @@ EVENTS = [
     {
         "slug": WORKSHOP_2,
         "title": "2nd China-SEA Partnership Workshop",
+        # Follow-up questions one and three weeks after the networking session.
+        "follow_up_days": [7, 21],
         "kind": "workshop",
         "theme": "Internationalisation of digital technologies in TVET",
         "description": (
@@ -1770,7 +1772,6 @@ MATCHMAKING = {
         "sent_at": "2025-05-06 10:00",
         "answered_at": "2025-05-08 16:00",
         "meeting_status": "published",
-        "follow_up_due": ["2025-05-20 09:00", "2025-06-03 09:00"],
         "requests": [
             {
                 "from": "participant",
@@ -1873,7 +1874,6 @@ MATCHMAKING = {
         "sent_at": "2026-11-10 10:00",
         "answered_at": "2026-11-12 15:00",
         "meeting_status": "provisional",
-        "follow_up_due": [],
         "requests": [
             {
                 "from": "wang.lei",
