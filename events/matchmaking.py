@@ -507,14 +507,32 @@ def _local(value: str | None, zone: ZoneInfo) -> datetime | None:
     return datetime.fromisoformat(value).astimezone(zone) if value else None
 
 
-@outbox.renderer("schedule_published")
-def render_schedule_published(email) -> outbox.Rendered | None:
+def _email_subjects(email) -> tuple[Registration | None, Session | None]:
+    """The registration and session an agenda email is about (None once deleted)."""
     registration = (
         Registration.objects.select_related("user", "institution", "event")
         .filter(pk=email.context.get("registration"))
         .first()
     )
     session = Session.objects.select_related("event").filter(pk=email.context.get("session")).first()
+    return registration, session
+
+
+def _agenda_email(template: str, subject: str, session: Session, registration: Registration, lines) -> outbox.Rendered:
+    context = {
+        "session": session,
+        "event": session.event,
+        "registration": registration,
+        "lines": lines,
+        "link": _agenda_link(session),
+        "zone": session.event.time_zone,
+    }
+    return outbox.Rendered(subject=subject, text=render_to_string(f"events/matchmaking/email/{template}.txt", context))
+
+
+@outbox.renderer("schedule_published")
+def render_schedule_published(email) -> outbox.Rendered | None:
+    registration, session = _email_subjects(email)
     if registration is None or session is None:
         return None
     zone = ZoneInfo(session.event.time_zone)
@@ -537,28 +555,13 @@ def render_schedule_published(email) -> outbox.Rendered | None:
         }
         for meeting in meetings
     ]
-    context = {
-        "session": session,
-        "event": session.event,
-        "registration": registration,
-        "lines": lines,
-        "link": _agenda_link(session),
-        "zone": session.event.time_zone,
-    }
     subject = _("Your meeting agenda for %(session)s is ready") % {"session": session.title}
-    return outbox.Rendered(
-        subject=subject, text=render_to_string("events/matchmaking/email/schedule_published.txt", context)
-    )
+    return _agenda_email("schedule_published", subject, session, registration, lines)
 
 
 @outbox.renderer("schedule_changed")
 def render_schedule_changed(email) -> outbox.Rendered | None:
-    registration = (
-        Registration.objects.select_related("user", "institution", "event")
-        .filter(pk=email.context.get("registration"))
-        .first()
-    )
-    session = Session.objects.select_related("event").filter(pk=email.context.get("session")).first()
+    registration, session = _email_subjects(email)
     changes = email.context.get("changes") or []
     if registration is None or session is None or not changes:
         return None
@@ -584,15 +587,5 @@ def render_schedule_changed(email) -> outbox.Rendered | None:
         )
     if not lines:
         return None
-    context = {
-        "session": session,
-        "event": session.event,
-        "registration": registration,
-        "lines": lines,
-        "link": _agenda_link(session),
-        "zone": session.event.time_zone,
-    }
     subject = _("Your meeting agenda for %(session)s has changed") % {"session": session.title}
-    return outbox.Rendered(
-        subject=subject, text=render_to_string("events/matchmaking/email/schedule_changed.txt", context)
-    )
+    return _agenda_email("schedule_changed", subject, session, registration, lines)

@@ -115,31 +115,39 @@ def agenda_sessions(*, event: Event) -> QuerySet[Session]:
     )
 
 
+# Both sides of a meeting with their people and institutions: what every list of meetings shows.
+MEETING_SIDES = (
+    "slot",
+    "request__requester__user",
+    "request__requester__institution",
+    "request__recipient__user",
+    "request__recipient__institution",
+    "request__recipient_institution",
+)
+
+
+def _scheduled_meetings(registration: Registration, statuses: list[str]) -> QuerySet[Meeting]:
+    """Meetings on a slot that the registration asked for, was asked for, or shares."""
+    return (
+        Meeting.objects.filter(
+            Q(request__requester=registration) | Q(request__recipient=registration) | Q(sharers=registration),
+            session__event_id=registration.event_id,
+            status__in=statuses,
+            slot__isnull=False,
+        )
+        .distinct()
+        .select_related("session", *MEETING_SIDES)
+        .order_by("slot__starts_at", "table_number")
+    )
+
+
 def meetings_of_registration(*, registration: Registration) -> QuerySet[Meeting]:
     """Published, scheduled meetings the registration takes part in (asked, was asked, or shares).
 
     Provisional meetings stay out until the organisers publish the schedule, so nobody adds a
     meeting to their calendar that may still move.
     """
-    return (
-        Meeting.objects.filter(
-            Q(request__requester=registration) | Q(request__recipient=registration) | Q(sharers=registration),
-            session__event_id=registration.event_id,
-            status=Meeting.Status.PUBLISHED,
-            slot__isnull=False,
-        )
-        .distinct()
-        .select_related(
-            "session",
-            "slot",
-            "request__requester__user",
-            "request__requester__institution",
-            "request__recipient__user",
-            "request__recipient__institution",
-            "request__recipient_institution",
-        )
-        .order_by("slot__starts_at", "table_number")
-    )
+    return _scheduled_meetings(registration, [Meeting.Status.PUBLISHED])
 
 
 # --- Meetings on a participant's agenda (matchmaking) ------------------------------------------
@@ -192,25 +200,7 @@ def calendar_meetings_of_registration(*, registration: Registration) -> list[Mee
     STATUS:CANCELLED and a higher SEQUENCE: calendars that imported it then remove it. Meetings
     cancelled before any publication never had a slot and stay out.
     """
-    meetings = list(
-        Meeting.objects.filter(
-            Q(request__requester=registration) | Q(request__recipient=registration) | Q(sharers=registration),
-            session__event_id=registration.event_id,
-            status__in=[Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED],
-            slot__isnull=False,
-        )
-        .distinct()
-        .select_related(
-            "session",
-            "slot",
-            "request__requester__user",
-            "request__requester__institution",
-            "request__recipient__user",
-            "request__recipient__institution",
-            "request__recipient_institution",
-        )
-        .order_by("slot__starts_at", "table_number")
-    )
+    meetings = list(_scheduled_meetings(registration, [Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED]))
     for meeting in meetings:
         meeting.partner = partner_of(meeting, registration)
     return meetings

@@ -34,17 +34,10 @@ from .followups import (
     step_lines,
 )
 from .models import Event, FollowUp, Meeting, MeetingOutcome, Registration
+from .selectors import MEETING_SIDES
 from .views_manage import managed_event
 
-MEETING_RELATED = (
-    "session__event",
-    "slot",
-    "request__requester__user",
-    "request__requester__institution",
-    "request__recipient__user",
-    "request__recipient__institution",
-    "request__recipient_institution",
-)
+MEETING_RELATED = ("session__event", *MEETING_SIDES)
 
 
 # --- one-click links -----------------------------------------------------------------------

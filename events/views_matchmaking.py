@@ -30,7 +30,7 @@ from .matchmaking import (
     unplaced_reason_text,
 )
 from .models import Meeting, Session
-from .selectors import shown_name
+from .selectors import MEETING_SIDES, shown_name
 from .views_manage import managed_event
 
 
@@ -235,14 +235,7 @@ def matchmaking_attendance(request, slug: str, pk: int):
 def matchmaking_mark(request, slug: str, pk: int, meeting_pk: int):
     session = managed_session(request, slug, pk)
     meeting = get_object_or_404(
-        Meeting.objects.select_related(
-            "slot",
-            "request__requester__user",
-            "request__requester__institution",
-            "request__recipient__user",
-            "request__recipient__institution",
-            "request__recipient_institution",
-        ),
+        Meeting.objects.select_related(*MEETING_SIDES),
         session=session,
         pk=meeting_pk,
     )
