@@ -73,12 +73,20 @@ def participant_list(request, slug: str):
         .order_by("name")
     )
     has_sessions = service.matchmaking_sessions(event).exists()
+    # People I already asked, or who asked me, with a request still open or accepted.
+    open_pairs = MeetingRequest.objects.filter(
+        Q(requester=registration) | Q(recipient=registration),
+        session__event=event,
+        status__in=[MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED],
+    ).values_list("requester_id", "recipient_id")
+    asked = {recipient if requester == registration.pk else requester for requester, recipient in open_pairs}
     participants = [
         {
             "registration": row,
             "label": service.participant_label(row),
             "shows_profile": row.user.show_profile_to_participants and bool(row.user.display_name),
             "can_request": row.institution_id != registration.institution_id,
+            "asked": row.pk in asked,
         }
         for row in page.object_list
     ]

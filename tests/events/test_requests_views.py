@@ -107,10 +107,21 @@ def test_participant_list_query_count_is_bounded(client, setup, django_assert_nu
         register(setup["event"], country="TH")
     client = _login(client, setup["me"])
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("events:participants", args=[setup["event"].slug]))
 
     assert len(response.context["participants"]) == 3 + extra
+
+
+def test_participant_list_marks_people_with_an_open_request_either_way(client, setup):
+    service.send_request(setup["other"], session=setup["session"], recipient=setup["me"], message="")
+    client = _login(client, setup["me"])
+
+    response = client.get(reverse("events:participants", args=[setup["event"].slug]))
+
+    asked = {row["registration"] for row in response.context["participants"] if row["asked"]}
+    assert asked == {setup["other"]}
+    assert f"?person={setup['other'].pk}" not in response.content.decode()
 
 
 # --- sending ------------------------------------------------------------------------------------
@@ -198,6 +209,7 @@ def test_my_meetings_lists_received_sent_and_accepted(client, setup):
     assert [row["req"] for row in response.context["sent"]] == [sent]
     assert [row["req"] for row in response.context["accepted"]] == [sent]
     assert "waiting for the schedule" in html
+    assert reverse("events:my_meeting_outcomes", args=[setup["event"].slug]) in html
 
 
 def test_accept_with_htmx_updates_row(client, setup):
