@@ -118,7 +118,7 @@ class MouAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
     )
     list_select_related = ("event",)
     search_fields = ("title", "reference", "summary", "signed_place", "parties__institution__name")
-    autocomplete_fields = ("event", "ceremony_session", "origin_meetings", "renewal_of", "created_by")
+    autocomplete_fields = ("event", "ceremony_session", "renewal_of", "created_by", "proposed_by")
     filter_horizontal = ("cooperation_types", "sectors")
     date_hierarchy = "signed_on"
     readonly_fields = ("created_at", "updated_at")
@@ -127,7 +127,7 @@ class MouAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("title", "reference", "summary", "status")}),
         (_("Signing"), {"fields": ("signed_on", "signed_place", "witnesses", "event", "ceremony_session")}),
-        (_("Scope"), {"fields": ("cooperation_types", "sectors", "languages", "origin_meetings")}),
+        (_("Scope"), {"fields": ("cooperation_types", "sectors", "languages")}),
         (_("Validity"), {"fields": ("valid_from", "valid_until", "renewal_of", "termination_reason")}),
         (_("Registry"), {"fields": ("is_public", "document", "document_is_public")}),
         (_("Record"), {"fields": ("created_by", "created_at", "updated_at")}),

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from events.models import Event, Meeting, Session
+from events.models import Event, Session
 from institutions.languages import WORK_LANGUAGES
 from institutions.models import CooperationType, Institution, Sector
 
@@ -48,9 +49,7 @@ class Mou(models.Model):
         null=True,
         blank=True,
     )
-    origin_meetings = models.ManyToManyField(
-        Meeting, verbose_name=_("born from meetings"), related_name="mous", blank=True
-    )
+    # The matchmaking meetings an MoU was born from are linked by Meeting.mou (mou.meetings).
     cooperation_types = models.ManyToManyField(
         CooperationType, verbose_name=_("cooperation types"), related_name="mous", blank=True
     )
@@ -66,6 +65,25 @@ class Mou(models.Model):
     is_public = models.BooleanField(_("listed in the public registry"), default=False)
     document = models.FileField(_("signed document"), storage=private_storage, upload_to="mous/", blank=True)
     document_is_public = models.BooleanField(_("document may be downloaded by anyone"), default=False)
+    # The uploaded file's own name and its type as found from its content (not its name).
+    document_name = models.CharField(_("document file name"), max_length=200, blank=True)
+    document_content_type = models.CharField(_("document type"), max_length=60, blank=True)
+    # A party institution's admins proposed this draft for the secretariat to confirm.
+    proposed_by = models.ForeignKey(
+        Institution,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        related_name="proposed_mous",
+        null=True,
+        blank=True,
+    )
+    # The parties' countries, sorted, kept by the MoU services: filters by country and country
+    # pair read one indexed column instead of joining the parties.
+    party_countries = ArrayField(
+        models.CharField(max_length=2), verbose_name=_("countries of the parties"), default=list, blank=True
+    )
+    # The last time a party recorded a milestone or activity (dormant MoUs have none for months).
+    last_activity_at = models.DateTimeField(_("last activity recorded"), null=True, blank=True)
     renewal_of = models.OneToOneField(
         "self",
         verbose_name=_("renews"),
@@ -111,6 +129,7 @@ class Mou(models.Model):
         indexes = [
             models.Index(fields=["status", "valid_until"]),
             models.Index(fields=["is_public", "-signed_on"]),
+            GinIndex(fields=["party_countries"], name="mou_party_countries_gin"),
         ]
 
     def __str__(self) -> str:
@@ -146,7 +165,11 @@ class MouParty(models.Model):
 
 
 class Milestone(models.Model):
-    """A planned or recorded activity under an MoU, e.g. the first teacher-training cohort."""
+    """A planned milestone or a recorded activity under an MoU, e.g. the first teacher-training cohort."""
+
+    class Kind(models.TextChoices):
+        MILESTONE = "milestone", _("milestone")
+        ACTIVITY = "activity", _("activity")
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
@@ -155,6 +178,7 @@ class Milestone(models.Model):
         CANCELLED = "cancelled", pgettext_lazy("milestone status", "cancelled")
 
     mou = models.ForeignKey(Mou, verbose_name=_("MoU"), on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.MILESTONE)
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(_("description"), blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True)
@@ -172,6 +196,14 @@ class Milestone(models.Model):
     evidence_url = models.URLField(_("evidence link"), blank=True)
     evidence_file = models.FileField(
         _("evidence file"), storage=private_storage, upload_to="mous/evidence/", blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

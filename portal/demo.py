@@ -540,14 +540,16 @@ class _DemoLoader:
                 mou, "cooperation_types", [self.cooperation_types[slug] for slug in facts["cooperation_types"]]
             )
             self.writer.set_links(mou, "sectors", [self.sectors[slug] for slug in facts["sectors"]])
-            origin = [self.meetings[(event.slug, *facts["origin"])]] if facts["origin"] else []
-            self.writer.set_links(mou, "origin_meetings", origin)
+            if facts["origin"]:
+                self.writer.update(self.meetings[(event.slug, *facts["origin"])], {"mou": mou})
             for position, slug in enumerate(facts["parties"], start=1):
                 self.writer.upsert(
                     MouParty,
                     lookup={"mou": mou, "institution": self.institutions[slug]},
                     values={"position": position},
                 )
+            countries = sorted({str(self.institutions[slug].country) for slug in facts["parties"]})
+            self.writer.update(mou, {"party_countries": countries})
             for title, due_on, status, completed_on, owner in milestones.get(facts["title"], []):
                 self.writer.upsert(
                     Milestone,

@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.queue_request_digests",
         "schedule": crontab(hour=1, minute=0),
     },
+    # MoU lifecycle: expiring/expired statuses, expiry, milestone and dormant-MoU reminders.
+    "mous-daily-lifecycle": {
+        "task": "mous.daily_lifecycle",
+        "schedule": crontab(hour=3, minute=0),
+    },
     # Flags meetings nobody answered after the last follow-up step, for the secretariat.
     "events-flag-unanswered-follow-ups": {
         "task": "events.flag_unanswered_follow_ups",

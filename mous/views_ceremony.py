@@ -1,0 +1,3 @@
+"""Routes of the MoU ceremony pages."""
+
+urlpatterns: list = []

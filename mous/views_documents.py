@@ -1,0 +1,3 @@
+"""Routes of the MoU documents pages."""
+
+urlpatterns: list = []

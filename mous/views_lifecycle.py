@@ -1,0 +1,3 @@
+"""Routes of the MoU lifecycle pages."""
+
+urlpatterns: list = []

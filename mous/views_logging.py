@@ -1,0 +1,3 @@
+"""Routes of the MoU logging pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the MoU registry pages."""
+
+urlpatterns: list = []
