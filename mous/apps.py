@@ -7,4 +7,4 @@ class MousConfig(AppConfig):
     verbose_name = _("MoUs")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401 -- registers the app's rules
+        from . import emails, permissions  # noqa: F401 -- registers the app's rules and email renderers

@@ -169,6 +169,13 @@ OUTBOX_MAX_IN_FLIGHT = env.int("OUTBOX_MAX_IN_FLIGHT", default=10000)
 OUTBOX_DISPATCH_BUDGET = env.float("OUTBOX_DISPATCH_BUDGET", default=40.0)
 # Seconds one SMTP connection attempt or command may take before it counts as a temporary failure.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# MoU lifecycle (mous.lifecycle, run daily): an active MoU becomes "expiring" this many days
+# before its end; reminders go out these many days before it ends and before a milestone is
+# due; an MoU in force with no recorded activity for MOU_DORMANT_DAYS is reported dormant.
+MOU_EXPIRING_DAYS = env.int("MOU_EXPIRING_DAYS", default=90)
+MOU_EXPIRY_REMINDER_DAYS = env.list("MOU_EXPIRY_REMINDER_DAYS", cast=int, default=[90, 30, 7])
+MOU_MILESTONE_REMINDER_DAYS = env.list("MOU_MILESTONE_REMINDER_DAYS", cast=int, default=[14, 0])
+MOU_DORMANT_DAYS = env.int("MOU_DORMANT_DAYS", default=182)
 
 # Internationalisation: English and Simplified Chinese are kept complete.
 LANGUAGE_CODE = "en"
