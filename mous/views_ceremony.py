@@ -1,3 +1,179 @@
-"""Routes of the MoU ceremony pages."""
+"""Ceremony mode: the secretariat records all MoUs signed at one ceremony in one form."""
 
-urlpatterns: list = []
+import re
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
+
+from institutions.models import Institution
+
+from .forms_ceremony import (
+    MAX_CEREMONY_ROWS,
+    CeremonyEntry,
+    CeremonyForm,
+    MouRowFormSet,
+    institution_label,
+    institutions_matching,
+)
+from .models import Mou
+
+_ROW_PREFIX = re.compile(r"^rows-(\d{1,3})$")
+
+
+def _secretariat_only(request) -> None:
+    """Answer 404 to everyone but the secretariat, as if the page did not exist."""
+    if not request.user.has_perm("mous.add_mou"):
+        raise Http404
+
+
+def _row_prefix(request) -> str:
+    match = _ROW_PREFIX.match(request.GET.get("prefix", ""))
+    if not match:
+        raise ValueError
+    return match.group(0)
+
+
+def ceremony(request):
+    """Record the MoUs of a signing ceremony: all rows are saved, or none.
+
+    Without JavaScript, "Add an MoU" submits the form with ``add`` set: the page comes back with
+    one more empty row and nothing is saved.
+    """
+    _secretariat_only(request)
+    if request.method == "POST":
+        if "add" in request.POST:
+            data = request.POST.copy()
+            key = f"{CeremonyEntry.prefix}-TOTAL_FORMS"
+            try:
+                data[key] = str(min(int(data.get(key, 0)) + 1, MAX_CEREMONY_ROWS))
+            except ValueError:
+                return HttpResponseBadRequest()
+            return render(request, "mous/ceremony/ceremony.html", _page_context(CeremonyEntry(data), adding=True))
+        entry = CeremonyEntry(request.POST)
+        if entry.is_valid():
+            created = entry.save(created_by=request.user)
+            if created is not None:
+                count = len(created)
+                messages.success(
+                    request,
+                    ngettext("%(count)d MoU was recorded.", "%(count)d MoUs were recorded.", count) % {"count": count},
+                )
+                done = reverse("mous:ceremony_done") + "?" + urlencode({"mou": [m.pk for m in created]}, doseq=True)
+                return redirect(done)
+        messages.error(request, _("Nothing was saved: please correct the errors shown below."))
+    else:
+        entry = CeremonyEntry()
+    return render(request, "mous/ceremony/ceremony.html", _page_context(entry))
+
+
+def _page_context(entry: CeremonyEntry, *, adding: bool = False) -> dict:
+    # The institutions for the no-JavaScript party select, read once for all rows.
+    institutions = list(Institution.objects.order_by("name").only("pk", "name", "acronym"))
+    return {"entry": entry, "adding": adding, "institutions": institutions}
+
+
+@require_GET
+def ceremony_row(request):
+    """Return one empty MoU row (htmx) and, out of band, the new row count."""
+    _secretariat_only(request)
+    try:
+        index = int(request.GET.get(f"{CeremonyEntry.prefix}-TOTAL_FORMS", ""))
+    except ValueError:
+        return HttpResponseBadRequest()
+    if not 0 <= index < MAX_CEREMONY_ROWS:
+        return HttpResponseBadRequest()
+    row = MouRowFormSet(prefix=CeremonyEntry.prefix).new_row(index)
+    return render(request, "mous/ceremony/_row_added.html", {"row": row, "total": index + 1})
+
+
+@require_GET
+def ceremony_row_removed(request):
+    """Replace a row with its "removed" state (htmx): it is left out when the form is saved."""
+    _secretariat_only(request)
+    try:
+        prefix = _row_prefix(request)
+    except ValueError:
+        return HttpResponseBadRequest()
+    return render(request, "mous/ceremony/_row_removed.html", {"prefix": prefix})
+
+
+@require_GET
+def ceremony_institutions(request):
+    """Suggest institutions by English name, local-script name or acronym for a row (htmx).
+
+    Stands in for a shared institution search until the MoU pages have one.
+    """
+    _secretariat_only(request)
+    try:
+        prefix = _row_prefix(request)
+    except ValueError:
+        return HttpResponseBadRequest()
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "mous/ceremony/_suggestions.html",
+        {
+            "prefix": prefix,
+            "query": query,
+            "suggestions": [(i, institution_label(i)) for i in institutions_matching(query)],
+        },
+    )
+
+
+@require_GET
+def ceremony_party(request):
+    """Return the chip of one picked party for a row (htmx)."""
+    _secretariat_only(request)
+    try:
+        prefix = _row_prefix(request)
+    except ValueError:
+        return HttpResponseBadRequest()
+    institution_id = request.GET.get("institution", "")
+    institution = Institution.objects.filter(pk=institution_id).first() if institution_id.isdigit() else None
+    if institution is None:
+        return HttpResponseBadRequest()
+    return render(
+        request,
+        "mous/ceremony/_party_chip.html",
+        {"name": f"{prefix}-parties", "institution": institution, "label": institution_label(institution)},
+    )
+
+
+@require_GET
+def ceremony_sessions(request):
+    """Return the session choice narrowed to the chosen event (htmx)."""
+    _secretariat_only(request)
+    event = request.GET.get("event", "")
+    form = CeremonyForm(initial={"event": event if event.isdigit() else None})
+    return render(request, "mous/ceremony/_session_field.html", {"form": form})
+
+
+@require_GET
+def ceremony_done(request):
+    """List the MoUs just recorded, with links to their pages."""
+    _secretariat_only(request)
+    ids = [int(v) for v in request.GET.getlist("mou") if v.isdigit()]
+    mous = (
+        Mou.objects.filter(pk__in=ids)
+        .select_related("event", "ceremony_session")
+        .prefetch_related("parties__institution")
+        .order_by("pk")
+    )
+    return render(request, "mous/ceremony/done.html", {"mous": mous})
+
+
+urlpatterns = [
+    path("ceremony/", ceremony, name="ceremony"),
+    path("ceremony/row/", ceremony_row, name="ceremony_row"),
+    path("ceremony/row/removed/", ceremony_row_removed, name="ceremony_row_removed"),
+    path("ceremony/institutions/", ceremony_institutions, name="ceremony_institutions"),
+    path("ceremony/party/", ceremony_party, name="ceremony_party"),
+    path("ceremony/sessions/", ceremony_sessions, name="ceremony_sessions"),
+    path("ceremony/done/", ceremony_done, name="ceremony_done"),
+]

@@ -1,0 +1,242 @@
+"""Ceremony mode: the secretariat records many MoUs signed at one ceremony in one form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Session
+from institutions.models import CooperationType, Institution, Sector
+
+from .models import Mou, MouParty
+from .services import check_parties, refresh_party_countries
+
+MAX_CEREMONY_ROWS = 60
+
+
+def institution_label(institution: Institution) -> str:
+    parts = [institution.name]
+    if institution.acronym:
+        parts.append(f"({institution.acronym})")
+    if institution.name_local:
+        parts.append(f"· {institution.name_local}")
+    return " ".join(parts)
+
+
+def institutions_matching(query: str, *, limit: int = 10):
+    """Institutions whose English name, local-script name or acronym contains ``query``."""
+    query = query.strip()
+    if not query:
+        return Institution.objects.none()
+    return Institution.objects.filter(
+        Q(name__icontains=query) | Q(name_local__icontains=query) | Q(acronym__icontains=query)
+    ).order_by("name")[:limit]
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Session) -> str:
+        return f"{obj.event.title}: {obj.title}"
+
+
+class CeremonyForm(forms.Form):
+    """What every MoU signed at the ceremony shares."""
+
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_place = forms.CharField(label=_("Place of signing"), max_length=200, required=False)
+    event = forms.ModelChoiceField(
+        label=_("Event"), queryset=Event.objects.order_by("-start_date", "title"), required=False
+    )
+    ceremony_session = SessionChoiceField(
+        label=_("Signing ceremony"),
+        queryset=Session.objects.none(),
+        required=False,
+        help_text=_("A session of the event; MoU signing ceremonies are listed first."),
+    )
+    is_public = forms.BooleanField(label=_("List these MoUs in the public registry"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event_id = self.data.get(self.add_prefix("event")) if self.is_bound else self.initial.get("event")
+        self.fields["ceremony_session"].queryset = ceremony_sessions(event_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        session, event = cleaned.get("ceremony_session"), cleaned.get("event")
+        if session is not None:
+            if event is None:
+                cleaned["event"] = session.event
+            elif session.event_id != event.pk:
+                self.add_error("ceremony_session", _("This session belongs to another event."))
+        return cleaned
+
+
+def ceremony_sessions(event_id):
+    """The sessions to offer: the event's (all if no event), ceremonies of MoU signing first."""
+    sessions = Session.objects.select_related("event")
+    if event_id and str(event_id).isdigit():
+        sessions = sessions.filter(event_id=event_id)
+    return sessions.annotate(
+        ceremony_first=Case(
+            When(kind=Session.Kind.MOU_CEREMONY, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("ceremony_first", "-event__start_date", "starts_at")
+
+
+class PartiesField(forms.Field):
+    """Institutions by primary key, in the order given, duplicates kept (so they can be reported)."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value) -> list[Institution]:
+        values = [str(v) for v in (value or []) if str(v).strip()]
+        if any(not v.isdigit() for v in values):
+            raise ValidationError(_("Pick the parties from the list."), code="invalid")
+        found = Institution.objects.in_bulk([int(v) for v in values])
+        if len(found) != len(set(values)):
+            raise ValidationError(_("One of the institutions picked no longer exists."), code="invalid_choice")
+        return [found[int(v)] for v in values]
+
+    def validate(self, value) -> None:
+        if self.required and not value:
+            raise ValidationError(_("Pick at least two institutions."), code="required")
+
+
+class MouRowForm(forms.Form):
+    """One MoU of the ceremony."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    parties = PartiesField(label=_("Parties"))
+    reference = forms.CharField(label=_("Reference number"), max_length=60, required=False)
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Sectors"), queryset=Sector.objects.order_by("name"), required=False
+    )
+    cooperation_types = forms.ModelMultipleChoiceField(
+        label=_("Cooperation types"), queryset=CooperationType.objects.order_by("name"), required=False
+    )
+
+    def clean_parties(self) -> list[Institution]:
+        return check_parties(self.cleaned_data["parties"])
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip()
+        if reference and Mou.objects.filter(reference=reference).exists():
+            raise ValidationError(_("An MoU with this reference number already exists."), code="unique")
+        return reference
+
+    def party_choices(self) -> list[Institution]:
+        """The parties picked so far, to show as chips when the form comes back."""
+        if hasattr(self, "cleaned_data") and "parties" in self.cleaned_data:
+            return self.cleaned_data["parties"]
+        raw = self.data.getlist(self.add_prefix("parties")) if self.is_bound else []
+        ids = [int(v) for v in raw if str(v).isdigit()]
+        found = Institution.objects.in_bulk(ids)
+        return [found[i] for i in ids if i in found]
+
+
+class BaseMouRowFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        # Checked even when other rows have errors, so every error shows in one round.
+        seen: dict[str, int] = {}
+        for form in self.forms:
+            if self._should_delete_form(form) or not form.has_changed():
+                continue
+            reference = getattr(form, "cleaned_data", {}).get("reference")
+            if not reference:
+                continue
+            if reference in seen:
+                form.add_error(
+                    "reference",
+                    gettext("Row %(row)s has the same reference number.") % {"row": seen[reference]},
+                )
+            else:
+                seen[reference] = self.forms.index(form) + 1
+
+    def new_row(self, index: int) -> MouRowForm:
+        return self._construct_form(index, empty_permitted=True, use_required_attribute=False)
+
+    def rows_to_save(self) -> list[MouRowForm]:
+        return [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form) and form.has_changed() and form.cleaned_data
+        ]
+
+
+MouRowFormSet = forms.formset_factory(
+    MouRowForm,
+    formset=BaseMouRowFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_CEREMONY_ROWS,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class CeremonyEntry:
+    """The ceremony form and its rows, valid and saved together or not at all."""
+
+    prefix = "rows"
+
+    def __init__(self, data=None):
+        self.form = CeremonyForm(data)
+        self.rows = MouRowFormSet(data, prefix=self.prefix)
+
+    def is_valid(self) -> bool:
+        form_valid = self.form.is_valid()
+        rows_valid = self.rows.is_valid()
+        if rows_valid and not self.rows.rows_to_save():
+            self.rows._non_form_errors = self.rows.error_class(
+                [gettext("Add at least one MoU.")], renderer=self.rows.renderer
+            )
+            return False
+        return form_valid and rows_valid
+
+    def error_count(self) -> int:
+        return sum(1 for form in self.rows.forms if form.errors) + (1 if self.form.errors else 0)
+
+    def save(self, *, created_by) -> list[Mou] | None:
+        """Create every MoU of the ceremony, or none; None when the database refused one.
+
+        Each MoU is signed, carries the shared fields and ``created_by``, gets its parties in the
+        order picked, and has its party countries refreshed.
+        """
+        shared = self.form.cleaned_data
+        try:
+            with transaction.atomic():
+                return [self._save_row(row.cleaned_data, shared, created_by) for row in self.rows.rows_to_save()]
+        except IntegrityError:
+            # Another person saved an MoU with one of these references in the meantime.
+            self.rows._non_form_errors = self.rows.error_class(
+                [gettext("A reference number was taken meanwhile; nothing was saved.")],
+                renderer=self.rows.renderer,
+            )
+            return None
+
+    @staticmethod
+    def _save_row(row: dict, shared: dict, created_by) -> Mou:
+        mou = Mou(
+            title=row["title"],
+            reference=row["reference"],
+            status=Mou.Status.SIGNED,
+            signed_on=shared["signed_on"],
+            signed_place=shared["signed_place"],
+            event=shared["event"],
+            ceremony_session=shared["ceremony_session"],
+            is_public=shared["is_public"],
+            created_by=created_by,
+        )
+        mou.full_clean(validate_unique=False, validate_constraints=False)
+        mou.save()
+        # One by one, not bulk_create, so each party gets its history record.
+        for position, institution in enumerate(row["parties"]):
+            MouParty.objects.create(mou=mou, institution=institution, position=position)
+        mou.sectors.set(row["sectors"])
+        mou.cooperation_types.set(row["cooperation_types"])
+        refresh_party_countries(mou)
+        return mou
