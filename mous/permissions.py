@@ -39,3 +39,25 @@ rules.add_perm("mous.view_mou_document", is_secretariat | is_party_member | has_
 rules.add_perm("mous.propose_mou", is_secretariat | is_institution_admin)
 rules.add_perm("mous.record_activity", is_secretariat | is_party_member)
 rules.add_perm("mous.view_mou_history", is_secretariat | is_party_admin)
+
+
+# --- Logging and proposals (part M1) --------------------------------------------------------
+
+
+@rules.predicate
+def is_proposer_admin(user, mou) -> bool:
+    return (
+        mou is not None
+        and mou.proposed_by_id is not None
+        and mou.proposed_by_id in active_institution_ids(user, admin_only=True)
+    )
+
+
+@rules.predicate
+def is_draft(user, mou) -> bool:
+    return mou is not None and mou.status == "draft"
+
+
+# The proposer's admins see and edit their draft until the secretariat confirms it.
+rules.add_perm("mous.edit_mou_form", is_secretariat | (is_proposer_admin & is_draft))
+rules.add_perm("mous.review_proposals", is_secretariat)

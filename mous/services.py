@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from events.models import Meeting
 from institutions.models import Institution
 
-from .models import Mou
+from .models import Mou, MouParty
 
 
 def check_parties(institutions: Iterable[Institution | None]) -> list[Institution]:
@@ -28,3 +32,91 @@ def refresh_party_countries(mou: Mou) -> None:
     if countries != mou.party_countries:
         mou.party_countries = countries
         Mou.objects.filter(pk=mou.pk).update(party_countries=countries)
+
+
+# --- Logging and proposing MoUs (part M1) ---------------------------------------------------
+
+
+def add_months(start: date, months: int) -> date:
+    """The last day of a validity of ``months`` months from ``start``: 12 months from 1 January
+    2024 end on 31 December 2024 (the same day ``months`` later, clamped to the month's end, less a day)."""
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    month += 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day) - timedelta(days=1)
+
+
+def meeting_institution_ids(meeting: Meeting) -> set[int]:
+    """The two institutions that met: the requester's and the recipient's (person or institution)."""
+    request = meeting.request
+    other = request.recipient.institution_id if request.recipient_id else request.recipient_institution_id
+    return {request.requester.institution_id, other}
+
+
+@transaction.atomic
+def save_mou(
+    mou: Mou,
+    *,
+    parties: Iterable[dict],
+    cooperation_types=None,
+    sectors=None,
+    meetings: Iterable[Meeting] | None = None,
+    user=None,
+) -> Mou:
+    """Save an MoU with its parties (kept, updated, added or removed in the given order), its
+    tags and the matchmaking meetings it came from, all in one transaction."""
+    rows = [row for row in parties if row.get("institution") is not None]
+    check_parties([row["institution"] for row in rows])
+    creating = mou.pk is None
+    if creating and user is not None and user.is_authenticated:
+        mou.created_by = user
+    mou.save()
+    existing = {party.institution_id: party for party in mou.parties.all()}
+    wanted = {row["institution"].pk for row in rows}
+    for institution_id, party in existing.items():
+        if institution_id not in wanted:
+            party.delete()
+    for position, row in enumerate(rows):
+        party = existing.get(row["institution"].pk) or MouParty(mou=mou, institution=row["institution"])
+        values = {
+            "signatory_name": row.get("signatory_name", ""),
+            "signatory_title": row.get("signatory_title", ""),
+            "position": position,
+        }
+        if party.pk is None or any(getattr(party, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(party, key, value)
+            party.save()
+    if cooperation_types is not None:
+        mou.cooperation_types.set(cooperation_types)
+    if sectors is not None:
+        mou.sectors.set(sectors)
+    if meetings is not None:
+        chosen = {meeting.pk for meeting in meetings}
+        Meeting.objects.filter(mou=mou).exclude(pk__in=chosen).update(mou=None)
+        Meeting.objects.filter(pk__in=chosen).update(mou=mou)
+    refresh_party_countries(mou)
+    return mou
+
+
+@transaction.atomic
+def confirm_proposal(mou: Mou, *, signed_on: date | None = None) -> Mou:
+    """The secretariat confirms a proposed draft: it becomes signed (a signing date is needed)."""
+    if mou.status != Mou.Status.DRAFT or mou.proposed_by_id is None:
+        raise ValidationError(_("Only a proposed draft can be confirmed."), code="not_a_proposal")
+    signed_on = signed_on or mou.signed_on
+    if signed_on is None:
+        raise ValidationError(_("Give the signing date to confirm the MoU."), code="no_signing_date")
+    mou.signed_on = signed_on
+    mou.status = Mou.Status.SIGNED
+    mou.save(update_fields=["signed_on", "status", "updated_at"])
+    return mou
+
+
+@transaction.atomic
+def reject_proposal(mou: Mou) -> None:
+    """The secretariat rejects a proposed draft: it is deleted (its meetings are unlinked)."""
+    if mou.status != Mou.Status.DRAFT or mou.proposed_by_id is None:
+        raise ValidationError(_("Only a proposed draft can be rejected."), code="not_a_proposal")
+    mou.delete()

@@ -1,0 +1,266 @@
+"""Forms to log an MoU (secretariat) and to propose one (an institution's admins)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms import formset_factory
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Meeting, Session
+from institutions.languages import WORK_LANGUAGES
+from institutions.models import Institution
+
+from .models import Mou
+from .services import add_months, check_parties, meeting_institution_ids
+
+MAX_PARTIES = 20
+
+
+def institution_choices_queryset():
+    return Institution.objects.exclude(verification_status="rejected").order_by("name")
+
+
+class PartyForm(forms.Form):
+    """One party: the institution (picked by typing, a plain select without JS) and its signatory."""
+
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none(), required=False)
+    signatory_name = forms.CharField(label=_("Signatory"), max_length=200, required=False)
+    signatory_title = forms.CharField(label=_("Signatory's title"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institution_choices_queryset()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("institution") and (cleaned.get("signatory_name") or cleaned.get("signatory_title")):
+            self.add_error("institution", _("Choose the institution this signatory signed for."))
+        return cleaned
+
+
+class BasePartyFormSet(forms.BaseFormSet):
+    def institutions(self) -> list[Institution]:
+        return [form.cleaned_data["institution"] for form in self.forms if form.cleaned_data.get("institution")]
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        try:
+            check_parties(self.institutions())
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
+PartyFormSet = formset_factory(
+    PartyForm, formset=BasePartyFormSet, extra=0, min_num=2, max_num=MAX_PARTIES, validate_max=True
+)
+
+
+class MouForm(forms.ModelForm):
+    """The MoU itself; its parties come from the party formset and are checked together in MouEdit."""
+
+    duration_months = forms.IntegerField(
+        label=_("or duration in months"),
+        min_value=1,
+        max_value=1200,
+        required=False,
+        help_text=_("Valid until is computed from valid from: e.g. 12 months from 1 January end on 31 December."),
+    )
+    meetings = forms.ModelMultipleChoiceField(
+        label=_("Matchmaking meetings it came from"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Meetings at the chosen event between two of the parties."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages of the document"),
+        choices=WORK_LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Mou
+        fields = [
+            "title",
+            "reference",
+            "summary",
+            "status",
+            "signed_on",
+            "signed_place",
+            "witnesses",
+            "event",
+            "ceremony_session",
+            "cooperation_types",
+            "sectors",
+            "languages",
+            "valid_from",
+            "valid_until",
+            "is_public",
+        ]
+        widgets = {
+            "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "cooperation_types": forms.CheckboxSelectMultiple,
+            "sectors": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "witnesses": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, proposal: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal
+        creating = self.instance.pk is None
+        if proposal:
+            del self.fields["is_public"]
+            del self.fields["status"]
+        elif creating:
+            self.fields["status"].choices = [
+                (Mou.Status.DRAFT, Mou.Status.DRAFT.label),
+                (Mou.Status.SIGNED, Mou.Status.SIGNED.label),
+            ]
+        else:
+            # Status changes after creation belong to the MoU's lifecycle page.
+            del self.fields["status"]
+        self.fields["event"].queryset = Event.objects.order_by("-start_date")
+        self.fields["ceremony_session"].queryset = Session.objects.select_related("event").order_by("starts_at")
+        event = self._chosen_event()
+        meetings = Meeting.objects.none()
+        if event is not None:
+            meetings = (
+                Meeting.objects.filter(session__event=event)
+                .exclude(status=Meeting.Status.CANCELLED)
+                .select_related(
+                    "request__requester__institution",
+                    "request__recipient__institution",
+                    "request__recipient_institution",
+                )
+                .order_by("slot__starts_at", "pk")
+            )
+            if self.instance.pk:
+                meetings = meetings.filter(Q(mou__isnull=True) | Q(mou=self.instance))
+            else:
+                meetings = meetings.filter(mou__isnull=True)
+        self.fields["meetings"].queryset = meetings
+        self.fields["meetings"].label_from_instance = meeting_label
+        if self.instance.pk and "meetings" not in self.initial:
+            self.initial["meetings"] = list(self.instance.meetings.values_list("pk", flat=True))
+
+    def _chosen_event(self) -> Event | None:
+        if self.is_bound:
+            try:
+                return Event.objects.filter(pk=int(self.data.get(self.add_prefix("event")) or 0)).first()
+            except (TypeError, ValueError):
+                return None
+        initial = self.initial.get("event")
+        if isinstance(initial, Event):
+            return initial
+        if initial:
+            return Event.objects.filter(pk=initial).first()
+        return self.instance.event if self.instance.event_id else None
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data.get("reference", "").strip()
+        if reference and Mou.objects.filter(reference=reference).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _("Another MoU already has the reference %(reference)s."), params={"reference": reference}
+            )
+        return reference
+
+    def clean(self):
+        cleaned = super().clean()
+        event = cleaned.get("event")
+        session = cleaned.get("ceremony_session")
+        if session is not None and (event is None or session.event_id != event.pk):
+            self.add_error("ceremony_session", _("Choose a ceremony session of the chosen event."))
+        status = cleaned.get("status", self.instance.status if self.instance.pk else Mou.Status.DRAFT)
+        if status != Mou.Status.DRAFT and not cleaned.get("signed_on"):
+            self.add_error("signed_on", _("A signed MoU needs its signing date."))
+        valid_from = cleaned.get("valid_from")
+        valid_until = cleaned.get("valid_until")
+        months = cleaned.get("duration_months")
+        if months:
+            if valid_until:
+                self.add_error("duration_months", _("Give either valid until or a duration, not both."))
+            elif not valid_from:
+                self.add_error("valid_from", _("A duration needs the date the MoU is valid from."))
+            else:
+                cleaned["valid_until"] = valid_until = add_months(valid_from, months)
+        if valid_from and valid_until and valid_until < valid_from:
+            self.add_error("valid_until", _("Valid until cannot be before valid from."))
+        return cleaned
+
+
+def meeting_label(meeting: Meeting) -> str:
+    request = meeting.request
+    other = request.recipient.institution if request.recipient_id else request.recipient_institution
+    return f"{request.requester.institution} ↔ {other}"
+
+
+class MouEdit:
+    """The MoU form with its parties, validated together: nothing is written unless all is valid."""
+
+    def __init__(
+        self,
+        *,
+        instance: Mou | None = None,
+        data=None,
+        initial: dict | None = None,
+        parties_initial: list[dict] | None = None,
+        proposal: bool = False,
+        proposer_choices=None,
+    ):
+        self.instance = instance or Mou()
+        self.proposal = proposal
+        self.form = MouForm(data, instance=self.instance, initial=initial or {}, proposal=proposal)
+        if proposal and proposer_choices is not None and self.instance.pk is None:
+            self.form.fields["proposed_by"] = forms.ModelChoiceField(
+                label=_("Proposed on behalf of"),
+                queryset=proposer_choices,
+                empty_label=None,
+                help_text=_("Your institution; it must be one of the parties."),
+            )
+        if parties_initial is None and self.instance.pk:
+            parties_initial = [
+                {
+                    "institution": party.institution_id,
+                    "signatory_name": party.signatory_name,
+                    "signatory_title": party.signatory_title,
+                }
+                for party in self.instance.parties.all()
+            ]
+        self.parties = PartyFormSet(data, initial=parties_initial or [], prefix="parties")
+
+    def is_valid(self) -> bool:
+        form_ok = self.form.is_valid()
+        parties_ok = self.parties.is_valid()
+        if not (form_ok and parties_ok):
+            return False
+        party_ids = {institution.pk for institution in self.parties.institutions()}
+        proposer = self.form.cleaned_data.get("proposed_by")
+        if proposer is not None and proposer.pk not in party_ids:
+            self.form.add_error("proposed_by", _("Your institution must be one of the parties."))
+        for meeting in self.form.cleaned_data.get("meetings", []):
+            if not meeting_institution_ids(meeting) <= party_ids:
+                self.form.add_error(
+                    "meetings",
+                    _("The meeting %(meeting)s is not between two of the parties.")
+                    % {"meeting": meeting_label(meeting)},
+                )
+        if self.proposal and self.instance.proposed_by_id and self.instance.proposed_by_id not in party_ids:
+            self.form.add_error(None, _("The proposing institution must stay one of the parties."))
+        return not self.form.errors
+
+    def without_errors(self) -> MouEdit:
+        """Show the posted values again without error messages (after adding a party row)."""
+        self.form._errors = ErrorDict()
+        for row in self.parties.forms:
+            row._errors = ErrorDict()
+        self.parties._errors = [row._errors for row in self.parties.forms]
+        self.parties._non_form_errors = self.parties.error_class()
+        return self
