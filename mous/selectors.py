@@ -18,3 +18,12 @@ def mous_of_institutions(*, institution_ids) -> QuerySet[Mou]:
         .distinct()
         .prefetch_related("parties__institution")
     )
+
+
+def mou_list_for(user) -> QuerySet[Mou]:
+    """The registry's MoUs as ``user`` may list them: all for the secretariat, public ones for others."""
+    from institutions.permissions import is_secretariat
+
+    if is_secretariat(user):
+        return Mou.objects.select_related("event").prefetch_related("parties__institution")
+    return mou_list_public()

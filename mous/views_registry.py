@@ -1,20 +1,126 @@
-"""The public MoU registry."""
+"""The MoU registry (search, filters, exports), the secretariat's statistics and the network picture."""
 
+import csv
+import io
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .selectors import mou_list_public
+from institutions.permissions import is_secretariat
+
+from . import network, stats
+from .filters import EXPORT_CAP, RegistryForm, apply_filters, export_headers, export_rows
+from .selectors import mou_list_for
+
+REGISTRY_TEMPLATE = "mous/mou_registry.html"
+PAGE_SIZE = 25
+
+
+def _registry(request):
+    secretariat = is_secretariat(request.user)
+    form = RegistryForm(request.GET, include_drafts=secretariat)
+    queryset = apply_filters(mou_list_for(request.user), form.filters())
+    return form, queryset, secretariat
 
 
 @require_GET
 def mou_registry(request):
-    paginator = Paginator(mou_list_public(), 25)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "mous/mou_registry.html", {"page_obj": page})
+    """The registry: public, non-draft MoUs for everyone; all MoUs (marked) for the secretariat.
+
+    An htmx request gets the results only; the form is a plain GET form without JavaScript.
+    """
+    form, queryset, secretariat = _registry(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page, "secretariat": secretariat, "export_cap": EXPORT_CAP}
+    template = REGISTRY_TEMPLATE
+    if request.htmx and not request.htmx.history_restore_request:
+        template = "mous/registry/_results.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _filename(extension: str) -> str:
+    return f"mous-{date.today().isoformat()}.{extension}"
+
+
+@require_GET
+def mou_export_csv(request):
+    """The filtered registry with its milestones as UTF-8 CSV (with a byte order mark)."""
+    _form, queryset, secretariat = _registry(request)
+    writer = csv.writer(_Echo())
+    language = translation.get_language()
+
+    def lines():
+        with translation.override(language):
+            yield "\ufeff"
+            yield writer.writerow(export_headers(full=secretariat))
+            for row in export_rows(queryset, full=secretariat, request=request):
+                yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+@require_GET
+def mou_export_xlsx(request):
+    """The filtered registry with its milestones as an Excel workbook."""
+    from openpyxl import Workbook
+
+    _form, queryset, secretariat = _registry(request)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("MoUs")[:31])
+    sheet.append(export_headers(full=secretariat))
+    for row in export_rows(queryset, full=secretariat, request=request):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response
+
+
+@require_GET
+def mou_statistics(request):
+    """The secretariat's statistics; everyone else gets 404."""
+    if not is_secretariat(request.user):
+        raise Http404
+    return render(request, "mous/registry/statistics.html", {"stats": stats.compute()})
+
+
+@require_GET
+@login_required
+def mou_network(request):
+    """The partnership network as server-side SVG; public MoUs only unless secretariat."""
+    form, queryset, secretariat = _registry(request)
+    picture = network.build(queryset)
+    return render(
+        request,
+        "mous/registry/network.html",
+        {"form": form, "picture": picture, "secretariat": secretariat},
+    )
 
 
 urlpatterns = [
     path("", mou_registry, name="registry"),
+    path("export.csv", mou_export_csv, name="registry_export_csv"),
+    path("export.xlsx", mou_export_xlsx, name="registry_export_xlsx"),
+    path("statistics/", mou_statistics, name="statistics"),
+    path("network/", mou_network, name="network"),
 ]

@@ -1,0 +1,173 @@
+"""Search and filters of the MoU registry, and its CSV/XLSX exports."""
+
+from collections.abc import Iterable
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+
+from events.models import Event
+from institutions.filters import neutralise_formula
+from institutions.models import CooperationType, Sector
+
+from .models import Milestone, Mou, MouParty
+
+# An export holds at most this many MoUs.
+EXPORT_CAP = 10_000
+# The search box reads at most this many characters.
+MAX_SEARCH = 100
+
+
+def _country_choices():
+    return [("", gettext_lazy("Any country")), *countries]
+
+
+class RegistryForm(forms.Form):
+    """The registry's search box and filters; every field is optional, invalid values are ignored."""
+
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=MAX_SEARCH)
+    country = forms.ChoiceField(label=gettext_lazy("Country (any party)"), required=False)
+    pair_a = forms.ChoiceField(label=gettext_lazy("Country pair: first"), required=False)
+    pair_b = forms.ChoiceField(label=gettext_lazy("Country pair: second"), required=False)
+    sector = forms.ModelChoiceField(
+        label=gettext_lazy("Sector"), queryset=Sector.objects.none(), required=False, to_field_name="slug"
+    )
+    cooperation_type = forms.ModelChoiceField(
+        label=gettext_lazy("Cooperation type"),
+        queryset=CooperationType.objects.none(),
+        required=False,
+        to_field_name="slug",
+    )
+    year = forms.IntegerField(label=gettext_lazy("Year signed"), required=False, min_value=1900, max_value=2200)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    event = forms.ModelChoiceField(
+        label=gettext_lazy("Event"), queryset=Event.objects.none(), required=False, to_field_name="slug"
+    )
+
+    def __init__(self, *args, include_drafts: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("country", "pair_a", "pair_b"):
+            self.fields[name].choices = _country_choices()
+        statuses = [choice for choice in Mou.Status.choices if include_drafts or choice[0] != Mou.Status.DRAFT]
+        self.fields["status"].choices = [("", gettext_lazy("Any status")), *statuses]
+        self.fields["sector"].queryset = Sector.objects.order_by("name")
+        self.fields["sector"].empty_label = gettext_lazy("Any sector")
+        self.fields["cooperation_type"].queryset = CooperationType.objects.order_by("name")
+        self.fields["cooperation_type"].empty_label = gettext_lazy("Any cooperation type")
+        self.fields["event"].queryset = Event.objects.filter(mous__isnull=False).distinct().order_by("-start_date")
+        self.fields["event"].empty_label = gettext_lazy("Any event")
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Title, reference or party")})
+
+    def filters(self) -> dict:
+        """The valid values only: an invalid field is shown with its error and ignored."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in self.fields if name not in self.errors and data.get(name)}
+
+
+def apply_filters(queryset: QuerySet[Mou], values: dict) -> QuerySet[Mou]:
+    """Narrow ``queryset`` by the valid form values (see RegistryForm.filters)."""
+    text = (values.get("q") or "").strip()[:MAX_SEARCH]
+    if text:
+        parties = MouParty.objects.filter(mou=OuterRef("pk")).filter(
+            Q(institution__name__icontains=text)
+            | Q(institution__name_local__icontains=text)
+            | Q(institution__acronym__icontains=text)
+        )
+        queryset = queryset.filter(Q(title__icontains=text) | Q(reference__icontains=text) | Exists(parties))
+    if values.get("country"):
+        queryset = queryset.filter(party_countries__contains=[values["country"]])
+    pair = sorted({values[name] for name in ("pair_a", "pair_b") if values.get(name)})
+    if pair:
+        queryset = queryset.filter(party_countries__contains=pair)
+    if values.get("sector"):
+        queryset = queryset.filter(
+            Exists(Mou.sectors.through.objects.filter(mou=OuterRef("pk"), sector=values["sector"]))
+        )
+    if values.get("cooperation_type"):
+        queryset = queryset.filter(
+            Exists(
+                Mou.cooperation_types.through.objects.filter(
+                    mou=OuterRef("pk"), cooperationtype=values["cooperation_type"]
+                )
+            )
+        )
+    if values.get("year"):
+        queryset = queryset.filter(signed_on__year=values["year"])
+    if values.get("status"):
+        queryset = queryset.filter(status=values["status"])
+    if values.get("event"):
+        queryset = queryset.filter(event=values["event"])
+    return queryset
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+def export_headers(*, full: bool) -> list[str]:
+    headers = [
+        _("Reference"),
+        _("Title"),
+        _("Parties"),
+        _("Countries"),
+        _("Status"),
+        _("Signed on"),
+        _("Valid from"),
+        _("Valid until"),
+        _("Sectors"),
+        _("Cooperation types"),
+        _("Event"),
+        _("Milestone"),
+        _("Milestone kind"),
+        _("Milestone status"),
+        _("Due on"),
+        _("Completed on"),
+        _("Page"),
+    ]
+    if full:
+        headers[5:5] = [_("Listed in the public registry")]
+    return [str(header) for header in headers]
+
+
+def export_rows(queryset: QuerySet[Mou], *, full: bool, request) -> Iterable[list[str]]:
+    """Yield one row per MoU and milestone (an MoU without milestones gets one row).
+
+    The public export (``full=False``) holds the registry's public fields only: no summary,
+    witnesses, documents, evidence or people.
+    """
+    rows = queryset.select_related("event").prefetch_related(
+        "parties__institution", "sectors", "cooperation_types", "milestones"
+    )[:EXPORT_CAP]
+    for mou in rows.iterator(chunk_size=500):
+        base = [
+            mou.reference,
+            mou.title,
+            "; ".join(party.institution.name for party in mou.parties.all()),
+            ", ".join(mou.party_countries),
+            str(mou.get_status_display()),
+            mou.signed_on.isoformat() if mou.signed_on else "",
+            mou.valid_from.isoformat() if mou.valid_from else "",
+            mou.valid_until.isoformat() if mou.valid_until else "",
+            "; ".join(sector.label for sector in mou.sectors.all()),
+            "; ".join(kind.label for kind in mou.cooperation_types.all()),
+            mou.event.title if mou.event else "",
+        ]
+        if full:
+            base[5:5] = [str(_("yes") if mou.is_public else _("no"))]
+        url = request.build_absolute_uri(mou.get_absolute_url())
+        milestones: list[Milestone] = list(mou.milestones.all())
+        if not milestones:
+            yield [neutralise_formula(value or "") for value in [*base, "", "", "", "", "", url]]
+        for milestone in milestones:
+            row = [
+                *base,
+                milestone.title,
+                str(milestone.get_kind_display()),
+                str(milestone.get_status_display()),
+                milestone.due_on.isoformat() if milestone.due_on else "",
+                milestone.completed_on.isoformat() if milestone.completed_on else "",
+                url,
+            ]
+            yield [neutralise_formula(value or "") for value in row]

@@ -1,0 +1,267 @@
+"""The MoU registry: who sees what, search and filters, query count, exports, network picture."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from events.models import Meeting
+from mous.models import Mou
+from mous.network import build
+from mous.services import refresh_party_countries
+from tests.factories import (
+    CooperationTypeFactory,
+    EventFactory,
+    InstitutionFactory,
+    MilestoneFactory,
+    MouFactory,
+    MouPartyFactory,
+    SectorFactory,
+)
+
+REGISTRY = reverse("mous:registry")
+NETWORK = reverse("mous:network")
+
+pytestmark = pytest.mark.django_db
+
+
+def make_mou(*institutions, **kwargs) -> Mou:
+    """An MoU among ``institutions`` (public unless told), with party_countries kept current."""
+    kwargs.setdefault("is_public", True)
+    sectors = kwargs.pop("sectors", [])
+    types = kwargs.pop("cooperation_types", [])
+    mou = MouFactory(**kwargs)
+    for position, institution in enumerate(institutions):
+        MouPartyFactory(mou=mou, institution=institution, position=position)
+    mou.sectors.set(sectors)
+    mou.cooperation_types.set(types)
+    refresh_party_countries(mou)
+    mou.refresh_from_db()
+    return mou
+
+
+def titles(response) -> list[str]:
+    return [mou.title for mou in response.context["page_obj"]]
+
+
+@pytest.fixture
+def world(roles):
+    kh, cn = roles.institution_a, roles.institution_b
+    th = InstitutionFactory(name="Chiang Mai Technical College", name_local="วิทยาลัยเทคนิคเชียงใหม่", country="TH")
+    vn = InstitutionFactory(name="Hanoi Vocational College", country="VN")
+    cn2 = InstitutionFactory(name="Nanning Polytechnic", name_local="南宁职业技术学院", country="CN")
+    sector = SectorFactory(name="Automotive")
+    kind = CooperationTypeFactory(name="Teacher training")
+    event = EventFactory(title="Nanning Forum")
+    return {
+        "roles": roles,
+        "sector": sector,
+        "kind": kind,
+        "event": event,
+        "public_kh_cn": make_mou(
+            kh, cn, title="Welding cooperation", reference="KH-CN-1", sectors=[sector], signed_on=date(2024, 3, 1)
+        ),
+        "public_th_cn": make_mou(
+            th, cn2, title="Rail academy", cooperation_types=[kind], event=event, signed_on=date(2025, 5, 1)
+        ),
+        "public_three": make_mou(
+            kh, th, vn, title="Mekong skills", status=Mou.Status.ACTIVE, signed_on=date(2025, 1, 2)
+        ),
+        "private": make_mou(kh, cn, title="Private exchange", is_public=False),
+        "draft": make_mou(kh, vn, title="Draft plan", status=Mou.Status.DRAFT, signed_on=None),
+    }
+
+
+@pytest.mark.parametrize("role", ["anonymous", "participant", "other_member", "no_institution"])
+def test_registry_lists_only_public_non_draft_mous(client, world, role):
+    user = world["roles"][role]
+    if user.is_authenticated:
+        client.force_login(user)
+    response = client.get(REGISTRY)
+    assert response.status_code == 200
+    assert sorted(titles(response)) == ["Mekong skills", "Rail academy", "Welding cooperation"]
+    assert b"Private exchange" not in response.content
+    assert b"Draft plan" not in response.content
+
+
+def test_secretariat_sees_all_mous_marked(client, world):
+    client.force_login(world["roles"]["secretariat"])
+    response = client.get(REGISTRY)
+    assert len(titles(response)) == 5
+    assert "not public" in response.content.decode()
+    response = client.get(REGISTRY, {"status": "draft"})
+    assert titles(response) == ["Draft plan"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "weld"}, ["Welding cooperation"]),
+        ({"q": "KH-CN"}, ["Welding cooperation"]),
+        ({"q": "Hanoi"}, ["Mekong skills"]),
+        ({"q": "南宁职业"}, ["Rail academy"]),
+        ({"q": "เชียงใหม่"}, ["Mekong skills", "Rail academy"]),
+        ({"country": "VN"}, ["Mekong skills"]),
+        ({"country": "CN"}, ["Rail academy", "Welding cooperation"]),
+        ({"pair_a": "KH", "pair_b": "CN"}, ["Welding cooperation"]),
+        ({"pair_a": "TH", "pair_b": "KH"}, ["Mekong skills"]),
+        ({"pair_a": "TH", "pair_b": "VN", "q": "mekong"}, ["Mekong skills"]),
+        ({"year": "2025"}, ["Mekong skills", "Rail academy"]),
+        ({"status": "active"}, ["Mekong skills"]),
+    ],
+)
+def test_each_filter(client, world, params, expected):
+    assert sorted(titles(client.get(REGISTRY, params))) == expected
+
+
+def test_taxonomy_and_event_filters(client, world):
+    assert titles(client.get(REGISTRY, {"sector": world["sector"].slug})) == ["Welding cooperation"]
+    assert titles(client.get(REGISTRY, {"cooperation_type": world["kind"].slug})) == ["Rail academy"]
+    assert titles(client.get(REGISTRY, {"event": world["event"].slug})) == ["Rail academy"]
+
+
+def test_private_mou_cannot_be_found_by_a_visitor_filter(client, world):
+    assert titles(client.get(REGISTRY, {"q": "Private"})) == []
+    # "draft" is no choice for visitors: reported and ignored, drafts stay hidden.
+    response = client.get(REGISTRY, {"status": "draft"})
+    assert "Draft plan" not in titles(response)
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_bad_filter_values_are_reported_and_ignored(client, world):
+    response = client.get(REGISTRY, {"year": "soon", "country": "XX", "q": "weld"})
+    assert response.status_code == 200
+    assert titles(response) == ["Welding cooperation"]
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_htmx_request_gets_the_results_only(client, world):
+    response = client.get(REGISTRY, {"country": "VN"}, headers={"HX-Request": "true"})
+    content = response.content.decode()
+    assert "Mekong skills" in content
+    assert "<html" not in content
+    assert 'id="registry-form"' not in content
+    assert "HX-Request" in response["Vary"]
+
+
+def _many(count: int, kh, cn):
+    event = EventFactory()
+    for number in range(count):
+        make_mou(kh, cn, InstitutionFactory(country="TH"), title=f"MoU {number}", event=event)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_registry_query_count_is_fixed(client, roles, django_assert_num_queries, count):
+    _many(count, roles.institution_a, roles.institution_b)
+    # sectors, cooperation types, events (form choices); count; page; parties; institutions
+    with django_assert_num_queries(7):
+        response = client.get(REGISTRY, {"country": "KH", "pair_a": "KH", "pair_b": "CN"})
+    assert len(titles(response)) == min(count, 25)
+
+
+def _csv_rows(response) -> list[list[str]]:
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(content[1:])))
+
+
+def test_public_csv_export_has_public_fields_only(client, world):
+    mou = world["public_kh_cn"]
+    mou.summary = "Secret summary"
+    mou.witnesses = "Secret witness"
+    mou.save()
+    MilestoneFactory(mou=mou, title='=HYPERLINK("http://evil")', evidence_note="Secret evidence")
+    MilestoneFactory(mou=world["private"], title="Private milestone")
+    rows = _csv_rows(client.get(reverse("mous:registry_export_csv"), {"country": "KH"}))
+    header, body = rows[0], rows[1:]
+    assert "Listed in the public registry" not in header
+    text = repr(rows)
+    assert "Secret" not in text
+    assert "Private" not in text
+    assert "Draft plan" not in text
+    welding = [row for row in body if row[1] == "Welding cooperation"]
+    assert len(welding) == 1
+    assert welding[0][header.index("Milestone")] == '\'=HYPERLINK("http://evil")'
+    assert {row[1] for row in body} == {"Welding cooperation", "Mekong skills"}
+
+
+def test_secretariat_export_includes_private_mous(client, world):
+    client.force_login(world["roles"]["secretariat"])
+    rows = _csv_rows(client.get(reverse("mous:registry_export_csv")))
+    assert "Listed in the public registry" in rows[0]
+    assert {row[1] for row in rows[1:]} >= {"Private exchange", "Draft plan"}
+
+
+def test_xlsx_export_is_filtered_and_neutralised(client, world):
+    make_mou(
+        InstitutionFactory(name="+cmd|calc", country="LA"), world["roles"].institution_b, title="-2+3", is_public=True
+    )
+    response = client.get(reverse("mous:registry_export_xlsx"), {"country": "LA"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2
+    assert rows[1][1] == "'-2+3"
+    assert rows[1][2].startswith("'+cmd|calc")
+
+
+# --- Network -------------------------------------------------------------------------------
+
+
+def test_network_needs_sign_in(client, world):
+    response = client.get(NETWORK)
+    assert response.status_code == 302
+
+
+def test_network_shows_the_filtered_public_mous(client, world):
+    roles = world["roles"]
+    client.force_login(roles["participant"])
+    response = client.get(NETWORK, {"pair_a": "KH", "pair_b": "CN"})
+    picture = response.context["picture"]
+    assert {node.pk for node in picture.nodes} == {roles.institution_a.pk, roles.institution_b.pk}
+    # The private KH–CN MoU is not drawn for a participant.
+    assert [edge.mou_pk for edge in picture.edges] == [world["public_kh_cn"].pk]
+    content = response.content.decode()
+    assert f'data-mou="{world["public_kh_cn"].pk}"' in content
+    assert f'data-mou="{world["private"].pk}"' not in content
+    assert "<svg" in content
+    assert "Cambodia" in content
+    assert "Phnom Penh Polytechnic" in content  # table of edges
+
+
+def test_network_for_secretariat_includes_private_mous(client, world):
+    client.force_login(world["roles"]["secretariat"])
+    picture = client.get(NETWORK, {"pair_a": "KH", "pair_b": "CN"}).context["picture"]
+    assert {edge.mou_pk for edge in picture.edges} == {world["public_kh_cn"].pk, world["private"].pk}
+
+
+def test_network_three_party_mou_gives_three_edges(world):
+    picture = build(Mou.objects.filter(pk=world["public_three"].pk))
+    assert len(picture.nodes) == 3
+    assert len(picture.edges) == 3
+
+
+def test_network_caps_nodes_and_says_so(client, world):
+    client.force_login(world["roles"]["participant"])
+    picture = build(Mou.objects.filter(is_public=True).exclude(status="draft"), node_cap=3)
+    assert picture.capped
+    assert len(picture.nodes) == 3
+    assert picture.total_nodes == 5
+    kept = {node.pk for node in picture.nodes}
+    assert all(edge.a in kept and edge.b in kept for edge in picture.edges)
+    # Layout is deterministic.
+    again = build(Mou.objects.filter(is_public=True).exclude(status="draft"), node_cap=3)
+    assert again.svg == picture.svg
+
+
+def test_network_page_says_when_capped(client, world, monkeypatch):
+    monkeypatch.setattr("mous.network.NODE_CAP", 2)
+    client.force_login(world["roles"]["participant"])
+    response = client.get(NETWORK)
+    assert "Showing the 2 institutions with the most MoUs out of 5" in response.content.decode()
+
+
+def test_meeting_model_has_the_outcome_the_funnel_reads():
+    assert Meeting.Outcome.MOU_SIGNED == "mou_signed"
