@@ -83,8 +83,9 @@ def _with_extra_party_row(data):
 def _edit_and_save(request, edit_factory, *, template: str, context: dict, on_saved):
     """Shared flow of the log, edit and propose forms."""
     if request.method == "POST":
-        if "add_party" in request.POST:
-            data = _with_extra_party_row(request.POST)
+        if "add_party" in request.POST or "refresh" in request.POST:
+            # Show the form again with one more party row, or with the meetings of the chosen event.
+            data = _with_extra_party_row(request.POST) if "add_party" in request.POST else request.POST
             if data is None:
                 return HttpResponseBadRequest()
             edit = edit_factory(data).without_errors()

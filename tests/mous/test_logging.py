@@ -241,6 +241,16 @@ def test_add_party_shows_another_row_without_saving(client, roles):
     assert not Mou.objects.exists()
 
 
+def test_refresh_lists_the_meetings_of_the_chosen_event(client, roles):
+    event = EventFactory()
+    meeting = meeting_between(event, roles.institution_a, roles.institution_b)
+    client.force_login(roles["secretariat"])
+    response = client.post(NEW, form_data([roles.institution_a, roles.institution_b], event=event.pk, refresh="1"))
+    assert response.status_code == 200
+    assert f'value="{meeting.pk}"' in response.content.decode()
+    assert not Mou.objects.exists()
+
+
 def test_edit_updates_parties_and_keeps_countries(client, roles):
     mou = MouFactory(title="Old")
     MouPartyFactory(mou=mou, institution=roles.institution_a)
