@@ -63,6 +63,7 @@ class Picture:
     edges: list[Edge] = field(default_factory=list)
     legend: list[tuple[str, str, str]] = field(default_factory=list)  # (code, name, colour)
     capped: bool = False
+    mous_capped: bool = False
     total_nodes: int = 0
     svg: SafeString = mark_safe("")
 
@@ -75,7 +76,9 @@ class Picture:
 def build(mous, *, node_cap: int | None = None) -> Picture:
     """Build the picture of the MoUs of ``mous`` (a queryset, already filtered and permitted)."""
     node_cap = node_cap or NODE_CAP
-    mou_ids = list(mous.prefetch_related(None).values_list("pk", flat=True)[:MOU_CAP])
+    mou_ids = list(mous.prefetch_related(None).values_list("pk", flat=True)[: MOU_CAP + 1])
+    mous_capped = len(mou_ids) > MOU_CAP
+    mou_ids = mou_ids[:MOU_CAP]
     parties = (
         MouParty.objects.filter(mou_id__in=mou_ids)
         .order_by("mou_id", "position", "pk")
@@ -94,7 +97,7 @@ def build(mous, *, node_cap: int | None = None) -> Picture:
         degree.update(set(members))
     for pk, node in nodes.items():
         node.degree = degree[pk]
-    picture = Picture(total_nodes=len(nodes))
+    picture = Picture(total_nodes=len(nodes), mous_capped=mous_capped)
     kept = sorted(nodes.values(), key=lambda node: (-node.degree, node.name, node.pk))
     if len(kept) > node_cap:
         picture.capped = True

@@ -113,7 +113,7 @@ def mou_network(request):
     return render(
         request,
         "mous/registry/network.html",
-        {"form": form, "picture": picture, "secretariat": secretariat},
+        {"form": form, "picture": picture, "secretariat": secretariat, "mou_cap": network.MOU_CAP},
     )
 
 

@@ -265,3 +265,12 @@ def test_network_page_says_when_capped(client, world, monkeypatch):
 
 def test_meeting_model_has_the_outcome_the_funnel_reads():
     assert Meeting.Outcome.MOU_SIGNED == "mou_signed"
+
+
+def test_network_says_when_mous_are_capped(client, world, monkeypatch):
+    monkeypatch.setattr("mous.network.MOU_CAP", 2)
+    client.force_login(world["roles"]["participant"])
+    response = client.get(NETWORK)
+    assert response.context["picture"].mous_capped
+    assert len({edge.mou_pk for edge in response.context["picture"].edges}) == 2
+    assert "Only the 2 most recently signed MoUs are drawn" in response.content.decode()
