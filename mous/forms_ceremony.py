@@ -197,8 +197,16 @@ class CeremonyEntry:
             return False
         return form_valid and rows_valid
 
+    def rows_with_errors(self) -> list[tuple[int, MouRowForm]]:
+        """The rows to correct, numbered from 1; removed rows do not count."""
+        return [
+            (number, form)
+            for number, form in enumerate(self.rows.forms, start=1)
+            if form.errors and not self.rows._should_delete_form(form)
+        ]
+
     def error_count(self) -> int:
-        return sum(1 for form in self.rows.forms if form.errors) + (1 if self.form.errors else 0)
+        return len(self.rows_with_errors()) + (1 if self.form.errors else 0)
 
     def save(self, *, created_by) -> list[Mou] | None:
         """Create every MoU of the ceremony, or none; None when the database refused one.

@@ -292,3 +292,31 @@ def test_ceremony_keeps_cooperation_types(client, roles):
     mou = Mou.objects.get()
     assert list(mou.cooperation_types.all()) == [kind]
     assert mou.is_public is False
+
+
+def test_ceremony_removed_bad_row_is_not_counted_in_the_summary(client, roles):
+    a, b = InstitutionFactory(), InstitutionFactory()
+    client.force_login(roles["secretariat"])
+    data = post_data(shared_data(), [row("", a, b), row("", a)])
+    data["rows-1-DELETE"] = "on"
+
+    response = client.post(URL, data)
+
+    assert Mou.objects.count() == 0
+    assert [number for number, _row in response.context["entry"].rows_with_errors()] == [1]
+    assert "Nothing was saved: 1 part of the form needs correcting." in response.content.decode()
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_ceremony_done_page_queries_do_not_grow_with_mous(client, roles, django_assert_num_queries, item_count):
+    mous = [MouFactory() for _ in range(item_count)]
+    for mou in mous:
+        MouParty.objects.create(mou=mou, institution=InstitutionFactory(), position=0)
+        MouParty.objects.create(mou=mou, institution=InstitutionFactory(), position=1)
+    client.force_login(roles["secretariat"])
+    url = reverse("mous:ceremony_done") + "?" + "&".join(f"mou={m.pk}" for m in mous)
+
+    with django_assert_num_queries(5):
+        response = client.get(url)
+
+    assert [m.pk for m in response.context["mous"]] == [m.pk for m in mous]
