@@ -141,7 +141,13 @@ def ceremony_party(request):
     return render(
         request,
         "mous/ceremony/_party_chip.html",
-        {"name": f"{prefix}-parties", "institution": institution, "label": institution_label(institution)},
+        # With ``prefix`` the chip also empties the row's suggestions, out of band.
+        {
+            "name": f"{prefix}-parties",
+            "prefix": prefix,
+            "institution": institution,
+            "label": institution_label(institution),
+        },
     )
 
 

@@ -240,6 +240,7 @@ def test_ceremony_institution_search_matches_name_local_name_and_acronym(client,
 
     assert found == [[college], [college], [college]]
     assert f'name="rows-2-parties" value="{college.pk}" checked' in chip.content.decode()
+    assert 'id="rows-2-suggestions" aria-live="polite" hx-swap-oob="true"' in chip.content.decode()
 
 
 def test_ceremony_institution_search_rejects_a_bad_prefix(client, roles):
