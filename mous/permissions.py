@@ -41,6 +41,23 @@ rules.add_perm("mous.record_activity", is_secretariat | is_party_member)
 rules.add_perm("mous.view_mou_history", is_secretariat | is_party_admin)
 
 
+# --- Part M3: signed documents -------------------------------------------------------------
+
+
+@rules.predicate
+def is_admin_of_proposing_party(user, mou) -> bool:
+    """The admins of the institution that proposed a draft may attach its document."""
+    return (
+        mou is not None
+        and mou.status == "draft"
+        and mou.proposed_by_id is not None
+        and mou.proposed_by_id in active_institution_ids(user, admin_only=True)
+    )
+
+
+rules.add_perm("mous.upload_mou_document", is_secretariat | is_admin_of_proposing_party)
+
+
 # --- Logging and proposals (part M1) --------------------------------------------------------
 
 

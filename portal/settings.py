@@ -197,6 +197,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 # Signed MoU documents live outside MEDIA_ROOT and are only served through views that
 # check permission.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(DATA_DIR / "private-media")))
+# Largest signed MoU document or milestone evidence file accepted, in bytes (default 15 MB).
+MOU_DOCUMENT_MAX_BYTES = env.int("MOU_DOCUMENT_MAX_BYTES", default=15 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
