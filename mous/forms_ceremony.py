@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -196,6 +197,15 @@ class CeremonyEntry:
             )
             return False
         return form_valid and rows_valid
+
+    def without_errors(self) -> CeremonyEntry:
+        """Show the posted values without validating them (the form came back for one more row)."""
+        for form in [self.form, *self.rows.forms]:
+            form._errors = ErrorDict()
+            form.cleaned_data = {}
+        self.rows._errors = []
+        self.rows._non_form_errors = self.rows.error_class(renderer=self.rows.renderer)
+        return self
 
     def rows_with_errors(self) -> list[tuple[int, MouRowForm]]:
         """The rows to correct, numbered from 1; removed rows do not count."""

@@ -54,7 +54,9 @@ def ceremony(request):
                 data[key] = str(min(int(data.get(key, 0)) + 1, MAX_CEREMONY_ROWS))
             except ValueError:
                 return HttpResponseBadRequest()
-            return render(request, "mous/ceremony/ceremony.html", _page_context(CeremonyEntry(data), adding=True))
+            return render(
+                request, "mous/ceremony/ceremony.html", _page_context(CeremonyEntry(data).without_errors(), adding=True)
+            )
         entry = CeremonyEntry(request.POST)
         if entry.is_valid():
             created = entry.save(created_by=request.user)

@@ -223,7 +223,11 @@ def test_ceremony_add_row_without_js_adds_an_empty_row_and_saves_nothing(client,
 
     assert Mou.objects.count() == 0
     assert len(response.context["entry"].rows.forms) == 2
-    assert 'value="Kept"' in response.content.decode()
+    html = response.content.decode()
+    assert 'value="Kept"' in html
+    assert f'name="rows-0-parties" value="{a.pk}" checked' in html
+    assert 'name="rows-1-title"' in html
+    assert "errorlist" not in html
 
 
 def test_ceremony_institution_search_matches_name_local_name_and_acronym(client, roles):
