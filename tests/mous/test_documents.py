@@ -377,3 +377,48 @@ def test_summary_pdf_of_a_private_mou_is_404_to_outsiders(client, roles, mou):
     assert client.get(url).status_code == 404
     client.force_login(roles["other_member"])
     assert client.get(url).status_code == 200
+
+
+def test_summary_qr_code_encodes_the_verification_url(roles, multilingual_mou, settings, monkeypatch):
+    import mous.pdf
+
+    settings.SITE_URL = "https://portal.example.org"
+    encoded = []
+    real_qr_svg = mous.pdf.qr_svg
+    monkeypatch.setattr(mous.pdf, "qr_svg", lambda payload: encoded.append(payload) or real_qr_svg(payload))
+
+    assert mous.pdf.summary_pdf(multilingual_mou).startswith(b"%PDF-")
+    assert encoded == [f"https://portal.example.org/mous/{multilingual_mou.pk}/"]
+
+
+def test_htmx_upload_and_visibility_answer_with_the_panel(client, roles, mou):
+    client.force_login(roles["secretariat"])
+    response = client.post(
+        reverse("mous:document_upload", args=[mou.pk]),
+        {"document": upload(jpeg_bytes(), name="scan.jpeg")},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="mou-documents"' in html
+    assert reverse("mous:document", args=[mou.pk]) in html
+    assert "scan.jpg" in html
+
+    response = client.post(
+        reverse("mous:document_visibility", args=[mou.pk]), {"document_is_public": "1"}, headers={"HX-Request": "true"}
+    )
+    assert "Restrict to the parties" in response.content.decode()
+    mou.refresh_from_db()
+    assert mou.document_is_public
+    assert mou.document_content_type == "image/jpeg"
+
+
+def test_proposing_admin_sees_the_upload_form_on_their_draft(client, roles, mou):
+    Mou.objects.filter(pk=mou.pk).update(status=Mou.Status.DRAFT, signed_on=None, proposed_by=roles.institution_a)
+    client.force_login(roles["institution_admin"])
+    html = client.get(reverse("mous:detail", args=[mou.pk])).content.decode()
+    assert reverse("mous:document_upload", args=[mou.pk]) in html
+    assert reverse("mous:document_visibility", args=[mou.pk]) not in html
+    client.force_login(roles["other_admin"])
+    html = client.get(reverse("mous:detail", args=[mou.pk])).content.decode()
+    assert reverse("mous:document_upload", args=[mou.pk]) not in html
