@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -213,7 +214,7 @@ def _validate_evidence_fallback(file) -> tuple[str, str]:
 
 class _RecordForm(forms.ModelForm):
     evidence_url = forms.URLField(
-        label=Milestone._meta.get_field("evidence_url").verbose_name, required=False, assume_scheme="https"
+        label=capfirst(Milestone._meta.get_field("evidence_url").verbose_name), required=False, assume_scheme="https"
     )
 
     def __init__(self, *args, mou: Mou, **kwargs):

@@ -298,3 +298,14 @@ def test_milestone_of_another_mou_is_404(client, roles, mou):
     other = MilestoneFactory(mou=MouFactory())
     login(client, roles["participant"])
     assert client.get(reverse("mous:milestone_edit", args=[mou.pk, other.pk])).status_code == 404
+
+
+def test_public_visitors_see_milestones_but_not_their_evidence(client, roles, mou):
+    MilestoneFactory(mou=mou, title="First cohort", evidence_note="Internal attendance sheet")
+    Mou.objects.filter(pk=mou.pk).update(is_public=True)
+    page = client.get(mou.get_absolute_url()).content.decode()
+    assert "First cohort" in page
+    assert "Internal attendance sheet" not in page
+    assert reverse("mous:milestone_add", args=[mou.pk]) not in page
+    login(client, roles["participant"])
+    assert "Internal attendance sheet" in client.get(mou.get_absolute_url()).content.decode()
