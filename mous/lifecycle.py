@@ -426,6 +426,42 @@ _ACTIONS = {
 }
 
 
+def _m2m_sets(records) -> dict:
+    """{(history_id, field name): {names}} of the MoU's many-to-many fields (sectors, cooperation types)."""
+    from simple_history.models import HistoricalRecords
+    from simple_history.utils import get_m2m_reverse_field_name
+
+    sets: dict = {}
+    if not records:
+        return sets
+    ids = [record.history_id for record in records]
+    for m2m_field in records[0]._history_m2m_fields:
+        history_model = HistoricalRecords.m2m_models[m2m_field]
+        target = get_m2m_reverse_field_name(m2m_field)
+        names = {obj.pk: str(obj) for obj in m2m_field.related_model._default_manager.all()}
+        for history_id, target_id in history_model.objects.filter(history_id__in=ids).values_list(
+            "history_id", f"{target}_id"
+        ):
+            sets.setdefault((history_id, m2m_field.name), set()).add(names.get(target_id, f"#{target_id}"))
+    return sets
+
+
+def _m2m_changes(sets: dict, before, record) -> list[Change]:
+    changes = []
+    for m2m_field in record._history_m2m_fields:
+        old = sets.get((before.history_id, m2m_field.name), set())
+        new = sets.get((record.history_id, m2m_field.name), set())
+        if old != new:
+            changes.append(
+                Change(
+                    str(m2m_field.verbose_name).capitalize(),
+                    ", ".join(sorted(old)) or "—",
+                    ", ".join(sorted(new)) or "—",
+                )
+            )
+    return changes
+
+
 def timeline(mou: Mou, *, limit: int | None = None) -> list[Entry]:
     """Who changed what and when on `mou`, its parties and milestones; newest first."""
     sources = [
@@ -459,6 +495,7 @@ def timeline(mou: Mou, *, limit: int | None = None) -> list[Entry]:
         if ids:
             for obj in related._default_manager.filter(pk__in=ids):
                 lookups[(related, obj.pk)] = str(obj)
+    m2m_sets = _m2m_sets(sources[0][1])
     entries: list[Entry] = []
     for model, records in sources:
         fields = _tracked_fields(model)
@@ -478,6 +515,8 @@ def timeline(mou: Mou, *, limit: int | None = None) -> list[Entry]:
                                 _display(model_field, new, lookups),
                             )
                         )
+                if model is Mou:
+                    changes.extend(_m2m_changes(m2m_sets, before, record))
                 if not changes:
                     continue
             if model is Mou:

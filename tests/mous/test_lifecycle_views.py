@@ -309,3 +309,13 @@ def test_public_visitors_see_milestones_but_not_their_evidence(client, roles, mo
     assert reverse("mous:milestone_add", args=[mou.pk]) not in page
     login(client, roles["participant"])
     assert "Internal attendance sheet" in client.get(mou.get_absolute_url()).content.decode()
+
+
+def test_timeline_shows_sector_changes(mou, roles):
+    from tests.factories import SectorFactory
+
+    sector = SectorFactory()
+    mou._history_user = roles["secretariat"]
+    mou.sectors.add(sector)
+    entry = lifecycle.timeline(mou)[0]
+    assert ("Sectors", "—", str(sector)) in [(c.field, c.old, c.new) for c in entry.changes]
