@@ -4,13 +4,17 @@ from collections.abc import Iterable
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from events.models import Event
 from institutions.filters import neutralise_formula
-from institutions.models import CooperationType, Sector
+from institutions.models import CooperationType, Institution, Sector
+from institutions.search import matching, parse_query
 
 from .models import Milestone, Mou, MouParty
 
@@ -20,36 +24,73 @@ EXPORT_CAP = 10_000
 MAX_SEARCH = 100
 
 
-def _country_choices():
-    return [("", gettext_lazy("Any country")), *countries]
+# The portal's countries: China and the ASEAN members. Offering all 250 countries three times
+# made the registry form most of the page's rendering time; another valid code in the URL is
+# still accepted (and then offered).
+PORTAL_COUNTRIES = ["CN", "BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"]
+
+
+def _country_choices(data) -> list[tuple[str, str]]:
+    codes = set(PORTAL_COUNTRIES)
+    for name in ("country", "pair_a", "pair_b"):
+        value = (data.get(name) or "").upper() if data else ""
+        if value and value in countries:
+            codes.add(value)
+    named = sorted(((code, countries.name(code)) for code in codes), key=lambda item: str(item[1]))
+    return [("", gettext_lazy("Any country")), *named]
+
+
+class FastSelect(forms.Select):
+    """A single select rendered in Python: the template-per-option widget took most of the page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        selected = "" if value is None else str(value)
+        parts = [f'<select name="{escape(name)}"{flatatt(attrs)}>']
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            mark = " selected" if option_value == selected else ""
+            parts.append(f'<option value="{escape(option_value)}"{mark}>{escape(label)}</option>')
+        parts.append("</select>")
+        return mark_safe("".join(parts))
 
 
 class RegistryForm(forms.Form):
     """The registry's search box and filters; every field is optional, invalid values are ignored."""
 
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=MAX_SEARCH)
-    country = forms.ChoiceField(label=gettext_lazy("Country (any party)"), required=False)
-    pair_a = forms.ChoiceField(label=gettext_lazy("Country pair: first"), required=False)
-    pair_b = forms.ChoiceField(label=gettext_lazy("Country pair: second"), required=False)
+    country = forms.ChoiceField(label=gettext_lazy("Country (any party)"), required=False, widget=FastSelect)
+    pair_a = forms.ChoiceField(label=gettext_lazy("Country pair: first"), required=False, widget=FastSelect)
+    pair_b = forms.ChoiceField(label=gettext_lazy("Country pair: second"), required=False, widget=FastSelect)
     sector = forms.ModelChoiceField(
-        label=gettext_lazy("Sector"), queryset=Sector.objects.none(), required=False, to_field_name="slug"
+        label=gettext_lazy("Sector"),
+        queryset=Sector.objects.none(),
+        required=False,
+        to_field_name="slug",
+        widget=FastSelect,
     )
     cooperation_type = forms.ModelChoiceField(
         label=gettext_lazy("Cooperation type"),
         queryset=CooperationType.objects.none(),
         required=False,
         to_field_name="slug",
+        widget=FastSelect,
     )
     year = forms.IntegerField(label=gettext_lazy("Year signed"), required=False, min_value=1900, max_value=2200)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, widget=FastSelect)
     event = forms.ModelChoiceField(
-        label=gettext_lazy("Event"), queryset=Event.objects.none(), required=False, to_field_name="slug"
+        label=gettext_lazy("Event"),
+        queryset=Event.objects.none(),
+        required=False,
+        to_field_name="slug",
+        widget=FastSelect,
     )
 
     def __init__(self, *args, include_drafts: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        choices = _country_choices(self.data)
         for name in ("country", "pair_a", "pair_b"):
-            self.fields[name].choices = _country_choices()
+            self.fields[name].choices = choices
         statuses = [choice for choice in Mou.Status.choices if include_drafts or choice[0] != Mou.Status.DRAFT]
         self.fields["status"].choices = [("", gettext_lazy("Any status")), *statuses]
         self.fields["sector"].queryset = Sector.objects.order_by("name")
@@ -71,12 +112,14 @@ def apply_filters(queryset: QuerySet[Mou], values: dict) -> QuerySet[Mou]:
     """Narrow ``queryset`` by the valid form values (see RegistryForm.filters)."""
     text = (values.get("q") or "").strip()[:MAX_SEARCH]
     if text:
-        parties = MouParty.objects.filter(mou=OuterRef("pk")).filter(
-            Q(institution__name__icontains=text)
-            | Q(institution__name_local__icontains=text)
-            | Q(institution__acronym__icontains=text)
-        )
-        queryset = queryset.filter(Q(title__icontains=text) | Q(reference__icontains=text) | Exists(parties))
+        # Party names (English, local script, acronym) through the directory's indexed search
+        # (full text with spellings, bigrams for unspaced scripts); title and reference by substring.
+        condition = Q(title__icontains=text) | Q(reference__icontains=text)
+        parsed = parse_query(text)
+        if parsed:
+            institutions = matching(Institution.objects.all(), parsed).values("pk")
+            condition |= Exists(MouParty.objects.filter(mou=OuterRef("pk"), institution__in=institutions))
+        queryset = queryset.filter(condition)
     if values.get("country"):
         queryset = queryset.filter(party_countries__contains=[values["country"]])
     pair = sorted({values[name] for name in ("pair_a", "pair_b") if values.get(name)})

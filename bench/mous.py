@@ -1,0 +1,272 @@
+"""Benchmark the MoU registry, statistics and network picture on 20,000 MoUs.
+
+    .venv/bin/python -m bench.mous [--mous 20000] [--runs 30]
+
+Uses the benchmark database (``tvet_bench``; see ``bench.setup()``) with its 50,000 generated
+institutions (``bench.data.ensure_populated``), and adds ``--mous`` generated MoUs (reference
+``BENCH-MOU-…``) unless exactly that many are there: 2–3 parties each, mostly a Chinese
+institution with an ASEAN one (some ASEAN–ASEAN, some with a third party), Zipf-like sectors and
+cooperation types, signed 2015–2026, a realistic mix of statuses, 70 % public, a quarter with
+milestones or recorded activity. Rows are bulk-inserted, so ``party_countries`` is computed here.
+
+Then it measures server-side, through Django's test client (p50/p95/max and the SQL query count):
+the public registry with two filters (country pair and sector), the secretariat's statistics
+page, and the network picture for one country pair and sector. Targets: registry p95 ≤ 100 ms
+with a fixed number of queries; statistics ≤ 1 s; network ≤ 1 s. The MoUs stay for the next
+run; the secretariat user it creates is deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import secrets
+import statistics
+import time
+from datetime import date, timedelta
+
+REFERENCE_PREFIX = "BENCH-MOU-"
+BATCH = 2000
+ASEAN = ["TH", "VN", "KH", "ID", "MY", "PH", "LA", "MM", "SG", "BN", "TL"]
+ASEAN_WEIGHTS = [10, 9, 7, 9, 6, 6, 3, 3, 1, 0.5, 0.5]
+# (status, weight); signed statuses need a signing date.
+STATUSES = [
+    ("draft", 4),
+    ("signed", 10),
+    ("active", 45),
+    ("expiring", 6),
+    ("expired", 18),
+    ("renewed", 7),
+    ("terminated", 3),
+]
+TOPICS = [
+    "Teacher training in {s}",
+    "Joint programme in {s}",
+    "Student exchange for {s}",
+    "Industrial college for {s}",
+    "Internships and apprenticeships in {s}",
+    "Curriculum standards for {s}",
+]
+
+
+def _zipf(n: int) -> list[float]:
+    return [1 / (rank + 1) for rank in range(n)]
+
+
+def populate_mous(n: int, seed: int = 1) -> None:
+    """Replace the generated MoUs with ``n`` new ones (needs the generated institutions)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from bench.data import SECTOR_POPULARITY, SLUG_PREFIX, TYPE_POPULARITY
+    from institutions.models import CooperationType, Institution, Sector
+    from mous.models import Milestone, Mou, MouParty
+
+    started = time.monotonic()
+    rng = random.Random(seed)
+    by_country: dict[str, list[int]] = {}
+    for pk, country in Institution.objects.filter(slug__startswith=SLUG_PREFIX).values_list("pk", "country"):
+        by_country.setdefault(str(country), []).append(pk)
+    sectors = dict(Sector.objects.values_list("slug", "pk"))
+    types = dict(CooperationType.objects.values_list("slug", "pk"))
+    sector_slugs = [slug for slug in SECTOR_POPULARITY if slug in sectors]
+    type_slugs = [slug for slug in TYPE_POPULARITY if slug in types]
+    sector_weights, type_weights = _zipf(len(sector_slugs)), _zipf(len(type_slugs))
+    asean = [code for code in ASEAN if by_country.get(code)]
+    asean_weights = [ASEAN_WEIGHTS[ASEAN.index(code)] for code in asean]
+    status_names = [name for name, _weight in STATUSES]
+    status_weights = [weight for _name, weight in STATUSES]
+    SectorLink, TypeLink = Mou.sectors.through, Mou.cooperation_types.through
+    now = timezone.now()
+
+    def countries_of_one() -> list[str]:
+        draw = rng.random()
+        if draw < 0.75:
+            chosen = ["CN", rng.choices(asean, asean_weights)[0]]
+        elif draw < 0.9:
+            chosen = rng.sample(asean, 2)
+        else:
+            chosen = ["CN", *rng.sample(asean, 2)]
+        if rng.random() < 0.15:  # some three-party MoUs with a second institution of a country
+            chosen.append(rng.choice(chosen))
+        return chosen
+
+    with transaction.atomic():
+        generated = Mou.objects.filter(reference__startswith=REFERENCE_PREFIX)
+        for model in (Milestone, MouParty, SectorLink, TypeLink):
+            model.objects.filter(mou__in=generated)._raw_delete(model.objects.db)
+        generated._raw_delete(Mou.objects.db)
+        for start in range(0, n, BATCH):
+            mous, parties_of, sectors_of, types_of = [], [], [], []
+            for index in range(start, min(start + BATCH, n)):
+                institution_ids: list[int] = []
+                drawn = countries_of_one()
+                for code in drawn:
+                    pool = by_country[code]
+                    pk = rng.choice(pool)
+                    while pk in institution_ids:
+                        pk = rng.choice(pool)
+                    institution_ids.append(pk)
+                countries = sorted(set(drawn))
+                status = rng.choices(status_names, status_weights)[0]
+                signed_on = None
+                if status != "draft":
+                    signed_on = date(rng.randint(2015, 2026), rng.randint(1, 12), rng.randint(1, 28))
+                chosen_sectors = set(rng.choices(sector_slugs, sector_weights, k=rng.randint(1, 2)))
+                chosen_types = set(rng.choices(type_slugs, type_weights, k=rng.randint(1, 2)))
+                sector_name = next(iter(chosen_sectors)).replace("-", " ")
+                mous.append(
+                    Mou(
+                        title=rng.choice(TOPICS).format(s=sector_name).capitalize(),
+                        reference=f"{REFERENCE_PREFIX}{index:06d}",
+                        status=status,
+                        signed_on=signed_on,
+                        valid_from=signed_on,
+                        valid_until=signed_on + timedelta(days=365 * rng.choice([3, 5])) if signed_on else None,
+                        is_public=status != "draft" and rng.random() < 0.7,
+                        party_countries=countries,
+                        last_activity_at=now - timedelta(days=rng.randint(1, 900)) if rng.random() < 0.25 else None,
+                    )
+                )
+                parties_of.append(institution_ids)
+                sectors_of.append(chosen_sectors)
+                types_of.append(chosen_types)
+            created = Mou.objects.bulk_create(mous)
+            MouParty.objects.bulk_create(
+                MouParty(mou_id=mou.pk, institution_id=pk, position=position)
+                for mou, ids in zip(created, parties_of, strict=True)
+                for position, pk in enumerate(ids)
+            )
+            SectorLink.objects.bulk_create(
+                SectorLink(mou_id=mou.pk, sector_id=sectors[slug])
+                for mou, slugs in zip(created, sectors_of, strict=True)
+                for slug in slugs
+            )
+            TypeLink.objects.bulk_create(
+                TypeLink(mou_id=mou.pk, cooperationtype_id=types[slug])
+                for mou, slugs in zip(created, types_of, strict=True)
+                for slug in slugs
+            )
+            Milestone.objects.bulk_create(
+                Milestone(mou_id=mou.pk, title="First teacher-training cohort", due_on=mou.signed_on)
+                for mou in created
+                if mou.signed_on and rng.random() < 0.1
+            )
+            print(f"  {start + len(created):>6} MoUs", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE mous_mou")
+        cursor.execute("VACUUM ANALYZE mous_mouparty")
+        cursor.execute("VACUUM ANALYZE mous_mou_sectors")
+        cursor.execute("VACUUM ANALYZE mous_mou_cooperation_types")
+    print(f"Generated {n} MoUs in {time.monotonic() - started:.0f} s")
+
+
+def ensure_mous(n: int) -> None:
+    from django.db import connection
+
+    from mous.models import Mou
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(748205)")
+        try:
+            if Mou.objects.filter(reference__startswith=REFERENCE_PREFIX).count() != n:
+                populate_mous(n)
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(748205)")
+
+
+def _measure(client, url: str, params: dict, runs: int) -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params, secure=True)
+    # Counted now: the next request's request_started signal empties the log it reads.
+    query_count = len(queries)
+    assert response.status_code == 200, (url, response.status_code)
+    durations = []
+    for _run in range(runs):
+        began = time.perf_counter()
+        client.get(url, params, secure=True)
+        durations.append((time.perf_counter() - began) * 1000)
+    return durations, query_count
+
+
+def _row(label: str, durations: list[float], queries: int, target: str) -> str:
+    ordered = sorted(durations)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return (
+        f"| {label:<44} | {statistics.median(ordered):8.1f} | {p95:8.1f} | {ordered[-1]:8.1f} "
+        f"| {queries:7} | {target:<10} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mous", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+
+    from bench import setup
+
+    print(f"Database: {setup()}")
+    from django.contrib.auth.models import Group
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from bench.data import ensure_populated
+    from institutions.permissions import SECRETARIAT_GROUP
+    from mous.models import Mou
+    from portal.models import User
+
+    setup_test_environment()
+    ensure_populated()
+    ensure_mous(args.mous)
+    total = Mou.objects.count()
+    public = Mou.objects.filter(is_public=True).exclude(status="draft").count()
+    print(f"{total} MoUs ({public} in the public registry)")
+
+    secretariat = User.objects.create_user(email=f"secretariat-{secrets.token_hex(4)}@bench.example.org", password=None)
+    secretariat.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
+    try:
+        visitor, staff = Client(), Client()
+        staff.force_login(secretariat)
+        registry = reverse("mous:registry")
+        two_filters = {"pair_a": "CN", "pair_b": "TH", "sector": "automotive-nev"}
+        network_filters = {"pair_a": "CN", "pair_b": "KH", "sector": "railway"}
+        rows = [
+            ("registry, visitor, pair CN–TH + sector", *_measure(visitor, registry, two_filters, args.runs), "p95≤100"),
+            (
+                "registry, visitor, search 'teacher' + CN",
+                *_measure(visitor, registry, {"q": "teacher", "country": "CN"}, args.runs),
+                "p95≤100",
+            ),
+            ("registry, secretariat, pair + sector", *_measure(staff, registry, two_filters, args.runs), "p95≤100"),
+            ("registry, visitor, page 40 unfiltered", *_measure(visitor, registry, {"page": 40}, args.runs), "p95≤100"),
+            (
+                "statistics (secretariat)",
+                *_measure(staff, reverse("mous:statistics"), {}, max(3, args.runs // 5)),
+                "≤1000",
+            ),
+            (
+                "network, secretariat, pair CN–KH + railway",
+                *_measure(staff, reverse("mous:network"), network_filters, max(3, args.runs // 5)),
+                "≤1000",
+            ),
+            (
+                "network, secretariat, unfiltered (capped)",
+                *_measure(staff, reverse("mous:network"), {}, max(3, args.runs // 5)),
+                "—",
+            ),
+        ]
+        print(f"| {'page':<44} | {'p50 ms':>8} | {'p95 ms':>8} | {'max ms':>8} | {'queries':>7} | {'target':<10} |")
+        print(f"|{'-' * 46}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 12}|")
+        for label, durations, queries, target in rows:
+            print(_row(label, durations, queries, target))
+    finally:
+        secretariat.delete()
+
+
+if __name__ == "__main__":
+    main()
