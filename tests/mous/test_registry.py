@@ -274,3 +274,19 @@ def test_network_says_when_mous_are_capped(client, world, monkeypatch):
     assert response.context["picture"].mous_capped
     assert len({edge.mou_pk for edge in response.context["picture"].edges}) == 2
     assert "Only the 2 most recently signed MoUs are drawn" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_registry_search_query_count_is_fixed(client, roles, django_assert_num_queries, count):
+    _many(count, roles.institution_a, roles.institution_b)
+    # The 7 of a filtered page, and the vocabulary lookup of the one search word.
+    with django_assert_num_queries(8):
+        response = client.get(REGISTRY, {"q": "Phnom", "country": "TH"})
+    assert len(titles(response)) == min(count, 25)
+
+
+def test_a_country_outside_the_portal_list_can_be_filtered_by_url(client, world):
+    make_mou(InstitutionFactory(country="RU"), world["roles"].institution_b, title="Moscow link")
+    response = client.get(REGISTRY, {"country": "RU"})
+    assert titles(response) == ["Moscow link"]
+    assert '<option value="RU" selected>' in response.content.decode()
