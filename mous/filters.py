@@ -114,12 +114,14 @@ def apply_filters(queryset: QuerySet[Mou], values: dict) -> QuerySet[Mou]:
     if text:
         # Party names (English, local script, acronym) through the directory's indexed search
         # (full text with spellings, bigrams for unspaced scripts); title and reference by substring.
-        condition = Q(title__icontains=text) | Q(reference__icontains=text)
+        # One UNION of ids: an OR of the substring tests and a subquery made PostgreSQL filter
+        # row by row (and compile the plan with JIT), three times slower on 20,000 MoUs.
+        ids = Mou.objects.filter(Q(title__icontains=text) | Q(reference__icontains=text)).values("pk")
         parsed = parse_query(text)
         if parsed:
             institutions = matching(Institution.objects.all(), parsed).values("pk")
-            condition |= Exists(MouParty.objects.filter(mou=OuterRef("pk"), institution__in=institutions))
-        queryset = queryset.filter(condition)
+            ids = ids.union(MouParty.objects.filter(institution__in=institutions).values("mou_id"))
+        queryset = queryset.filter(pk__in=ids)
     if values.get("country"):
         queryset = queryset.filter(party_countries__contains=[values["country"]])
     pair = sorted({values[name] for name in ("pair_a", "pair_b") if values.get(name)})
