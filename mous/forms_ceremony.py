@@ -60,6 +60,7 @@ class CeremonyForm(forms.Form):
     is_public = forms.BooleanField(label=_("List these MoUs in the public registry"), required=False)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels without a colon, like the portal's other forms
         super().__init__(*args, **kwargs)
         event_id = self.data.get(self.add_prefix("event")) if self.is_bound else self.initial.get("event")
         self.fields["ceremony_session"].queryset = ceremony_sessions(event_id)
@@ -118,6 +119,10 @@ class MouRowForm(forms.Form):
     cooperation_types = forms.ModelMultipleChoiceField(
         label=_("Cooperation types"), queryset=CooperationType.objects.order_by("name"), required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def clean_parties(self) -> list[Institution]:
         return check_parties(self.cleaned_data["parties"])

@@ -87,11 +87,20 @@ def test_registry_lists_only_public_non_draft_mous(client, world, role):
     assert b"Draft plan" not in response.content
 
 
+def test_visitors_get_no_secretariat_links(client, world):
+    html = client.get(REGISTRY).content.decode()
+    assert reverse("mous:ceremony") not in html
+    assert reverse("mous:new") not in html
+
+
 def test_secretariat_sees_all_mous_marked(client, world):
     client.force_login(world["roles"]["secretariat"])
     response = client.get(REGISTRY)
     assert len(titles(response)) == 5
-    assert "not public" in response.content.decode()
+    html = response.content.decode()
+    assert "not public" in html
+    for name in ["mous:new", "mous:ceremony", "mous:proposals", "mous:to_log", "mous:statistics"]:
+        assert reverse(name) in html
     response = client.get(REGISTRY, {"status": "draft"})
     assert titles(response) == ["Draft plan"]
 
