@@ -192,8 +192,9 @@ def _matchmaking(event: Event, now) -> Matchmaking:
     """Requests, meetings and follow-up answers of the event (four queries).
 
     A meeting counts as held when it was published and either marked held, or its session has
-    ended and it was not marked a no-show. The funnel follows the held meetings: answered by
-    either side, then in discussion or further (latest outcome), then MoU signed (or linked to one).
+    ended and it was not marked a no-show. The funnel follows the held meetings: outcome known
+    (answered by either side, or linked to a logged MoU), then in discussion or further (latest
+    outcome), then MoU signed (or linked to one), so each stage holds the next.
     """
     result = Matchmaking()
     for row in MeetingRequest.objects.filter(session__event=event).values("status").annotate(count=Count("pk")):
@@ -230,7 +231,7 @@ def _matchmaking(event: Event, now) -> Matchmaking:
             said.append((row["outcome_at"] or now, row["outcome"]))
         is_signed = row["mou_id"] is not None or any(outcome == MeetingOutcome.MOU_SIGNED for _at, outcome in said)
         latest = max(said, key=lambda answer: answer[0])[1] if said else ""
-        answered += bool(said)
+        answered += bool(said) or is_signed
         cooperation += is_signed or latest in COOPERATION_OUTCOMES
         signed += is_signed
     result.funnel = [
