@@ -3,7 +3,6 @@ delegation review registrations, act on them and export the list."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -11,10 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from institutions.filters import neutralise_formula
 from institutions.models import Institution
 from institutions.selectors import acting_institution
+from institutions.spreadsheets import csv_download
 
 from . import services
 from .forms_registration import RegistrationFilterForm, RegistrationForm, RoleForm
@@ -236,11 +236,6 @@ def export_rows(registrations: QuerySet[Registration], event: Event):
         yield [neutralise_formula(value or "") for value in row]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _export_filename(event: Event, extension: str) -> str:
     return f"registrations-{event.slug}-{date.today().isoformat()}.{extension}"
 
@@ -252,19 +247,7 @@ def export_csv(request, slug: str):
     event = _managed_event_or_404(slug, request.user)
     form = RegistrationFilterForm(request.GET or None, event=event)
     registrations = form.apply(_registration_rows(event))
-    writer = csv.writer(_Echo())
-    language = translation.get_language()
-
-    def lines():
-        with translation.override(language):  # the response streams after the middleware ends
-            yield "\ufeff"
-            yield writer.writerow(export_headers())
-            for row in export_rows(registrations, event):
-                yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename(event, "csv")}"'
-    return response
+    return csv_download(export_headers(), export_rows(registrations, event), _export_filename(event, "csv"))
 
 
 @login_required

@@ -18,6 +18,8 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -116,3 +118,31 @@ def load_upload(token: str) -> bytes | None:
 def discard_upload(token: str) -> None:
     if _TOKEN.match(token or ""):
         (_upload_dir() / token).unlink(missing_ok=True)
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_download(headers, rows, filename: str) -> StreamingHttpResponse:
+    """Stream ``rows`` as UTF-8 CSV with a byte order mark, so spreadsheets read every script.
+
+    The rows are written while the response streams, after the middleware has finished: the
+    request's language is kept for the labels the rows hold.
+    """
+    writer = csv.writer(_Echo())
+    language = translation.get_language()
+
+    def lines():
+        with translation.override(language):
+            yield "\ufeff"
+            yield writer.writerow(headers)
+            for row in rows:
+                yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,13 +1,11 @@
 """The directory: the searchable list of institutions, its exports and the institution page."""
 
-import csv
 import io
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_GET
 from .filters import EXPORT_CAP, DirectoryForm, Taxonomies, directory_search, export_headers, export_rows
 from .models import Institution
 from .selectors import acting_institution, shortlisted_institution_ids
+from .spreadsheets import csv_download
 
 DIRECTORY_TEMPLATE = "institutions/institution_list.html"
 
@@ -58,13 +57,6 @@ def institution_list(request):
     return response
 
 
-class _Echo:
-    """A file-like object whose write() returns the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _export_filename(extension: str) -> str:
     return f"institutions-{date.today().isoformat()}.{extension}"
 
@@ -78,21 +70,8 @@ def institution_export_csv(request):
     names correctly. Public fields only.
     """
     form, _viewer, taxonomies = _directory_form(request)
-    writer = csv.writer(_Echo())
-    # The rows are written while the response streams, after the middleware has finished:
-    # keep the request's language for the headers and labels.
-    language = translation.get_language()
-
-    def lines():
-        with translation.override(language):
-            yield "\ufeff"
-            yield writer.writerow(export_headers())
-            for row in export_rows(form.directory_query(), taxonomies=taxonomies, request=request):
-                yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
-    return response
+    rows = export_rows(form.directory_query(), taxonomies=taxonomies, request=request)
+    return csv_download(export_headers(), rows, _export_filename("csv"))
 
 
 @require_GET

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from institutions.models import Institution, Membership
-from institutions.permissions import SECRETARIAT_GROUP
+from institutions.onboarding import institution_admins, secretariat_people
 from portal import outbox
 
 from .models import Milestone, Mou, MouParty
@@ -222,26 +222,9 @@ def party_admins(mou: Mou):
     )
 
 
-def institution_admins(institution: Institution):
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__status=Membership.Status.ACTIVE,
-            memberships__role=Membership.Role.ADMIN,
-            memberships__institution=institution,
-        )
-        .distinct()
-    )
-
-
-def secretariat_users():
-    return get_user_model().objects.filter(is_active=True, groups__name=SECRETARIAT_GROUP).distinct()
-
-
 def _recipients(mou: Mou) -> list:
     people = {user.pk: user for user in party_admins(mou)}
-    for user in secretariat_users():
+    for user in secretariat_people():
         people.setdefault(user.pk, user)
     return list(people.values())
 

@@ -1,20 +1,19 @@
 """The MoU registry (search, filters, exports), the secretariat's statistics and the network picture."""
 
-import csv
 import io
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from institutions.permissions import is_secretariat
+from institutions.spreadsheets import csv_download
 
 from . import network, stats
 from .filters import EXPORT_CAP, RegistryForm, apply_filters, export_headers, export_rows
@@ -48,11 +47,6 @@ def mou_registry(request):
     return response
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _filename(extension: str) -> str:
     return f"mous-{date.today().isoformat()}.{extension}"
 
@@ -61,19 +55,8 @@ def _filename(extension: str) -> str:
 def mou_export_csv(request):
     """The filtered registry with its milestones as UTF-8 CSV (with a byte order mark)."""
     _form, queryset, secretariat = _registry(request)
-    writer = csv.writer(_Echo())
-    language = translation.get_language()
-
-    def lines():
-        with translation.override(language):
-            yield "\ufeff"
-            yield writer.writerow(export_headers(full=secretariat))
-            for row in export_rows(queryset, full=secretariat, request=request):
-                yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    rows = export_rows(queryset, full=secretariat, request=request)
+    return csv_download(export_headers(full=secretariat), rows, _filename("csv"))
 
 
 @require_GET
