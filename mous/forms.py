@@ -23,6 +23,19 @@ def institution_choices_queryset():
     return Institution.objects.exclude(verification_status="rejected").order_by("name")
 
 
+def institutions_matching(query: str, *, limit: int = 10):
+    """Institutions whose English name, local-script name or acronym contains ``query``.
+
+    What the MoU form's and the ceremony's party pickers suggest as someone types.
+    """
+    query = query.strip()
+    if not query:
+        return Institution.objects.none()
+    return institution_choices_queryset().filter(
+        Q(name__icontains=query) | Q(name_local__icontains=query) | Q(acronym__icontains=query)
+    )[:limit]
+
+
 class PartyForm(forms.Form):
     """One party: the institution (picked by typing, a plain select without JS) and its signatory."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,16 +26,6 @@ def institution_label(institution: Institution) -> str:
     if institution.name_local:
         parts.append(f"· {institution.name_local}")
     return " ".join(parts)
-
-
-def institutions_matching(query: str, *, limit: int = 10):
-    """Institutions whose English name, local-script name or acronym contains ``query``."""
-    query = query.strip()
-    if not query:
-        return Institution.objects.none()
-    return Institution.objects.filter(
-        Q(name__icontains=query) | Q(name_local__icontains=query) | Q(acronym__icontains=query)
-    ).order_by("name")[:limit]
 
 
 class SessionChoiceField(forms.ModelChoiceField):

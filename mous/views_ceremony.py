@@ -13,13 +13,13 @@ from django.views.decorators.http import require_GET
 
 from institutions.models import Institution
 
+from .forms import institutions_matching
 from .forms_ceremony import (
     MAX_CEREMONY_ROWS,
     CeremonyEntry,
     CeremonyForm,
     MouRowFormSet,
     institution_label,
-    institutions_matching,
 )
 from .models import Mou
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -19,7 +18,7 @@ from events.models import Meeting
 from institutions.models import Institution
 from institutions.permissions import active_institution_ids, is_secretariat
 
-from .forms import MAX_PARTIES, MouEdit, institution_choices_queryset
+from .forms import MAX_PARTIES, MouEdit, institutions_matching
 from .models import Mou
 from .services import confirm_proposal, meeting_institution_ids, reject_proposal, save_mou
 
@@ -31,22 +30,12 @@ def _secretariat_or_404(request) -> None:
         raise Http404
 
 
-def search_institutions(query: str, limit: int = SEARCH_LIMIT):
-    """Institutions whose English name, local-script name or acronym contains ``query``."""
-    query = query.strip()
-    if not query:
-        return Institution.objects.none()
-    return institution_choices_queryset().filter(
-        Q(name__icontains=query) | Q(name_local__icontains=query) | Q(acronym__icontains=query)
-    )[:limit]
-
-
 @login_required
 @require_GET
 def institution_search(request):
     """Up to ten institutions matching ``q``: JSON by default, HTML ``<option>``s with ``format=html``
     (htmx fills the party's select with them)."""
-    matches = list(search_institutions(request.GET.get("q", "")))
+    matches = list(institutions_matching(request.GET.get("q", ""), limit=SEARCH_LIMIT))
     if request.GET.get("format") == "html" or request.htmx:
         return render(
             request,
