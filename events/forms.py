@@ -177,6 +177,20 @@ class EventForm(forms.ModelForm):
         return cleaned
 
 
+# The settings of a matchmaking session, shown in their own part of the session form.
+SESSION_MATCHMAKING_FIELDS = (
+    "table_count",
+    "slot_minutes",
+    "break_minutes",
+    "request_deadline",
+    "max_meetings_per_person",
+    "scheduling_mode",
+    "request_expiry_hours",
+    "roles_cannot_request",
+    "roles_cannot_be_requested",
+)
+
+
 class SessionForm(forms.ModelForm):
     """A session of the agenda; its times are local times of the event and fall on its dates."""
 
@@ -184,17 +198,7 @@ class SessionForm(forms.ModelForm):
     ends_at = LocalDateTimeField(label=capfirst(_("ends at")))
     request_deadline = LocalDateTimeField(label=capfirst(_("meeting request deadline")), required=False)
 
-    matchmaking_fields = (
-        "table_count",
-        "slot_minutes",
-        "break_minutes",
-        "request_deadline",
-        "max_meetings_per_person",
-        "scheduling_mode",
-        "request_expiry_hours",
-        "roles_cannot_request",
-        "roles_cannot_be_requested",
-    )
+    matchmaking_fields = SESSION_MATCHMAKING_FIELDS
 
     class Meta:
         model = Session
@@ -206,15 +210,7 @@ class SessionForm(forms.ModelForm):
             "ends_at",
             "room",
             "speakers",
-            "table_count",
-            "slot_minutes",
-            "break_minutes",
-            "request_deadline",
-            "max_meetings_per_person",
-            "scheduling_mode",
-            "request_expiry_hours",
-            "roles_cannot_request",
-            "roles_cannot_be_requested",
+            *SESSION_MATCHMAKING_FIELDS,
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
