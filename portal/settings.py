@@ -31,6 +31,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATA_DIR = Path(env("PORTAL_DATA_DIR", default=str(BASE_DIR / ".data")))
 
 INSTALLED_APPS = [
+    "core",
     "portal",
     "institutions",
     "events",
