@@ -1,7 +1,7 @@
 """Every choice a form offers, and every id a view accepts, stays within what the person may see.
 
 The test finds by itself every form field whose choices come from the database, in every
-``forms*.py`` module of the portal's apps, and every id a view reads straight from
+``forms*.py`` and ``filters.py`` module of the portal's apps, and every id a view reads straight from
 ``request.POST`` or ``request.GET``. Each needs an entry in ``FORM_FIELDS`` or ``RAW_IDS``:
 
 - a scenario: a function that, as a role allowed to post the form, posts an id outside that
@@ -29,12 +29,15 @@ from pathlib import Path
 import pytest
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.forms.formsets import BaseFormSet
 from django.forms.models import BaseModelFormSet
 from django.urls import reverse
 
 from events.models import Meeting, MeetingRequest, Registration, Session
+from institutions.filters import DirectoryForm, Taxonomies
 from institutions.models import CooperationType, Institution, Offer, Sector
+from mous.filters import RegistryForm
 from mous.models import Mou
 from tests.factories import (
     CooperationTypeFactory,
@@ -66,9 +69,15 @@ ROOT = Path(settings.BASE_DIR)
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Choices from a public reference list (every visitor sees it in the directory's filters)."""
+    """Choices from a public reference list (every visitor sees it in the directory's filters).
+
+    ``make`` builds the form when it needs arguments; ``field`` names what the choices' values
+    are (a primary key unless the form picks by slug).
+    """
 
     model: type
+    make: Callable | None = None
+    field: str = "pk"
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,7 @@ def _reads_the_database(field: forms.Field) -> bool:
 def discovered_form_fields() -> set[str]:
     """``module.Class.field`` of every field whose choices or accepted ids come from the database."""
     keys = set()
-    for module, path in _modules("forms*.py"):
+    for module, path in [*_modules("forms*.py"), *_modules("filters.py")]:
         for name, obj in vars(module).items():
             if not isinstance(obj, type):
                 continue
@@ -176,7 +185,7 @@ def _request_params(function: ast.FunctionDef) -> set[str]:
 def discovered_raw_ids() -> set[str]:
     """``module.function:parameter`` of every value a view reads from the query string or the POST body."""
     keys = set()
-    for pattern in ("views*.py", "forms*.py"):
+    for pattern in ("views*.py", "forms*.py", "filters.py"):
         for module, path in _modules(pattern):
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, ast.FunctionDef):
@@ -311,6 +320,29 @@ def ceremony_with_foreign_ids(client, roles):
     assert list(suggestions.context["suggestions"]) == []
     assert chip.status_code == 400
     assert search.json() == {"results": []}
+
+
+def registry_filter_by_an_event_not_to_show(client, roles):
+    """The public registry's event filter: no draft event, no event whose MoUs are all private."""
+    shown = EventFactory(title="Open forum")
+    draft = EventFactory(status="draft", title="Unannounced summit")
+    private_only = EventFactory(title="Closed-door talks")
+    for event, is_public in ((shown, True), (draft, True), (private_only, False)):
+        mou = MouFactory(event=event, is_public=is_public)
+        MouPartyFactory(mou=mou, institution=roles.institution_a)
+        MouPartyFactory(mou=mou, institution=roles.institution_b)
+
+    response = client.get(reverse("mous:registry"), {"event": draft.slug})
+    other = client.get(reverse("mous:registry"), {"event": private_only.slug})
+
+    form = response.context["form"]
+    assert choice_values(form["event"]) == {shown.slug}
+    assert list(form.errors) == ["event"]
+    assert list(other.context["form"].errors) == ["event"]
+    body = response.content.decode() + other.content.decode()
+    assert f'value="{draft.slug}"' not in body
+    assert f'value="{private_only.slug}"' not in body
+    assert "Closed-door talks" not in body
 
 
 # --- Scenarios: events ----------------------------------------------------------------------
@@ -633,6 +665,26 @@ FORM_FIELDS: dict[str, Callable | Catalogue | NotAnId] = {
     "mous.forms_ceremony.MouRowForm.parties": ceremony_with_foreign_ids,
     "mous.forms_ceremony.MouRowForm.sectors": Catalogue(Sector),
     "mous.forms_ceremony.MouRowForm.cooperation_types": Catalogue(CooperationType),
+    "mous.filters.RegistryForm.event": registry_filter_by_an_event_not_to_show,
+    "mous.filters.RegistryForm.sector": Catalogue(
+        Sector, make=lambda: RegistryForm(user=AnonymousUser()), field="slug"
+    ),
+    "mous.filters.RegistryForm.cooperation_type": Catalogue(
+        CooperationType, make=lambda: RegistryForm(user=AnonymousUser()), field="slug"
+    ),
+    "mous.filters.RegistryForm.name": NotAnId("a country code (country, pair_a, pair_b)"),
+    "mous.filters.RegistryForm.status": NotAnId("a Mou.Status value"),
+    "institutions.filters.DirectoryForm.country": NotAnId("a country code or a group of countries"),
+    "institutions.filters.DirectoryForm.sort": NotAnId("a sort order"),
+    "institutions.filters.DirectoryForm.sector": Catalogue(
+        Sector, make=lambda: DirectoryForm(taxonomies=Taxonomies.load()), field="slug"
+    ),
+    "institutions.filters.DirectoryForm.offers": Catalogue(
+        CooperationType, make=lambda: DirectoryForm(taxonomies=Taxonomies.load()), field="slug"
+    ),
+    "institutions.filters.DirectoryForm.needs": Catalogue(
+        CooperationType, make=lambda: DirectoryForm(taxonomies=Taxonomies.load()), field="slug"
+    ),
 }
 
 PAGE = NotAnId("a page number")
@@ -755,16 +807,18 @@ def test_an_id_outside_the_scope_is_refused_and_not_offered(client, roles, scena
 
 
 def _choice_ids(key: str) -> set[str]:
-    """The ids a catalogue field offers, read from a fresh (unbound, empty) form."""
+    """The values a catalogue field offers, read from a fresh (unbound, empty) form."""
     module_name, class_name, field_name = key.rsplit(".", 2)
     module = importlib.import_module(module_name)
     owner = getattr(module, class_name)
-    if issubclass(owner, BaseFormSet):
+    entry = FORM_FIELDS[key]
+    if entry.make is not None:
+        field = entry.make().fields[field_name]
+    elif issubclass(owner, BaseFormSet):
         # A formset made by a factory is used as is; a base class through a formset built on it.
         built = [obj for obj in vars(module).values() if isinstance(obj, type) and issubclass(obj, owner)]
         concrete = owner if hasattr(owner, "fk") else next(obj for obj in built if hasattr(obj, "fk"))
-        formset = concrete(instance=Institution(), prefix="rows")
-        field = formset.forms[0].fields[field_name]
+        field = concrete(instance=Institution(), prefix="rows").forms[0].fields[field_name]
     else:
         field = owner.form.base_fields[field_name] if hasattr(owner, "form") else owner.base_fields[field_name]
     return {str(value) for value, _label in field.choices if value != ""}
@@ -777,7 +831,8 @@ def test_catalogue_fields_offer_the_whole_public_list(key):
 
     offered = _choice_ids(key)
 
-    assert offered == {str(pk) for pk in FORM_FIELDS[key].model.objects.values_list("pk", flat=True)}
+    entry = FORM_FIELDS[key]
+    assert offered == {str(value) for value in entry.model.objects.values_list(entry.field, flat=True)}
 
 
 @pytest.mark.parametrize("key", [key for key, entry in FORM_FIELDS.items() if isinstance(entry, NotAnId)])
