@@ -1,7 +1,7 @@
 """Every choice a form offers, and every id a view accepts, stays within what the person may see.
 
 The test finds by itself every form field whose choices come from the database, in every
-``forms*.py`` and ``filters.py`` module of the portal's apps, and every id a view reads straight from
+``forms*.py``, ``filters.py`` and ``views*.py`` module of the portal's apps, and every id a view reads straight from
 ``request.POST`` or ``request.GET``. Each needs an entry in ``FORM_FIELDS`` or ``RAW_IDS``:
 
 - a scenario: a function that, as a role allowed to post the form, posts an id outside that
@@ -135,7 +135,7 @@ def _reads_the_database(field: forms.Field) -> bool:
 def discovered_form_fields() -> set[str]:
     """``module.Class.field`` of every field whose choices or accepted ids come from the database."""
     keys = set()
-    for module, path in [*_modules("forms*.py"), *_modules("filters.py")]:
+    for module, path in [*_modules("forms*.py"), *_modules("filters.py"), *_modules("views*.py")]:
         for name, obj in vars(module).items():
             if not isinstance(obj, type):
                 continue
@@ -343,6 +343,25 @@ def registry_filter_by_an_event_not_to_show(client, roles):
     assert f'value="{draft.slug}"' not in body
     assert f'value="{private_only.slug}"' not in body
     assert "Closed-door talks" not in body
+
+
+def milestone_owned_by_an_institution_not_a_party(client, roles):
+    """A party's member records a milestone carried out by an institution outside the MoU."""
+    mou = MouFactory()
+    MouPartyFactory(mou=mou, institution=roles.institution_a)
+    MouPartyFactory(mou=mou, institution=roles.institution_b)
+    outsider = InstitutionFactory()
+    url = reverse("mous:milestone_add", args=[mou.pk])
+    client.force_login(roles["participant"])
+    form = client.get(url).context["form"]
+
+    response = client.post(
+        url, values_of(form, **{"milestone-title": "Exchange", "milestone-owner_institution": outsider.pk})
+    )
+
+    assert choice_values(form["owner_institution"]) == {str(roles.institution_a.pk), str(roles.institution_b.pk)}
+    assert list(response.context["form"].errors) == ["owner_institution"]
+    assert mou.milestones.count() == 0
 
 
 # --- Scenarios: events ----------------------------------------------------------------------
@@ -666,6 +685,8 @@ FORM_FIELDS: dict[str, Callable | Catalogue | NotAnId] = {
     "mous.forms_ceremony.MouRowForm.sectors": Catalogue(Sector),
     "mous.forms_ceremony.MouRowForm.cooperation_types": Catalogue(CooperationType),
     "mous.filters.RegistryForm.event": registry_filter_by_an_event_not_to_show,
+    "mous.views_lifecycle.MilestoneForm.owner_institution": milestone_owned_by_an_institution_not_a_party,
+    "mous.views_lifecycle.ActivityForm.owner_institution": milestone_owned_by_an_institution_not_a_party,
     "mous.filters.RegistryForm.sector": Catalogue(
         Sector, make=lambda: RegistryForm(user=AnonymousUser()), field="slug"
     ),
