@@ -1,8 +1,8 @@
 """Every choice a form offers, and every id a view accepts, stays within what the person may see.
 
 The test finds by itself every form field whose choices come from the database, in every
-``forms*.py``, ``filters.py`` and ``views*.py`` module of the portal's apps, and every id a view reads straight from
-``request.POST`` or ``request.GET``. Each needs an entry in ``FORM_FIELDS`` or ``RAW_IDS``:
+``forms*.py``, ``filters.py`` and ``views*.py`` module of the portal's apps, and every id a
+view reads straight from ``request.POST`` or ``request.GET``. Each needs an entry in ``FORM_FIELDS`` or ``RAW_IDS``:
 
 - a scenario: a function that, as a role allowed to post the form, posts an id outside that
   role's scope (another institution's object, a draft event's, another event's) to the real
@@ -100,29 +100,42 @@ def _model_fields(form_class) -> list[str]:
     return [name for name, field in form_class.base_fields.items() if isinstance(field, forms.ModelChoiceField)]
 
 
+def _field_key(node: ast.expr, aliases: dict[str, str]) -> str | None:
+    """The field name of ``….fields["x"]``, or of a local name bound to it; None otherwise."""
+    if isinstance(node, ast.Name):
+        return aliases.get(node.id)
+    if isinstance(node, ast.Subscript) and getattr(node.value, "attr", None) == "fields":
+        return _name(node.slice)
+    return None
+
+
 def _fields_set_at_runtime(tree: ast.Module) -> set[tuple[str, str]]:
     """(class, field) for ``….fields["x"] = …ChoiceField(…)`` and ``….fields["x"].choices/queryset = …``.
 
-    Also finds fields that are not ``ModelChoiceField`` in the class body but are filled from a
-    query at run time, and ``ModelChoiceField``s added to a form from outside it.
+    Finds fields that are not ``ModelChoiceField`` in the class body but are filled from a query
+    at run time (also through a local name, ``owner = self.fields["x"]``), and choice fields
+    added to a form at run time, from inside it or from outside.
     """
     found = set()
     for cls in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)):
-        for node in ast.walk(cls):
-            if not isinstance(node, ast.Assign):
-                continue
+        assignments = [node for node in ast.walk(cls) if isinstance(node, ast.Assign)]
+        aliases = {
+            target.id: key
+            for node in assignments
+            if (key := _field_key(node.value, {})) is not None
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in assignments:
             for target in node.targets:
-                replaced = True
                 if isinstance(target, ast.Attribute) and target.attr in ("choices", "queryset"):
-                    target, replaced = target.value, False
-                if not (isinstance(target, ast.Subscript) and getattr(target.value, "attr", None) == "fields"):
-                    continue
-                key = target.slice.value if isinstance(target.slice, ast.Constant) else ast.unparse(target.slice)
-                if replaced and not (
-                    isinstance(node.value, ast.Call) and "ChoiceField" in ast.unparse(node.value.func)
-                ):
-                    continue
-                found.add((cls.name, key))
+                    key = _field_key(target.value, aliases)
+                elif isinstance(node.value, ast.Call) and "ChoiceField" in ast.unparse(node.value.func):
+                    key = _field_key(target, {})
+                else:
+                    key = None
+                if key is not None:
+                    found.add((cls.name, key))
     return found
 
 
@@ -687,6 +700,7 @@ FORM_FIELDS: dict[str, Callable | Catalogue | NotAnId] = {
     "mous.filters.RegistryForm.event": registry_filter_by_an_event_not_to_show,
     "mous.views_lifecycle.MilestoneForm.owner_institution": milestone_owned_by_an_institution_not_a_party,
     "mous.views_lifecycle.ActivityForm.owner_institution": milestone_owned_by_an_institution_not_a_party,
+    "mous.views_lifecycle._RecordForm.owner_institution": milestone_owned_by_an_institution_not_a_party,
     "mous.filters.RegistryForm.sector": Catalogue(
         Sector, make=lambda: RegistryForm(user=AnonymousUser()), field="slug"
     ),
@@ -876,10 +890,16 @@ class NewForm:
         self.fields["region"].choices = Institution.objects.values_list("country", "country")
         self.fields["kind"].label = "Kind"
         self.fields["event"] = forms.ModelChoiceField(queryset=Event.objects.all())
+        owner = self.fields["owner"]
+        owner.queryset = Institution.objects.filter(country="KH")
 """
 
     assert _model_fields(NewForm) == ["partner"]
-    assert _fields_set_at_runtime(ast.parse(source)) == {("NewForm", "region"), ("NewForm", "event")}
+    assert _fields_set_at_runtime(ast.parse(source)) == {
+        ("NewForm", "region"),
+        ("NewForm", "event"),
+        ("NewForm", "owner"),
+    }
 
 
 def test_discovery_sees_ids_read_through_an_alias_of_the_request():
