@@ -757,13 +757,14 @@ def test_non_matchmaking_meetings_get_no_follow_ups(mm):
     assert not FollowUp.objects.exists()
 
 
-def test_manage_page_queries_do_not_grow(client, roles, mm, django_assert_max_num_queries):
-    client.force_login(roles["secretariat"])
+@pytest.mark.parametrize(("role", "public"), [("secretariat", False), ("institution_admin", True)])
+def test_manage_page_queries_do_not_grow(client, roles, mm, django_assert_max_num_queries, role, public):
+    client.force_login(roles[role])
 
     def add_meetings():
         for outcome in ("mou_signed", ""):
             meeting = mm.meeting(register(mm.event), register(mm.event), outcome=outcome)
-            mou = MouFactory()
+            mou = MouFactory(is_public=public)
             MouPartyFactory(mou=mou, institution=meeting.request.requester.institution)
             MouPartyFactory(mou=mou, institution=meeting.request.recipient.institution)
             Meeting.objects.filter(pk=meeting.pk, outcome="").update(unanswered_flagged_at=timezone.now())
