@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from institutions.models import Institution
 
 from . import lifecycle
+from .documents import check_upload, stored_file
 from .models import Milestone, Mou
 
 # Manual status changes offered as plain buttons; renewal and termination have their own pages.
@@ -190,28 +191,6 @@ def mou_history(request, pk: int):
 # --- Milestones and activities (parties' members) -----------------------------------------------
 
 
-def _evidence_validator():
-    """Part M3's upload check when present (PDF, JPEG or PNG by content, size limit)."""
-    try:
-        from .documents import validate_upload
-    except ImportError:  # pragma: no cover -- M3's module ships with the registry
-        return _validate_evidence_fallback
-    return validate_upload
-
-
-_SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
-
-
-def _validate_evidence_fallback(file) -> tuple[str, str]:
-    file.seek(0)
-    head = file.read(8)
-    file.seek(0)
-    for signature, content_type in _SIGNATURES:
-        if head.startswith(signature):
-            return content_type, file.name
-    raise ValidationError(_("Upload a PDF, JPEG or PNG file."), code="file_type")
-
-
 class _RecordForm(forms.ModelForm):
     evidence_url = forms.URLField(
         label=capfirst(Milestone._meta.get_field("evidence_url").verbose_name), required=False, assume_scheme="https"
@@ -228,9 +207,21 @@ class _RecordForm(forms.ModelForm):
     def clean_evidence_file(self):
         file = self.cleaned_data.get("evidence_file")
         if file and hasattr(file, "content_type"):  # a new upload, not the stored file
-            _content_type, name = _evidence_validator()(file)
-            file.name = name
+            # Checked in full; stored as checked (images re-encoded) under a random name.
+            self.checked_evidence = check_upload(file)
+            return stored_file(self.checked_evidence)
         return file
+
+    def save(self, commit=True):
+        item = super().save(commit=False)
+        checked = getattr(self, "checked_evidence", None)
+        if checked is not None:
+            item.evidence_name, item.evidence_content_type = checked.name, checked.content_type
+        elif not item.evidence_file:
+            item.evidence_name = item.evidence_content_type = ""
+        if commit:
+            item.save()
+        return item
 
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

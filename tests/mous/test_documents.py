@@ -13,13 +13,25 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
+from pypdf import PdfWriter
 
 from mous.documents import validate_upload
 from mous.models import Milestone, Mou
 from tests.factories import InstitutionFactory, MilestoneFactory, MouFactory, MouPartyFactory
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf_bytes() -> bytes:
+    """A real one-page PDF, as a PDF writer makes it."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 
 def png_bytes() -> bytes:
