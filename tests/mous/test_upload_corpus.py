@@ -13,13 +13,17 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import modelform_factory
 from django.urls import reverse
 from PIL import Image
 
 from mous import documents
+from mous.admin import MouAdminForm
 from mous.documents import check_upload
 from mous.models import Milestone, Mou
 from tests.factories import MouFactory, MouPartyFactory
@@ -61,6 +65,7 @@ REFUSALS = [
     documents.TOO_MANY_PIXELS,
     documents.EMPTY,
     documents.TOO_LARGE,
+    forms.FileField.default_error_messages["empty"],  # a form's own check comes first for an empty file
 ]
 
 
@@ -182,4 +187,52 @@ def test_milestone_evidence_refuses_or_cleans_each_file(client, roles, mou, priv
         assert len(errors) >= 1
         assert all(html.escape(error) in response.content.decode() for error in errors)
         assert Milestone.objects.count() == 0
+        assert stored_files(private_storage) == []
+
+
+# --- the same files through the Django admin --------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", CORPUS, ids=lambda path: path.name)
+def test_admin_evidence_upload_refuses_or_cleans_each_file(rf, admin_user, mou, private_storage, path):
+    request = rf.get("/")
+    request.user = admin_user
+    form_class = admin.site._registry[Milestone].get_form(request)
+    data = {"mou": mou.pk, "kind": "milestone", "title": "First cohort", "status": "planned"}
+
+    form = form_class(data, {"evidence_file": corpus_upload(path)})
+
+    if path.name in SAFE_AFTER_CLEANING:
+        assert form.errors == {}
+        item = form.save()
+        assert re.fullmatch(r"mous/evidence/[0-9a-f]{32}\.(pdf|jpg|png)", item.evidence_file.name)
+        assert_stored_safely((private_storage / item.evidence_file.name).read_bytes(), item.evidence_content_type)
+        assert_safe_name(item.evidence_name)
+    else:
+        assert list(form.errors) == ["evidence_file"]
+        assert shows_a_refusal(" ".join(form.errors["evidence_file"]))
+        assert Milestone.objects.count() == 0
+        assert stored_files(private_storage) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", CORPUS, ids=lambda path: path.name)
+def test_admin_document_upload_refuses_or_cleans_each_file(mou, private_storage, path):
+    assert admin.site._registry[Mou].form is MouAdminForm
+    form_class = modelform_factory(Mou, form=MouAdminForm, fields=["document"])
+
+    form = form_class({}, {"document": corpus_upload(path)}, instance=mou)
+
+    if path.name in SAFE_AFTER_CLEANING:
+        assert form.errors == {}
+        form.save()
+        mou.refresh_from_db()
+        assert re.fullmatch(r"mous/[0-9a-f]{32}\.(pdf|jpg|png)", mou.document.name)
+        assert_stored_safely((private_storage / mou.document.name).read_bytes(), mou.document_content_type)
+        assert_safe_name(mou.document_name)
+    else:
+        assert list(form.errors) == ["document"]
+        mou.refresh_from_db()
+        assert (mou.document.name, mou.document_name) == ("", "")
         assert stored_files(private_storage) == []
