@@ -215,7 +215,7 @@ def _reencoded(image: Image.Image) -> bytes:
         mode = "RGBA" if has_alpha else ("L" if upright.mode in ("1", "L") else "RGB")
     # A new image holds the pixels only: none of the original's info is carried over.
     clean = Image.new(mode, upright.size)
-    clean.paste(upright.convert(mode))
+    clean.paste(upright if upright.mode == mode else upright.convert(mode))
     output = BytesIO()
     if fmt == "JPEG":
         clean.save(output, format="JPEG", quality=90)

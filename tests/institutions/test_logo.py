@@ -8,11 +8,14 @@ from urllib.parse import unquote
 
 import pytest
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import modelform_factory
 from django.urls import reverse
 from PIL import Image
 
+from institutions.admin import InstitutionAdminForm
 from institutions.images import (
     BROKEN,
     MAX_LOGO_BYTES,
@@ -22,6 +25,7 @@ from institutions.images import (
     TOO_MANY_PIXELS,
     logo_from_upload,
 )
+from institutions.models import Institution
 from tests.institutions.test_profile_edit import profile_data
 
 pytestmark = pytest.mark.django_db
@@ -212,4 +216,25 @@ def test_logo_upload_refuses_or_cleans_each_corpus_file(client, roles, media, pa
         page = html.unescape(response.content.decode())
         assert any(str(message) in page for message in LOGO_REFUSALS)
         assert (institution.description, institution.logo.name) == ("", "")
+        assert list(media.rglob("*.*")) == []
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda path: path.name)
+def test_admin_logo_upload_refuses_or_cleans_each_corpus_file(roles, media, path):
+    institution = roles.institution_a
+    assert admin.site._registry[Institution].form is InstitutionAdminForm
+    form_class = modelform_factory(Institution, form=InstitutionAdminForm, fields=["logo"])
+
+    form = form_class({}, {"logo": upload(path.read_bytes(), unquote(path.name))}, instance=institution)
+
+    if path.name in SAFE_LOGOS:
+        assert form.errors == {}
+        form.save()
+        institution.refresh_from_db()
+        assert re.fullmatch(r"institutions/logos/[0-9a-f]{24}\.webp", institution.logo.name)
+        assert b"Exif" not in (media / institution.logo.name).read_bytes()
+    else:
+        assert list(form.errors) == ["logo"]
+        institution.refresh_from_db()
+        assert institution.logo.name == ""
         assert list(media.rglob("*.*")) == []
