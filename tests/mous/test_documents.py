@@ -1,5 +1,6 @@
 """Signed MoU documents: upload checked by content, private download, milestone evidence, summary PDF."""
 
+import importlib
 import re
 import shutil
 import subprocess
@@ -649,3 +650,22 @@ def test_evidence_stored_before_its_name_was_kept_is_named_from_its_content(clie
     b"".join(response.streaming_content)
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"] == f'attachment; filename="evidence-{item.pk}.png"'
+
+
+def test_migration_moves_existing_evidence_to_a_random_name(db, private_storage):
+    from django.apps import apps
+
+    migration = importlib.import_module("mous.migrations.0004_milestone_evidence_name_and_type")
+    item = MilestoneFactory()
+    item.evidence_file.save("Attendance list.pdf", ContentFile(PDF_BYTES))
+    missing = MilestoneFactory(evidence_file="mous/evidence/gone.pdf")
+
+    migration.store_evidence_under_random_names(apps, None)
+
+    item.refresh_from_db()
+    assert re.fullmatch(r"mous/evidence/[0-9a-f]{32}\.pdf", item.evidence_file.name)
+    assert (item.evidence_name, item.evidence_content_type) == ("Attendance_list.pdf", "application/pdf")
+    assert stored_files(private_storage) == [private_storage / item.evidence_file.name]
+    assert (private_storage / item.evidence_file.name).read_bytes() == PDF_BYTES
+    missing.refresh_from_db()
+    assert (missing.evidence_file.name, missing.evidence_name) == ("mous/evidence/gone.pdf", "")
