@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -203,6 +204,7 @@ class _RecordForm(forms.ModelForm):
         owner.queryset = Institution.objects.filter(mou_parties__mou=mou).order_by("name")
         owner.empty_label = _("All parties")
         self.fields["title"].widget.attrs["autocomplete"] = "off"
+        self.previous_evidence = self.instance.evidence_file.name or ""
 
     def clean_evidence_file(self):
         file = self.cleaned_data.get("evidence_file")
@@ -222,6 +224,12 @@ class _RecordForm(forms.ModelForm):
         if commit:
             item.save()
         return item
+
+    def delete_replaced_evidence(self) -> None:
+        """Once the saved record is committed, remove the evidence file it no longer points to."""
+        previous, storage = self.previous_evidence, self.instance.evidence_file.storage
+        if previous and previous != (self.instance.evidence_file.name or ""):
+            transaction.on_commit(lambda: storage.delete(previous))
 
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -277,6 +285,7 @@ def _save_record(request, mou: Mou, form, *, creating: bool) -> Milestone:
             item.status = Milestone.Status.DONE
     item._history_user = request.user
     item.save()
+    form.delete_replaced_evidence()
     lifecycle.touch_activity(mou)
     return item
 

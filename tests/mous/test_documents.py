@@ -623,21 +623,53 @@ def test_evidence_is_stored_under_a_random_name_and_downloaded_under_its_own(cli
     assert "filename*=utf-8''Attendance_list_%E6%9F%AC" in response["Content-Disposition"]
 
 
-def test_clearing_the_evidence_file_forgets_its_name(client, roles, private_storage):
+@pytest.fixture
+def item_with_evidence(roles):
     mou = MouFactory(status=Mou.Status.ACTIVE)
     MouPartyFactory(mou=mou, institution=roles.institution_a)
     item = MilestoneFactory(mou=mou, evidence_name="plan.pdf", evidence_content_type="application/pdf")
     item.evidence_file.save("0123.pdf", ContentFile(PDF_BYTES))
+    return item
+
+
+def test_clearing_the_evidence_file_forgets_it(
+    client, roles, item_with_evidence, private_storage, django_capture_on_commit_callbacks
+):
+    item = item_with_evidence
     client.force_login(roles["participant"])
     prefix = f"edit{item.pk}"
 
-    client.post(
-        reverse("mous:milestone_edit", args=[mou.pk, item.pk]),
-        {f"{prefix}-title": item.title, f"{prefix}-status": "planned", f"{prefix}-evidence_file-clear": "on"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("mous:milestone_edit", args=[item.mou.pk, item.pk]),
+            {f"{prefix}-title": item.title, f"{prefix}-status": "planned", f"{prefix}-evidence_file-clear": "on"},
+        )
 
     item.refresh_from_db()
     assert (item.evidence_file.name, item.evidence_name, item.evidence_content_type) == ("", "", "")
+    assert stored_files(private_storage) == []
+
+
+def test_replacing_the_evidence_file_removes_the_old_one(
+    client, roles, item_with_evidence, private_storage, django_capture_on_commit_callbacks
+):
+    item = item_with_evidence
+    client.force_login(roles["participant"])
+    prefix = f"edit{item.pk}"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("mous:milestone_edit", args=[item.mou.pk, item.pk]),
+            {
+                f"{prefix}-title": item.title,
+                f"{prefix}-status": "planned",
+                f"{prefix}-evidence_file": upload(png_bytes(), name="photo.png"),
+            },
+        )
+
+    item.refresh_from_db()
+    assert (item.evidence_name, item.evidence_content_type) == ("photo.png", "image/png")
+    assert stored_files(private_storage) == [private_storage / item.evidence_file.name]
 
 
 def test_evidence_stored_before_its_name_was_kept_is_named_from_its_content(client, roles, mou, private_storage):
