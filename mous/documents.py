@@ -91,7 +91,7 @@ _HTML_MARKERS = re.compile(
     rb"|javascript\s*:",
     re.IGNORECASE,
 )
-_STREAM_DATA = re.compile(rb"\bstream\r?\n.*?\bendstream\b", re.DOTALL)
+_STREAM_START = re.compile(rb"\bstream\r?\n")
 _EDGE = 4096
 
 
@@ -124,7 +124,7 @@ def _check_pdf(data: bytes) -> None:
     """Refuse a PDF that is damaged, also a web page, encrypted or holding active content."""
     if b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
         raise _not_accepted()
-    outside_streams = _STREAM_DATA.sub(b" ", data)
+    outside_streams = _outside_streams(data)
     if any(_HTML_MARKERS.search(part) for part in (outside_streams, data[:_EDGE], data[-_EDGE:])):
         raise _refused(POLYGLOT, "polyglot")
     try:
@@ -138,6 +138,23 @@ def _check_pdf(data: bytes) -> None:
         raise _not_accepted() from exc
     if active:
         raise _refused(ACTIVE_CONTENT, "active_content")
+
+
+def _outside_streams(data: bytes) -> bytes:
+    """``data`` without the bytes between each ``stream`` keyword and its ``endstream``.
+
+    One pass from start to end (a regular expression over unterminated streams would go back
+    over the rest of the file for each one); a stream never closed leaves the rest in.
+    """
+    parts, position = [], 0
+    while (start := _STREAM_START.search(data, position)) is not None:
+        end = data.find(b"endstream", start.end())
+        if end == -1:
+            break
+        parts.append(data[position : start.start()])
+        position = end + len(b"endstream")
+    parts.append(data[position:])
+    return b" ".join(parts)
 
 
 def _has_active_content(reader: PdfReader) -> bool:

@@ -4,6 +4,7 @@ import importlib
 import re
 import shutil
 import subprocess
+import time
 from io import BytesIO
 from pathlib import Path
 
@@ -701,3 +702,12 @@ def test_migration_moves_existing_evidence_to_a_random_name(db, private_storage)
     assert (private_storage / item.evidence_file.name).read_bytes() == PDF_BYTES
     missing.refresh_from_db()
     assert (missing.evidence_file.name, missing.evidence_name) == ("mous/evidence/gone.pdf", "")
+
+
+def test_pdf_checks_take_linear_time_on_hostile_structure():
+    # A PDF of unterminated streams: looking for each stream's end must not restart from each one.
+    data = b"%PDF-1.4\n" + b"<< >>stream\n" * 200_000 + b"\n%%EOF\n"
+    started = time.monotonic()
+    with pytest.raises(ValidationError):
+        validate_upload(upload(data))
+    assert time.monotonic() - started < 5
