@@ -183,6 +183,21 @@ def bomb_png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", body) + _chunk(b"IEND", b"")
 
 
+def png_text_bomb() -> bytes:
+    """A 1 × 1 PNG with a compressed text chunk that inflates to 50 MB."""
+    output = BytesIO()
+    Image.new("L", (1, 1)).save(output, format="PNG")
+    png = output.getvalue()
+    text = b"Comment\0\0" + zlib.compress(b" " * 50_000_000, 9)
+    return png[:33] + _chunk(b"zTXt", text) + png[33:]
+
+
+def deeply_nested_pdf() -> bytes:
+    """A PDF whose only object is an array nested 20000 levels deep (parsers that recurse fall over)."""
+    body = b"1 0 obj\n<< /Type /Catalog /Nested " + b"[" * 20_000 + b"]" * 20_000 + b" >>\nendobj\n"
+    return b"%PDF-1.4\n" + body + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
 FILES = {
     "upload-clean-named-..%2F..%2F<script>alert(1)<%2Fscript>.pdf": clean_pdf,
     "upload-polyglot-pdf-html.pdf": pdf_html_polyglot,
@@ -204,6 +219,8 @@ FILES = {
     ),
     "upload-executable-named.pdf": lambda: b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\0" * 500 + b"This program",
     "upload-empty.pdf": lambda: b"",
+    "upload-png-text-bomb.png": png_text_bomb,
+    "upload-deeply-nested.pdf": deeply_nested_pdf,
 }
 
 

@@ -56,6 +56,8 @@ REFUSED_BECAUSE = {
     "upload-svg-script-named.png": "format",
     "upload-executable-named.pdf": "format",
     "upload-empty.pdf": "empty",
+    "upload-png-text-bomb.png": "format",
+    "upload-deeply-nested.pdf": "format",
 }
 REFUSALS = [
     documents.NOT_ACCEPTED,
