@@ -81,7 +81,7 @@ class CheckedFilesForm(forms.ModelForm):
     def save(self, commit=True):
         instance = super().save(commit=False)
         for field, (name_field, type_field) in self.checked_files.items():
-            checked = self._checked.get(field)
+            checked = getattr(self, "_checked", {}).get(field)
             if checked is not None:
                 setattr(instance, name_field, checked.name)
                 setattr(instance, type_field, checked.content_type)
