@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that no oversized request body is read by anything (see PORTAL_MAX_REQUEST_BYTES).
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -214,7 +216,25 @@ STORAGES = {
         )
     },
 }
+# Images (MoU documents, milestone evidence) with more pixels than this are refused before
+# they are decoded; Pillow's own decompression-bomb guard follows it (default 40 megapixels:
+# an A4 page scanned at 600 dpi is 35).
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
+# Largest request body read at all, in bytes: a larger one is answered 413 before anything
+# reads it. Default: the largest upload accepted (the MoU document limit, or the 5 MB of an
+# event's participant import) plus 1 MB for the rest of the form.
+PORTAL_MAX_REQUEST_BYTES = env.int(
+    "PORTAL_MAX_REQUEST_BYTES", default=max(MOU_DOCUMENT_MAX_BYTES, 5 * 1024 * 1024) + 1024 * 1024
+)
+# The first handler stops reading a multipart body once its files pass PORTAL_MAX_REQUEST_BYTES,
+# also when the request announced no length.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploadhandler.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Form fields other than files (their bytes count towards PORTAL_MAX_REQUEST_BYTES too).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Security: secure by default outside development; each can be relaxed from the environment
