@@ -200,6 +200,20 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(DATA_DIR / "private-media")))
 # Largest signed MoU document or milestone evidence file accepted, in bytes (default 15 MB).
 MOU_DOCUMENT_MAX_BYTES = env.int("MOU_DOCUMENT_MAX_BYTES", default=15 * 1024 * 1024)
+# Spreadsheet imports (institutions, event participants): limits checked before any parser
+# reads a file, so that a small workbook that unpacks to gigabytes (a "zip bomb") or declares
+# a million rows is refused with a message instead of taking a worker down.
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_MEMBER_BYTES = env.int("IMPORT_MAX_MEMBER_BYTES", default=40 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=200)
+IMPORT_MAX_SHEETS = env.int("IMPORT_MAX_SHEETS", default=50)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
+# Seconds an import's preview or writing may run in a worker (the hard limit is a minute more).
+IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=900)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
