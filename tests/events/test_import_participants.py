@@ -1,6 +1,7 @@
 """The organiser's import of a participant list: reading, preview, commit, mails and permissions."""
 
 import io
+import tracemalloc
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,6 +27,7 @@ from tests.factories import (
     RegistrationFactory,
     UserFactory,
 )
+from tests.spreadsheet_corpus import corpus_file, spreadsheet_corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -612,3 +614,45 @@ def test_preview_page_queries_do_not_grow_with_rows(client, event, roles, upload
         return len(queries)
 
     assert page_queries(1) == page_queries(20)
+
+
+@spreadsheet_corpus
+@pytest.mark.parametrize("role", ["institution_admin", "secretariat"])
+def test_every_malicious_spreadsheet_is_refused_with_a_message_and_writes_nothing(
+    client, event, roles, role, upload, private_storage, filename, message
+):
+    client.force_login(roles[role])
+    before = counts()
+    tracemalloc.start()
+    try:
+        page = upload(event, corpus_file(filename), filename)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert counts() == before
+    assert list(ImportJob.objects.exclude(status=ImportJob.Status.FAILED)) == []
+    assert [path for path in private_storage.rglob("*") if path.is_file()] == []
+    assert mail.outbox == []
+    assert peak < 50 * 1024 * 1024
+
+
+def test_invitations_go_out_from_the_commit_task_not_the_confirm_request(
+    client, event, roles, upload, django_capture_on_commit_callbacks
+):
+    client.force_login(roles["institution_admin"])
+    url = job_url(upload(event, csv_bytes("New Person,new@example.org,,Brand New College,KH,,")))
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(url)
+    queued = (ImportJob.objects.get().status, mail.outbox[:], User.objects.filter(email="new@example.org").exists())
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()  # the commit task, run by a worker
+
+    assert queued == (ImportJob.Status.COMMITTING, [], False)
+    assert [message.to for message in mail.outbox] == [["new@example.org"]]
+    assert ImportJob.objects.get().status == ImportJob.Status.DONE
+    assert Registration.objects.filter(event=event, user__email="new@example.org").count() == 1

@@ -1,6 +1,7 @@
 """The secretariat's import of institutions from CSV or XLSX: preview, then all or nothing, in the background."""
 
 import io
+import tracemalloc
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -12,6 +13,7 @@ from core.models import ImportJob
 from institutions import imports
 from institutions.models import Institution, Need, Offer
 from tests.factories import CooperationTypeFactory, InstitutionFactory, SectorFactory
+from tests.spreadsheet_corpus import corpus_file, spreadsheet_corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -379,3 +381,34 @@ def test_uploaded_file_is_kept_privately_under_a_random_name_until_done(
     assert stored.endswith(".csv")
     job.refresh_from_db()
     assert (job.status, job.file.name, (private_storage / stored).exists()) == (ImportJob.Status.DONE, "", False)
+
+
+@spreadsheet_corpus
+def test_every_malicious_spreadsheet_is_refused_with_a_message_and_writes_nothing(
+    client, secretariat_user, upload, private_storage, filename, message
+):
+    client.force_login(secretariat_user)
+    content = corpus_file(filename)
+    tracemalloc.start()
+    try:
+        page = upload(content, name=filename)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert Institution.objects.count() == 0
+    assert list(ImportJob.objects.exclude(status=ImportJob.Status.FAILED)) == []
+    assert [path for path in private_storage.rglob("*") if path.is_file()] == []
+    assert peak < 50 * 1024 * 1024
+
+
+def test_script_in_a_name_is_shown_as_text(client, secretariat_user, upload, confirm):
+    client.force_login(secretariat_user)
+
+    page = upload(csv_bytes("name,country", "<script>alert(document.cookie)</script> College,KH"))
+
+    html = page.content.decode()
+    assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt; College" in html
+    assert "<script>alert(document.cookie)" not in html
