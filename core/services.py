@@ -212,3 +212,16 @@ def _discard_after_done(job_id: int) -> None:
     if job is not None and job.file:
         _finish_file(job)
         ImportJob.objects.filter(pk=job_id).update(file="")
+
+
+def import_jobs_purge(*, older_than) -> int:
+    """Delete the import jobs untouched for ``older_than`` and their files; return how many.
+
+    Uploaded lists, previews and results hold personal data (names, email addresses) that is
+    of no use once an import is done or abandoned. Idempotent.
+    """
+    stale = ImportJob.objects.filter(updated_at__lt=timezone.now() - older_than)
+    for job in stale.exclude(file=""):
+        _finish_file(job)
+    deleted, _by_model = stale.delete()
+    return deleted

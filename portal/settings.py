@@ -214,6 +214,8 @@ IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
 IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
 # Seconds an import's preview or writing may run in a worker (the hard limit is a minute more).
 IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=900)
+# Days an import job (its uploaded file, preview and result) is kept after its last change.
+IMPORT_JOB_RETENTION_DAYS = env.int("IMPORT_JOB_RETENTION_DAYS", default=7)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
@@ -286,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
     "mous-daily-lifecycle": {
         "task": "mous.daily_lifecycle",
         "schedule": crontab(hour=3, minute=0),
+    },
+    # Deletes import jobs (uploaded lists with personal data) older than IMPORT_JOB_RETENTION_DAYS.
+    "core-purge-import-jobs": {
+        "task": "core.purge_import_jobs",
+        "schedule": crontab(hour=4, minute=15),
     },
     # Flags meetings nobody answered after the last follow-up step, for the secretariat.
     "events-flag-unanswered-follow-ups": {

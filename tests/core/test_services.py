@@ -179,3 +179,22 @@ def test_polling_stops_with_a_refresh_once_the_preview_is_ready(client, secretar
     assert fragment.headers["HX-Refresh"] == "true"
     assert "every 2s" not in page.content.decode()
     assert "http-equiv" not in page.content.decode()
+
+
+def test_purge_deletes_old_jobs_and_their_files_only(start, private_storage):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.tasks import purge_import_jobs_task
+
+    old, recent = start(), start()
+    ImportJob.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=8))
+
+    deleted = purge_import_jobs_task()
+
+    assert deleted == 1
+    assert list(ImportJob.objects.all()) == [recent]
+    assert sorted(path.name for path in private_storage.rglob("*") if path.is_file()) == [
+        recent.file.name.rsplit("/", 1)[-1]
+    ]
