@@ -78,7 +78,7 @@ from institutions.duplicates import DuplicateMatch, fold, likely_duplicates
 from institutions.filters import directory_version
 from institutions.models import Institution, Membership
 from institutions.onboarding import unique_slug
-from institutions.spreadsheets import SpreadsheetError, check_upload, read_rows
+from institutions.spreadsheets import SpreadsheetError, check_upload, read_rows, refuse_formulas
 
 from .models import Delegation, Event, Registration
 from .tasks import participant_import_commit_task, participant_import_preview_task
@@ -216,6 +216,10 @@ def read_participants(*, content: bytes, filename: str) -> tuple[list[tuple[int,
         )
     if not records:
         raise ImportFailed(_("The file has a header but no rows."))
+    try:
+        refuse_formulas(records=records, columns=columns)
+    except SpreadsheetError as exc:
+        raise ImportFailed(str(exc)) from exc
     return records, ignored
 
 

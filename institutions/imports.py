@@ -50,7 +50,7 @@ from .duplicates import DuplicateMatch, fold, likely_duplicates, registrable_dom
 from .languages import WORK_LANGUAGES
 from .models import CooperationType, Institution, Need, Offer, Sector
 from .onboarding import unique_slug
-from .spreadsheets import SpreadsheetError, read_rows
+from .spreadsheets import SpreadsheetError, read_rows, refuse_formulas
 from .tasks import institution_import_commit_task, institution_import_preview_task
 
 KIND = "institutions"
@@ -171,6 +171,10 @@ def read_table(*, content: bytes, filename: str) -> tuple[list[str], list[tuple[
         )
     if not records:
         raise ImportFailed(_("The file has a header but no rows."))
+    try:
+        refuse_formulas(records=records, columns=columns)
+    except SpreadsheetError as exc:
+        raise ImportFailed(str(exc)) from exc
     return sorted(set(columns.values())), records, ignored
 
 

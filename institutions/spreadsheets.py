@@ -17,8 +17,9 @@ declaration); then openpyxl reads it in read-only mode (with defusedxml, which r
 entities) and reading stops at the row limit, so no more than the limit is ever held in
 memory. CSV files are refused when they hold NUL bytes or other control characters (a binary
 file renamed), or pass the row, column or cell-length limits. Cells that a spreadsheet would
-run as a formula (``=``, ``+``, ``-``, ``@``) are refused too, so that an imported name never
-becomes a formula in someone's export. The limits are settings (``IMPORT_MAX_*``).
+run as a formula (``=``, ``+``, ``-``, ``@``) in the columns an import keeps are refused too
+(:func:`refuse_formulas`), so that an imported name never becomes a formula in someone's
+export. The limits are settings (``IMPORT_MAX_*``).
 """
 
 import csv
@@ -77,7 +78,8 @@ DIMENSION_PEEK_BYTES = 16 * 1024
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?$")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+_PHONE_LIKE = re.compile(r"^[\d\s().\-/]+$")
 # Control characters (Unicode category Cc) other than tab, line feed and carriage return.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -152,14 +154,43 @@ def _check_cell(text: str, *, row: int, column: int, limits: Limits) -> None:
             _("Cell %(cell)s is longer than %(limit)s characters.")
             % {"cell": f"{_column_letter(column)}{row}", "limit": limits.cell_chars}
         )
-    if text.startswith(FORMULA_PREFIXES) and len(text) > 1 and not _PLAIN_NUMBER.match(text):
-        raise SpreadsheetError(
-            _(
-                "Cell %(cell)s starts with “%(sign)s”, so spreadsheets would run it as a formula: "
-                "“%(value)s”. Remove the formula or the sign, then upload the file again."
-            )
-            % {"cell": f"{_column_letter(column)}{row}", "sign": text[0].strip() or " ", "value": text[:60]}
-        )
+
+
+def looks_like_formula(text: str) -> bool:
+    """Return whether a spreadsheet would run ``text`` as a formula when it opens it.
+
+    Text starting with ``=`` or ``@`` always; with ``+`` or ``-`` unless the rest is a number
+    or a phone number (digits, spaces, brackets, dots, dashes, slashes), as lists often hold.
+    """
+    if len(text) < 2 or not text.startswith(FORMULA_PREFIXES):
+        return False
+    if text[0] in "+-":
+        return not (_PLAIN_NUMBER.match(text) or _PHONE_LIKE.match(text[1:]))
+    return True
+
+
+def refuse_formulas(*, records: list[tuple[int, dict[str, str]]], columns: dict[int, str]) -> None:
+    """Refuse the file when a cell the import keeps would run as a formula in a spreadsheet.
+
+    ``records`` are ``(row number, {field: text})`` and ``columns`` maps column indexes
+    (from 0) to the fields. Only the kept columns are checked: an ignored column (a phone
+    number, a handle) is never stored, so it can never reach someone's export.
+    """
+    index_of = {fieldname: index for index, fieldname in columns.items()}
+    for number, values in records:
+        for fieldname, text in values.items():
+            if looks_like_formula(text):
+                raise SpreadsheetError(
+                    _(
+                        "Cell %(cell)s starts with “%(sign)s”, so spreadsheets would run it as a formula: "
+                        "“%(value)s”. Remove the formula or the sign, then upload the file again."
+                    )
+                    % {
+                        "cell": f"{_column_letter(index_of[fieldname] + 1)}{number}",
+                        "sign": text[0],
+                        "value": text[:60],
+                    }
+                )
 
 
 class _RowCollector:

@@ -412,3 +412,12 @@ def test_script_in_a_name_is_shown_as_text(client, secretariat_user, upload, con
     html = page.content.decode()
     assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt; College" in html
     assert "<script>alert(document.cookie)" not in html
+
+
+def test_formula_only_in_an_ignored_column_is_no_reason_to_refuse(client, secretariat_user, upload):
+    client.force_login(secretariat_user)
+
+    page = upload(csv_bytes("name,country,phone,notes", "College,KH,+855 23 123 456,=1+1"))
+
+    assert page.context["job"].status == ImportJob.Status.PREVIEWED
+    assert page.context["preview"]["ignored_headers"] == ["phone", "notes"]

@@ -14,9 +14,11 @@ from institutions.spreadsheets import (
     SpreadsheetError,
     check_upload,
     check_xlsx,
+    looks_like_formula,
     read_rows,
+    refuse_formulas,
 )
-from tests.spreadsheet_corpus import corpus_file, spreadsheet_corpus
+from tests.spreadsheet_corpus import SPREADSHEETS, corpus_file
 
 MEMORY_BOUND = 50 * 1024 * 1024
 
@@ -36,7 +38,11 @@ def read(content: bytes, filename: str, max_rows: int = 20_000) -> list[list[str
     return read_rows(content=content, filename=filename, max_rows=max_rows, max_columns=40)
 
 
-@spreadsheet_corpus
+# Formulas are refused by the imports, in the columns they keep (see refuse_formulas).
+READER_REFUSES = [(name, message) for name, message in SPREADSHEETS if name != "formula_and_script.csv"]
+
+
+@pytest.mark.parametrize(("filename", "message"), READER_REFUSES, ids=[name for name, _m in READER_REFUSES])
 def test_corpus_file_is_refused_with_a_message_in_bounded_memory(filename, message):
     content = corpus_file(filename)
     tracemalloc.start()
@@ -159,14 +165,11 @@ def test_sheet_declaring_more_rows_than_the_limit_is_refused(settings):
     [
         ("name,country\n" + "x" * 30 + ",KH\n", "Cell A2 is longer than 20 characters."),
         ("name,country\nCollege,KH," + ",".join("x" * 5) + "\n", "Row 2 has more than 5 columns."),
-        ("name,country\nCollege,@SUM(A1)\n", "Cell B2 starts with “@”"),
-        ("name,country\n+Plus College,KH\n", "Cell A2 starts with “+”"),
-        ("name,country\n-1+2,KH\n", "Cell A2 starts with “-”"),
         ("name,country\n\u2028Line,\u0085KH\n", "control characters"),
     ],
-    ids=["cell-length", "columns", "at-formula", "plus", "minus-formula", "c1-control"],
+    ids=["cell-length", "columns", "c1-control"],
 )
-def test_csv_past_a_cell_limit_or_with_a_formula_is_refused(settings, content, message):
+def test_csv_past_a_cell_limit_or_with_control_characters_is_refused(settings, content, message):
     settings.IMPORT_MAX_CELL_CHARS = 20
     settings.IMPORT_MAX_COLUMNS = 5
 
@@ -174,17 +177,46 @@ def test_csv_past_a_cell_limit_or_with_a_formula_is_refused(settings, content, m
         read(content.encode(), "list.csv")
 
 
-def test_workbook_cells_with_a_formula_sign_are_refused_too():
+@pytest.mark.parametrize(
+    ("text", "formula"),
+    [
+        ('=HYPERLINK("https://attacker.example")', True),
+        ("@SUM(1+1)", True),
+        ("+cmd|' /C calc'!A0", True),
+        ("-1+2", True),
+        ("- a bullet point", True),
+        ("Phnom Penh Polytechnic", False),
+        ("-", False),
+        ("-5", False),
+        ("+2.5e3", False),
+        ("+855 23 123 456", False),
+        ("-(0)12/345", False),
+        ("a=b", False),
+    ],
+)
+def test_looks_like_formula(text, formula):
+    assert looks_like_formula(text) is formula
+
+
+def test_formula_in_a_kept_column_is_refused_naming_the_cell():
+    records = [(2, {"name": "College", "country": "KH"}), (3, {"name": "Other", "country": "=1+1"})]
+
+    with pytest.raises(SpreadsheetError, match=re.escape("Cell C3 starts with “=”")):
+        refuse_formulas(records=records, columns={0: "name", 2: "country"})
+
+
+def test_workbook_text_that_reads_as_a_formula_reaches_the_formula_check():
     workbook = Workbook()
     workbook.active.append(["name", "country"])
     workbook.active["A2"] = "=1+1"
     workbook.active["A2"].data_type = "s"  # text that reads as a formula, not a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
-    content = buffer.getvalue()
 
-    with pytest.raises(SpreadsheetError, match="Cell A2 starts with “=”"):
-        read(content, "list.xlsx")
+    rows = read(buffer.getvalue(), "list.xlsx")
+
+    assert rows[1][:2] == ["=1+1", ""]
+    assert looks_like_formula(rows[1][0]) is True
 
 
 def test_not_a_workbook_is_refused():
