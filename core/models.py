@@ -53,6 +53,7 @@ class ImportJob(models.Model):
     file = models.FileField(_("file"), storage=private_storage, upload_to=import_upload_path, max_length=200)
     filename = models.CharField(_("file name"), max_length=255)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts of the current step"), default=0)
     progress_done = models.PositiveIntegerField(_("rows done"), default=0)
     progress_total = models.PositiveIntegerField(_("rows in total"), default=0)
     preview = models.JSONField(_("preview"), null=True, blank=True)

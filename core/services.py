@@ -11,7 +11,10 @@ the work. These two hold the state guards that make a redelivered task a no-op:
   rows it writes, with the job's row locked: a redelivery finds it DONE and stops, and a worker
   that dies mid-way leaves nothing written and the job still COMMITTING, to be run again.
 
-A failure of either marks the job FAILED with a translated message and writes nothing.
+A failure of either marks the job FAILED with a translated message and writes nothing. Each
+step counts its attempts (committed before the work starts): a file that kills its worker
+every time (past the hard time limit) fails after MAX_ATTEMPTS deliveries instead of being
+handed out for ever.
 Progress goes to the cache while a step runs (the commit's transaction would hide it from
 the page until the end) and to the job when the step ends.
 """
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,6 +34,9 @@ from .selectors import PROGRESS_SECONDS
 from .selectors import progress_key as _progress_key
 
 logger = logging.getLogger(__name__)
+
+# Deliveries of one step (preview or writing) before the job is marked failed.
+MAX_ATTEMPTS = 3
 
 Progress = Callable[[int, int], None]
 
@@ -107,16 +114,32 @@ def _unexpected() -> str:
     return _("The import failed unexpectedly; nothing was written. Try again, or tell the secretariat.")
 
 
+def _too_many_attempts(job_id: int, status: str) -> None:
+    with translation.override(_job_language(job_id)):
+        import_job_fail(
+            job_id=job_id,
+            message=_(
+                "The file could not be handled in time, several times; nothing was written. Split it "
+                "into smaller files, or tell the secretariat."
+            ),
+            statuses=(status,),
+        )
+
+
 def import_job_preview_run(*, job_id: int, build: Callable[[ImportJob, Progress], dict]) -> None:
     """Compute the job's preview with ``build(job, progress)``; nothing is written but the job.
 
     Idempotent: a job that is no longer PENDING or RUNNING is left alone.
     """
     claimed = ImportJob.objects.filter(
-        pk=job_id, status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING]
-    ).update(status=ImportJob.Status.RUNNING, updated_at=timezone.now())
+        pk=job_id, status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING], attempts__lt=MAX_ATTEMPTS
+    ).update(status=ImportJob.Status.RUNNING, attempts=F("attempts") + 1, updated_at=timezone.now())
     if not claimed:
-        logger.info("Import job %s is not waiting for a preview", job_id)
+        if ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).exists():
+            logger.warning("Import job %s: preview given up after %s attempts", job_id, MAX_ATTEMPTS)
+            _too_many_attempts(job_id, ImportJob.Status.RUNNING)
+        else:
+            logger.info("Import job %s is not waiting for a preview", job_id)
         return
     job = ImportJob.objects.get(pk=job_id)
 
@@ -137,6 +160,7 @@ def import_job_preview_run(*, job_id: int, build: Callable[[ImportJob, Progress]
     ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
         status=ImportJob.Status.PREVIEWED,
         preview=preview,
+        attempts=0,
         progress_done=total,
         progress_total=total,
         updated_at=timezone.now(),
@@ -154,6 +178,7 @@ def import_job_confirm(*, job: ImportJob, decisions: dict) -> bool:
         return False
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
         status=ImportJob.Status.COMMITTING,
+        attempts=0,
         decisions=decisions,
         warning="",
         progress_done=0,
@@ -175,6 +200,14 @@ def import_job_commit_run(*, job_id: int, commit: Callable[[ImportJob, Progress]
     def progress(done: int, total: int) -> None:
         import_job_progress_report(job_id=job_id, done=done, total=total)
 
+    # Counted outside the writing's transaction, which a dying worker takes down with it.
+    counted = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.COMMITTING, attempts__lt=MAX_ATTEMPTS).update(
+        attempts=F("attempts") + 1
+    )
+    if not counted and ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.COMMITTING).exists():
+        logger.warning("Import job %s: writing given up after %s attempts", job_id, MAX_ATTEMPTS)
+        _too_many_attempts(job_id, ImportJob.Status.COMMITTING)
+        return
     try:
         with transaction.atomic():
             job = ImportJob.objects.select_for_update().filter(pk=job_id, status=ImportJob.Status.COMMITTING).first()
@@ -185,7 +218,8 @@ def import_job_commit_run(*, job_id: int, commit: Callable[[ImportJob, Progress]
                 outcome = commit(job, progress)
             if outcome.result is None:
                 job.status, job.preview, job.warning = ImportJob.Status.PREVIEWED, outcome.preview, outcome.warning
-                job.save(update_fields=["status", "preview", "warning", "updated_at"])
+                job.attempts = 0
+                job.save(update_fields=["status", "preview", "warning", "attempts", "updated_at"])
                 return
             job.status, job.result, job.finished_at = ImportJob.Status.DONE, outcome.result, timezone.now()
             job.progress_done = job.progress_total = int(outcome.result.get("total_rows", job.progress_total))

@@ -198,3 +198,29 @@ def test_purge_deletes_old_jobs_and_their_files_only(start, private_storage):
     assert sorted(path.name for path in private_storage.rglob("*") if path.is_file()) == [
         recent.file.name.rsplit("/", 1)[-1]
     ]
+
+
+def test_preview_killing_its_worker_every_time_fails_after_the_last_attempt(start):
+    from core.services import MAX_ATTEMPTS
+
+    job = start()
+    # Each delivery that died past the hard time limit left the job RUNNING, its attempt counted.
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, attempts=MAX_ATTEMPTS)
+
+    institution_import_preview_task(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.error.startswith("The file could not be handled in time, several times; nothing was written.")
+
+
+def test_writing_killing_its_worker_every_time_fails_after_the_last_attempt(start):
+    from core.services import MAX_ATTEMPTS
+
+    job = start()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.COMMITTING, attempts=MAX_ATTEMPTS)
+
+    institution_import_commit_task(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, Institution.objects.count()) == (ImportJob.Status.FAILED, 0)
