@@ -1,12 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Membership
 
 from .models import OutboundEmail, User
+from .privacy import PrivacyError, user_anonymise
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -98,6 +102,59 @@ class UserAdmin(BaseUserAdmin):
     def get_inlines(self, request, obj):
         # Memberships are added once the account exists, like the rest of the profile.
         return self.inlines if obj is not None else []
+
+    # Deleting a person would take their meetings, follow-ups and MoU links with them: the
+    # admin's delete (one user or the "delete selected" action) anonymises instead.
+
+    def get_deleted_objects(self, objs, request):
+        described = [
+            gettext(
+                "%(user)s: the name, email address, password, sign-in methods, memberships, shortlist and "
+                "contacts are removed; registrations, meetings and MoU links stay, anonymised."
+            )
+            % {"user": user.email}
+            for user in objs
+        ]
+        return described, {}, set(), []
+
+    def delete_model(self, request, obj):
+        self._anonymise(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            self._anonymise(request, user)
+
+    def _anonymise(self, request, user) -> None:
+        try:
+            user_anonymise(user=user, by=request.user)
+        except PrivacyError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+
+    def response_delete(self, request, obj_display, obj_id):
+        # Django would say "deleted successfully", which would not be true.
+        self.message_user(
+            request,
+            gettext("The account of %(user)s was anonymised: its records stay, without the person.")
+            % {"user": obj_display},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:portal_user_changelist"))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            function, name, _description = actions["delete_selected"]
+            actions["delete_selected"] = (function, name, _("Anonymise selected users"))
+        return actions
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # The "delete selected" action reports "Successfully deleted N users": say what happened.
+        if request.POST.get("action") == "delete_selected" and request.POST.get("post") == "yes":
+            count = len(request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME))
+            message = ngettext("%(count)d account was anonymised.", "%(count)d accounts were anonymised.", count) % {
+                "count": count
+            }
+        return super().message_user(request, message, level, *args, **kwargs)
 
 
 @admin.register(OutboundEmail)
