@@ -135,6 +135,18 @@ def test_anonymise_removes_identity_and_personal_rows(event_with_matchmaking):
     assert EmailAddress.objects.filter(user=other_person).count() == 1
 
 
+def test_anonymise_ends_the_persons_other_sessions(client, event_with_matchmaking):
+    person = event_with_matchmaking.requester.user
+    client.force_login(person)
+    assert client.get(reverse("dashboard")).status_code == 200
+
+    user_anonymise(user=person, by=person)
+
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
 def test_anonymise_cancels_open_requests_and_future_registrations(event_with_matchmaking):
     setup = event_with_matchmaking
     pending = MeetingRequestFactory(
