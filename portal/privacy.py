@@ -18,7 +18,9 @@ from datetime import date, datetime
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -190,7 +192,35 @@ def user_anonymise(*, user, by):
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    if apps.is_installed("auditlog"):
+        _scrub_audit_log(user)
     return user
+
+
+# Fields of the user row that the audit log must not keep once the person has left.
+PERSONAL_USER_FIELDS = ("email", "display_name", "password", "last_login", "time_zone", "preferred_language")
+
+
+def _scrub_audit_log(user) -> None:
+    """Keep the audit trail of what the person did, without who they were.
+
+    Entries they made keep their actor (the anonymised row) but lose the copied email
+    address; entries about their account lose the name, email and password values.
+    """
+    from auditlog.models import LogEntry
+
+    placeholder = placeholder_email(user)
+    LogEntry.objects.filter(actor=user).exclude(actor_email="").update(actor_email=placeholder)
+    about = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_pk=str(user.pk))
+    for entry in about:
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        for field in PERSONAL_USER_FIELDS:
+            changes.pop(field, None)
+        entry.changes = changes
+        entry.changes_text = ""
+        entry.object_repr = placeholder
+        entry.serialized_data = None
+        entry.save(update_fields=["changes", "changes_text", "object_repr", "serialized_data"])
 
 
 def _replace_tokens(queryset, fields: list[str]) -> None:
@@ -408,10 +438,30 @@ def user_data_export(*, user) -> dict[str, list | dict]:
             for model in (Mou.history.model, MouParty.history.model, Milestone.history.model)
             for row in model.objects.filter(history_user=user).values("id", "history_type", "history_date")
         ],
+        "activity.json": _audit_entries(user),
         "emails_to_me.json": list(
             OutboundEmail.objects.filter(user=user).values("kind", "state", "due_at", "sent_at").order_by("pk")
         ),
     }
+
+
+def _audit_entries(user) -> list[dict]:
+    """What the audit log recorded the person doing (when the audit log is installed)."""
+    if not apps.is_installed("auditlog"):
+        return []
+    from auditlog.models import LogEntry
+
+    return [
+        {
+            "at": entry["timestamp"],
+            "action": entry["action"],
+            "record": f"{entry['content_type__app_label']}.{entry['content_type__model']}",
+            "object": entry["object_repr"],
+        }
+        for entry in LogEntry.objects.filter(actor=user)
+        .values("timestamp", "action", "content_type__app_label", "content_type__model", "object_repr")
+        .order_by("timestamp")
+    ]
 
 
 README = """\

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules",
     "simple_history",
+    "auditlog",
     "template_partials",
 ]
 

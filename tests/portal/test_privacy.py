@@ -147,6 +147,58 @@ def test_anonymise_ends_the_persons_other_sessions(client, event_with_matchmakin
     assert reverse("account_login") in response["Location"]
 
 
+@pytest.fixture
+def audited_users():
+    """Record changes to users in the audit log for the test, as an audited portal does."""
+    from auditlog.registry import auditlog
+
+    already = auditlog.contains(User)
+    if not already:
+        auditlog.register(User)
+    yield
+    if not already:
+        auditlog.unregister(User)
+
+
+def test_anonymise_removes_the_person_from_the_audit_log_but_keeps_what_they_did(audited_users):
+    from auditlog.context import set_actor
+    from auditlog.models import LogEntry
+
+    person = UserFactory(display_name="Dr. Sok Dara", email="sok.dara@example.org")
+    colleague = UserFactory()
+    with set_actor(person):
+        colleague.display_name = "Renamed by Sok"
+        colleague.save()
+    done_by_person = LogEntry.objects.get(actor=person)
+    assert done_by_person.actor_email == "sok.dara@example.org"
+
+    user_anonymise(user=person, by=person)
+
+    done_by_person.refresh_from_db()
+    assert done_by_person.actor_id == person.pk
+    assert done_by_person.actor_email == f"deleted-{person.pk}@invalid"
+    about_person = LogEntry.objects.get_for_object(person)
+    assert about_person.count() >= 1
+    stored = json.dumps(list(about_person.values("changes", "changes_text", "object_repr", "serialized_data")))
+    assert "sok.dara@example.org" not in stored
+    assert "Dr. Sok Dara" not in stored
+    assert "sok.dara@example.org" not in json.dumps(list(LogEntry.objects.values("actor_email")))
+
+
+def test_data_export_lists_what_the_audit_log_recorded_the_person_doing(audited_users):
+    from auditlog.context import set_actor
+
+    person = UserFactory()
+    colleague = UserFactory(display_name="Before")
+    with set_actor(person):
+        colleague.display_name = "After"
+        colleague.save()
+
+    activity = user_data_export(user=person)["activity.json"]
+
+    assert [(row["record"], row["object"]) for row in activity] == [("portal.user", "After")]
+
+
 def test_anonymise_cancels_open_requests_and_future_registrations(event_with_matchmaking):
     setup = event_with_matchmaking
     pending = MeetingRequestFactory(
