@@ -362,6 +362,18 @@ def test_data_download_without_recent_password_asks_for_it(client, event_with_ma
     assert response["Location"].startswith(reverse("account_reauthenticate"))
 
 
+def test_data_download_follows_once_the_password_is_entered_again(client, event_with_matchmaking):
+    me = event_with_matchmaking.requester.user
+    client.force_login(me)
+    asked = client.post(reverse("account_data"))
+
+    response = client.post(asked["Location"], {"password": TEST_PASSWORD})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert json.loads(_zip(response)["account.json"])["email"] == me.email
+
+
 def test_data_download_by_visitor_redirects_to_login(client):
     response = client.post(reverse("account_data"))
 
