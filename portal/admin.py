@@ -132,6 +132,8 @@ class UserAdmin(BaseUserAdmin):
 
     def response_delete(self, request, obj_display, obj_id):
         # Django would say "deleted successfully", which would not be true.
+        if not User.objects.filter(pk=obj_id, anonymised_at__isnull=False).exists():
+            return HttpResponseRedirect(reverse("admin:portal_user_change", args=[obj_id]))
         self.message_user(
             request,
             gettext("The account of %(user)s was anonymised: its records stay, without the person.")

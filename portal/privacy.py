@@ -249,7 +249,9 @@ def _person(registration) -> dict:
     """Who is on the other side of a request or meeting: as the person sees them in the portal."""
     if registration is None:
         return {}
-    return {"name": str(registration.user), "institution": str(registration.institution)}
+    other = registration.user
+    shown = other.show_profile_to_participants and not other.anonymised_at
+    return {"name": other.display_name if shown else "", "institution": str(registration.institution)}
 
 
 def user_data_export(*, user) -> dict[str, list | dict]:

@@ -342,6 +342,20 @@ def test_data_download_contains_own_data_and_nobody_elses(client, event_with_mat
     assert setup.requester.badge_token not in everything
 
 
+def test_data_export_hides_the_name_of_a_partner_who_does_not_show_it(event_with_matchmaking):
+    setup = event_with_matchmaking
+    User.objects.filter(pk=setup.recipient.user_id).update(
+        display_name="Hidden Partner", show_profile_to_participants=False
+    )
+
+    data = user_data_export(user=setup.requester.user)
+
+    everything = json.dumps(data, default=str)
+    assert data["meetings.json"][0]["with"] == {"name": "", "institution": str(setup.recipient.institution)}
+    assert "Hidden Partner" not in everything
+    assert setup.recipient.user.email not in everything
+
+
 def test_data_download_get_shows_a_button_and_no_data(client, event_with_matchmaking):
     me = event_with_matchmaking.requester.user
     client.force_login(me)
