@@ -181,7 +181,15 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "user__display_name", "institution__name", "event__title", "=badge_token")
     autocomplete_fields = ("event", "user", "institution", "delegation")
     date_hierarchy = "created_at"
-    readonly_fields = ("badge_token", "contact_token", "survey_token", "created_at")
+    readonly_fields = (
+        "badge_token",
+        "contact_token",
+        "survey_token",
+        "created_at",
+        "shares_contact_consented_at",
+        "shares_contact_withdrawn_at",
+        "personal_data_purged_at",
+    )
 
 
 @admin.register(SlotUnavailability)

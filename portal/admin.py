@@ -66,6 +66,10 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (
+            _("Consent and anonymisation"),
+            {"fields": ("profile_consent_given_at", "profile_consent_withdrawn_at", "anonymised_at")},
+        ),
     )
     add_fieldsets = (
         (
@@ -96,7 +100,13 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "display_name")
     ordering = ("email",)
     date_hierarchy = "date_joined"
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = (
+        "last_login",
+        "date_joined",
+        "profile_consent_given_at",
+        "profile_consent_withdrawn_at",
+        "anonymised_at",
+    )
     filter_horizontal = ("groups", "user_permissions")
 
     def get_inlines(self, request, obj):
