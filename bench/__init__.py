@@ -51,3 +51,18 @@ def _create_database(url: str) -> None:
         exists = connection.execute("select 1 from pg_database where datname = %s", [name]).fetchone()
         if not exists:
             connection.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+
+
+def delete_generated_event(event) -> None:
+    """Delete a benchmark's own event with its meetings and registrations.
+
+    The portal never deletes these records (an event with registrations is closed instead),
+    so the models protect them; a benchmark removes what it generated in dependency order.
+    """
+    from events.models import FollowUp, Meeting, MeetingRequest, Registration
+
+    FollowUp.objects.filter(meeting__session__event=event).delete()
+    Meeting.objects.filter(session__event=event).delete()
+    MeetingRequest.objects.filter(session__event=event).delete()
+    Registration.objects.filter(event=event).delete()
+    event.delete()

@@ -40,7 +40,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    from bench import setup
+    from bench import delete_generated_event, setup
 
     setup()
 
@@ -134,7 +134,7 @@ def main() -> None:
         print(f"  report page (client)   {page_s * 1000:8.1f} ms, {page_queries} SQL queries  [target ≤ 1000 ms]")
         print(f"  report PDF             {pdf_s * 1000:8.1f} ms, {len(pdf) / 1024:.0f} KiB")
     finally:
-        event.delete()
+        delete_generated_event(event)
         User.objects.filter(email__endswith=f"@{domain}").delete()
         Institution.objects.filter(slug__startswith=f"bench-report-{run_id}-").delete()
 

@@ -159,11 +159,12 @@ def make_file(*, rows: int, institutions: int, domain: str, fmt: str, seed: int)
 def _cleanup(event, domains: list[str], started_at) -> None:
     from django.contrib.auth import get_user_model
 
+    from bench import delete_generated_event
     from core.models import ImportJob
     from institutions.models import Institution
 
     ImportJob.objects.filter(kind="event_participants", target_id=event.pk).delete()
-    event.delete()  # registrations and delegations go with it
+    delete_generated_event(event)
     for domain in domains:
         get_user_model().objects.filter(email__endswith=f"@{domain}").delete()
     Institution.objects.filter(name__startswith="Benchmark Newly Founded", created_at__gte=started_at).delete()

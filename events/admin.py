@@ -1,5 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
@@ -12,6 +16,7 @@ from .models import (
     MeetingRequest,
     MeetingSlot,
     Registration,
+    RetentionRun,
     Session,
     SlotUnavailability,
     Survey,
@@ -63,6 +68,26 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description=_("registrations"), ordering="active_registration_count")
     def registration_count(self, event: Event) -> int:
         return event.active_registration_count
+
+    # Registrations, meetings and their follow-ups are the record of the event: an event that
+    # has registrations is closed, never deleted (Registration.event is PROTECT as well).
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.registrations.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        event = self.get_object(request, unquote(object_id))
+        if event is not None and event.registrations.exists():
+            self.message_user(
+                request,
+                gettext("People have registered for “%(event)s”: it cannot be deleted. Close it instead.")
+                % {"event": event},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:events_event_change", args=[event.pk]))
+        return super().delete_view(request, object_id, extra_context)
 
 
 class MeetingSlotInline(admin.TabularInline):
@@ -156,7 +181,15 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "user__display_name", "institution__name", "event__title", "=badge_token")
     autocomplete_fields = ("event", "user", "institution", "delegation")
     date_hierarchy = "created_at"
-    readonly_fields = ("badge_token", "contact_token", "survey_token", "created_at")
+    readonly_fields = (
+        "badge_token",
+        "contact_token",
+        "survey_token",
+        "created_at",
+        "shares_contact_consented_at",
+        "shares_contact_withdrawn_at",
+        "personal_data_purged_at",
+    )
 
 
 @admin.register(SlotUnavailability)
@@ -319,3 +352,15 @@ class SurveyResponseAdmin(admin.ModelAdmin):
     autocomplete_fields = ("registration",)
     readonly_fields = ("respondent_key", "submitted_at")
     inlines = (SurveyAnswerInline,)
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    list_display = ("ran_at", "cutoff", "registrations", "follow_ups", "survey_responses")
+    date_hierarchy = "ran_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

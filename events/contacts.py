@@ -19,8 +19,10 @@ import io
 import re
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.filters import neutralise_formula
@@ -79,6 +81,26 @@ class ExchangeCheck:
     @property
     def ok(self) -> bool:
         return self.outcome in ("ok", "already")
+
+
+@transaction.atomic
+def registration_contact_consent_set(*, registration: Registration, shares: bool) -> Registration:
+    """Turn contact exchange on or off for ``registration`` and record when consent changed.
+
+    Idempotent: setting the value it already has records nothing.
+    """
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.shares_contact == shares:
+        return registration
+    registration.shares_contact = shares
+    if shares:
+        registration.shares_contact_consented_at = timezone.now()
+        fields = ["shares_contact", "shares_contact_consented_at"]
+    else:
+        registration.shares_contact_withdrawn_at = timezone.now()
+        fields = ["shares_contact", "shares_contact_withdrawn_at"]
+    registration.save(update_fields=fields)
+    return registration
 
 
 def check_exchange(user, theirs: Registration) -> ExchangeCheck:

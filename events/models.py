@@ -243,11 +243,13 @@ class Registration(models.Model):
         REJECTED = "rejected", pgettext_lazy("registration status", "rejected")
         CANCELLED = "cancelled", pgettext_lazy("registration status", "cancelled")
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
+    # Registrations are the record of who took part: an event with registrations is closed,
+    # never deleted, and a person who leaves the portal is anonymised, never deleted.
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="registrations")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="registrations",
     )
     institution = models.ForeignKey(
@@ -278,9 +280,17 @@ class Registration(models.Model):
             "Participants whose codes you scan, and who scan yours, see your name, title, institution and email."
         ),
     )
+    # When the participant last turned contact exchange on, and off.
+    shares_contact_consented_at = models.DateTimeField(_("contact exchange consent given at"), null=True, blank=True)
+    shares_contact_withdrawn_at = models.DateTimeField(
+        _("contact exchange consent withdrawn at"), null=True, blank=True
+    )
     # Opens this participant's networking survey without signing in.
     survey_token = models.CharField(_("survey token"), max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    # Set when the retention period after the event passed and the personal tokens were
+    # replaced and the check-in time reduced to the day (events.retention).
+    personal_data_purged_at = models.DateTimeField(_("personal data purged at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("registration")
@@ -327,16 +337,17 @@ class MeetingRequest(models.Model):
         EXPIRED = "expired", pgettext_lazy("meeting request status", "expired")
         CANCELLED = "cancelled", pgettext_lazy("meeting request status", "cancelled")
 
+    # Requests lead to meetings, follow-ups and MoUs: nothing they hang on may cascade them away.
     session = models.ForeignKey(
-        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="meeting_requests"
+        Session, verbose_name=_("session"), on_delete=models.PROTECT, related_name="meeting_requests"
     )
     requester = models.ForeignKey(
-        Registration, verbose_name=_("from"), on_delete=models.CASCADE, related_name="requests_sent"
+        Registration, verbose_name=_("from"), on_delete=models.PROTECT, related_name="requests_sent"
     )
     recipient = models.ForeignKey(
         Registration,
         verbose_name=_("to"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="requests_received",
         null=True,
         blank=True,
@@ -344,7 +355,7 @@ class MeetingRequest(models.Model):
     recipient_institution = models.ForeignKey(
         Institution,
         verbose_name=_("to institution"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="meeting_requests_received",
         null=True,
         blank=True,
@@ -423,9 +434,9 @@ class Meeting(models.Model):
     Outcome = MeetingOutcome
 
     request = models.OneToOneField(
-        MeetingRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="meeting"
+        MeetingRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="meeting"
     )
-    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="meetings")
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.PROTECT, related_name="meetings")
     slot = models.ForeignKey(
         MeetingSlot,
         verbose_name=_("slot"),
@@ -503,9 +514,9 @@ class FollowUp(models.Model):
 
     Outcome = MeetingOutcome
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="follow_ups")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="follow_ups")
     recipient = models.ForeignKey(
-        Registration, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="follow_ups"
+        Registration, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="follow_ups"
     )
     step = models.PositiveSmallIntegerField(_("step"))
     due_at = models.DateTimeField(_("due at"))
@@ -669,3 +680,21 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} · {self.response}"
+
+
+class RetentionRun(models.Model):
+    """One run of the retention job that purges personal data of events long past."""
+
+    ran_at = models.DateTimeField(_("ran at"), auto_now_add=True)
+    cutoff = models.DateField(_("events that ended before"))
+    registrations = models.PositiveIntegerField(_("registrations purged"), default=0)
+    follow_ups = models.PositiveIntegerField(_("follow-up links replaced"), default=0)
+    survey_responses = models.PositiveIntegerField(_("survey responses unlinked from browsers"), default=0)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ran_at:%Y-%m-%d %H:%M} · {self.cutoff}"

@@ -108,6 +108,15 @@ def session_save(*, form) -> Session:
 
 @transaction.atomic
 def session_delete(*, session: Session) -> None:
+    """Delete ``session`` from the agenda, unless meetings were requested at it.
+
+    Meeting requests, meetings and their follow-ups are the record of who met whom; a
+    session that has them stays, and its event is closed instead.
+    """
+    if session.meeting_requests.exists():
+        raise EventError(
+            _("Meetings were requested at this session: it stays as the record of who met whom and cannot be deleted.")
+        )
     session.delete()
 
 

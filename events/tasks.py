@@ -17,3 +17,11 @@ def participant_import_commit_task(job_id: int) -> None:
     from .imports import participant_import_commit
 
     participant_import_commit(job_id=job_id)
+
+
+@shared_task(name="events.purge_personal_data")
+def purge_personal_data_task() -> int:
+    """Purge personal data of events past the retention period (nightly); returns rows purged."""
+    from .retention import personal_data_purge
+
+    return personal_data_purge().registrations

@@ -21,6 +21,7 @@ from .contacts import (
     contacts_of,
     exchange,
     own_registration,
+    registration_contact_consent_set,
     token_from_contact_scan,
     vcards,
 )
@@ -44,7 +45,7 @@ def my_contacts(request, slug: str):
     event = registration.event
     if request.method == "POST":
         share = request.POST.get("shares_contact") == "on"
-        Registration.objects.filter(pk=registration.pk).update(shares_contact=share)
+        registration_contact_consent_set(registration=registration, shares=share)
         if share:
             messages.success(request, _("You now exchange contact details by scanning."))
         else:

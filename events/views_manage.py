@@ -167,8 +167,12 @@ def session_remove(request, slug: str, pk: int):
     event = managed_event(request, slug)
     session = get_object_or_404(Session, event=event, pk=pk)
     if request.method == "POST":
-        session_delete(session=session)
-        messages.success(request, _("The session was deleted."))
+        try:
+            session_delete(session=session)
+        except EventError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The session was deleted."))
         return redirect("events:manage_sessions", slug=event.slug)
     return render(
         request,

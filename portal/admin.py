@@ -1,12 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Membership
 
 from .models import OutboundEmail, User
+from .privacy import PrivacyError, user_anonymise
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -62,6 +66,10 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (
+            _("Consent and anonymisation"),
+            {"fields": ("profile_consent_given_at", "profile_consent_withdrawn_at", "anonymised_at")},
+        ),
     )
     add_fieldsets = (
         (
@@ -92,12 +100,73 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "display_name")
     ordering = ("email",)
     date_hierarchy = "date_joined"
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = (
+        "last_login",
+        "date_joined",
+        "profile_consent_given_at",
+        "profile_consent_withdrawn_at",
+        "anonymised_at",
+    )
     filter_horizontal = ("groups", "user_permissions")
 
     def get_inlines(self, request, obj):
         # Memberships are added once the account exists, like the rest of the profile.
         return self.inlines if obj is not None else []
+
+    # Deleting a person would take their meetings, follow-ups and MoU links with them: the
+    # admin's delete (one user or the "delete selected" action) anonymises instead.
+
+    def get_deleted_objects(self, objs, request):
+        described = [
+            gettext(
+                "%(user)s: the name, email address, password, sign-in methods, memberships, shortlist and "
+                "contacts are removed; registrations, meetings and MoU links stay, anonymised."
+            )
+            % {"user": user.email}
+            for user in objs
+        ]
+        return described, {}, set(), []
+
+    def delete_model(self, request, obj):
+        self._anonymise(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            self._anonymise(request, user)
+
+    def _anonymise(self, request, user) -> None:
+        try:
+            user_anonymise(user=user, by=request.user)
+        except PrivacyError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+
+    def response_delete(self, request, obj_display, obj_id):
+        # Django would say "deleted successfully", which would not be true.
+        if not User.objects.filter(pk=obj_id, anonymised_at__isnull=False).exists():
+            return HttpResponseRedirect(reverse("admin:portal_user_change", args=[obj_id]))
+        self.message_user(
+            request,
+            gettext("The account of %(user)s was anonymised: its records stay, without the person.")
+            % {"user": obj_display},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:portal_user_changelist"))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            function, name, _description = actions["delete_selected"]
+            actions["delete_selected"] = (function, name, _("Anonymise selected users"))
+        return actions
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # The "delete selected" action reports "Successfully deleted N users": say what happened.
+        if request.POST.get("action") == "delete_selected" and request.POST.get("post") == "yes":
+            count = len(request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME))
+            message = ngettext("%(count)d account was anonymised.", "%(count)d accounts were anonymised.", count) % {
+                "count": count
+            }
+        return super().message_user(request, message, level, *args, **kwargs)
 
 
 @admin.register(OutboundEmail)

@@ -40,3 +40,30 @@ class PreferencesForm(forms.Form):
         label=_("Email me a daily digest of meeting requests waiting for my answer"), required=False
     )
     email_follow_ups = forms.BooleanField(label=_("Email me follow-up questions after my meetings"), required=False)
+
+
+class AccountDeleteForm(forms.Form):
+    """Confirm leaving the portal: the password, or the email address for accounts without one."""
+
+    confirmation = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            self.fields["confirmation"] = forms.CharField(
+                label=_("Your email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+            )
+
+    def clean_confirmation(self) -> str:
+        value = self.cleaned_data["confirmation"]
+        if self.user.has_usable_password():
+            if not self.user.check_password(value):
+                raise forms.ValidationError(_("This is not your password. Nothing was deleted."), code="mismatch")
+        elif value.strip().lower() != self.user.email.lower():
+            raise forms.ValidationError(_("This is not your email address. Nothing was deleted."), code="mismatch")
+        return value

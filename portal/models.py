@@ -58,6 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("show my name and title to other participants"),
         default=True,
     )
+    # When the person last agreed to, and last withdrew, showing their name (portal.privacy).
+    profile_consent_given_at = models.DateTimeField(_("name visibility consent given at"), null=True, blank=True)
+    profile_consent_withdrawn_at = models.DateTimeField(
+        _("name visibility consent withdrawn at"), null=True, blank=True
+    )
     # Optional emails; each has a one-click unsubscribe link. Emails about a person's own
     # meetings being moved or cancelled, and account emails, always go out.
     email_request_digest = models.BooleanField(
@@ -75,6 +80,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Accounts are anonymised instead of deleted, so that meetings, registrations and MoU
+    # links they took part in keep their place in the record (portal.privacy.user_anonymise).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -91,6 +99,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
+        if self.anonymised_at:
+            return str(_("Former participant"))
         return self.display_name or self.email
 
     def clean(self) -> None:
@@ -98,9 +108,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email)
 
     def get_full_name(self) -> str:
-        return self.display_name or self.email
+        return str(self)
 
     def get_short_name(self) -> str:
+        if self.anonymised_at:
+            return str(self)
         return self.display_name or self.email.split("@")[0]
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules",
     "simple_history",
+    "auditlog",
     "template_partials",
 ]
 
@@ -179,6 +180,11 @@ MOU_EXPIRING_DAYS = env.int("MOU_EXPIRING_DAYS", default=90)
 MOU_EXPIRY_REMINDER_DAYS = env.list("MOU_EXPIRY_REMINDER_DAYS", cast=int, default=[90, 30, 7])
 MOU_MILESTONE_REMINDER_DAYS = env.list("MOU_MILESTONE_REMINDER_DAYS", cast=int, default=[14, 0])
 MOU_DORMANT_DAYS = env.int("MOU_DORMANT_DAYS", default=182)
+
+# Personal data rights (portal.privacy, events.retention): days after an event's last day
+# before its personal codes and check-in times are purged, and the address people write to.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
+PORTAL_PRIVACY_CONTACT_EMAIL = env("PORTAL_PRIVACY_CONTACT_EMAIL", default="")
 
 # Internationalisation: English and Simplified Chinese are kept complete.
 LANGUAGE_CODE = "en"
@@ -312,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
     # Deletes import jobs (uploaded lists with personal data) older than IMPORT_JOB_RETENTION_DAYS.
     "core-purge-import-jobs": {
         "task": "core.purge_import_jobs",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    # Purges badge, contact, survey and follow-up codes and check-in times of events long past.
+    "events-purge-personal-data": {
+        "task": "events.purge_personal_data",
         "schedule": crontab(hour=4, minute=15),
     },
     # Flags meetings nobody answered after the last follow-up step, for the secretariat.

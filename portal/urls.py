@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views, views_outbox
+from . import views, views_outbox, views_privacy
 
 admin.site.site_header = _("TVET Partnership Portal administration")
 admin.site.site_title = _("TVET Partnership Portal")
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("accounts/preferences/", views.preferences, name="preferences"),
+    *views_privacy.urlpatterns,
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("institutions/", include("institutions.urls")),

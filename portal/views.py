@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from events.selectors import events_recent, events_upcoming
 
 from .forms import PreferencesForm
+from .privacy import user_preferences_update
 from .selectors import dashboard_context
 from .tasks import HEARTBEAT_CACHE_KEY
 
@@ -38,10 +39,7 @@ def preferences(request):
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
-            for field, value in form.cleaned_data.items():
-                setattr(user, field, value)
-            user.full_clean()
-            user.save(update_fields=list(form.cleaned_data))
+            user_preferences_update(user=user, data=form.cleaned_data)
             messages.success(request, _("Your preferences were saved."))
             response = HttpResponseRedirect(request.path)
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
