@@ -9,6 +9,8 @@ remembered in a signed cookie). Results are aggregate only; no page shows who an
 
 import secrets
 
+from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -19,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms_survey import AddTablesForm, AnswerForm, QuestionForm, SurveySettingsForm
@@ -32,6 +35,9 @@ from .survey import (
     record_response,
     survey_introduction,
     survey_summary,
+    survey_table_address_claim,
+    survey_table_address_exhausted,
+    survey_table_address_release,
     survey_title,
 )
 from .views_manage import managed_event
@@ -219,16 +225,26 @@ def survey_results(request, slug: str):
 # --- answering without signing in -----------------------------------------------------------
 
 
-def _answer(request, survey: Survey, respondent_key: str, *, registration=None, table=None, set_cookie=None):
-    """Show the form, or record it once; shared by the personal and the table links."""
+def _answer(
+    request, survey: Survey, respondent_key: str, *, registration=None, table=None, address="", set_cookie=None
+):
+    """Show the form, or record it once; shared by the personal and the table links.
+
+    A table link also counts responses per client ``address`` (see
+    ``survey_table_address_claim``); past the limit it answers 429 and writes nothing.
+    """
     context = {"survey": survey, "event": survey.event, "title": survey_title(survey)}
     if not survey.is_open:
         return render(request, "events/survey/closed.html", context)
     if has_answered(survey, respondent_key):
         return render(request, "events/survey/answered.html", context | {"already": True})
+    if table is not None and survey_table_address_exhausted(table=table, address=address):
+        return render(request, "events/survey/limited.html", context, status=429)
     questions = list(survey.questions.order_by("position", "pk"))
     form = AnswerForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.is_valid():
+        if table is not None and not survey_table_address_claim(table=table, address=address):
+            return render(request, "events/survey/limited.html", context, status=429)
         try:
             record_response(
                 survey,
@@ -239,6 +255,8 @@ def _answer(request, survey: Survey, respondent_key: str, *, registration=None, 
                 language=get_language() or "",
             )
         except AlreadyAnswered:
+            if table is not None:
+                survey_table_address_release(table=table, address=address)
             response = render(request, "events/survey/answered.html", context | {"already": True})
         else:
             response = render(request, "events/survey/answered.html", context | {"already": False})
@@ -252,12 +270,14 @@ def _answer(request, survey: Survey, respondent_key: str, *, registration=None, 
             set_cookie,
             salt=BROWSER_COOKIE_SALT,
             max_age=BROWSER_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
             httponly=True,
             samesite="Lax",
         )
     return response
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def answer_by_registration(request, token: str):
     registration = get_object_or_404(
@@ -267,6 +287,7 @@ def answer_by_registration(request, token: str):
     return _answer(request, survey, f"r:{registration.pk}", registration=registration)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def answer_by_table(request, token: str):
     table = get_object_or_404(SurveyTable.objects.select_related("survey__event"), token=token)
@@ -275,7 +296,10 @@ def answer_by_table(request, token: str):
         new_key = None
     except (KeyError, signing.BadSignature):
         key = new_key = secrets.token_urlsafe(18)
-    return _answer(request, table.survey, f"b:{key}", table=table, set_cookie=new_key)
+    # The client address as allauth's rate limits see it: REMOTE_ADDR, or the address a
+    # trusted proxy reports (ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER).
+    address = get_adapter(request).get_client_ip(request)
+    return _answer(request, table.survey, f"b:{key}", table=table, address=address, set_cookie=new_key)
 
 
 urlpatterns = [

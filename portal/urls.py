@@ -1,8 +1,11 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+
+from core.views import serve_media
 
 from . import views, views_outbox
 
@@ -24,5 +27,9 @@ urlpatterns = [
     path("robots.txt", views.robots_txt),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Public uploads (logos) from the default storage, in development and under gunicorn alike.
+# A MEDIA_URL on another host (a CDN, object storage) serves them itself.
+if "://" not in settings.MEDIA_URL:
+    urlpatterns.append(
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", serve_media, name="media")
+    )

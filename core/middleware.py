@@ -1,0 +1,101 @@
+"""Middleware every request passes through, whatever app answers it."""
+
+import re
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.http import HttpResponseBadRequest
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext
+
+# C0 control characters and DEL, except tab, line feed and carriage return, which textareas
+# legitimately post. PostgreSQL refuses NUL in text outright, so a NUL that reaches a query
+# ends as a server error; the others have no business in a path, a search or a form field.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(text: str) -> bool:
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+class ControlCharacterMiddleware:
+    """Answer 400 to a request with a control character in its path, query string or form data.
+
+    The check is made once, here, instead of in each view: a NUL byte in ``?q=`` would
+    otherwise reach PostgreSQL, which refuses it with an error that surfaces as a 500. Only
+    URL-encoded bodies are read; multipart uploads are left to their views (Django's form
+    fields refuse NUL themselves), so that a large upload is not parsed twice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._is_bad(request):
+            return HttpResponseBadRequest(
+                gettext("The request contains control characters and cannot be processed."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_bad(request) -> bool:
+        if has_control_characters(request.path_info):
+            return True
+        query = request.META.get("QUERY_STRING", "")
+        if has_control_characters(unquote(query.replace("+", " "), errors="replace")):
+            return True
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            return any(
+                has_control_characters(key) or any(has_control_characters(value) for value in values)
+                for key, values in request.POST.lists()
+            )
+        return False
+
+
+class PermissionsPolicyMiddleware:
+    """Set the Permissions-Policy header: the portal's own pages may use the camera, nothing else.
+
+    The camera is the one powerful feature the portal uses (check-in and contact scanning read
+    QR codes with it); every other feature is refused to the page and to any frame. The
+    policy comes from ``PERMISSIONS_POLICY`` (feature name -> list of allowed origins).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """Keep pages for signed-in people out of shared and browser caches.
+
+    A response to an authenticated request that sets no Cache-Control of its own gets
+    ``private, no-store``: a shared proxy must never hand one person's dashboard to another,
+    and the browser must not keep it on disk after sign-out. Responses that set their own
+    Cache-Control (say a public calendar feed) are left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+            private_no_store(response)
+        return response
+
+
+def private_no_store(response):
+    """Mark ``response`` as never to be stored by any cache; for pages carrying personal data."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
