@@ -22,6 +22,7 @@ def test_deployment_checks_pass_with_production_settings():
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="portal.example.org",
+        SITE_URL="https://portal.example.org",
         DATABASE_URL=os.environ.get("DATABASE_URL") or "postgres://portal@db.example.org:5432/tvet_portal",
         REDIS_URL=os.environ.get("REDIS_URL") or "redis://redis.example.org:6379/0",
         EMAIL_URL="smtp+tls://user:pw@smtp.example.org:587",
@@ -103,6 +104,7 @@ def test_compose_portal_services_share_image_and_environment(compose):
     )
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
     assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert environment["SITE_URL"].startswith("${SITE_URL:?")
     assert environment["DEBUG"] == "0"
 
 
