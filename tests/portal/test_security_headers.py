@@ -255,3 +255,18 @@ def test_templates_hold_no_inline_script_or_style():
 
     assert len(templates) > 100
     assert found == []
+
+
+def test_server_drawn_svg_carries_no_style_attribute_or_script():
+    """Charts and QR codes are drawn inline; under style-src 'self' a style= attribute would be dropped."""
+    from events.charts import bar_chart, ring_chart
+    from events.qr import qr_svg
+
+    drawings = [
+        bar_chart([("Cambodia", 12), ("China", 30)], title="Participants"),
+        ring_chart(3, 7, title="Checked in"),
+        qr_svg("https://portal.example.org/events/x/check-in/scan/abcdefghijklmnopqrstuvwxyz012345/"),
+    ]
+
+    found = [label for drawing in drawings for pattern, label in INLINE_CODE if pattern.search(str(drawing))]
+    assert (found, all("<svg" in str(drawing) for drawing in drawings)) == ([], True)
