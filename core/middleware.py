@@ -88,8 +88,12 @@ class PrivateCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        # Cache-Control first: asking for the user loads the session, which adds "Vary: Cookie"
+        # and would make public files (logos) uncacheable for shared caches.
+        if "Cache-Control" in response.headers:
+            return response
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+        if user is not None and user.is_authenticated:
             private_no_store(response)
         return response
 
@@ -99,3 +103,25 @@ def private_no_store(response):
     add_never_cache_headers(response)
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+class PublicMediaMiddleware:
+    """Answer requests under MEDIA_URL with ``core.views.serve_media``, before sessions or locale.
+
+    Logos appear on every directory page; served from here, a request for one loads no
+    session and gets no "Vary: Cookie", so browsers and proxies may share the cached copy.
+    Only a MEDIA_URL on this site (a path) is served; one on another host serves itself.
+    """
+
+    def __init__(self, get_response):
+        from .views import serve_media
+
+        self.get_response = get_response
+        self.serve_media = serve_media
+        prefix = settings.MEDIA_URL
+        self.prefix = "" if "://" in prefix or prefix.startswith("//") else "/" + prefix.strip("/") + "/"
+
+    def __call__(self, request):
+        if self.prefix and request.path_info.startswith(self.prefix):
+            return self.serve_media(request, request.path_info.removeprefix(self.prefix))
+        return self.get_response(request)

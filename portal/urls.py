@@ -1,11 +1,6 @@
-import re
-
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-
-from core.views import serve_media
 
 from . import views, views_outbox
 
@@ -27,9 +22,4 @@ urlpatterns = [
     path("robots.txt", views.robots_txt),
 ]
 
-# Public uploads (logos) from the default storage, in development and under gunicorn alike.
-# A MEDIA_URL on another host (a CDN, object storage) serves them itself.
-if "://" not in settings.MEDIA_URL:
-    urlpatterns.append(
-        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", serve_media, name="media")
-    )
+# Public uploads (logos) under MEDIA_URL are answered by core.middleware.PublicMediaMiddleware.

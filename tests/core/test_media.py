@@ -52,6 +52,8 @@ def test_uploaded_logo_is_served_with_cache_headers(media):
     assert response["Content-Disposition"].startswith("inline")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    # Answered before sessions and locale: shared caches may hand the same copy to everyone.
+    assert "Vary" not in response
 
 
 def test_unchanged_logo_answers_304(media):
@@ -112,6 +114,21 @@ def test_private_documents_are_not_under_media_even_when_configured_inside_it(se
     response = Client().get("/media/private/signed.pdf", secure=True)
 
     assert response.status_code == 404
+
+
+def test_signed_in_visitors_get_the_same_cacheable_file(media, roles):
+    (media / "media" / "a.png").write_bytes(b"\x89PNG")
+    browser = Client()
+    browser.force_login(roles["participant"])
+
+    response = browser.get("/media/a.png", secure=True)
+    response.close()
+
+    assert (response.status_code, response["Cache-Control"], "Vary" in response) == (
+        200,
+        "public, max-age=31536000, immutable",
+        False,
+    )
 
 
 def test_media_answers_only_reads(media):
