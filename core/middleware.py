@@ -5,7 +5,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 
 # C0 control characters and DEL, except tab, line feed and carriage return, which textareas
@@ -99,9 +99,11 @@ class PrivateCacheMiddleware:
 
 
 def private_no_store(response):
-    """Mark ``response`` as never to be stored by any cache; for pages carrying personal data."""
+    """Mark ``response`` as never to be stored by any cache; for pages carrying personal data.
+
+    Django's never-cache headers: ``max-age=0, no-cache, no-store, must-revalidate, private``.
+    """
     add_never_cache_headers(response)
-    patch_cache_control(response, private=True, no_store=True)
     return response
 
 
