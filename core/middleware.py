@@ -127,3 +127,26 @@ class PublicMediaMiddleware:
         if self.prefix and request.path_info.startswith(self.prefix):
             return self.serve_media(request, request.path_info.removeprefix(self.prefix))
         return self.get_response(request)
+
+
+class DocumentPolicyMiddleware:
+    """Give PDF responses a Content-Security-Policy that lets the browser's viewer show them.
+
+    The page policy (``object-src 'none'``, no inline styles) would stop Chrome's built-in
+    PDF viewer, which shows a PDF through an ``<embed>`` in a page of its own making. A PDF
+    is no HTML of the portal's, so the page directives protect nothing there; it keeps only
+    ``frame-ancestors 'none'``, so no other site can frame it. Listed after
+    ``csp.middleware.CSPMiddleware``, so that django-csp finds the header set and leaves it.
+    """
+
+    PDF_POLICY = "frame-ancestors 'none'"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type == "application/pdf" and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.PDF_POLICY
+        return response

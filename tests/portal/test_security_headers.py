@@ -17,7 +17,14 @@ from django.test import Client
 from django.urls import reverse
 
 from events.survey import create_default_survey
-from tests.factories import TEST_PASSWORD, EventFactory, FollowUpFactory, RegistrationFactory, SurveyTableFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    EventFactory,
+    FollowUpFactory,
+    MouPartyFactory,
+    RegistrationFactory,
+    SurveyTableFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +100,9 @@ def test_production_settings_are_secure(production):
     for middleware in (
         "core.middleware.ControlCharacterMiddleware",
         "csp.middleware.CSPMiddleware",
+        "core.middleware.DocumentPolicyMiddleware",
         "core.middleware.PermissionsPolicyMiddleware",
+        "core.middleware.PublicMediaMiddleware",
         "core.middleware.PrivateCacheMiddleware",
     ):
         assert middleware in production["MIDDLEWARE"]
@@ -128,6 +137,18 @@ def test_permissions_policy_allows_only_the_camera_on_the_portal_itself(prod):
         name: "()" for name in features if name != "camera"
     }
     assert {"microphone", "geolocation", "payment", "usb"} <= set(features)
+
+
+def test_pdfs_get_a_policy_the_browser_viewer_can_work_under(prod, roles):
+    """Chrome shows a PDF through an <embed>: object-src 'none' would leave the tab blank."""
+    mou = MouPartyFactory(institution=roles.institution_a).mou
+    prod.force_login(roles["secretariat"])
+
+    response = prod.get(reverse("mous:summary_pdf", args=[mou.pk]))
+
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert response["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_hsts_nosniff_referrer_and_framing(prod):
