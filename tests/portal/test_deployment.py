@@ -87,6 +87,8 @@ def test_compose_services_wait_for_health(compose, service):
 def test_compose_migrates_before_the_portal_starts(compose):
     services = compose["services"]
     assert "migrate" in _command(services["migrate"])
+    # A failed deployment check (SITE_URL outside ALLOWED_HOSTS) keeps the portal from starting.
+    assert "manage.py check --deploy --fail-level ERROR && python manage.py migrate" in _command(services["migrate"])
     for service in PORTAL_SERVICES:
         assert services[service]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
