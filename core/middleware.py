@@ -75,23 +75,29 @@ class PermissionsPolicyMiddleware:
 
 
 class PrivateCacheMiddleware:
-    """Keep pages for signed-in people out of shared and browser caches.
+    """Keep personal pages out of shared and browser caches.
 
-    A response to an authenticated request that sets no Cache-Control of its own gets
-    ``private, no-store``: a shared proxy must never hand one person's dashboard to another,
-    and the browser must not keep it on disk after sign-out. Responses that set their own
-    Cache-Control (say a public calendar feed) are left alone.
+    A response that sets no Cache-Control of its own gets ``private, no-store`` when the
+    request is signed in (a shared proxy must never hand one person's dashboard to another,
+    and the browser must not keep it on disk after sign-out), or when its URL carries a
+    personal token or key (survey and follow-up links, invitations, email confirmation and
+    password reset: whoever holds the link sees that person's page). Responses that set
+    their own Cache-Control (public media, say) are left alone.
     """
+
+    TOKEN_ARGUMENTS = frozenset({"token", "key", "uidb36"})
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        # Cache-Control first: asking for the user loads the session, which adds "Vary: Cookie"
-        # and would make public files (logos) uncacheable for shared caches.
+        # Cache-Control first: asking for the user loads the session, which adds "Vary: Cookie".
         if "Cache-Control" in response.headers:
             return response
+        match = getattr(request, "resolver_match", None)
+        if match is not None and self.TOKEN_ARGUMENTS.intersection(match.kwargs):
+            return private_no_store(response)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             private_no_store(response)

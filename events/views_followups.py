@@ -19,7 +19,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .followups import (
@@ -65,7 +64,6 @@ def _link_page(request, token: str, *, extra: dict):
     return follow_up, context
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def follow_up_answer_view(request, token: str, outcome: str):
     if outcome not in MeetingOutcome.values:
@@ -91,7 +89,6 @@ def follow_up_answer_view(request, token: str, outcome: str):
     return render(request, "events/followups/answer.html", context)
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def follow_up_opt_out_view(request, token: str):
     follow_up, context = _link_page(request, token, extra={})

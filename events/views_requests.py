@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institutions.models import Institution
@@ -396,7 +395,6 @@ def slot_toggle(request, slug: str, slot_pk: int):
 # Signed links from emails
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def request_answer(request, token: str):
     """Accept or decline from an email without logging in: GET confirms, only POST acts."""

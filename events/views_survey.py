@@ -21,7 +21,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms_survey import AddTablesForm, AnswerForm, QuestionForm, SurveySettingsForm
@@ -277,7 +276,6 @@ def _answer(
     return response
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def answer_by_registration(request, token: str):
     registration = get_object_or_404(
@@ -287,7 +285,6 @@ def answer_by_registration(request, token: str):
     return _answer(request, survey, f"r:{registration.pk}", registration=registration)
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def answer_by_table(request, token: str):
     table = get_object_or_404(SurveyTable.objects.select_related("survey__event"), token=token)

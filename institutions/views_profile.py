@@ -15,7 +15,6 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .completeness import profile_completeness
@@ -269,7 +268,6 @@ def member_job_title(request, slug: str):
     return redirect("institutions:members", slug=institution.slug)
 
 
-@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept_view(request, token: str):
     """Show an invitation and let the owner of the invited address accept it.

@@ -21,6 +21,7 @@ from tests.factories import (
     TEST_PASSWORD,
     EventFactory,
     FollowUpFactory,
+    InvitationFactory,
     MouPartyFactory,
     RegistrationFactory,
     SurveyTableFactory,
@@ -186,16 +187,30 @@ def test_anonymous_public_pages_stay_cacheable(prod):
     assert "no-store" not in response.get("Cache-Control", "")
 
 
-@pytest.mark.parametrize("kind", ["survey", "follow_up", "request_answer_invalid"])
+@pytest.mark.parametrize(
+    "kind", ["survey", "survey_table", "follow_up", "request_answer", "invitation", "unsubscribe", "confirm_email"]
+)
 def test_pages_opened_by_a_personal_token_are_not_stored(prod, kind):
-    if kind == "survey":
+    if kind in ("survey", "survey_table"):
         registration = RegistrationFactory()
-        create_default_survey(registration.event)
-        url = reverse("events:survey_answer", args=[registration.survey_token])
+        survey = create_default_survey(registration.event)
+        survey.is_open = True
+        survey.save()
+        url = (
+            reverse("events:survey_answer", args=[registration.survey_token])
+            if kind == "survey"
+            else reverse("events:survey_table", args=[SurveyTableFactory(survey=survey).token])
+        )
     elif kind == "follow_up":
         url = reverse("events:follow_up_answer", args=[FollowUpFactory().token, "in_discussion"])
-    else:
+    elif kind == "request_answer":
         url = reverse("events:request_answer", args=["not-a-real-token"])
+    elif kind == "invitation":
+        url = reverse("institutions:invitation_accept", args=[InvitationFactory().token])
+    elif kind == "unsubscribe":
+        url = reverse("email_unsubscribe", args=["not-a-real-token"])
+    else:
+        url = reverse("account_confirm_email", args=["not-a-real-key"])
 
     response = prod.get(url)
 
