@@ -1,9 +1,14 @@
-"""Middleware every app relies on; imports no other app of the portal."""
+"""Middleware every request passes through, whatever app answers it; imports no other app of the portal."""
+
+import re
+from urllib.parse import unquote
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 
 # Set on a request whose multipart body the upload handler stopped reading.
 BODY_TOO_LARGE = "portal_body_too_large"
@@ -49,4 +54,154 @@ class RequestSizeLimitMiddleware:
         response = self.get_response(request)
         if getattr(request, BODY_TOO_LARGE, False):
             return request_too_large(request)
+        return response
+
+
+# C0 control characters and DEL, except tab, line feed and carriage return, which textareas
+# legitimately post. PostgreSQL refuses NUL in text outright, so a NUL that reaches a query
+# ends as a server error; the others have no business in a path, a search or a form field.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(text: str) -> bool:
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+class ControlCharacterMiddleware:
+    """Answer 400 to a request with a control character in its path, query string or form data.
+
+    The check is made once, here, instead of in each view: a NUL byte in ``?q=`` would
+    otherwise reach PostgreSQL, which refuses it with an error that surfaces as a 500. Only
+    URL-encoded bodies are read; multipart uploads are left to their views (Django's form
+    fields refuse NUL themselves), so that a large upload is not parsed twice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._is_bad(request):
+            return HttpResponseBadRequest(
+                gettext("The request contains control characters and cannot be processed."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_bad(request) -> bool:
+        if has_control_characters(request.path_info):
+            return True
+        query = request.META.get("QUERY_STRING", "")
+        if has_control_characters(unquote(query.replace("+", " "), errors="replace")):
+            return True
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            return any(
+                has_control_characters(key) or any(has_control_characters(value) for value in values)
+                for key, values in request.POST.lists()
+            )
+        return False
+
+
+class PermissionsPolicyMiddleware:
+    """Set the Permissions-Policy header: the portal's own pages may use the camera, nothing else.
+
+    The camera is the one powerful feature the portal uses (check-in and contact scanning read
+    QR codes with it); every other feature is refused to the page and to any frame. The
+    policy comes from ``PERMISSIONS_POLICY`` (feature name -> list of allowed origins).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """Keep personal pages out of shared and browser caches.
+
+    A response that sets no Cache-Control of its own gets ``private, no-store`` when the
+    request is signed in (a shared proxy must never hand one person's dashboard to another,
+    and the browser must not keep it on disk after sign-out), or when its URL carries a
+    personal token or key (survey and follow-up links, invitations, email confirmation and
+    password reset: whoever holds the link sees that person's page). Responses that set
+    their own Cache-Control (public media, say) are left alone.
+    """
+
+    TOKEN_ARGUMENTS = frozenset({"token", "key", "uidb36"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Cache-Control first: asking for the user loads the session, which adds "Vary: Cookie".
+        if "Cache-Control" in response.headers:
+            return response
+        match = getattr(request, "resolver_match", None)
+        if match is not None and self.TOKEN_ARGUMENTS.intersection(match.kwargs):
+            return private_no_store(response)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            private_no_store(response)
+        return response
+
+
+def private_no_store(response):
+    """Mark ``response`` as never to be stored by any cache; for pages carrying personal data.
+
+    Django's never-cache headers: ``max-age=0, no-cache, no-store, must-revalidate, private``.
+    """
+    add_never_cache_headers(response)
+    return response
+
+
+class PublicMediaMiddleware:
+    """Answer requests under MEDIA_URL with ``core.views.serve_media``, before sessions or locale.
+
+    Logos appear on every directory page; served from here, a request for one loads no
+    session and gets no "Vary: Cookie", so browsers and proxies may share the cached copy.
+    Only a MEDIA_URL on this site (a path) is served; one on another host serves itself.
+    """
+
+    def __init__(self, get_response):
+        from .views import serve_media
+
+        self.get_response = get_response
+        self.serve_media = serve_media
+        prefix = settings.MEDIA_URL
+        self.prefix = "" if "://" in prefix or prefix.startswith("//") else "/" + prefix.strip("/") + "/"
+
+    def __call__(self, request):
+        if self.prefix and request.path_info.startswith(self.prefix):
+            return self.serve_media(request, request.path_info.removeprefix(self.prefix))
+        return self.get_response(request)
+
+
+class DocumentPolicyMiddleware:
+    """Give PDF responses a Content-Security-Policy that lets the browser's viewer show them.
+
+    The page policy (``object-src 'none'``, no inline styles) would stop Chrome's built-in
+    PDF viewer, which shows a PDF through an ``<embed>`` in a page of its own making. A PDF
+    is no HTML of the portal's, so the page directives protect nothing there; it keeps only
+    ``frame-ancestors 'none'``, so no other site can frame it. Listed after
+    ``csp.middleware.CSPMiddleware``, so that django-csp finds the header set and leaves it.
+    """
+
+    PDF_POLICY = "frame-ancestors 'none'"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type == "application/pdf" and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.PDF_POLICY
         return response

@@ -9,8 +9,12 @@ Answers are anonymous to everyone but the aggregate: organisers see counts and t
 answers, never who said what. ``survey_summary`` is also what the event report prints.
 """
 
+import contextlib
+import hashlib
 from collections import Counter
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.utils.translation import get_language
@@ -153,6 +157,45 @@ class AlreadyAnswered(Exception):
 
 def has_answered(survey: Survey, respondent_key: str) -> bool:
     return SurveyResponse.objects.filter(survey=survey, respondent_key=respondent_key).exists()
+
+
+def _table_address_key(table: SurveyTable, address: str) -> str:
+    # The address is hashed so that the cache never holds participants' IP addresses.
+    digest = hashlib.sha256(f"{table.pk}:{address}".encode()).hexdigest()
+    return f"survey-table-address:{digest}"
+
+
+def survey_table_address_exhausted(*, table: SurveyTable, address: str) -> bool:
+    """Whether ``address`` has used up its responses to ``table`` for the current window."""
+    limit = settings.SURVEY_TABLE_RESPONSES_PER_ADDRESS
+    return (cache.get(_table_address_key(table, address)) or 0) >= limit
+
+
+def survey_table_address_claim(*, table: SurveyTable, address: str) -> bool:
+    """Count one more response from ``address`` to ``table``; False when over the limit.
+
+    A table's QR code opens the survey without signing in, and the browser cookie that makes
+    it "one response per browser" is gone with a private window. So each client address may
+    leave at most SURVEY_TABLE_RESPONSES_PER_ADDRESS responses per table within
+    SURVEY_TABLE_RATE_WINDOW seconds (the window starts with its first response). The count
+    is an atomic cache increment, so simultaneous submissions cannot all slip under it.
+    """
+    key = _table_address_key(table, address)
+    cache.add(key, 0, timeout=settings.SURVEY_TABLE_RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The entry expired between add() and incr(): this response opens a new window.
+        cache.set(key, 1, timeout=settings.SURVEY_TABLE_RATE_WINDOW)
+        count = 1
+    return count <= settings.SURVEY_TABLE_RESPONSES_PER_ADDRESS
+
+
+def survey_table_address_release(*, table: SurveyTable, address: str) -> None:
+    """Give back a claim whose response was not recorded (it had been answered already)."""
+    key = _table_address_key(table, address)
+    with contextlib.suppress(ValueError):  # expired meanwhile: nothing left to give back
+        cache.decr(key)
 
 
 def record_response(

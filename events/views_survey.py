@@ -9,6 +9,8 @@ remembered in a signed cookie). Results are aggregate only; no page shows who an
 
 import secrets
 
+from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -32,6 +34,9 @@ from .survey import (
     record_response,
     survey_introduction,
     survey_summary,
+    survey_table_address_claim,
+    survey_table_address_exhausted,
+    survey_table_address_release,
     survey_title,
 )
 from .views_manage import managed_event
@@ -219,16 +224,26 @@ def survey_results(request, slug: str):
 # --- answering without signing in -----------------------------------------------------------
 
 
-def _answer(request, survey: Survey, respondent_key: str, *, registration=None, table=None, set_cookie=None):
-    """Show the form, or record it once; shared by the personal and the table links."""
+def _answer(
+    request, survey: Survey, respondent_key: str, *, registration=None, table=None, address="", set_cookie=None
+):
+    """Show the form, or record it once; shared by the personal and the table links.
+
+    A table link also counts responses per client ``address`` (see
+    ``survey_table_address_claim``); past the limit it answers 429 and writes nothing.
+    """
     context = {"survey": survey, "event": survey.event, "title": survey_title(survey)}
     if not survey.is_open:
         return render(request, "events/survey/closed.html", context)
     if has_answered(survey, respondent_key):
         return render(request, "events/survey/answered.html", context | {"already": True})
+    if table is not None and survey_table_address_exhausted(table=table, address=address):
+        return render(request, "events/survey/limited.html", context, status=429)
     questions = list(survey.questions.order_by("position", "pk"))
     form = AnswerForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.is_valid():
+        if table is not None and not survey_table_address_claim(table=table, address=address):
+            return render(request, "events/survey/limited.html", context, status=429)
         try:
             record_response(
                 survey,
@@ -239,6 +254,8 @@ def _answer(request, survey: Survey, respondent_key: str, *, registration=None, 
                 language=get_language() or "",
             )
         except AlreadyAnswered:
+            if table is not None:
+                survey_table_address_release(table=table, address=address)
             response = render(request, "events/survey/answered.html", context | {"already": True})
         else:
             response = render(request, "events/survey/answered.html", context | {"already": False})
@@ -252,6 +269,7 @@ def _answer(request, survey: Survey, respondent_key: str, *, registration=None, 
             set_cookie,
             salt=BROWSER_COOKIE_SALT,
             max_age=BROWSER_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
             httponly=True,
             samesite="Lax",
         )
@@ -275,7 +293,10 @@ def answer_by_table(request, token: str):
         new_key = None
     except (KeyError, signing.BadSignature):
         key = new_key = secrets.token_urlsafe(18)
-    return _answer(request, table.survey, f"b:{key}", table=table, set_cookie=new_key)
+    # The client address as allauth's rate limits see it: REMOTE_ADDR, or the address a
+    # trusted proxy reports (ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER).
+    address = get_adapter(request).get_client_ip(request)
+    return _answer(request, table.survey, f"b:{key}", table=table, address=address, set_cookie=new_key)
 
 
 urlpatterns = [

@@ -118,7 +118,7 @@ def summary_download(request, pk: int):
     response = HttpResponse(summary_pdf(mou), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mou-{mou.pk}-summary.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -9,6 +9,6 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import receivers
+        from . import checks, receivers  # noqa: F401 -- checks registers itself on import
 
         post_migrate.connect(receivers.ensure_secretariat_group, dispatch_uid="portal_secretariat_group")

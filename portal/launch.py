@@ -315,6 +315,20 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, MANAGE_PY, *args], cwd=PROJECT_DIR, env=env, check=True)  # nosec B603
 
 
+def development_environment(env: dict[str, str], port: int) -> dict[str, str]:
+    """Complete ``env`` for the development web server, worker and beat on ``port``.
+
+    DEBUG is on unless set. SITE_URL, the address in emails, calendar entries and QR codes
+    that background jobs build without a request, is the address the server really answers
+    on, so that links work on any PORT; a SITE_URL set in the environment or .env wins.
+    """
+    env = dict(env)
+    env.setdefault("DEBUG", "1")
+    if not env.get("SITE_URL"):
+        env["SITE_URL"] = f"http://127.0.0.1:{port}"
+    return env
+
+
 def run() -> int:
     port = int(os.environ.get("PORT") or DEFAULT_PORT)
     if not _port_is_free(port):
@@ -325,7 +339,7 @@ def run() -> int:
     _handle_stop_signals(_raise_stop)
     try:
         with services_environment() as env:
-            env.setdefault("DEBUG", "1")
+            env = development_environment(env, port)
             manage(env, "migrate", "--no-input")
             manage(env, "load_demo")
 

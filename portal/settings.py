@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,13 +61,21 @@ MIDDLEWARE = [
     # First, so that no oversized request body is read by anything (see PORTAL_MAX_REQUEST_BYTES).
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.DocumentPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.PublicMediaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateCacheMiddleware",
     "portal.middleware.UserPreferencesMiddleware",
+    # After the language is known, so that its refusal is in the reader's language; before
+    # any view, form or query sees the request.
+    "core.middleware.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -149,6 +158,12 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="ht
 # The portal's public address, for links in emails sent outside a request (Celery tasks).
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Behind a reverse proxy every request comes from the proxy's address. Where the proxy
+# appends the client's address to X-Forwarded-For, ALLAUTH_TRUSTED_PROXY_COUNT says how many
+# proxies of one's own are in front (1 for one nginx); or name a header that a trusted proxy
+# sets to the client's address. Sign-in rate limits and the survey's per-address limit use it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
 
 # Email: the console in development; EMAIL_URL (for example smtp+tls://user:pass@host:587)
 # everywhere else.
@@ -180,6 +195,11 @@ MOU_EXPIRING_DAYS = env.int("MOU_EXPIRING_DAYS", default=90)
 MOU_EXPIRY_REMINDER_DAYS = env.list("MOU_EXPIRY_REMINDER_DAYS", cast=int, default=[90, 30, 7])
 MOU_MILESTONE_REMINDER_DAYS = env.list("MOU_MILESTONE_REMINDER_DAYS", cast=int, default=[14, 0])
 MOU_DORMANT_DAYS = env.int("MOU_DORMANT_DAYS", default=182)
+# A table's survey QR code needs no sign-in: each client address may leave at most this many
+# responses per table within SURVEY_TABLE_RATE_WINDOW seconds. A venue's Wi-Fi puts a whole
+# table behind one address, hence a limit above a table's seats rather than 1.
+SURVEY_TABLE_RESPONSES_PER_ADDRESS = env.int("SURVEY_TABLE_RESPONSES_PER_ADDRESS", default=15)
+SURVEY_TABLE_RATE_WINDOW = env.int("SURVEY_TABLE_RATE_WINDOW", default=3600)
 
 # Personal data rights (portal.privacy, events.retention): days after an event's last day
 # before its personal codes and check-in times are purged, and the address people write to.
@@ -268,10 +288,50 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# The language cookie follows the session cookie; no script reads it.
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): everything from the portal's own origin, no inline
+# script or style, no eval, no plugins, no framing. Templates keep JavaScript in static/js/
+# and styles in static/css/; htmx is told not to inject styles or evaluate code (base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (core.middleware): the camera for the check-in desk and contact scanning
+# on the portal's own pages; every other powerful feature is off, for frames too.
+PERMISSIONS_POLICY = {
+    "camera": ["self"],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "hid": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+    "screen-wake-lock": [],
+    "browsing-topics": [],
+}
 
 # Celery: Redis is the broker. Without REDIS_URL there is no broker, so tasks run inline.
 CELERY_BROKER_URL = REDIS_URL.replace("unix://", "redis+socket://", 1) if REDIS_URL else "memory://"

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -25,5 +23,4 @@ urlpatterns = [
     path("robots.txt", views.robots_txt),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Public uploads (logos) under MEDIA_URL are answered by core.middleware.PublicMediaMiddleware.

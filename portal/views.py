@@ -42,7 +42,7 @@ def preferences(request):
             user_preferences_update(user=user, data=form.cleaned_data)
             messages.success(request, _("Your preferences were saved."))
             response = HttpResponseRedirect(request.path)
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
+            set_language_cookie(response, user.preferred_language)
             return response
     else:
         form = PreferencesForm(
@@ -73,14 +73,22 @@ def set_language(request):
     if request.user.is_authenticated and request.user.preferred_language != language:
         request.user.preferred_language = language
         request.user.save(update_fields=["preferred_language"])
+    set_language_cookie(response, language)
+    return response
+
+
+def set_language_cookie(response, language: str) -> None:
+    """Remember ``language`` in the cookie LocaleMiddleware reads, with its LANGUAGE_COOKIE_* flags."""
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
-        max_age=365 * 24 * 3600,
-        samesite="Lax",
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
         secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
-    return response
 
 
 @require_GET

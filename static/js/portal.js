@@ -16,4 +16,17 @@ document.addEventListener("DOMContentLoaded", () => {
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+
+  // Print buttons on printable sheets.
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
+});
+
+// An htmx form marked data-reset-after-request is emptied once its request succeeded, ready
+// for the next entry (the check-in desk's badge-code field). Kept here rather than in an
+// hx-on attribute, which would need eval and so a weaker Content-Security-Policy.
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.target.closest ? event.target.closest("form[data-reset-after-request]") : null;
+  if (form && event.detail.successful) form.reset();
 });

@@ -2,9 +2,12 @@
 
 import re
 import secrets
+from pathlib import Path
 
 import pytest
 import segno
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.urls import reverse
 
 from events.badges import badge_registrations, sheets
@@ -105,7 +108,10 @@ def test_layouts_set_the_page_size_and_group_badges(client, roles, event, layout
     response = client.get(badges_url(event, layout=layout))
 
     html = response.content.decode()
-    assert re.search(rf"@page\s*{{\s*size:\s*{page_size};", html)
+    # The page size comes from a stylesheet of its own: the CSP allows no inline <style>.
+    stylesheet = f"css/badge-page-{layout}.css"
+    assert f'href="{static(stylesheet)}"' in html
+    assert re.search(rf"@page\s*{{\s*size:\s*{page_size};", Path(finders.find(stylesheet)).read_text())
     assert f"badge-layout-{layout}" in html
     assert html.count('class="badge-page"') == pages
     assert html.count('class="name-badge"') == 5

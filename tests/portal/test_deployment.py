@@ -22,6 +22,7 @@ def test_deployment_checks_pass_with_production_settings():
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="portal.example.org",
+        SITE_URL="https://portal.example.org",
         DATABASE_URL=os.environ.get("DATABASE_URL") or "postgres://portal@db.example.org:5432/tvet_portal",
         REDIS_URL=os.environ.get("REDIS_URL") or "redis://redis.example.org:6379/0",
         EMAIL_URL="smtp+tls://user:pw@smtp.example.org:587",
@@ -86,6 +87,8 @@ def test_compose_services_wait_for_health(compose, service):
 def test_compose_migrates_before_the_portal_starts(compose):
     services = compose["services"]
     assert "migrate" in _command(services["migrate"])
+    # A failed deployment check (SITE_URL outside ALLOWED_HOSTS) keeps the portal from starting.
+    assert "manage.py check --deploy --fail-level ERROR && python manage.py migrate" in _command(services["migrate"])
     for service in PORTAL_SERVICES:
         assert services[service]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
@@ -103,6 +106,7 @@ def test_compose_portal_services_share_image_and_environment(compose):
     )
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
     assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert environment["SITE_URL"].startswith("${SITE_URL:?")
     assert environment["DEBUG"] == "0"
 
 
