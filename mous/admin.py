@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.audit import audit_log
+
 from .models import Milestone, Mou, MouParty
 
 
@@ -78,6 +80,7 @@ class PrivateFileAdminMixin:
         file = getattr(obj, field_name)
         if not file:
             raise Http404
+        audit_log(action="mous.file.downloaded", actor=request.user, target=obj, data={"field": field_name})
         return FileResponse(file.open("rb"), as_attachment=True, filename=PurePosixPath(file.name).name)
 
 

@@ -9,6 +9,8 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import receivers
+        from . import audit, receivers
+
+        audit.register()
 
         post_migrate.connect(receivers.ensure_secretariat_group, dispatch_uid="portal_secretariat_group")

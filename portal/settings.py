@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules",
     "simple_history",
+    "auditlog",
     "template_partials",
 ]
 
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Records who made each change in the audit trail (core.audit), with their address.
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
