@@ -23,7 +23,7 @@ from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.db import models
 
-__all__ = ["READ_VERBS", "audit_disabled", "audit_log", "audit_scope"]
+__all__ = ["READ_VERBS", "audit_disabled", "audit_log", "audit_register", "audit_scope"]
 
 # The last word of an action name that says personal data was read, not changed: the entry is
 # recorded with auditlog's ACCESS action.
@@ -31,6 +31,19 @@ READ_VERBS = frozenset({"exported", "downloaded", "printed", "viewed"})
 
 # Switch recording off, e.g. while loading demo data: ``with audit_disabled(): ...``.
 audit_disabled = disable_auditlog
+
+
+def audit_register(model: type[models.Model], *, exclude=(), m2m=()) -> None:
+    """Record every change of ``model``'s own columns but ``exclude``, and of its ``m2m`` relations.
+
+    Only the model's concrete fields are followed: auditlog would otherwise read every reverse
+    relation of a new or deleted row, writing managers' names into the trail and caching "no
+    related object" on reverse one-to-one accessors (``event.survey``) of the instance saved.
+    """
+    from auditlog.registry import auditlog
+
+    fields = [field.name for field in model._meta.concrete_fields if field.name not in set(exclude)]
+    auditlog.register(model, include_fields=fields, m2m_fields=set(m2m))
 
 
 def _pk(value: Any) -> int | None:

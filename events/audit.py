@@ -5,20 +5,20 @@ person. Scheduler runs and publications are recorded as explicit entries by
 ``events.matchmaking``, so the session's bookkeeping columns for them are left out here.
 """
 
-from auditlog.registry import auditlog
+from core.audit import audit_register
 
 from .models import Delegation, Event, Meeting, Registration, Session
 
 
 def register() -> None:
     """Register the models with auditlog; called once from ``EventsConfig.ready()``."""
-    auditlog.register(Event, exclude_fields=["created_at", "updated_at"], m2m_fields={"organisers"})
-    auditlog.register(Session, exclude_fields=["scheduled_at", "published_at", "publication_count"])
-    auditlog.register(Delegation)
+    audit_register(Event, exclude=["created_at", "updated_at"], m2m=["organisers"])
+    audit_register(Session, exclude=["scheduled_at", "published_at", "publication_count"])
+    audit_register(Delegation)
     # Tokens are secrets: never copied into the trail.
-    auditlog.register(Registration, exclude_fields=["badge_token", "contact_token", "survey_token", "created_at"])
-    auditlog.register(
+    audit_register(Registration, exclude=["badge_token", "contact_token", "survey_token", "created_at"])
+    audit_register(
         Meeting,
         # The scheduler's proposal and the calendar bookkeeping; publication is an explicit entry.
-        exclude_fields=["uid", "sequence", "updated_at", "draft_slot", "draft_table", "unplaced_reason"],
+        exclude=["uid", "sequence", "updated_at", "draft_slot", "draft_table", "unplaced_reason"],
     )

@@ -55,6 +55,9 @@ EXPLICIT_SENTENCES = {
     "mous.evidence.downloaded": _("Downloaded milestone evidence of %(object)s"),
     "mous.file.downloaded": _("Downloaded a file of %(object)s in the administration"),
     "portal.activity.exported": _("Exported the activity log (%(format)s)"),
+    # Imports run as background jobs; they record these with data {"created": n, "updated": n}.
+    "institutions.directory.imported": _("Imported institutions: %(created)s added, %(updated)s updated"),
+    "events.registrations.imported": _("Imported participants into %(event)s: %(created)s added, %(updated)s updated"),
 }
 
 # The sentence of a model change, by model and auditlog action, unless a rule below says more.
@@ -105,6 +108,8 @@ ACTION_FILTER_CHOICES = [
             ("mous.evidence.downloaded", _("evidence downloads")),
             ("mous.file.downloaded", _("file downloads in the administration")),
             ("portal.activity.exported", _("activity log exports")),
+            ("institutions.directory.imported", _("institution imports")),
+            ("events.registrations.imported", _("participant imports")),
         ],
     ),
 ]

@@ -5,6 +5,7 @@ from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 
 from core.audit import audit_disabled, audit_log, audit_scope
 from institutions.models import Institution, Membership, Need, Offer
@@ -169,3 +170,37 @@ def test_joining_the_secretariat_group_is_recorded():
     entry = latest()
     assert (entry.actor, entry.object_pk) == (admin, str(person.pk))
     assert entry.changes_dict == {"groups": {"type": "m2m", "operation": "add", "objects": ["Secretariat"]}}
+
+
+@pytest.mark.parametrize(
+    ("trusted", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "127.0.0.1"),  # the header is ignored: anyone can write it
+        (0, "not an address", "127.0.0.1"),
+        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the address the proxy saw, not the forged one
+        (1, "<script>", None),  # never text the database would refuse
+        (2, "203.0.113.9", "127.0.0.1"),  # fewer hops than proxies: the connection's address
+    ],
+)
+def test_recorded_address_cannot_be_forged(client, settings, trusted, forwarded, expected):
+    settings.AUDIT_TRUSTED_PROXIES = trusted
+    person = UserFactory()
+    client.force_login(person)
+    LogEntry.objects.all().delete()
+
+    response = client.get(reverse("institutions:export_csv"), headers={"X-Forwarded-For": forwarded})
+
+    assert response.status_code == 200
+    assert LogEntry.objects.get().remote_addr == expected
+
+
+def test_recording_a_new_event_leaves_its_reverse_relations_alone():
+    """auditlog would read ``event.survey`` of a new event and cache that it has none."""
+    from events.models import Survey
+
+    event = EventFactory()
+    Survey.objects.create(event=event, title="Networking survey")
+
+    assert event.survey.title == "Networking survey"
+    created = LogEntry.objects.get(content_type__model="event", object_pk=str(event.pk))
+    assert {"survey", "registrations", "sessions"} & set(created.changes_dict) == set()

@@ -250,3 +250,27 @@ def test_dashboard_links_the_activity_page_for_the_secretariat_only(client, role
 
     client.force_login(roles["institution_admin"])
     assert f'href="{URL}"' not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_every_recorded_action_has_a_sentence_and_a_filter_choice():
+    from portal.activity import ACTION_FILTER_CHOICES, EXPLICIT_SENTENCES
+
+    recorded = {value for value, _label in ACTION_FILTER_CHOICES[2][1]}
+
+    assert recorded == set(EXPLICIT_SENTENCES)
+
+
+def test_import_entries_read_as_sentences(roles):
+    from portal.activity import activity_rows
+
+    event = EventFactory(title="Phnom Penh Exchange Week")
+    audit_log(
+        action="events.registrations.imported",
+        actor=roles["secretariat"],
+        target=event,
+        event=event,
+        data={"created": 120, "updated": 4},
+    )
+
+    (row,) = activity_rows([LogEntry.objects.get(additional_data__action="events.registrations.imported")])
+    assert row.what == "Imported participants into Phnom Penh Exchange Week: 120 added, 4 updated"
