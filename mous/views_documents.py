@@ -127,6 +127,7 @@ def summary_download(request, pk: int):
             "parties__institution", "sectors", "cooperation_types", "milestones"
         ),
     )
+    _audit_download(request, mou, "mous.summary.downloaded")
     response = HttpResponse(summary_pdf(mou), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mou-{mou.pk}-summary.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -53,6 +53,7 @@ EXPLICIT_SENTENCES = {
     "mous.registry.exported": _("Exported the MoU registry (%(format)s)"),
     "mous.document.downloaded": _("Downloaded the signed document of %(object)s"),
     "mous.evidence.downloaded": _("Downloaded milestone evidence of %(object)s"),
+    "mous.summary.downloaded": _("Downloaded the printable summary of %(object)s"),
     "mous.file.downloaded": _("Downloaded a file of %(object)s in the administration"),
     "portal.activity.exported": _("Exported the activity log (%(format)s)"),
     # Imports run as background jobs; they record these with data {"created": n, "updated": n}.
@@ -106,6 +107,7 @@ ACTION_FILTER_CHOICES = [
             ("mous.registry.exported", _("MoU registry exports")),
             ("mous.document.downloaded", _("MoU document downloads")),
             ("mous.evidence.downloaded", _("evidence downloads")),
+            ("mous.summary.downloaded", _("MoU summary downloads")),
             ("mous.file.downloaded", _("file downloads in the administration")),
             ("portal.activity.exported", _("activity log exports")),
             ("institutions.directory.imported", _("institution imports")),

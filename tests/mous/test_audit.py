@@ -113,3 +113,13 @@ def test_download_in_the_administration_is_recorded(client, mou):
 
     (entry,) = explicit("mous.file.downloaded")
     assert (entry.actor, entry.object_pk, entry.additional_data["field"]) == (superuser, str(mou.pk), "document")
+
+
+def test_summary_download_is_recorded(client, roles, mou):
+    client.force_login(roles["other_member"])
+
+    response = client.get(reverse("mous:summary_pdf", args=[mou.pk]))
+
+    (entry,) = explicit("mous.summary.downloaded")
+    assert (response.status_code, entry.actor, entry.action) == (200, roles["other_member"], LogEntry.Action.ACCESS)
+    assert activity_rows([entry])[0].what == "Downloaded the printable summary of Teacher exchange"
