@@ -39,10 +39,11 @@ fmt: $(STAMP)  ## Fix lint findings and format Python code and templates
 	$(BIN)/ruff format .
 	$(BIN)/djade --target-version 5.2 $(TEMPLATES)
 
-lint: $(STAMP)  ## Check lint, formatting and templates without changing anything
+lint: $(STAMP)  ## Check lint, formatting, templates and security findings without changing anything
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djade --check --target-version 5.2 $(TEMPLATES)
+	$(BIN)/bandit --quiet -c pyproject.toml -r .
 
 messages: $(STAMP)  ## Update locale/zh_Hans/LC_MESSAGES/django.po from the code, then compile it
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete

@@ -7,3 +7,11 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from django.conf import settings
+        from PIL import Image
+
+        # Pillow warns above this many pixels and refuses twice as many when it opens an image
+        # (a decompression bomb): follow the portal's own limit instead of Pillow's 89 megapixels.
+        Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS

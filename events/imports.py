@@ -14,6 +14,12 @@ The flow has two steps and writes only in the second:
 2. :func:`participants_commit` writes everything in one transaction; any failure rolls it all
    back and names the row.
 
+Both steps run in a Celery worker, as a :class:`core.models.ImportJob` whose file waits in the
+private storage under a random name (:func:`participant_import_start`, then
+:func:`participant_import_confirm`); the job keeps the preview as JSON (:func:`preview_data`).
+Before writing, the file is classified again: when the data changed since the preview, nothing
+is written and the new preview is shown to be confirmed again.
+
 Decisions, for the people who maintain this:
 
 - New registrations are APPROVED: the organiser who uploads the list vouches for the people on
@@ -28,6 +34,8 @@ Decisions, for the people who maintain this:
 - New institutions are unverified, like those created at sign-up.
 - The likely-match decision is made once per distinct institution name in the file (a list
   of 4,000 people names the same college many times), defaulting to accepting the match.
+- The "set your password" emails go out from the commit task, once its transaction is
+  committed, over one SMTP connection.
 - Speed: a 4,000-row file must preview and commit in well under 30 s, so lookups are batched
   (one query for users, one for institutions, one for registrations, one for delegations) and
   writes use ``bulk_create``; ``likely_duplicates`` (slow on 50,000 institutions) runs only for
@@ -56,19 +64,34 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from core.models import ImportJob
+from core.services import (
+    CommitOutcome,
+    ImportJobError,
+    Progress,
+    import_job_commit_run,
+    import_job_confirm,
+    import_job_create,
+    import_job_preview_run,
+)
 from institutions.duplicates import DuplicateMatch, fold, likely_duplicates
 from institutions.filters import directory_version
 from institutions.models import Institution, Membership
 from institutions.onboarding import unique_slug
-from institutions.spreadsheets import SpreadsheetError, read_rows
+from institutions.spreadsheets import SpreadsheetError, check_upload, read_rows, refuse_formulas
 
 from .models import Delegation, Event, Registration
+from .tasks import participant_import_commit_task, participant_import_preview_task
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_COLUMNS = 40
 EXTENSIONS = (".csv", ".xlsx")
 LIKELY_CACHE_SECONDS = 30 * 60
+KIND = "event_participants"
+# Rows without anything to decide or correct kept in the preview; the rest are only counted.
+PREVIEW_PLAIN_ROWS = 100
+PROGRESS_EVERY = 100
 
 
 class ImportFailed(SpreadsheetError):
@@ -193,6 +216,10 @@ def read_participants(*, content: bytes, filename: str) -> tuple[list[tuple[int,
         )
     if not records:
         raise ImportFailed(_("The file has a header but no rows."))
+    try:
+        refuse_formulas(records=records, columns=columns)
+    except SpreadsheetError as exc:
+        raise ImportFailed(str(exc)) from exc
     return records, ignored
 
 
@@ -424,17 +451,22 @@ def _likely_match(name: str, country: str) -> DuplicateMatch | None:
     return match
 
 
-def participants_preview(*, event: Event, content: bytes, filename: str) -> ParticipantPreview:
+def participants_preview(
+    *, event: Event, content: bytes, filename: str, progress: Progress | None = None
+) -> ParticipantPreview:
     """Read and classify a participant list for ``event`` without writing anything.
 
     Raises ImportFailed when the file as a whole cannot be used (size, encoding, format,
     missing columns, too many rows); problems of single rows are reported on those rows.
+    ``progress`` is called now and then with the rows done and the rows in all.
     """
     records, ignored = read_participants(content=content, filename=filename)
     country_lookup, role_lookup = _country_lookup(), _role_lookup()
     rows = [ParticipantRow(number=number, values=values) for number, values in records]
     seen_emails: dict[str, int] = {}
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done // 2, len(rows))
         _interpret(row, country_lookup, role_lookup)
         if row.email:
             first = seen_emails.setdefault(row.email.casefold(), row.number)
@@ -511,6 +543,7 @@ def participants_commit(
     institution_decisions: dict[int, str] | None = None,
     row_decisions: dict[int, str] | None = None,
     base_url: str = "",
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Write the previewed participants in one transaction; any failure writes nothing.
 
@@ -527,6 +560,12 @@ def participants_commit(
     event = preview.event
     result = ImportResult()
     User = get_user_model()
+    total = len(preview.rows)
+
+    def report(share: float) -> None:
+        if progress:
+            progress(int(total * share), total)
+
     try:
         with transaction.atomic():
             # Serialise with registrations made at the same time (they lock the event too).
@@ -570,6 +609,7 @@ def participants_commit(
                     result.new_delegations.append(delegation)
                     delegation_rows.append(row)
             _bulk(Delegation, result.new_delegations, delegation_rows)
+            report(0.2)
 
             new_rows = [row for row in preview.rows if row.user is None]
             unusable = make_password(None)
@@ -580,6 +620,7 @@ def participants_commit(
             for row, person in zip(new_rows, people, strict=True):
                 row.user = person
             result.new_people = people
+            report(0.5)
             _bulk(
                 EmailAddress,
                 [EmailAddress(user=p, email=p.email, verified=False, primary=True) for p in people],
@@ -600,6 +641,7 @@ def participants_commit(
                 new_rows,
             )
 
+            report(0.7)
             creating, updating = [], []
             for row in preview.rows:
                 delegation = delegations.get(row.delegation_name.casefold()) if row.delegation_name else None
@@ -629,9 +671,9 @@ def participants_commit(
             result.registered, result.updated = len(creating), len(updating)
 
             user_ids = [person.pk for person in people]
-            # Sent after the commit, in this process: one SMTP connection for the whole batch.
-            # Moving it to a Celery task (primitive arguments, same function) keeps a slow mail
-            # server out of the organiser's request; events has no task module yet.
+            report(1)
+            # Sent after the commit, in this process (the import's commit task): one SMTP
+            # connection for the whole batch.
             transaction.on_commit(
                 lambda: send_import_invitations(event_id=event.pk, user_ids=user_ids, base_url=base_url)
             )
@@ -740,3 +782,174 @@ class _BatchTokenGenerator(EmailAwarePasswordResetTokenGenerator):
     def _make_hash_value(self, user, timestamp) -> str:
         base = PasswordResetTokenGenerator._make_hash_value(self, user, timestamp)
         return base + "|".join(sorted(self.addresses[user.pk]))
+
+
+# Running as a background job ------------------------------------------------------------
+
+
+def preview_data(preview: ParticipantPreview, plain_limit: int | None = None) -> dict:
+    """Return the preview as JSON-ready data for the job and its page, in the active language.
+
+    Of the rows with nothing to decide or correct only the first ``plain_limit`` are kept
+    (see :meth:`ParticipantPreview.rows_to_show`); the commit reads the file again anyway.
+    """
+    shown, hidden = preview.rows_to_show(PREVIEW_PLAIN_ROWS if plain_limit is None else plain_limit)
+
+    def institution(row: ParticipantRow) -> dict:
+        choice = row.institution
+        if choice is None:
+            return {"match": None, "likely": None}
+        return {
+            "match": {"name": choice.match.name, "url": choice.match.get_absolute_url()} if choice.match else None,
+            "likely": (
+                {"name": choice.likely.institution.name, "percent": choice.likely.percent} if choice.likely else None
+            ),
+        }
+
+    return {
+        "total_rows": len(preview.rows),
+        "counts": preview.counts,
+        "ignored_headers": preview.ignored_headers,
+        "has_errors": preview.has_errors,
+        "signature": preview.signature,
+        "hidden_rows": hidden,
+        "likely_institutions": [
+            {
+                "number": choice.number,
+                "name": choice.name,
+                "decision_field": choice.decision_field,
+                "likely_name": choice.likely.institution.name,
+                "likely_percent": choice.likely.percent,
+            }
+            for choice in preview.likely_institutions
+        ],
+        "rows": [
+            {
+                "number": row.number,
+                "decision_field": row.decision_field,
+                "values": {key: row.values.get(key, "") for key in ("name", "email", "institution", "country")},
+                "errors": [str(error) for error in row.errors],
+                "registered": row.registration is not None,
+                "existing_user": row.user is not None,
+                "role_label": str(row.role_label),
+                "delegation_name": row.delegation_name,
+                "new_delegation": row.delegation is None,
+                "institution": institution(row),
+            }
+            for row in shown
+        ],
+    }
+
+
+def _queue(task, job_id: int) -> None:
+    from django.conf import settings
+
+    limit = settings.IMPORT_TASK_TIME_LIMIT
+    task.apply_async(kwargs={"job_id": job_id}, soft_time_limit=limit, time_limit=limit + 60)
+
+
+def participant_import_start(*, event: Event, created_by, upload, language: str, base_url: str) -> ImportJob:
+    """Keep the uploaded file and queue its preview in a worker; nothing else is written.
+
+    Raises ImportFailed when the file must not be read at all (size, or see
+    :func:`institutions.spreadsheets.check_upload`); the rest is found by the preview task.
+    ``base_url`` is the portal's address for the links in the invitation emails.
+    """
+    if upload.size > MAX_BYTES:
+        raise ImportFailed(_("The file is larger than 5 MB: split it into several imports."))
+    upload.seek(0)
+    try:
+        check_upload(content=upload.read(), filename=upload.name)
+    except SpreadsheetError as exc:
+        raise ImportFailed(str(exc)) from exc
+    with transaction.atomic():
+        job = import_job_create(
+            kind=KIND,
+            created_by=created_by,
+            upload=upload,
+            target_id=event.pk,
+            params={"base_url": base_url},
+            language=language,
+        )
+        transaction.on_commit(lambda: _queue(participant_import_preview_task, job.pk))
+    return job
+
+
+def _content(job: ImportJob) -> bytes:
+    try:
+        with job.file.open("rb") as stream:
+            return stream.read()
+    except (FileNotFoundError, ValueError) as exc:
+        raise ImportJobError(_("The uploaded file is no longer there: upload it again.")) from exc
+
+
+def _event(job: ImportJob) -> Event:
+    event = Event.objects.filter(pk=job.target_id).first()
+    if event is None:
+        raise ImportJobError(_("The event of this import no longer exists."))
+    return event
+
+
+def participant_import_preview(*, job_id: int) -> None:
+    """Classify the job's file and keep the preview on the job (run by the preview task)."""
+
+    def build(job: ImportJob, progress: Progress) -> dict:
+        preview = participants_preview(
+            event=_event(job), content=_content(job), filename=job.filename, progress=progress
+        )
+        return preview_data(preview)
+
+    import_job_preview_run(job_id=job_id, build=build)
+
+
+def participant_import_confirm(
+    *, job: ImportJob, institution_decisions: dict[int, str], row_decisions: dict[int, str]
+) -> bool:
+    """Record the organiser's decisions and queue the writing; False if the job cannot be confirmed."""
+    decisions = {
+        "institutions": {
+            str(number): value
+            for number, value in institution_decisions.items()
+            if value in (Decision.ACCEPT, Decision.CREATE)
+        },
+        "rows": {
+            str(number): value for number, value in row_decisions.items() if value in (Decision.SKIP, Decision.UPDATE)
+        },
+    }
+    with transaction.atomic():
+        confirmed = import_job_confirm(job=job, decisions=decisions)
+        if confirmed:
+            transaction.on_commit(lambda: _queue(participant_import_commit_task, job.pk))
+    return confirmed
+
+
+def participant_import_commit(*, job_id: int) -> None:
+    """Write the job's participants, all or nothing, then email the new people (run by the commit task)."""
+
+    def commit(job: ImportJob, progress: Progress) -> CommitOutcome:
+        preview = participants_preview(event=_event(job), content=_content(job), filename=job.filename)
+        if preview.signature != (job.preview or {}).get("signature"):
+            return CommitOutcome(
+                preview=preview_data(preview),
+                warning=_("The portal's data changed since this preview was made. Check the rows again, then confirm."),
+            )
+        decisions = job.decisions or {}
+        result = participants_commit(
+            preview=preview,
+            institution_decisions={int(k): v for k, v in decisions.get("institutions", {}).items()},
+            row_decisions={int(k): v for k, v in decisions.get("rows", {}).items()},
+            base_url=job.params.get("base_url", ""),
+            progress=progress,
+        )
+        return CommitOutcome(
+            result={
+                "total_rows": len(preview.rows),
+                "registered": result.registered,
+                "updated": result.updated,
+                "skipped": result.skipped,
+                "people": len(result.new_people),
+                "institutions": len(result.new_institutions),
+            }
+        )
+
+    import_job_commit_run(job_id=job_id, commit=commit)

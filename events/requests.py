@@ -575,7 +575,7 @@ def expire_requests(*, now: datetime | None = None) -> list[int]:
                     FOR UPDATE SKIP LOCKED
                 )
                 RETURNING id
-                """,  # the table name comes from the model; values are parameters
+                """,  # the table name comes from the model; values are parameters  # nosec B608
                 [MeetingRequest.Status.EXPIRED, MeetingRequest.Status.PENDING, now],
             )
             expired_ids = sorted(row[0] for row in cursor.fetchall())

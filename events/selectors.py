@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
+from institutions.permissions import active_institution_ids, is_secretariat
+
 from .models import Event, Meeting, Registration, Session
 
 
@@ -19,6 +21,31 @@ def event_list_public() -> QuerySet[Event]:
             )
         )
         .prefetch_related("organisers")
+    )
+
+
+def event_list_visible_to(*, user) -> QuerySet[Event]:
+    """The events ``user`` may open, as a query: the ``events.open_event`` rule for a whole list.
+
+    Every event for the secretariat; public (published or closed) events and the events of the
+    institutions ``user`` administers for everyone else.
+    """
+    if is_secretariat(user):
+        return Event.objects.all()
+    public = Q(status__in=[Event.Status.PUBLISHED, Event.Status.CLOSED])
+    admin_of = active_institution_ids(user, admin_only=True)
+    if not admin_of:
+        return Event.objects.filter(public)
+    organised = Event.objects.filter(organisers__in=admin_of).values("pk")
+    return Event.objects.filter(public | Q(pk__in=organised))
+
+
+def meetings_of_institutions(*, institution_ids) -> QuerySet[Meeting]:
+    """Meetings in which one of ``institution_ids`` took part, as requester or as recipient."""
+    return Meeting.objects.filter(
+        Q(request__requester__institution_id__in=institution_ids)
+        | Q(request__recipient__institution_id__in=institution_ids)
+        | Q(request__recipient_institution_id__in=institution_ids)
     )
 
 

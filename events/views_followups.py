@@ -168,8 +168,14 @@ def _mou_model():
     return apps.get_model("mous", "Mou")
 
 
-def _mou_choices(meetings: list[Meeting]) -> dict[int, list]:
-    """Per meeting: the MoUs whose parties include both sides' institutions (one query)."""
+def _mou_visible(user, mou) -> bool:
+    # The MoU app's own rule (public registry, the parties' members, the secretariat), asked
+    # through the permission system so that events neither imports nor repeats it.
+    return mou is not None and user.has_perm("mous.open_mou", mou)
+
+
+def _mou_choices(meetings: list[Meeting], user) -> dict[int, list]:
+    """Per meeting: the MoUs ``user`` may see whose parties include both sides' institutions (one query)."""
     pairs = {}
     for meeting in meetings:
         request = meeting.request
@@ -179,7 +185,11 @@ def _mou_choices(meetings: list[Meeting]) -> dict[int, list]:
     if not institutions:
         return {}
     mous = _mou_model().objects.filter(parties__institution__in=institutions).prefetch_related("parties").distinct()
-    parties = {mou: {party.institution_id for party in mou.parties.all()} for mou in mous.order_by("title")}
+    parties = {
+        mou: {party.institution_id for party in mou.parties.all()}
+        for mou in mous.order_by("title")
+        if _mou_visible(user, mou)
+    }
     return {pk: [mou for mou, held in parties.items() if pair <= held] for pk, pair in pairs.items()}
 
 
@@ -195,9 +205,10 @@ def manage_follow_ups(request, slug: str):
             | Exists(FollowUp.objects.filter(meeting=OuterRef("pk"), outcome=MeetingOutcome.MOU_SIGNED))
         )
         .select_related("mou")
+        .prefetch_related("mou__parties")
         .order_by("outcome_at", "pk")
     )
-    choices = _mou_choices(signed)
+    choices = _mou_choices(signed, request.user)
     return render(
         request,
         "events/followups/manage.html",
@@ -205,7 +216,15 @@ def manage_follow_ups(request, slug: str):
             "event": event,
             "steps": step_lines(event),
             "flagged": flagged,
-            "signed": [(meeting, choices.get(meeting.pk, [])) for meeting in signed],
+            # A meeting linked to an MoU the organiser may not see shows that it is linked, not to what.
+            "signed": [
+                (
+                    meeting,
+                    choices.get(meeting.pk, []),
+                    meeting.mou_id is not None and not _mou_visible(request.user, meeting.mou),
+                )
+                for meeting in signed
+            ],
         },
     )
 
@@ -213,17 +232,24 @@ def manage_follow_ups(request, slug: str):
 @login_required
 @require_POST
 def manage_follow_up_mou(request, slug: str, pk: int):
-    """Link a meeting to the MoU it led to (or unlink it with an empty choice)."""
+    """Link a meeting to the MoU it led to (or unlink it with an empty choice).
+
+    Only MoUs the person may see are offered or accepted, and a link to an MoU they may not see
+    is neither changed nor removed.
+    """
     event = managed_event(request, slug)
-    meeting = get_object_or_404(Meeting.objects.select_related(*MEETING_RELATED), pk=pk, session__event=event)
+    meeting = get_object_or_404(Meeting.objects.select_related(*MEETING_RELATED, "mou"), pk=pk, session__event=event)
+    if meeting.mou_id is not None and not _mou_visible(request.user, meeting.mou):
+        messages.error(request, _("This meeting is linked to an MoU you may not change. Nothing was changed."))
+        return redirect("events:manage_follow_ups", slug=event.slug)
     raw = request.POST.get("mou", "").strip()
     if not raw:
         meeting.mou = None
         meeting.save(update_fields=["mou", "updated_at"])
         messages.success(request, _("The meeting is no longer linked to an MoU."))
         return redirect("events:manage_follow_ups", slug=event.slug)
-    allowed = {mou.pk: mou for mou in _mou_choices([meeting]).get(meeting.pk, [])}
-    mou = allowed.get(int(raw)) if raw.isdigit() else None
+    allowed = {mou.pk: mou for mou in _mou_choices([meeting], request.user).get(meeting.pk, [])}
+    mou = allowed.get(int(raw)) if raw.isascii() and raw.isdigit() else None
     if mou is None:
         messages.error(request, _("Choose an MoU signed by both institutions of the meeting. Nothing was changed."))
         return redirect("events:manage_follow_ups", slug=event.slug)

@@ -1,10 +1,10 @@
-"""The organiser's import of a participant list: upload, preview, confirm.
+"""The organiser's import of a participant list: upload, preview, confirm, each step in the background.
 
 Only people who may run the event (``events.manage_event``: the secretariat and the admins of
 its organiser institutions) get here; anyone else signed in gets a 404, visitors the login page.
-The uploaded file waits server-side under a random token between preview and confirmation;
-the token is also recorded in the uploader's session with the event it belongs to, so a token
-cannot be replayed by someone else or against another event.
+The uploaded file becomes an import job (:class:`core.models.ImportJob`) of the event, which a
+worker previews and, once confirmed, writes; its page answers 404 to anyone but the person who
+uploaded it and the secretariat, and under any other event.
 """
 
 from django import forms
@@ -15,15 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_htmx.http import HttpResponseClientRefresh
 
-from institutions.spreadsheets import discard_upload, load_upload, stash_upload
+from core.models import ImportJob
+from core.selectors import import_job_progress
 
 from . import imports
 from .models import Event
-
-SESSION_KEY = "event_participant_imports"
-# Rows without anything to decide or correct shown in the preview; the rest are only counted.
-PREVIEW_PLAIN_ROWS = 100
 
 
 class ParticipantUploadForm(forms.Form):
@@ -50,104 +48,76 @@ def _managed_event(request, slug: str) -> Event:
 
 @login_required
 def import_upload(request, slug: str):
-    """Take a participant file and show its preview; nothing is written here."""
+    """Take a participant file and start its preview in the background; nothing else is written."""
     event = _managed_event(request, slug)
     form = ParticipantUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read()
         try:
-            preview = imports.participants_preview(event=event, content=content, filename=upload.name)
-        except imports.ImportFailed as exc:
+            job = imports.participant_import_start(
+                event=event,
+                created_by=request.user,
+                upload=form.cleaned_data["file"],
+                language=request.LANGUAGE_CODE,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except imports.ImportJobError as exc:
             form.add_error("file", str(exc))
         else:
-            token = stash_upload(content)
-            stash = request.session.get(SESSION_KEY, {})
-            stash[token] = {"event": event.pk, "filename": upload.name, "signature": preview.signature}
-            request.session[SESSION_KEY] = stash
-            return redirect("events:import_preview", slug=event.slug, token=token)
+            return redirect("events:import_preview", slug=event.slug, job_id=job.pk)
     return render(request, "events/import/upload.html", {"event": event, "form": form})
 
 
 @login_required
-def import_preview(request, slug: str, token: str):
-    """Show what the file would do; a POST with the organiser's decisions writes it all or nothing."""
+def import_preview(request, slug: str, job_id: int):
+    """Show the import's progress, its preview or its outcome; a POST confirms the preview.
+
+    Confirming queues the writing in the background (all or nothing, then the invitation
+    emails); htmx polls the progress fragment of this page while a worker is busy.
+    """
     event = _managed_event(request, slug)
-    stash = request.session.get(SESSION_KEY, {})
-    entry = stash.get(token)
-    content = load_upload(token) if entry and entry.get("event") == event.pk else None
-    if content is None:
+    job = get_object_or_404(ImportJob, pk=job_id, kind=imports.KIND, target_id=event.pk)
+    if not request.user.has_perm("core.open_import_job", job):
         raise Http404
-    try:
-        preview = imports.participants_preview(event=event, content=content, filename=entry["filename"])
-    except imports.ImportFailed as exc:
-        messages.error(request, str(exc))
-        return redirect("events:import", slug=event.slug)
+    preview = job.preview or {}
     if request.method == "POST":
-        if preview.signature != entry["signature"]:
-            entry["signature"] = preview.signature
-            request.session[SESSION_KEY] = stash
-            messages.warning(
-                request,
-                _("The portal's data changed since this preview was made. Check the rows again, then confirm."),
-            )
-            return redirect("events:import_preview", slug=event.slug, token=token)
         institution_decisions = {
-            choice.number: request.POST.get(choice.decision_field, imports.Decision.ACCEPT)
-            for choice in preview.likely_institutions
+            choice["number"]: request.POST.get(choice["decision_field"], imports.Decision.ACCEPT)
+            for choice in preview.get("likely_institutions", [])
         }
         row_decisions = {
-            row.number: request.POST.get(row.decision_field, imports.Decision.SKIP)
-            for row in preview.rows
-            if row.registration is not None
+            row["number"]: request.POST.get(row["decision_field"], imports.Decision.SKIP)
+            for row in preview.get("rows", [])
+            if row["registered"]
         }
-        try:
-            result = imports.participants_commit(
-                preview=preview,
-                institution_decisions=institution_decisions,
-                row_decisions=row_decisions,
-                base_url=request.build_absolute_uri("/"),
+        if job.status == ImportJob.Status.PREVIEWED and not imports.participant_import_confirm(
+            job=job, institution_decisions=institution_decisions, row_decisions=row_decisions
+        ):
+            messages.error(
+                request, _("Correct the rows with errors in the file and upload it again; nothing was imported.")
             )
-        except imports.ImportFailed as exc:
-            messages.error(request, str(exc))
-        else:
-            discard_upload(token)
-            stash.pop(token, None)
-            request.session[SESSION_KEY] = stash
-            messages.success(
-                request,
-                _(
-                    "Import done: %(registered)s registered, %(updated)s updated, %(skipped)s skipped; "
-                    "%(people)s new accounts, %(institutions)s new institutions."
-                )
-                % {
-                    "registered": result.registered,
-                    "updated": result.updated,
-                    "skipped": result.skipped,
-                    "people": len(result.new_people),
-                    "institutions": len(result.new_institutions),
-                },
-            )
-            return redirect("events:import", slug=event.slug)
-    approved = event.registrations.filter(status="approved").count()
-    shown_rows, hidden_rows = preview.rows_to_show(PREVIEW_PLAIN_ROWS)
-    return render(
-        request,
-        "events/import/preview.html",
-        {
-            "event": event,
-            "preview": preview,
-            "counts": preview.counts,
-            "filename": entry["filename"],
-            "token": token,
-            "shown_rows": shown_rows,
-            "hidden_rows": hidden_rows,
-            "approved_after": approved + preview.counts["rows"] - preview.counts["registered"],
-        },
-    )
+        return redirect("events:import_preview", slug=event.slug, job_id=job.pk)
+    template = "events/import/preview.html"
+    if request.htmx:
+        if not job.is_working:
+            return HttpResponseClientRefresh()
+        template += "#import-progress"
+    done, total = import_job_progress(job=job)
+    context = {
+        "event": event,
+        "job": job,
+        "preview": preview,
+        "counts": preview.get("counts", {}),
+        "progress_done": done,
+        "progress_total": total,
+        "form": ParticipantUploadForm() if job.status == ImportJob.Status.FAILED else None,
+    }
+    if job.status == ImportJob.Status.PREVIEWED:
+        approved = event.registrations.filter(status="approved").count()
+        context["approved_after"] = approved + context["counts"]["rows"] - context["counts"]["registered"]
+    return render(request, template, context)
 
 
 urlpatterns = [
     path("<slug:slug>/manage/import/", import_upload, name="import"),
-    path("<slug:slug>/manage/import/<str:token>/", import_preview, name="import_preview"),
+    path("<slug:slug>/manage/import/<int:job_id>/", import_preview, name="import_preview"),
 ]

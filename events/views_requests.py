@@ -124,7 +124,10 @@ def _send_target(request):
             raise Http404
         return person, None
     if institution_id.isdigit():
-        return None, get_object_or_404(Institution, pk=institution_id)
+        # A rejected institution is gone from the directory: nobody may ask it for a meeting.
+        return None, get_object_or_404(
+            Institution.objects.exclude(verification_status=Institution.Verification.REJECTED), pk=institution_id
+        )
     raise Http404
 
 

@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from .images import logo_from_upload
 from .models import CooperationType, Institution, Membership, Need, Offer, Sector
 
 
@@ -53,8 +55,18 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class InstitutionAdminForm(forms.ModelForm):
+    def clean_logo(self):
+        """A logo uploaded in the admin is stored as on the profile page: re-encoded, under a random name."""
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
+            return logo_from_upload(logo)
+        return logo
+
+
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
+    form = InstitutionAdminForm
     list_display = (
         "name",
         "name_local",

@@ -378,7 +378,7 @@ def _raw_counts(rows: QuerySet[Institution], query: DirectoryQuery) -> dict[str,
             FROM s, unnest(need_keys) AS k WHERE true {in_sectors} GROUP BY 2
         UNION ALL SELECT 'sector', link.sector_id::text, count(*)
             FROM {links} AS link JOIN s ON s.id = link.institution_id GROUP BY 2
-    """  # noqa: S608 -- the SQL is built from the ORM's and the models' own names; values are parameters
+    """  # noqa: S608 -- the SQL is built from the ORM's and the models' own names; values are parameters  # nosec B608
     params = [*rows_params, Institution.Verification.VERIFIED]
     params += [sector_ids, sector_ids] if sector_ids else []
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}

@@ -124,6 +124,14 @@ class BaseProfileItemFormSet(BaseInlineFormSet):
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         self._prepare(form)
+        # Django's row id accepts any offer or need and then silently skips one that is not this
+        # institution's: refuse it with a message instead, so nothing is saved.
+        row_id = form.fields.get(self._pk_field.name)
+        if row_id is not None:
+            row_id.queryset = self.get_queryset()
+            row_id.error_messages["invalid_choice"] = _(
+                "This row is not one of your institution's; reload the page and try again."
+            )
 
     def new_row(self, index: int):
         """Return an empty row numbered ``index``, for adding a row to the form in place."""

@@ -1,16 +1,18 @@
 """The secretariat's import of institutions from a CSV or XLSX file: read, preview, commit.
 
-The flow has two steps and writes only in the second:
+The flow has two steps and writes only in the second; both run in a Celery worker, as a
+:class:`core.models.ImportJob` whose file waits in the private storage under a random name
+(:func:`institution_import_start`, then :func:`institution_import_confirm`):
 
 1. :func:`import_preview` reads the file and classifies every row as NEW, UPDATE (the same
    name in the same country, or the same website domain, is already in the portal), DUPLICATE
    (:func:`institutions.duplicates.likely_duplicates` finds a probable match: the secretariat
    chooses per row to skip it, create it anyway or update the match) or ERROR (with a reason
-   per field). The uploaded file waits server-side under a random token
-   (:func:`stash_upload`), never under a name the user chose.
+   per field). The job keeps the preview as JSON (:func:`preview_data`) for the page.
 2. :func:`import_commit` writes every row in one transaction. Rows with errors block the
    commit, and a row that fails while being written rolls everything back: a failed import
-   writes nothing.
+   writes nothing. The file is classified again first; when the directory changed since the
+   preview, nothing is written and the new preview is shown to be confirmed again.
 
 Decisions: reading the file and keeping it between the steps is shared with the other
 imports, in :mod:`institutions.spreadsheets` (encodings: UTF-8 with or without BOM, or
@@ -33,14 +35,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from core.models import ImportJob
+from core.services import (
+    CommitOutcome,
+    ImportJobError,
+    Progress,
+    import_job_commit_run,
+    import_job_confirm,
+    import_job_create,
+    import_job_preview_run,
+)
+
 from .duplicates import DuplicateMatch, fold, likely_duplicates, registrable_domain
 from .languages import WORK_LANGUAGES
 from .models import CooperationType, Institution, Need, Offer, Sector
 from .onboarding import unique_slug
-from .spreadsheets import SpreadsheetError, discard_upload, load_upload, read_rows, stash_upload  # noqa: F401 -- the import views use them from here
+from .spreadsheets import SpreadsheetError, read_rows, refuse_formulas
+from .tasks import institution_import_commit_task, institution_import_preview_task
 
+KIND = "institutions"
 MAX_ROWS = 2000
 MAX_COLUMNS = 40
+# Rows between two progress reports.
+PROGRESS_EVERY = 50
 
 
 class ImportFailed(SpreadsheetError):
@@ -154,6 +171,10 @@ def read_table(*, content: bytes, filename: str) -> tuple[list[str], list[tuple[
         )
     if not records:
         raise ImportFailed(_("The file has a header but no rows."))
+    try:
+        refuse_formulas(records=records, columns=columns)
+    except SpreadsheetError as exc:
+        raise ImportFailed(str(exc)) from exc
     return sorted(set(columns.values())), records, ignored
 
 
@@ -388,17 +409,20 @@ def _classify(rows: list[ImportRow]) -> None:
         row.status = RowStatus.DUPLICATE if row.candidates else RowStatus.NEW
 
 
-def import_preview(*, content: bytes, filename: str) -> ImportPreview:
+def import_preview(*, content: bytes, filename: str, progress: Progress | None = None) -> ImportPreview:
     """Read and classify a file of institutions without writing anything.
 
     Raises ImportFailed when the file as a whole cannot be used (encoding, format, no name
-    column, too many rows); problems of single rows are reported on those rows.
+    column, too many rows); problems of single rows are reported on those rows. ``progress``
+    is called now and then with the rows done and the rows in all.
     """
     fields, records, ignored = read_table(content=content, filename=filename)
     vocabulary = _Vocabulary()
     rows = [ImportRow(number=number, values=values) for number, values in records]
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         _interpret(row, vocabulary)
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done // 2, len(rows))
     _classify(rows)
     return ImportPreview(fields=fields, rows=rows, ignored_headers=ignored)
 
@@ -449,7 +473,9 @@ def _write_row(row: ImportRow, decision: str, now) -> tuple[str, Institution | N
     return "updated", institution
 
 
-def import_commit(*, preview: ImportPreview, decisions: dict[int, str]) -> ImportResult:
+def import_commit(
+    *, preview: ImportPreview, decisions: dict[int, str], progress: Progress | None = None
+) -> ImportResult:
     """Write the previewed rows in one transaction; any failure writes nothing.
 
     ``decisions`` maps the row numbers of likely duplicates to skip / create / update (skip
@@ -460,7 +486,9 @@ def import_commit(*, preview: ImportPreview, decisions: dict[int, str]) -> Impor
     result = ImportResult()
     now = timezone.now()
     with transaction.atomic():
-        for row in preview.rows:
+        for done, row in enumerate(preview.rows, start=1):
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(done, len(preview.rows))
             decision = decisions.get(row.number, Decision.SKIP)
             try:
                 with transaction.atomic():
@@ -483,3 +511,119 @@ def import_commit(*, preview: ImportPreview, decisions: dict[int, str]) -> Impor
             else:
                 result.skipped += 1
     return result
+
+
+# Running as a background job ------------------------------------------------------------
+
+
+def preview_data(preview: ImportPreview) -> dict:
+    """Return the preview as JSON-ready data for the job and its page, in the active language."""
+    return {
+        "total_rows": len(preview.rows),
+        "fields": preview.fields,
+        "ignored_headers": preview.ignored_headers,
+        "has_errors": preview.has_errors,
+        "counts": preview.counts,
+        "signature": preview.signature,
+        "rows": [
+            {
+                "number": row.number,
+                "status": row.status,
+                "status_label": row.status_label,
+                "decision_field": row.decision_field,
+                "values": {key: row.values.get(key, "") for key in ("name", "name_local", "country")},
+                "errors": [str(error) for error in row.errors],
+                "match": {"name": row.match.name, "url": row.match.get_absolute_url()} if row.match else None,
+                "candidates": [
+                    {
+                        "name": match.institution.name,
+                        "url": match.institution.get_absolute_url(),
+                        "country": str(match.institution.country.name),
+                        "percent": match.percent,
+                        "reasons": [str(reason) for reason in match.reasons],
+                    }
+                    for match in row.candidates
+                ],
+            }
+            for row in preview.rows
+        ],
+    }
+
+
+def _queue(task, job_id: int) -> None:
+    from django.conf import settings
+
+    limit = settings.IMPORT_TASK_TIME_LIMIT
+    task.apply_async(kwargs={"job_id": job_id}, soft_time_limit=limit, time_limit=limit + 60)
+
+
+def institution_import_start(*, created_by, upload, language: str) -> ImportJob:
+    """Keep the uploaded file and queue its preview in a worker; nothing else is written.
+
+    Raises ImportFailed when the file must not be read at all (see
+    :func:`institutions.spreadsheets.check_upload`); the rest is found by the preview task.
+    """
+    from .spreadsheets import check_upload
+
+    upload.seek(0)
+    check_upload(content=upload.read(), filename=upload.name)
+    with transaction.atomic():
+        job = import_job_create(kind=KIND, created_by=created_by, upload=upload, language=language)
+        transaction.on_commit(lambda: _queue(institution_import_preview_task, job.pk))
+    return job
+
+
+def _content(job: ImportJob) -> bytes:
+    try:
+        with job.file.open("rb") as stream:
+            return stream.read()
+    except (FileNotFoundError, ValueError) as exc:
+        raise ImportJobError(_("The uploaded file is no longer there: upload it again.")) from exc
+
+
+def institution_import_preview(*, job_id: int) -> None:
+    """Classify the job's file and keep the preview on the job (run by the preview task)."""
+
+    def build(job: ImportJob, progress: Progress) -> dict:
+        return preview_data(import_preview(content=_content(job), filename=job.filename, progress=progress))
+
+    import_job_preview_run(job_id=job_id, build=build)
+
+
+def institution_import_confirm(*, job: ImportJob, decisions: dict[int, str]) -> bool:
+    """Record the decisions for likely duplicates and queue the writing; False if not possible."""
+    allowed = {Decision.SKIP, Decision.CREATE, Decision.UPDATE}
+    clean = {str(number): value for number, value in decisions.items() if value in allowed}
+    with transaction.atomic():
+        confirmed = import_job_confirm(job=job, decisions=clean)
+        if confirmed:
+            transaction.on_commit(lambda: _queue(institution_import_commit_task, job.pk))
+    return confirmed
+
+
+def institution_import_commit(*, job_id: int) -> None:
+    """Write the job's rows, all or nothing (run by the commit task).
+
+    The file is classified again: when the directory changed since the preview, nothing is
+    written and the job shows the new preview to be confirmed again.
+    """
+
+    def commit(job: ImportJob, progress: Progress) -> CommitOutcome:
+        preview = import_preview(content=_content(job), filename=job.filename)
+        if preview.signature != (job.preview or {}).get("signature"):
+            return CommitOutcome(
+                preview=preview_data(preview),
+                warning=_("The directory changed since this preview was made. Check the rows again, then confirm."),
+            )
+        decisions = {int(number): value for number, value in job.decisions.items()}
+        result = import_commit(preview=preview, decisions=decisions, progress=progress)
+        return CommitOutcome(
+            result={
+                "total_rows": len(preview.rows),
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "skipped": result.skipped,
+            }
+        )
+
+    import_job_commit_run(job_id=job_id, commit=commit)

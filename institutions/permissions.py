@@ -7,6 +7,8 @@ predicates registered in the apps' ``permissions.py`` modules.
 
 import rules
 
+from core.permissions import is_import_job_creator
+
 SECRETARIAT_GROUP = "Secretariat"
 
 
@@ -84,3 +86,6 @@ rules.add_perm(
     rules.is_authenticated & is_not_rejected & ~has_any_membership_in,
 )
 rules.add_perm("institutions.import_institutions", is_secretariat)
+# A background import job (its file, preview and result) is opened by whoever started it and
+# by the secretariat; each import view also checks the job belongs to what it imports into.
+rules.add_perm("core.open_import_job", is_secretariat | is_import_job_creator)

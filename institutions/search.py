@@ -283,7 +283,7 @@ def _vocabulary_candidates(word: str, max_distance: int) -> list[str]:
               AND char_length(word) BETWEEN %s AND %s
             ORDER BY (SELECT count(*) FROM unnest(grams) AS g WHERE g = ANY(%s::varchar[])) DESC, word
             LIMIT %s
-            """,  # noqa: S608 -- the table name comes from the model, values are parameters
+            """,  # noqa: S608 -- the table name comes from the model, values are parameters  # nosec B608
             [grams, max(len(word) - max_distance, 1), len(word) + max_distance, grams, SIMILAR_CANDIDATES],
         )
         return [row[0] for row in cursor.fetchall()]
@@ -465,7 +465,8 @@ def matching(queryset: QuerySet[Institution], query: ParsedQuery) -> QuerySet[In
     if not query:
         return queryset
     sql, params = query.condition()
-    return queryset.filter(RawSQL(sql, params, output_field=BooleanField()))
+    # bandit: the condition is built by ParsedQuery from fixed fragments; user words are bound parameters.
+    return queryset.filter(RawSQL(sql, params, output_field=BooleanField()))  # nosec B611
 
 
 def search_institutions(
@@ -497,13 +498,14 @@ def search_institutions(
     candidates = (
         matching(queryset, query)
         .order_by()
-        .annotate(sort_key=RawSQL(key, key_params), sort_name=Lower("name"))
+        # bandit: the sort key is built by ParsedQuery from fixed fragments; user words are bound parameters.
+        .annotate(sort_key=RawSQL(key, key_params), sort_name=Lower("name"))  # nosec B611
         .values("id", "sort_key", "sort_name")[: cap + 1]
     )
     sql, params = candidates.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM ({sql}) AS candidate ORDER BY sort_key {direction}, sort_name, id",  # noqa: S608 -- ORM SQL
+            f"SELECT id FROM ({sql}) AS candidate ORDER BY sort_key {direction}, sort_name, id",  # noqa: S608 -- ORM SQL  # nosec B608
             params,
         )
         ids = [row[0] for row in cursor.fetchall()]

@@ -59,3 +59,20 @@ def send_contact_message_task(self, message_id: int) -> None:
         logger.warning("Contact message %s vanished before it was relayed", message_id)
         return
     contact_message_relay(message=message)
+
+
+# Spreadsheet imports: the job's state guards make a redelivered task a no-op (core.services).
+
+
+@shared_task(name="institutions.import_preview")
+def institution_import_preview_task(job_id: int) -> None:
+    from .imports import institution_import_preview
+
+    institution_import_preview(job_id=job_id)
+
+
+@shared_task(name="institutions.import_commit")
+def institution_import_commit_task(job_id: int) -> None:
+    from .imports import institution_import_commit
+
+    institution_import_commit(job_id=job_id)

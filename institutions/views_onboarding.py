@@ -13,6 +13,10 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from core.models import ImportJob
+from core.selectors import import_job_progress
 
 from . import imports
 from .duplicates import institutions_named_like, likely_duplicates
@@ -36,7 +40,6 @@ from .onboarding import (
 from .permissions import active_institution_ids, is_secretariat
 
 FIND_LIMIT = 20
-IMPORT_SESSION_KEY = "institution_imports"
 
 
 def _base_url(request) -> str:
@@ -247,73 +250,60 @@ def _require_importer(request) -> None:
 
 @login_required
 def import_upload(request):
+    """Take a file of institutions and start its preview in the background; nothing else is written."""
     _require_importer(request)
     form = ImportUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read()
         try:
-            preview = imports.import_preview(content=content, filename=upload.name)
-        except imports.ImportFailed as exc:
+            job = imports.institution_import_start(
+                created_by=request.user, upload=form.cleaned_data["file"], language=request.LANGUAGE_CODE
+            )
+        except imports.ImportJobError as exc:
             form.add_error("file", str(exc))
         else:
-            token = imports.stash_upload(content)
-            stash = request.session.get(IMPORT_SESSION_KEY, {})
-            stash[token] = {"filename": upload.name, "signature": preview.signature}
-            request.session[IMPORT_SESSION_KEY] = stash
-            return redirect("institutions:import_preview", token=token)
+            return redirect("institutions:import_preview", job_id=job.pk)
     return render(request, "institutions/import/upload.html", {"form": form})
 
 
 @login_required
-def import_preview(request, token: str):
-    """Show what the file would do; a POST with the per-row decisions writes it all or nothing."""
+def import_preview(request, job_id: int):
+    """Show the import's progress, its preview or its outcome; a POST confirms the preview.
+
+    Confirming queues the writing in the background (all or nothing); htmx polls the
+    progress fragment of this page while a worker is busy.
+    """
     _require_importer(request)
-    stash = request.session.get(IMPORT_SESSION_KEY, {})
-    entry = stash.get(token)
-    content = imports.load_upload(token) if entry else None
-    if content is None:
+    job = get_object_or_404(ImportJob, pk=job_id, kind=imports.KIND)
+    if not request.user.has_perm("core.open_import_job", job):
         raise Http404
-    try:
-        preview = imports.import_preview(content=content, filename=entry["filename"])
-    except imports.ImportFailed as exc:  # the taxonomy changed under a stored file
-        messages.error(request, str(exc))
-        return redirect("institutions:import_upload")
     if request.method == "POST":
-        if preview.signature != entry["signature"]:
-            entry["signature"] = preview.signature
-            request.session[IMPORT_SESSION_KEY] = stash
-            messages.warning(
-                request,
-                _("The directory changed since this preview was made. Check the rows again, then confirm."),
-            )
-            return redirect("institutions:import_preview", token=token)
         decisions = {
-            row.number: request.POST.get(row.decision_field, imports.Decision.SKIP)
-            for row in preview.rows
-            if row.status == imports.RowStatus.DUPLICATE
+            row["number"]: request.POST.get(row["decision_field"], imports.Decision.SKIP)
+            for row in (job.preview or {}).get("rows", [])
+            if row["status"] == imports.RowStatus.DUPLICATE
         }
-        try:
-            result = imports.import_commit(preview=preview, decisions=decisions)
-        except imports.ImportFailed as exc:
-            messages.error(request, str(exc))
-        else:
-            imports.discard_upload(token)
-            stash.pop(token, None)
-            request.session[IMPORT_SESSION_KEY] = stash
-            messages.success(
-                request,
-                _("Import done: %(created)s created, %(updated)s updated, %(skipped)s skipped.")
-                % {"created": len(result.created), "updated": len(result.updated), "skipped": result.skipped},
+        if job.status == ImportJob.Status.PREVIEWED and not imports.institution_import_confirm(
+            job=job, decisions=decisions
+        ):
+            messages.error(
+                request, _("Correct the rows with errors in the file and upload it again; nothing was imported.")
             )
-            return redirect("institutions:import_upload")
+        return redirect("institutions:import_preview", job_id=job.pk)
+    template = "institutions/import/preview.html"
+    if request.htmx:
+        if not job.is_working:
+            return HttpResponseClientRefresh()
+        template += "#import-progress"
+    done, total = import_job_progress(job=job)
     return render(
         request,
-        "institutions/import/preview.html",
+        template,
         {
-            "preview": preview,
-            "filename": entry["filename"],
-            "token": token,
+            "job": job,
+            "preview": job.preview,
+            "progress_done": done,
+            "progress_total": total,
+            "form": ImportUploadForm() if job.status == ImportJob.Status.FAILED else None,
             "decision_choices": [
                 (imports.Decision.SKIP, _("skip")),
                 (imports.Decision.CREATE, _("create anyway")),
@@ -332,5 +322,5 @@ urlpatterns = [
     path("requests/<int:pk>/reject/", join_request_reject, name="join_request_reject"),
     path("verification/<slug:slug>/", verification, name="verification"),
     path("import/", import_upload, name="import_upload"),
-    path("import/<str:token>/", import_preview, name="import_preview"),
+    path("import/<int:job_id>/", import_preview, name="import_preview"),
 ]

@@ -1,8 +1,10 @@
 from pathlib import PurePosixPath
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
@@ -12,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.audit import audit_log
 
+from .documents import check_upload, stored_file
 from .models import Milestone, Mou, MouParty
 
 
@@ -54,10 +57,59 @@ FORMFIELD_OVERRIDES = {
 }
 
 
+class CheckedFilesForm(forms.ModelForm):
+    """Files uploaded in the admin pass the portal's checks and are stored the same way.
+
+    ``checked_files`` maps each file field to the fields that keep its original (cleaned) name
+    and its content type; the file itself is stored as checked, under a random name.
+    """
+
+    checked_files: dict[str, tuple[str, str]] = {}
+
+    def clean(self):
+        data = super().clean()
+        self._checked = {}
+        for field in self.checked_files:
+            upload = data.get(field)
+            if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+                try:
+                    self._checked[field] = check_upload(upload)
+                except ValidationError as error:
+                    self.add_error(field, error)
+                else:
+                    data[field] = stored_file(self._checked[field])
+        return data
+
+    def save(self, commit=True):
+        instance = super().save(commit=False)
+        for field, (name_field, type_field) in self.checked_files.items():
+            checked = getattr(self, "_checked", {}).get(field)
+            if checked is not None:
+                setattr(instance, name_field, checked.name)
+                setattr(instance, type_field, checked.content_type)
+            elif not getattr(instance, field):
+                setattr(instance, name_field, "")
+                setattr(instance, type_field, "")
+        if commit:
+            instance.save()
+            self._save_m2m()
+        return instance
+
+
+class MouAdminForm(CheckedFilesForm):
+    checked_files = {"document": ("document_name", "document_content_type")}
+
+
+class MilestoneAdminForm(CheckedFilesForm):
+    checked_files = {"evidence_file": ("evidence_name", "evidence_content_type")}
+
+
 class PrivateFileAdminMixin:
     """Serve the model's private files to admin users who may view the object."""
 
     private_file_fields: tuple[str, ...] = ()
+    # The field keeping each file's original name, offered back on download.
+    private_file_names: dict[str, str] = {}
     formfield_overrides = FORMFIELD_OVERRIDES
 
     def get_urls(self):
@@ -81,7 +133,11 @@ class PrivateFileAdminMixin:
         if not file:
             raise Http404
         audit_log(action="mous.file.downloaded", actor=request.user, target=obj, data={"field": field_name})
-        return FileResponse(file.open("rb"), as_attachment=True, filename=PurePosixPath(file.name).name)
+        name_field = self.private_file_names.get(field_name)
+        name = (getattr(obj, name_field) if name_field else "") or PurePosixPath(file.name).name
+        response = FileResponse(file.open("rb"), as_attachment=True, filename=name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class MouPartyInline(admin.TabularInline):
@@ -93,6 +149,7 @@ class MouPartyInline(admin.TabularInline):
 
 class MilestoneInline(admin.StackedInline):
     model = Milestone
+    form = MilestoneAdminForm
     fields = (
         ("title", "status"),
         ("due_on", "completed_on"),
@@ -110,6 +167,7 @@ class MilestoneInline(admin.StackedInline):
 
 @admin.register(Mou)
 class MouAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
+    form = MouAdminForm
     list_display = ("title", "reference", "status", "party_names", "signed_on", "valid_until", "is_public", "event")
     list_filter = (
         "status",
@@ -127,6 +185,7 @@ class MouAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ("created_at", "updated_at")
     inlines = [MouPartyInline, MilestoneInline]
     private_file_fields = ("document",)
+    private_file_names = {"document": "document_name"}
     fieldsets = (
         (None, {"fields": ("title", "reference", "summary", "status")}),
         (_("Signing"), {"fields": ("signed_on", "signed_place", "witnesses", "event", "ceremony_session")}),
@@ -155,6 +214,7 @@ class MouPartyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
+    form = MilestoneAdminForm
     list_display = ("title", "mou", "owner_institution", "status", "due_on", "completed_on")
     list_filter = ("status", ("due_on", admin.EmptyFieldListFilter))
     list_select_related = ("mou", "owner_institution")
@@ -163,3 +223,4 @@ class MilestoneAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = "due_on"
     readonly_fields = ("created_at", "updated_at")
     private_file_fields = ("evidence_file",)
+    private_file_names = {"evidence_file": "evidence_name"}

@@ -10,10 +10,12 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Meeting, Session
+from events.selectors import event_list_visible_to
 from institutions.languages import WORK_LANGUAGES
 from institutions.models import Institution
 
 from .models import Mou
+from .selectors import meetings_linkable_by
 from .services import add_months, check_parties, meeting_institution_ids
 
 MAX_PARTIES = 20
@@ -88,6 +90,9 @@ class MouForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Meetings at the chosen event between two of the parties."),
+        error_messages={
+            "invalid_choice": _("Choose the meetings from the list: %(value)s is not one you may link here."),
+        },
     )
     languages = forms.MultipleChoiceField(
         label=_("Languages of the document"),
@@ -115,6 +120,10 @@ class MouForm(forms.ModelForm):
             "valid_until",
             "is_public",
         ]
+        error_messages = {
+            "event": {"invalid_choice": _("Choose an event from the list.")},
+            "ceremony_session": {"invalid_choice": _("Choose a ceremony session of the chosen event.")},
+        }
         widgets = {
             "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -125,7 +134,7 @@ class MouForm(forms.ModelForm):
             "witnesses": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, proposal: bool = False, **kwargs):
+    def __init__(self, *args, user, proposal: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.proposal = proposal
         creating = self.instance.pk is None
@@ -140,42 +149,41 @@ class MouForm(forms.ModelForm):
         else:
             # Status changes after creation belong to the MoU's lifecycle page.
             del self.fields["status"]
-        self.fields["event"].queryset = Event.objects.order_by("-start_date")
-        self.fields["ceremony_session"].queryset = Session.objects.select_related("event").order_by("starts_at")
-        event = self._chosen_event()
-        meetings = Meeting.objects.none()
-        if event is not None:
-            meetings = (
-                Meeting.objects.filter(session__event=event)
-                .exclude(status=Meeting.Status.CANCELLED)
-                .select_related(
-                    "request__requester__institution",
-                    "request__recipient__institution",
-                    "request__recipient_institution",
-                )
-                .order_by("slot__starts_at", "pk")
-            )
-            if self.instance.pk:
-                meetings = meetings.filter(Q(mou__isnull=True) | Q(mou=self.instance))
-            else:
-                meetings = meetings.filter(mou__isnull=True)
-        self.fields["meetings"].queryset = meetings
+        # Only events the person may open (a draft event's title is not theirs to see), and
+        # their sessions; the MoU's own event and ceremony stay choosable when editing it.
+        events = Q(pk__in=event_list_visible_to(user=user).values("pk"))
+        sessions = Q(event__in=event_list_visible_to(user=user))
+        if self.instance.event_id:
+            events |= Q(pk=self.instance.event_id)
+        if self.instance.ceremony_session_id:
+            sessions |= Q(pk=self.instance.ceremony_session_id)
+        self.fields["event"].queryset = Event.objects.filter(events).order_by("-start_date")
+        self.fields["ceremony_session"].queryset = (
+            Session.objects.filter(sessions).select_related("event").order_by("starts_at")
+        )
+        meetings = meetings_linkable_by(user=user, event=self._chosen_event(), mou=self.instance)
+        self.fields["meetings"].queryset = meetings.select_related(
+            "request__requester__institution",
+            "request__recipient__institution",
+            "request__recipient_institution",
+        ).order_by("slot__starts_at", "pk")
         self.fields["meetings"].label_from_instance = meeting_label
         if self.instance.pk and "meetings" not in self.initial:
             self.initial["meetings"] = list(self.instance.meetings.values_list("pk", flat=True))
 
     def _chosen_event(self) -> Event | None:
+        """The event whose meetings to offer: the posted one, else the initial or saved one,
+        and only ever one of the event field's choices."""
+        choices = self.fields["event"].queryset
         if self.is_bound:
-            try:
-                return Event.objects.filter(pk=int(self.data.get(self.add_prefix("event")) or 0)).first()
-            except (TypeError, ValueError):
-                return None
+            raw = self.data.get(self.add_prefix("event")) or ""
+            return choices.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
         initial = self.initial.get("event")
         if isinstance(initial, Event):
-            return initial
+            initial = initial.pk
         if initial:
-            return Event.objects.filter(pk=initial).first()
-        return self.instance.event if self.instance.event_id else None
+            return choices.filter(pk=initial).first()
+        return choices.filter(pk=self.instance.event_id).first() if self.instance.event_id else None
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data.get("reference", "").strip()
@@ -225,12 +233,13 @@ class MouEdit:
         data=None,
         initial: dict | None = None,
         parties_initial: list[dict] | None = None,
+        user,
         proposal: bool = False,
         proposer_choices=None,
     ):
         self.instance = instance or Mou()
         self.proposal = proposal
-        self.form = MouForm(data, instance=self.instance, initial=initial or {}, proposal=proposal)
+        self.form = MouForm(data, instance=self.instance, initial=initial or {}, user=user, proposal=proposal)
         if proposal and proposer_choices is not None and self.instance.pk is None:
             self.form.fields["proposed_by"] = forms.ModelChoiceField(
                 label=_("Proposed on behalf of"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event, Session
 from institutions.models import CooperationType, Institution, Sector
 
+from .forms import institution_choices_queryset
 from .models import Mou, MouParty
 from .services import check_parties, refresh_party_countries
 
@@ -87,7 +88,8 @@ class PartiesField(forms.Field):
         values = [str(v) for v in (value or []) if str(v).strip()]
         if any(not v.isdigit() for v in values):
             raise ValidationError(_("Pick the parties from the list."), code="invalid")
-        found = Institution.objects.in_bulk([int(v) for v in values])
+        # The same institutions as the party pickers offer: a rejected one cannot sign an MoU.
+        found = institution_choices_queryset().in_bulk([int(v) for v in values])
         if len(found) != len(set(values)):
             raise ValidationError(_("One of the institutions picked no longer exists."), code="invalid_choice")
         return [found[int(v)] for v in values]
@@ -129,7 +131,7 @@ class MouRowForm(forms.Form):
             return self.cleaned_data["parties"]
         raw = self.data.getlist(self.add_prefix("parties")) if self.is_bound else []
         ids = [int(v) for v in raw if str(v).isdigit()]
-        found = Institution.objects.in_bulk(ids)
+        found = institution_choices_queryset().in_bulk(ids)
         return [found[i] for i in ids if i in found]
 
 

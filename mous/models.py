@@ -197,6 +197,9 @@ class Milestone(models.Model):
     evidence_file = models.FileField(
         _("evidence file"), storage=private_storage, upload_to="mous/evidence/", blank=True
     )
+    # The evidence file is stored under a random name; these say how to offer it back.
+    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    evidence_content_type = models.CharField(_("evidence file type"), max_length=60, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

@@ -65,7 +65,8 @@ class Picture:
     capped: bool = False
     mous_capped: bool = False
     total_nodes: int = 0
-    svg: SafeString = mark_safe("")
+    # bandit: an empty string.
+    svg: SafeString = mark_safe("")  # nosec B308
 
     @property
     def edge_rows(self) -> list[tuple[Node, Node, Edge]]:
@@ -140,7 +141,8 @@ def _layout(picture: Picture) -> None:
 
 def _svg(picture: Picture) -> SafeString:
     if not picture.nodes:
-        return mark_safe("")
+        # bandit: an empty string.
+        return mark_safe("")  # nosec B308
     by_pk = {node.pk: node for node in picture.nodes}
     parts = [
         f'<svg class="mou-network" role="img" viewBox="0 0 {SIZE} {SIZE}" width="100%" '
@@ -163,4 +165,5 @@ def _svg(picture: Picture) -> SafeString:
             f"<title>{escape(node.name)} ({escape(node.country)})</title></circle>"
         )
     parts.append("</g></svg>")
-    return mark_safe("".join(parts))
+    # bandit: names pass through escape(); the rest is numbers and fixed colours.
+    return mark_safe("".join(parts))  # nosec B308, B703

@@ -1,4 +1,8 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+
+from events.models import Event, Meeting
+from events.selectors import meetings_of_institutions
+from institutions.permissions import active_institution_ids, is_secretariat
 
 from .models import Mou
 
@@ -22,8 +26,30 @@ def mous_of_institutions(*, institution_ids) -> QuerySet[Mou]:
 
 def mou_list_for(user) -> QuerySet[Mou]:
     """The registry's MoUs as ``user`` may list them: all for the secretariat, public ones for others."""
-    from institutions.permissions import is_secretariat
-
     if is_secretariat(user):
         return Mou.objects.select_related("event").prefetch_related("parties__institution")
     return mou_list_public()
+
+
+def meetings_linkable_by(*, user, event: Event | None, mou: Mou | None = None) -> QuerySet[Meeting]:
+    """The meetings of ``event`` that ``user`` may link to an MoU (``mou`` when it already exists).
+
+    The secretariat: every meeting of the event not cancelled and not yet linked to another MoU.
+    Anyone else (an institution admin proposing a draft): only published meetings at a public
+    event in which an institution ``user`` administers took part, so a proposal can neither
+    reveal nor claim other institutions' meetings. Meetings already linked to ``mou`` stay
+    listed, so saving the form again keeps them.
+    """
+    if event is None:
+        return Meeting.objects.none()
+    scope = Q(mou__isnull=True)
+    if not is_secretariat(user):
+        own = meetings_of_institutions(institution_ids=active_institution_ids(user, admin_only=True))
+        scope &= Q(
+            status=Meeting.Status.PUBLISHED,
+            session__event__status__in=[Event.Status.PUBLISHED, Event.Status.CLOSED],
+            pk__in=own.values("pk"),
+        )
+    if mou is not None and mou.pk is not None:
+        scope |= Q(mou=mou)
+    return Meeting.objects.filter(scope, session__event=event).exclude(status=Meeting.Status.CANCELLED)

@@ -11,9 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from institutions.models import Institution
-
-from .forms import institutions_matching
+from .forms import institution_choices_queryset, institutions_matching
 from .forms_ceremony import (
     MAX_CEREMONY_ROWS,
     CeremonyEntry,
@@ -76,7 +74,7 @@ def ceremony(request):
 
 def _page_context(entry: CeremonyEntry, *, adding: bool = False) -> dict:
     # The institutions for the no-JavaScript party select, read once for all rows.
-    institutions = list(Institution.objects.order_by("name").only("pk", "name", "acronym"))
+    institutions = list(institution_choices_queryset().only("pk", "name", "acronym"))
     return {"entry": entry, "adding": adding, "institutions": institutions}
 
 
@@ -137,7 +135,7 @@ def ceremony_party(request):
     except ValueError:
         return HttpResponseBadRequest()
     institution_id = request.GET.get("institution", "")
-    institution = Institution.objects.filter(pk=institution_id).first() if institution_id.isdigit() else None
+    institution = institution_choices_queryset().filter(pk=institution_id).first() if institution_id.isdigit() else None
     if institution is None:
         return HttpResponseBadRequest()
     return render(

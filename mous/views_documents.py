@@ -62,13 +62,15 @@ def evidence_download(request, pk: int, mpk: int):
     milestone = get_object_or_404(Milestone, pk=mpk, mou=mou)
     if not milestone.evidence_file:
         raise Http404
-    # Milestones keep no name or type for their file: the type is found from its content again.
-    try:
-        with milestone.evidence_file.open("rb") as handle:
-            content_type = detect_content_type(handle.read()) or "application/octet-stream"
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    name = f"evidence-{milestone.pk}.{EXTENSIONS.get(content_type, 'bin')}"
+    content_type = milestone.evidence_content_type
+    if not content_type:
+        # Evidence stored before its type was kept: named from its first bytes.
+        try:
+            with milestone.evidence_file.open("rb") as handle:
+                content_type = detect_content_type(handle.read(16)) or "application/octet-stream"
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+    name = milestone.evidence_name or f"evidence-{milestone.pk}.{EXTENSIONS.get(content_type, 'bin')}"
     _audit_download(request, mou, "mous.evidence.downloaded", milestone=milestone.pk)
     return _private_file_response(milestone.evidence_file, content_type, name)
 

@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from institutions.models import Institution
 
 from . import lifecycle
+from .documents import check_upload, stored_file
 from .models import Milestone, Mou
 
 # Manual status changes offered as plain buttons; renewal and termination have their own pages.
@@ -190,28 +192,6 @@ def mou_history(request, pk: int):
 # --- Milestones and activities (parties' members) -----------------------------------------------
 
 
-def _evidence_validator():
-    """Part M3's upload check when present (PDF, JPEG or PNG by content, size limit)."""
-    try:
-        from .documents import validate_upload
-    except ImportError:  # pragma: no cover -- M3's module ships with the registry
-        return _validate_evidence_fallback
-    return validate_upload
-
-
-_SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
-
-
-def _validate_evidence_fallback(file) -> tuple[str, str]:
-    file.seek(0)
-    head = file.read(8)
-    file.seek(0)
-    for signature, content_type in _SIGNATURES:
-        if head.startswith(signature):
-            return content_type, file.name
-    raise ValidationError(_("Upload a PDF, JPEG or PNG file."), code="file_type")
-
-
 class _RecordForm(forms.ModelForm):
     evidence_url = forms.URLField(
         label=capfirst(Milestone._meta.get_field("evidence_url").verbose_name), required=False, assume_scheme="https"
@@ -224,13 +204,32 @@ class _RecordForm(forms.ModelForm):
         owner.queryset = Institution.objects.filter(mou_parties__mou=mou).order_by("name")
         owner.empty_label = _("All parties")
         self.fields["title"].widget.attrs["autocomplete"] = "off"
+        self.previous_evidence = self.instance.evidence_file.name or ""
 
     def clean_evidence_file(self):
         file = self.cleaned_data.get("evidence_file")
         if file and hasattr(file, "content_type"):  # a new upload, not the stored file
-            _content_type, name = _evidence_validator()(file)
-            file.name = name
+            # Checked in full; stored as checked (images re-encoded) under a random name.
+            self.checked_evidence = check_upload(file)
+            return stored_file(self.checked_evidence)
         return file
+
+    def save(self, commit=True):
+        item = super().save(commit=False)
+        checked = getattr(self, "checked_evidence", None)
+        if checked is not None:
+            item.evidence_name, item.evidence_content_type = checked.name, checked.content_type
+        elif not item.evidence_file:
+            item.evidence_name = item.evidence_content_type = ""
+        if commit:
+            item.save()
+        return item
+
+    def delete_replaced_evidence(self) -> None:
+        """Once the saved record is committed, remove the evidence file it no longer points to."""
+        previous, storage = self.previous_evidence, self.instance.evidence_file.storage
+        if previous and previous != (self.instance.evidence_file.name or ""):
+            transaction.on_commit(lambda: storage.delete(previous))
 
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -286,6 +285,7 @@ def _save_record(request, mou: Mou, form, *, creating: bool) -> Milestone:
             item.status = Milestone.Status.DONE
     item._history_user = request.user
     item.save()
+    form.delete_replaced_evidence()
     lifecycle.touch_activity(mou)
     return item
 

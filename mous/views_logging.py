@@ -128,7 +128,7 @@ def mou_new(request):
     initial, parties = _prefill_from_meeting(request) if request.method == "GET" else ({}, [])
 
     def factory(data):
-        return MouEdit(data=data, initial=initial, parties_initial=parties or None)
+        return MouEdit(data=data, user=request.user, initial=initial, parties_initial=parties or None)
 
     def saved(mou):
         messages.success(request, _("The MoU was recorded."))
@@ -148,7 +148,7 @@ def mou_edit(request, pk: int):
     proposal = not is_secretariat(request.user)
 
     def factory(data):
-        return MouEdit(instance=mou, data=data, proposal=proposal)
+        return MouEdit(instance=mou, data=data, user=request.user, proposal=proposal)
 
     def saved(saved_mou):
         messages.success(request, _("The MoU was saved."))
@@ -174,7 +174,7 @@ def mou_propose(request):
     parties = [{"institution": allowed[0].pk}, {}] if request.method == "GET" else None
 
     def factory(data):
-        return MouEdit(data=data, proposal=True, proposer_choices=choices, parties_initial=parties)
+        return MouEdit(data=data, user=request.user, proposal=True, proposer_choices=choices, parties_initial=parties)
 
     def saved(mou):
         messages.success(request, _("Your proposal was sent: the secretariat will confirm it."))

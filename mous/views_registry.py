@@ -26,7 +26,7 @@ PAGE_SIZE = 25
 
 def _registry(request):
     secretariat = is_secretariat(request.user)
-    form = RegistryForm(request.GET, include_drafts=secretariat)
+    form = RegistryForm(request.GET, user=request.user, include_drafts=secretariat)
     queryset = apply_filters(mou_list_for(request.user), form.filters())
     return form, queryset, secretariat
 

@@ -37,7 +37,8 @@ from mous.models import Milestone, Mou, MouParty
 
 from . import demo_data as data
 
-DEMO_PASSWORD = "demo-portal-2026"
+# bandit: the demo accounts' password is published in the README on purpose.
+DEMO_PASSWORD = "demo-portal-2026"  # nosec B105
 DEMO_ACCOUNTS = [
     {"role": "participant", "email": "participant@example.org", "password": DEMO_PASSWORD},
     {"role": "institution admin", "email": "admin@example.org", "password": DEMO_PASSWORD},

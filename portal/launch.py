@@ -25,7 +25,7 @@ import json
 import os
 import signal
 import socket
-import subprocess
+import subprocess  # nosec B404
 import sys
 import time
 import warnings
@@ -34,6 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, ModuleType
 from urllib.parse import quote
+
+# bandit (nosec B404, B603): every command started below is sys.executable or a server binary
+# with fixed arguments, never input.
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MANAGE_PY = str(PROJECT_DIR / "manage.py")
@@ -221,7 +224,7 @@ class Child:
     def start(self, env: dict[str, str]) -> None:
         # A session of its own keeps the terminal's Ctrl-C away from the child, so that it
         # gets exactly one stop signal, from the launcher, in a known order.
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # nosec B603
             self.argv, cwd=PROJECT_DIR, env=env, stdin=subprocess.DEVNULL, start_new_session=True
         )
 
@@ -289,7 +292,7 @@ def demo_accounts(env: dict[str, str]) -> list[dict[str, str]]:
     """The demo logins, or none when they cannot be read (which only costs their listing)."""
     command = [sys.executable, "-c", DEMO_ACCOUNTS_SCRIPT]
     try:
-        result = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60)  # nosec B603
         result.check_returncode()
         return json.loads(result.stdout.splitlines()[-1])
     except (subprocess.SubprocessError, ValueError, IndexError) as error:
@@ -309,7 +312,7 @@ def announce(port: int, accounts: Sequence[dict[str, str]]) -> None:
 
 def manage(env: dict[str, str], *args: str) -> None:
     say(f"manage.py {' '.join(args)}")
-    subprocess.run([sys.executable, MANAGE_PY, *args], cwd=PROJECT_DIR, env=env, check=True)
+    subprocess.run([sys.executable, MANAGE_PY, *args], cwd=PROJECT_DIR, env=env, check=True)  # nosec B603
 
 
 def run() -> int:
@@ -364,7 +367,8 @@ def supervise(children: Sequence[Child], port: int, accounts: Sequence[dict[str,
     try:
         while True:
             for child in children:
-                assert child.process is not None
+                # bandit: narrows a type for the reader; children always have a process here.
+                assert child.process is not None  # nosec B101
                 code = child.process.poll()
                 if code is not None:
                     say(f"{child.name} exited with code {code}; stopping the others")
@@ -400,7 +404,7 @@ def run_tests(pytest_args: Sequence[str]) -> int:
                 del env["DJANGO_SETTINGS_MODULE"]
             # pytest stays in the terminal's process group so that --pdb can read the terminal;
             # Ctrl-C reaches it directly and the launcher waits for it to finish its teardown.
-            tests = subprocess.Popen([sys.executable, "-m", "pytest", *pytest_args], cwd=PROJECT_DIR, env=env)
+            tests = subprocess.Popen([sys.executable, "-m", "pytest", *pytest_args], cwd=PROJECT_DIR, env=env)  # nosec B603
 
             def forward(signum: int, frame: FrameType | None) -> None:
                 if signum == signal.SIGINT and _in_terminal_foreground():

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that no oversized request body is read by anything (see PORTAL_MAX_REQUEST_BYTES).
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -203,6 +205,22 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(DATA_DIR / "private-media")))
 # Largest signed MoU document or milestone evidence file accepted, in bytes (default 15 MB).
 MOU_DOCUMENT_MAX_BYTES = env.int("MOU_DOCUMENT_MAX_BYTES", default=15 * 1024 * 1024)
+# Spreadsheet imports (institutions, event participants): limits checked before any parser
+# reads a file, so that a small workbook that unpacks to gigabytes (a "zip bomb") or declares
+# a million rows is refused with a message instead of taking a worker down.
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_MEMBER_BYTES = env.int("IMPORT_MAX_MEMBER_BYTES", default=40 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=200)
+IMPORT_MAX_SHEETS = env.int("IMPORT_MAX_SHEETS", default=50)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
+# Seconds an import's preview or writing may run in a worker (the hard limit is a minute more).
+IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=900)
+# Days an import job (its uploaded file, preview and result) is kept after its last change.
+IMPORT_JOB_RETENTION_DAYS = env.int("IMPORT_JOB_RETENTION_DAYS", default=7)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
@@ -217,7 +235,25 @@ STORAGES = {
         )
     },
 }
+# Images (MoU documents, milestone evidence) with more pixels than this are refused before
+# they are decoded; Pillow's own decompression-bomb guard follows it (default 40 megapixels:
+# an A4 page scanned at 600 dpi is 35).
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
+# Largest request body read at all, in bytes: a larger one is answered 413 before anything
+# reads it. Default: the largest upload accepted (the MoU document limit, or a spreadsheet
+# import's) plus 1 MB for the rest of the form.
+PORTAL_MAX_REQUEST_BYTES = env.int(
+    "PORTAL_MAX_REQUEST_BYTES", default=max(MOU_DOCUMENT_MAX_BYTES, IMPORT_MAX_FILE_BYTES) + 1024 * 1024
+)
+# The first handler stops reading a multipart body once its files pass PORTAL_MAX_REQUEST_BYTES,
+# also when the request announced no length.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploadhandler.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Form fields other than files (their bytes count towards PORTAL_MAX_REQUEST_BYTES too).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Security: secure by default outside development; each can be relaxed from the environment
@@ -278,6 +314,11 @@ CELERY_BEAT_SCHEDULE = {
     "mous-daily-lifecycle": {
         "task": "mous.daily_lifecycle",
         "schedule": crontab(hour=3, minute=0),
+    },
+    # Deletes import jobs (uploaded lists with personal data) older than IMPORT_JOB_RETENTION_DAYS.
+    "core-purge-import-jobs": {
+        "task": "core.purge_import_jobs",
+        "schedule": crontab(hour=4, minute=15),
     },
     # Flags meetings nobody answered after the last follow-up step, for the secretariat.
     "events-flag-unanswered-follow-ups": {

@@ -28,6 +28,7 @@ from tests.factories import (
     MatchmakingSessionFactory,
     MeetingFactory,
     MeetingRequestFactory,
+    MembershipFactory,
     MouFactory,
     MouPartyFactory,
     RegistrationFactory,
@@ -572,7 +573,7 @@ def test_manage_page_counts_steps_and_lists_flagged_and_signed_meetings(client, 
     ]
     assert {value: count for value, _label, count in steps[0].outcomes}["in_discussion"] == 1
     assert [meeting.pk for meeting in response.context["flagged"]] == [flagged.pk]
-    assert {meeting.pk for meeting, _mous in response.context["signed"]} == {signed.pk, said.pk}
+    assert {meeting.pk for meeting, _mous, _hidden in response.context["signed"]} == {signed.pk, said.pk}
     html = response.content.decode()
     assert planned.lina.institution.name in html
     assert "Wang Fang" in html
@@ -580,10 +581,10 @@ def test_manage_page_counts_steps_and_lists_flagged_and_signed_meetings(client, 
 
 def test_manage_page_links_a_meeting_to_an_mou_of_both_institutions(client, roles, planned):
     signed = planned.meeting(planned.lina, planned.dara, outcome="mou_signed")
-    mou = MouFactory(title="Joint welding programme")
+    mou = MouFactory(title="Joint welding programme", is_public=True)
     MouPartyFactory(mou=mou, institution=planned.lina.institution)
     MouPartyFactory(mou=mou, institution=planned.dara.institution)
-    unrelated = MouFactory(title="Someone else's")
+    unrelated = MouFactory(title="Someone else's", is_public=True)
     MouPartyFactory(mou=unrelated, institution=planned.lina.institution)
     client.force_login(roles["institution_admin"])
     url = reverse("events:manage_follow_up_mou", args=[planned.event.slug, signed.pk])
@@ -600,6 +601,67 @@ def test_manage_page_links_a_meeting_to_an_mou_of_both_institutions(client, role
 
     client.post(url, {"mou": ""})
     assert Meeting.objects.get(pk=signed.pk).mou_id is None
+
+
+def test_organiser_admins_neither_see_nor_link_private_mous_of_other_institutions(client, roles, planned):
+    signed = planned.meeting(planned.lina, planned.dara, outcome="mou_signed")
+    private = MouFactory(title="Confidential welding accord")
+    MouPartyFactory(mou=private, institution=planned.lina.institution)
+    MouPartyFactory(mou=private, institution=planned.dara.institution)
+    url = reverse("events:manage_follow_up_mou", args=[planned.event.slug, signed.pk])
+    client.force_login(roles["institution_admin"])
+
+    page = client.get(manage_url(planned.event)).content.decode()
+    response = client.post(url, {"mou": str(private.pk)}, follow=True)
+
+    assert "Confidential welding accord" not in page
+    assert client.get(private.get_absolute_url()).status_code == 404
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Choose an MoU signed by both institutions of the meeting. Nothing was changed."
+    ]
+    assert Meeting.objects.get(pk=signed.pk).mou_id is None
+
+
+def test_secretariat_and_party_members_see_and_link_the_private_mou(client, roles, planned):
+    signed = planned.meeting(planned.lina, planned.dara, outcome="mou_signed")
+    private = MouFactory(title="Confidential welding accord")
+    MouPartyFactory(mou=private, institution=planned.lina.institution)
+    MouPartyFactory(mou=private, institution=planned.dara.institution)
+    # An admin of the organiser who is also a member of one of the parties may see the MoU.
+    MembershipFactory(user=roles["institution_admin"], institution=planned.dara.institution)
+    url = reverse("events:manage_follow_up_mou", args=[planned.event.slug, signed.pk])
+
+    client.force_login(roles["institution_admin"])
+    page = client.get(manage_url(planned.event)).content.decode()
+    client.post(url, {"mou": str(private.pk)})
+
+    assert "Confidential welding accord" in page
+    assert Meeting.objects.get(pk=signed.pk).mou_id == private.pk
+    client.force_login(roles["secretariat"])
+    assert "Confidential welding accord" in client.get(manage_url(planned.event)).content.decode()
+
+
+def test_organiser_admins_cannot_unlink_or_relink_a_private_mou(client, roles, planned):
+    private = MouFactory(title="Confidential welding accord")
+    MouPartyFactory(mou=private, institution=planned.lina.institution)
+    MouPartyFactory(mou=private, institution=planned.dara.institution)
+    public = MouFactory(title="Public welding accord", is_public=True)
+    MouPartyFactory(mou=public, institution=planned.lina.institution)
+    MouPartyFactory(mou=public, institution=planned.dara.institution)
+    linked = planned.meeting(planned.lina, planned.dara, outcome="mou_signed", mou=private)
+    url = reverse("events:manage_follow_up_mou", args=[planned.event.slug, linked.pk])
+    client.force_login(roles["institution_admin"])
+
+    page = client.get(manage_url(planned.event)).content.decode()
+    unlinked = client.post(url, {"mou": ""}, follow=True)
+    client.post(url, {"mou": str(public.pk)})
+
+    assert "Confidential welding accord" not in page
+    assert url not in page  # no form to change a link the organiser cannot see
+    assert [str(m) for m in get_messages(unlinked.wsgi_request)] == [
+        "This meeting is linked to an MoU you may not change. Nothing was changed."
+    ]
+    assert Meeting.objects.get(pk=linked.pk).mou_id == private.pk
 
 
 def test_linking_an_mou_is_refused_to_others_and_across_events(client, roles, planned):
@@ -695,13 +757,14 @@ def test_non_matchmaking_meetings_get_no_follow_ups(mm):
     assert not FollowUp.objects.exists()
 
 
-def test_manage_page_queries_do_not_grow(client, roles, mm, django_assert_max_num_queries):
-    client.force_login(roles["secretariat"])
+@pytest.mark.parametrize(("role", "public"), [("secretariat", False), ("institution_admin", True)])
+def test_manage_page_queries_do_not_grow(client, roles, mm, django_assert_max_num_queries, role, public):
+    client.force_login(roles[role])
 
     def add_meetings():
         for outcome in ("mou_signed", ""):
             meeting = mm.meeting(register(mm.event), register(mm.event), outcome=outcome)
-            mou = MouFactory()
+            mou = MouFactory(is_public=public)
             MouPartyFactory(mou=mou, institution=meeting.request.requester.institution)
             MouPartyFactory(mou=mou, institution=meeting.request.recipient.institution)
             Meeting.objects.filter(pk=meeting.pk, outcome="").update(unanswered_flagged_at=timezone.now())
@@ -716,4 +779,4 @@ def test_manage_page_queries_do_not_grow(client, roles, mm, django_assert_max_nu
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(manage_url(mm.event))
     assert len(response.context["flagged"]) == 5
-    assert all(len(mous) == 1 for _meeting, mous in response.context["signed"])
+    assert all(len(mous) == 1 for _meeting, mous, _hidden in response.context["signed"])

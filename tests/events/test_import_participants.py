@@ -1,17 +1,20 @@
 """The organiser's import of a participant list: reading, preview, commit, mails and permissions."""
 
 import io
+import tracemalloc
 from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
+from core.models import ImportJob
 from events import imports
 from events.models import Delegation, Registration
 from institutions.models import Institution, Membership
@@ -20,9 +23,11 @@ from tests.factories import (
     DelegationFactory,
     EventFactory,
     InstitutionFactory,
+    MembershipFactory,
     RegistrationFactory,
     UserFactory,
 )
+from tests.spreadsheet_corpus import corpus_file, spreadsheet_corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +58,14 @@ def counts() -> dict[str, int]:
         "registrations": Registration.objects.count(),
         "delegations": Delegation.objects.count(),
     }
+
+
+@pytest.fixture(autouse=True)
+def private_storage(tmp_path, monkeypatch):
+    """Keep the uploaded files of import jobs in a temporary folder."""
+    storage = FileSystemStorage(location=tmp_path, base_url=None)
+    monkeypatch.setattr(ImportJob._meta.get_field("file"), "storage", storage)
+    return tmp_path
 
 
 @pytest.fixture
@@ -373,15 +386,39 @@ def test_failed_import_sends_no_mail(event, roles, django_capture_on_commit_call
 # Views ----------------------------------------------------------------------------------------
 
 
-def upload(client, event, content: bytes, filename: str = "list.csv"):
-    return client.post(
-        reverse("events:import", kwargs={"slug": event.slug}),
-        {"file": SimpleUploadedFile(filename, content)},
-    )
+@pytest.fixture
+def upload(client, django_capture_on_commit_callbacks):
+    """Post a file, run the preview task it queues, and return the page that shows the outcome."""
+
+    def post(event, content: bytes, filename: str = "list.csv"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("events:import", kwargs={"slug": event.slug}),
+                {"file": SimpleUploadedFile(filename, content)},
+            )
+        return client.get(response.url) if response.status_code == 302 else response
+
+    return post
+
+
+@pytest.fixture
+def confirm(client, django_capture_on_commit_callbacks):
+    """Confirm a job's preview, run the commit task (and its emails), and return the job's page."""
+
+    def post(url: str, data: dict | None = None):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data or {})
+        return client.get(response.url) if response.status_code == 302 else response
+
+    return post
+
+
+def job_url(response) -> str:
+    return response.wsgi_request.path
 
 
 @pytest.mark.parametrize("role", ["institution_admin", "secretariat"])
-def test_organisers_upload_preview_and_confirm(client, event, roles, role, django_capture_on_commit_callbacks):
+def test_organisers_upload_preview_and_confirm(client, event, roles, role, upload, confirm):
     client.force_login(roles[role])
     InstitutionFactory(name="Shenzhen Polytechnic University", country="CN")
     content = csv_bytes(
@@ -390,33 +427,38 @@ def test_organisers_upload_preview_and_confirm(client, event, roles, role, djang
         bom=True,
     )
 
-    response = upload(client, event, content)
-    preview_url = response.url
-    page = client.get(preview_url)
-    with django_capture_on_commit_callbacks(execute=True):
-        confirmed = client.post(preview_url, {"institution-3": "create"})
+    page = upload(event, content)
+    preview_url = job_url(page)
+    assert Registration.objects.filter(event=event).count() == 0
+    confirmed = confirm(preview_url, {"institution-3": "create"})
 
-    assert response.status_code == 302
     html = page.content.decode()
     assert "สมชาย ใจดี" in html
     assert "will be created (unverified)" in html
     assert "likely: Shenzhen Polytechnic University" in html
-    assert confirmed.url == reverse("events:import", kwargs={"slug": event.slug})
+    assert "Import done: 2 registered, 0 updated, 0 skipped; 2 new accounts, 2 new institutions." in (
+        confirmed.content.decode()
+    )
     assert sorted(Registration.objects.filter(event=event).values_list("user__email", "institution__name")) == [
         ("liu@example.org", "Shenzhen Polytechnic Univ."),
         ("somchai@example.org", "Bangkok Technical College"),
     ]
     assert sorted(m.to[0] for m in mail.outbox) == ["liu@example.org", "somchai@example.org"]
-    assert client.get(preview_url).status_code == 404  # the file is gone once imported
+    job = ImportJob.objects.get()
+    assert (job.status, job.created_by, job.target_id, job.file.name) == (
+        ImportJob.Status.DONE,
+        roles[role],
+        event.pk,
+        "",  # the file is gone once imported
+    )
 
 
-def test_preview_page_with_errors_cannot_be_confirmed(client, event, roles):
+def test_preview_page_with_errors_cannot_be_confirmed(client, event, roles, upload, confirm):
     client.force_login(roles["institution_admin"])
-    preview_url = upload(client, event, csv_bytes("Bad,bad-email,,X College,KH,,")).url
+    page = upload(event, csv_bytes("Bad,bad-email,,X College,KH,,"))
     before = counts()
 
-    page = client.get(preview_url)
-    response = client.post(preview_url, follow=True)
+    response = confirm(job_url(page))
 
     assert "“bad-email” is not a valid email address." in page.content.decode()
     assert "Confirm the import" not in page.content.decode()
@@ -424,37 +466,46 @@ def test_preview_page_with_errors_cannot_be_confirmed(client, event, roles):
     assert counts() == before
 
 
-def test_upload_form_shows_file_errors_next_to_the_field(client, event, roles):
+def test_upload_form_shows_file_errors_next_to_the_field(client, event, roles, upload):
     client.force_login(roles["institution_admin"])
 
-    wrong_type = upload(client, event, b"x", "list.pdf")
-    missing = upload(client, event, b"name,email\nA,a@example.org\n")
+    wrong_type = upload(event, b"x", "list.pdf")
+    not_text = upload(event, b"name,email\x00\nA,a@example.org\n")
+    missing = upload(event, b"name,email\nA,a@example.org\n")
 
     assert wrong_type.context["form"].errors == {"file": ["Upload a .csv or .xlsx file."]}
-    assert "missing: institution, country" in missing.context["form"].errors["file"][0]
+    assert "The file contains NUL bytes" in not_text.context["form"].errors["file"][0]
+    assert missing.context["job"].status == ImportJob.Status.FAILED
+    assert "missing: institution, country" in missing.context["job"].error
+    assert "missing: institution, country" in missing.content.decode()
+    assert missing.context["form"] is not None  # the failed job's page offers the upload again
 
 
-def test_changed_data_since_preview_asks_to_check_again(client, event, roles):
+def test_changed_data_since_preview_asks_to_check_again(client, event, roles, upload, confirm):
     client.force_login(roles["institution_admin"])
-    preview_url = upload(client, event, csv_bytes("New,new@example.org,,Phnom Penh Polytechnic,KH,,")).url
+    preview_url = job_url(upload(event, csv_bytes("New,new@example.org,,Phnom Penh Polytechnic,KH,,")))
     UserFactory(email="new@example.org")
     before = counts()
 
-    response = client.post(preview_url)
+    response = confirm(preview_url)
 
-    assert response.url == preview_url
+    assert job_url(response) == preview_url
+    assert "The portal&#x27;s data changed since this preview was made." in response.content.decode()
+    assert response.context["job"].status == ImportJob.Status.PREVIEWED
     assert counts() == before
+    assert mail.outbox == []
 
 
 @pytest.mark.parametrize("role", ["participant", "other_admin", "other_member", "no_institution"])
-def test_others_get_404(client, event, roles, role):
+def test_others_get_404(client, event, roles, role, upload):
     client.force_login(roles[role])
 
     page = client.get(reverse("events:import", kwargs={"slug": event.slug}))
-    posted = upload(client, event, csv_bytes("New,new@example.org,,X,KH,,"))
+    posted = upload(event, csv_bytes("New,new@example.org,,X,KH,,"))
 
     assert (page.status_code, posted.status_code) == (404, 404)
     assert not User.objects.filter(email="new@example.org").exists()
+    assert ImportJob.objects.count() == 0
 
 
 def test_visitor_is_sent_to_login(client, event):
@@ -464,18 +515,42 @@ def test_visitor_is_sent_to_login(client, event):
     assert response.url.startswith(reverse("account_login"))
 
 
-def test_token_is_bound_to_the_uploader_and_the_event(client, event, roles):
+def test_job_is_open_to_its_uploader_and_the_secretariat_under_its_own_event_only(client, event, roles, upload):
     client.force_login(roles["institution_admin"])
-    preview_url = upload(client, event, csv_bytes("New,new@example.org,,X,KH,,")).url
-    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    preview_url = job_url(upload(event, csv_bytes("New,new@example.org,,X,KH,,")))
+    job = ImportJob.objects.get()
     other_event = EventFactory()
     other_event.organisers.add(roles.institution_a)
+    colleague = MembershipFactory(
+        institution=roles.institution_a, user=UserFactory(verified_email=True), role=Membership.Role.ADMIN
+    ).user
 
-    on_other_event = client.get(reverse("events:import_preview", kwargs={"slug": other_event.slug, "token": token}))
+    on_other_event = client.get(reverse("events:import_preview", kwargs={"slug": other_event.slug, "job_id": job.pk}))
+    client.force_login(colleague)
+    by_colleague = (client.get(preview_url).status_code, client.post(preview_url).status_code)
     client.force_login(roles["secretariat"])
-    by_someone_else = client.get(preview_url)
+    by_secretariat = client.get(preview_url)
 
-    assert (on_other_event.status_code, by_someone_else.status_code) == (404, 404)
+    assert on_other_event.status_code == 404
+    assert by_colleague == (404, 404)
+    assert (by_secretariat.status_code, by_secretariat.context["job"]) == (200, job)
+    assert ImportJob.objects.get().status == ImportJob.Status.PREVIEWED
+
+
+def test_organiser_admin_of_one_event_cannot_open_a_job_of_another(client, roles, upload):
+    event_x = EventFactory()
+    event_x.organisers.add(roles.institution_a)
+    event_y = EventFactory()
+    event_y.organisers.add(roles.institution_b)
+    client.force_login(roles["other_admin"])
+    job_y_url = job_url(upload(event_y, csv_bytes("New,new@example.org,,X,KH,,")))
+    job_y = ImportJob.objects.get()
+    client.force_login(roles["institution_admin"])
+
+    under_x = client.get(reverse("events:import_preview", kwargs={"slug": event_x.slug, "job_id": job_y.pk}))
+    under_y = client.get(job_y_url)
+
+    assert (under_x.status_code, under_y.status_code) == (404, 404)
 
 
 def test_an_institution_rejected_by_the_secretariat_is_refused(event):
@@ -501,15 +576,12 @@ def test_the_emailed_link_lets_the_new_person_set_a_password(client, event, djan
     assert User.objects.get(email="dara.new@example.org").check_password("a-Long-pass-2026!")
 
 
-def test_preview_page_shows_every_row_to_look_at_and_counts_the_plain_rest(client, event, roles, monkeypatch):
-    from events import views_import
-
-    monkeypatch.setattr(views_import, "PREVIEW_PLAIN_ROWS", 2)
+def test_preview_page_shows_every_row_to_look_at_and_counts_the_plain_rest(client, event, roles, monkeypatch, upload):
+    monkeypatch.setattr(imports, "PREVIEW_PLAIN_ROWS", 2)
     client.force_login(roles["institution_admin"])
     plain = [f"P{i},plain{i}@example.org,,Phnom Penh Polytechnic,KH,," for i in range(4)]
-    preview_url = upload(client, event, csv_bytes(*plain, "New,new@example.org,,Brand New College,KH,,")).url
 
-    html = client.get(preview_url).content.decode()
+    html = upload(event, csv_bytes(*plain, "New,new@example.org,,Brand New College,KH,,")).content.decode()
 
     shown = [number for number in range(2, 7) if f'id="import-row-{number}"' in html]
     assert shown == [2, 3, 6]
@@ -527,7 +599,7 @@ def test_likely_matches_are_recomputed_when_the_directory_changes(event):
     assert after.institution.name == "Shenzhen Polytechnic University"
 
 
-def test_preview_page_queries_do_not_grow_with_rows(client, event, roles):
+def test_preview_page_queries_do_not_grow_with_rows(client, event, roles, upload):
     client.force_login(roles["institution_admin"])
 
     def page_queries(n: int) -> int:
@@ -535,10 +607,52 @@ def test_preview_page_queries_do_not_grow_with_rows(client, event, roles):
             *[f"P{i},page{n}-{i}@example.org,,Phnom Penh Polytechnic,KH,,D{i % 3}" for i in range(n)],
             f"Known,{RegistrationFactory(event=event, institution=roles.institution_a).user.email},,Phnom Penh Polytechnic,KH,,",
         )
-        preview_url = upload(client, event, content).url
+        preview_url = job_url(upload(event, content))
         with CaptureQueriesContext(connection) as queries:
             response = client.get(preview_url)
         assert response.status_code == 200
         return len(queries)
 
     assert page_queries(1) == page_queries(20)
+
+
+@spreadsheet_corpus
+@pytest.mark.parametrize("role", ["institution_admin", "secretariat"])
+def test_every_malicious_spreadsheet_is_refused_with_a_message_and_writes_nothing(
+    client, event, roles, role, upload, private_storage, filename, message
+):
+    client.force_login(roles[role])
+    before = counts()
+    tracemalloc.start()
+    try:
+        page = upload(event, corpus_file(filename), filename)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert counts() == before
+    assert list(ImportJob.objects.exclude(status=ImportJob.Status.FAILED)) == []
+    assert [path for path in private_storage.rglob("*") if path.is_file()] == []
+    assert mail.outbox == []
+    assert peak < 50 * 1024 * 1024
+
+
+def test_invitations_go_out_from_the_commit_task_not_the_confirm_request(
+    client, event, roles, upload, django_capture_on_commit_callbacks
+):
+    client.force_login(roles["institution_admin"])
+    url = job_url(upload(event, csv_bytes("New Person,new@example.org,,Brand New College,KH,,")))
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(url)
+    queued = (ImportJob.objects.get().status, mail.outbox[:], User.objects.filter(email="new@example.org").exists())
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()  # the commit task, run by a worker
+
+    assert queued == (ImportJob.Status.COMMITTING, [], False)
+    assert [message.to for message in mail.outbox] == [["new@example.org"]]
+    assert ImportJob.objects.get().status == ImportJob.Status.DONE
+    assert Registration.objects.filter(event=event, user__email="new@example.org").count() == 1

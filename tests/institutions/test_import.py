@@ -1,15 +1,19 @@
-"""The secretariat's import of institutions from CSV or XLSX: preview, then all or nothing."""
+"""The secretariat's import of institutions from CSV or XLSX: preview, then all or nothing, in the background."""
 
 import io
+import tracemalloc
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from core.models import ImportJob
 from institutions import imports
 from institutions.models import Institution, Need, Offer
 from tests.factories import CooperationTypeFactory, InstitutionFactory, SectorFactory
+from tests.spreadsheet_corpus import corpus_file, spreadsheet_corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +52,40 @@ def xlsx_bytes(rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
-def upload(client, content: bytes, name: str = "institutions.csv"):
-    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, content)})
+@pytest.fixture(autouse=True)
+def private_storage(tmp_path, monkeypatch):
+    """Keep the uploaded files of import jobs in a temporary folder."""
+    storage = FileSystemStorage(location=tmp_path, base_url=None)
+    monkeypatch.setattr(ImportJob._meta.get_field("file"), "storage", storage)
+    return tmp_path
+
+
+@pytest.fixture
+def upload(client, django_capture_on_commit_callbacks):
+    """Post a file, run the preview task it queues, and follow to the page that shows the outcome."""
+
+    def post(content: bytes, name: str = "institutions.csv"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(UPLOAD, {"file": SimpleUploadedFile(name, content)})
+        return client.get(response.url) if response.status_code == 302 else response
+
+    return post
+
+
+@pytest.fixture
+def confirm(client, django_capture_on_commit_callbacks):
+    """Confirm a job's preview, run the commit task it queues, and follow to its page."""
+
+    def post(url: str, data: dict | None = None):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data or {})
+        return client.get(response.url) if response.status_code == 302 else response
+
+    return post
+
+
+def job_url(response) -> str:
+    return response.wsgi_request.path
 
 
 LOCAL_SCRIPT_ROWS = [
@@ -62,14 +98,13 @@ LOCAL_SCRIPT_ROWS = [
 
 
 @pytest.mark.parametrize("bom", [True, False], ids=["bom", "no-bom"])
-def test_csv_import_preview_then_commit_keeps_local_scripts(client, secretariat_user, taxonomy, bom):
+def test_csv_import_preview_then_commit_keeps_local_scripts(client, secretariat_user, taxonomy, bom, upload, confirm):
     client.force_login(secretariat_user)
 
-    response = upload(client, csv_bytes(HEADER, *LOCAL_SCRIPT_ROWS, bom=bom))
-    preview = client.get(response.url)
+    preview = upload(csv_bytes(HEADER, *LOCAL_SCRIPT_ROWS, bom=bom))
 
     assert Institution.objects.count() == 0  # the preview writes nothing
-    assert [(row.number, row.status) for row in preview.context["preview"].rows] == [
+    assert [(row["number"], row["status"]) for row in preview.context["preview"]["rows"]] == [
         (2, "new"),
         (3, "new"),
         (4, "new"),
@@ -77,7 +112,7 @@ def test_csv_import_preview_then_commit_keeps_local_scripts(client, secretariat_
     ]
     assert "深圳职业技术大学" in preview.content.decode()
 
-    done = client.post(response.url, follow=True)
+    done = confirm(job_url(preview))
 
     assert "Import done: 4 created, 0 updated, 0 skipped." in done.content.decode()
     assert dict(Institution.objects.values_list("name_local", "country")) == {
@@ -101,7 +136,7 @@ def test_csv_import_preview_then_commit_keeps_local_scripts(client, secretariat_
     assert Institution.objects.get(acronym="HCI").city == "Hà Nội"
 
 
-def test_xlsx_import_with_chinese_headers(client, secretariat_user):
+def test_xlsx_import_with_chinese_headers(client, secretariat_user, upload, confirm):
     client.force_login(secretariat_user)
     content = xlsx_bytes(
         [
@@ -118,8 +153,8 @@ def test_xlsx_import_with_chinese_headers(client, secretariat_user):
         ]
     )
 
-    response = upload(client, content, name="list.xlsx")
-    client.post(response.url)
+    response = upload(content, name="list.xlsx")
+    confirm(job_url(response))
 
     assert dict(Institution.objects.values_list("name", "name_local")) == {
         "Liuzhou Vocational and Technical College": "柳州职业技术学院",
@@ -127,7 +162,7 @@ def test_xlsx_import_with_chinese_headers(client, secretariat_user):
     }
 
 
-def test_preview_classifies_new_update_duplicate_and_errors(client, secretariat_user):
+def test_preview_classifies_new_update_duplicate_and_errors(client, secretariat_user, upload):
     same_name = InstitutionFactory(name="Royal University of Phnom Penh", country="KH", city="")
     same_domain = InstitutionFactory(
         name="Institute of Technology of Cambodia", website="https://itc.edu.kh", country="KH"
@@ -148,10 +183,9 @@ def test_preview_classifies_new_update_duplicate_and_errors(client, secretariat_
         "Brand New Polytechnic,KH,,,,",
     )
 
-    response = upload(client, content)
-    rows = client.get(response.url).context["preview"].rows
+    rows = upload(content).context["preview"]["rows"]
 
-    assert [(r.number, r.status) for r in rows] == [
+    assert [(r["number"], r["status"]) for r in rows] == [
         (2, "new"),
         (3, "update"),
         (4, "update"),
@@ -163,28 +197,32 @@ def test_preview_classifies_new_update_duplicate_and_errors(client, secretariat_
         (10, "error"),
         (11, "error"),
     ]
-    assert (rows[1].match, rows[2].match) == (same_name, same_domain)
-    assert [c.institution for c in rows[3].candidates] == [similar]
-    assert rows[4].errors == ["name: missing."]
-    assert rows[5].errors == ["country: unknown country “Atlantis”."]
-    assert rows[6].errors == ["website: “http://exa mple” is not a web address."]
-    assert rows[7].errors == ["sectors: unknown sector “Basket weaving”."]
-    assert rows[8].errors == ["offers: “internships” should read “cooperation type / sector”."]
-    assert rows[9].errors == ["name: the same institution is already on row 2."]
+    assert (rows[1]["match"], rows[2]["match"]) == (
+        {"name": same_name.name, "url": same_name.get_absolute_url()},
+        {"name": same_domain.name, "url": same_domain.get_absolute_url()},
+    )
+    assert [c["name"] for c in rows[3]["candidates"]] == [similar.name]
+    assert rows[4]["errors"] == ["name: missing."]
+    assert rows[5]["errors"] == ["country: unknown country “Atlantis”."]
+    assert rows[6]["errors"] == ["website: “http://exa mple” is not a web address."]
+    assert rows[7]["errors"] == ["sectors: unknown sector “Basket weaving”."]
+    assert rows[8]["errors"] == ["offers: “internships” should read “cooperation type / sector”."]
+    assert rows[9]["errors"] == ["name: the same institution is already on row 2."]
     assert Institution.objects.count() == 3
 
 
-def test_rows_with_errors_block_the_commit(client, secretariat_user):
+def test_rows_with_errors_block_the_commit(client, secretariat_user, upload, confirm):
     client.force_login(secretariat_user)
-    response = upload(client, csv_bytes("name,country", "Good College,KH", "Bad College,Atlantis"))
+    response = upload(csv_bytes("name,country", "Good College,KH", "Bad College,Atlantis"))
 
-    confirm = client.post(response.url, follow=True)
+    confirmed = confirm(job_url(response))
 
     assert Institution.objects.count() == 0
-    assert "nothing was imported" in confirm.content.decode()
+    assert "nothing was imported" in confirmed.content.decode()
+    assert ImportJob.objects.get().status == ImportJob.Status.PREVIEWED
 
 
-def test_commit_updates_match_and_follows_duplicate_decisions(client, secretariat_user, taxonomy):
+def test_commit_updates_match_and_follows_duplicate_decisions(client, secretariat_user, taxonomy, upload, confirm):
     rupp = InstitutionFactory(name="Royal University of Phnom Penh", country="KH", city="", description="Kept")
     kamp = InstitutionFactory(name="Kampong Speu Institute of Technology", country="KH", city="")
     batt = InstitutionFactory(name="Battambang Institute of Technology", country="KH", city="")
@@ -197,9 +235,9 @@ def test_commit_updates_match_and_follows_duplicate_decisions(client, secretaria
         "Battambang Inst. of Technology,KH,Battambang,",
         "Siem Reap Polytechnic Inst.,KH,Siem Reap,",
     )
-    response = upload(client, content)
+    response = upload(content)
 
-    client.post(response.url, {"row-3": "update", "row-4": "create"})  # row 5: skipped by default
+    confirm(job_url(response), {"row-3": "update", "row-4": "create"})  # row 5: skipped by default
 
     rupp.refresh_from_db()
     kamp.refresh_from_db()
@@ -212,9 +250,9 @@ def test_commit_updates_match_and_follows_duplicate_decisions(client, secretaria
     assert batt.pk in Institution.objects.values_list("pk", flat=True)
 
 
-def test_row_failing_at_write_time_writes_nothing(client, secretariat_user, monkeypatch):
+def test_row_failing_at_write_time_writes_nothing(client, secretariat_user, monkeypatch, upload, confirm):
     client.force_login(secretariat_user)
-    response = upload(client, csv_bytes("name,country", "First College,KH", "Second College,KH", "Third College,KH"))
+    response = upload(csv_bytes("name,country", "First College,KH", "Second College,KH", "Third College,KH"))
     real_save = Institution.save
 
     def save(self, *args, **kwargs):
@@ -226,28 +264,30 @@ def test_row_failing_at_write_time_writes_nothing(client, secretariat_user, monk
 
     monkeypatch.setattr(Institution, "save", save)
 
-    confirm = client.post(response.url, follow=True)
+    confirmed = confirm(job_url(response))
 
     assert Institution.objects.count() == 0
-    assert "Row 4 could not be saved (disk full); nothing was imported." in confirm.content.decode()
+    assert "Row 4 could not be saved (disk full); nothing was imported." in confirmed.content.decode()
+    assert ImportJob.objects.get().status == ImportJob.Status.FAILED
 
 
-def test_directory_changed_since_preview_asks_again(client, secretariat_user):
+def test_directory_changed_since_preview_asks_again(client, secretariat_user, upload, confirm):
     client.force_login(secretariat_user)
-    response = upload(client, csv_bytes("name,country", "First College,KH", "Second College,KH"))
+    response = upload(csv_bytes("name,country", "First College,KH", "Second College,KH"))
     InstitutionFactory(name="Second College", country="KH")  # created by someone else meanwhile
 
-    confirm = client.post(response.url, follow=True)
+    confirmed = confirm(job_url(response))
 
     assert Institution.objects.count() == 1
-    assert "The directory changed since this preview was made." in confirm.content.decode()
-    assert [r.status for r in confirm.context["preview"].rows] == ["new", "update"]
+    assert "The directory changed since this preview was made." in confirmed.content.decode()
+    assert [r["status"] for r in confirmed.context["preview"]["rows"]] == ["new", "update"]
+    assert ImportJob.objects.get().status == ImportJob.Status.PREVIEWED
 
 
-def test_rejects_non_utf8_csv(client, secretariat_user):
+def test_rejects_non_utf8_csv(client, secretariat_user, upload):
     client.force_login(secretariat_user)
 
-    response = upload(client, "name,country\n深圳职业技术大学,CN\n".encode("gb18030"))
+    response = upload("name,country\n深圳职业技术大学,CN\n".encode("gb18030"))
 
     assert response.status_code == 200
     assert "The file is not in UTF-8." in response.content.decode()
@@ -265,34 +305,35 @@ def test_rejects_non_utf8_csv(client, secretariat_user):
     ],
     ids=["type", "size", "fake-xlsx", "no-name-column", "empty"],
 )
-def test_rejects_unusable_files_with_message(client, secretariat_user, name, content, message):
+def test_rejects_unusable_files_with_message(client, secretariat_user, name, content, message, upload):
     client.force_login(secretariat_user)
 
-    response = upload(client, content, name=name)
+    response = upload(content, name=name)
 
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Institution.objects.count() == 0
 
 
-def test_rejects_too_many_rows(client, secretariat_user, monkeypatch):
+def test_rejects_too_many_rows(client, secretariat_user, monkeypatch, upload):
     monkeypatch.setattr(imports, "MAX_ROWS", 3)
     client.force_login(secretariat_user)
 
-    response = upload(client, csv_bytes("name,country", *[f"College {n},KH" for n in range(4)]))
+    response = upload(csv_bytes("name,country", *[f"College {n},KH" for n in range(4)]))
 
     assert "more than 3 rows" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ["institution_admin", "participant", "no_institution"])
-def test_import_by_non_secretariat_not_found(client, roles, role):
+def test_import_by_non_secretariat_not_found(client, roles, role, upload):
     client.force_login(roles[role])
 
     get = client.get(UPLOAD)
-    post = upload(client, csv_bytes("name,country", "College,KH"))
+    post = upload(csv_bytes("name,country", "College,KH"))
 
     assert (get.status_code, post.status_code) == (404, 404)
     assert not Institution.objects.filter(name="College").exists()
+    assert ImportJob.objects.count() == 0
 
 
 def test_import_visitor_redirected_to_login(client):
@@ -301,21 +342,82 @@ def test_import_visitor_redirected_to_login(client):
     assert response.url.startswith(reverse("account_login"))
 
 
-def test_import_token_of_another_session_not_found(client, secretariat_user, django_user_model):
+def test_import_job_of_another_person_is_open_to_the_secretariat_only(client, secretariat_user, roles, upload):
     client.force_login(secretariat_user)
-    response = upload(client, csv_bytes("name,country", "College,KH"))
-    other = django_user_model.objects.create_user("other-secretariat@example.org")
-    from tests.factories import make_secretariat
+    url = job_url(upload(csv_bytes("name,country", "College,KH")))
+    other_secretariat = roles["secretariat"]
 
-    client.force_login(make_secretariat(other))
+    client.force_login(roles["institution_admin"])
+    by_admin = (client.get(url).status_code, client.post(url).status_code)
+    client.force_login(other_secretariat)
+    by_secretariat = client.get(url)
 
-    assert client.get(response.url).status_code == 404
-    assert client.post(response.url).status_code == 404
+    assert by_admin == (404, 404)
+    assert by_secretariat.status_code == 200
+    assert by_secretariat.context["job"].status == ImportJob.Status.PREVIEWED
+    assert not Institution.objects.filter(name="College").exists()
+
+
+def test_import_job_url_takes_only_a_job_number(client, secretariat_user):
+    client.force_login(secretariat_user)
+
+    response = client.get(UPLOAD + "..%2F..%2Fetc%2Fpasswd/")
+
+    assert response.status_code == 404
+
+
+def test_uploaded_file_is_kept_privately_under_a_random_name_until_done(
+    client, secretariat_user, upload, confirm, private_storage
+):
+    client.force_login(secretariat_user)
+    response = upload(csv_bytes("name,country", "College,KH"), name="../../secret list.csv")
+    job = ImportJob.objects.get()
+    stored = job.file.name
+
+    confirm(job_url(response))
+
+    assert stored.startswith("imports/")
+    assert "secret" not in stored
+    assert stored.endswith(".csv")
+    job.refresh_from_db()
+    assert (job.status, job.file.name, (private_storage / stored).exists()) == (ImportJob.Status.DONE, "", False)
+
+
+@spreadsheet_corpus
+def test_every_malicious_spreadsheet_is_refused_with_a_message_and_writes_nothing(
+    client, secretariat_user, upload, private_storage, filename, message
+):
+    client.force_login(secretariat_user)
+    content = corpus_file(filename)
+    tracemalloc.start()
+    try:
+        page = upload(content, name=filename)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert page.status_code == 200
+    assert message in page.content.decode()
     assert Institution.objects.count() == 0
+    assert list(ImportJob.objects.exclude(status=ImportJob.Status.FAILED)) == []
+    assert [path for path in private_storage.rglob("*") if path.is_file()] == []
+    assert peak < 50 * 1024 * 1024
 
 
-def test_import_token_is_random_and_not_a_path(client, secretariat_user):
+def test_script_in_a_name_is_shown_as_text(client, secretariat_user, upload, confirm):
     client.force_login(secretariat_user)
 
-    assert client.get(reverse("institutions:import_preview", args=["..%2F..%2Fetc%2Fpasswd"])).status_code == 404
-    assert imports.load_upload("../../etc/passwd") is None
+    page = upload(csv_bytes("name,country", "<script>alert(document.cookie)</script> College,KH"))
+
+    html = page.content.decode()
+    assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt; College" in html
+    assert "<script>alert(document.cookie)" not in html
+
+
+def test_formula_only_in_an_ignored_column_is_no_reason_to_refuse(client, secretariat_user, upload):
+    client.force_login(secretariat_user)
+
+    page = upload(csv_bytes("name,country,phone,notes", "College,KH,+855 23 123 456,=1+1"))
+
+    assert page.context["job"].status == ImportJob.Status.PREVIEWED
+    assert page.context["preview"]["ignored_headers"] == ["phone", "notes"]

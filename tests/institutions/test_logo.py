@@ -1,14 +1,31 @@
 """Logo uploads: only real, reasonable images are kept, and only as clean re-encoded copies."""
 
+import html
+import re
 from io import BytesIO
+from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import modelform_factory
 from django.urls import reverse
 from PIL import Image
 
-from institutions.images import MAX_LOGO_BYTES, STORED_LOGO_SIZE, logo_from_upload
+from institutions.admin import InstitutionAdminForm
+from institutions.images import (
+    BROKEN,
+    MAX_LOGO_BYTES,
+    NOT_AN_IMAGE,
+    STORED_LOGO_SIZE,
+    TOO_LARGE,
+    TOO_MANY_PIXELS,
+    logo_from_upload,
+)
+from institutions.models import Institution
 from tests.institutions.test_profile_edit import profile_data
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +177,64 @@ def test_a_bad_logo_stops_the_whole_save(client, roles, media):
     institution.refresh_from_db()
     assert (institution.description, institution.logo.name) == ("", "")
     assert list(media.rglob("*.*")) == []
+
+
+# --- the malicious-input corpus ----------------------------------------------------------------
+
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "malicious"
+CORPUS = sorted(
+    path
+    for path in CORPUS_DIR.iterdir()
+    if path.is_file() and path.suffix not in {".py", ".md", ".txt"} and not path.name.startswith((".", "_"))
+)
+# Harmless once re-encoded: a photo whose EXIF holds a GPS position. Any other file is refused.
+SAFE_LOGOS = {"upload-exif-gps.jpg"}
+# The form's own check comes first for an empty file.
+LOGO_REFUSALS = [NOT_AN_IMAGE, TOO_LARGE, TOO_MANY_PIXELS, BROKEN, forms.FileField.default_error_messages["empty"]]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda path: path.name)
+def test_logo_upload_refuses_or_cleans_each_corpus_file(client, roles, media, path):
+    institution = roles.institution_a
+    client.force_login(roles["institution_admin"])
+
+    response = client.post(
+        reverse("institutions:edit", args=[institution.slug]),
+        {**profile_data(institution, description="Changed"), "logo": upload(path.read_bytes(), unquote(path.name))},
+    )
+
+    institution.refresh_from_db()
+    if path.name in SAFE_LOGOS:
+        assert response.status_code == 302
+        assert re.fullmatch(r"institutions/logos/[0-9a-f]{24}\.webp", institution.logo.name)
+        assert [file.relative_to(media).as_posix() for file in media.rglob("*.*")] == [institution.logo.name]
+        with Image.open(media / institution.logo.name) as image:
+            assert image.format == "WEBP"
+            assert dict(image.getexif()) == {}
+        assert b"Exif" not in (media / institution.logo.name).read_bytes()
+    else:
+        page = html.unescape(response.content.decode())
+        assert any(str(message) in page for message in LOGO_REFUSALS)
+        assert (institution.description, institution.logo.name) == ("", "")
+        assert list(media.rglob("*.*")) == []
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda path: path.name)
+def test_admin_logo_upload_refuses_or_cleans_each_corpus_file(roles, media, path):
+    institution = roles.institution_a
+    assert admin.site._registry[Institution].form is InstitutionAdminForm
+    form_class = modelform_factory(Institution, form=InstitutionAdminForm, fields=["logo"])
+
+    form = form_class({}, {"logo": upload(path.read_bytes(), unquote(path.name))}, instance=institution)
+
+    if path.name in SAFE_LOGOS:
+        assert form.errors == {}
+        form.save()
+        institution.refresh_from_db()
+        assert re.fullmatch(r"institutions/logos/[0-9a-f]{24}\.webp", institution.logo.name)
+        assert b"Exif" not in (media / institution.logo.name).read_bytes()
+    else:
+        assert list(form.errors) == ["logo"]
+        institution.refresh_from_db()
+        assert institution.logo.name == ""
+        assert list(media.rglob("*.*")) == []

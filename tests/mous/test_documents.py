@@ -1,8 +1,10 @@
 """Signed MoU documents: upload checked by content, private download, milestone evidence, summary PDF."""
 
+import importlib
 import re
 import shutil
 import subprocess
+import time
 from io import BytesIO
 from pathlib import Path
 
@@ -13,13 +15,27 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject, TextStringObject
 
-from mous.documents import validate_upload
+from mous.documents import check_upload, validate_upload
 from mous.models import Milestone, Mou
 from tests.factories import InstitutionFactory, MilestoneFactory, MouFactory, MouPartyFactory
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf_bytes() -> bytes:
+    """A real one-page PDF, as a PDF writer makes it."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 
 def png_bytes() -> bytes:
@@ -111,6 +127,163 @@ def test_safe_name_keeps_local_scripts_and_drops_paths_and_controls():
     _type, name = validate_upload(upload(PDF_BYTES, name="C:\\Users\\x\\合作备忘录\x00 <final>.pdf"))
     assert name == "合作备忘录_final.pdf"
     assert validate_upload(upload(PDF_BYTES, name="...."))[1] == "document.pdf"
+
+
+# --- active PDF content, polyglots, images ----------------------------------------------------
+
+
+def pdf_with(change) -> bytes:
+    """A one-page PDF after ``change(writer)`` added something to it."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    change(writer)
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _action(kind: str, **entries) -> DictionaryObject:
+    action = DictionaryObject({NameObject("/S"): NameObject(kind)})
+    action.update({NameObject(f"/{key}"): value for key, value in entries.items()})
+    return action
+
+
+def _set(target: str, key: str, value):
+    def change(writer):
+        obj = writer._root_object if target == "root" else writer.pages[0]
+        obj[NameObject(key)] = value(writer) if callable(value) else value
+
+    return change
+
+
+ACTIVE_PDFS = {
+    "javascript-open-action": _set("root", "/OpenAction", _action("/JavaScript", JS=TextStringObject("app.alert(1)"))),
+    "launch-indirect": _set("root", "/OpenAction", lambda writer: writer._add_object(_action("/Launch"))),
+    "page-open-import-data": _set(
+        "page", "/AA", DictionaryObject({NameObject("/O"): _action("/ImportData", F=TextStringObject("x.fdf"))})
+    ),
+    "uri-javascript": _set(
+        "page", "/Annots", ArrayObject([_action("/URI", URI=TextStringObject(" JavaScript:alert(1)"))])
+    ),
+    "xfa-form": _set(
+        "root", "/AcroForm", DictionaryObject({NameObject("/Fields"): ArrayObject(), NameObject("/XFA"): ArrayObject()})
+    ),
+    "rich-media": _set(
+        "page", "/Annots", ArrayObject([DictionaryObject({NameObject("/Subtype"): NameObject("/RichMedia")})])
+    ),
+    # An object nothing refers to: viewers skip it, the check does not.
+    "unreachable-script": lambda writer: writer._add_object(_action("/JavaScript", JS=TextStringObject("x"))),
+}
+
+
+@pytest.mark.parametrize("change", ACTIVE_PDFS.values(), ids=ACTIVE_PDFS.keys())
+def test_refuses_pdfs_with_active_content(change):
+    with pytest.raises(ValidationError) as error:
+        validate_upload(upload(pdf_with(change)))
+    assert error.value.code == "active_content"
+    assert error.value.messages[0].startswith("The PDF contains active content")
+
+
+def test_refuses_active_content_behind_an_escaped_name():
+    # /J#53 is the name /JS written with a hex escape: it is read as /JS.
+    data = pdf_with(ACTIVE_PDFS["unreachable-script"]).replace(b"/JS ", b"/J#53 ")
+    assert b"/J#53" in data
+    with pytest.raises(ValidationError) as error:
+        validate_upload(upload(data))
+    assert error.value.code == "active_content"
+
+
+def test_pdf_protected_only_against_editing_is_checked_and_accepted():
+    def protect(writer):
+        writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+
+    assert validate_upload(upload(pdf_with(protect), name="signed.pdf")) == ("application/pdf", "signed.pdf")
+
+
+def test_pdf_needing_a_password_is_refused():
+    def protect(writer):
+        writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+
+    with pytest.raises(ValidationError) as error:
+        validate_upload(upload(pdf_with(protect)))
+    assert error.value.messages == [
+        "The PDF is protected by a password, so it cannot be checked. Remove the password and upload it again."
+    ]
+
+
+def _page_text(text: bytes, padding: int = 6000):
+    def change(writer):
+        stream = StreamObject()
+        stream.set_data(b" " * padding + b"BT /F1 12 Tf (" + text + b") Tj ET" + b" " * padding)
+        writer.pages[0][NameObject("/Contents")] = writer._add_object(stream)
+
+    return change
+
+
+def test_tags_inside_stream_data_are_content_not_a_polyglot():
+    # Page text that quotes a tag, far from both ends of the file: compressed or not, stream
+    # data is not what a browser would sniff.
+    data = pdf_with(_page_text(b"an <svg> or <html> element"))
+    assert validate_upload(upload(data))[0] == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pdf_with(_page_text(b"<script>", padding=10)),  # near the start: checked whole
+        # In a comment between two objects, far from both ends of the file.
+        PDF_BYTES.replace(b"endobj\n", b"endobj\n%" + b" " * 5000 + b"<iframe src=x>\n%" + b" " * 5000 + b"\n", 1),
+    ],
+    ids=["near-the-start", "outside-streams"],
+)
+def test_refuses_pdf_html_polyglots(data):
+    with pytest.raises(ValidationError) as error:
+        validate_upload(upload(data))
+    assert error.value.code == "polyglot"
+
+
+def test_refuses_images_over_the_pixel_limit_before_decoding(settings, monkeypatch):
+    settings.UPLOAD_MAX_IMAGE_PIXELS = 1_000_000
+    output = BytesIO()
+    Image.new("RGB", (2000, 1000), (200, 30, 30)).save(output, format="PNG")
+    monkeypatch.setattr(Image.Image, "load", lambda self: pytest.fail("decoded"))
+
+    with pytest.raises(ValidationError) as error:
+        validate_upload(upload(output.getvalue(), name="scan.png"))
+
+    assert error.value.messages == [
+        "The image is too large: upload an image of at most 1.0 megapixels, for example a scan at 300 dpi."
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_refuses_truncated_images(fmt):
+    output = BytesIO()
+    Image.effect_noise((300, 300), 50).convert("RGB").save(output, format=fmt)
+    data = output.getvalue()
+    with pytest.raises(ValidationError) as error:
+        validate_upload(upload(data[: len(data) * 2 // 3], name=f"scan.{fmt.lower()}"))
+    assert error.value.code == "format"
+
+
+def test_png_text_and_jpeg_exif_are_dropped_and_transparency_kept():
+    info = PngInfo()
+    info.add_text("Author", "Sok Dara, +855 12 345 678")
+    output = BytesIO()
+    Image.new("RGBA", (20, 10), (200, 30, 30, 128)).save(output, format="PNG", pnginfo=info)
+
+    checked = check_upload(upload(output.getvalue(), name="stamp.png"))
+
+    with Image.open(BytesIO(checked.content)) as image:
+        assert (image.mode, image.size, image.getpixel((0, 0))) == ("RGBA", (20, 10), (200, 30, 30, 128))
+        assert image.text == {}
+    assert b"Sok Dara" not in checked.content
+
+
+def test_a_hostile_name_is_never_used_as_is():
+    file = upload(PDF_BYTES)
+    file.__dict__["_name"] = "../../<script>alert(1)</script>\r\n.pdf"  # as if no layer had cleaned it
+    assert check_upload(file).name == "script.pdf"
 
 
 def test_limit_setting_is_read_from_the_environment_and_documented():
@@ -422,3 +595,119 @@ def test_proposing_admin_sees_the_upload_form_on_their_draft(client, roles, mou)
     client.force_login(roles["other_admin"])
     html = client.get(reverse("mous:detail", args=[mou.pk])).content.decode()
     assert reverse("mous:document_upload", args=[mou.pk]) not in html
+
+
+# --- milestone evidence: random name on disk, original name on download ------------------------
+
+
+def test_evidence_is_stored_under_a_random_name_and_downloaded_under_its_own(client, roles, private_storage):
+    mou = MouFactory(status=Mou.Status.ACTIVE)
+    MouPartyFactory(mou=mou, institution=roles.institution_a)
+    client.force_login(roles["participant"])
+
+    client.post(
+        reverse("mous:milestone_add", args=[mou.pk]),
+        {
+            "milestone-title": "First cohort",
+            "milestone-status": "planned",
+            "milestone-evidence_file": upload(PDF_BYTES, name="Attendance list 柬埔寨.pdf"),
+        },
+    )
+
+    item = Milestone.objects.get(mou=mou)
+    assert re.fullmatch(r"mous/evidence/[0-9a-f]{32}\.pdf", item.evidence_file.name)
+    assert (item.evidence_name, item.evidence_content_type) == ("Attendance_list_柬埔寨.pdf", "application/pdf")
+    assert stored_files(private_storage) == [private_storage / item.evidence_file.name]
+    response = client.get(reverse("mous:milestone_evidence", args=[mou.pk, item.pk]))
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf"
+    assert "filename*=utf-8''Attendance_list_%E6%9F%AC" in response["Content-Disposition"]
+
+
+@pytest.fixture
+def item_with_evidence(roles):
+    mou = MouFactory(status=Mou.Status.ACTIVE)
+    MouPartyFactory(mou=mou, institution=roles.institution_a)
+    item = MilestoneFactory(mou=mou, evidence_name="plan.pdf", evidence_content_type="application/pdf")
+    item.evidence_file.save("0123.pdf", ContentFile(PDF_BYTES))
+    return item
+
+
+def test_clearing_the_evidence_file_forgets_it(
+    client, roles, item_with_evidence, private_storage, django_capture_on_commit_callbacks
+):
+    item = item_with_evidence
+    client.force_login(roles["participant"])
+    prefix = f"edit{item.pk}"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("mous:milestone_edit", args=[item.mou.pk, item.pk]),
+            {f"{prefix}-title": item.title, f"{prefix}-status": "planned", f"{prefix}-evidence_file-clear": "on"},
+        )
+
+    item.refresh_from_db()
+    assert (item.evidence_file.name, item.evidence_name, item.evidence_content_type) == ("", "", "")
+    assert stored_files(private_storage) == []
+
+
+def test_replacing_the_evidence_file_removes_the_old_one(
+    client, roles, item_with_evidence, private_storage, django_capture_on_commit_callbacks
+):
+    item = item_with_evidence
+    client.force_login(roles["participant"])
+    prefix = f"edit{item.pk}"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("mous:milestone_edit", args=[item.mou.pk, item.pk]),
+            {
+                f"{prefix}-title": item.title,
+                f"{prefix}-status": "planned",
+                f"{prefix}-evidence_file": upload(png_bytes(), name="photo.png"),
+            },
+        )
+
+    item.refresh_from_db()
+    assert (item.evidence_name, item.evidence_content_type) == ("photo.png", "image/png")
+    assert stored_files(private_storage) == [private_storage / item.evidence_file.name]
+
+
+def test_evidence_stored_before_its_name_was_kept_is_named_from_its_content(client, roles, mou, private_storage):
+    item = MilestoneFactory(mou=mou)
+    item.evidence_file.save("legacy.png", ContentFile(png_bytes()))
+    client.force_login(roles["secretariat"])
+
+    response = client.get(reverse("mous:milestone_evidence", args=[mou.pk, item.pk]))
+
+    b"".join(response.streaming_content)
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == f'attachment; filename="evidence-{item.pk}.png"'
+
+
+def test_migration_moves_existing_evidence_to_a_random_name(db, private_storage):
+    from django.apps import apps
+
+    migration = importlib.import_module("mous.migrations.0004_milestone_evidence_name_and_type")
+    item = MilestoneFactory()
+    item.evidence_file.save("Attendance list.pdf", ContentFile(PDF_BYTES))
+    missing = MilestoneFactory(evidence_file="mous/evidence/gone.pdf")
+
+    migration.store_evidence_under_random_names(apps, None)
+
+    item.refresh_from_db()
+    assert re.fullmatch(r"mous/evidence/[0-9a-f]{32}\.pdf", item.evidence_file.name)
+    assert (item.evidence_name, item.evidence_content_type) == ("Attendance_list.pdf", "application/pdf")
+    assert stored_files(private_storage) == [private_storage / item.evidence_file.name]
+    assert (private_storage / item.evidence_file.name).read_bytes() == PDF_BYTES
+    missing.refresh_from_db()
+    assert (missing.evidence_file.name, missing.evidence_name) == ("mous/evidence/gone.pdf", "")
+
+
+def test_pdf_checks_take_linear_time_on_hostile_structure():
+    # A PDF of unterminated streams: looking for each stream's end must not restart from each one.
+    data = b"%PDF-1.4\n" + b"<< >>stream\n" * 200_000 + b"\n%%EOF\n"
+    started = time.monotonic()
+    with pytest.raises(ValidationError):
+        validate_upload(upload(data))
+    assert time.monotonic() - started < 5

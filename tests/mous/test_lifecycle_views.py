@@ -1,11 +1,13 @@
 """The MoU page's lifecycle parts: status actions, history timeline, milestones and activities."""
 
 import datetime
+from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from mous import lifecycle
 from mous.models import Milestone, Mou
@@ -14,7 +16,18 @@ from tests.factories import MilestoneFactory, MouFactory, MouPartyFactory
 pytestmark = pytest.mark.django_db
 
 S = Mou.Status
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_bytes() -> bytes:
+    """A real one-page PDF, as a PDF writer makes it."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+PDF = pdf_bytes()
 
 
 @pytest.fixture

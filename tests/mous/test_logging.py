@@ -399,6 +399,115 @@ def test_others_cannot_edit_a_proposal(client, roles, role):
     assert client.get(reverse("mous:edit", args=[mou.pk])).status_code == 404
 
 
+# --- What a proposal may choose --------------------------------------------------------------
+
+
+def proposal_data(roles, parties, **overrides) -> dict:
+    data = form_data(parties, proposed_by=roles.institution_a.pk, **overrides)
+    data.pop("status")
+    return data
+
+
+def test_proposal_links_a_published_meeting_of_the_proposer(client, roles):
+    event = EventFactory()
+    own = meeting_between(event, roles.institution_a, roles.institution_b, status="published")
+    client.force_login(roles["institution_admin"])
+
+    response = client.post(
+        PROPOSE, proposal_data(roles, [roles.institution_a, roles.institution_b], event=event.pk, meetings=[own.pk])
+    )
+
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.mou == Mou.objects.get()
+
+
+def test_proposal_cannot_take_over_a_meeting_between_other_institutions(client, roles):
+    event = EventFactory()
+    third, fourth = InstitutionFactory(), InstitutionFactory()
+    theirs = meeting_between(event, third, fourth, status="published", outcome="mou_signed")
+    client.force_login(roles["institution_admin"])
+
+    response = client.post(
+        PROPOSE,
+        proposal_data(roles, [roles.institution_a, third, fourth], event=event.pk, meetings=[theirs.pk]),
+    )
+
+    assert response.status_code == 200
+    assert response.context["edit"].form.errors["meetings"] == [
+        f"Choose the meetings from the list: {theirs.pk} is not one you may link here."
+    ]
+    assert not Mou.objects.exists()
+    theirs.refresh_from_db()
+    assert theirs.mou is None
+    client.force_login(roles["secretariat"])
+    assert list(client.get(reverse("mous:to_log")).context["meetings"]) == [theirs]
+
+
+def test_proposal_lists_only_the_proposers_published_meetings(client, roles):
+    event = EventFactory()
+    own = meeting_between(event, roles.institution_a, roles.institution_b, status="published")
+    provisional = meeting_between(event, roles.institution_a, roles.institution_b)  # not held yet
+    theirs = meeting_between(event, InstitutionFactory(), InstitutionFactory(), status="published")
+    client.force_login(roles["institution_admin"])
+
+    response = client.post(
+        PROPOSE, proposal_data(roles, [roles.institution_a, roles.institution_b], event=event.pk, refresh="1")
+    )
+
+    assert list(response.context["edit"].form.fields["meetings"].queryset) == [own]
+    body = response.content.decode()
+    assert f'name="meetings" value="{own.pk}"' in body
+    assert f'name="meetings" value="{provisional.pk}"' not in body
+    assert f'name="meetings" value="{theirs.pk}"' not in body
+    assert not Mou.objects.exists()
+
+
+def test_proposal_offers_no_draft_event_nor_its_sessions_or_meetings(client, roles):
+    public = EventFactory(title="Open exchange week")
+    draft = EventFactory(status="draft", title="Unannounced summit")
+    session = SessionFactory(event=draft, title="Secret signing hour")
+    meeting = meeting_between(draft, roles.institution_a, roles.institution_b, status="published")
+    client.force_login(roles["institution_admin"])
+    data = proposal_data(
+        roles,
+        [roles.institution_a, roles.institution_b],
+        event=draft.pk,
+        ceremony_session=session.pk,
+        meetings=[meeting.pk],
+    )
+
+    page = client.get(PROPOSE)
+    refreshed = client.post(PROPOSE, {**data, "refresh": "1"})
+    response = client.post(PROPOSE, data)
+
+    assert list(page.context["edit"].form.fields["event"].queryset) == [public]
+    assert "Unannounced summit" not in page.content.decode()
+    assert "Secret signing hour" not in page.content.decode()
+    assert list(refreshed.context["edit"].form.fields["meetings"].queryset) == []
+    errors = response.context["edit"].form.errors
+    assert errors["event"] == ["Choose an event from the list."]
+    assert errors["ceremony_session"] == ["Choose a ceremony session of the chosen event."]
+    assert not Mou.objects.exists()
+    meeting.refresh_from_db()
+    assert meeting.mou is None
+
+
+def test_organisers_admin_may_choose_their_draft_event_but_not_its_meetings(client, roles):
+    draft = EventFactory(status="draft", title="Unannounced summit")
+    draft.organisers.add(roles.institution_a)
+    meeting_between(draft, roles.institution_a, roles.institution_b, status="published")
+    client.force_login(roles["institution_admin"])
+
+    response = client.post(
+        PROPOSE, proposal_data(roles, [roles.institution_a, roles.institution_b], event=draft.pk, refresh="1")
+    )
+
+    form = response.context["edit"].form
+    assert list(form.fields["event"].queryset) == [draft]
+    assert list(form.fields["meetings"].queryset) == []
+
+
 def test_secretariat_lists_and_confirms_a_proposal(client, roles):
     mou = make_proposal(roles, title="Proposed exchange")
     client.force_login(roles["secretariat"])

@@ -1,0 +1,80 @@
+"""Models every app may use: the background import job."""
+
+import secrets
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def private_storage():
+    """Return the storage of private files, which no web server serves directly."""
+    return storages["private"]
+
+
+def import_upload_path(instance, filename: str) -> str:
+    """Name an uploaded import file randomly; only its extension is kept from the upload."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        suffix = ""
+    return f"imports/{secrets.token_urlsafe(24)}{suffix}"
+
+
+class ImportJob(models.Model):
+    """One spreadsheet import run in the background: upload, preview, confirmation, writing.
+
+    Generic: ``kind`` names the import (``institutions``, ``event_participants``) and
+    ``target_id`` the object it imports into (an event's id), so that the app owning the kind
+    can scope who opens the job. The file waits in the private storage under a random name
+    until the import is done or failed.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("reading the file")
+        PREVIEWED = "previewed", _("ready to confirm")
+        COMMITTING = "committing", _("importing")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    target_id = models.PositiveBigIntegerField(_("target"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="import_jobs",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PENDING)
+    language = models.CharField(_("language"), max_length=16, default=settings.LANGUAGE_CODE)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=import_upload_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=255)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts of the current step"), default=0)
+    progress_done = models.PositiveIntegerField(_("rows done"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows in total"), default=0)
+    preview = models.JSONField(_("preview"), null=True, blank=True)
+    decisions = models.JSONField(_("decisions"), default=dict, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    warning = models.TextField(_("warning"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_working(self) -> bool:
+        """Return whether a background task is (or will be) working on the job."""
+        return self.status in (self.Status.PENDING, self.Status.RUNNING, self.Status.COMMITTING)
