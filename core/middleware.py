@@ -1,9 +1,13 @@
 """Middleware every request passes through, whatever app answers it; imports no other app of the portal."""
 
 import re
+from ipaddress import ip_address
 from urllib.parse import unquote
 
+from allauth.core.internal.httpkit import get_client_ip
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -205,3 +209,28 @@ class DocumentPolicyMiddleware:
         if content_type == "application/pdf" and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.PDF_POLICY
         return response
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """``AuditlogMiddleware`` that records an address nobody can forge.
+
+    The library takes the first address of ``X-Forwarded-For``, which any client can write, and
+    stores whatever it finds: a made-up header would put a false address in the audit trail, or
+    text that the database refuses, failing the request. Here the address is the one allauth's
+    sign-in rate limits use (``REMOTE_ADDR``, unless ``TRUSTED_PROXY_COUNT`` or
+    ``TRUSTED_CLIENT_IP_HEADER`` say which proxy header to believe), and anything that is not an
+    IP address is dropped.
+    """
+
+    @staticmethod
+    def _get_remote_addr(request) -> str | None:
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        try:
+            address = get_client_ip(request)
+        except ImproperlyConfigured:  # fewer X-Forwarded-For hops than trusted proxies
+            address = request.META.get("REMOTE_ADDR")
+        try:
+            return str(ip_address(address or ""))
+        except ValueError:
+            return None

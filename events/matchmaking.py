@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.audit import audit_log
 from portal import outbox
 
 from . import followups
@@ -106,7 +107,7 @@ def _meetings_to_schedule(session: Session) -> list[Meeting]:
 
 
 @transaction.atomic
-def run_scheduler(session: Session) -> dict[str, int]:
+def run_scheduler(session: Session, *, by=None) -> dict[str, int]:
     """Place the session's accepted meetings and store the result as a proposal to review.
 
     Only approved registrations take part: a meeting whose requester or recipient is not
@@ -115,7 +116,8 @@ def run_scheduler(session: Session) -> dict[str, int]:
     fixed, so they stay where they are whenever possible. Deterministic: the same data gives the
     same proposal. Runs a fixed number of queries whatever the number of meetings.
 
-    Returns counts: ``placed`` and ``unplaced``.
+    Returns counts: ``placed`` and ``unplaced``. Recorded in the audit trail as done ``by``
+    (None: the person of the current request).
     """
     from .scheduling import Problem, Request, schedule
 
@@ -192,7 +194,9 @@ def run_scheduler(session: Session) -> dict[str, int]:
     session.scheduled_at = timezone.now()
     session.save(update_fields=["scheduled_at"])
     placed = sum(1 for meeting in meetings if meeting.draft_slot_id)
-    return {"placed": placed, "unplaced": len(meetings) - placed}
+    counts = {"placed": placed, "unplaced": len(meetings) - placed}
+    audit_log(action="events.schedule.run", actor=by, target=session, event=session.event_id, data=counts)
+    return counts
 
 
 # --- Review ---------------------------------------------------------------------------------
@@ -339,7 +343,7 @@ def _placement(meeting: Meeting) -> dict | None:
 
 
 @transaction.atomic
-def publish_schedule(session: Session) -> dict[str, int]:
+def publish_schedule(session: Session, *, by=None) -> dict[str, int]:
     """Publish the last proposal: participants see it from now on, and the people concerned are told.
 
     - a provisional meeting with a proposed place becomes published there;
@@ -351,7 +355,8 @@ def publish_schedule(session: Session) -> dict[str, int]:
     Follow-ups are planned for newly published meetings and cancelled for cancelled ones. The
     first publication queues "schedule_published" to everyone with a meeting; later ones queue
     "schedule_changed" to the people whose meetings are new, moved or cancelled (one email per
-    person). Returns the counts of new, moved, cancelled and unchanged meetings.
+    person). Returns the counts of new, moved, cancelled and unchanged meetings. Recorded in the
+    audit trail as done ``by`` (None: the person of the current request).
     """
     session = Session.objects.select_for_update().select_related("event").get(pk=session.pk)
     if session.scheduling_mode == Session.SchedulingMode.PARTICIPANT:
@@ -402,7 +407,9 @@ def publish_schedule(session: Session) -> dict[str, int]:
     _queue_publication_emails(
         session, meetings=new + moved + unchanged, new=new, moved=moved, cancelled=cancelled, before=before, zone=zone
     )
-    return {"new": len(new), "moved": len(moved), "cancelled": len(cancelled), "unchanged": len(unchanged)}
+    counts = {"new": len(new), "moved": len(moved), "cancelled": len(cancelled), "unchanged": len(unchanged)}
+    audit_log(action="events.schedule.published", actor=by, target=session, event=session.event_id, data=counts)
+    return counts
 
 
 def _queue_publication_emails(session, *, meetings, new, moved, cancelled, before, zone) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from core.audit import audit_scope
 from institutions.models import Institution
 
 from .timezones import validate_time_zone
@@ -90,6 +91,10 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def get_additional_data(self) -> dict:
+        """Where the audit trail files changes of this event (see ``core.audit``)."""
+        return audit_scope(event=self.pk)
 
 
 class RegistrationRole(models.TextChoices):
@@ -176,6 +181,10 @@ class Session(models.Model):
     def is_matchmaking(self) -> bool:
         return self.kind == self.Kind.MATCHMAKING
 
+    def get_additional_data(self) -> dict:
+        """Where the audit trail files changes of this session (see ``core.audit``)."""
+        return audit_scope(event=self.event_id)
+
 
 class MeetingSlot(models.Model):
     """One time slot of a matchmaking session; every table meets in every slot."""
@@ -230,6 +239,10 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_additional_data(self) -> dict:
+        """Where the audit trail files changes of this delegation (see ``core.audit``)."""
+        return audit_scope(institution=self.lead_institution_id, event=self.event_id)
 
 
 class Registration(models.Model):
@@ -306,6 +319,10 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.event}"
+
+    def get_additional_data(self) -> dict:
+        """Where the audit trail files changes of this registration, and whose it is (see ``core.audit``)."""
+        return {**audit_scope(institution=self.institution_id, event=self.event_id), "person": str(self.user)}
 
 
 class SlotUnavailability(models.Model):
@@ -507,6 +524,14 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return str(self.request)
+
+    def get_additional_data(self) -> dict:
+        """Where the audit trail files changes of this meeting: both sides' institutions (see ``core.audit``)."""
+        request = self.request
+        sides = [request.requester.institution_id, request.recipient_institution_id]
+        if request.recipient_id is not None:
+            sides.append(request.recipient.institution_id)
+        return audit_scope(institution=sides[0], event=request.requester.event_id, institutions=sides)
 
 
 class FollowUp(models.Model):

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import audit_log
 from institutions.models import Institution, Membership
 
 from .models import Delegation, Event, Registration
@@ -140,12 +141,14 @@ def approve_registration(registration: Registration) -> Registration:
 
 
 @transaction.atomic
-def approve_registrations(event: Event, ids: Iterable[int]) -> int:
+def approve_registrations(event: Event, ids: Iterable[int], *, by=None) -> int:
     """Approve the registrations ``ids`` of ``event`` together, or none of them.
 
     Refused as a whole when an id is not a registration of the event or when the places the
     approval takes back (for declined or cancelled registrations) exceed the capacity.
-    Returns the number of registrations newly approved; each person is told by email.
+    Returns the number of registrations newly approved; each person is told by email. Each
+    approval is recorded in the audit trail as done ``by`` (None: the person of the request),
+    since a bulk update records no model change.
     """
     ids = set(ids)
     event = Event.objects.select_for_update().get(pk=event.pk)
@@ -162,6 +165,14 @@ def approve_registrations(event: Event, ids: Iterable[int]) -> int:
         registration.status = Registration.Status.APPROVED
     Registration.objects.bulk_update(to_approve, ["status"])
     for registration in to_approve:
+        audit_log(
+            action="events.registration.approved",
+            actor=by,
+            target=registration,
+            institution=registration.institution_id,
+            event=event,
+            data={"person": str(registration.user)},
+        )
         _notify(registration, "approved")
     return len(to_approve)
 

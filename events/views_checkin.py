@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries.fields import Country
 
+from core.audit import audit_log
+
 from .badges import BADGES_PER_PRINT_PAGE, LAYOUTS, badge_registrations, make_badge, make_badges, sheets
 from .models import Event, Registration
 from .qr import token_from_scan
@@ -48,6 +50,18 @@ class CheckInResult:
         return self.outcome in ("checked_in", "undone")
 
 
+def _audit_arrival(registration: Registration, action: str) -> None:
+    """Record a check-in or its undoing, done by the person at the desk (the request's user)."""
+    audit_log(
+        action=action,
+        actor=None,
+        target=registration,
+        institution=registration.institution_id,
+        event=registration.event_id,
+        data={"person": str(registration.user)},
+    )
+
+
 def check_in(registration: Registration) -> CheckInResult:
     """Record ``registration``'s arrival now, unless it was recorded already.
 
@@ -65,6 +79,7 @@ def check_in(registration: Registration) -> CheckInResult:
     updated = Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(checked_in_at=now)
     if updated:
         registration.checked_in_at = now
+        _audit_arrival(registration, "events.registration.checked_in")
         return CheckInResult("checked_in", _("Checked in."), registration)
     registration.refresh_from_db(fields=["checked_in_at"])
     return CheckInResult("already", _("Already checked in."), registration)
@@ -74,6 +89,7 @@ def undo_check_in(registration: Registration) -> CheckInResult:
     """Forget an arrival recorded by mistake (the wrong person clicked in a search)."""
     Registration.objects.filter(pk=registration.pk).update(checked_in_at=None)
     registration.checked_in_at = None
+    _audit_arrival(registration, "events.registration.check_in_undone")
     return CheckInResult("undone", _("Check-in undone."), registration)
 
 
@@ -281,6 +297,13 @@ def badge_sheet(request, slug: str):
     )
     page_obj = Paginator(registrations, BADGES_PER_PRINT_PAGE).get_page(request.GET.get("page"))
     badges = make_badges(page_obj.object_list, request)
+    audit_log(
+        action="events.badges.printed",
+        actor=request.user,
+        target=event,
+        event=event,
+        data={"count": len(badges), "query": request.GET.urlencode()},
+    )
     return render(
         request,
         "events/badges/sheet.html",

@@ -13,6 +13,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.audit import audit_log
+
 from .contacts import (
     check_exchange,
     contact_card,
@@ -114,7 +116,16 @@ def contact_remove(request, slug: str, pk: int):
     return redirect("events:my_contacts", slug=registration.event.slug)
 
 
-def _export(request, slug: str, content: str, content_type: str, extension: str) -> HttpResponse:
+def _export(request, registration: Registration, content: str, content_type: str, extension: str) -> HttpResponse:
+    audit_log(
+        action="events.contacts.exported",
+        actor=request.user,
+        target=registration,
+        institution=registration.institution_id,
+        event=registration.event_id,
+        data={"format": extension},
+    )
+    slug = registration.event.slug
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="contacts-{slug}.{extension}"'
     return response
@@ -126,7 +137,7 @@ def contacts_vcf(request, slug: str):
     """My contacts as a vCard 3.0 file, for a phone's address book."""
     registration = _own_registration_or_404(request, slug)
     cards = [contact_card(contact) for contact in contacts_of(registration)]
-    return _export(request, registration.event.slug, vcards(cards), "text/vcard; charset=utf-8", "vcf")
+    return _export(request, registration, vcards(cards), "text/vcard; charset=utf-8", "vcf")
 
 
 @login_required
@@ -135,7 +146,7 @@ def contacts_csv_export(request, slug: str):
     """My contacts as CSV (UTF-8 with BOM, so spreadsheets read every script)."""
     registration = _own_registration_or_404(request, slug)
     cards = [contact_card(contact) for contact in contacts_of(registration)]
-    return _export(request, registration.event.slug, contacts_csv(cards), "text/csv; charset=utf-8", "csv")
+    return _export(request, registration, contacts_csv(cards), "text/csv; charset=utf-8", "csv")
 
 
 urlpatterns = [

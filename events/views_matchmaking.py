@@ -92,7 +92,7 @@ def matchmaking_slots(request, slug: str, pk: int):
 def matchmaking_run(request, slug: str, pk: int):
     session = _scheduling_session(request, slug, pk)
     try:
-        result = run_scheduler(session)
+        result = run_scheduler(session, by=request.user)
     except MatchmakingError as exc:
         messages.error(request, str(exc))
         return redirect("events:matchmaking", slug=slug, pk=pk)
@@ -128,7 +128,7 @@ def matchmaking_publish(request, slug: str, pk: int):
     session = _scheduling_session(request, slug, pk)
     if request.method == "POST":
         try:
-            result = publish_schedule(session)
+            result = publish_schedule(session, by=request.user)
         except MatchmakingError as exc:
             messages.error(request, str(exc))
             return redirect("events:matchmaking_review", slug=slug, pk=pk)

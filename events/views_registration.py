@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.audit import audit_log
 from institutions.filters import neutralise_formula
 from institutions.models import Institution
 from institutions.selectors import acting_institution
@@ -240,6 +241,16 @@ def _export_filename(event: Event, extension: str) -> str:
     return f"registrations-{event.slug}-{date.today().isoformat()}.{extension}"
 
 
+def _audit_export(request, event: Event, file_format: str) -> None:
+    audit_log(
+        action="events.registrations.exported",
+        actor=request.user,
+        target=event,
+        event=event,
+        data={"format": file_format, "query": request.GET.urlencode()},
+    )
+
+
 @login_required
 @require_GET
 def export_csv(request, slug: str):
@@ -247,6 +258,7 @@ def export_csv(request, slug: str):
     event = _managed_event_or_404(slug, request.user)
     form = RegistrationFilterForm(request.GET or None, event=event)
     registrations = form.apply(_registration_rows(event))
+    _audit_export(request, event, "csv")
     return csv_download(export_headers(), export_rows(registrations, event), _export_filename(event, "csv"))
 
 
@@ -258,6 +270,7 @@ def export_xlsx(request, slug: str):
 
     event = _managed_event_or_404(slug, request.user)
     form = RegistrationFilterForm(request.GET or None, event=event)
+    _audit_export(request, event, "xlsx")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Registrations")[:31])
     sheet.append(export_headers())
@@ -351,7 +364,7 @@ def bulk_approve(request, slug: str):
     event = _managed_event_or_404(slug, request.user)
     try:
         ids = [int(value) for value in request.POST.getlist("ids")]
-        approved = services.approve_registrations(event, ids)
+        approved = services.approve_registrations(event, ids, by=request.user)
     except ValueError:
         messages.error(request, _("Select registrations of this event to approve."))
     except services.RegistrationError as refused:

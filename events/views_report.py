@@ -12,6 +12,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.audit import audit_log
+
 from .charts import bar_chart, ring_chart
 from .report import EventReport, build_report
 from .views_manage import managed_event
@@ -53,6 +55,7 @@ def event_report_pdf(request, slug: str):
     event = managed_event(request, slug)
     from .pdf import report_pdf
 
+    audit_log(action="events.report.downloaded", actor=request.user, target=event, event=event)
     response = HttpResponse(report_pdf(build_report(event)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{event.slug}-report.pdf"'
     return response

@@ -7,4 +7,6 @@ class InstitutionsConfig(AppConfig):
     verbose_name = _("Institutions")
 
     def ready(self) -> None:
-        from . import permissions, signals  # noqa: F401 -- registers the app's rules and receivers
+        from . import audit, permissions, signals  # noqa: F401 -- registers the app's rules and receivers
+
+        audit.register()

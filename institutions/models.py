@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.audit import audit_scope
+
 from .languages import WORK_LANGUAGES
 from .text import script_grams
 
@@ -187,6 +189,10 @@ class Institution(models.Model):
         names = dict(WORK_LANGUAGES)
         return [str(names.get(code, code)) for code in self.languages]
 
+    def get_additional_data(self) -> dict:
+        """Where the audit trail files changes of this institution (see ``core.audit``)."""
+        return audit_scope(institution=self.pk)
+
 
 class ProfileItem(models.Model):
     """What an institution offers to, or needs from, a partner: a cooperation type in a sector."""
@@ -206,6 +212,10 @@ class ProfileItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cooperation_type} · {self.sector}"
+
+    def get_additional_data(self) -> dict:
+        """Where the audit trail files changes of this offer or need (see ``core.audit``)."""
+        return audit_scope(institution=self.institution_id)
 
 
 class Offer(ProfileItem):
@@ -296,6 +306,10 @@ class Membership(models.Model):
     def is_active_admin(self) -> bool:
         return self.role == self.Role.ADMIN and self.status == self.Status.ACTIVE
 
+    def get_additional_data(self) -> dict:
+        """Where the audit trail files changes of this membership, and whose it is (see ``core.audit``)."""
+        return {**audit_scope(institution=self.institution_id), "person": str(self.user)}
+
 
 class SearchWord(models.Model):
     """One word of the directory's vocabulary (names, acronyms, places), for spelling tolerance.
@@ -380,6 +394,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.institution}"
+
+    def get_additional_data(self) -> dict:
+        """Where the audit trail files changes of this invitation (see ``core.audit``)."""
+        return audit_scope(institution=self.institution_id)
 
 
 class ContactMessage(models.Model):

@@ -10,6 +10,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.audit import audit_log
+
 from .filters import EXPORT_CAP, DirectoryForm, Taxonomies, directory_search, export_headers, export_rows
 from .models import Institution
 from .selectors import acting_institution, shortlisted_institution_ids
@@ -61,6 +63,14 @@ def _export_filename(extension: str) -> str:
     return f"institutions-{date.today().isoformat()}.{extension}"
 
 
+def _audit_export(request, file_format: str) -> None:
+    audit_log(
+        action="institutions.directory.exported",
+        actor=request.user,
+        data={"format": file_format, "query": request.GET.urlencode()},
+    )
+
+
 @require_GET
 @login_required
 def institution_export_csv(request):
@@ -70,6 +80,7 @@ def institution_export_csv(request):
     names correctly. Public fields only.
     """
     form, _viewer, taxonomies = _directory_form(request)
+    _audit_export(request, "csv")
     rows = export_rows(form.directory_query(), taxonomies=taxonomies, request=request)
     return csv_download(export_headers(), rows, _export_filename("csv"))
 
@@ -81,6 +92,7 @@ def institution_export_xlsx(request):
     from openpyxl import Workbook
 
     form, _viewer, taxonomies = _directory_form(request)
+    _audit_export(request, "xlsx")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Institutions")[:31])
     sheet.append(export_headers())

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.audit import audit_log
+
 from .documents import check_upload, stored_file
 from .models import Milestone, Mou, MouParty
 
@@ -130,6 +132,7 @@ class PrivateFileAdminMixin:
         file = getattr(obj, field_name)
         if not file:
             raise Http404
+        audit_log(action="mous.file.downloaded", actor=request.user, target=obj, data={"field": field_name})
         name_field = self.private_file_names.get(field_name)
         name = (getattr(obj, name_field) if name_field else "") or PurePosixPath(file.name).name
         response = FileResponse(file.open("rb"), as_attachment=True, filename=name)

@@ -9,6 +9,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.audit import audit_log
+
 from .documents import EXTENSIONS, detect_content_type, replace_document
 from .models import Milestone, Mou
 from .pdf import summary_pdf
@@ -20,6 +22,16 @@ def _mou_for(request, pk: int, permission: str, queryset=None) -> Mou:
     if not request.user.has_perm(permission, mou):
         raise Http404
     return mou
+
+
+def _audit_download(request, mou: Mou, action: str, **data) -> None:
+    """Record who downloaded a file of ``mou``, for each of its parties (visitors as nobody)."""
+    audit_log(
+        action=action,
+        actor=request.user,
+        target=mou,
+        data={"institutions": sorted({party.institution_id for party in mou.parties.all()}), **data},
+    )
 
 
 def _private_file_response(field_file, content_type: str, name: str) -> FileResponse:
@@ -38,6 +50,7 @@ def document_download(request, pk: int):
     mou = _mou_for(request, pk, "mous.view_mou_document")
     if not mou.document:
         raise Http404
+    _audit_download(request, mou, "mous.document.downloaded")
     return _private_file_response(
         mou.document, mou.document_content_type or "application/octet-stream", mou.document_name or "document"
     )
@@ -58,6 +71,7 @@ def evidence_download(request, pk: int, mpk: int):
         except FileNotFoundError as exc:
             raise Http404 from exc
     name = milestone.evidence_name or f"evidence-{milestone.pk}.{EXTENSIONS.get(content_type, 'bin')}"
+    _audit_download(request, mou, "mous.evidence.downloaded", milestone=milestone.pk)
     return _private_file_response(milestone.evidence_file, content_type, name)
 
 
@@ -115,6 +129,7 @@ def summary_download(request, pk: int):
             "parties__institution", "sectors", "cooperation_types", "milestones"
         ),
     )
+    _audit_download(request, mou, "mous.summary.downloaded")
     response = HttpResponse(summary_pdf(mou), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mou-{mou.pk}-summary.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

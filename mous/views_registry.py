@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.audit import audit_log
 from institutions.permissions import is_secretariat
 from institutions.spreadsheets import csv_download
 
@@ -51,10 +52,21 @@ def _filename(extension: str) -> str:
     return f"mous-{date.today().isoformat()}.{extension}"
 
 
+def _audit_export(request, file_format: str, *, full: bool) -> None:
+    """Record an export by a signed-in person; visitors export only the public registry."""
+    if request.user.is_authenticated:
+        audit_log(
+            action="mous.registry.exported",
+            actor=request.user,
+            data={"format": file_format, "full": full, "query": request.GET.urlencode()},
+        )
+
+
 @require_GET
 def mou_export_csv(request):
     """The filtered registry with its milestones as UTF-8 CSV (with a byte order mark)."""
     _form, queryset, secretariat = _registry(request)
+    _audit_export(request, "csv", full=secretariat)
     rows = export_rows(queryset, full=secretariat, request=request)
     return csv_download(export_headers(full=secretariat), rows, _filename("csv"))
 
@@ -65,6 +77,7 @@ def mou_export_xlsx(request):
     from openpyxl import Workbook
 
     _form, queryset, secretariat = _registry(request)
+    _audit_export(request, "xlsx", full=secretariat)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("MoUs")[:31])
     sheet.append(export_headers(full=secretariat))

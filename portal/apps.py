@@ -9,6 +9,8 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import checks, receivers  # noqa: F401 -- checks registers itself on import
+        from . import audit, checks, receivers  # noqa: F401 -- checks registers itself on import
+
+        audit.register()
 
         post_migrate.connect(receivers.ensure_secretariat_group, dispatch_uid="portal_secretariat_group")

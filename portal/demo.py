@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.audit import audit_disabled
 from events.models import (
     Delegation,
     Event,
@@ -582,5 +583,9 @@ def demo_load() -> DemoLoadResult:
     second run creates and changes nothing (``DemoLoadResult.changed_anything`` is false).
     Passwords of the demo accounts are set when the accounts are created, and again only if
     ``DEMO_PASSWORD`` no longer works. Rows that are not in the data are left alone.
+
+    Nothing goes into the audit trail: the demo data is nobody's doing, and logging thousands
+    of rows would only slow the loading down.
     """
-    return _DemoLoader().run()
+    with audit_disabled():
+        return _DemoLoader().run()

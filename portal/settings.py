@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Records who made each change in the audit trail (core.audit), with their address.
+    "core.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views, views_outbox, views_privacy
+from . import views, views_activity, views_outbox, views_privacy
 
 admin.site.site_header = _("TVET Partnership Portal administration")
 admin.site.site_title = _("TVET Partnership Portal")
@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     *views_outbox.urlpatterns,
+    *views_activity.urlpatterns,
     path("robots.txt", views.robots_txt),
 ]
 

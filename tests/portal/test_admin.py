@@ -34,6 +34,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
+# The audit trail is read-only, even for superusers: it has no add page.
+ADDABLE_MODELS = [model for model in REGISTERED_MODELS if model is not LogEntry]
 PORTAL_MODELS = [
     model for model in REGISTERED_MODELS if model._meta.app_label in {"portal", "institutions", "events", "mous"}
 ]
@@ -95,6 +97,15 @@ def test_admin_add_page_by_superuser_opens(admin_client, portal_data, model):
 
     assert response.status_code == 200
     assert response.context["add"] is True
+
+
+def test_audit_trail_cannot_be_added_to_changed_or_deleted_in_the_admin(admin_client, portal_data):
+    entry = LogEntry.objects.order_by("pk").first()
+
+    assert admin_client.get(admin_url(LogEntry, "add")).status_code == 403
+    assert admin_client.post(admin_url(LogEntry, "delete", entry.pk), {"post": "yes"}).status_code == 403
+    assert admin_client.post(admin_url(LogEntry, "change", entry.pk), {"object_repr": "forged"}).status_code == 403
+    assert LogEntry.objects.get(pk=entry.pk).object_repr == entry.object_repr
 
 
 @pytest.mark.parametrize("model", PORTAL_MODELS, ids=lambda model: model._meta.label)

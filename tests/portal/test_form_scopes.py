@@ -791,6 +791,7 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     "mous.views_registry.mou_registry:page": PAGE,
     "portal.views.set_language:language": NotAnId("a language code"),
     "portal.views.set_language:next": NEXT,
+    "portal.views_activity.activity:page": PAGE,
     "portal.views_outbox.unsubscribe:List-Unsubscribe": NotAnId("the RFC 8058 one-click marker"),
 }
 

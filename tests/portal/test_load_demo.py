@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.account.models import EmailAddress
+from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -64,6 +65,8 @@ def test_demo_load_first_run_reports_what_it_created(demo):
     assert demo.changed_anything is True
     assert demo.created["events.Event"] == len(demo_data.EVENTS)
     assert demo.totals["events.Event"] == len(demo_data.EVENTS)
+    # The demo data is nobody's doing: loading it writes nothing to the audit trail.
+    assert LogEntry.objects.count() == 0
 
 
 def test_load_demo_command_prints_counts_and_says_when_nothing_changed():
