@@ -23,6 +23,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from auditlog.context import set_actor
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
@@ -214,7 +215,9 @@ def import_job_commit_run(*, job_id: int, commit: Callable[[ImportJob, Progress]
             if job is None:
                 logger.info("Import job %s is not waiting to be written", job_id)
                 return
-            with translation.override(job.language):
+            # The rows written are recorded in the audit trail as changes by the person who
+            # started the import, as they would be in a request.
+            with translation.override(job.language), set_actor(job.created_by):
                 outcome = commit(job, progress)
             if outcome.result is None:
                 job.status, job.preview, job.warning = ImportJob.Status.PREVIEWED, outcome.preview, outcome.warning

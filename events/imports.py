@@ -64,6 +64,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from core.audit import audit_log
 from core.models import ImportJob
 from core.services import (
     CommitOutcome,
@@ -940,6 +941,12 @@ def participant_import_commit(*, job_id: int) -> None:
             row_decisions={int(k): v for k, v in decisions.get("rows", {}).items()},
             base_url=job.params.get("base_url", ""),
             progress=progress,
+        )
+        audit_log(
+            action="events.registrations.imported",
+            actor=job.created_by,
+            event=preview.event,
+            data={"created": result.registered, "updated": result.updated},
         )
         return CommitOutcome(
             result={

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from core.audit import audit_log
 from core.models import ImportJob
 from core.services import (
     CommitOutcome,
@@ -617,6 +618,12 @@ def institution_import_commit(*, job_id: int) -> None:
             )
         decisions = {int(number): value for number, value in job.decisions.items()}
         result = import_commit(preview=preview, decisions=decisions, progress=progress)
+        audit_log(
+            action="institutions.directory.imported",
+            actor=job.created_by,
+            target=job,
+            data={"created": len(result.created), "updated": len(result.updated)},
+        )
         return CommitOutcome(
             result={
                 "total_rows": len(preview.rows),

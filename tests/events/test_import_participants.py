@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
+from auditlog.models import LogEntry
 from django.core import mail
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -451,6 +452,8 @@ def test_organisers_upload_preview_and_confirm(client, event, roles, role, uploa
         event.pk,
         "",  # the file is gone once imported
     )
+    entry = LogEntry.objects.get(additional_data__action="events.registrations.imported")
+    assert (entry.actor, entry.additional_data["event"], entry.additional_data["created"]) == (roles[role], event.pk, 2)
 
 
 def test_preview_page_with_errors_cannot_be_confirmed(client, event, roles, upload, confirm):

@@ -4,6 +4,7 @@ import io
 import tracemalloc
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -134,6 +135,12 @@ def test_csv_import_preview_then_commit_keeps_local_scripts(client, secretariat_
     szpu.refresh_from_db()
     assert szpu.offer_keys == [f"{taxonomy['internship'].pk}:{taxonomy['logistics'].pk}"]
     assert Institution.objects.get(acronym="HCI").city == "Hà Nội"
+    entry = LogEntry.objects.get(additional_data__action="institutions.directory.imported")
+    assert (entry.actor, entry.additional_data["created"], entry.additional_data["updated"]) == (secretariat_user, 4, 0)
+    created = LogEntry.objects.get(
+        content_type__model="institution", object_pk=str(szpu.pk), action=LogEntry.Action.CREATE
+    )
+    assert created.actor == secretariat_user
 
 
 def test_xlsx_import_with_chinese_headers(client, secretariat_user, upload, confirm):
