@@ -312,6 +312,16 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, MANAGE_PY, *args], cwd=PROJECT_DIR, env=env, check=True)
 
 
+def demo_environment(env: dict[str, str]) -> dict[str, str]:
+    """Return ``env`` with the demo's defaults: development mode, and no second factor asked of
+    the secretariat demo login (``check --deploy`` reports that waiver). Values already set win.
+    """
+    env = dict(env)
+    env.setdefault("DEBUG", "1")
+    env.setdefault("PORTAL_DEMO_WAIVE_MFA", "1")
+    return env
+
+
 def run() -> int:
     port = int(os.environ.get("PORT") or DEFAULT_PORT)
     if not _port_is_free(port):
@@ -322,7 +332,7 @@ def run() -> int:
     _handle_stop_signals(_raise_stop)
     try:
         with services_environment() as env:
-            env.setdefault("DEBUG", "1")
+            env = demo_environment(env)
             manage(env, "migrate", "--no-input")
             manage(env, "load_demo")
 
