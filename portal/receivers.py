@@ -5,7 +5,7 @@ from django.contrib.auth.management import create_permissions
 
 from institutions.permissions import SECRETARIAT_GROUP
 
-from .mfa import FACTOR_CHECK_SESSION_KEY, forget_second_factor, has_second_factor, is_staff_or_secretariat
+from .mfa import FACTOR_CHECK_SESSION_KEY, forget_second_factor, has_second_factor
 from .middleware import SEEN_AT_SESSION_KEY, SIGNED_IN_AT_SESSION_KEY
 
 # The secretariat manages every object of the portal's own apps through the admin.
@@ -40,7 +40,8 @@ def record_sign_in(sender, *, request, user, **kwargs) -> None:
     now = time.time()
     request.session[SIGNED_IN_AT_SESSION_KEY] = now
     request.session[SEEN_AT_SESSION_KEY] = now
-    if is_staff_or_secretariat(user) and has_second_factor(user):
+    # Whatever the person's role: asking it here would cache it on ``user``.
+    if has_second_factor(user):
         request.session[FACTOR_CHECK_SESSION_KEY] = [user.pk, now]
 
 
