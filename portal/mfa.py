@@ -30,7 +30,11 @@ def is_staff_or_secretariat(user) -> bool:
     """Return whether ``user`` reaches the admin or the secretariat's pages."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_staff or user.is_superuser or is_secretariat(user)
+    if user.is_staff or user.is_superuser:
+        return True
+    # Loaded with the signed-in user by portal.backends; asked otherwise.
+    in_group = getattr(user, "portal_in_secretariat_group", None)
+    return in_group if in_group is not None else is_secretariat(user)
 
 
 def second_factor_required(user) -> bool:

@@ -18,7 +18,9 @@ from django.urls import reverse
 
 from mous.models import Mou
 from portal.adapters import MFAAdapter
+from portal.backends import ModelBackend
 from portal.launch import demo_environment
+from portal.mfa import is_staff_or_secretariat
 from tests.factories import (
     TEST_PASSWORD,
     EventFactory,
@@ -344,3 +346,17 @@ def test_deployment_checks_fail_with_the_demo_waiver():
 def test_demo_environment_waives_the_second_factor_unless_told_otherwise():
     assert demo_environment({})["PORTAL_DEMO_WAIVE_MFA"] == "1"
     assert demo_environment({"PORTAL_DEMO_WAIVE_MFA": "0"})["PORTAL_DEMO_WAIVE_MFA"] == "0"
+
+
+# --- cost -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("secretariat", "expected"), [(True, True), (False, False)])
+def test_signed_in_user_is_loaded_with_their_secretariat_membership(django_assert_num_queries, secretariat, expected):
+    person = UserFactory()
+    if secretariat:
+        make_secretariat(person)
+    user = ModelBackend().get_user(person.pk)
+
+    with django_assert_num_queries(0):
+        assert is_staff_or_secretariat(user) is expected
