@@ -207,6 +207,8 @@ def test_removed_factor_is_noticed_on_the_next_page(client, unprotected_secretar
     assert client.get(reverse("outbox"))["Location"] == reverse("mfa_required")
 
 
+# One step of tolerance: a code computed at the end of a 30-second step stays valid when posted.
+@override_settings(MFA_TOTP_TOLERANCE=1)
 def test_activating_an_authenticator_app_opens_the_secretariat_pages(client, unprotected_secretariat):
     signed_in = client.post(
         reverse("account_login"), {"login": unprotected_secretariat.email, "password": TEST_PASSWORD}
@@ -284,6 +286,8 @@ def test_secretariat_may_remove_one_of_two_factors():
     assert MFAAdapter().can_delete_authenticator(app) is True
 
 
+# One step of tolerance: a code computed at the end of a 30-second step stays valid when posted.
+@override_settings(MFA_TOTP_TOLERANCE=1)
 def test_sign_in_asks_the_secretariat_for_their_code(client):
     member = make_secretariat(UserFactory(verified_email=True))
 
