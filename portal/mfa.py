@@ -20,8 +20,9 @@ from institutions.permissions import is_secretariat
 FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 # The session remembers for this many seconds that its user holds a second factor, so that
-# the check does not cost a query on every page; removing a factor through the portal forgets
-# it at once (portal.receivers.forget_second_factor).
+# the check does not cost a query on every page. Removing a factor through the portal forgets
+# it at once (portal.receivers.forget_removed_second_factor); deleting one in the admin takes
+# effect in the person's open sessions within this time.
 FACTOR_CHECK_SESSION_KEY = "portal_second_factor_seen"
 FACTOR_RECHECK_SECONDS = 300
 

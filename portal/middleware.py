@@ -133,7 +133,8 @@ class SecondFactorRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is None or not second_factor_required(user):
             return None
-        if request.resolver_match.url_name in self.ALLOWED_URL_NAMES:
+        # view_name carries the namespace, so that no app's URL of the same name slips through.
+        if request.resolver_match.view_name in self.ALLOWED_URL_NAMES:
             return None
         if session_has_second_factor(request):
             return None
