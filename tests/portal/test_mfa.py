@@ -19,6 +19,7 @@ from django.urls import reverse
 from mous.models import Mou
 from portal.adapters import MFAAdapter
 from portal.backends import ModelBackend
+from portal.demo import DEMO_ACCOUNTS, demo_load
 from portal.launch import demo_environment
 from portal.mfa import is_staff_or_secretariat
 from tests.factories import (
@@ -345,6 +346,18 @@ def test_deployment_checks_fail_with_the_demo_waiver():
 
     assert result.returncode == 1
     assert "portal.W001" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(("waived", "landing"), [(True, "/dashboard/"), (False, "/accounts/second-factor/")])
+def test_demo_secretariat_login_needs_a_second_factor_unless_waived(client, waived, landing):
+    demo_load()
+    account = next(account for account in DEMO_ACCOUNTS if account["role"] == "secretariat")
+
+    with override_settings(PORTAL_DEMO_WAIVE_MFA=waived):
+        client.post(reverse("account_login"), {"login": account["email"], "password": account["password"]})
+        response = client.get(reverse("dashboard"), follow=True)
+
+    assert response.request["PATH_INFO"] == landing
 
 
 def test_demo_environment_waives_the_second_factor_unless_told_otherwise():
