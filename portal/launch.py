@@ -333,6 +333,8 @@ def run() -> int:
     try:
         with services_environment() as env:
             env = demo_environment(env)
+            if env["PORTAL_DEMO_WAIVE_MFA"] == "1":
+                say("PORTAL_DEMO_WAIVE_MFA=1: staff and the secretariat sign in without a second factor (demo only)")
             manage(env, "migrate", "--no-input")
             manage(env, "load_demo")
 
