@@ -1,4 +1,5 @@
-"""System checks of the portal's own configuration, run by ``manage.py check``."""
+"""System checks of the portal's own configuration, run by ``manage.py check``; registered when the
+portal app is ready."""
 
 import ipaddress
 from urllib.parse import urlsplit
@@ -64,3 +65,21 @@ def check_site_url(app_configs=None, **kwargs):
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_second_factor_not_waived(app_configs=None, **kwargs):
+    """Refuse the demo's waiver of the second factor for staff and the secretariat in production.
+
+    An error, not a warning: ``check --deploy --fail-level ERROR`` runs before every deployment
+    (docker-compose's migrate service), so a server with the waiver on never starts.
+    """
+    if not settings.PORTAL_DEMO_WAIVE_MFA:
+        return []
+    return [
+        Error(
+            "PORTAL_DEMO_WAIVE_MFA is on: staff and secretariat members can sign in without a second factor.",
+            hint="Unset PORTAL_DEMO_WAIVE_MFA (or set it to 0) everywhere except the demo (make run).",
+            id="portal.E001",
+        )
+    ]

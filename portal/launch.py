@@ -320,10 +320,13 @@ def development_environment(env: dict[str, str], port: int) -> dict[str, str]:
 
     DEBUG is on unless set. SITE_URL, the address in emails, calendar entries and QR codes
     that background jobs build without a request, is the address the server really answers
-    on, so that links work on any PORT; a SITE_URL set in the environment or .env wins.
+    on, so that links work on any PORT; a SITE_URL set in the environment or .env wins. The
+    demo asks no second factor of the secretariat demo login (PORTAL_DEMO_WAIVE_MFA, which
+    ``check --deploy`` reports) unless told otherwise.
     """
     env = dict(env)
     env.setdefault("DEBUG", "1")
+    env.setdefault("PORTAL_DEMO_WAIVE_MFA", "1")
     if not env.get("SITE_URL"):
         env["SITE_URL"] = f"http://127.0.0.1:{port}"
     return env
@@ -340,6 +343,8 @@ def run() -> int:
     try:
         with services_environment() as env:
             env = development_environment(env, port)
+            if env["PORTAL_DEMO_WAIVE_MFA"] == "1":
+                say("PORTAL_DEMO_WAIVE_MFA=1: staff and the secretariat sign in without a second factor (demo only)")
             manage(env, "migrate", "--no-input")
             manage(env, "load_demo")
 

@@ -1,7 +1,12 @@
+import time
+
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
 from institutions.permissions import SECRETARIAT_GROUP
+
+from .mfa import FACTOR_CHECK_SESSION_KEY, forget_second_factor, has_second_factor
+from .middleware import SEEN_AT_SESSION_KEY, SIGNED_IN_AT_SESSION_KEY
 
 # The secretariat manages every object of the portal's own apps through the admin.
 SECRETARIAT_APPS = ("institutions", "events", "mous")
@@ -22,3 +27,25 @@ def ensure_secretariat_group(sender, *, apps=global_apps, using="default", verbo
     group, _created = Group.objects.using(using).get_or_create(name=SECRETARIAT_GROUP)
     permissions = Permission.objects.using(using).filter(content_type__app_label__in=SECRETARIAT_APPS)
     group.permissions.add(*permissions)
+
+
+def record_sign_in(sender, *, request, user, **kwargs) -> None:
+    """Stamp the session with its sign-in time, and remember whether its user holds a factor.
+
+    The stamps feed ``StaffSessionTimeoutMiddleware``; the factor check spares
+    ``SecondFactorRequiredMiddleware`` a query on the next pages.
+    """
+    if request is None or not hasattr(request, "session"):
+        return
+    now = time.time()
+    request.session[SIGNED_IN_AT_SESSION_KEY] = now
+    request.session[SEEN_AT_SESSION_KEY] = now
+    # Whatever the person's role: asking it here would cache it on ``user``.
+    if has_second_factor(user):
+        request.session[FACTOR_CHECK_SESSION_KEY] = [user.pk, now]
+
+
+def forget_removed_second_factor(sender, *, request, **kwargs) -> None:
+    """Check again on the next page whether the person still holds a factor."""
+    if request is not None and hasattr(request, "session"):
+        forget_second_factor(request)

@@ -80,6 +80,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication, messages and htmx: they sign out, or redirect, staff and
+    # secretariat members (portal.mfa).
+    "portal.middleware.StaffSessionTimeoutMiddleware",
+    "portal.middleware.SecondFactorRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Records who made each change in the audit trail (core.audit), with their address.
     "core.middleware.AuditMiddleware",
@@ -130,10 +134,12 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "portal.User"
+# Django's and allauth's backends, loading the user with their secretariat membership
+# (portal.backends).
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "portal.backends.ModelBackend",
+    "portal.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -159,7 +165,22 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TVET Partnership Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG else "https")
 # The portal's public address, for links in emails sent outside a request (Celery tasks).
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factor (allauth.mfa): authenticator apps (TOTP), passkeys and security keys (WebAuthn,
+# also usable to sign in without a password) and recovery codes. Staff and secretariat
+# members must hold one (portal.mfa); the demo alone may waive that with PORTAL_DEMO_WAIVE_MFA,
+# which `make run` sets and `manage.py check --deploy` reports (portal.E001).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_ADAPTER = "portal.adapters.MFAAdapter"
+MFA_TOTP_ISSUER = "TVET Partnership Portal"
+# Browsers offer WebAuthn on http://localhost too, but allauth refuses a plain-http origin
+# unless told otherwise: only in development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+PORTAL_DEMO_WAIVE_MFA = env.bool("PORTAL_DEMO_WAIVE_MFA", default=False)
+# Staff and secretariat sessions end after this many minutes without a request, and this many
+# hours after signing in; other people keep Django's session age (two weeks).
+PORTAL_STAFF_SESSION_IDLE_MINUTES = env.int("PORTAL_STAFF_SESSION_IDLE_MINUTES", default=30)
+PORTAL_STAFF_SESSION_MAX_HOURS = env.int("PORTAL_STAFF_SESSION_MAX_HOURS", default=12)
 # Behind a reverse proxy every request comes from the proxy's address. Where the proxy
 # appends the client's address to X-Forwarded-For, ALLAUTH_TRUSTED_PROXY_COUNT says how many
 # proxies of one's own are in front (1 for one nginx); or name a header that a trusted proxy

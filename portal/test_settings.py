@@ -20,6 +20,8 @@ SECURE_HSTS_SECONDS = 0
 # allauth's rate limits are on in every real configuration; tests that sign up many
 # people in one process would trip them.
 ACCOUNT_RATE_LIMITS = False
+# Whatever the environment says, tests run with the second factor required of staff.
+PORTAL_DEMO_WAIVE_MFA = False
 # Serve static files from the app folders, as in development: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -6,11 +6,16 @@ from . import views, views_activity, views_outbox, views_privacy
 
 admin.site.site_header = _("TVET Partnership Portal administration")
 admin.site.site_title = _("TVET Partnership Portal")
+# Every sign-in goes through allauth, with its rate limits and second factor.
+admin.site.login = views.admin_login
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("accounts/preferences/", views.preferences, name="preferences"),
+    path("accounts/second-factor/", views.mfa_required, name="mfa_required"),
+    # Before allauth's own pattern for the same path, which it replaces.
+    path("accounts/2fa/webauthn/keys/<int:pk>/remove/", views.remove_webauthn, name="mfa_remove_webauthn"),
     *views_privacy.urlpatterns,
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),

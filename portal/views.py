@@ -1,3 +1,7 @@
+from allauth.account.decorators import secure_admin_login
+from allauth.account.utils import get_next_redirect_url
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.webauthn import views as webauthn_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -5,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
@@ -13,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from events.selectors import events_recent, events_upcoming
 
 from .forms import PreferencesForm
+from .mfa import has_second_factor, second_factor_required
 from .privacy import user_preferences_update
 from .selectors import dashboard_context
 from .tasks import HEARTBEAT_CACHE_KEY
@@ -102,3 +108,47 @@ def healthz(request):
 @require_GET
 def robots_txt(request):
     return HttpResponse("User-agent: *\nDisallow: /accounts/\nDisallow: /admin/\n", content_type="text/plain")
+
+
+@secure_admin_login
+def admin_login(request, extra_context=None):
+    """Stand in for the admin's own login form, which would sign in with a password alone.
+
+    ``secure_admin_login`` sends visitors to the portal's sign-in (allauth, with its rate
+    limits and second factor) and refuses signed-in people who are not staff; a signed-in
+    staff member only lands here, and goes on to the admin, never through a password form
+    that could sign in someone else.
+    """
+    return HttpResponseRedirect(get_next_redirect_url(request) or reverse("admin:index"))
+
+
+@login_required
+@require_GET
+def mfa_required(request):
+    """Explain why staff and secretariat members need a second factor, and link to its set-up."""
+    return render(
+        request,
+        "portal/mfa_required.html",
+        {
+            "required": second_factor_required(request.user),
+            "has_factor": has_second_factor(request.user),
+        },
+    )
+
+
+class RemoveWebAuthnView(webauthn_views.RemoveWebAuthnView):
+    """allauth's removal of a security key, refusing to remove the last factor someone must keep.
+
+    allauth asks ``MFAAdapter.can_delete_authenticator`` before deactivating TOTP, not before
+    removing a key; this view asks it for keys too.
+    """
+
+    def form_valid(self, form):
+        adapter = get_mfa_adapter()
+        if not adapter.can_delete_authenticator(self.get_object()):
+            messages.error(self.request, adapter.error_messages["cannot_delete_authenticator"])
+            return HttpResponseRedirect(reverse("mfa_list_webauthn"))
+        return super().form_valid(form)
+
+
+remove_webauthn = RemoveWebAuthnView.as_view()

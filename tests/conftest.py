@@ -20,6 +20,7 @@ from tests.factories import (
     MembershipFactory,
     RegistrationFactory,
     UserFactory,
+    give_second_factor,
     make_secretariat,
 )
 
@@ -33,6 +34,16 @@ def _reset_language_and_time_zone():
     yield
     translation.activate(settings.LANGUAGE_CODE)
     timezone.deactivate()
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    """pytest-django's superuser (behind ``admin_client``), with the authenticator app that the
+    portal requires of staff."""
+    user = User.objects.filter(email="admin@example.com").first()
+    if user is None:
+        user = User.objects.create_superuser(email="admin@example.com", password="password")
+    return give_second_factor(user)
 
 
 @pytest.fixture

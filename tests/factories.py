@@ -5,11 +5,15 @@ registration, a published event whose registration has no window, a signed but p
 Anything a test depends on is passed explicitly.
 """
 
+import time as time_module
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.utils import decrypt, encrypt
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from factory.django import DjangoModelFactory, Password
@@ -66,11 +70,38 @@ class EmailAddressFactory(DjangoModelFactory):
     primary = True
 
 
+class TOTPAuthenticatorFactory(DjangoModelFactory):
+    """An active authenticator app (TOTP) with a fresh secret; ``totp_code`` gives its code."""
+
+    class Meta:
+        model = Authenticator
+
+    user = factory.SubFactory("tests.factories.UserFactory")
+    type = Authenticator.Type.TOTP
+    # Stored as allauth's TOTP.activate stores it, through the MFA adapter's encrypt().
+    data = factory.LazyFunction(lambda: {"secret": encrypt(generate_totp_secret())})
+
+
+def totp_code(user: User) -> str:
+    """Return the code that ``user``'s authenticator app shows now."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    counter = int(time_module.time()) // 30
+    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), counter))
+
+
+def give_second_factor(user: User) -> User:
+    """Give ``user`` an authenticator app unless they already hold one, and return them."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTPAuthenticatorFactory(user=user)
+    return user
+
+
 class UserFactory(DjangoModelFactory):
     """A person who can log in with ``TEST_PASSWORD``.
 
     ``UserFactory(verified_email=True)`` also records the address as verified in allauth,
-    which a real participant's account always is.
+    which a real participant's account always is. Staff and superusers get an authenticator
+    app, as the portal requires of them; ``second_factor=False`` makes one without.
     """
 
     class Meta:
@@ -86,15 +117,26 @@ class UserFactory(DjangoModelFactory):
         if create and extracted:
             EmailAddressFactory(user=obj)
 
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        wanted = (obj.is_staff or obj.is_superuser) if extracted is None else extracted
+        if create and wanted:
+            give_second_factor(obj)
 
-def make_secretariat(user: User) -> User:
+
+def make_secretariat(user: User, *, second_factor: bool = True) -> User:
     """Add ``user`` to the Secretariat group and return it.
+
+    The user also gets an authenticator app, without which the portal lets no secretariat
+    member past the set-up page; ``second_factor=False`` leaves them without one.
 
     ``migrate`` creates the group; test databases get it here as well, so the helper does not
     depend on the post_migrate receiver having run.
     """
     group, _created = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
     user.groups.add(group)
+    if second_factor:
+        give_second_factor(user)
     return user
 
 
