@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .documents import EXTENSIONS, detect_content_type, replace_document
 from .models import Milestone, Mou
 from .pdf import summary_pdf
+from .selectors import mous_with_event_shown
 
 
 def _mou_for(request, pk: int, permission: str, queryset=None) -> Mou:
@@ -111,8 +112,11 @@ def summary_download(request, pk: int):
         request,
         pk,
         "mous.open_mou",
-        Mou.objects.select_related("event").prefetch_related(
-            "parties__institution", "sectors", "cooperation_types", "milestones"
+        mous_with_event_shown(
+            Mou.objects.select_related("event").prefetch_related(
+                "parties__institution", "sectors", "cooperation_types", "milestones"
+            ),
+            user=request.user,
         ),
     )
     response = HttpResponse(summary_pdf(mou), content_type="application/pdf")

@@ -27,6 +27,7 @@ from institutions.models import Institution
 from . import lifecycle
 from .documents import check_upload, stored_file
 from .models import Milestone, Mou
+from .selectors import mous_with_event_shown
 
 # Manual status changes offered as plain buttons; renewal and termination have their own pages.
 _BUTTON_TARGETS = (Mou.Status.SIGNED, Mou.Status.ACTIVE, Mou.Status.EXPIRING, Mou.Status.EXPIRED)
@@ -34,8 +35,11 @@ _BUTTON_TARGETS = (Mou.Status.SIGNED, Mou.Status.ACTIVE, Mou.Status.EXPIRING, Mo
 
 def _mou_or_404(request, pk: int) -> Mou:
     mou = get_object_or_404(
-        Mou.objects.select_related("event", "ceremony_session", "renewal_of").prefetch_related(
-            "parties__institution", "sectors", "cooperation_types"
+        mous_with_event_shown(
+            Mou.objects.select_related("event", "ceremony_session", "renewal_of").prefetch_related(
+                "parties__institution", "sectors", "cooperation_types"
+            ),
+            user=request.user,
         ),
         pk=pk,
     )
