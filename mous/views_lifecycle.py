@@ -85,7 +85,7 @@ def mou_detail(request, pk: int):
             "can_terminate": Mou.Status.TERMINATED in allowed,
             "renewed_by": Mou.objects.filter(renewal_of=mou).first(),
             "can_history": can_history,
-            "timeline": lifecycle.timeline(mou, limit=TIMELINE_ON_PAGE) if can_history else [],
+            "timeline": lifecycle.timeline(mou, limit=TIMELINE_ON_PAGE, user=request.user) if can_history else [],
             "timeline_limit": TIMELINE_ON_PAGE,
         }
     )
@@ -190,7 +190,9 @@ def mou_renew(request, pk: int):
 def mou_history(request, pk: int):
     mou = _mou_or_404(request, pk)
     _require(request, "mous.view_mou_history", mou)
-    return render(request, "mous/lifecycle/history.html", {"mou": mou, "timeline": lifecycle.timeline(mou)})
+    return render(
+        request, "mous/lifecycle/history.html", {"mou": mou, "timeline": lifecycle.timeline(mou, user=request.user)}
+    )
 
 
 # --- Milestones and activities (parties' members) -----------------------------------------------

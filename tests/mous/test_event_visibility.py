@@ -105,3 +105,33 @@ def test_network_page_does_not_name_the_draft_event(client, setup, role):
     assert response.status_code == 200
     assert setup["mou"].title in response.content.decode()
     assert DRAFT_TITLE not in response.content.decode()
+
+
+def _moved_to_the_draft_event(setup) -> Mou:
+    mou = setup["mou"]
+    mou.event = setup["public_mou"].event
+    mou.save()
+    mou.event = setup["event"]
+    mou.save()
+    return mou
+
+
+def test_history_does_not_name_the_draft_event_to_a_party_admin(client, setup):
+    mou = _moved_to_the_draft_event(setup)
+    _login(client, setup, "institution_admin")
+
+    detail = client.get(mou.get_absolute_url()).content.decode()
+    history = client.get(reverse("mous:history", args=[mou.pk])).content.decode()
+
+    assert f"Event: {PUBLIC_TITLE} → (not shown)" in detail
+    assert f"Event: {PUBLIC_TITLE} → (not shown)" in history
+    assert DRAFT_TITLE not in detail + history
+
+
+def test_history_names_the_draft_event_to_the_secretariat(client, setup):
+    mou = _moved_to_the_draft_event(setup)
+    _login(client, setup, "secretariat")
+
+    history = client.get(reverse("mous:history", args=[mou.pk])).content.decode()
+
+    assert f"Event: {PUBLIC_TITLE} → {DRAFT_TITLE}" in history
