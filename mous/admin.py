@@ -142,10 +142,11 @@ class PrivateFileAdminMixin:
 
 
 # A signed MoU (any status but draft) is the record of an agreement: it is never deleted
-# (mous.receivers refuses it in code as well), only terminated. Its parties may change as the
-# portal's own edit form lets the secretariat change them: on the MoU's page, keeping at least
-# two different institutions. Its milestones are never deleted, as nowhere in the portal: they
-# are cancelled. A draft, a proposal not yet signed, may still be deleted with all it holds.
+# (Mou.delete and MouQuerySet.delete refuse it in code as well), only terminated. Its parties
+# may change as the portal's own edit form lets the secretariat change them: on the MoU's page,
+# keeping at least two different institutions. Its milestones are never deleted (the portal
+# offers no way to): they are cancelled. A draft, a proposal not yet signed, may still be
+# deleted with all it holds.
 
 
 def _is_signed(mou: Mou | None) -> bool:
