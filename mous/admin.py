@@ -1,13 +1,16 @@
 from pathlib import PurePosixPath
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import FileResponse, Http404
+from django.forms.models import BaseInlineFormSet
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,6 +19,7 @@ from core.audit import audit_log
 
 from .documents import check_upload, stored_file
 from .models import Milestone, Mou, MouParty
+from .services import check_parties
 
 
 class _PrivateFileLink:
@@ -140,8 +144,36 @@ class PrivateFileAdminMixin:
         return response
 
 
+# A signed MoU (any status but draft) is the record of an agreement: it is never deleted
+# (Mou.delete and MouQuerySet.delete refuse it in code as well), only terminated. Its parties
+# may change as the portal's own edit form lets the secretariat change them: on the MoU's page,
+# keeping at least two different institutions. Its milestones are never deleted (the portal
+# offers no way to): they are cancelled. A draft, a proposal not yet signed, may still be
+# deleted with all it holds.
+
+
+def _is_signed(mou: Mou | None) -> bool:
+    return mou is not None and mou.pk is not None and mou.status != Mou.Status.DRAFT
+
+
+class MouPartyFormSet(BaseInlineFormSet):
+    """The parties kept on a signed MoU: at least two different institutions, as in the portal."""
+
+    def clean(self):
+        super().clean()
+        if not _is_signed(self.instance) or any(self.errors):
+            return
+        kept = [
+            form.cleaned_data.get("institution")
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        check_parties(kept)
+
+
 class MouPartyInline(admin.TabularInline):
     model = MouParty
+    formset = MouPartyFormSet
     fields = ("institution", "signatory_name", "signatory_title", "position")
     autocomplete_fields = ("institution",)
     extra = 0
@@ -163,6 +195,12 @@ class MilestoneInline(admin.StackedInline):
     formfield_overrides = FORMFIELD_OVERRIDES
     extra = 0
     show_change_link = True
+
+    def has_delete_permission(self, request, obj=None):
+        # ``obj`` is the MoU whose page shows the inline.
+        if _is_signed(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Mou)
@@ -202,6 +240,50 @@ class MouAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
     def party_names(self, mou: Mou) -> str:
         return ", ".join(party.institution.name for party in mou.parties.all())
 
+    def has_delete_permission(self, request, obj=None):
+        if _is_signed(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        mou = self.get_object(request, unquote(object_id))
+        if _is_signed(mou):
+            self.message_user(
+                request,
+                gettext("The MoU “%(title)s” is signed and cannot be deleted: terminate it instead.")
+                % {"title": mou.title},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:mous_mou_change", args=[quote(mou.pk)]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _function, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (type(self).delete_drafts_only, name, description)
+        return actions
+
+    @admin.action(permissions=["delete"], description=delete_selected.short_description)
+    def delete_drafts_only(self, request, queryset):
+        """Django's "delete selected", refused as a whole when a signed MoU is among the selected."""
+        signed = queryset.exclude(status=Mou.Status.DRAFT).count()
+        if signed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d of the selected MoUs is signed and cannot be deleted: terminate it instead."
+                    " Nothing was deleted.",
+                    "%(count)d of the selected MoUs are signed and cannot be deleted: terminate them instead."
+                    " Nothing was deleted.",
+                    signed,
+                )
+                % {"count": signed},
+                messages.ERROR,
+            )
+            return None
+        return delete_selected(self, request, queryset)
+
 
 @admin.register(MouParty)
 class MouPartyAdmin(SimpleHistoryAdmin):
@@ -210,6 +292,12 @@ class MouPartyAdmin(SimpleHistoryAdmin):
     list_select_related = ("institution", "mou")
     search_fields = ("institution__name", "institution__name_local", "mou__title", "mou__reference", "signatory_name")
     autocomplete_fields = ("mou", "institution")
+
+    def has_delete_permission(self, request, obj=None):
+        # A signed MoU's parties change on the MoU's page, where at least two must stay.
+        if obj is not None and _is_signed(obj.mou):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Milestone)
@@ -224,3 +312,9 @@ class MilestoneAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ("created_at", "updated_at")
     private_file_fields = ("evidence_file",)
     private_file_names = {"evidence_file": "evidence_name"}
+
+    def has_delete_permission(self, request, obj=None):
+        # A signed MoU's milestones are cancelled, never deleted.
+        if obj is not None and _is_signed(obj.mou):
+            return False
+        return super().has_delete_permission(request, obj)

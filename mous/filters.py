@@ -189,7 +189,8 @@ def export_rows(queryset: QuerySet[Mou], *, full: bool, request) -> Iterable[lis
     """Yield one row per MoU and milestone (an MoU without milestones gets one row).
 
     The public export (``full=False``) holds the registry's public fields only: no summary,
-    witnesses, documents, evidence or people.
+    witnesses, documents, evidence or people. The event is named only where the queryset says
+    it may be shown (``event_shown``, see `mous.selectors.mous_with_event_shown`).
     """
     rows = queryset.select_related("event").prefetch_related(
         "parties__institution", "sectors", "cooperation_types", "milestones"
@@ -206,7 +207,7 @@ def export_rows(queryset: QuerySet[Mou], *, full: bool, request) -> Iterable[lis
             mou.valid_until.isoformat() if mou.valid_until else "",
             "; ".join(sector.label for sector in mou.sectors.all()),
             "; ".join(kind.label for kind in mou.cooperation_types.all()),
-            mou.event.title if mou.event else "",
+            mou.event.title if mou.event and getattr(mou, "event_shown", False) else "",
         ]
         if full:
             base[5:5] = [str(_("yes") if mou.is_public else _("no"))]

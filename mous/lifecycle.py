@@ -24,6 +24,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from events.models import Event, Session
+from events.selectors import event_list_visible_to
 from institutions.models import Institution, Membership
 from institutions.onboarding import institution_admins, secretariat_people
 from portal import outbox
@@ -445,8 +447,23 @@ def _m2m_changes(sets: dict, before, record) -> list[Change]:
     return changes
 
 
-def timeline(mou: Mou, *, limit: int | None = None) -> list[Entry]:
-    """Who changed what and when on `mou`, its parties and milestones; newest first."""
+def _names_visible_to(user, related, queryset):
+    """Limit the names a timeline shows to the events (and their sessions) ``user`` may open."""
+    if user is None:
+        return queryset
+    if related is Event:
+        return queryset.filter(pk__in=event_list_visible_to(user=user).values("pk"))
+    if related is Session:
+        return queryset.filter(event__in=event_list_visible_to(user=user).values("pk"))
+    return queryset
+
+
+def timeline(mou: Mou, *, limit: int | None = None, user=None) -> list[Entry]:
+    """Who changed what and when on `mou`, its parties and milestones; newest first.
+
+    With ``user``, an event (or one of its sessions) that ``user`` may not open, a draft event for
+    instance, is not named: the change shows "(not shown)".
+    """
     sources = [
         (Mou, list(mou.history.select_related("history_user").order_by("history_date", "history_id"))),
         (
@@ -476,7 +493,9 @@ def timeline(mou: Mou, *, limit: int | None = None) -> list[Entry]:
     lookups = {}
     for related, ids in wanted.items():
         if ids:
-            for obj in related._default_manager.filter(pk__in=ids):
+            if user is not None and related in (Event, Session):
+                lookups.update(dict.fromkeys(((related, pk) for pk in ids), _("(not shown)")))
+            for obj in _names_visible_to(user, related, related._default_manager.filter(pk__in=ids)):
                 lookups[(related, obj.pk)] = str(obj)
     m2m_sets = _m2m_sets(sources[0][1])
     entries: list[Entry] = []

@@ -3,10 +3,10 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.files.storage import storages
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, ProtectedError, Q
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from events.models import Event, Session
@@ -17,6 +17,24 @@ from institutions.models import CooperationType, Institution, Sector
 def private_storage():
     """Store signed documents outside MEDIA_ROOT; views check permission before serving."""
     return storages["private"]
+
+
+def _refuse_deleting_signed(mous) -> None:
+    raise ProtectedError(
+        gettext("A signed MoU cannot be deleted: terminate it instead. Only drafts may be deleted."), set(mous)
+    )
+
+
+class MouQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete drafts only: a signed MoU among them refuses the whole deletion (see `Mou.delete`)."""
+        signed = list(self.exclude(status=Mou.Status.DRAFT)[:10])
+        if signed:
+            _refuse_deleting_signed(signed)
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class Mou(models.Model):
@@ -106,6 +124,8 @@ class Mou(models.Model):
 
     history = HistoricalRecords(m2m_fields=[cooperation_types, sectors])
 
+    objects = MouQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("MoU")
         verbose_name_plural = _("MoUs")
@@ -137,6 +157,17 @@ class Mou(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("mous:detail", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        """Delete a draft only. A signed MoU (any status but draft) is the record of an agreement:
+        deleting it would unlink its meetings (``Meeting.mou`` is SET_NULL) and lose its parties,
+        milestones and history, so it is refused, like a PROTECT, before anything is written.
+        The lifecycle terminates it instead. ``MouQuerySet.delete`` refuses the same for bulk
+        deletions; no relation cascades into an MoU.
+        """
+        if self.status != Mou.Status.DRAFT or Mou.objects.filter(pk=self.pk).exclude(status=Mou.Status.DRAFT).exists():
+            _refuse_deleting_signed([self])
+        return super().delete(*args, **kwargs)
 
 
 class MouParty(models.Model):

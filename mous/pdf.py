@@ -50,7 +50,11 @@ def _fact(pdf: FPDF, label: str, value: str) -> None:
 
 
 def summary_pdf(mou: Mou) -> bytes:
-    """Render the summary of ``mou`` to PDF bytes in the active language."""
+    """Render the summary of ``mou`` to PDF bytes in the active language.
+
+    Its event is named only when ``mou.event_shown`` says the reader may open it
+    (see `mous.selectors.mous_with_event_shown`).
+    """
     url = verification_url(mou)
     pdf = ReportPDF(f"{_('MoU summary')} · {mou.title}")
     pdf.add_page()
@@ -94,7 +98,7 @@ def summary_pdf(mou: Mou) -> bytes:
         if mou.signed_place:
             signed += f", {mou.signed_place}"
         _fact(pdf, _("Signed on"), signed)
-    if mou.event:
+    if mou.event and getattr(mou, "event_shown", False):
         _fact(pdf, _("Event"), mou.event.title)
     if mou.valid_from or mou.valid_until:
         _fact(pdf, _("Valid"), f"{_date(mou.valid_from)} – {_date(mou.valid_until)}")

@@ -1,7 +1,7 @@
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 
 from events.models import Event, Meeting
-from events.selectors import meetings_of_institutions
+from events.selectors import event_list_visible_to, meetings_of_institutions
 from institutions.permissions import active_institution_ids, is_secretariat
 
 from .models import Mou
@@ -24,11 +24,28 @@ def mous_of_institutions(*, institution_ids) -> QuerySet[Mou]:
     )
 
 
-def mou_list_for(user) -> QuerySet[Mou]:
-    """The registry's MoUs as ``user`` may list them: all for the secretariat, public ones for others."""
+def mous_with_event_shown(queryset: QuerySet[Mou], *, user) -> QuerySet[Mou]:
+    """``queryset`` with ``event_shown``: whether ``user`` may open the MoU's event.
+
+    A public MoU may be linked to a draft event; its title is shown only to those the
+    ``events.open_event`` rule lets open it. One subquery in the same query, no query per MoU.
+    Pages, exports and the summary PDF show ``mou.event`` only when ``mou.event_shown``.
+    """
     if is_secretariat(user):
-        return Mou.objects.select_related("event").prefetch_related("parties__institution")
-    return mou_list_public()
+        return queryset.annotate(event_shown=Value(True, output_field=BooleanField()))
+    return queryset.annotate(event_shown=Exists(event_list_visible_to(user=user).filter(pk=OuterRef("event_id"))))
+
+
+def mou_list_for(user) -> QuerySet[Mou]:
+    """The registry's MoUs as ``user`` may list them: all for the secretariat, public ones for others.
+
+    Each says whether its event may be shown to ``user`` (see `mous_with_event_shown`).
+    """
+    if is_secretariat(user):
+        queryset = Mou.objects.select_related("event").prefetch_related("parties__institution")
+    else:
+        queryset = mou_list_public()
+    return mous_with_event_shown(queryset, user=user)
 
 
 def meetings_linkable_by(*, user, event: Event | None, mou: Mou | None = None) -> QuerySet[Meeting]:

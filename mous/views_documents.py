@@ -14,6 +14,7 @@ from core.audit import audit_log
 from .documents import EXTENSIONS, detect_content_type, replace_document
 from .models import Milestone, Mou
 from .pdf import summary_pdf
+from .selectors import mous_with_event_shown
 
 
 def _mou_for(request, pk: int, permission: str, queryset=None) -> Mou:
@@ -125,8 +126,11 @@ def summary_download(request, pk: int):
         request,
         pk,
         "mous.open_mou",
-        Mou.objects.select_related("event").prefetch_related(
-            "parties__institution", "sectors", "cooperation_types", "milestones"
+        mous_with_event_shown(
+            Mou.objects.select_related("event").prefetch_related(
+                "parties__institution", "sectors", "cooperation_types", "milestones"
+            ),
+            user=request.user,
         ),
     )
     _audit_download(request, mou, "mous.summary.downloaded")

@@ -27,6 +27,7 @@ from institutions.models import Institution
 from . import lifecycle
 from .documents import check_upload, stored_file
 from .models import Milestone, Mou
+from .selectors import mous_with_event_shown
 
 # Manual status changes offered as plain buttons; renewal and termination have their own pages.
 _BUTTON_TARGETS = (Mou.Status.SIGNED, Mou.Status.ACTIVE, Mou.Status.EXPIRING, Mou.Status.EXPIRED)
@@ -34,8 +35,11 @@ _BUTTON_TARGETS = (Mou.Status.SIGNED, Mou.Status.ACTIVE, Mou.Status.EXPIRING, Mo
 
 def _mou_or_404(request, pk: int) -> Mou:
     mou = get_object_or_404(
-        Mou.objects.select_related("event", "ceremony_session", "renewal_of").prefetch_related(
-            "parties__institution", "sectors", "cooperation_types"
+        mous_with_event_shown(
+            Mou.objects.select_related("event", "ceremony_session", "renewal_of").prefetch_related(
+                "parties__institution", "sectors", "cooperation_types"
+            ),
+            user=request.user,
         ),
         pk=pk,
     )
@@ -81,7 +85,7 @@ def mou_detail(request, pk: int):
             "can_terminate": Mou.Status.TERMINATED in allowed,
             "renewed_by": Mou.objects.filter(renewal_of=mou).first(),
             "can_history": can_history,
-            "timeline": lifecycle.timeline(mou, limit=TIMELINE_ON_PAGE) if can_history else [],
+            "timeline": lifecycle.timeline(mou, limit=TIMELINE_ON_PAGE, user=request.user) if can_history else [],
             "timeline_limit": TIMELINE_ON_PAGE,
         }
     )
@@ -186,7 +190,9 @@ def mou_renew(request, pk: int):
 def mou_history(request, pk: int):
     mou = _mou_or_404(request, pk)
     _require(request, "mous.view_mou_history", mou)
-    return render(request, "mous/lifecycle/history.html", {"mou": mou, "timeline": lifecycle.timeline(mou)})
+    return render(
+        request, "mous/lifecycle/history.html", {"mou": mou, "timeline": lifecycle.timeline(mou, user=request.user)}
+    )
 
 
 # --- Milestones and activities (parties' members) -----------------------------------------------
