@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def private_storage():
@@ -32,12 +33,12 @@ class ImportJob(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
+        PENDING = "pending", pgettext_lazy("import status", "waiting")
         RUNNING = "running", _("reading the file")
         PREVIEWED = "previewed", _("ready to confirm")
         COMMITTING = "committing", _("importing")
         DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", pgettext_lazy("import status", "failed")
 
     kind = models.CharField(_("kind"), max_length=40)
     target_id = models.PositiveBigIntegerField(_("target"), null=True, blank=True)

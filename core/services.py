@@ -120,8 +120,8 @@ def _too_many_attempts(job_id: int, status: str) -> None:
         import_job_fail(
             job_id=job_id,
             message=_(
-                "The file could not be handled in time, several times; nothing was written. Split it "
-                "into smaller files, or tell the secretariat."
+                "Reading the file took too long several times; nothing was written. Split it into "
+                "smaller files, or tell the secretariat."
             ),
             statuses=(status,),
         )

@@ -294,7 +294,8 @@ def check_xlsx(content: bytes, *, limits: Limits | None = None) -> None:
             member.compress_size, 1
         ):
             raise _refuse_archive(
-                _("one part compressed %(ratio)s times") % {"ratio": member.file_size // max(member.compress_size, 1)}
+                _("one part with a compression ratio of %(ratio)s to 1")
+                % {"ratio": member.file_size // max(member.compress_size, 1)}
             )
     if total > limits.uncompressed_bytes:
         raise _refuse_archive(_("%(size)s MB in all") % {"size": total // (1024 * 1024)})

@@ -61,7 +61,7 @@ ACTIVE_CONTENT = gettext_lazy(
     "data), which is not accepted. Print it to a new PDF or scan the signed paper, and upload that copy."
 )
 POLYGLOT = gettext_lazy(
-    "The PDF also contains web page or script code, which is not accepted. Print it to a new PDF or "
+    "The PDF contains web page or script code as well, which is not accepted. Print it to a new PDF or "
     "scan the signed paper, and upload that copy."
 )
 ENCRYPTED = gettext_lazy(

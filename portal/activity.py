@@ -18,7 +18,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
@@ -47,7 +47,7 @@ EXPLICIT_SENTENCES = {
     "events.registration.check_in_undone": _("Undid the check-in of %(person)s at %(event)s"),
     "events.registrations.exported": _("Exported the registrations of %(event)s (%(format)s)"),
     "events.contacts.exported": _("Exported their contacts from %(event)s (%(format)s)"),
-    "events.badges.printed": _("Opened %(count)s badges of %(event)s for printing"),
+    "events.badges.printed": _("Opened the badges of %(event)s for printing (%(count)s)"),
     "events.report.downloaded": _("Downloaded the report of %(event)s as PDF"),
     "institutions.directory.exported": _("Exported the institution directory (%(format)s)"),
     "mous.registry.exported": _("Exported the MoU registry (%(format)s)"),
@@ -129,14 +129,14 @@ class ActivityFilterForm(forms.Form):
         label=_("Institution"),
         required=False,
         max_length=250,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name")}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": pgettext_lazy("institution", "Name")}),
     )
     event = forms.ModelChoiceField(
         label=_("Event"), queryset=Event.objects.order_by("-start_date", "title"), required=False, empty_label=_("Any")
     )
     action = forms.ChoiceField(label=_("Action"), choices=ACTION_FILTER_CHOICES, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         cleaned = super().clean()
@@ -394,14 +394,14 @@ def export_headers() -> list[str]:
         gettext("Time (UTC)"),
         gettext("Person"),
         gettext("Email"),
-        gettext("What"),
+        pgettext("activity log column", "What"),
         gettext("Changes"),
         gettext("Action"),
         gettext("Object type"),
         gettext("Object id"),
         gettext("Institution"),
         gettext("Event"),
-        gettext("Address"),
+        gettext("IP address"),
     ]
 
 

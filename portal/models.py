@@ -100,7 +100,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         if self.anonymised_at:
-            return str(_("Former participant"))
+            return str(_("Deleted account"))
         return self.display_name or self.email
 
     def clean(self) -> None:

@@ -211,7 +211,7 @@ def test_preview_killing_its_worker_every_time_fails_after_the_last_attempt(star
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
-    assert job.error.startswith("The file could not be handled in time, several times; nothing was written.")
+    assert job.error.startswith("Reading the file took too long several times; nothing was written.")
 
 
 def test_writing_killing_its_worker_every_time_fails_after_the_last_attempt(start):

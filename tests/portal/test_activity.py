@@ -160,10 +160,21 @@ def test_filter_by_dates(client, roles, trail):
 def test_bad_filters_answer_with_a_message_not_an_error(client, roles, trail):
     client.force_login(roles["secretariat"])
 
-    html = page(client, person="li\x00", date_from="yesterday", date_to="31.12.", event="999999")
+    html = page(client, date_from="yesterday", date_to="31.12.", event="999999")
 
     assert "Some filters were not understood and are ignored" in html
     assert "3 entries found." in html
+
+
+def test_control_characters_in_a_filter_are_refused_before_the_page(client, roles, trail):
+    client.force_login(roles["secretariat"])
+
+    response = client.get(reverse("activity"), {"person": "li\x00"})
+
+    assert (response.status_code, response.content.decode()) == (
+        400,
+        "The request contains control characters and cannot be processed.",
+    )
 
 
 def test_end_before_start_is_refused_with_a_message(client, roles, trail):

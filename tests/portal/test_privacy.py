@@ -112,7 +112,7 @@ def test_anonymise_removes_identity_and_personal_rows(event_with_matchmaking):
     registration.refresh_from_db()
     assert person.email == f"deleted-{person.pk}@invalid"
     assert person.display_name == ""
-    assert str(person) == "Former participant"
+    assert str(person) == "Deleted account"
     assert person.has_usable_password() is False
     assert person.is_active is False
     assert person.anonymised_at is not None
