@@ -1,0 +1,147 @@
+"""Every URL pattern of the project, requested by every role with real objects.
+
+The table is in ``tests/portal/permission_matrix.py``; a new URL without an entry there
+fails ``test_every_url_pattern_has_an_entry`` with the line to add.
+"""
+
+import json
+import os
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from mous.models import Milestone, Mou
+from tests.portal.matrix_world import ROLES, build_world, forbidden_texts
+from tests.portal.permission_matrix import MATRIX, entry_for, missing_entry_hint, url_patterns
+
+PATTERNS = dict(url_patterns())
+LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
+STATUS = {"OK": 200, "BAD": 400, "FORBIDDEN": 403, "NOT_FOUND": 404, "METHOD": 405}
+TEXT_TYPES = ("text/", "application/json", "application/javascript")
+# Tables whose rows a refused POST must leave as they were.
+CHECKED_APPS = ("portal", "institutions", "events", "mous", "account", "mfa", "auth")
+RECORD = os.environ.get("PERMISSION_MATRIX_RECORD")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Build the world once for all patterns; every test's own transaction rolls back inside it."""
+    from django.core.files.storage import FileSystemStorage
+
+    storage = FileSystemStorage(location=tmp_path_factory.mktemp("private"))
+    fields = [Mou._meta.get_field("document"), Milestone._meta.get_field("evidence_file")]
+    saved = [field.storage for field in fields]
+    for field in fields:
+        field.storage = storage
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+    for field, original in zip(fields, saved, strict=True):
+        field.storage = original
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if not isinstance(user, AnonymousUser):
+        client.force_login(user)
+    return client
+
+
+def database_snapshot() -> dict:
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values_list())
+        for app in CHECKED_APPS
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def outcome_of(response) -> str:
+    if response.status_code in (301, 302, 303):
+        location = response.headers["Location"]
+        return "LOGIN" if location.startswith(LOGIN_PATHS) else "REDIRECT"
+    return {status: name for name, status in STATUS.items()}.get(response.status_code, str(response.status_code))
+
+
+def is_text(response) -> bool:
+    return response.status_code == 200 and response.headers.get("Content-Type", "").startswith(TEXT_TYPES)
+
+
+def leaks(response, world, role: str, allowed: frozenset[str]) -> list[str]:
+    """The private markers of the world that ``role`` may not see but finds in ``response``."""
+    if not is_text(response):
+        return []
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", "replace")
+    return [name for name, marker in forbidden_texts(world, role).items() if marker in text and name not in allowed]
+
+
+def test_every_url_pattern_has_an_entry():
+    missing = [missing_entry_hint(key, route) for key, route in PATTERNS.items() if entry_for(key) is None]
+
+    assert missing == [], "Add these lines to MATRIX in tests/portal/permission_matrix.py:\n" + "\n".join(missing)
+
+
+def test_every_entry_names_an_existing_pattern():
+    assert sorted(set(MATRIX) - set(PATTERNS)) == []
+
+
+def test_the_world_holds_every_marker(world):
+    assert set(forbidden_texts(world, "visitor")) >= {"mou_private_a", "mou_unrelated", "event_draft", "badge_x"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(PATTERNS), ids=str)
+def test_permission_matrix(world, key):
+    entry = entry_for(key)
+    assert entry is not None, "No entry: add\n" + missing_entry_hint(key, PATTERNS[key])
+    args = entry.args(world) if entry.args else []
+    if key != PATTERNS[key]:
+        url = reverse(key, args=args)
+    else:  # an unnamed pattern, keyed by its route
+        url = "/" + re.sub(r"<[^>]+>|\(\?P<\w+>[^)]*\)\$?", lambda _m: str(args.pop(0)), key)
+    query = entry.query(world) if callable(entry.query) else entry.query
+    if query:
+        url += "?" + query
+    found = {}
+    problems = []
+    for role, expected, expected_post in zip(ROLES, entry.get, entry.post or [None] * len(ROLES), strict=True):
+        client = client_for(world.people[role])
+        response = client.get(url)
+        found[role] = outcome_of(response)
+        if found[role] != expected and not RECORD:
+            problems.append(f"{role}: GET {url} answered {found[role]}, expected {expected}")
+        leaked = leaks(response, world, role, entry.allow)
+        if is_text(response):
+            partial = client.get(url, headers={"HX-Request": "true"})
+            leaked += leaks(partial, world, role, entry.allow)
+        if leaked:
+            problems.append(f"{role}: GET {url} shows {sorted(set(leaked))}")
+        if RECORD and found[role] == "METHOD":
+            before = database_snapshot()
+            posted = outcome_of(client.post(url, {}))
+            found[role] += "/" + posted + ("*" if database_snapshot() != before else "")
+        if expected_post and expected_post != "-":
+            before = database_snapshot()
+            posted = outcome_of(client.post(url, {}))
+            if posted != expected_post:
+                problems.append(f"{role}: POST {url} answered {posted}, expected {expected_post}")
+            after = database_snapshot()
+            if after != before:
+                changed = sorted(label for label in before if before[label] != after[label])
+                changed += [str(set(after[c]) ^ set(before[c]))[:600] for c in changed]
+                problems.append(f"{role}: a refused POST to {url} changed {changed}")
+    if RECORD:
+        with open(RECORD, "a") as out:
+            out.write(json.dumps({"key": key, "url": url, "found": [found[r] for r in ROLES]}) + "\n")
+
+    assert problems == []
