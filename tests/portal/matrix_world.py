@@ -127,6 +127,13 @@ TOKEN_MARKERS = {
 }
 
 
+def attach_document(mou: Mou) -> None:
+    mou.document.save("signed.pdf", ContentFile(PDF_BYTES), save=False)
+    mou.document_name = "signed.pdf"
+    mou.document_content_type = "application/pdf"
+    mou.save()
+
+
 def build_world() -> World:
     """Create every object the matrix needs; about 150 rows, well under a second."""
     world = World()
@@ -260,15 +267,13 @@ def build_world() -> World:
     o["mou_private_a"] = MouFactory(title=MARKER_TEXT["mou_private_a"], event=event)
     MouPartyFactory(mou=o["mou_private_a"], institution=o["inst_a"])
     MouPartyFactory(mou=o["mou_private_a"], institution=o["inst_k"])
-    o["mou_private_a"].document.save("signed.pdf", ContentFile(PDF_BYTES), save=False)
-    o["mou_private_a"].document_name = "signed.pdf"
-    o["mou_private_a"].document_content_type = "application/pdf"
-    o["mou_private_a"].save()
+    attach_document(o["mou_private_a"])
     o["milestone"] = MilestoneFactory(mou=o["mou_private_a"], owner_institution=o["inst_a"], title="Joint curriculum")
     o["milestone"].evidence_file.save("evidence.pdf", ContentFile(PDF_BYTES), save=True)
     o["mou_unrelated"] = MouFactory(title=MARKER_TEXT["mou_unrelated"], event=event)
     MouPartyFactory(mou=o["mou_unrelated"], institution=o["inst_x"])
     MouPartyFactory(mou=o["mou_unrelated"], institution=o["inst_y"])
+    attach_document(o["mou_unrelated"])
     o["meeting_xy"].mou = o["mou_unrelated"]
     o["meeting_xy"].save(update_fields=["mou"])
     o["mou_draft"] = MouFactory(

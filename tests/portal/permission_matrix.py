@@ -35,7 +35,6 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from events.models import MeetingRequest
 from tests.portal.matrix_world import ROLES, World
 
 OUTCOMES = {"OK", "LOGIN", "NOT_FOUND", "FORBIDDEN", "REDIRECT", "BAD", "METHOD", "-"}
@@ -94,11 +93,16 @@ def mou_draft(w):
     return [w.mou_draft.pk]
 
 
+def mou_unrelated(w):
+    return [w.mou_unrelated.pk]
+
+
 def session(w):
     return [w.event.slug, w.session.pk]
 
 
-MATRIX: dict[str, Entry] = {
+# A pattern may list several entries, to request it with several objects.
+MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     # portal
     "home": row("OK OK OK OK OK OK"),
     "dashboard": row("LOGIN OK OK OK OK OK"),
@@ -176,7 +180,10 @@ MATRIX: dict[str, Entry] = {
     "institutions:invitation_accept": row(
         "LOGIN OK OK OK OK OK", lambda w: [w.invitation.token], allow="invitation_token"
     ),
-    "institutions:edit": row("LOGIN NOT_FOUND OK NOT_FOUND NOT_FOUND OK", inst_a),
+    "institutions:edit": (
+        row("LOGIN NOT_FOUND OK NOT_FOUND NOT_FOUND OK", inst_a),
+        row("LOGIN NOT_FOUND NOT_FOUND OK NOT_FOUND OK", inst_b),
+    ),
     "institutions:edit_row": row(
         "LOGIN NOT_FOUND OK NOT_FOUND NOT_FOUND OK", lambda w: [w.inst_a.slug, "offers"], query="offers-TOTAL_FORMS=1"
     ),
@@ -206,13 +213,19 @@ MATRIX: dict[str, Entry] = {
         post="LOGIN NOT_FOUND - NOT_FOUND NOT_FOUND -",
     ),
     "institutions:contact": row("LOGIN OK OK REDIRECT OK OK", inst_b),
-    "institutions:list": row("OK OK OK OK OK OK"),
+    "institutions:list": row("OK OK OK OK OK OK", query="q=Matrix"),
     "institutions:export_csv": row("LOGIN OK OK OK OK OK"),
     "institutions:export_xlsx": row("LOGIN OK OK OK OK OK"),
-    "institutions:detail": row("OK OK OK OK OK OK", inst_a),
+    "institutions:detail": (
+        row("OK OK OK OK OK OK", inst_a),
+        row("OK OK OK OK OK OK", lambda w: [w.inst_x.slug]),
+    ),
     # events
     "events:new": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK"),
-    "events:manage": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
+    "events:manage": (
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", draft_event),
+    ),
     "events:manage_edit": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
     "events:manage_status": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD", event, post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND - -"
@@ -376,7 +389,10 @@ MATRIX: dict[str, Entry] = {
         post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND - -",
     ),
     "events:list": row("OK OK OK OK OK OK"),
-    "events:detail": row("OK OK OK OK OK OK", event),
+    "events:detail": (
+        row("OK OK OK OK OK OK", event),
+        row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK OK", draft_event),
+    ),
     # mous
     "mous:new": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK"),
     # The meeting and session choices must not show draft events.  # fixed in form choices
@@ -399,7 +415,10 @@ MATRIX: dict[str, Entry] = {
     "mous:ceremony_party": row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND BAD"),
     "mous:ceremony_sessions": row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", query=""),
     "mous:ceremony_done": row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK"),
-    "mous:document": row("NOT_FOUND OK OK NOT_FOUND NOT_FOUND OK", mou_a),
+    "mous:document": (
+        row("NOT_FOUND OK OK NOT_FOUND NOT_FOUND OK", mou_a),
+        row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", mou_unrelated),
+    ),
     "mous:document_upload": row(
         "METHOD METHOD METHOD METHOD METHOD METHOD", mou_a, post="NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND -"
     ),
@@ -409,8 +428,16 @@ MATRIX: dict[str, Entry] = {
     "mous:milestone_evidence": row(
         "NOT_FOUND OK OK NOT_FOUND NOT_FOUND OK", lambda w: [w.mou_private_a.pk, w.milestone.pk]
     ),
-    "mous:summary_pdf": row("NOT_FOUND OK OK NOT_FOUND NOT_FOUND OK", mou_a),
-    "mous:detail": row("NOT_FOUND OK OK NOT_FOUND NOT_FOUND OK", mou_a),
+    "mous:summary_pdf": (
+        row("NOT_FOUND OK OK NOT_FOUND NOT_FOUND OK", mou_a),
+        row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", mou_unrelated),
+    ),
+    "mous:detail": (
+        row("NOT_FOUND OK OK NOT_FOUND NOT_FOUND OK", mou_a),
+        row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", mou_unrelated),
+        row("NOT_FOUND OK OK NOT_FOUND NOT_FOUND OK", mou_draft),
+        row("OK OK OK OK OK OK", lambda w: [w.mou_public.pk]),
+    ),
     "mous:status": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD", mou_a, post="LOGIN FORBIDDEN FORBIDDEN NOT_FOUND NOT_FOUND -"
     ),
@@ -420,8 +447,8 @@ MATRIX: dict[str, Entry] = {
     "mous:milestone_add": row("LOGIN OK OK NOT_FOUND NOT_FOUND OK", mou_a),
     "mous:activity_add": row("LOGIN OK OK NOT_FOUND NOT_FOUND OK", mou_a),
     "mous:milestone_edit": row("LOGIN OK OK NOT_FOUND NOT_FOUND OK", lambda w: [w.mou_private_a.pk, w.milestone.pk]),
-    "mous:registry": row("OK OK OK OK OK OK"),
-    "mous:registry_export_csv": row("OK OK OK OK OK OK"),
+    "mous:registry": (row("OK OK OK OK OK OK"), row("OK OK OK OK OK OK", query="q=Memorandum")),
+    "mous:registry_export_csv": row("OK OK OK OK OK OK", query="q=Memorandum"),
     "mous:registry_export_xlsx": row("OK OK OK OK OK OK"),
     "mous:statistics": row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK"),
     "mous:network": row("LOGIN OK OK OK OK OK"),
@@ -535,17 +562,16 @@ def url_patterns(resolver: URLResolver | None = None, namespace: str = "", prefi
             yield pattern_key(pattern, namespace, route), route
 
 
-def entry_for(key: str) -> Entry | None:
+def entries_for(key: str) -> tuple[Entry, ...]:
+    """The entries that say what each role gets from the pattern ``key``; none if it has none."""
     if key in MATRIX:
-        return MATRIX[key]
+        entries = MATRIX[key]
+        return entries if isinstance(entries, tuple) else (entries,)
     for rule in ADMIN_RULES:
         if re.fullmatch(rule.pattern, key):
-            return rule.entry(key)
-    return None
+            return (rule.entry(key),)
+    return ()
 
 
 def missing_entry_hint(key: str, route: str) -> str:
-    return f'    "{key}": row("<{" ".join(ROLES)}>", lambda w: [...]),  # {route}'
-
-
-__all__ = ["MATRIX", "MeetingRequest", "entry_for", "url_patterns"]
+    return f'    "{key}": row("<one outcome for each of: {" ".join(ROLES)}>", lambda w: [...]),  # {route}'
