@@ -247,7 +247,10 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
         "LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", lambda w: [w.event.slug, w.delegation.pk]
     ),
     "events:mine": row("LOGIN OK OK OK OK OK"),
-    "events:register": row("LOGIN REDIRECT OK REDIRECT OK REDIRECT", event),
+    "events:register": (
+        row("LOGIN REDIRECT OK REDIRECT OK REDIRECT", event),
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND REDIRECT REDIRECT", draft_event),
+    ),
     "events:cancel_registration": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
     "events:my_delegation": row("LOGIN OK NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND", event),
     "events:registrations": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
@@ -263,7 +266,10 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     ),
     "events:my_agenda": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
     "events:my_agenda_ics": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
-    "events:calendar_ics": row("OK OK OK OK OK OK", event),
+    "events:calendar_ics": (
+        row("OK OK OK OK OK OK", event),
+        row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK OK", draft_event),
+    ),
     "events:import": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
     "events:import_preview": row(
         "LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND", lambda w: [w.event.slug, "not-a-token"]
@@ -333,7 +339,10 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "events:report_pdf": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
     "events:request_new": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", query=lambda w: f"person={w.reg_y.pk}"),
     "events:request_answer": row("OK OK OK OK OK OK", lambda w: [w.request_answer_token], allow="request_message"),
-    "events:participants": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
+    "events:participants": (
+        row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND", draft_event),
+    ),
     "events:my_meetings": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
     "events:request_accept": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD",
@@ -442,9 +451,18 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
         "LOGIN METHOD METHOD METHOD METHOD METHOD", mou_a, post="LOGIN FORBIDDEN FORBIDDEN NOT_FOUND NOT_FOUND -"
     ),
     "mous:terminate": row("LOGIN FORBIDDEN FORBIDDEN NOT_FOUND NOT_FOUND OK", mou_a),
-    "mous:renew": row("LOGIN FORBIDDEN FORBIDDEN NOT_FOUND NOT_FOUND OK", mou_a),
-    "mous:history": row("LOGIN FORBIDDEN OK NOT_FOUND NOT_FOUND OK", mou_a),
-    "mous:milestone_add": row("LOGIN OK OK NOT_FOUND NOT_FOUND OK", mou_a),
+    "mous:renew": (
+        row("LOGIN FORBIDDEN FORBIDDEN NOT_FOUND NOT_FOUND OK", mou_a),
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", mou_unrelated),
+    ),
+    "mous:history": (
+        row("LOGIN FORBIDDEN OK NOT_FOUND NOT_FOUND OK", mou_a),
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", mou_unrelated),
+    ),
+    "mous:milestone_add": (
+        row("LOGIN OK OK NOT_FOUND NOT_FOUND OK", mou_a),
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", mou_unrelated),
+    ),
     "mous:activity_add": row("LOGIN OK OK NOT_FOUND NOT_FOUND OK", mou_a),
     "mous:milestone_edit": row("LOGIN OK OK NOT_FOUND NOT_FOUND OK", lambda w: [w.mou_private_a.pk, w.milestone.pk]),
     "mous:registry": (row("OK OK OK OK OK OK"), row("OK OK OK OK OK OK", query="q=Memorandum")),
