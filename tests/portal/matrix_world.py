@@ -7,6 +7,7 @@ Every object whose presence on a page would be a leak carries a distinctive stri
 from dataclasses import dataclass, field
 
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -161,6 +162,9 @@ def build_world() -> World:
             email="sam.secretariat@example.net", display_name="Sam Secretariat", verified_email=True, is_staff=True
         )
     )
+    # Secretariat members have a second factor (``make_secretariat`` may already give one).
+    if not Authenticator.objects.filter(user=secretariat, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(secretariat, generate_totp_secret())
     person_x = person(
         o["inst_x"],
         MARKER_TEXT["unrelated_email_x"],

@@ -6,9 +6,12 @@ fails ``test_every_url_pattern_has_an_entry`` with the line to add.
 
 import io
 import re
+import time
 
 import openpyxl
 import pytest
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.test import Client
@@ -49,9 +52,20 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def client_for(user) -> Client:
+    """A client signed in as ``user`` the way a real sign-in leaves the session: with its
+    password, then its second factor when the person has one."""
     client = Client()
-    if not isinstance(user, AnonymousUser):
-        client.force_login(user)
+    if isinstance(user, AnonymousUser):
+        return client
+    client.force_login(user)
+    now = time.time()
+    records = [{"method": "password", "at": now, "email": user.email}]
+    for authenticator in Authenticator.objects.filter(user=user).exclude(type=Authenticator.Type.RECOVERY_CODES):
+        records.append({"method": "mfa", "at": now, "id": authenticator.pk, "type": authenticator.type})
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
     return client
 
 
