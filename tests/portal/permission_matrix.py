@@ -3,9 +3,10 @@
 One entry per URL pattern (its name, namespaces included; the route for the few unnamed
 ones), written as one line::
 
-    "events:detail": row("OK OK OK OK OK OK", slug),
+    "events:detail": row("OK OK OK OK OK OK", event),
 
-The six outcomes are for the roles in ``ROLES`` order: visitor, participant (member of A),
+A pattern may also have a tuple of such entries, to request it with several objects (a
+published and a draft event, one's own MoU and an unrelated one). The six outcomes are for the roles in ``ROLES`` order: visitor, participant (member of A),
 admin of A, admin of B, organiser admin (admin of O, which organises the event) and
 secretariat. The second argument builds the URL's arguments from the world (a function of
 ``World``, so the objects are real). Outcomes:
