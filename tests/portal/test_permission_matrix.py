@@ -20,7 +20,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import FileSystemStorage
 from django.db import connection, transaction
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLResolver, path, reverse
+from django.urls.resolvers import RoutePattern
 
 from mous.models import Milestone, Mou
 from tests.portal.matrix_world import PRIVATE_MARKERS, ROLES, TOKEN_MARKERS, build_world, forbidden_texts
@@ -116,6 +117,17 @@ def test_every_url_pattern_has_an_entry():
     missing = [missing_entry_hint(key, route) for key, route in PATTERNS.items() if not entries_for(key)]
 
     assert missing == [], "Add these lines to MATRIX in tests/portal/permission_matrix.py:\n" + "\n".join(missing)
+
+
+def test_a_new_url_is_reported_with_the_line_to_add():
+    resolver = URLResolver(RoutePattern(""), [path("reports/<int:pk>/", lambda request, pk: None, name="report")])
+
+    missing = [missing_entry_hint(key, route) for key, route in url_patterns(resolver) if not entries_for(key)]
+
+    assert missing == [
+        '    "report": row("<one outcome for each of: visitor participant admin_a admin_b organiser secretariat>",'
+        " lambda w: [...]),  # reports/<int:pk>/"
+    ]
 
 
 def test_every_entry_names_an_existing_pattern():
