@@ -4,7 +4,7 @@ The table is in ``tests/portal/permission_matrix.py``; a new URL without an entr
 fails ``test_every_url_pattern_has_an_entry`` with the line to add. For each pattern and role
 the test asks the page (plain and as htmx) and compares the answer with the table, looks for
 the world's private markers in everything the role may open (pages, partials, CSV, calendars,
-workbooks), and sends an empty POST wherever the role is refused: it must be refused as well,
+workbooks), asks each page it may open with a NUL byte in its search (400), and sends an empty POST wherever the role is refused: it must be refused as well,
 and write nothing to the database.
 """
 
@@ -165,6 +165,12 @@ def request_as_every_role(key: str, entry: Entry, world) -> list[str]:
         if found[-1] != expected:
             problems.append(f"{role}: GET {url} answered {found[-1]}, expected {expected}")
         leaked = leaks(response, world, role, entry.allow)
+        # A NUL byte in a search (PostgreSQL refuses it in any query) answers 400, never 500.
+        if found[-1] == "OK":
+            nul_url = url + ("&" if "?" in url else "?") + "q=ab%00cd"
+            nul = outcome_of(client.get(nul_url))
+            if nul != "BAD":
+                problems.append(f"{role}: GET {nul_url} answered {nul}, expected BAD")
         # The htmx request of the same page (files aside): the same answer, and its partial
         # leaks nothing.
         if response.status_code != 200 or response.headers.get("Content-Type", "").startswith("text/html"):
