@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from events import requests as meeting_requests
-from events.models import Event, Meeting, MeetingRequest, Registration
+from events.models import Event, Meeting, MeetingRequest, Registration, SurveyQuestion
 from institutions.models import Membership
 from mous.models import Mou
 from portal import outbox
@@ -41,6 +41,7 @@ from tests.factories import (
     SessionFactory,
     ShortlistEntryFactory,
     SlotUnavailabilityFactory,
+    SurveyAnswerFactory,
     SurveyFactory,
     SurveyQuestionFactory,
     SurveyResponseFactory,
@@ -81,9 +82,10 @@ MARKER_TEXT = {
     "admin_b_email": "bea.admin-b@example.net",
     "pending_email": "jonas.pending@example.net",
     "invitee_email": "ivy.invitee@example.net",
-    "outbox_key": "matrix:private-outbox-row",
+    "outbox_error": "550 Kestrel mailbox refused",
     "shortlist_note": "Quokka shortlist note",
     "request_message": "Xylophone request message",
+    "survey_text": "Yak survey answer",
 }
 PRIVATE_MARKERS = {
     # Private MoU with A as party: A's members and the secretariat.
@@ -100,31 +102,33 @@ PRIVATE_MARKERS = {
     "unrelated_name_y": {"organiser", "secretariat"},
     "unrelated_email_x": {"organiser", "secretariat"},
     "unrelated_email_y": {"organiser", "secretariat"},
-    # B's admin's email: B's admin, the participant who exchanged contacts with B's admin,
-    # the organisers of the event B's admin registered for, and the secretariat.
-    "admin_b_email": {"admin_b", "participant", "organiser", "secretariat"},
+    # B's admin's email: B's admin, the organisers of the event B's admin registered for, and
+    # the secretariat (B's admin, in the participant's contacts, does not share contact details).
+    "admin_b_email": {"admin_b", "organiser", "secretariat"},
     # A person who asked to join A: A's admin (who decides) and the secretariat.
     "pending_email": {"admin_a", "secretariat"},
     # A colleague A's admin invited: A's admin and the secretariat.
     "invitee_email": {"admin_a", "secretariat"},
-    # The outbox is the secretariat's.
-    "outbox_key": {"secretariat"},
+    # The outbox (a failed email to B's admin, with the server's answer) is the secretariat's.
+    "outbox_error": {"secretariat"},
     # A private note on one's own shortlist.
     "shortlist_note": {"participant"},
     # The message of a meeting request from X to the participant: the participant (and the
     # organisers and the secretariat, who run the matchmaking).
     "request_message": {"participant", "organiser", "secretariat"},
+    # X's free-text survey answer: the organisers and the secretariat.
+    "survey_text": {"organiser", "secretariat"},
 }
 # Other people's tokens (checked by value, they are random): badge tokens are printed by the
-# event's organisers and the secretariat; personal survey links, contact-exchange codes and
-# follow-up links belong to their owner alone; a join link to its invitee and A's admin.
+# event's organisers and the secretariat; personal survey links, contact-exchange codes,
+# follow-up links and join links belong to the person they were sent to alone.
 TOKEN_MARKERS = {
     "badge_x": {"organiser", "secretariat"},
     "badge_admin_b": {"admin_b", "organiser", "secretariat"},
-    "survey_token_x": {"organiser", "secretariat"},
+    "survey_token_x": set(),
     "contact_token_x": set(),
     "follow_up_token_x": set(),
-    "invitation_token": {"admin_a", "secretariat"},
+    "invitation_token": set(),
 }
 
 
@@ -262,7 +266,12 @@ def build_world() -> World:
     o["survey"] = survey
     o["question"] = SurveyQuestionFactory(survey=survey)
     o["table"] = SurveyTableFactory(survey=survey)
-    SurveyResponseFactory(survey=survey, registration=o["reg_x"])
+    SurveyAnswerFactory(
+        response=SurveyResponseFactory(survey=survey, registration=o["reg_x"]),
+        question=SurveyQuestionFactory(survey=survey, kind=SurveyQuestion.Kind.TEXT, text="What next?"),
+        choices=[],
+        text=MARKER_TEXT["survey_text"],
+    )
 
     # MoUs: public, private with A as party, private between unrelated institutions, a draft.
     o["mou_public"] = MouFactory(title="Lotus Public Memorandum", is_public=True, event=event)
@@ -286,18 +295,16 @@ def build_world() -> World:
     MouPartyFactory(mou=o["mou_draft"], institution=o["inst_a"])
     MouPartyFactory(mou=o["mou_draft"], institution=o["inst_k"])
 
-    # Outbox rows: one for the participant, one failed row for B's admin.
-    o["outbox_row"] = outbox.enqueue(key=MARKER_TEXT["outbox_key"], kind="test", user=admin_b)
+    o["outbox_row"] = outbox.enqueue(key="matrix:failed", kind="test", user=admin_b)
     o["outbox_row"].state = "failed"
-    o["outbox_row"].save(update_fields=["state"])
+    o["outbox_row"].last_error = MARKER_TEXT["outbox_error"]
+    o["outbox_row"].save(update_fields=["state", "last_error"])
     o["unsubscribe_token"] = outbox.unsubscribe_token(participant, "email_follow_ups")
     return world
 
 
-def forbidden_texts(world: World, role: str) -> dict[str, str]:
-    """The private strings ``role`` must never find in a page it opens, by marker name."""
-    texts = {name: MARKER_TEXT[name] for name, roles in PRIVATE_MARKERS.items() if role not in roles}
-    tokens = {
+def token_texts(world: World) -> dict[str, str]:
+    return {
         "badge_x": world.reg_x.badge_token,
         "badge_admin_b": world.reg_admin_b.badge_token,
         "survey_token_x": world.reg_x.survey_token,
@@ -305,5 +312,11 @@ def forbidden_texts(world: World, role: str) -> dict[str, str]:
         "follow_up_token_x": world.follow_up_xy.token,
         "invitation_token": world.invitation.token,
     }
+
+
+def forbidden_texts(world: World, role: str) -> dict[str, str]:
+    """The private strings ``role`` must never find in a page it opens, by marker name."""
+    texts = {name: MARKER_TEXT[name] for name, roles in PRIVATE_MARKERS.items() if role not in roles}
+    tokens = token_texts(world)
     texts.update({name: tokens[name] for name, roles in TOKEN_MARKERS.items() if role not in roles})
     return texts

@@ -24,7 +24,15 @@ from django.urls import URLResolver, path, reverse
 from django.urls.resolvers import RoutePattern
 
 from mous.models import Milestone, Mou
-from tests.portal.matrix_world import PRIVATE_MARKERS, ROLES, TOKEN_MARKERS, build_world, forbidden_texts
+from tests.portal.matrix_world import (
+    MARKER_TEXT,
+    PRIVATE_MARKERS,
+    ROLES,
+    TOKEN_MARKERS,
+    build_world,
+    forbidden_texts,
+    token_texts,
+)
 from tests.portal.permission_matrix import MATRIX, Entry, entries_for, missing_entry_hint, url_patterns
 
 PATTERNS = dict(url_patterns())
@@ -140,8 +148,14 @@ def test_a_visitor_may_see_no_private_marker(world):
 
 
 @pytest.mark.django_db
-def test_the_secretariat_may_see_every_marker_but_personal_notes_and_codes(world):
-    assert set(forbidden_texts(world, "secretariat")) == {"shortlist_note", "contact_token_x", "follow_up_token_x"}
+def test_the_secretariat_may_see_every_marker_but_personal_notes_and_links(world):
+    assert set(forbidden_texts(world, "secretariat")) == {
+        "shortlist_note",
+        "survey_token_x",
+        "contact_token_x",
+        "follow_up_token_x",
+        "invitation_token",
+    }
 
 
 def url_for(key: str, entry: Entry, world) -> str:
@@ -209,3 +223,34 @@ def test_permission_matrix(world, key):
     problems = [problem for entry in entries for problem in request_as_every_role(key, entry, world)]
 
     assert problems == []
+
+
+# Where each marker does show to a role allowed to see it: proof that the markers are on the
+# pages at all, so their absence elsewhere means something.
+MARKER_SIGHTINGS = [
+    ("mou_private_a", "participant", "mous:detail", lambda w: [w.mou_private_a.pk]),
+    ("mou_unrelated", "secretariat", "mous:detail", lambda w: [w.mou_unrelated.pk]),
+    ("mou_draft", "admin_a", "mous:detail", lambda w: [w.mou_draft.pk]),
+    ("event_draft", "organiser", "events:detail", lambda w: [w.event_draft.slug]),
+    ("unrelated_name_x", "organiser", "events:registrations", lambda w: [w.event.slug]),
+    ("unrelated_email_y", "organiser", "events:registrations_export_csv", lambda w: [w.event.slug]),
+    ("admin_b_email", "organiser", "events:registrations_export_csv", lambda w: [w.event.slug]),
+    ("pending_email", "admin_a", "institutions:join_requests", lambda w: []),
+    ("invitee_email", "admin_a", "institutions:members", lambda w: [w.inst_a.slug]),
+    ("outbox_error", "secretariat", "outbox", lambda w: []),
+    ("shortlist_note", "participant", "institutions:shortlist", lambda w: []),
+    ("request_message", "participant", "events:my_meetings", lambda w: [w.event.slug]),
+    ("survey_text", "organiser", "events:survey_results", lambda w: [w.event.slug]),
+    ("badge_x", "organiser", "events:checkin_scan", lambda w: [w.event.slug, w.reg_x.badge_token]),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("marker", "role", "name", "args"), MARKER_SIGHTINGS, ids=lambda value: value if isinstance(value, str) else ""
+)
+def test_each_marker_shows_to_a_role_allowed_to_see_it(world, marker, role, name, args):
+    response = client_for(world.people[role]).get(reverse(name, args=args(world)))
+    texts = {**MARKER_TEXT, **token_texts(world)}
+
+    assert texts[marker] in body_text(response)
