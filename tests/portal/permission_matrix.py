@@ -36,6 +36,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from portal.receivers import SECRETARIAT_APPS
 from tests.portal.matrix_world import ROLES, World
 
 OUTCOMES = {"OK", "LOGIN", "NOT_FOUND", "FORBIDDEN", "REDIRECT", "BAD", "METHOD", "-"}
@@ -477,22 +478,20 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
 # The Django admin: staff with the model's permissions open it, everyone else is sent to
 # the admin login. The secretariat is staff and holds every permission of the portal's apps.
 def _admin_object(model):
-    return model._default_manager.order_by("pk").first()
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"Add a {model._meta.label} to build_world() in tests/portal/matrix_world.py"
+    return obj
 
 
 def _admin_model(key: str):
-    app_label, rest = key.removeprefix("admin:").split("_", 1)
     for model in admin.site._registry:
-        if model._meta.app_label == app_label and rest.startswith(model._meta.model_name + "_"):
+        if key.startswith(f"admin:{model._meta.app_label}_{model._meta.model_name}_"):
             return model
     raise LookupError(key)
 
 
-SECRETARIAT_ADMIN_APPS = {"institutions", "events", "mous"}
-
-
 def _admin_secretariat_outcome(model) -> str:
-    return "OK" if model._meta.app_label in SECRETARIAT_ADMIN_APPS else "FORBIDDEN"
+    return "OK" if model._meta.app_label in SECRETARIAT_APPS else "FORBIDDEN"
 
 
 @dataclass(frozen=True)
