@@ -56,10 +56,15 @@ ROLES = ("visitor", "participant", "admin_a", "admin_b", "organiser", "secretari
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-@dataclass
+@dataclass(repr=False)
 class World:
+    """The people by role, and the objects by name (``world.event``, ``world.mou_private_a``)."""
+
     people: dict[str, User | AnonymousUser] = field(default_factory=dict)
     objects: dict[str, object] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"World({len(self.people)} people, {len(self.objects)} objects)"
 
     def __getattr__(self, name: str):
         try:
