@@ -73,8 +73,7 @@ class World:
             raise AttributeError(name) from None
 
 
-# Distinctive strings that only some roles may ever see, on any page or partial.
-# marker -> roles allowed to see it
+# The distinctive string of each private marker of the world.
 MARKER_TEXT = {
     "mou_private_a": "Zircon Private Memorandum",
     "mou_unrelated": "Obsidian Unrelated Memorandum",
@@ -92,6 +91,7 @@ MARKER_TEXT = {
     "request_message": "Xylophone request message",
     "survey_text": "Yak survey answer",
 }
+# Marker -> the roles that may ever see it, on any page, partial or file.
 PRIVATE_MARKERS = {
     # Private MoU with A as party: A's members and the secretariat.
     "mou_private_a": {"participant", "admin_a", "secretariat"},
@@ -145,7 +145,7 @@ def attach_document(mou: Mou) -> None:
 
 
 def build_world() -> World:
-    """Create every object the matrix needs; about 150 rows, well under a second."""
+    """Create every object the matrix needs, once per test run of the matrix."""
     world = World()
     o = world.objects
     now = timezone.now()
