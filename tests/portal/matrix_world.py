@@ -12,8 +12,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from core.models import ImportJob
 from events import requests as meeting_requests
-from events.models import Event, Meeting, MeetingRequest, Registration, SurveyQuestion
+from events.models import Event, Meeting, MeetingRequest, Registration, RetentionRun, SurveyQuestion
 from institutions.models import Membership
 from mous.models import Mou
 from portal import outbox
@@ -174,6 +175,7 @@ def build_world() -> World:
     # Secretariat members have a second factor (``make_secretariat`` may already give one).
     if not Authenticator.objects.filter(user=secretariat, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(secretariat, generate_totp_secret())
+    o["secretariat_totp"] = Authenticator.objects.get(user=secretariat, type=Authenticator.Type.TOTP)
     person_x = person(
         o["inst_x"],
         MARKER_TEXT["unrelated_email_x"],
@@ -305,6 +307,26 @@ def build_world() -> World:
     o["outbox_row"].last_error = MARKER_TEXT["outbox_error"]
     o["outbox_row"].save(update_fields=["state", "last_error"])
     o["unsubscribe_token"] = outbox.unsubscribe_token(participant, "email_follow_ups")
+
+    # A run of the nightly personal-data purge (nothing was old enough to purge).
+    RetentionRun.objects.create(cutoff=o["event"].start_date)
+
+    # Import jobs: the secretariat's institution list, and the organiser's participant list.
+    o["import_institutions"] = ImportJob.objects.create(
+        kind="institutions",
+        created_by=secretariat,
+        status=ImportJob.Status.DONE,
+        filename="list.csv",
+        result={"total_rows": 1, "created": 1, "updated": 0, "skipped": 0},
+    )
+    o["import_participants"] = ImportJob.objects.create(
+        kind="event_participants",
+        target_id=o["event"].pk,
+        created_by=organiser,
+        status=ImportJob.Status.DONE,
+        filename="participants.csv",
+        result={"total_rows": 1, "registered": 1, "updated": 0, "skipped": 0, "people": 0, "institutions": 0},
+    )
     return world
 
 

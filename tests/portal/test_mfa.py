@@ -274,6 +274,18 @@ def test_secretariat_removes_a_security_key_while_keeping_an_app(client, unprote
     assert list(Authenticator.objects.filter(user=unprotected_secretariat)) == [app]
 
 
+def test_another_persons_security_key_is_not_found(client, unprotected_secretariat):
+    key = webauthn_key(unprotected_secretariat)
+    other = UserFactory(verified_email=True)
+    client.force_login(other)
+    mark_recently_authenticated(client, other)
+
+    response = client.post(reverse("mfa_remove_webauthn", args=[key.pk]))
+
+    assert response.status_code == 404
+    assert list(Authenticator.objects.filter(user=unprotected_secretariat)) == [key]
+
+
 def test_participant_may_deactivate_their_only_authenticator_app():
     app = TOTPAuthenticatorFactory(user=UserFactory())
 
