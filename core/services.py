@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from auditlog.context import set_actor
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
@@ -54,6 +55,22 @@ class CommitOutcome:
     result: dict | None = None
     preview: dict | None = None
     warning: str = ""
+
+
+def import_job_queue(*, task, job_id: int) -> None:
+    """Hand ``task`` (a preview or commit task taking ``job_id``) to a worker, within the time limit
+    of imports (``IMPORT_TASK_TIME_LIMIT``); callers queue it with ``transaction.on_commit``."""
+    limit = settings.IMPORT_TASK_TIME_LIMIT
+    task.apply_async(kwargs={"job_id": job_id}, soft_time_limit=limit, time_limit=limit + 60)
+
+
+def import_job_content(*, job: ImportJob) -> bytes:
+    """Return the bytes of the job's uploaded file; ImportJobError when it is gone."""
+    try:
+        with job.file.open("rb") as stream:
+            return stream.read()
+    except (FileNotFoundError, ValueError) as exc:
+        raise ImportJobError(_("The uploaded file is no longer there: upload it again.")) from exc
 
 
 def import_job_progress_report(*, job_id: int, done: int, total: int) -> None:

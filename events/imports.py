@@ -72,8 +72,10 @@ from core.services import (
     Progress,
     import_job_commit_run,
     import_job_confirm,
+    import_job_content,
     import_job_create,
     import_job_preview_run,
+    import_job_queue,
 )
 from institutions.duplicates import DuplicateMatch, fold, likely_duplicates
 from institutions.filters import directory_version
@@ -842,13 +844,6 @@ def preview_data(preview: ParticipantPreview, plain_limit: int | None = None) ->
     }
 
 
-def _queue(task, job_id: int) -> None:
-    from django.conf import settings
-
-    limit = settings.IMPORT_TASK_TIME_LIMIT
-    task.apply_async(kwargs={"job_id": job_id}, soft_time_limit=limit, time_limit=limit + 60)
-
-
 def participant_import_start(*, event: Event, created_by, upload, language: str, base_url: str) -> ImportJob:
     """Keep the uploaded file and queue its preview in a worker; nothing else is written.
 
@@ -872,16 +867,8 @@ def participant_import_start(*, event: Event, created_by, upload, language: str,
             params={"base_url": base_url},
             language=language,
         )
-        transaction.on_commit(lambda: _queue(participant_import_preview_task, job.pk))
+        transaction.on_commit(lambda: import_job_queue(task=participant_import_preview_task, job_id=job.pk))
     return job
-
-
-def _content(job: ImportJob) -> bytes:
-    try:
-        with job.file.open("rb") as stream:
-            return stream.read()
-    except (FileNotFoundError, ValueError) as exc:
-        raise ImportJobError(_("The uploaded file is no longer there: upload it again.")) from exc
 
 
 def _event(job: ImportJob) -> Event:
@@ -896,7 +883,7 @@ def participant_import_preview(*, job_id: int) -> None:
 
     def build(job: ImportJob, progress: Progress) -> dict:
         preview = participants_preview(
-            event=_event(job), content=_content(job), filename=job.filename, progress=progress
+            event=_event(job), content=import_job_content(job=job), filename=job.filename, progress=progress
         )
         return preview_data(preview)
 
@@ -920,7 +907,7 @@ def participant_import_confirm(
     with transaction.atomic():
         confirmed = import_job_confirm(job=job, decisions=decisions)
         if confirmed:
-            transaction.on_commit(lambda: _queue(participant_import_commit_task, job.pk))
+            transaction.on_commit(lambda: import_job_queue(task=participant_import_commit_task, job_id=job.pk))
     return confirmed
 
 
@@ -928,7 +915,7 @@ def participant_import_commit(*, job_id: int) -> None:
     """Write the job's participants, all or nothing, then email the new people (run by the commit task)."""
 
     def commit(job: ImportJob, progress: Progress) -> CommitOutcome:
-        preview = participants_preview(event=_event(job), content=_content(job), filename=job.filename)
+        preview = participants_preview(event=_event(job), content=import_job_content(job=job), filename=job.filename)
         if preview.signature != (job.preview or {}).get("signature"):
             return CommitOutcome(
                 preview=preview_data(preview),

@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from core.models import ImportJob
 from core.selectors import import_job_progress
+from core.services import ImportJobError
 
 from . import imports
 from .models import Event
@@ -60,7 +61,7 @@ def import_upload(request, slug: str):
                 language=request.LANGUAGE_CODE,
                 base_url=request.build_absolute_uri("/"),
             )
-        except imports.ImportJobError as exc:
+        except ImportJobError as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("events:import_preview", slug=event.slug, job_id=job.pk)

@@ -39,12 +39,13 @@ from core.audit import audit_log
 from core.models import ImportJob
 from core.services import (
     CommitOutcome,
-    ImportJobError,
     Progress,
     import_job_commit_run,
     import_job_confirm,
+    import_job_content,
     import_job_create,
     import_job_preview_run,
+    import_job_queue,
 )
 
 from .duplicates import DuplicateMatch, fold, likely_duplicates, registrable_domain
@@ -551,13 +552,6 @@ def preview_data(preview: ImportPreview) -> dict:
     }
 
 
-def _queue(task, job_id: int) -> None:
-    from django.conf import settings
-
-    limit = settings.IMPORT_TASK_TIME_LIMIT
-    task.apply_async(kwargs={"job_id": job_id}, soft_time_limit=limit, time_limit=limit + 60)
-
-
 def institution_import_start(*, created_by, upload, language: str) -> ImportJob:
     """Keep the uploaded file and queue its preview in a worker; nothing else is written.
 
@@ -570,23 +564,17 @@ def institution_import_start(*, created_by, upload, language: str) -> ImportJob:
     check_upload(content=upload.read(), filename=upload.name)
     with transaction.atomic():
         job = import_job_create(kind=KIND, created_by=created_by, upload=upload, language=language)
-        transaction.on_commit(lambda: _queue(institution_import_preview_task, job.pk))
+        transaction.on_commit(lambda: import_job_queue(task=institution_import_preview_task, job_id=job.pk))
     return job
-
-
-def _content(job: ImportJob) -> bytes:
-    try:
-        with job.file.open("rb") as stream:
-            return stream.read()
-    except (FileNotFoundError, ValueError) as exc:
-        raise ImportJobError(_("The uploaded file is no longer there: upload it again.")) from exc
 
 
 def institution_import_preview(*, job_id: int) -> None:
     """Classify the job's file and keep the preview on the job (run by the preview task)."""
 
     def build(job: ImportJob, progress: Progress) -> dict:
-        return preview_data(import_preview(content=_content(job), filename=job.filename, progress=progress))
+        return preview_data(
+            import_preview(content=import_job_content(job=job), filename=job.filename, progress=progress)
+        )
 
     import_job_preview_run(job_id=job_id, build=build)
 
@@ -598,7 +586,7 @@ def institution_import_confirm(*, job: ImportJob, decisions: dict[int, str]) -> 
     with transaction.atomic():
         confirmed = import_job_confirm(job=job, decisions=clean)
         if confirmed:
-            transaction.on_commit(lambda: _queue(institution_import_commit_task, job.pk))
+            transaction.on_commit(lambda: import_job_queue(task=institution_import_commit_task, job_id=job.pk))
     return confirmed
 
 
@@ -610,7 +598,7 @@ def institution_import_commit(*, job_id: int) -> None:
     """
 
     def commit(job: ImportJob, progress: Progress) -> CommitOutcome:
-        preview = import_preview(content=_content(job), filename=job.filename)
+        preview = import_preview(content=import_job_content(job=job), filename=job.filename)
         if preview.signature != (job.preview or {}).get("signature"):
             return CommitOutcome(
                 preview=preview_data(preview),

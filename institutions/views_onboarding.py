@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from core.models import ImportJob
 from core.selectors import import_job_progress
+from core.services import ImportJobError
 
 from . import imports
 from .duplicates import institutions_named_like, likely_duplicates
@@ -258,7 +259,7 @@ def import_upload(request):
             job = imports.institution_import_start(
                 created_by=request.user, upload=form.cleaned_data["file"], language=request.LANGUAGE_CODE
             )
-        except imports.ImportJobError as exc:
+        except ImportJobError as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("institutions:import_preview", job_id=job.pk)

@@ -1,40 +1,19 @@
 """The production configuration: Django's deployment checks, docker compose and the image."""
 
-import os
 import re
-import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.portal.production import run_production
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PORTAL_SERVICES = ("web", "worker", "beat")
 
 
 def test_deployment_checks_pass_with_production_settings():
-    env = os.environ.copy()
-    env.update(
-        # pytest-django exported the test settings; production uses the real ones.
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="portal.example.org",
-        SITE_URL="https://portal.example.org",
-        DATABASE_URL=os.environ.get("DATABASE_URL") or "postgres://portal@db.example.org:5432/tvet_portal",
-        REDIS_URL=os.environ.get("REDIS_URL") or "redis://redis.example.org:6379/0",
-        EMAIL_URL="smtp+tls://user:pw@smtp.example.org:587",
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_production("manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
 

@@ -1,11 +1,6 @@
 """Staff and secretariat members must hold a second factor before any of their pages opens."""
 
-import os
-import secrets
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -33,10 +28,9 @@ from tests.factories import (
     make_secretariat,
     totp_code,
 )
+from tests.portal.production import run_production
 
 pytestmark = pytest.mark.django_db
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -335,27 +329,7 @@ def test_without_the_waiver_there_is_no_deployment_error():
 
 
 def test_deployment_checks_fail_with_the_demo_waiver():
-    env = os.environ.copy()
-    env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="portal.example.org",
-        DATABASE_URL=os.environ.get("DATABASE_URL") or "postgres://portal@db.example.org:5432/tvet_portal",
-        REDIS_URL=os.environ.get("REDIS_URL") or "redis://redis.example.org:6379/0",
-        EMAIL_URL="smtp+tls://user:pw@smtp.example.org:587",
-        SITE_URL="https://portal.example.org",
-        PORTAL_DEMO_WAIVE_MFA="1",
-    )
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_production("manage.py", "check", "--deploy", "--fail-level", "ERROR", PORTAL_DEMO_WAIVE_MFA="1")
 
     assert result.returncode == 1
     assert "portal.E001" in result.stderr + result.stdout

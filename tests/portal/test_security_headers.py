@@ -5,11 +5,7 @@ and no test overrides, then applied here, so the assertions hold for what a depl
 """
 
 import json
-import os
 import re
-import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +22,7 @@ from tests.factories import (
     RegistrationFactory,
     SurveyTableFactory,
 )
+from tests.portal.production import run_production
 
 pytestmark = pytest.mark.django_db
 
@@ -57,23 +54,7 @@ print(json.dumps({name: getattr(settings, name) for name in %r}))
 
 @pytest.fixture(scope="module")
 def production() -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DEBUG", "SECURE_", "SESSION_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="portal.example.org",
-        SITE_URL="https://portal.example.org",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", DUMP % PRODUCTION_SETTINGS],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    result = run_production("-c", DUMP % PRODUCTION_SETTINGS, check=True)
     return json.loads(result.stdout.splitlines()[-1])
 
 

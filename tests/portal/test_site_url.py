@@ -1,18 +1,13 @@
 """SITE_URL: the development launcher derives it from the port; a deployment must set it right."""
 
-import os
-import secrets
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
 
 from portal.checks import check_site_url
 from portal.launch import development_environment
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from tests.portal.production import run_production
 
 
 def test_launcher_sets_site_url_from_the_port():
@@ -71,25 +66,7 @@ def test_site_url_check_is_a_deployment_check_only(settings):
 
 
 def _check_deploy(**overrides: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="portal.example.org",
-        DATABASE_URL=os.environ.get("DATABASE_URL") or "postgres://portal@db.example.org:5432/tvet_portal",
-        REDIS_URL=os.environ.get("REDIS_URL") or "redis://redis.example.org:6379/0",
-        EMAIL_URL="smtp+tls://user:pw@smtp.example.org:587",
-        **overrides,
-    )
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--tag", "security"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_production("manage.py", "check", "--deploy", "--tag", "security", **{"SITE_URL": None, **overrides})
 
 
 @pytest.mark.parametrize(
