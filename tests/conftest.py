@@ -136,3 +136,109 @@ def event_with_matchmaking(db) -> MatchmakingSetup:
         request=request,
         meeting=meeting,
     )
+
+
+# --- the demo data, loaded once ----------------------------------------------------------------
+#
+# Loading the demo takes seconds, and most tests that use it only read it. The tests that ask
+# for ``demo`` run one after another (``pytest_collection_modifyitems`` below puts them last
+# among the ordinary database tests); the first of them loads the demo in a transaction that
+# stays open until the last of them has finished, and is then rolled back. Each test still
+# runs in its own transaction inside that one (pytest-django's ``db``), so a test that changes
+# the demo data leaves it as loaded for the next.
+
+DEMO_FIXTURE = "demo"
+
+
+class SharedDemo:
+    """The open transaction holding the loaded demo, and what loading it reported."""
+
+    def __init__(self, django_db_blocker) -> None:
+        self.blocker = django_db_blocker
+        self.atomic = None
+        self.result = None
+
+    def open(self) -> None:
+        from django.db import transaction
+
+        from portal.demo import demo_load
+
+        if self.atomic is not None:
+            return
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            # Django's own test transactions carry this mark; ``atomic(durable=True)`` inside
+            # a test must be allowed as it is in any test.
+            self.atomic._from_testcase = True
+            self.atomic.__enter__()
+            self.result = demo_load()
+
+    def close(self) -> None:
+        from django.db import transaction
+
+        if self.atomic is None:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = self.result = None
+
+
+_shared_demo: SharedDemo | None = None
+
+
+@pytest.fixture(scope="session")
+def _demo_data(django_db_setup, django_db_blocker) -> SharedDemo:
+    """Session-scoped, so that it is set up before any test's own transaction begins."""
+    global _shared_demo
+    _shared_demo = SharedDemo(django_db_blocker)
+    _shared_demo.open()
+    yield _shared_demo
+    _shared_demo.close()
+    _shared_demo = None
+
+
+@pytest.fixture
+def demo(_demo_data, db):
+    """The demo data (``portal.demo``), loaded; returns what the first load reported."""
+    return _demo_data.result
+
+
+def _uses_demo(item) -> bool:
+    return DEMO_FIXTURE in getattr(item, "fixturenames", ())
+
+
+def _database_order(item) -> int:
+    """pytest-django's order: ordinary database tests, then transactional ones, then the rest."""
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in fixtures or "live_server" in fixtures
+    if marker is not None:
+        transactional = transactional or marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+        transactional = transactional or bool(marker.args and marker.args[0])
+    if transactional:
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # After pytest-django's sort (a stable sort keeps its order otherwise).
+    items.sort(key=lambda item: (_database_order(item), _uses_demo(item)))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # A demo test after the shared transaction was closed (an unusual selection or order)
+    # loads the demo again before its own transaction begins.
+    if _shared_demo is not None and _uses_demo(item):
+        _shared_demo.open()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    # The test's own transaction is rolled back by now; drop the demo when no demo test follows.
+    if _shared_demo is not None and _uses_demo(item) and (nextitem is None or not _uses_demo(nextitem)):
+        _shared_demo.close()
+    return result

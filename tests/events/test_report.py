@@ -284,13 +284,11 @@ def test_management_page_links_to_the_report(client, roles, event):
 # --- the demo workshop ---------------------------------------------------------------------
 
 
-def test_demo_workshop_report_states_the_headline_and_adds_up(client):
+def test_demo_workshop_report_states_the_headline_and_adds_up(demo, client):
     from portal import demo_data
-    from portal.demo import demo_load
     from portal.models import User
     from tests.factories import give_second_factor
 
-    demo_load()
     event = Event.objects.get(slug=demo_data.WORKSHOP_2)
     # The demo's secretariat login has no second factor (the demo waives it); this one does.
     client.force_login(give_second_factor(User.objects.get(email="secretariat@example.org")))

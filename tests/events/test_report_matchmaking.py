@@ -161,14 +161,12 @@ def test_pdf_still_builds_with_the_matchmaking_section(client, roles, matchmakin
         assert "From meeting to MoU" in text
 
 
-def test_demo_workshop_report_states_its_matchmaking(client):
+def test_demo_workshop_report_states_its_matchmaking(demo, client):
     """The demo's networking session: 12 requests, 10 meetings held, answers at the first two steps."""
     from portal import demo_data
-    from portal.demo import demo_load
     from portal.models import User
     from tests.factories import give_second_factor
 
-    demo_load()
     event = Event.objects.get(slug=demo_data.WORKSHOP_2)
     # The demo's secretariat login has no second factor (the demo waives it); this one does.
     client.force_login(give_second_factor(User.objects.get(email="secretariat@example.org")))

@@ -42,11 +42,6 @@ def row_counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def demo():
-    return demo_load()
-
-
 def test_demo_load_twice_leaves_every_count_and_row_unchanged(demo):
     counts = row_counts()
     stamps = {model: sorted(model.objects.values_list("pk", "updated_at")) for model in (Institution, Event, Mou)}

@@ -14,7 +14,7 @@ from django.urls import reverse
 from mous.models import Mou
 from portal.adapters import MFAAdapter
 from portal.backends import ModelBackend
-from portal.demo import DEMO_ACCOUNTS, demo_load
+from portal.demo import DEMO_ACCOUNTS
 from portal.launch import development_environment
 from portal.mfa import is_staff_or_secretariat
 from tests.factories import (
@@ -336,8 +336,7 @@ def test_deployment_checks_fail_with_the_demo_waiver():
 
 
 @pytest.mark.parametrize(("waived", "landing"), [(True, "/dashboard/"), (False, "/accounts/second-factor/")])
-def test_demo_secretariat_login_needs_a_second_factor_unless_waived(client, waived, landing):
-    demo_load()
+def test_demo_secretariat_login_needs_a_second_factor_unless_waived(demo, client, waived, landing):
     account = next(account for account in DEMO_ACCOUNTS if account["role"] == "secretariat")
 
     with override_settings(PORTAL_DEMO_WAIVE_MFA=waived):
