@@ -1,4 +1,4 @@
-"""Models every app may use: the background import job."""
+"""Models every app may use: the timestamped base model and the background import job."""
 
 import secrets
 from pathlib import PurePosixPath
@@ -21,6 +21,20 @@ def import_upload_path(instance, filename: str) -> str:
     if suffix not in (".csv", ".xlsx"):
         suffix = ""
     return f"imports/{secrets.token_urlsafe(24)}{suffix}"
+
+
+class TimestampedModel(models.Model):
+    """An abstract base for rows that record when they were created and last changed.
+
+    The fields are the ones the apps used to declare by hand, with the same names and labels,
+    so a model that takes this base instead of its own two fields changes no table.
+    """
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 class ImportJob(models.Model):

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
+from core.qr import qr_svg
+
 from .models import Delegation, Event, Registration
-from .qr import checkin_url, qr_svg
+from .qr import checkin_url
 
 LAYOUTS = ("a6", "a4")
 BADGES_PER_A4_SHEET = 4

@@ -14,8 +14,6 @@ The rules, in one place so that the views and their tests agree:
   is the one detail that lets someone be contacted, so it follows the current consent.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 
@@ -25,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from institutions.filters import neutralise_formula
+from core.downloads import csv_text
 
 from .badges import badge_name
 from .models import Contact, Event, Registration
@@ -225,15 +223,7 @@ def contacts_csv(cards: list[ContactCard]) -> str:
 
     Every cell is neutralised: a name starting with "=" must not become a formula.
     """
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([str(_("Name")), str(_("Job title")), str(_("Institution")), str(_("Country")), str(_("Email"))])
-    for card in cards:
-        writer.writerow(
-            [
-                neutralise_formula(value)
-                for value in (card.name, card.job_title, card.institution, card.country, card.email)
-            ]
-        )
-    return out.getvalue()
+    return csv_text(
+        headers=[_("Name"), _("Job title"), _("Institution"), _("Country"), _("Email")],
+        rows=([card.name, card.job_title, card.institution, card.country, card.email] for card in cards),
+    )

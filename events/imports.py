@@ -77,11 +77,11 @@ from core.services import (
     import_job_preview_run,
     import_job_queue,
 )
+from core.spreadsheets import SpreadsheetError, check_upload, read_rows, refuse_formulas
 from institutions.duplicates import DuplicateMatch, fold, likely_duplicates
 from institutions.filters import directory_version
 from institutions.models import Institution, Membership
 from institutions.onboarding import unique_slug
-from institutions.spreadsheets import SpreadsheetError, check_upload, read_rows, refuse_formulas
 
 from .models import Delegation, Event, Registration
 from .tasks import participant_import_commit_task, participant_import_preview_task
@@ -848,7 +848,7 @@ def participant_import_start(*, event: Event, created_by, upload, language: str,
     """Keep the uploaded file and queue its preview in a worker; nothing else is written.
 
     Raises ImportFailed when the file must not be read at all (size, or see
-    :func:`institutions.spreadsheets.check_upload`); the rest is found by the preview task.
+    :func:`core.spreadsheets.check_upload`); the rest is found by the preview task.
     ``base_url`` is the portal's address for the links in the invitation emails.
     """
     if upload.size > MAX_BYTES:

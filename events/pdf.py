@@ -1,19 +1,9 @@
-"""The event report as a PDF, drawn with fpdf2 and the bundled Noto fonts.
+"""The event report as a PDF, drawn on :class:`core.pdf.ReportPDF` (fpdf2 with the Noto fonts).
 
-Why fpdf2 and not an HTML-to-PDF engine: it is pure Python (no pango or cairo system library),
-so ``make test`` works on a fresh machine. The fonts come from pinned Python packages
-(``fontpkg-noto-sans*``, ``cvttf-notosanscjk-regular``), are embedded (subset) in every PDF and
-never fetched; HarfBuzz (``uharfbuzz``) shapes Thai and Khmer. Text in any of those scripts
-falls back from Noto Sans to the font that has the glyphs, so a name in 中文, ไทย, ខ្មែរ or
-tiếng Việt renders instead of showing boxes. The charts are bars drawn as PDF rectangles, so
-the PDF carries them without images.
+The charts are bars drawn as PDF rectangles, so the PDF carries them without images.
 """
 
 from __future__ import annotations
-
-import logging
-from functools import cache
-from importlib.resources import files
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,46 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from fpdf import FPDF
 
+from core.pdf import MAIN_FONT, ReportPDF
+
 from .report import Breakdown, EventReport, Matchmaking
 
-# Family name → font file inside its package. The family names appear in the PDF (BaseFont).
-FONTS = {
-    "NotoSans": ("fontpkg_noto_sans", "files/NotoSans[wdth,wght].ttf"),
-    "NotoSansCJK": ("cvttf_NotoSansCJK_Regular", "NotoSansCJKtc-Regular.otf"),
-    "NotoSansThai": ("fontpkg_noto_sans_thai", "files/NotoSansThai[wdth,wght].ttf"),
-    "NotoSansKhmer": ("fontpkg_noto_sans_khmer", "files/NotoSansKhmer[wdth,wght].ttf"),
-}
-MAIN_FONT = "NotoSans"
 BAR_COLOUR = (31, 111, 139)
 RING_COLOUR = (46, 139, 87)
-
-# fontTools reports every table it subsets at INFO level: not news for the server's log.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-
-@cache
-def font_paths() -> dict[str, str]:
-    """Where the installed font packages keep their files (looked up once per process)."""
-    return {family: str(files(package).joinpath(name)) for family, (package, name) in FONTS.items()}
-
-
-class ReportPDF(FPDF):
-    def __init__(self, title: str):
-        super().__init__(format="A4")
-        self.report_title = title
-        for family, path in font_paths().items():
-            self.add_font(family, fname=path)
-        self.set_fallback_fonts([family for family in FONTS if family != MAIN_FONT])
-        self.set_text_shaping(True)
-        self.set_auto_page_break(True, margin=18)
-        self.set_title(title)
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font(MAIN_FONT, size=8)
-        self.set_text_color(110)
-        self.cell(0, 6, f"{self.report_title} · {self.page_no()}", align="C")
-        self.set_text_color(0)
 
 
 def report_pdf(report: EventReport) -> bytes:

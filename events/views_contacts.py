@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_log
+from core.qr import qr_svg
 
 from .contacts import (
     check_exchange,
@@ -28,7 +29,6 @@ from .contacts import (
     vcards,
 )
 from .models import Contact, Event, Registration
-from .qr import qr_svg
 
 
 def _own_registration_or_404(request, slug: str) -> Registration:

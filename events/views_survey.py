@@ -23,9 +23,10 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.qr import qr_svg
+
 from .forms_survey import AddTablesForm, AnswerForm, QuestionForm, SurveySettingsForm
 from .models import Registration, Survey, SurveyQuestion, SurveyTable
-from .qr import qr_svg
 from .survey import (
     AlreadyAnswered,
     add_tables,

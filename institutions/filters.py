@@ -512,13 +512,6 @@ def facet_counts(
 # An export holds at most this many institutions (the directory page says so).
 EXPORT_CAP = 10_000
 _EXPORT_CHUNK = 1000
-# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value: str) -> str:
-    """Return ``value`` with a leading apostrophe if a spreadsheet would read it as a formula."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def export_headers() -> list[str]:
@@ -559,7 +552,10 @@ def _export_institutions(query: DirectoryQuery) -> Iterable[Institution]:
 
 
 def export_rows(query: DirectoryQuery, *, taxonomies: Taxonomies, request) -> Iterable[list[str]]:
-    """Yield one row of public fields per institution of ``query``; never personal data."""
+    """Yield one row of public fields per institution of ``query``; never personal data.
+
+    The download writers (``core.downloads``) neutralise the cells a spreadsheet would run.
+    """
     sectors = {s.pk: s.label for s in taxonomies.sectors}
     types = {t.pk: t.label for t in taxonomies.types}
     languages = dict(WORK_LANGUAGES)
@@ -590,4 +586,4 @@ def export_rows(query: DirectoryQuery, *, taxonomies: Taxonomies, request) -> It
             str(institution.get_verification_status_display()),
             request.build_absolute_uri(institution.get_absolute_url()),
         ]
-        yield [neutralise_formula(value or "") for value in row]
+        yield [value or "" for value in row]

@@ -15,7 +15,7 @@ The flow has two steps and writes only in the second; both run in a Celery worke
    preview, nothing is written and the new preview is shown to be confirmed again.
 
 Decisions: reading the file and keeping it between the steps is shared with the other
-imports, in :mod:`institutions.spreadsheets` (encodings: UTF-8 with or without BOM, or
+imports, in :mod:`core.spreadsheets` (encodings: UTF-8 with or without BOM, or
 UTF-16 with BOM; anything else is refused rather than guessed). Institutions imported by the secretariat are
 verified: the secretariat vouches for its own lists. An update fills in the columns the file
 gives (except the English name, which people know it by) and adds sectors, offers and
@@ -47,12 +47,12 @@ from core.services import (
     import_job_preview_run,
     import_job_queue,
 )
+from core.spreadsheets import SpreadsheetError, read_rows, refuse_formulas
 
 from .duplicates import DuplicateMatch, fold, likely_duplicates, registrable_domain
 from .languages import WORK_LANGUAGES
 from .models import CooperationType, Institution, Need, Offer, Sector
 from .onboarding import unique_slug
-from .spreadsheets import SpreadsheetError, read_rows, refuse_formulas
 from .tasks import institution_import_commit_task, institution_import_preview_task
 
 KIND = "institutions"
@@ -556,9 +556,9 @@ def institution_import_start(*, created_by, upload, language: str) -> ImportJob:
     """Keep the uploaded file and queue its preview in a worker; nothing else is written.
 
     Raises ImportFailed when the file must not be read at all (see
-    :func:`institutions.spreadsheets.check_upload`); the rest is found by the preview task.
+    :func:`core.spreadsheets.check_upload`); the rest is found by the preview task.
     """
-    from .spreadsheets import check_upload
+    from core.spreadsheets import check_upload
 
     upload.seek(0)
     check_upload(content=upload.read(), filename=upload.name)

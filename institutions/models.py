@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.audit import audit_scope
+from core.models import TimestampedModel
 
 from .languages import WORK_LANGUAGES
 from .text import script_grams
@@ -53,7 +54,7 @@ class CooperationType(Taxonomy):
         verbose_name_plural = _("cooperation types")
 
 
-class Institution(models.Model):
+class Institution(TimestampedModel):
     class Kind(models.TextChoices):
         VOCATIONAL_COLLEGE = "vocational_college", _("vocational college")
         POLYTECHNIC = "polytechnic", _("polytechnic")
@@ -109,8 +110,6 @@ class Institution(models.Model):
             "Left empty, they go to the institution's admins."
         ),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     review_reminder_sent_at = models.DateTimeField(_("profile review reminder sent at"), null=True, blank=True)
 
     # Search and matching columns, derived from the fields above; never edited by hand.
@@ -330,7 +329,7 @@ class SearchWord(models.Model):
         return self.word
 
 
-class ShortlistEntry(models.Model):
+class ShortlistEntry(TimestampedModel):
     """An institution a person saved for later, with a private note."""
 
     user = models.ForeignKey(
@@ -340,8 +339,6 @@ class ShortlistEntry(models.Model):
         Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="shortlisted_by"
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("shortlist entry")

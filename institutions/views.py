@@ -1,21 +1,20 @@
 """The directory: the searchable list of institutions, its exports and the institution page."""
 
-import io
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.audit import audit_log
+from core.downloads import csv_download, xlsx_download
 
 from .filters import EXPORT_CAP, DirectoryForm, Taxonomies, directory_search, export_headers, export_rows
 from .models import Institution
 from .selectors import acting_institution, shortlisted_institution_ids
-from .spreadsheets import csv_download
 
 DIRECTORY_TEMPLATE = "institutions/institution_list.html"
 
@@ -82,30 +81,21 @@ def institution_export_csv(request):
     form, _viewer, taxonomies = _directory_form(request)
     _audit_export(request, "csv")
     rows = export_rows(form.directory_query(), taxonomies=taxonomies, request=request)
-    return csv_download(export_headers(), rows, _export_filename("csv"))
+    return csv_download(headers=export_headers(), rows=rows, filename=_export_filename("csv"))
 
 
 @require_GET
 @login_required
 def institution_export_xlsx(request):
     """Export the filtered directory (all pages, up to EXPORT_CAP rows) as an Excel workbook."""
-    from openpyxl import Workbook
-
     form, _viewer, taxonomies = _directory_form(request)
     _audit_export(request, "xlsx")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Institutions")[:31])
-    sheet.append(export_headers())
-    for row in export_rows(form.directory_query(), taxonomies=taxonomies, request=request):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_download(
+        headers=export_headers(),
+        rows=export_rows(form.directory_query(), taxonomies=taxonomies, request=request),
+        filename=_export_filename("xlsx"),
+        sheet_title=_("Institutions"),
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("xlsx")}"'
-    return response
 
 
 @require_GET

@@ -13,7 +13,6 @@ from django_countries import countries
 
 from events.models import Event
 from events.selectors import event_list_visible_to
-from institutions.filters import neutralise_formula
 from institutions.models import CooperationType, Institution, Sector
 from institutions.search import matching, parse_query
 
@@ -214,7 +213,7 @@ def export_rows(queryset: QuerySet[Mou], *, full: bool, request) -> Iterable[lis
         url = request.build_absolute_uri(mou.get_absolute_url())
         milestones: list[Milestone] = list(mou.milestones.all())
         if not milestones:
-            yield [neutralise_formula(value or "") for value in [*base, "", "", "", "", "", url]]
+            yield [value or "" for value in [*base, "", "", "", "", "", url]]
         for milestone in milestones:
             row = [
                 *base,
@@ -225,4 +224,4 @@ def export_rows(queryset: QuerySet[Mou], *, full: bool, request) -> Iterable[lis
                 milestone.completed_on.isoformat() if milestone.completed_on else "",
                 url,
             ]
-            yield [neutralise_formula(value or "") for value in row]
+            yield [value or "" for value in row]

@@ -1,8 +1,8 @@
 """The printable summary of an MoU as a PDF, with a QR code to verify it on the portal.
 
-Drawn like the event report (``events.pdf``): fpdf2 with the bundled Noto fonts and their
-fallbacks, so party names in Chinese, Thai, Khmer or Vietnamese print as written. The QR code
-is the SVG that ``events.qr`` draws for badges, placed as a vector image.
+Drawn like the event report, on :class:`core.pdf.ReportPDF`: fpdf2 with the bundled Noto fonts
+and their fallbacks, so party names in Chinese, Thai, Khmer or Vietnamese print as written. The
+QR code is the SVG that :func:`core.qr.qr_svg` draws for badges, placed as a vector image.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from events.pdf import MAIN_FONT, ReportPDF
-from events.qr import qr_svg
+from core.pdf import MAIN_FONT, ReportPDF
+from core.qr import qr_svg
 
 from .models import Mou
 

@@ -1,11 +1,10 @@
 """The MoU registry (search, filters, exports), the secretariat's statistics and the network picture."""
 
-import io
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils.cache import patch_vary_headers
@@ -13,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.audit import audit_log
+from core.downloads import csv_download, xlsx_download
 from institutions.permissions import is_secretariat
-from institutions.spreadsheets import csv_download
 
 from . import network, stats
 from .filters import EXPORT_CAP, RegistryForm, apply_filters, export_headers, export_rows
@@ -68,28 +67,20 @@ def mou_export_csv(request):
     _form, queryset, secretariat = _registry(request)
     _audit_export(request, "csv", full=secretariat)
     rows = export_rows(queryset, full=secretariat, request=request)
-    return csv_download(export_headers(full=secretariat), rows, _filename("csv"))
+    return csv_download(headers=export_headers(full=secretariat), rows=rows, filename=_filename("csv"))
 
 
 @require_GET
 def mou_export_xlsx(request):
     """The filtered registry with its milestones as an Excel workbook."""
-    from openpyxl import Workbook
-
     _form, queryset, secretariat = _registry(request)
     _audit_export(request, "xlsx", full=secretariat)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("MoUs")[:31])
-    sheet.append(export_headers(full=secretariat))
-    for row in export_rows(queryset, full=secretariat, request=request):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return xlsx_download(
+        headers=export_headers(full=secretariat),
+        rows=export_rows(queryset, full=secretariat, request=request),
+        filename=_filename("xlsx"),
+        sheet_title=_("MoUs"),
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response
 
 
 @require_GET

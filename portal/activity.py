@@ -22,7 +22,6 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from institutions.filters import neutralise_formula
 from institutions.models import Institution
 
 Action = LogEntry.Action
@@ -431,7 +430,7 @@ def export_rows(entries: QuerySet[LogEntry]) -> Iterable[list[str]]:
                 row.event.title if row.event else "",
                 entry.remote_addr or "",
             ]
-            yield [neutralise_formula(str(value)) for value in values]
+            yield [str(value) for value in values]
         if len(batch) < chunk:
             return
 

@@ -11,8 +11,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from core.audit import audit_log
+from core.downloads import csv_download
 from institutions.permissions import is_secretariat
-from institutions.spreadsheets import csv_download
 
 from .activity import PAGE_SIZE, ActivityFilterForm, activity_entries, activity_rows, export_headers, export_rows
 
@@ -56,7 +56,9 @@ def activity_export(request):
         actor=request.user,
         data={"format": "csv", "query": request.GET.urlencode()},
     )
-    return csv_download(export_headers(), export_rows(entries), f"activity-{date.today().isoformat()}.csv")
+    return csv_download(
+        headers=export_headers(), rows=export_rows(entries), filename=f"activity-{date.today().isoformat()}.csv"
+    )
 
 
 urlpatterns = [

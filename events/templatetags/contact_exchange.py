@@ -6,8 +6,8 @@ badge a person opens on their own phone shows the code, and only while they cons
 
 from django import template
 
+from core.qr import qr_svg
 from events.contacts import contact_url
-from events.qr import qr_svg
 
 register = template.Library()
 

@@ -10,9 +10,10 @@ from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import reverse
 
+from core.qr import qr_svg
 from events.badges import badge_registrations, sheets
 from events.models import Registration
-from events.qr import checkin_url, qr_svg, token_from_scan
+from events.qr import checkin_url, token_from_scan
 from tests.events.conftest import register
 from tests.factories import (
     DelegationFactory,
@@ -241,7 +242,7 @@ def test_qr_code_is_drawn_once_per_payload(monkeypatch):
         calls.append(args[0])
         return segno.make(*args, **kwargs)
 
-    monkeypatch.setattr("events.qr.segno", type("Segno", (), {"make": staticmethod(counting_make)}))
+    monkeypatch.setattr("core.qr.segno", type("Segno", (), {"make": staticmethod(counting_make)}))
     payload = f"https://portal.example.org/events/x/check-in/scan/{secrets.token_urlsafe(24)}/"
 
     first, again = qr_svg(payload), qr_svg(payload)

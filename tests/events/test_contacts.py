@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from core.qr import qr_svg
 from events.contacts import contact_card, contacts_csv, exchange, token_from_contact_scan, vcards
 from events.models import Contact, Registration
-from events.qr import qr_svg
 from tests.factories import (
     ContactFactory,
     EventFactory,

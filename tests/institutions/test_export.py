@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from institutions.filters import neutralise_formula
+from core.downloads import neutralise_formula
 from institutions.models import Institution
 from tests.factories import (
     CooperationTypeFactory,

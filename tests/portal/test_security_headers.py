@@ -276,8 +276,8 @@ def test_templates_hold_no_inline_script_or_style():
 
 def test_server_drawn_svg_carries_no_style_attribute_or_script():
     """Charts and QR codes are drawn inline; under style-src 'self' a style= attribute would be dropped."""
+    from core.qr import qr_svg
     from events.charts import bar_chart, ring_chart
-    from events.qr import qr_svg
 
     drawings = [
         bar_chart([("Cambodia", 12), ("China", 30)], title="Participants"),

@@ -1,8 +1,8 @@
 """Reading uploaded CSV and XLSX tables safely, for the imports that take spreadsheets.
 
-Shared by the imports that take spreadsheets as partners send them (institutions here, event
-participants in ``events.imports``). It lives in the lowest app that has them so every app
-above may use it.
+Shared by the imports that take spreadsheets as partners send them (institutions in
+``institutions.imports``, event participants in ``events.imports``); the downloads going the
+other way are in :mod:`core.downloads`.
 
 Decisions: files come as UTF-8 (with or without BOM) or UTF-16 with BOM, as Excel writes
 them; other encodings are refused with a message rather than guessed, since a wrong guess
@@ -31,11 +31,9 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError  # nosec B405 -- only the exception class openpyxl raises; parsing goes through defusedxml
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.services import ImportJobError
+from .services import ImportJobError
 
 
 class SpreadsheetError(ImportJobError):
@@ -421,31 +419,3 @@ def read_rows(*, content: bytes, filename: str, max_rows: int, max_columns: int)
     if filename.lower().endswith(".xlsx"):
         return read_xlsx_rows(content, max_rows=max_rows, max_columns=max_columns)
     return read_csv_rows(content, max_rows=max_rows)
-
-
-class _Echo:
-    """A file-like object whose write() returns the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_download(headers, rows, filename: str) -> StreamingHttpResponse:
-    """Stream ``rows`` as UTF-8 CSV with a byte order mark, so spreadsheets read every script.
-
-    The rows are written while the response streams, after the middleware has finished: the
-    request's language is kept for the labels the rows hold.
-    """
-    writer = csv.writer(_Echo())
-    language = translation.get_language()
-
-    def lines():
-        with translation.override(language):
-            yield "\ufeff"
-            yield writer.writerow(headers)
-            for row in rows:
-                yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

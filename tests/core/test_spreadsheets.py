@@ -10,7 +10,7 @@ import pytest
 from defusedxml import EntitiesForbidden
 from openpyxl import Workbook, load_workbook
 
-from institutions.spreadsheets import (
+from core.spreadsheets import (
     SpreadsheetError,
     check_upload,
     check_xlsx,
