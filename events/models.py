@@ -484,7 +484,7 @@ class Meeting(models.Model):
     unplaced_reason = models.CharField(_("why not placed"), max_length=32, choices=UnplacedReason, blank=True)
     attendance = models.CharField(_("attendance"), max_length=16, choices=Attendance, blank=True)
     # The latest outcome either side reported. The MoU it led to is recorded by the MoU app
-    # (``mous.MouMeeting``), which sits above events; see ``events.mou_links``.
+    # (its ``MouMeeting`` model), which sits above events; see ``events.mou_links``.
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome, blank=True)
     outcome_at = models.DateTimeField(_("outcome reported at"), null=True, blank=True)
     # Set when nobody answered any follow-up step; listed for the secretariat.

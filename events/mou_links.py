@@ -1,6 +1,6 @@
 """Extension point: what events may know of the MoUs its matchmaking meetings led to.
 
-The link from a meeting to the MoU it led to belongs to the MoU app (``mous.MouMeeting``),
+The link from a meeting to the MoU it led to belongs to the MoU app (its ``MouMeeting`` model),
 which sits above events: events never imports it and none of its models names it. Three
 places in events still need the link, and ask the provider registered here:
 
@@ -8,7 +8,7 @@ places in events still need the link, and ask the provider registered here:
 - the event report counts linked meetings as signed and shows the MoUs signed at the event;
 - the organisers' follow-ups page shows the MoUs a meeting may be linked to and changes the link.
 
-The MoU app registers its provider in ``MousConfig.ready()`` (see ``mous.links``). Without one
+The MoU app registers its provider in ``MousConfig.ready()`` (its ``links`` module). Without one
 (an installation without the MoU app) no meeting is linked, no MoU is counted and linking is
 refused. The provider answers with plain data, or with a queryset of meeting ids that events
 uses as a subquery, so that the pages keep their number of queries.

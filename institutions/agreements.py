@@ -2,7 +2,7 @@
 
 The recommendations mark a partner the institution already has an MoU with ("You already have
 an MoU: …"). MoUs live in the MoU app, above institutions, which never imports it nor knows its
-statuses: the MoU app registers a provider in ``MousConfig.ready()`` (see ``mous.links``).
+statuses: the MoU app registers a provider in ``MousConfig.ready()`` (its ``links`` module).
 Without one no agreement is known and nothing is marked.
 """
 

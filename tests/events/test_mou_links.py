@@ -7,12 +7,15 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 
-from events.mou_links import MouLinkError, MouLinks, mou_links
+from events.followups import _open_questions
+from events.models import Meeting
+from events.mou_links import MouLinkError, MouLinks, mou_links, register_mou_links
 from events.report import build_report
 from institutions.agreements import agreement_titles
 from mous.links import MeetingMouLinks
 from tests.factories import (
     EventFactory,
+    FollowUpFactory,
     InstitutionFactory,
     MeetingFactory,
     MouFactory,
@@ -106,3 +109,25 @@ def test_agreement_titles_leave_out_terminated_mous():
     assert agreement_titles(institution_id=home.pk, other_ids=[partner.pk, former.pk]) == {
         partner.pk: "Welding exchange"
     }
+
+
+@pytest.fixture
+def without_the_mou_app():
+    """Events as it runs when no app registers a provider."""
+    registered = mou_links()
+    register_mou_links(MouLinks())
+    yield
+    register_mou_links(registered)
+
+
+def test_without_the_mou_app_the_report_and_follow_ups_still_work(without_the_mou_app):
+    meeting = MeetingFactory(
+        mou=MouFactory(), status=Meeting.Status.PUBLISHED, attendance=Meeting.Attendance.HELD, outcome="in_discussion"
+    )
+    follow_up = FollowUpFactory(meeting=meeting)
+
+    report = build_report(meeting.session.event)
+
+    assert [stage.count for stage in report.matchmaking.funnel] == [1, 1, 1, 0]
+    assert (report.mous_signed, report.mou_institutions) == (0, 0)
+    assert list(_open_questions()) == [follow_up]
