@@ -60,7 +60,7 @@ def populate_mous(n: int, seed: int = 1) -> None:
 
     from bench.data import SECTOR_POPULARITY, SLUG_PREFIX, TYPE_POPULARITY
     from institutions.models import CooperationType, Institution, Sector
-    from mous.models import Milestone, Mou, MouParty
+    from mous.models import Milestone, Mou, MouMeeting, MouParty
 
     started = time.monotonic()
     rng = random.Random(seed)
@@ -93,7 +93,7 @@ def populate_mous(n: int, seed: int = 1) -> None:
 
     with transaction.atomic():
         generated = Mou.objects.filter(reference__startswith=REFERENCE_PREFIX)
-        for model in (Milestone, MouParty, SectorLink, TypeLink):
+        for model in (Milestone, MouParty, MouMeeting, SectorLink, TypeLink):
             model.objects.filter(mou__in=generated)._raw_delete(model.objects.db)
         generated._raw_delete(Mou.objects.db)
         for start in range(0, n, BATCH):

@@ -35,6 +35,7 @@ from portal import outbox
 from portal.models import OutboundEmail
 
 from .models import FollowUp, Meeting, MeetingOutcome, Registration, Session
+from .mou_links import mou_links
 
 KIND = "follow_up"
 # One-click links stay valid this long after their step is due.
@@ -154,8 +155,8 @@ def _open_questions():
             answered_at__isnull=True,
             opted_out_at__isnull=True,
             meeting__status=Meeting.Status.PUBLISHED,
-            meeting__mou__isnull=True,
         )
+        .exclude(meeting_id__in=mou_links().linked_meeting_ids())
         .exclude(meeting__attendance=Meeting.Attendance.NO_SHOW)
         .exclude(meeting__outcome=MeetingOutcome.MOU_SIGNED)
         .exclude(Exists(signed))

@@ -483,17 +483,10 @@ class Meeting(models.Model):
     draft_table = models.PositiveSmallIntegerField(_("proposed table"), null=True, blank=True)
     unplaced_reason = models.CharField(_("why not placed"), max_length=32, choices=UnplacedReason, blank=True)
     attendance = models.CharField(_("attendance"), max_length=16, choices=Attendance, blank=True)
-    # The latest outcome either side reported, and the MoU it led to.
+    # The latest outcome either side reported. The MoU it led to is recorded by the MoU app
+    # (its ``MouMeeting`` model), which sits above events; see ``events.mou_links``.
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome, blank=True)
     outcome_at = models.DateTimeField(_("outcome reported at"), null=True, blank=True)
-    mou = models.ForeignKey(
-        "mous.Mou",
-        verbose_name=_("MoU"),
-        on_delete=models.SET_NULL,
-        related_name="meetings",
-        null=True,
-        blank=True,
-    )
     # Set when nobody answered any follow-up step; listed for the secretariat.
     unanswered_flagged_at = models.DateTimeField(_("flagged as unanswered"), null=True, blank=True)
     # Calendar files carry the UID and SEQUENCE, so a moved meeting updates its entry.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -22,9 +22,7 @@ from institutions.models import Institution
 
 from .followups import COOPERATION_OUTCOMES, StepLine, step_lines
 from .models import Delegation, Event, FollowUp, Meeting, MeetingOutcome, MeetingRequest, Registration, Session
-
-# MoU statuses that mean "was signed" (later life-cycle states included: they were signed first).
-SIGNED_MOU_STATUSES = ("signed", "active", "expiring", "expired", "renewed")
+from .mou_links import mou_links
 
 
 @dataclass
@@ -200,9 +198,11 @@ def _matchmaking(event: Event, now) -> Matchmaking:
     for row in MeetingRequest.objects.filter(session__event=event).values("status").annotate(count=Count("pk")):
         result.requests[row["status"]] = row["count"]
 
+    # Linked to an MoU: asked of the MoU app through ``events.mou_links``, in the same query.
+    linked = ExpressionWrapper(Q(pk__in=mou_links().linked_meeting_ids()), output_field=BooleanField())
     meetings = list(
         Meeting.objects.filter(session__event=event, status=Meeting.Status.PUBLISHED).values(
-            "pk", "attendance", "session__ends_at", "outcome", "outcome_at", "mou_id"
+            "pk", "attendance", "session__ends_at", "outcome", "outcome_at", mou_linked=linked
         )
     )
     no_show = Meeting.Attendance.NO_SHOW
@@ -229,7 +229,7 @@ def _matchmaking(event: Event, now) -> Matchmaking:
         said = list(answers.get(row["pk"], []))
         if row["outcome"]:
             said.append((row["outcome_at"] or now, row["outcome"]))
-        is_signed = row["mou_id"] is not None or any(outcome == MeetingOutcome.MOU_SIGNED for _at, outcome in said)
+        is_signed = row["mou_linked"] or any(outcome == MeetingOutcome.MOU_SIGNED for _at, outcome in said)
         latest = max(said, key=lambda answer: answer[0])[1] if said else ""
         answered += bool(said) or is_signed
         cooperation += is_signed or latest in COOPERATION_OUTCOMES
@@ -251,17 +251,11 @@ def _person(user) -> str:
 
 
 def _mous(event: Event) -> tuple[int, int]:
-    """MoUs signed at the event and the distinct institutions party to them (0, 0 without the MoU app)."""
-    try:
-        from mous.models import Mou, MouParty
-    except ImportError:  # pragma: no cover - the MoU app is part of the portal today
-        return 0, 0
-    signed = Mou.objects.filter(event=event, status__in=SIGNED_MOU_STATUSES)
-    count = signed.count()
-    if not count:
-        return 0, 0
-    parties = MouParty.objects.filter(mou__in=signed).values("institution").distinct().count()
-    return count, parties
+    """MoUs signed at the event and the distinct institutions party to them (0, 0 without the MoU app).
+
+    Asked of the MoU app, which sits above events, through ``events.mou_links``.
+    """
+    return mou_links().signed_at_event(event=event)
 
 
 def _survey(event: Event):

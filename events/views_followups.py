@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q
@@ -34,6 +33,7 @@ from .followups import (
     step_lines,
 )
 from .models import Event, FollowUp, Meeting, MeetingOutcome, Registration
+from .mou_links import MeetingMous, MouLinkError, mou_links
 from .selectors import MEETING_SIDES
 from .views_manage import managed_event
 
@@ -163,36 +163,6 @@ def meeting_outcome(request, pk: int):
 # --- organisers ----------------------------------------------------------------------------
 
 
-def _mou_model():
-    # Meeting.mou points to the MoU app, which sits above events: ask the registry, do not import it.
-    return apps.get_model("mous", "Mou")
-
-
-def _mou_visible(user, mou) -> bool:
-    # The MoU app's own rule (public registry, the parties' members, the secretariat), asked
-    # through the permission system so that events neither imports nor repeats it.
-    return mou is not None and user.has_perm("mous.open_mou", mou)
-
-
-def _mou_choices(meetings: list[Meeting], user) -> dict[int, list]:
-    """Per meeting: the MoUs ``user`` may see whose parties include both sides' institutions (one query)."""
-    pairs = {}
-    for meeting in meetings:
-        request = meeting.request
-        other = request.recipient.institution_id if request.recipient_id else request.recipient_institution_id
-        pairs[meeting.pk] = {request.requester.institution_id, other}
-    institutions = set().union(*pairs.values()) if pairs else set()
-    if not institutions:
-        return {}
-    mous = _mou_model().objects.filter(parties__institution__in=institutions).prefetch_related("parties").distinct()
-    parties = {
-        mou: {party.institution_id for party in mou.parties.all()}
-        for mou in mous.order_by("title")
-        if _mou_visible(user, mou)
-    }
-    return {pk: [mou for mou, held in parties.items() if pair <= held] for pk, pair in pairs.items()}
-
-
 @login_required
 def manage_follow_ups(request, slug: str):
     event = managed_event(request, slug)
@@ -201,14 +171,13 @@ def manage_follow_ups(request, slug: str):
     signed = list(
         meetings.filter(
             Q(outcome=MeetingOutcome.MOU_SIGNED)
-            | Q(mou__isnull=False)
+            | Q(pk__in=mou_links().linked_meeting_ids())
             | Exists(FollowUp.objects.filter(meeting=OuterRef("pk"), outcome=MeetingOutcome.MOU_SIGNED))
-        )
-        .select_related("mou")
-        .prefetch_related("mou__parties")
-        .order_by("outcome_at", "pk")
+        ).order_by("outcome_at", "pk")
     )
-    choices = _mou_choices(signed, request.user)
+    # The MoUs are the MoU app's: asked through ``events.mou_links`` (events sits below it).
+    mous = mou_links().meetings_mous(meetings=signed, user=request.user)
+    nothing = MeetingMous(choices=[])
     return render(
         request,
         "events/followups/manage.html",
@@ -218,11 +187,7 @@ def manage_follow_ups(request, slug: str):
             "flagged": flagged,
             # A meeting linked to an MoU the organiser may not see shows that it is linked, not to what.
             "signed": [
-                (
-                    meeting,
-                    choices.get(meeting.pk, []),
-                    meeting.mou_id is not None and not _mou_visible(request.user, meeting.mou),
-                )
+                (meeting, mous.get(meeting.pk, nothing).choices, mous.get(meeting.pk, nothing).hidden)
                 for meeting in signed
             ],
         },
@@ -235,27 +200,19 @@ def manage_follow_up_mou(request, slug: str, pk: int):
     """Link a meeting to the MoU it led to (or unlink it with an empty choice).
 
     Only MoUs the person may see are offered or accepted, and a link to an MoU they may not see
-    is neither changed nor removed.
+    is neither changed nor removed (the MoU app's rules, through ``events.mou_links``).
     """
     event = managed_event(request, slug)
-    meeting = get_object_or_404(Meeting.objects.select_related(*MEETING_RELATED, "mou"), pk=pk, session__event=event)
-    if meeting.mou_id is not None and not _mou_visible(request.user, meeting.mou):
-        messages.error(request, _("This meeting is linked to an MoU you may not change. Nothing was changed."))
-        return redirect("events:manage_follow_ups", slug=event.slug)
-    raw = request.POST.get("mou", "").strip()
-    if not raw:
-        meeting.mou = None
-        meeting.save(update_fields=["mou", "updated_at"])
-        messages.success(request, _("The meeting is no longer linked to an MoU."))
-        return redirect("events:manage_follow_ups", slug=event.slug)
-    allowed = {mou.pk: mou for mou in _mou_choices([meeting], request.user).get(meeting.pk, [])}
-    mou = allowed.get(int(raw)) if raw.isascii() and raw.isdigit() else None
-    if mou is None:
-        messages.error(request, _("Choose an MoU signed by both institutions of the meeting. Nothing was changed."))
-        return redirect("events:manage_follow_ups", slug=event.slug)
-    meeting.mou = mou
-    meeting.save(update_fields=["mou", "updated_at"])
-    messages.success(request, _("The meeting is linked to the MoU “%(title)s”.") % {"title": mou.title})
+    meeting = get_object_or_404(Meeting.objects.select_related(*MEETING_RELATED), pk=pk, session__event=event)
+    try:
+        title = mou_links().link(meeting=meeting, choice=request.POST.get("mou", "").strip(), user=request.user)
+    except MouLinkError as error:
+        messages.error(request, str(error))
+    else:
+        if title is None:
+            messages.success(request, _("The meeting is no longer linked to an MoU."))
+        else:
+            messages.success(request, _("The meeting is linked to the MoU “%(title)s”.") % {"title": title})
     return redirect("events:manage_follow_ups", slug=event.slug)
 
 

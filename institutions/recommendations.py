@@ -75,6 +75,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from .agreements import agreement_titles
 from .languages import WORK_LANGUAGES
 from .models import CooperationType, Institution, Sector
 
@@ -424,24 +425,9 @@ def candidate_profiles(me: Profile, *, region: str | None = None, pool: int = CA
 def _mou_titles(institution_id: int, other_ids: Iterable[int]) -> dict[int, str]:
     """Return, for each of ``other_ids`` that shares an MoU with the institution, the MoU's title.
 
-    The MoU party model is reached through the reverse relation rather than imported, because
-    the institutions app sits below the MoUs app and never imports it. Terminated agreements
-    are left out: they are no longer a partnership to point out.
+    MoUs live in the MoU app, above institutions: asked through ``institutions.agreements``.
     """
-    other_ids = list(other_ids)
-    if not other_ids:
-        return {}
-    mou_party = Institution.mou_parties.rel.related_model
-    rows = (
-        mou_party.objects.filter(institution_id__in=other_ids, mou__parties__institution_id=institution_id)
-        .exclude(mou__status="terminated")
-        .order_by("institution_id", "mou__title")
-        .values_list("institution_id", "mou__title")
-    )
-    titles: dict[int, str] = {}
-    for other_id, title in rows:
-        titles.setdefault(other_id, title)
-    return titles
+    return agreement_titles(institution_id=institution_id, other_ids=other_ids)
 
 
 # --- Reasons and results ---------------------------------------------------------------------

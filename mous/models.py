@@ -9,7 +9,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from events.models import Event, Session
+from events.models import Event, Meeting, Session
 from institutions.languages import WORK_LANGUAGES
 from institutions.models import CooperationType, Institution, Sector
 
@@ -67,7 +67,10 @@ class Mou(models.Model):
         null=True,
         blank=True,
     )
-    # The matchmaking meetings an MoU was born from are linked by Meeting.mou (mou.meetings).
+    # The matchmaking meetings an MoU was born from; each meeting leads to one MoU at most.
+    meetings = models.ManyToManyField(
+        Meeting, verbose_name=_("meetings"), through="MouMeeting", related_name="mous", blank=True
+    )
     cooperation_types = models.ManyToManyField(
         CooperationType, verbose_name=_("cooperation types"), related_name="mous", blank=True
     )
@@ -160,7 +163,7 @@ class Mou(models.Model):
 
     def delete(self, *args, **kwargs):
         """Delete a draft only. A signed MoU (any status but draft) is the record of an agreement:
-        deleting it would unlink its meetings (``Meeting.mou`` is SET_NULL) and lose its parties,
+        deleting it would unlink its meetings (``MouMeeting`` cascades) and lose its parties,
         milestones and history, so it is refused, like a PROTECT, before anything is written.
         The lifecycle terminates it instead. ``MouQuerySet.delete`` refuses the same for bulk
         deletions; no relation cascades into an MoU.
@@ -193,6 +196,32 @@ class MouParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution} ({self.mou})"
+
+
+class MouMeeting(models.Model):
+    """The matchmaking meeting an MoU was born from.
+
+    The link is owned by the MoU app, which sits above events: a meeting knows nothing of MoUs.
+    The one-to-one keeps the rule that a meeting leads to one MoU at most; an MoU may come from
+    several meetings. Deleting either side removes the link, never the other side.
+    """
+
+    mou = models.ForeignKey(Mou, verbose_name=_("MoU"), on_delete=models.CASCADE, related_name="meeting_links")
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="mou_link"
+    )
+
+    class Meta:
+        verbose_name = _("meeting that led to an MoU")
+        verbose_name_plural = _("meetings that led to an MoU")
+        ordering = ["mou", "meeting"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} → {self.mou}"
+
+    def get_additional_data(self) -> dict:
+        """The audit trail files the link where it files its meeting (see ``core.audit``)."""
+        return self.meeting.get_additional_data()
 
 
 class Milestone(models.Model):

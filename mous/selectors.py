@@ -59,7 +59,7 @@ def meetings_linkable_by(*, user, event: Event | None, mou: Mou | None = None) -
     """
     if event is None:
         return Meeting.objects.none()
-    scope = Q(mou__isnull=True)
+    scope = Q(mou_link__isnull=True)
     if not is_secretariat(user):
         own = meetings_of_institutions(institution_ids=active_institution_ids(user, admin_only=True))
         scope &= Q(
@@ -68,5 +68,5 @@ def meetings_linkable_by(*, user, event: Event | None, mou: Mou | None = None) -
             pk__in=own.values("pk"),
         )
     if mou is not None and mou.pk is not None:
-        scope |= Q(mou=mou)
+        scope |= Q(mou_link__mou=mou)
     return Meeting.objects.filter(scope, session__event=event).exclude(status=Meeting.Status.CANCELLED)

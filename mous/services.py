@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from events.models import Meeting
 from institutions.models import Institution
 
-from .models import Mou, MouParty
+from .models import Mou, MouMeeting, MouParty
 
 
 def check_parties(institutions: Iterable[Institution | None]) -> list[Institution]:
@@ -32,6 +32,20 @@ def refresh_party_countries(mou: Mou) -> None:
     if countries != mou.party_countries:
         mou.party_countries = countries
         Mou.objects.filter(pk=mou.pk).update(party_countries=countries)
+
+
+def mou_meetings_set(*, mou: Mou, meeting_ids: Iterable[int]) -> None:
+    """Make ``meeting_ids`` exactly the meetings ``mou`` came from.
+
+    A meeting linked to another MoU moves to ``mou`` (a meeting leads to one MoU at most);
+    meetings no longer chosen are unlinked. Idempotent. Written in bulk, like the rest of the
+    MoU's relations saved by ``save_mou``.
+    """
+    chosen = set(meeting_ids)
+    MouMeeting.objects.filter(mou=mou).exclude(meeting_id__in=chosen).delete()
+    MouMeeting.objects.filter(meeting_id__in=chosen).exclude(mou=mou).update(mou=mou)
+    present = set(MouMeeting.objects.filter(mou=mou).values_list("meeting_id", flat=True))
+    MouMeeting.objects.bulk_create([MouMeeting(mou=mou, meeting_id=pk) for pk in sorted(chosen - present)])
 
 
 # --- Logging and proposing MoUs (part M1) ---------------------------------------------------
@@ -93,9 +107,7 @@ def save_mou(
     if sectors is not None:
         mou.sectors.set(sectors)
     if meetings is not None:
-        chosen = {meeting.pk for meeting in meetings}
-        Meeting.objects.filter(mou=mou).exclude(pk__in=chosen).update(mou=None)
-        Meeting.objects.filter(pk__in=chosen).update(mou=mou)
+        mou_meetings_set(mou=mou, meeting_ids={meeting.pk for meeting in meetings})
     refresh_party_countries(mou)
     return mou
 
@@ -120,3 +132,21 @@ def reject_proposal(mou: Mou) -> None:
     if mou.status != Mou.Status.DRAFT or mou.proposed_by_id is None:
         raise ValidationError(_("Only a proposed draft can be rejected."), code="not_a_proposal")
     mou.delete()
+
+
+@transaction.atomic
+def meeting_mou_link(*, meeting: Meeting, mou: Mou | None) -> None:
+    """Record that ``meeting`` led to ``mou``, replacing any earlier link (None: unlink it).
+
+    Idempotent. The link is saved row by row, so the audit trail records it.
+    """
+    current = MouMeeting.objects.filter(meeting=meeting).first()
+    if mou is None:
+        if current is not None:
+            current.delete()
+        return
+    if current is None:
+        MouMeeting.objects.create(mou=mou, meeting=meeting)
+    elif current.mou_id != mou.pk:
+        current.mou = mou
+        current.save(update_fields=["mou"])

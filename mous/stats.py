@@ -133,7 +133,7 @@ def funnel() -> list[FunnelRow]:
         .annotate(
             held=Count("pk"),
             reported=Count("pk", filter=Q(outcome="mou_signed")),
-            linked=Count("pk", filter=Q(mou__isnull=False)),
+            linked=Count("pk", filter=Q(mou_link__isnull=False)),
         )
     )
     by_event = {row["session__event"]: row for row in rows}

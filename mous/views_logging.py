@@ -238,7 +238,7 @@ def proposal_reject(request, pk: int):
 def meetings_to_log():
     """Meetings whose participants reported an MoU signed that no MoU records yet."""
     return (
-        Meeting.objects.filter(outcome="mou_signed", mou__isnull=True)
+        Meeting.objects.filter(outcome="mou_signed", mou_link__isnull=True)
         .select_related(
             "session__event",
             "request__requester__institution",

@@ -33,7 +33,7 @@ from events.models import (
 )
 from institutions.models import CooperationType, Institution, Membership, Need, Offer, Sector, ShortlistEntry
 from institutions.permissions import SECRETARIAT_GROUP
-from mous.models import Milestone, Mou, MouParty
+from mous.models import Milestone, Mou, MouMeeting, MouParty
 
 from . import demo_data as data
 
@@ -543,7 +543,9 @@ class _DemoLoader:
             )
             self.writer.set_links(mou, "sectors", [self.sectors[slug] for slug in facts["sectors"]])
             if facts["origin"]:
-                self.writer.update(self.meetings[(event.slug, *facts["origin"])], {"mou": mou})
+                self.writer.upsert(
+                    MouMeeting, lookup={"meeting": self.meetings[(event.slug, *facts["origin"])]}, values={"mou": mou}
+                )
             for position, slug in enumerate(facts["parties"], start=1):
                 self.writer.upsert(
                     MouParty,

@@ -280,7 +280,7 @@ def user_data_export(*, user) -> dict[str, list | dict]:
         .select_related(
             "session__event",
             "slot",
-            "mou",
+            "mou_link__mou",
             "request__requester__user",
             "request__requester__institution",
             "request__recipient__user",
@@ -374,7 +374,8 @@ def user_data_export(*, user) -> dict[str, list | dict]:
                 "status": meeting.status,
                 "attendance": meeting.attendance,
                 "outcome": meeting.outcome,
-                "mou": meeting.mou.title if meeting.mou else None,
+                # The MoU the meeting led to (``mous.MouMeeting``; the reverse accessor raises when unlinked).
+                "mou": link.mou.title if (link := getattr(meeting, "mou_link", None)) else None,
             }
             for meeting in meetings
         ],

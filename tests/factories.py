@@ -47,7 +47,7 @@ from institutions.models import (
     ShortlistEntry,
 )
 from institutions.permissions import SECRETARIAT_GROUP
-from mous.models import Milestone, Mou, MouParty
+from mous.models import Milestone, Mou, MouMeeting, MouParty
 from portal.models import User
 
 TEST_PASSWORD = "pw-for-tests"
@@ -323,6 +323,23 @@ class MeetingFactory(DjangoModelFactory):
     def sharers(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.sharers.add(*extracted)
+
+    @factory.post_generation
+    def mou(obj, create, extracted, **kwargs):
+        """``MeetingFactory(mou=mou)``: the meeting led to ``mou`` (the link is the MoU app's)."""
+        if create and extracted:
+            link_meeting_to_mou(obj, extracted)
+
+
+def link_meeting_to_mou(meeting: Meeting, mou: Mou) -> MouMeeting:
+    """Record that ``meeting`` led to ``mou``, replacing any earlier link."""
+    link, _created = MouMeeting.objects.update_or_create(meeting=meeting, defaults={"mou": mou})
+    return link
+
+
+def linked_mou_id(meeting: Meeting) -> int | None:
+    """The primary key of the MoU ``meeting`` led to, read from the database; None when unlinked."""
+    return MouMeeting.objects.filter(meeting_id=meeting.pk).values_list("mou_id", flat=True).first()
 
 
 class FollowUpFactory(DjangoModelFactory):

@@ -10,7 +10,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0005_contacts_and_survey'),
-        ('mous', '0002_initial'),
     ]
 
     operations = [
@@ -33,11 +32,6 @@ class Migration(migrations.Migration):
             model_name='meeting',
             name='draft_table',
             field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='proposed table'),
-        ),
-        migrations.AddField(
-            model_name='meeting',
-            name='mou',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meetings', to='mous.mou', verbose_name='MoU'),
         ),
         migrations.AddField(
             model_name='meeting',

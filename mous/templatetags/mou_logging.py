@@ -4,7 +4,7 @@ from django import template
 from django.db import connection
 
 from events.models import Meeting
-from mous.models import Mou
+from mous.models import Mou, MouMeeting
 
 register = template.Library()
 
@@ -12,13 +12,15 @@ register = template.Library()
 @register.inclusion_tag("mous/logging/_dashboard_line.html")
 def mous_to_log_line():
     """Both counts in one query, so the dashboard gains a single query."""
-    meeting, mou = Meeting._meta, Mou._meta
+    meeting, mou, link = Meeting._meta, Mou._meta, MouMeeting._meta
     quote = connection.ops.quote_name
     sql = (
         # bandit: table and column names come from the models' Meta; the value is a bound parameter.
         f"SELECT (SELECT COUNT(*) FROM {quote(meeting.db_table)}"  # nosec B608
         f" WHERE {quote(meeting.get_field('outcome').column)} = %s"
-        f" AND {quote(meeting.get_field('mou').column)} IS NULL),"
+        f" AND NOT EXISTS (SELECT 1 FROM {quote(link.db_table)}"
+        f" WHERE {quote(link.get_field('meeting').column)}"
+        f" = {quote(meeting.db_table)}.{quote(meeting.pk.column)})),"
         f" (SELECT COUNT(*) FROM {quote(mou.db_table)}"
         f" WHERE {quote(mou.get_field('status').column)} = %s"
         f" AND {quote(mou.get_field('proposed_by').column)} IS NOT NULL)"

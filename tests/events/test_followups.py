@@ -33,6 +33,8 @@ from tests.factories import (
     MouPartyFactory,
     RegistrationFactory,
     SessionFactory,
+    link_meeting_to_mou,
+    linked_mou_id,
 )
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +233,7 @@ def test_digest_is_not_needed_when_nothing_is_left_to_ask(mm, case):
     elif case == "no_show":
         Meeting.objects.filter(pk=meeting.pk).update(attendance=Meeting.Attendance.NO_SHOW)
     else:
-        Meeting.objects.filter(pk=meeting.pk).update(mou=MouFactory())
+        link_meeting_to_mou(meeting, MouFactory())
 
     assert outbox.render(email_of(mm, mm.dara)) is None
 
@@ -594,13 +596,13 @@ def test_manage_page_links_a_meeting_to_an_mou_of_both_institutions(client, role
     assert "Someone else" not in page
 
     client.post(url, {"mou": str(unrelated.pk)})
-    assert Meeting.objects.get(pk=signed.pk).mou_id is None  # not a party: refused
+    assert linked_mou_id(signed) is None  # not a party: refused
 
     client.post(url, {"mou": str(mou.pk)})
-    assert Meeting.objects.get(pk=signed.pk).mou_id == mou.pk
+    assert linked_mou_id(signed) == mou.pk
 
     client.post(url, {"mou": ""})
-    assert Meeting.objects.get(pk=signed.pk).mou_id is None
+    assert linked_mou_id(signed) is None
 
 
 def test_organiser_admins_neither_see_nor_link_private_mous_of_other_institutions(client, roles, planned):
@@ -619,7 +621,7 @@ def test_organiser_admins_neither_see_nor_link_private_mous_of_other_institution
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Choose an MoU signed by both institutions of the meeting. Nothing was changed."
     ]
-    assert Meeting.objects.get(pk=signed.pk).mou_id is None
+    assert linked_mou_id(signed) is None
 
 
 def test_secretariat_and_party_members_see_and_link_the_private_mou(client, roles, planned):
@@ -636,7 +638,7 @@ def test_secretariat_and_party_members_see_and_link_the_private_mou(client, role
     client.post(url, {"mou": str(private.pk)})
 
     assert "Confidential welding accord" in page
-    assert Meeting.objects.get(pk=signed.pk).mou_id == private.pk
+    assert linked_mou_id(signed) == private.pk
     client.force_login(roles["secretariat"])
     assert "Confidential welding accord" in client.get(manage_url(planned.event)).content.decode()
 
@@ -661,7 +663,7 @@ def test_organiser_admins_cannot_unlink_or_relink_a_private_mou(client, roles, p
     assert [str(m) for m in get_messages(unlinked.wsgi_request)] == [
         "This meeting is linked to an MoU you may not change. Nothing was changed."
     ]
-    assert Meeting.objects.get(pk=linked.pk).mou_id == private.pk
+    assert linked_mou_id(linked) == private.pk
 
 
 def test_linking_an_mou_is_refused_to_others_and_across_events(client, roles, planned):
@@ -678,7 +680,7 @@ def test_linking_an_mou_is_refused_to_others_and_across_events(client, roles, pl
     client.force_login(roles["institution_admin"])
     url = reverse("events:manage_follow_up_mou", args=[other_event.slug, signed.pk])
     assert client.post(url, {"mou": str(mou.pk)}).status_code == 404
-    assert Meeting.objects.get(pk=signed.pk).mou_id is None
+    assert linked_mou_id(signed) is None
 
 
 def test_management_page_links_to_the_follow_ups(client, roles, mm):

@@ -94,10 +94,10 @@ def test_funnel_goes_from_meetings_held_to_mous_signed(matchmaking_event):
 
 
 def test_a_meeting_linked_to_an_mou_counts_as_signed(matchmaking_event):
-    from tests.factories import MouFactory
+    from tests.factories import MouFactory, link_meeting_to_mou
 
     meeting = Meeting.objects.get(session__event=matchmaking_event, outcome="in_discussion")
-    Meeting.objects.filter(pk=meeting.pk).update(mou=MouFactory())
+    link_meeting_to_mou(meeting, MouFactory())
 
     funnel = {stage.key: stage.count for stage in build_report(matchmaking_event).matchmaking.funnel}
 
@@ -185,7 +185,7 @@ def test_demo_workshop_report_states_its_matchmaking(demo, client):
     }
     # Nine of the ten meetings are the origin of one of the workshop's MoUs (demo_data.MOUS):
     # their outcome is known and they count as signed; the tenth was answered "no fit".
-    linked = Meeting.objects.filter(session__event=event, mou__isnull=False).count()
+    linked = Meeting.objects.filter(session__event=event, mou_link__isnull=False).count()
     assert linked == 9
     assert [stage.count for stage in matchmaking.funnel] == [10, 10, 9, 9]
     assert 'id="report-matchmaking"' in response.content.decode()

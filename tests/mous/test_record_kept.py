@@ -6,8 +6,15 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from events.models import Meeting
-from mous.models import Milestone, Mou, MouParty
-from tests.factories import InstitutionFactory, MeetingFactory, MilestoneFactory, MouFactory, MouPartyFactory
+from mous.models import Milestone, Mou, MouMeeting, MouParty
+from tests.factories import (
+    InstitutionFactory,
+    MeetingFactory,
+    MilestoneFactory,
+    MouFactory,
+    MouPartyFactory,
+    linked_mou_id,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +29,7 @@ def _mou(status=Mou.Status.SIGNED, **kwargs) -> Mou:
     MouPartyFactory(mou=mou, institution=InstitutionFactory(), position=0)
     MouPartyFactory(mou=mou, institution=InstitutionFactory(), position=1)
     MilestoneFactory(mou=mou)
-    meeting = MeetingFactory()
-    Meeting.objects.filter(pk=meeting.pk).update(mou=mou)
+    MeetingFactory(mou=mou)
     return mou
 
 
@@ -33,7 +39,7 @@ def _record_of(pk: int) -> tuple[bool, int, int, int]:
         Mou.objects.filter(pk=pk).exists(),
         MouParty.objects.filter(mou_id=pk).count(),
         Milestone.objects.filter(mou_id=pk).count(),
-        Meeting.objects.filter(mou_id=pk).count(),
+        MouMeeting.objects.filter(mou_id=pk).count(),
     )
 
 
@@ -118,12 +124,12 @@ def test_signed_mou_delete_in_code_refused(status):
 def test_draft_delete_in_code_unlinks_its_meetings():
     draft = _mou(status=Mou.Status.DRAFT)
     pk = draft.pk
-    meeting = Meeting.objects.get(mou=draft)
+    meeting = Meeting.objects.get(mou_link__mou=draft)
 
     draft.delete()
 
     meeting.refresh_from_db()
-    assert meeting.mou_id is None
+    assert linked_mou_id(meeting) is None
     assert _record_of(pk) == (False, 0, 0, 0)
 
 

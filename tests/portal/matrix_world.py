@@ -48,6 +48,7 @@ from tests.factories import (
     SurveyResponseFactory,
     SurveyTableFactory,
     UserFactory,
+    link_meeting_to_mou,
     make_secretariat,
 )
 
@@ -294,8 +295,7 @@ def build_world() -> World:
     MouPartyFactory(mou=o["mou_unrelated"], institution=o["inst_x"])
     MouPartyFactory(mou=o["mou_unrelated"], institution=o["inst_y"])
     attach_document(o["mou_unrelated"])
-    o["meeting_xy"].mou = o["mou_unrelated"]
-    o["meeting_xy"].save(update_fields=["mou"])
+    link_meeting_to_mou(o["meeting_xy"], o["mou_unrelated"])
     o["mou_draft"] = MouFactory(
         title=MARKER_TEXT["mou_draft"], status=Mou.Status.DRAFT, signed_on=None, proposed_by=o["inst_a"]
     )
