@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import OutboundEmail
 from events.contacts import contact_card
 from events.models import (
     Contact,
@@ -39,8 +40,6 @@ from events.models import (
 from institutions.models import ContactMessage, Invitation, Membership, ShortlistEntry
 from institutions.permissions import is_secretariat
 from mous.models import Milestone, Mou, MouParty
-
-from .models import OutboundEmail
 
 User = get_user_model()
 
