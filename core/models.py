@@ -108,10 +108,11 @@ class OutboundEmail(models.Model):
         null=True,
         blank=True,
     )
-    # Sent to this address instead of the account's when set.
-    to_email = models.EmailField(_("to address"), blank=True)
+    # Sent to this address instead of the account's when set. Both default to "" in the database
+    # too, so that code which does not know these columns yet (during a deployment) still inserts.
+    to_email = models.EmailField(_("to address"), blank=True, default="", db_default="")
     # The language of an email to an address without an account.
-    language = models.CharField(_("language"), max_length=10, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True, default="", db_default="")
     context = models.JSONField(_("context"), default=dict, blank=True)
     due_at = models.DateTimeField(_("due at"))
     state = models.CharField(_("state"), max_length=16, choices=State, default=State.PENDING)

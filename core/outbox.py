@@ -14,6 +14,10 @@ Delivery, in two steps:
   failure (4xx, connection trouble), on the bounded ``OUTBOX_BACKOFF`` schedule; failed at
   once after a permanent one (5xx). The row, not Celery, holds the retry state.
 
+Emails that people wait for (an invitation, a decision) are queued with ``immediately=True``:
+once their transaction commits they are claimed and handed to a worker at once, the same way
+`dispatch()` does, instead of at beat's next tick; if that fails, beat hands them out later.
+
 A message can only go out twice when a worker dies after the mail server accepted it and
 before the commit; it then goes out again with the same Message-ID.
 
@@ -34,11 +38,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, Min
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -155,6 +161,12 @@ def send_soon(keys: list[str]) -> None:
     transaction.on_commit(lambda: _hand_out(keys))
 
 
+def send_now(keys: list[str]) -> None:
+    """Hand the due emails with these keys to workers now; for callers outside a transaction
+    (a beat task), whose rows are already committed."""
+    _hand_out(list(keys))
+
+
 def _hand_out(keys: list[str]) -> None:
     now = timezone.now()
     in_flight = OutboundEmail.objects.filter(state=State.SENDING).count()
@@ -200,6 +212,37 @@ def render(email: OutboundEmail) -> Rendered | None:
         return None
     with translation.override(email.recipient_language):
         return kind.render(email)
+
+
+# --- Writing emails from templates --------------------------------------------------------
+
+
+def refs(**objects) -> dict[str, list]:
+    """Name model objects for an email's context by their label and key (None is left out)."""
+    return {name: [obj._meta.label, obj.pk] for name, obj in objects.items() if obj is not None}
+
+
+def load_refs(named: dict[str, list]) -> dict | None:
+    """The objects named by `refs()`, fetched again; None when one of them is gone."""
+    loaded = {}
+    for name, (label, pk) in named.items():
+        obj = apps.get_model(label)._default_manager.filter(pk=pk).first()
+        if obj is None:
+            return None
+        loaded[name] = obj
+    return loaded
+
+
+def render_templates(template: str, context: dict, *, reply_to: list[str] | None = None) -> Rendered:
+    """Render `<template>_subject.txt` and `<template>_body.txt` as a plain-text email.
+
+    The subject is one line, whatever the template or the data put in it, after the portal's
+    subject prefix.
+    """
+    subject = render_to_string(f"{template}_subject.txt", context)
+    body = render_to_string(f"{template}_body.txt", context)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    return Rendered(subject=subject, text=body, reply_to=list(reply_to or []))
 
 
 # --- Delivery ----------------------------------------------------------------------------

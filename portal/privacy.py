@@ -156,7 +156,7 @@ def user_anonymise(*, user, by):
     Membership.objects.filter(user=user).delete()
     ShortlistEntry.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=old_email, accepted_at__isnull=True).delete()
-    OutboundEmail.objects.filter(user=user).delete()
+    OutboundEmail.objects.filter(Q(user=user) | Q(to_email__iexact=old_email)).delete()
     Contact.objects.filter(Q(owner__in=registrations) | Q(contact__in=registrations)).delete()
 
     # Open requests can no longer lead to a meeting with someone who left.
