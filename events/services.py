@@ -12,7 +12,6 @@ them away afterwards.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -26,8 +25,6 @@ from institutions.models import Institution, Membership
 from . import emails
 from .models import Delegation, Event, Registration
 from .permissions import registration_is_open
-
-logger = logging.getLogger(__name__)
 
 # The roles a person may choose when registering; organisers and speakers are set by the
 # people running the event.

@@ -5,7 +5,6 @@ transaction and sent once it commits, in the recipient's own language. Views cal
 into a message.
 """
 
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -22,8 +21,6 @@ from . import emails
 from .duplicates import email_domain_matches_website
 from .models import Institution, Membership
 from .permissions import SECRETARIAT_GROUP, active_institution_ids, is_secretariat
-
-logger = logging.getLogger(__name__)
 
 
 class OnboardingError(Exception):

@@ -8,7 +8,8 @@ from core import outbox
 from core.models import OutboundEmail
 from events import services
 from events.models import Registration
-from tests.factories import RegistrationFactory
+from portal.models import User
+from tests.factories import EventFactory, RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +47,30 @@ def test_an_email_about_a_registration_deleted_before_sending_is_not_sent(django
 
     assert OutboundEmail.objects.get().state == "cancelled"
     assert mail.outbox == []
+
+
+def test_imported_people_get_one_outbox_invitation_each(roles, django_capture_on_commit_callbacks):
+    from events import imports
+    from tests.events.test_import_participants import csv_bytes
+
+    event = EventFactory()
+    existing = UserFactory()
+    content = csv_bytes(
+        "Sok Dara,dara.new@example.org,,Phnom Penh Polytechnic,KH,,",
+        f"Old,{existing.email},,Phnom Penh Polytechnic,KH,,",
+    )
+    preview = imports.participants_preview(event=event, content=content, filename="list.csv")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.participants_commit(preview=preview, base_url="https://portal.example.org/")
+
+    new_person = User.objects.get(email="dara.new@example.org")
+    email = OutboundEmail.objects.get()
+    assert (email.key, email.kind, email.user, email.state) == (
+        f"import_invitation:{event.pk}:{new_person.pk}",
+        "import_invitation",
+        new_person,
+        "sent",
+    )
+    assert [message.to for message in mail.outbox] == [["dara.new@example.org"]]
+    assert "https://portal.example.org/" in mail.outbox[0].body
