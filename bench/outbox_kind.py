@@ -4,7 +4,7 @@ Only the harness's own Celery workers import this module (``celery worker --incl
 portal itself never knows the kind.
 """
 
-from portal.outbox import Rendered, renderer
+from core.outbox import Rendered, renderer
 
 KIND = "bench_reminder"
 

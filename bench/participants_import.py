@@ -10,7 +10,8 @@ name, some by local-script name), a few spelt differently (likely matches) and a
 roles, job titles and country delegations. Target: preview + commit ≤ 30 s.
 
 Measured server-side: ``participants_preview`` and ``participants_commit`` (including the
-invitation mails sent after the commit, to the local-memory mail backend), then the same flow
+invitation mails queued in the outbox and, after the commit, delivered by eager outbox tasks to
+the local-memory mail backend), then the same flow
 through the views with Django's test client (upload → preview page → confirm), on a second file
 with other addresses. The views hand both steps to Celery tasks (an import job); the test
 settings run them eagerly, so the view timings include the work a worker does. Everything the

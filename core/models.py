@@ -1,4 +1,5 @@
-"""Models every app may use: the timestamped base model and the background import job."""
+"""Models every app may use: the timestamped base model, the background import job and the email
+outbox."""
 
 import secrets
 from pathlib import PurePosixPath
@@ -93,3 +94,75 @@ class ImportJob(models.Model):
     def is_working(self) -> bool:
         """Return whether a background task is (or will be) working on the job."""
         return self.status in (self.Status.PENDING, self.Status.RUNNING, self.Status.COMMITTING)
+
+
+class OutboundEmail(models.Model):
+    """One email in the outbox: written in the same transaction as what causes it, sent later.
+
+    Celery beat hands due rows to workers (`core.outbox`); a row's key is unique, so the
+    same reminder is never queued twice, and its Message-ID is derived from the key, so a
+    message sent again after a crash is recognisable as the same message.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("email state", "waiting")
+        SENDING = "sending", pgettext_lazy("email state", "sending")
+        SENT = "sent", pgettext_lazy("email state", "sent")
+        FAILED = "failed", pgettext_lazy("email state", "failed")
+        CANCELLED = "cancelled", pgettext_lazy("email state", "not needed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    # The recipient's account: their address, language and email preferences. Emails to an
+    # address without an account (an invitation, an institution's contact address) have none.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # Sent to this address instead of the account's when set. Both default to "" in the database
+    # too, so that code which does not know these columns yet (during a deployment) still inserts.
+    to_email = models.EmailField(_("to address"), blank=True, default="", db_default="")
+    # The language of an email to an address without an account.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="", db_default="")
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    due_at = models.DateTimeField(_("due at"))
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.PENDING)
+    # When a waiting row may next be picked (its due time, later after a temporary failure).
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("handed to a worker at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        # The table keeps the name it had when the model lived in the portal app.
+        db_table = "portal_outboundemail"
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["due_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(state="pending"), name="outbox_pending_due_idx"
+            ),
+            models.Index(fields=["claimed_at"], condition=models.Q(state="sending"), name="outbox_sending_idx"),
+            models.Index(fields=["state", "kind"], name="portal_outb_state_0d1aef_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def recipient_address(self) -> str:
+        return self.to_email or (self.user.email if self.user else "")
+
+    @property
+    def recipient_language(self) -> str:
+        if self.user is not None:
+            return self.user.preferred_language or settings.LANGUAGE_CODE
+        return self.language or settings.LANGUAGE_CODE

@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from portal import outbox
-from portal.models import OutboundEmail
+from core import outbox
+from core.models import OutboundEmail
 
 from .models import FollowUp, Meeting, MeetingOutcome, Registration, Session
 from .mou_links import mou_links

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import outbox
 from core.audit import audit_log
-from portal import outbox
 
 from . import followups
 from .models import Meeting, MeetingRequest, MeetingSlot, Registration, Session, SlotUnavailability

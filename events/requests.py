@@ -35,8 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import outbox
 from institutions.models import Institution
-from portal import outbox
 
 from .followups import plan_follow_ups
 from .models import Meeting, MeetingRequest, MeetingSlot, Registration, Session, SlotUnavailability

@@ -12,23 +12,19 @@ them away afterwards.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import outbox
 from core.audit import audit_log
 from institutions.models import Institution, Membership
 
+from . import emails
 from .models import Delegation, Event, Registration
 from .permissions import registration_is_open
-
-logger = logging.getLogger(__name__)
 
 # The roles a person may choose when registering; organisers and speakers are set by the
 # people running the event.
@@ -200,21 +196,15 @@ def change_role(registration: Registration, role: str, *, allowed: Iterable[str]
 
 
 def _notify(registration: Registration, outcome: str) -> None:
-    """Email the participant, in their language, once the decision is committed.
+    """Queue the email telling the participant, in their language, sent once the decision commits.
 
-    A mail server that fails must not undo the decision, so failures are only logged.
+    A mail server that fails does not undo the decision: the outbox retries. A registration
+    may be declined and approved again, so each decision has its own key.
     """
-    person = registration.user
-    context = {"registration": registration, "event": registration.event, "recipient": person}
-
-    def send() -> None:
-        with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
-            subject = render_to_string(f"events/registration/email/{outcome}_subject.txt", context)
-            body = render_to_string(f"events/registration/email/{outcome}_body.txt", context)
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-        try:
-            send_mail(subject, body, None, [person.email])
-        except Exception:  # any transport failure; the decision stands
-            logger.exception("Could not send the registration %s email to user %s", outcome, person.pk)
-
-    transaction.on_commit(send)
+    outbox.enqueue(
+        key=f"registration:{registration.pk}:{outcome}:{timezone.now().timestamp()}",
+        kind=emails.REGISTRATION_DECISION,
+        user=registration.user,
+        context={"objects": outbox.refs(registration=registration), "outcome": outcome},
+        immediately=True,
+    )

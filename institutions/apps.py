@@ -7,6 +7,7 @@ class InstitutionsConfig(AppConfig):
     verbose_name = _("Institutions")
 
     def ready(self) -> None:
-        from . import audit, permissions, signals  # noqa: F401 -- registers the app's rules and receivers
+        # Importing registers the app's rules, receivers and the renderers of its emails in the outbox.
+        from . import audit, emails, permissions, signals  # noqa: F401
 
         audit.register()

@@ -1,28 +1,26 @@
 """Services for joining the portal's institutions: create one, ask to join, approve, verify.
 
-Every write here runs in a transaction, and every email is sent only after it commits, in
-the recipient's own language. Views call these functions and turn :class:`OnboardingError`
+Every write here runs in a transaction, and every email is queued in the outbox in the same
+transaction and sent once it commits, in the recipient's own language. Views call these functions and turn :class:`OnboardingError`
 into a message.
 """
 
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import outbox
+
+from . import emails
 from .duplicates import email_domain_matches_website
 from .models import Institution, Membership
 from .permissions import SECRETARIAT_GROUP, active_institution_ids, is_secretariat
-
-logger = logging.getLogger(__name__)
 
 
 class OnboardingError(Exception):
@@ -84,26 +82,22 @@ def pending_join_requests(*, user, limit: int | None = None) -> list[Membership]
     return memberships
 
 
-def _send_after_commit(template: str, recipients: Iterable, context: dict) -> None:
-    """Email each recipient, in their language, once the current transaction commits.
+def _email(template: str, recipients: Iterable, *, about: str, objects: dict, values: dict | None = None) -> None:
+    """Queue an email to each recipient in the outbox, sent in their language once this commits.
 
-    A mail server that fails must not undo what was decided, so failures are logged.
+    ``about`` makes the outbox key unique to the decision, so that the same email is never
+    queued twice; ``objects`` are fetched again when the email is written (``institutions.emails``).
+    A mail server that fails does not undo what was decided: the outbox retries.
     """
-    recipients = list(recipients)
-
-    def send() -> None:
-        for person in recipients:
-            with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
-                mail_context = {**context, "recipient": person}
-                subject = render_to_string(f"institutions/email/onboarding_{template}_subject.txt", mail_context)
-                body = render_to_string(f"institutions/email/onboarding_{template}_body.txt", mail_context)
-            subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-            try:
-                send_mail(subject, body, None, [person.email])
-            except Exception:  # any transport failure; the decision stands and the log says who missed out
-                logger.exception("Could not send the %s email to user %s", template, person.pk)
-
-    transaction.on_commit(send)
+    context = {"template": template, "objects": outbox.refs(**objects), "values": values or {}}
+    for person in recipients:
+        outbox.enqueue(
+            key=f"onboarding:{template}:{about}:{person.pk}",
+            kind=emails.ONBOARDING,
+            user=person,
+            context=context,
+            immediately=True,
+        )
 
 
 @transaction.atomic
@@ -129,12 +123,12 @@ def institution_create(*, creator, data: dict, base_url: str = "") -> Institutio
         status=Membership.Status.ACTIVE,
         decided_at=timezone.now(),
     )
-    _send_after_commit(
+    _email(
         "new_institution",
         secretariat_people(),
-        {
-            "institution": institution,
-            "creator": creator,
+        about=str(institution.pk),
+        objects={"institution": institution, "creator": creator},
+        values={
             "url": absolute_url(base_url, institution.get_absolute_url()),
             "dashboard_url": absolute_url(base_url, reverse("dashboard")),
         },
@@ -169,13 +163,12 @@ def membership_request(
             )
     except IntegrityError as exc:  # the same request sent twice at once
         raise OnboardingError(_("You have already asked to join this institution; the request is waiting.")) from exc
-    _send_after_commit(
+    _email(
         "join_request",
         join_request_deciders(institution),
-        {
-            "institution": institution,
-            "membership": membership,
-            "requester": user,
+        about=str(membership.pk),
+        objects={"institution": institution, "membership": membership, "requester": user},
+        values={
             "domain_matches": email_domain_matches_website(user.email, institution.website),
             "url": absolute_url(base_url, reverse("institutions:join_requests")),
         },
@@ -198,13 +191,12 @@ def membership_approve(*, membership: Membership, decided_by, base_url: str = ""
     membership.decided_by = decided_by
     membership.decided_at = timezone.now()
     membership.save(update_fields=["status", "decided_by", "decided_at"])
-    _send_after_commit(
+    _email(
         "join_approved",
         [membership.user],
-        {
-            "institution": membership.institution,
-            "url": absolute_url(base_url, membership.institution.get_absolute_url()),
-        },
+        about=str(membership.pk),
+        objects={"institution": membership.institution},
+        values={"url": absolute_url(base_url, membership.institution.get_absolute_url())},
     )
     return membership
 
@@ -216,12 +208,14 @@ def membership_reject(*, membership: Membership, decided_by, base_url: str = "")
     Memberships have no "rejected" status; the person may ask again later.
     """
     membership = _pending(membership)
-    institution, user = membership.institution, membership.user
+    institution, user, membership_pk = membership.institution, membership.user, membership.pk
     membership.delete()
-    _send_after_commit(
+    _email(
         "join_rejected",
         [user],
-        {"institution": institution, "url": absolute_url(base_url, reverse("institutions:welcome"))},
+        about=str(membership_pk),
+        objects={"institution": institution},
+        values={"url": absolute_url(base_url, reverse("institutions:welcome"))},
     )
 
 
@@ -239,9 +233,12 @@ def institution_set_verification(
     institution.verified_at = timezone.now() if status == Institution.Verification.VERIFIED else None
     # Not "updated_at": a verification is no edit of the profile (the review nudge reads it).
     institution.save(update_fields=["verification_status", "verified_at"])
-    _send_after_commit(
+    # An institution may be verified, rejected and verified again: each decision is its own email.
+    _email(
         "verified" if status == Institution.Verification.VERIFIED else "verification_rejected",
         institution_admins(institution),
-        {"institution": institution, "url": absolute_url(base_url, institution.get_absolute_url())},
+        about=f"{institution.pk}:{timezone.now().timestamp()}",
+        objects={"institution": institution},
+        values={"url": absolute_url(base_url, institution.get_absolute_url())},
     )
     return institution

@@ -1,9 +1,9 @@
 """Writes behind institution profiles: members and roles, invitations, the contact relay and
 the yearly "review your profile" reminder.
 
-Views call these functions and turn an ``InstitutionError`` into a message; emails go out
-from Celery tasks queued with ``transaction.on_commit``, so that nothing is mailed about a
-change that was rolled back.
+Views call these functions and turn an ``InstitutionError`` into a message; emails are queued
+in the outbox in the same transaction (``core.outbox``, written by ``institutions.emails``),
+so that nothing is mailed about a change that was rolled back, and a failed send is retried.
 """
 
 from dataclasses import dataclass
@@ -12,18 +12,17 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import tasks
+from core import outbox
+
+from . import emails
 from .models import ContactMessage, Institution, Invitation, Membership
 from .permissions import is_secretariat
 
-INVITATION_VALID_DAYS = 30
+INVITATION_VALID_DAYS = emails.INVITATION_VALID_DAYS
 PROFILE_REVIEW_AFTER = timedelta(days=365)
 # Contact relay limits: enough for real outreach, too few for spamming the directory.
 CONTACT_MAX_PER_HOUR = 5
@@ -37,21 +36,7 @@ class InstitutionError(Exception):
 # --- Emails --------------------------------------------------------------------------------
 
 
-def absolute_url(path: str) -> str:
-    """Return ``path`` on the portal's public address (SITE_URL), for links in emails."""
-    return settings.SITE_URL + path
-
-
-def send_templated_email(
-    *, template: str, to: str, language: str, context: dict, reply_to: list[str] | None = None
-) -> None:
-    """Render ``institutions/email/<template>_subject.txt`` and ``_body.txt`` in ``language`` and send them."""
-    with translation.override(language):
-        subject = render_to_string(f"institutions/email/{template}_subject.txt", context)
-        body = render_to_string(f"institutions/email/{template}_body.txt", context)
-    # A subject is one line whatever the template or the data put in it.
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    EmailMessage(subject=subject, body=body, to=[to], reply_to=reply_to or None).send()
+absolute_url = emails.absolute_url
 
 
 def language_of(user) -> str:
@@ -163,25 +148,25 @@ def invitation_create(*, institution: Institution, email: str, role: str, invite
     invitation = Invitation(institution=institution, email=email, role=role, invited_by=invited_by)
     invitation.full_clean()
     invitation.save()
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: tasks.send_invitation_task.delay(invitation.pk, language))
+    invitation_send(invitation=invitation, language=translation.get_language() or settings.LANGUAGE_CODE)
     return invitation
 
 
 def invitation_send(*, invitation: Invitation, language: str) -> None:
-    """Email the invitation link; in the invitee's language if they already have an account."""
+    """Queue the email with the invitation link, sent once this commits.
+
+    In the invitee's language if they already have an account, else in ``language`` (the
+    inviter's). Queueing the same invitation twice queues one email.
+    """
     invitee = get_user_model().objects.filter(email__iexact=invitation.email).first()
-    send_templated_email(
-        template="invitation",
-        to=invitation.email,
-        language=language_of(invitee) if invitee else language,
-        context={
-            "invitation": invitation,
-            "institution": invitation.institution,
-            "inviter": invitation.invited_by,
-            "accept_url": absolute_url(reverse("institutions:invitation_accept", args=[invitation.token])),
-            "valid_days": INVITATION_VALID_DAYS,
-        },
+    outbox.enqueue(
+        key=f"invitation:{invitation.pk}",
+        kind=emails.INVITATION,
+        user=invitee,
+        to_email=invitation.email,
+        language=language,
+        context={"objects": outbox.refs(invitation=invitation)},
+        immediately=True,
     )
 
 
@@ -239,19 +224,21 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
 class Recipient:
     email: str
     language: str
+    # The recipient's account, when the address belongs to one.
+    user: object = None
 
 
 def contact_recipients(institution: Institution) -> list[Recipient]:
     """Return who receives the contact form's messages: the contact address, else the admins."""
     if institution.contact_email:
         owner = get_user_model().objects.filter(email__iexact=institution.contact_email).first()
-        return [Recipient(institution.contact_email, language_of(owner) if owner else settings.LANGUAGE_CODE)]
+        return [Recipient(institution.contact_email, language_of(owner) if owner else settings.LANGUAGE_CODE, owner)]
     admins = (
         Membership.objects.filter(institution=institution, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE)
         .select_related("user")
         .order_by("created_at")
     )
-    return [Recipient(m.user.email, language_of(m.user)) for m in admins if m.user.is_active]
+    return [Recipient(m.user.email, language_of(m.user), m.user) for m in admins if m.user.is_active]
 
 
 @transaction.atomic
@@ -287,35 +274,39 @@ def contact_message_send(*, institution: Institution, sender, subject: str, body
     message = ContactMessage(institution=institution, sender=sender, subject=" ".join(subject.split()), body=body)
     message.full_clean()
     message.save()
-    transaction.on_commit(lambda: tasks.send_contact_message_task.delay(message.pk))
+    contact_message_relay(message=message)
     return message
 
 
 def contact_message_relay(*, message: ContactMessage) -> int:
-    """Email ``message`` to the institution and a copy to its sender; return the recipients' count."""
+    """Queue ``message`` to the institution and a copy to its sender; return the recipients' count.
+
+    The recipients answer with ``Reply-To`` set to the sender (``institutions.emails``).
+    Queueing the same message twice queues each email once.
+    """
     sender = message.sender
     if sender is None:  # the account was deleted before the message went out
         return 0
-    from .selectors import acting_institution
-
-    context = {
-        "message": message,
-        "institution": message.institution,
-        "sender": sender,
-        "sender_institution": acting_institution(sender),
-        "institution_url": absolute_url(message.institution.get_absolute_url()),
-    }
+    context = {"objects": outbox.refs(message=message)}
     recipients = contact_recipients(message.institution)
     for recipient in recipients:
-        send_templated_email(
-            template="contact_message",
-            to=recipient.email,
+        outbox.enqueue(
+            key=f"contact:{message.pk}:{recipient.email.lower()}",
+            kind=emails.CONTACT_MESSAGE,
+            user=recipient.user,
+            to_email=recipient.email,
             language=recipient.language,
             context=context,
-            reply_to=[sender.email],
+            immediately=True,
         )
     if recipients:
-        send_templated_email(template="contact_copy", to=sender.email, language=language_of(sender), context=context)
+        outbox.enqueue(
+            key=f"contact:{message.pk}:copy",
+            kind=emails.CONTACT_COPY,
+            user=sender,
+            context=context,
+            immediately=True,
+        )
     return len(recipients)
 
 
@@ -340,6 +331,7 @@ def profile_review_reminders_send(*, now=None) -> int:
         .order_by("pk")
     )
     reminded = 0
+    keys = []
     for institution in due.iterator():
         # Claim the institution first: a second run in parallel finds nothing left to claim.
         claimed = (
@@ -355,13 +347,15 @@ def profile_review_reminders_send(*, now=None) -> int:
             status=Membership.Status.ACTIVE,
             user__is_active=True,
         ).select_related("user")
-        edit_url = absolute_url(reverse("institutions:edit", args=[institution.slug]))
         for membership in admins:
-            send_templated_email(
-                template="profile_review",
-                to=membership.user.email,
-                language=language_of(membership.user),
-                context={"institution": institution, "user": membership.user, "edit_url": edit_url},
+            email = outbox.enqueue(
+                key=f"profile_review:{institution.pk}:{now.date().isoformat()}:{membership.user_id}",
+                kind=emails.PROFILE_REVIEW,
+                user=membership.user,
+                context={"objects": outbox.refs(institution=institution)},
             )
+            keys.append(email.key)
         reminded += 1
+    # Run by beat outside any transaction: the rows are committed, hand them out now.
+    outbox.send_now(keys)
     return reminded

@@ -19,6 +19,11 @@ def send_profile_review_reminders_task() -> int:
     return profile_review_reminders_send()
 
 
+# The two tasks below are no longer queued: invitations and contact messages go through the
+# outbox (core.outbox). They stay registered for messages that a broker may still hold, and
+# queue the same outbox rows (once: by their keys).
+
+
 @shared_task(
     name="institutions.send_invitation",
     bind=True,

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
 
-from portal import outbox
+from core import outbox
 
 from . import lifecycle
 from .models import Milestone, Mou

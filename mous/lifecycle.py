@@ -24,11 +24,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import outbox
 from events.models import Event, Session
 from events.selectors import event_list_visible_to
 from institutions.models import Institution, Membership
 from institutions.onboarding import institution_admins, secretariat_people
-from portal import outbox
 
 from .models import Milestone, Mou, MouParty
 from .services import refresh_party_countries

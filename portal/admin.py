@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.models import OutboundEmail
 from institutions.models import Membership
 
-from .models import OutboundEmail, User
+from .models import User
 from .privacy import PrivacyError, user_anonymise
 
 
@@ -171,9 +172,9 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ("key", "kind", "user", "state", "due_at", "attempts", "sent_at")
+    list_display = ("key", "kind", "user", "to_email", "state", "due_at", "attempts", "sent_at")
     list_filter = ("state", "kind")
-    search_fields = ("key", "user__email", "message_id")
+    search_fields = ("key", "user__email", "to_email", "message_id")
     list_select_related = ("user",)
     date_hierarchy = "due_at"
     raw_id_fields = ("user",)

@@ -4,7 +4,6 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from events.timezones import validate_time_zone
 
@@ -114,51 +113,3 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.anonymised_at:
             return str(self)
         return self.display_name or self.email.split("@")[0]
-
-
-class OutboundEmail(models.Model):
-    """One email in the outbox: written in the same transaction as what causes it, sent later.
-
-    Celery beat hands due rows to workers (`portal.outbox`); a row's key is unique, so the
-    same reminder is never queued twice, and its Message-ID is derived from the key, so a
-    message sent again after a crash is recognisable as the same message.
-    """
-
-    class State(models.TextChoices):
-        PENDING = "pending", pgettext_lazy("email state", "waiting")
-        SENDING = "sending", pgettext_lazy("email state", "sending")
-        SENT = "sent", pgettext_lazy("email state", "sent")
-        FAILED = "failed", pgettext_lazy("email state", "failed")
-        CANCELLED = "cancelled", pgettext_lazy("email state", "not needed")
-
-    key = models.CharField(_("key"), max_length=200, unique=True)
-    kind = models.CharField(_("kind"), max_length=40)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
-    )
-    context = models.JSONField(_("context"), default=dict, blank=True)
-    due_at = models.DateTimeField(_("due at"))
-    state = models.CharField(_("state"), max_length=16, choices=State, default=State.PENDING)
-    # When a waiting row may next be picked (its due time, later after a temporary failure).
-    next_attempt_at = models.DateTimeField(_("next attempt at"))
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    claimed_at = models.DateTimeField(_("handed to a worker at"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    message_id = models.CharField(_("Message-ID"), max_length=250, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("outgoing email")
-        verbose_name_plural = _("outgoing emails")
-        ordering = ["due_at", "pk"]
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"], condition=models.Q(state="pending"), name="outbox_pending_due_idx"
-            ),
-            models.Index(fields=["claimed_at"], condition=models.Q(state="sending"), name="outbox_sending_idx"),
-            models.Index(fields=["state", "kind"]),
-        ]
-
-    def __str__(self) -> str:
-        return self.key

@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import OutboundEmail
 from events.contacts import contact_card
 from events.models import (
     Contact,
@@ -39,8 +40,6 @@ from events.models import (
 from institutions.models import ContactMessage, Invitation, Membership, ShortlistEntry
 from institutions.permissions import is_secretariat
 from mous.models import Milestone, Mou, MouParty
-
-from .models import OutboundEmail
 
 User = get_user_model()
 
@@ -157,7 +156,7 @@ def user_anonymise(*, user, by):
     Membership.objects.filter(user=user).delete()
     ShortlistEntry.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=old_email, accepted_at__isnull=True).delete()
-    OutboundEmail.objects.filter(user=user).delete()
+    OutboundEmail.objects.filter(Q(user=user) | Q(to_email__iexact=old_email)).delete()
     Contact.objects.filter(Q(owner__in=registrations) | Q(contact__in=registrations)).delete()
 
     # Open requests can no longer lead to a meeting with someone who left.

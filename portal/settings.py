@@ -197,7 +197,7 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="TVET Partnership Portal <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-# The outbox (portal.outbox): after a temporary failure an email waits the next step of this
+# The outbox (core.outbox): after a temporary failure an email waits the next step of this
 # schedule (seconds) before it is tried again; once it has been tried once more than there are
 # steps, it is marked failed. A row handed to a worker and still "sending" after
 # OUTBOX_STUCK_AFTER seconds (its worker died, or the broker lost the task) is handed out again.
@@ -378,7 +378,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "institutions.send_profile_review_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
-    # Hands due outbox emails to workers and re-queues ones stuck in flight (portal.outbox).
+    # Hands due outbox emails to workers and re-queues ones stuck in flight (core.outbox).
     "portal-dispatch-outbox": {
         "task": "portal.dispatch_outbox",
         "schedule": crontab(minute="*"),

@@ -12,10 +12,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import outbox
+from core.models import OutboundEmail
 from institutions.permissions import is_secretariat
-
-from . import outbox
-from .models import OutboundEmail
 
 FAILED_SHOWN = 200
 
@@ -53,7 +52,8 @@ def retry(request, pk: int):
     email = get_object_or_404(OutboundEmail, pk=pk)
     if outbox.retry(email):
         messages.success(
-            request, _("The email to %(email)s will be tried again within a minute.") % {"email": email.user.email}
+            request,
+            _("The email to %(email)s will be tried again within a minute.") % {"email": email.recipient_address},
         )
     else:
         messages.error(

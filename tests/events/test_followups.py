@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from core import outbox
+from core.models import OutboundEmail
 from events import followups
 from events.followups import (
     cancel_follow_ups,
@@ -19,8 +21,6 @@ from events.followups import (
     plan_follow_ups,
 )
 from events.models import FollowUp, Meeting, MeetingOutcome, MeetingRequest
-from portal import outbox
-from portal.models import OutboundEmail
 from tests.events.conftest import register
 from tests.factories import (
     EventFactory,

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import outbox
+from core.models import OutboundEmail
 from events import followups
 from events.matchmaking import (
     MatchmakingError,
@@ -15,8 +17,6 @@ from events.matchmaking import (
     run_scheduler,
 )
 from events.models import Meeting, MeetingRequest, MeetingSlot, Registration, Session
-from portal import outbox
-from portal.models import OutboundEmail
 from tests.events.conftest import register
 from tests.factories import (
     EventFactory,

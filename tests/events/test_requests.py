@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core import outbox
+from core.models import OutboundEmail
 from events import requests as service
 from events.models import Meeting, MeetingRequest, Registration, Session, SlotUnavailability
-from portal import outbox
-from portal.models import OutboundEmail
 from tests.events.conftest import register
 from tests.factories import (
     EventFactory,

@@ -76,7 +76,7 @@ def test_join_request_email_in_recipient_language(client, szpu, django_capture_o
         rendered_in.append(translation.get_language())
         return name
 
-    monkeypatch.setattr("institutions.onboarding.render_to_string", render)
+    monkeypatch.setattr("core.outbox.render_to_string", render)
     client.force_login(UserFactory(verified_email=True))
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,12 +5,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core import outbox
+from core.models import OutboundEmail
 from institutions.models import Membership
 from mous import lifecycle
 from mous.lifecycle import TRANSITIONS, TransitionError
 from mous.models import Milestone, Mou
-from portal import outbox
-from portal.models import OutboundEmail
 from tests.factories import MembershipFactory, MilestoneFactory, MouFactory, MouPartyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,12 +12,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from core import outbox
 from core.models import ImportJob
 from events import requests as meeting_requests
 from events.models import Event, Meeting, MeetingRequest, Registration, RetentionRun, SurveyQuestion
 from institutions.models import Membership
 from mous.models import Mou
-from portal import outbox
 from portal.models import User
 from tests.factories import (
     ContactFactory,

@@ -5,10 +5,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 
+from core import outbox
 from events.models import Event, FollowUp, Meeting, Registration, RetentionRun
 from institutions.models import Institution
 from mous.models import Milestone, Mou
-from portal import outbox
 from portal.models import User
 from tests.factories import (
     ContactFactory,

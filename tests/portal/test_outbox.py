@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import outbox
-from portal.models import OutboundEmail
+from core import outbox
+from core.models import OutboundEmail
 from tests.factories import UserFactory
 
 State = OutboundEmail.State
@@ -351,8 +351,8 @@ def test_sweeper_requeues_stale_sending_rows_but_not_locked_or_recent_ones(kinds
 
 
 def test_dispatch_task_and_send_task_are_registered_with_late_acks():
+    from core.tasks import dispatch_outbox, send_outbox_email
     from portal.celery import app
-    from portal.tasks import dispatch_outbox, send_outbox_email
 
     assert dispatch_outbox.name == "portal.dispatch_outbox"
     assert send_outbox_email.name == "portal.send_outbox_email"

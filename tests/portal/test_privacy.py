@@ -14,11 +14,12 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 from django.utils import timezone
 
+from core import outbox
+from core.models import OutboundEmail
 from events.models import Contact, FollowUp, Meeting, MeetingRequest, Registration
 from institutions.models import Invitation, Membership, ShortlistEntry
 from mous.models import MouParty
-from portal import outbox
-from portal.models import OutboundEmail, User
+from portal.models import User
 from portal.privacy import PrivacyError, user_anonymise, user_data_export
 from tests.factories import (
     TEST_PASSWORD,

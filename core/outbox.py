@@ -1,7 +1,7 @@
 """The outbox: emails written as database rows in the transaction that causes them.
 
 Nothing here is a delayed Celery task. A row is created with `enqueue()` (idempotent by its
-key) and Celery beat hands due rows to workers, which send them (see `portal.tasks`).
+key) and Celery beat hands due rows to workers, which send them (see `core.tasks`).
 
 Delivery, in two steps:
 
@@ -13,6 +13,10 @@ Delivery, in two steps:
   and records the result in the same transaction: sent; waiting again after a temporary
   failure (4xx, connection trouble), on the bounded ``OUTBOX_BACKOFF`` schedule; failed at
   once after a permanent one (5xx). The row, not Celery, holds the retry state.
+
+Emails that people wait for (an invitation, a decision) are queued with ``immediately=True``:
+once their transaction commits they are claimed and handed to a worker at once, the same way
+`dispatch()` does, instead of at beat's next tick; if that fails, beat hands them out later.
 
 A message can only go out twice when a worker dies after the mail server accepted it and
 before the commit; it then goes out again with the same Message-ID.
@@ -34,11 +38,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, Min
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -56,6 +62,7 @@ class Rendered:
     text: str
     html: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    reply_to: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -80,21 +87,106 @@ def renderer(kind: str, *, preference: str | None = None, after_sent=None):
     return register
 
 
-def enqueue(*, key: str, kind: str, user, due_at: datetime | None = None, context: dict | None = None) -> OutboundEmail:
-    """Queue one email; a second call with the same key returns the existing row unchanged."""
+def enqueue(
+    *,
+    key: str,
+    kind: str,
+    user=None,
+    to_email: str = "",
+    language: str = "",
+    due_at: datetime | None = None,
+    context: dict | None = None,
+    immediately: bool = False,
+) -> OutboundEmail:
+    """Queue one email; a second call with the same key returns the existing row unchanged.
+
+    The recipient is ``user`` (their address, language and preferences), or ``to_email`` in
+    ``language`` for an address without an account; ``to_email`` with ``user`` sends to that
+    address in the user's language. ``immediately`` hands the email to a worker as soon as the
+    transaction commits, instead of at beat's next tick (emails people wait for: an
+    invitation, a decision); beat still takes it over if that fails.
+    """
+    if user is None and not to_email:
+        raise ValueError("An outbox email needs a user or an address.")
     when = due_at or timezone.now()
     email, _created = OutboundEmail.objects.get_or_create(
         key=key,
         defaults={
             "kind": kind,
             "user": user,
+            "to_email": to_email,
+            "language": language,
             "due_at": when,
             "next_attempt_at": when,
             "context": context or {},
             "message_id": message_id_for(key),
         },
     )
+    if immediately:
+        send_soon([key])
     return email
+
+
+def enqueue_many(*, kind: str, emails: list[dict], immediately: bool = False) -> None:
+    """Queue many emails of one `kind` in one insert; keys already queued are left as they are.
+
+    Each item holds the `key`, and `user`, `to_email`, `language`, `context` as for `enqueue`.
+    """
+    now = timezone.now()
+    OutboundEmail.objects.bulk_create(
+        [
+            OutboundEmail(
+                key=item["key"],
+                kind=kind,
+                user=item.get("user"),
+                to_email=item.get("to_email", ""),
+                language=item.get("language", ""),
+                due_at=now,
+                next_attempt_at=now,
+                context=item.get("context") or {},
+                message_id=message_id_for(item["key"]),
+            )
+            for item in emails
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    if immediately:
+        send_soon([item["key"] for item in emails])
+
+
+def send_soon(keys: list[str]) -> None:
+    """Once the current transaction commits, hand the due emails with these keys to workers."""
+    keys = list(keys)
+    transaction.on_commit(lambda: _hand_out(keys))
+
+
+def send_now(keys: list[str]) -> None:
+    """Hand the due emails with these keys to workers now; for callers outside a transaction
+    (a beat task), whose rows are already committed."""
+    _hand_out(list(keys))
+
+
+def _hand_out(keys: list[str]) -> None:
+    now = timezone.now()
+    in_flight = OutboundEmail.objects.filter(state=State.SENDING).count()
+    room = max(settings.OUTBOX_MAX_IN_FLIGHT - in_flight, 0)
+    try:
+        with transaction.atomic():
+            ids = list(
+                OutboundEmail.objects.filter(key__in=keys, state=State.PENDING, next_attempt_at__lte=now)
+                .order_by("pk")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:room]
+            )
+            if ids:
+                OutboundEmail.objects.filter(pk__in=ids).update(state=State.SENDING, claimed_at=now)
+    except Exception:
+        # Nothing is lost: the rows wait, and beat's next dispatch hands them out.
+        logger.exception("Outbox: could not hand out emails at once; beat will")
+        return
+    if ids:
+        _queue(ids)
 
 
 def cancel(*keys: str) -> int:
@@ -116,10 +208,41 @@ def message_id_for(key: str) -> str:
 def render(email: OutboundEmail) -> Rendered | None:
     """Write the email in its recipient's language, or None when it is no longer needed."""
     kind = KINDS[email.kind]
-    if kind.preference and not getattr(email.user, kind.preference):
+    if kind.preference and not (email.user and getattr(email.user, kind.preference)):
         return None
-    with translation.override(email.user.preferred_language or settings.LANGUAGE_CODE):
+    with translation.override(email.recipient_language):
         return kind.render(email)
+
+
+# --- Writing emails from templates --------------------------------------------------------
+
+
+def refs(**objects) -> dict[str, list]:
+    """Name model objects for an email's context by their label and key (None is left out)."""
+    return {name: [obj._meta.label, obj.pk] for name, obj in objects.items() if obj is not None}
+
+
+def load_refs(named: dict[str, list]) -> dict | None:
+    """The objects named by `refs()`, fetched again; None when one of them is gone."""
+    loaded = {}
+    for name, (label, pk) in named.items():
+        obj = apps.get_model(label)._default_manager.filter(pk=pk).first()
+        if obj is None:
+            return None
+        loaded[name] = obj
+    return loaded
+
+
+def render_templates(template: str, context: dict, *, reply_to: list[str] | None = None) -> Rendered:
+    """Render `<template>_subject.txt` and `<template>_body.txt` as a plain-text email.
+
+    The subject is one line, whatever the template or the data put in it, after the portal's
+    subject prefix.
+    """
+    subject = render_to_string(f"{template}_subject.txt", context)
+    body = render_to_string(f"{template}_body.txt", context)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    return Rendered(subject=subject, text=body, reply_to=list(reply_to or []))
 
 
 # --- Delivery ----------------------------------------------------------------------------
@@ -330,7 +453,7 @@ def build_message(email: OutboundEmail, *, connection=None) -> EmailMultiAlterna
         url = unsubscribe_url(email.user, preference)
         headers["List-Unsubscribe"] = f"<{url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        with translation.override(email.user.preferred_language or settings.LANGUAGE_CODE):
+        with translation.override(email.recipient_language):
             footer = gettext("To stop receiving these emails, open: %(url)s") % {"url": url}
         text = f"{text.rstrip()}\n\n-- \n{footer}\n"
         if html:
@@ -340,7 +463,8 @@ def build_message(email: OutboundEmail, *, connection=None) -> EmailMultiAlterna
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=text,
-        to=[email.user.email],
+        to=[email.recipient_address],
+        reply_to=rendered.reply_to or None,
         headers=headers,
         connection=connection,
     )
@@ -381,6 +505,7 @@ def summary() -> dict:
 
 # --- Unsubscribing -------------------------------------------------------------------------
 
+# The salt keeps its old name, so that links in emails already sent keep working.
 UNSUBSCRIBE_SALT = "portal.outbox.unsubscribe"
 # The User fields that turn optional emails off (see `renderer(preference=...)`).
 PREFERENCE_FIELDS = ("email_request_digest", "email_follow_ups")
