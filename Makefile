@@ -39,11 +39,12 @@ fmt: $(STAMP)  ## Fix lint findings and format Python code and templates
 	$(BIN)/ruff format .
 	$(BIN)/djade --target-version 5.2 $(TEMPLATES)
 
-lint: $(STAMP)  ## Check lint, formatting, templates and security findings without changing anything
+lint: $(STAMP)  ## Check lint, formatting, templates, security findings and layers without changing anything
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djade --check --target-version 5.2 $(TEMPLATES)
 	$(BIN)/bandit --quiet -c pyproject.toml -r .
+	$(BIN)/lint-imports
 
 messages: $(STAMP)  ## Update locale/zh_Hans/LC_MESSAGES/django.po from the code, then compile it
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete
