@@ -41,10 +41,12 @@ from institutions.models import ContactMessage, Invitation, Membership, Shortlis
 from institutions.permissions import is_secretariat
 from mous.models import Milestone, Mou, MouParty
 
+from .errors import PortalError
+
 User = get_user_model()
 
 
-class PrivacyError(Exception):
+class PrivacyError(PortalError):
     """A request about personal data that the rules refuse; the message is translated."""
 
 
