@@ -69,7 +69,7 @@ def account_delete(request):
     return render(
         request,
         "portal/account_delete.html",
-        {"form": form, "blocked": institutions_left_without_admin(user)},
+        {"form": form, "blocked": institutions_left_without_admin(user=user)},
     )
 
 

@@ -1,9 +1,12 @@
 """The portal's own services: the writes its views ask for, and its one domain error."""
 
+import inspect
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal import privacy
 from portal.errors import PortalError
 from portal.privacy import PrivacyError
 from portal.services import user_email_preference_turn_off, user_language_set
@@ -69,7 +72,20 @@ def test_privacy_refusals_are_portal_errors():
     assert issubclass(PrivacyError, PortalError)
 
 
-@pytest.mark.parametrize("service", [user_language_set, user_email_preference_turn_off])
-def test_portal_services_take_keyword_arguments_only(service):
-    with pytest.raises(TypeError):
-        service(UserFactory(), "en")
+@pytest.mark.parametrize(
+    "function",
+    [
+        user_language_set,
+        user_email_preference_turn_off,
+        privacy.user_preferences_update,
+        privacy.user_anonymise,
+        privacy.user_data_export,
+        privacy.user_data_zip,
+        privacy.institutions_left_without_admin,
+        privacy.placeholder_email,
+    ],
+)
+def test_portal_services_take_keyword_arguments_only(function):
+    parameters = inspect.signature(function).parameters.values()
+
+    assert [parameter.name for parameter in parameters if parameter.kind != parameter.KEYWORD_ONLY] == []
