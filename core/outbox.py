@@ -123,7 +123,7 @@ def enqueue(
         },
     )
     if immediately:
-        send_soon([key])
+        send_soon(keys=[key])
     return email
 
 
@@ -152,16 +152,16 @@ def enqueue_many(*, kind: str, emails: list[dict], immediately: bool = False) ->
         ignore_conflicts=True,
     )
     if immediately:
-        send_soon([item["key"] for item in emails])
+        send_soon(keys=[item["key"] for item in emails])
 
 
-def send_soon(keys: list[str]) -> None:
+def send_soon(*, keys: list[str]) -> None:
     """Once the current transaction commits, hand the due emails with these keys to workers."""
     keys = list(keys)
     transaction.on_commit(lambda: _hand_out(keys))
 
 
-def send_now(keys: list[str]) -> None:
+def send_now(*, keys: list[str]) -> None:
     """Hand the due emails with these keys to workers now; for callers outside a transaction
     (a beat task), whose rows are already committed."""
     _hand_out(list(keys))
@@ -189,7 +189,7 @@ def _hand_out(keys: list[str]) -> None:
         _queue(ids)
 
 
-def cancel(*keys: str) -> int:
+def cancel(*, keys: Iterable[str]) -> int:
     """Stop emails that have not been handed to a worker yet; return how many."""
     return OutboundEmail.objects.filter(key__in=keys, state=OutboundEmail.State.PENDING).update(
         state=OutboundEmail.State.CANCELLED
@@ -345,7 +345,7 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
-def deliver(email_id: int, *, connection=None) -> str | None:
+def deliver(*, email_id: int, connection=None) -> str | None:
     """Send one email handed to a worker; return the row's state afterwards (None: no such row).
 
     Only a "sending" row is sent, so a task that runs twice sends once. The row stays locked
@@ -473,7 +473,7 @@ def build_message(email: OutboundEmail, *, connection=None) -> EmailMultiAlterna
     return message
 
 
-def retry(email: OutboundEmail) -> bool:
+def retry(*, email: OutboundEmail) -> bool:
     """Put a failed email back in the queue, due now, with a fresh backoff schedule."""
     return bool(
         OutboundEmail.objects.filter(pk=email.pk, state=State.FAILED).update(

@@ -32,4 +32,4 @@ def send_outbox_email(email_id: int) -> None:
     """Send one outbox email; the row records the outcome, so this task never retries itself."""
     from . import outbox
 
-    outbox.deliver(email_id)
+    outbox.deliver(email_id=email_id)

@@ -143,7 +143,7 @@ def _release(keys: set[tuple[int, int, int]]) -> None:
     )
     empty = [email_key(*key) for key in keys - still_open]
     if empty:
-        outbox.cancel(*empty)
+        outbox.cancel(keys=empty)
 
 
 def _open_questions():

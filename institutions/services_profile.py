@@ -357,5 +357,5 @@ def profile_review_reminders_send(*, now=None) -> int:
             keys.append(email.key)
         reminded += 1
     # Run by beat outside any transaction: the rows are committed, hand them out now.
-    outbox.send_now(keys)
+    outbox.send_now(keys=keys)
     return reminded

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from core.models import OutboundEmail
 from institutions.models import Membership
 
+from .errors import PortalError
 from .models import User
-from .privacy import PrivacyError, user_anonymise
+from .privacy import user_anonymise
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -138,7 +139,7 @@ class UserAdmin(BaseUserAdmin):
     def _anonymise(self, request, user) -> None:
         try:
             user_anonymise(user=user, by=request.user)
-        except PrivacyError as exc:
+        except PortalError as exc:
             self.message_user(request, str(exc), messages.ERROR)
 
     def response_delete(self, request, obj_display, obj_id):

@@ -41,10 +41,12 @@ from institutions.models import ContactMessage, Invitation, Membership, Shortlis
 from institutions.permissions import is_secretariat
 from mous.models import Milestone, Mou, MouParty
 
+from .errors import PortalError
+
 User = get_user_model()
 
 
-class PrivacyError(Exception):
+class PrivacyError(PortalError):
     """A request about personal data that the rules refuse; the message is translated."""
 
 
@@ -88,12 +90,12 @@ def user_preferences_update(*, user, data: dict):
 # --- Leaving: anonymisation ------------------------------------------------------------------
 
 
-def placeholder_email(user) -> str:
+def placeholder_email(*, user) -> str:
     """The address an anonymised account keeps: unique, and never deliverable (RFC 6761)."""
     return f"deleted-{user.pk}@invalid"
 
 
-def institutions_left_without_admin(user) -> list:
+def institutions_left_without_admin(*, user) -> list:
     """Institutions where ``user`` is the only active admin while other active members remain.
 
     Such an institution would be left without anyone to approve members or edit its profile.
@@ -138,7 +140,7 @@ def user_anonymise(*, user, by):
     if user.anonymised_at:
         return user
     if by.pk == user.pk or not is_secretariat(by):
-        blocked = institutions_left_without_admin(user)
+        blocked = institutions_left_without_admin(user=user)
         if blocked:
             raise PrivacyError(
                 _(
@@ -176,7 +178,7 @@ def user_anonymise(*, user, by):
     registrations.filter(shares_contact_consented_at__isnull=False).update(shares_contact_withdrawn_at=now)
     _replace_tokens(registrations, ["badge_token", "contact_token", "survey_token"])
 
-    user.email = placeholder_email(user)
+    user.email = placeholder_email(user=user)
     user.display_name = ""
     user.set_unusable_password()
     user.is_active = False
@@ -208,7 +210,7 @@ def _scrub_audit_log(user) -> None:
     """
     from auditlog.models import LogEntry
 
-    placeholder = placeholder_email(user)
+    placeholder = placeholder_email(user=user)
     LogEntry.objects.filter(actor=user).exclude(actor_email="").update(actor_email=placeholder)
     about = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_pk=str(user.pk))
     for entry in about:

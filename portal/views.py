@@ -21,6 +21,7 @@ from .forms import PreferencesForm
 from .mfa import has_second_factor, second_factor_required
 from .privacy import user_preferences_update
 from .selectors import dashboard_context
+from .services import user_language_set
 from .tasks import HEARTBEAT_CACHE_KEY
 
 
@@ -77,8 +78,7 @@ def set_language(request):
     if not check_for_language(language) or language not in dict(settings.LANGUAGES):
         return response
     if request.user.is_authenticated and request.user.preferred_language != language:
-        request.user.preferred_language = language
-        request.user.save(update_fields=["preferred_language"])
+        user_language_set(user=request.user, language=language)
     set_language_cookie(response, language)
     return response
 

@@ -16,6 +16,8 @@ from core import outbox
 from core.models import OutboundEmail
 from institutions.permissions import is_secretariat
 
+from .services import user_email_preference_turn_off
+
 FAILED_SHOWN = 200
 
 
@@ -50,7 +52,7 @@ def retry(request, pk: int):
     """Put one failed email back in the queue."""
     _secretariat_only(request)
     email = get_object_or_404(OutboundEmail, pk=pk)
-    if outbox.retry(email):
+    if outbox.retry(email=email):
         messages.success(
             request,
             _("The email to %(email)s will be tried again within a minute.") % {"email": email.recipient_address},
@@ -102,9 +104,7 @@ def unsubscribe(request, token: str):
             rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
             if rejected is not None:
                 return rejected
-        if getattr(user, preference):
-            setattr(user, preference, False)
-            user.save(update_fields=[preference])
+        user_email_preference_turn_off(user=user, preference=preference)
         return render(request, "portal/outbox/unsubscribe.html", {"done": True, "label": label, "token": token})
     return render(
         request,

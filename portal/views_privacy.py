@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from .errors import PortalError
 from .forms import AccountDeleteForm
-from .privacy import PrivacyError, institutions_left_without_admin, user_anonymise, user_data_zip
+from .privacy import institutions_left_without_admin, user_anonymise, user_data_zip
 
 
 @require_GET
@@ -59,7 +60,7 @@ def account_delete(request):
     if request.method == "POST" and form.is_valid():
         try:
             user_anonymise(user=user, by=user)
-        except PrivacyError as exc:
+        except PortalError as exc:
             messages.error(request, str(exc))
         else:
             logout(request)
@@ -68,7 +69,7 @@ def account_delete(request):
     return render(
         request,
         "portal/account_delete.html",
-        {"form": form, "blocked": institutions_left_without_admin(user)},
+        {"form": form, "blocked": institutions_left_without_admin(user=user)},
     )
 
 

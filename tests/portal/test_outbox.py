@@ -65,7 +65,7 @@ class FailingConnection:
 
 def test_sent_with_stable_message_id_and_after_sent_hook(kinds):
     email = claimed()
-    assert outbox.deliver(email.pk) == State.SENT
+    assert outbox.deliver(email_id=email.pk) == State.SENT
     email.refresh_from_db()
     assert (email.state, email.attempts) == (State.SENT, 1)
     assert email.sent_at is not None
@@ -110,12 +110,12 @@ def test_worker_keeps_its_mail_connection_and_reconnects_when_the_server_dropped
     user = UserFactory()
     first, second, third = (claimed(key=f"k{i}", user=user) for i in range(3))
     try:
-        assert outbox.deliver(first.pk) == State.SENT
-        assert outbox.deliver(second.pk) == State.SENT
+        assert outbox.deliver(email_id=first.pk) == State.SENT
+        assert outbox.deliver(email_id=second.pk) == State.SENT
         assert FlakySMTPBackend.opened == 1
         # The server closed the idle connection: sent at once on a new one, not retried later.
         FlakySMTPBackend.drop_next = True
-        assert outbox.deliver(third.pk) == State.SENT
+        assert outbox.deliver(email_id=third.pk) == State.SENT
         assert FlakySMTPBackend.opened == 2
         assert len(FlakySMTPBackend.sent) == 3
     finally:
@@ -129,7 +129,7 @@ def test_failing_after_sent_hook_does_not_undo_sent(kinds):
 
     outbox.renderer("test_hooked", after_sent=broken_hook)(lambda email: outbox.Rendered("Hi", "Hello."))
     email = claimed(kind="test_hooked")
-    assert outbox.deliver(email.pk) == State.SENT
+    assert outbox.deliver(email_id=email.pk) == State.SENT
     email.refresh_from_db()
     # The hook's own writes are rolled back; the row says sent, so it is never sent again.
     assert (email.state, email.last_error) == (State.SENT, "")
@@ -138,8 +138,8 @@ def test_failing_after_sent_hook_does_not_undo_sent(kinds):
 
 def test_second_delivery_of_a_sent_row_sends_nothing(kinds):
     email = claimed()
-    outbox.deliver(email.pk)
-    assert outbox.deliver(email.pk) == State.SENT
+    outbox.deliver(email_id=email.pk)
+    assert outbox.deliver(email_id=email.pk) == State.SENT
     assert len(mail.outbox) == 1
     email.refresh_from_db()
     assert email.attempts == 1
@@ -149,20 +149,20 @@ def test_second_delivery_of_a_sent_row_sends_nothing(kinds):
 def test_only_sending_rows_are_sent(kinds, state):
     email = claimed()
     OutboundEmail.objects.filter(pk=email.pk).update(state=state)
-    assert outbox.deliver(email.pk) == state
+    assert outbox.deliver(email_id=email.pk) == state
     assert mail.outbox == []
 
 
 def test_nothing_left_to_say_is_cancelled(kinds):
     email = claimed(context={"nothing_left": True})
-    assert outbox.deliver(email.pk) == State.CANCELLED
+    assert outbox.deliver(email_id=email.pk) == State.CANCELLED
     assert mail.outbox == []
     assert kinds == []
 
 
 def test_preference_off_cancels_the_row(kinds):
     email = claimed(kind="test_digest", user=UserFactory(email_request_digest=False))
-    assert outbox.deliver(email.pk) == State.CANCELLED
+    assert outbox.deliver(email_id=email.pk) == State.CANCELLED
     assert mail.outbox == []
 
 
@@ -170,7 +170,7 @@ def test_optional_kind_has_one_click_unsubscribe_header_and_footer(kinds, settin
     settings.SITE_URL = "https://portal.example"
     user = UserFactory()
     email = claimed(kind="test_digest", user=user)
-    outbox.deliver(email.pk)
+    outbox.deliver(email_id=email.pk)
     [message] = mail.outbox
     url = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert url.startswith("https://portal.example/email/unsubscribe/")
@@ -199,14 +199,14 @@ def test_temporary_failure_waits_on_the_backoff_schedule(kinds, settings, error)
     settings.OUTBOX_BACKOFF = [60, 120, 300]
     email = claimed()
     before = timezone.now()
-    assert outbox.deliver(email.pk, connection=FailingConnection(error)) == State.PENDING
+    assert outbox.deliver(email_id=email.pk, connection=FailingConnection(error)) == State.PENDING
     email.refresh_from_db()
     assert (email.state, email.attempts) == (State.PENDING, 1)
     assert before + timedelta(seconds=60) <= email.next_attempt_at <= timezone.now() + timedelta(seconds=60)
     assert email.last_error
     # The second attempt waits the second step.
     OutboundEmail.objects.filter(pk=email.pk).update(state=State.SENDING)
-    outbox.deliver(email.pk, connection=FailingConnection(error))
+    outbox.deliver(email_id=email.pk, connection=FailingConnection(error))
     email.refresh_from_db()
     assert (email.state, email.attempts) == (State.PENDING, 2)
     assert email.next_attempt_at >= before + timedelta(seconds=120)
@@ -216,7 +216,7 @@ def test_temporary_failure_after_the_last_step_fails(kinds, settings):
     settings.OUTBOX_BACKOFF = [60, 120]
     email = claimed(attempts=2)
     error = smtplib.SMTPResponseException(451, b"Local error")
-    assert outbox.deliver(email.pk, connection=FailingConnection(error)) == State.FAILED
+    assert outbox.deliver(email_id=email.pk, connection=FailingConnection(error)) == State.FAILED
     email.refresh_from_db()
     assert (email.state, email.attempts) == (State.FAILED, 3)
     assert email.last_error == "451 Local error"
@@ -234,7 +234,7 @@ def test_temporary_failure_after_the_last_step_fails(kinds, settings):
 def test_permanent_failure_fails_at_once(kinds, error):
     email = claimed()
     connection = FailingConnection(error)
-    assert outbox.deliver(email.pk, connection=connection) == State.FAILED
+    assert outbox.deliver(email_id=email.pk, connection=connection) == State.FAILED
     email.refresh_from_db()
     assert (email.state, email.attempts, connection.calls) == (State.FAILED, 1, 1)
     assert "55" in email.last_error or "53" in email.last_error
@@ -245,7 +245,7 @@ def test_permanent_failure_fails_at_once(kinds, error):
 def test_refused_recipient_is_named_in_the_error(kinds):
     email = claimed()
     error = smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"No such user")})
-    outbox.deliver(email.pk, connection=FailingConnection(error))
+    outbox.deliver(email_id=email.pk, connection=FailingConnection(error))
     email.refresh_from_db()
     assert email.last_error == "a@example.org: 550 No such user"
 
@@ -367,7 +367,7 @@ def test_renderer_error_marks_the_row_failed(kinds):
 
     outbox.renderer("test_broken")(broken)
     email = claimed(kind="test_broken")
-    assert outbox.deliver(email.pk) == State.FAILED
+    assert outbox.deliver(email_id=email.pk) == State.FAILED
     email.refresh_from_db()
     assert "KeyError" in email.last_error
 
