@@ -1,7 +1,7 @@
 """Services for joining the portal's institutions: create one, ask to join, approve, verify.
 
 Every write here runs in a transaction, and every email is queued in the outbox in the same
-transaction and sent once it commits, in the recipient's own language. Views call these functions and turn :class:`OnboardingError`
+transaction and sent once it commits, in the recipient's own language. Views call these functions and turn :class:`InstitutionError`
 into a message.
 """
 
@@ -19,12 +19,9 @@ from core import outbox
 
 from . import emails
 from .duplicates import email_domain_matches_website
+from .errors import InstitutionError
 from .models import Institution, Membership
 from .permissions import SECRETARIAT_GROUP, active_institution_ids, is_secretariat
-
-
-class OnboardingError(Exception):
-    """A request that the rules of joining refuse; the message is translated and shown as is."""
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
@@ -42,7 +39,7 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return f"{base}-{number}"
 
 
-def absolute_url(base_url: str, path: str) -> str:
+def absolute_url(*, base_url: str, path: str) -> str:
     """Join the site's address (``SITE_URL`` when set, else the request's) and ``path``."""
     base = getattr(settings, "SITE_URL", "") or base_url
     return base.rstrip("/") + path
@@ -52,7 +49,7 @@ def secretariat_people() -> list:
     return list(get_user_model().objects.filter(groups__name=SECRETARIAT_GROUP, is_active=True).distinct())
 
 
-def institution_admins(institution: Institution) -> list:
+def institution_admins(*, institution: Institution) -> list:
     return [
         m.user
         for m in institution.memberships.filter(
@@ -61,9 +58,9 @@ def institution_admins(institution: Institution) -> list:
     ]
 
 
-def join_request_deciders(institution: Institution) -> list:
+def join_request_deciders(*, institution: Institution) -> list:
     """Return who decides on requests to join ``institution``: its admins, else the secretariat."""
-    return institution_admins(institution) or secretariat_people()
+    return institution_admins(institution=institution) or secretariat_people()
 
 
 def pending_join_requests(*, user, limit: int | None = None) -> list[Membership]:
@@ -104,7 +101,7 @@ def _email(template: str, recipients: Iterable, *, about: str, objects: dict, va
 def institution_create(*, creator, data: dict, base_url: str = "") -> Institution:
     """Create an unverified institution with ``creator`` as its active admin; tell the secretariat.
 
-    ``data`` holds the model fields of the sign-up form. Raises OnboardingError when an
+    ``data`` holds the model fields of the sign-up form. Raises InstitutionError when an
     institution of that name already exists in that country.
     """
     institution = Institution(**data, verification_status=Institution.Verification.UNVERIFIED)
@@ -113,7 +110,7 @@ def institution_create(*, creator, data: dict, base_url: str = "") -> Institutio
         with transaction.atomic():
             institution.save()
     except IntegrityError as exc:
-        raise OnboardingError(
+        raise InstitutionError(
             _("An institution with this name already exists in this country: ask to join it instead.")
         ) from exc
     Membership.objects.create(
@@ -129,8 +126,8 @@ def institution_create(*, creator, data: dict, base_url: str = "") -> Institutio
         about=str(institution.pk),
         objects={"institution": institution, "creator": creator},
         values={
-            "url": absolute_url(base_url, institution.get_absolute_url()),
-            "dashboard_url": absolute_url(base_url, reverse("dashboard")),
+            "url": absolute_url(base_url=base_url, path=institution.get_absolute_url()),
+            "dashboard_url": absolute_url(base_url=base_url, path=reverse("dashboard")),
         },
     )
     return institution
@@ -142,15 +139,15 @@ def membership_request(
 ) -> Membership:
     """Ask for ``user`` to join ``institution`` as a member; email whoever decides.
 
-    Raises OnboardingError if the person already belongs to it or already asked.
+    Raises InstitutionError if the person already belongs to it or already asked.
     """
     if institution.verification_status == Institution.Verification.REJECTED:
-        raise OnboardingError(_("This institution is not listed in the portal."))
+        raise InstitutionError(_("This institution is not listed in the portal."))
     existing = Membership.objects.filter(user=user, institution=institution).first()
     if existing is not None:
         if existing.status == Membership.Status.PENDING:
-            raise OnboardingError(_("You have already asked to join this institution; the request is waiting."))
-        raise OnboardingError(_("You are already a member of this institution."))
+            raise InstitutionError(_("You have already asked to join this institution; the request is waiting."))
+        raise InstitutionError(_("You are already a member of this institution."))
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -162,15 +159,15 @@ def membership_request(
                 request_message=message,
             )
     except IntegrityError as exc:  # the same request sent twice at once
-        raise OnboardingError(_("You have already asked to join this institution; the request is waiting.")) from exc
+        raise InstitutionError(_("You have already asked to join this institution; the request is waiting.")) from exc
     _email(
         "join_request",
-        join_request_deciders(institution),
+        join_request_deciders(institution=institution),
         about=str(membership.pk),
         objects={"institution": institution, "membership": membership, "requester": user},
         values={
             "domain_matches": email_domain_matches_website(user.email, institution.website),
-            "url": absolute_url(base_url, reverse("institutions:join_requests")),
+            "url": absolute_url(base_url=base_url, path=reverse("institutions:join_requests")),
         },
     )
     return membership
@@ -179,7 +176,7 @@ def membership_request(
 def _pending(membership: Membership) -> Membership:
     locked = Membership.objects.select_for_update().filter(pk=membership.pk).first()
     if locked is None or locked.status != Membership.Status.PENDING:
-        raise OnboardingError(_("This request has already been decided."))
+        raise InstitutionError(_("This request has already been decided."))
     return locked
 
 
@@ -196,7 +193,7 @@ def membership_approve(*, membership: Membership, decided_by, base_url: str = ""
         [membership.user],
         about=str(membership.pk),
         objects={"institution": membership.institution},
-        values={"url": absolute_url(base_url, membership.institution.get_absolute_url())},
+        values={"url": absolute_url(base_url=base_url, path=membership.institution.get_absolute_url())},
     )
     return membership
 
@@ -215,7 +212,7 @@ def membership_reject(*, membership: Membership, decided_by, base_url: str = "")
         [user],
         about=str(membership_pk),
         objects={"institution": institution},
-        values={"url": absolute_url(base_url, reverse("institutions:welcome"))},
+        values={"url": absolute_url(base_url=base_url, path=reverse("institutions:welcome"))},
     )
 
 
@@ -225,7 +222,7 @@ def institution_set_verification(
 ) -> Institution:
     """Verify or reject ``institution`` and tell its admins. Setting the same status twice is a no-op."""
     if status not in (Institution.Verification.VERIFIED, Institution.Verification.REJECTED):
-        raise OnboardingError(_("Choose to verify or to reject the institution."))
+        raise InstitutionError(_("Choose to verify or to reject the institution."))
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     if institution.verification_status == status:
         return institution
@@ -236,9 +233,9 @@ def institution_set_verification(
     # An institution may be verified, rejected and verified again: each decision is its own email.
     _email(
         "verified" if status == Institution.Verification.VERIFIED else "verification_rejected",
-        institution_admins(institution),
+        institution_admins(institution=institution),
         about=f"{institution.pk}:{timezone.now().timestamp()}",
         objects={"institution": institution},
-        values={"url": absolute_url(base_url, institution.get_absolute_url())},
+        values={"url": absolute_url(base_url=base_url, path=institution.get_absolute_url())},
     )
     return institution
