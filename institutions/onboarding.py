@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -46,10 +47,12 @@ def absolute_url(*, base_url: str, path: str) -> str:
 
 
 def secretariat_people() -> list:
+    """Return the active members of the secretariat."""
     return list(get_user_model().objects.filter(groups__name=SECRETARIAT_GROUP, is_active=True).distinct())
 
 
 def institution_admins(*, institution: Institution) -> list:
+    """Return the active people who administer ``institution``."""
     return [
         m.user
         for m in institution.memberships.filter(
@@ -63,7 +66,7 @@ def join_request_deciders(*, institution: Institution) -> list:
     return institution_admins(institution=institution) or secretariat_people()
 
 
-def pending_join_requests(*, user, limit: int | None = None) -> list[Membership]:
+def pending_join_requests(*, user: AbstractBaseUser, limit: int | None = None) -> list[Membership]:
     """Return the pending requests ``user`` may decide, oldest first: all for the secretariat.
 
     Each carries ``domain_matches``: whether the requester's email domain is the
@@ -98,7 +101,7 @@ def _email(template: str, recipients: Iterable, *, about: str, objects: dict, va
 
 
 @transaction.atomic
-def institution_create(*, creator, data: dict, base_url: str = "") -> Institution:
+def institution_create(*, creator: AbstractBaseUser, data: dict, base_url: str = "") -> Institution:
     """Create an unverified institution with ``creator`` as its active admin; tell the secretariat.
 
     ``data`` holds the model fields of the sign-up form. Raises InstitutionError when an
@@ -135,7 +138,7 @@ def institution_create(*, creator, data: dict, base_url: str = "") -> Institutio
 
 @transaction.atomic
 def membership_request(
-    *, user, institution: Institution, job_title: str = "", message: str = "", base_url: str = ""
+    *, user: AbstractBaseUser, institution: Institution, job_title: str = "", message: str = "", base_url: str = ""
 ) -> Membership:
     """Ask for ``user`` to join ``institution`` as a member; email whoever decides.
 
@@ -181,7 +184,7 @@ def _pending(membership: Membership) -> Membership:
 
 
 @transaction.atomic
-def membership_approve(*, membership: Membership, decided_by, base_url: str = "") -> Membership:
+def membership_approve(*, membership: Membership, decided_by: AbstractBaseUser, base_url: str = "") -> Membership:
     """Make a pending membership active and tell the requester. Deciding twice is refused."""
     membership = _pending(membership)
     membership.status = Membership.Status.ACTIVE
@@ -199,7 +202,7 @@ def membership_approve(*, membership: Membership, decided_by, base_url: str = ""
 
 
 @transaction.atomic
-def membership_reject(*, membership: Membership, decided_by, base_url: str = "") -> None:
+def membership_reject(*, membership: Membership, decided_by: AbstractBaseUser, base_url: str = "") -> None:
     """Refuse a pending request: the membership is deleted, and the requester told.
 
     Memberships have no "rejected" status; the person may ask again later.
@@ -218,7 +221,7 @@ def membership_reject(*, membership: Membership, decided_by, base_url: str = "")
 
 @transaction.atomic
 def institution_set_verification(
-    *, institution: Institution, status: str, decided_by, base_url: str = ""
+    *, institution: Institution, status: str, decided_by: AbstractBaseUser, base_url: str = ""
 ) -> Institution:
     """Verify or reject ``institution`` and tell its admins. Setting the same status twice is a no-op."""
     if status not in (Institution.Verification.VERIFIED, Institution.Verification.REJECTED):

@@ -1,9 +1,11 @@
 """Writes behind the directory: the audit entry of an export."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
+
 from core.audit import audit_log
 
 
-def directory_export_record(*, actor, file_format: str, query: str) -> None:
+def directory_export_record(*, actor: AbstractBaseUser, file_format: str, query: str) -> None:
     """Record in the audit trail that ``actor`` exported the directory as ``file_format``.
 
     Side effect: one ``institutions.directory.exported`` entry, with the format and the

@@ -8,12 +8,14 @@ so that nothing is mailed about a change that was rolled back, and a failed send
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.forms import BaseModelFormSet, ModelForm
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,7 +40,8 @@ CONTACT_SAME_INSTITUTION_MINUTES = 10
 absolute_url = emails.absolute_url
 
 
-def language_of(*, user) -> str:
+def language_of(*, user: AbstractBaseUser) -> str:
+    """Return the language ``user`` reads the portal's emails in."""
     return user.preferred_language or settings.LANGUAGE_CODE
 
 
@@ -88,7 +91,7 @@ def _is_last_admin(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, role: str, by) -> Membership:
+def membership_change_role(*, membership: Membership, role: str, by: AbstractBaseUser) -> Membership:
     """Make ``membership`` an admin or an ordinary member.
 
     The last active admin cannot step down by themselves: somebody must be able to manage the
@@ -110,7 +113,7 @@ def membership_change_role(*, membership: Membership, role: str, by) -> Membersh
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, by) -> None:
+def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
     """Remove ``membership`` (an admin removing a colleague, or a person leaving).
 
     The last active admin cannot leave or be removed except by the secretariat.
@@ -125,6 +128,7 @@ def membership_remove(*, membership: Membership, by) -> None:
 
 
 def membership_update_job_title(*, membership: Membership, job_title: str) -> Membership:
+    """Set the job title ``membership``'s person shows with their name (trimmed and validated)."""
     membership.job_title = job_title.strip()
     membership.full_clean()
     membership.save(update_fields=["job_title"])
@@ -134,15 +138,17 @@ def membership_update_job_title(*, membership: Membership, job_title: str) -> Me
 # --- Invitations ---------------------------------------------------------------------------
 
 
-def invitation_expiry_cutoff():
+def invitation_expiry_cutoff() -> datetime:
+    """Return the moment before which an invitation, made then, has expired."""
     return timezone.now() - timedelta(days=INVITATION_VALID_DAYS)
 
 
 def invitation_is_expired(*, invitation: Invitation) -> bool:
+    """Return whether ``invitation`` is too old to be accepted."""
     return invitation.created_at < invitation_expiry_cutoff()
 
 
-def invitations_open(*, institution: Institution):
+def invitations_open(*, institution: Institution) -> QuerySet[Invitation]:
     """Return the invitations of ``institution`` that can still be accepted, newest first."""
     return Invitation.objects.filter(
         institution=institution, accepted_at__isnull=True, created_at__gte=invitation_expiry_cutoff()
@@ -150,7 +156,7 @@ def invitations_open(*, institution: Institution):
 
 
 @transaction.atomic
-def invitation_create(*, institution: Institution, email: str, role: str, invited_by) -> Invitation:
+def invitation_create(*, institution: Institution, email: str, role: str, invited_by: AbstractBaseUser) -> Invitation:
     """Invite ``email`` to join ``institution`` with ``role``, and email them the link.
 
     Refuses people who are already members and addresses with an open invitation; an
@@ -204,12 +210,13 @@ def invitation_revoke(*, invitation: Invitation) -> None:
     invitation.delete()
 
 
-def user_has_verified_email(*, user, email: str) -> bool:
+def user_has_verified_email(*, user: AbstractBaseUser, email: str) -> bool:
+    """Return whether ``email`` is one of ``user``'s verified addresses."""
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
     """Make ``user`` an active member of the invitation's institution, with the invited role.
 
     Only the owner of the invited address (verified in their account) can accept. An existing
@@ -271,7 +278,9 @@ def contact_recipients(*, institution: Institution) -> list[Recipient]:
 
 
 @transaction.atomic
-def contact_message_send(*, institution: Institution, sender, subject: str, body: str) -> ContactMessage:
+def contact_message_send(
+    *, institution: Institution, sender: AbstractBaseUser, subject: str, body: str
+) -> ContactMessage:
     """Record a message to ``institution`` and relay it by email.
 
     The recipients get it with ``Reply-To`` set to the sender, so they can answer directly;
@@ -342,7 +351,7 @@ def contact_message_relay(*, message: ContactMessage) -> int:
 # --- Profile review reminders --------------------------------------------------------------
 
 
-def profile_review_reminders_send(*, now=None) -> int:
+def profile_review_reminders_send(*, now: datetime | None = None) -> int:
     """Ask the admins of every profile untouched for a year to review it; return how many profiles.
 
     An institution is reminded at most once a year: ``review_reminder_sent_at`` is set with an
