@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from institutions import forms, onboarding, services_directory, services_profile, services_shortlist
 from institutions.errors import InstitutionError
+from institutions.forms import MAX_PROFILE_ITEMS
 from institutions.models import Institution, Membership, Offer
 from institutions.services_profile import institution_profile_update
-from tests.factories import CooperationTypeFactory, InstitutionFactory, MembershipFactory, SectorFactory
+from tests.factories import CooperationTypeFactory, InstitutionFactory, MembershipFactory, OfferFactory, SectorFactory
 from tests.institutions.test_profile_edit import profile_data
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +125,35 @@ def test_edit_view_shows_a_concurrent_clash_and_saves_nothing(client, roles, mon
     assert (response.status_code, institution.name) == (200, old_name)
     assert "Someone changed this profile at the same time. Check it and save again." in content
     assert "Nothing was saved: please correct the errors shown below." in content
+
+
+def test_add_row_past_the_limit_answers_the_limit_notice(client, roles):
+    client.force_login(roles["institution_admin"])
+    url = reverse("institutions:edit_row", args=[roles.institution_a.slug, "offers"])
+
+    response = client.get(url, {"offers-TOTAL_FORMS": str(MAX_PROFILE_ITEMS)}, headers={"HX-Request": "true"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f"A profile lists at most {MAX_PROFILE_ITEMS} rows here; remove one before adding another." in content
+    assert "<html" not in content
+
+
+def test_edit_page_shows_a_row_marked_for_removal_as_removed(client, roles):
+    institution = roles.institution_a
+    offer = OfferFactory(institution=institution)
+    client.force_login(roles["institution_admin"])
+    row = {"id": str(offer.pk), "cooperation_type": str(offer.cooperation_type_id), "sector": str(offer.sector_id)}
+
+    # "Add a need" re-renders the page without saving: the offer marked for removal stays removed.
+    response = client.post(
+        reverse("institutions:edit", args=[institution.slug]),
+        profile_data(institution, offers=[{**row, "DELETE": "on"}], add="needs"),
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f'<input type="hidden" name="offers-0-id" value="{offer.pk}">' in content
+    assert '<input type="hidden" name="offers-0-DELETE" value="on">' in content
+    assert "Removed: this row will be deleted when you save the profile." in content
+    assert Offer.objects.filter(pk=offer.pk).exists()
