@@ -1,8 +1,8 @@
 """Services for joining the portal's institutions: create one, ask to join, approve, verify.
 
 Every write here runs in a transaction, and every email is queued in the outbox in the same
-transaction and sent once it commits, in the recipient's own language. Views call these functions and turn :class:`InstitutionError`
-into a message.
+transaction and sent once it commits, in the recipient's own language. Views call these
+functions and turn :class:`institutions.errors.InstitutionError` into a message.
 """
 
 from collections.abc import Iterable

@@ -37,9 +37,6 @@ CONTACT_SAME_INSTITUTION_MINUTES = 10
 # --- Emails --------------------------------------------------------------------------------
 
 
-absolute_url = emails.absolute_url
-
-
 def language_of(*, user: AbstractBaseUser) -> str:
     """Return the language ``user`` reads the portal's emails in."""
     return user.preferred_language or settings.LANGUAGE_CODE
