@@ -1,7 +1,7 @@
 """Forms for editing an institution's profile, its members and the contact relay."""
 
 from django import forms
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -194,15 +194,16 @@ ITEM_FORMSETS = {"offers": OfferFormSet, "needs": NeedFormSet}
 
 
 class ProfileEdit:
-    """The profile form with its offers and needs, validated and saved as one.
+    """The profile form with its offers and needs, validated as one.
 
-    Either everything is saved or nothing is: all three parts are validated before the first
-    write, and the writes share one transaction.
+    All three parts are validated before the first write; ``services_profile.
+    institution_profile_update`` then saves them in one transaction, all or nothing.
     """
 
     def __init__(self, institution: Institution, data=None, files=None):
         self.institution = institution
-        self._previous_logo = institution.logo.name or ""
+        # The logo's storage name before the edit: the file to delete once a new logo is saved.
+        self.previous_logo = institution.logo.name or ""
         self.form = InstitutionProfileForm(data, files, instance=institution)
         self.offers = OfferFormSet(
             data,
@@ -221,23 +222,6 @@ class ProfileEdit:
         # Validate all three, so every error shows at once.
         results = [self.form.is_valid(), self.offers.is_valid(), self.needs.is_valid()]
         return all(results)
-
-    def save(self) -> Institution | None:
-        """Save everything in one transaction; return None (with a form error) if it failed."""
-        try:
-            with transaction.atomic():
-                institution = self.form.save()
-                self.offers.save()
-                self.needs.save()
-                previous = self._previous_logo
-                if previous and previous != (institution.logo.name or ""):
-                    storage = institution.logo.storage
-                    transaction.on_commit(lambda: storage.delete(previous))
-        except IntegrityError:
-            # Only a concurrent edit gets here: the validation above covers every rule.
-            self.form.add_error(None, _("Someone changed this profile at the same time. Check it and save again."))
-            return None
-        return institution
 
 
 class InvitationForm(forms.Form):

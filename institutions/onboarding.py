@@ -1,14 +1,15 @@
 """Services for joining the portal's institutions: create one, ask to join, approve, verify.
 
 Every write here runs in a transaction, and every email is queued in the outbox in the same
-transaction and sent once it commits, in the recipient's own language. Views call these functions and turn :class:`OnboardingError`
-into a message.
+transaction and sent once it commits, in the recipient's own language. Views call these
+functions and turn :class:`institutions.errors.InstitutionError` into a message.
 """
 
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,12 +20,9 @@ from core import outbox
 
 from . import emails
 from .duplicates import email_domain_matches_website
+from .errors import InstitutionError
 from .models import Institution, Membership
 from .permissions import SECRETARIAT_GROUP, active_institution_ids, is_secretariat
-
-
-class OnboardingError(Exception):
-    """A request that the rules of joining refuse; the message is translated and shown as is."""
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
@@ -42,17 +40,19 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return f"{base}-{number}"
 
 
-def absolute_url(base_url: str, path: str) -> str:
+def absolute_url(*, base_url: str, path: str) -> str:
     """Join the site's address (``SITE_URL`` when set, else the request's) and ``path``."""
     base = getattr(settings, "SITE_URL", "") or base_url
     return base.rstrip("/") + path
 
 
 def secretariat_people() -> list:
+    """Return the active members of the secretariat."""
     return list(get_user_model().objects.filter(groups__name=SECRETARIAT_GROUP, is_active=True).distinct())
 
 
-def institution_admins(institution: Institution) -> list:
+def institution_admins(*, institution: Institution) -> list:
+    """Return the active people who administer ``institution``."""
     return [
         m.user
         for m in institution.memberships.filter(
@@ -61,12 +61,12 @@ def institution_admins(institution: Institution) -> list:
     ]
 
 
-def join_request_deciders(institution: Institution) -> list:
+def join_request_deciders(*, institution: Institution) -> list:
     """Return who decides on requests to join ``institution``: its admins, else the secretariat."""
-    return institution_admins(institution) or secretariat_people()
+    return institution_admins(institution=institution) or secretariat_people()
 
 
-def pending_join_requests(*, user, limit: int | None = None) -> list[Membership]:
+def pending_join_requests(*, user: AbstractBaseUser, limit: int | None = None) -> list[Membership]:
     """Return the pending requests ``user`` may decide, oldest first: all for the secretariat.
 
     Each carries ``domain_matches``: whether the requester's email domain is the
@@ -101,10 +101,10 @@ def _email(template: str, recipients: Iterable, *, about: str, objects: dict, va
 
 
 @transaction.atomic
-def institution_create(*, creator, data: dict, base_url: str = "") -> Institution:
+def institution_create(*, creator: AbstractBaseUser, data: dict, base_url: str = "") -> Institution:
     """Create an unverified institution with ``creator`` as its active admin; tell the secretariat.
 
-    ``data`` holds the model fields of the sign-up form. Raises OnboardingError when an
+    ``data`` holds the model fields of the sign-up form. Raises InstitutionError when an
     institution of that name already exists in that country.
     """
     institution = Institution(**data, verification_status=Institution.Verification.UNVERIFIED)
@@ -113,7 +113,7 @@ def institution_create(*, creator, data: dict, base_url: str = "") -> Institutio
         with transaction.atomic():
             institution.save()
     except IntegrityError as exc:
-        raise OnboardingError(
+        raise InstitutionError(
             _("An institution with this name already exists in this country: ask to join it instead.")
         ) from exc
     Membership.objects.create(
@@ -129,8 +129,8 @@ def institution_create(*, creator, data: dict, base_url: str = "") -> Institutio
         about=str(institution.pk),
         objects={"institution": institution, "creator": creator},
         values={
-            "url": absolute_url(base_url, institution.get_absolute_url()),
-            "dashboard_url": absolute_url(base_url, reverse("dashboard")),
+            "url": absolute_url(base_url=base_url, path=institution.get_absolute_url()),
+            "dashboard_url": absolute_url(base_url=base_url, path=reverse("dashboard")),
         },
     )
     return institution
@@ -138,19 +138,19 @@ def institution_create(*, creator, data: dict, base_url: str = "") -> Institutio
 
 @transaction.atomic
 def membership_request(
-    *, user, institution: Institution, job_title: str = "", message: str = "", base_url: str = ""
+    *, user: AbstractBaseUser, institution: Institution, job_title: str = "", message: str = "", base_url: str = ""
 ) -> Membership:
     """Ask for ``user`` to join ``institution`` as a member; email whoever decides.
 
-    Raises OnboardingError if the person already belongs to it or already asked.
+    Raises InstitutionError if the person already belongs to it or already asked.
     """
     if institution.verification_status == Institution.Verification.REJECTED:
-        raise OnboardingError(_("This institution is not listed in the portal."))
+        raise InstitutionError(_("This institution is not listed in the portal."))
     existing = Membership.objects.filter(user=user, institution=institution).first()
     if existing is not None:
         if existing.status == Membership.Status.PENDING:
-            raise OnboardingError(_("You have already asked to join this institution; the request is waiting."))
-        raise OnboardingError(_("You are already a member of this institution."))
+            raise InstitutionError(_("You have already asked to join this institution; the request is waiting."))
+        raise InstitutionError(_("You are already a member of this institution."))
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -162,15 +162,15 @@ def membership_request(
                 request_message=message,
             )
     except IntegrityError as exc:  # the same request sent twice at once
-        raise OnboardingError(_("You have already asked to join this institution; the request is waiting.")) from exc
+        raise InstitutionError(_("You have already asked to join this institution; the request is waiting.")) from exc
     _email(
         "join_request",
-        join_request_deciders(institution),
+        join_request_deciders(institution=institution),
         about=str(membership.pk),
         objects={"institution": institution, "membership": membership, "requester": user},
         values={
             "domain_matches": email_domain_matches_website(user.email, institution.website),
-            "url": absolute_url(base_url, reverse("institutions:join_requests")),
+            "url": absolute_url(base_url=base_url, path=reverse("institutions:join_requests")),
         },
     )
     return membership
@@ -179,12 +179,12 @@ def membership_request(
 def _pending(membership: Membership) -> Membership:
     locked = Membership.objects.select_for_update().filter(pk=membership.pk).first()
     if locked is None or locked.status != Membership.Status.PENDING:
-        raise OnboardingError(_("This request has already been decided."))
+        raise InstitutionError(_("This request has already been decided."))
     return locked
 
 
 @transaction.atomic
-def membership_approve(*, membership: Membership, decided_by, base_url: str = "") -> Membership:
+def membership_approve(*, membership: Membership, decided_by: AbstractBaseUser, base_url: str = "") -> Membership:
     """Make a pending membership active and tell the requester. Deciding twice is refused."""
     membership = _pending(membership)
     membership.status = Membership.Status.ACTIVE
@@ -196,13 +196,13 @@ def membership_approve(*, membership: Membership, decided_by, base_url: str = ""
         [membership.user],
         about=str(membership.pk),
         objects={"institution": membership.institution},
-        values={"url": absolute_url(base_url, membership.institution.get_absolute_url())},
+        values={"url": absolute_url(base_url=base_url, path=membership.institution.get_absolute_url())},
     )
     return membership
 
 
 @transaction.atomic
-def membership_reject(*, membership: Membership, decided_by, base_url: str = "") -> None:
+def membership_reject(*, membership: Membership, decided_by: AbstractBaseUser, base_url: str = "") -> None:
     """Refuse a pending request: the membership is deleted, and the requester told.
 
     Memberships have no "rejected" status; the person may ask again later.
@@ -215,17 +215,17 @@ def membership_reject(*, membership: Membership, decided_by, base_url: str = "")
         [user],
         about=str(membership_pk),
         objects={"institution": institution},
-        values={"url": absolute_url(base_url, reverse("institutions:welcome"))},
+        values={"url": absolute_url(base_url=base_url, path=reverse("institutions:welcome"))},
     )
 
 
 @transaction.atomic
 def institution_set_verification(
-    *, institution: Institution, status: str, decided_by, base_url: str = ""
+    *, institution: Institution, status: str, decided_by: AbstractBaseUser, base_url: str = ""
 ) -> Institution:
     """Verify or reject ``institution`` and tell its admins. Setting the same status twice is a no-op."""
     if status not in (Institution.Verification.VERIFIED, Institution.Verification.REJECTED):
-        raise OnboardingError(_("Choose to verify or to reject the institution."))
+        raise InstitutionError(_("Choose to verify or to reject the institution."))
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     if institution.verification_status == status:
         return institution
@@ -236,9 +236,9 @@ def institution_set_verification(
     # An institution may be verified, rejected and verified again: each decision is its own email.
     _email(
         "verified" if status == Institution.Verification.VERIFIED else "verification_rejected",
-        institution_admins(institution),
+        institution_admins(institution=institution),
         about=f"{institution.pk}:{timezone.now().timestamp()}",
         objects={"institution": institution},
-        values={"url": absolute_url(base_url, institution.get_absolute_url())},
+        values={"url": absolute_url(base_url=base_url, path=institution.get_absolute_url())},
     )
     return institution

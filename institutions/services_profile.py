@@ -1,24 +1,29 @@
-"""Writes behind institution profiles: members and roles, invitations, the contact relay and
-the yearly "review your profile" reminder.
+"""Writes behind institution profiles: the profile itself, members and roles, invitations, the
+contact relay and the yearly "review your profile" reminder.
 
 Views call these functions and turn an ``InstitutionError`` into a message; emails are queued
 in the outbox in the same transaction (``core.outbox``, written by ``institutions.emails``),
 so that nothing is mailed about a change that was rolled back, and a failed send is retried.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.forms import BaseModelFormSet, ModelForm
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import outbox
 
 from . import emails
+from .errors import InstitutionError
 from .models import ContactMessage, Institution, Invitation, Membership
 from .permissions import is_secretariat
 
@@ -29,18 +34,40 @@ CONTACT_MAX_PER_HOUR = 5
 CONTACT_SAME_INSTITUTION_MINUTES = 10
 
 
-class InstitutionError(Exception):
-    """A business rule about institutions refused an action; the message is translated."""
-
-
 # --- Emails --------------------------------------------------------------------------------
 
 
-absolute_url = emails.absolute_url
-
-
-def language_of(user) -> str:
+def language_of(*, user: AbstractBaseUser) -> str:
+    """Return the language ``user`` reads the portal's emails in."""
     return user.preferred_language or settings.LANGUAGE_CODE
+
+
+# --- The profile ---------------------------------------------------------------------------
+
+
+def institution_profile_update(
+    *, form: ModelForm, item_formsets: Iterable[BaseModelFormSet], previous_logo: str = ""
+) -> Institution:
+    """Save a validated profile ``form`` with its offer and need formsets, all or nothing.
+
+    Side effects: writes the institution (with its sectors and languages) and adds, changes or
+    deletes its offers and needs in one transaction; once it commits, the logo file the new
+    logo replaced (``previous_logo``, its storage name before the edit) is deleted from
+    storage. Raises ``InstitutionError``, with nothing saved, when a concurrent edit broke a
+    database rule that the forms' validation had passed.
+    """
+    try:
+        with transaction.atomic():
+            institution = form.save()
+            for formset in item_formsets:
+                formset.save()
+            if previous_logo and previous_logo != (institution.logo.name or ""):
+                storage = institution.logo.storage
+                transaction.on_commit(lambda: storage.delete(previous_logo))
+    except IntegrityError as exc:
+        # Only a concurrent edit gets here: the forms' validation covers every rule.
+        raise InstitutionError(_("Someone changed this profile at the same time. Check it and save again.")) from exc
+    return institution
 
 
 # --- Members -------------------------------------------------------------------------------
@@ -61,7 +88,7 @@ def _is_last_admin(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, role: str, by) -> Membership:
+def membership_change_role(*, membership: Membership, role: str, by: AbstractBaseUser) -> Membership:
     """Make ``membership`` an admin or an ordinary member.
 
     The last active admin cannot step down by themselves: somebody must be able to manage the
@@ -83,7 +110,7 @@ def membership_change_role(*, membership: Membership, role: str, by) -> Membersh
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, by) -> None:
+def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
     """Remove ``membership`` (an admin removing a colleague, or a person leaving).
 
     The last active admin cannot leave or be removed except by the secretariat.
@@ -98,6 +125,7 @@ def membership_remove(*, membership: Membership, by) -> None:
 
 
 def membership_update_job_title(*, membership: Membership, job_title: str) -> Membership:
+    """Set the job title ``membership``'s person shows with their name (trimmed and validated)."""
     membership.job_title = job_title.strip()
     membership.full_clean()
     membership.save(update_fields=["job_title"])
@@ -107,15 +135,17 @@ def membership_update_job_title(*, membership: Membership, job_title: str) -> Me
 # --- Invitations ---------------------------------------------------------------------------
 
 
-def invitation_expiry_cutoff():
+def invitation_expiry_cutoff() -> datetime:
+    """Return the moment before which an invitation, made then, has expired."""
     return timezone.now() - timedelta(days=INVITATION_VALID_DAYS)
 
 
-def invitation_is_expired(invitation: Invitation) -> bool:
+def invitation_is_expired(*, invitation: Invitation) -> bool:
+    """Return whether ``invitation`` is too old to be accepted."""
     return invitation.created_at < invitation_expiry_cutoff()
 
 
-def invitations_open(*, institution: Institution):
+def invitations_open(*, institution: Institution) -> QuerySet[Invitation]:
     """Return the invitations of ``institution`` that can still be accepted, newest first."""
     return Invitation.objects.filter(
         institution=institution, accepted_at__isnull=True, created_at__gte=invitation_expiry_cutoff()
@@ -123,7 +153,7 @@ def invitations_open(*, institution: Institution):
 
 
 @transaction.atomic
-def invitation_create(*, institution: Institution, email: str, role: str, invited_by) -> Invitation:
+def invitation_create(*, institution: Institution, email: str, role: str, invited_by: AbstractBaseUser) -> Invitation:
     """Invite ``email`` to join ``institution`` with ``role``, and email them the link.
 
     Refuses people who are already members and addresses with an open invitation; an
@@ -140,7 +170,7 @@ def invitation_create(*, institution: Institution, email: str, role: str, invite
         .first()
     )
     if existing is not None:
-        if not invitation_is_expired(existing):
+        if not invitation_is_expired(invitation=existing):
             raise InstitutionError(
                 _("%(email)s has already been invited; the invitation is still open.") % {"email": email}
             )
@@ -177,12 +207,13 @@ def invitation_revoke(*, invitation: Invitation) -> None:
     invitation.delete()
 
 
-def user_has_verified_email(user, email: str) -> bool:
+def user_has_verified_email(*, user: AbstractBaseUser, email: str) -> bool:
+    """Return whether ``email`` is one of ``user``'s verified addresses."""
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
     """Make ``user`` an active member of the invitation's institution, with the invited role.
 
     Only the owner of the invited address (verified in their account) can accept. An existing
@@ -190,9 +221,9 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     raised to admin if the invitation says so; an admin is never lowered by an invitation.
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at is not None or invitation_is_expired(invitation):
+    if invitation.accepted_at is not None or invitation_is_expired(invitation=invitation):
         raise InstitutionError(_("This invitation is no longer valid. Ask the institution for a new one."))
-    if not user_has_verified_email(user, invitation.email):
+    if not user_has_verified_email(user=user, email=invitation.email):
         raise InstitutionError(
             _(
                 "This invitation was sent to another email address. Sign in with that address, "
@@ -228,21 +259,25 @@ class Recipient:
     user: object = None
 
 
-def contact_recipients(institution: Institution) -> list[Recipient]:
+def contact_recipients(*, institution: Institution) -> list[Recipient]:
     """Return who receives the contact form's messages: the contact address, else the admins."""
     if institution.contact_email:
         owner = get_user_model().objects.filter(email__iexact=institution.contact_email).first()
-        return [Recipient(institution.contact_email, language_of(owner) if owner else settings.LANGUAGE_CODE, owner)]
+        return [
+            Recipient(institution.contact_email, language_of(user=owner) if owner else settings.LANGUAGE_CODE, owner)
+        ]
     admins = (
         Membership.objects.filter(institution=institution, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE)
         .select_related("user")
         .order_by("created_at")
     )
-    return [Recipient(m.user.email, language_of(m.user), m.user) for m in admins if m.user.is_active]
+    return [Recipient(m.user.email, language_of(user=m.user), m.user) for m in admins if m.user.is_active]
 
 
 @transaction.atomic
-def contact_message_send(*, institution: Institution, sender, subject: str, body: str) -> ContactMessage:
+def contact_message_send(
+    *, institution: Institution, sender: AbstractBaseUser, subject: str, body: str
+) -> ContactMessage:
     """Record a message to ``institution`` and relay it by email.
 
     The recipients get it with ``Reply-To`` set to the sender, so they can answer directly;
@@ -251,7 +286,7 @@ def contact_message_send(*, institution: Institution, sender, subject: str, body
     """
     if Membership.objects.filter(institution=institution, user=sender, status=Membership.Status.ACTIVE).exists():
         raise InstitutionError(_("You are a member of this institution; write to your colleagues directly."))
-    if not contact_recipients(institution):
+    if not contact_recipients(institution=institution):
         raise InstitutionError(
             _("This institution cannot receive messages yet: it has no contact address and no admin.")
         )
@@ -288,7 +323,7 @@ def contact_message_relay(*, message: ContactMessage) -> int:
     if sender is None:  # the account was deleted before the message went out
         return 0
     context = {"objects": outbox.refs(message=message)}
-    recipients = contact_recipients(message.institution)
+    recipients = contact_recipients(institution=message.institution)
     for recipient in recipients:
         outbox.enqueue(
             key=f"contact:{message.pk}:{recipient.email.lower()}",
@@ -313,7 +348,7 @@ def contact_message_relay(*, message: ContactMessage) -> int:
 # --- Profile review reminders --------------------------------------------------------------
 
 
-def profile_review_reminders_send(*, now=None) -> int:
+def profile_review_reminders_send(*, now: datetime | None = None) -> int:
     """Ask the admins of every profile untouched for a year to review it; return how many profiles.
 
     An institution is reminded at most once a year: ``review_reminder_sent_at`` is set with an

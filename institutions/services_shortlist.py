@@ -4,13 +4,16 @@ Each function only ever touches the shortlist of the ``user`` it is given; views
 signed-in person, so nobody can change another person's entries.
 """
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from .models import Institution, ShortlistEntry
 
 
 @transaction.atomic
-def shortlist_entry_add(*, user, institution: Institution, note: str = "") -> tuple[ShortlistEntry, bool]:
+def shortlist_entry_add(
+    *, user: AbstractBaseUser, institution: Institution, note: str = ""
+) -> tuple[ShortlistEntry, bool]:
     """Save ``institution`` to ``user``'s shortlist; return the entry and whether it is new.
 
     Idempotent: saving an institution already on the list returns the existing entry, and
@@ -24,7 +27,7 @@ def shortlist_entry_add(*, user, institution: Institution, note: str = "") -> tu
     return entry, created
 
 
-def shortlist_entry_remove(*, user, institution: Institution) -> bool:
+def shortlist_entry_remove(*, user: AbstractBaseUser, institution: Institution) -> bool:
     """Remove ``institution`` from ``user``'s shortlist; return whether it was there.
 
     Idempotent: removing an institution that is not on the list changes nothing.

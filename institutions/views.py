@@ -9,12 +9,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.audit import audit_log
 from core.downloads import csv_download, xlsx_download
 
 from .filters import EXPORT_CAP, DirectoryForm, Taxonomies, directory_search, export_headers, export_rows
 from .models import Institution
 from .selectors import acting_institution, shortlisted_institution_ids
+from .services_directory import directory_export_record
 
 DIRECTORY_TEMPLATE = "institutions/institution_list.html"
 
@@ -62,14 +62,6 @@ def _export_filename(extension: str) -> str:
     return f"institutions-{date.today().isoformat()}.{extension}"
 
 
-def _audit_export(request, file_format: str) -> None:
-    audit_log(
-        action="institutions.directory.exported",
-        actor=request.user,
-        data={"format": file_format, "query": request.GET.urlencode()},
-    )
-
-
 @require_GET
 @login_required
 def institution_export_csv(request):
@@ -79,7 +71,7 @@ def institution_export_csv(request):
     names correctly. Public fields only.
     """
     form, _viewer, taxonomies = _directory_form(request)
-    _audit_export(request, "csv")
+    directory_export_record(actor=request.user, file_format="csv", query=request.GET.urlencode())
     rows = export_rows(form.directory_query(), taxonomies=taxonomies, request=request)
     return csv_download(headers=export_headers(), rows=rows, filename=_export_filename("csv"))
 
@@ -89,7 +81,7 @@ def institution_export_csv(request):
 def institution_export_xlsx(request):
     """Export the filtered directory (all pages, up to EXPORT_CAP rows) as an Excel workbook."""
     form, _viewer, taxonomies = _directory_form(request)
-    _audit_export(request, "xlsx")
+    directory_export_record(actor=request.user, file_format="xlsx", query=request.GET.urlencode())
     return xlsx_download(
         headers=export_headers(),
         rows=export_rows(form.directory_query(), taxonomies=taxonomies, request=request),

@@ -21,6 +21,7 @@ from core.services import ImportJobError
 
 from . import imports
 from .duplicates import institutions_named_like, likely_duplicates
+from .errors import InstitutionError
 from .forms_onboarding import (
     ImportUploadForm,
     InstitutionCreateForm,
@@ -30,7 +31,6 @@ from .forms_onboarding import (
 )
 from .models import Institution, Membership
 from .onboarding import (
-    OnboardingError,
     institution_create,
     institution_set_verification,
     membership_approve,
@@ -114,7 +114,7 @@ def create(request):
         if not duplicates:
             try:
                 institution = institution_create(creator=request.user, data=data, base_url=_base_url(request))
-            except OnboardingError as exc:
+            except InstitutionError as exc:
                 form.add_error("name", str(exc))
             else:
                 messages.success(
@@ -152,7 +152,7 @@ def join(request, slug: str):
                 message=form.cleaned_data["request_message"],
                 base_url=_base_url(request),
             )
-        except OnboardingError as exc:
+        except InstitutionError as exc:
             messages.error(request, str(exc))
             return redirect(institution)
         messages.success(
@@ -191,12 +191,12 @@ def _decide(request, pk: int, *, approve: bool):
             outcome = _("The request of %(person)s to join %(institution)s was declined.")
         outcome %= {"person": name, "institution": membership.institution.name}
         level = messages.SUCCESS
-    except OnboardingError as exc:
+    except InstitutionError as exc:
         outcome, level = str(exc), messages.ERROR
     if request.htmx:
         return render(
             request,
-            "institutions/onboarding/_request_decided.html",
+            "institutions/onboarding/requests.html#request-decided",
             {"outcome": outcome, "ok": level == messages.SUCCESS},
         )
     messages.add_message(request, level, outcome)

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .completeness import profile_completeness
 from .duplicates import email_domain_matches_website
+from .errors import InstitutionError
 from .forms import ITEM_FORMSETS, MAX_PROFILE_ITEMS, ContactForm, InvitationForm, JobTitleForm, ProfileEdit, RoleForm
 from .models import Institution, Invitation, Membership
 from .services_profile import (
-    InstitutionError,
     contact_message_send,
+    institution_profile_update,
     invitation_accept,
     invitation_create,
     invitation_is_expired,
@@ -68,8 +69,13 @@ def institution_edit(request, slug: str):
             return render(request, "institutions/profile/edit.html", edit_context(edit, added=kind))
         edit = ProfileEdit(institution, request.POST, request.FILES)
         if edit.is_valid():
-            saved = edit.save()
-            if saved is not None:
+            try:
+                saved = institution_profile_update(
+                    form=edit.form, item_formsets=[edit.offers, edit.needs], previous_logo=edit.previous_logo
+                )
+            except InstitutionError as exc:
+                edit.form.add_error(None, str(exc))
+            else:
                 messages.success(request, _("The profile was saved."))
                 return redirect(saved)
         messages.error(request, _("Nothing was saved: please correct the errors shown below."))
@@ -106,11 +112,11 @@ def institution_edit_row(request, slug: str, kind: str):
     except ValueError:
         return HttpResponseBadRequest()
     if not 0 <= index < MAX_PROFILE_ITEMS:
-        return render(request, "institutions/profile/_row_limit.html", {"limit": MAX_PROFILE_ITEMS})
+        return render(request, "institutions/profile/edit.html#row-limit", {"limit": MAX_PROFILE_ITEMS})
     formset = ITEM_FORMSETS[kind](instance=institution, prefix=kind)
     return render(
         request,
-        "institutions/profile/_item_row_added.html",
+        "institutions/profile/edit.html#item-row-added",
         {"row": formset.new_row(index), "kind": kind, "total": index + 1, "institution": institution},
     )
 
@@ -127,7 +133,7 @@ def institution_edit_row_removed(request, slug: str, kind: str):
     row_id = request.GET.get(f"{prefix}-id", "")
     return render(
         request,
-        "institutions/profile/_item_row_removed.html",
+        "institutions/profile/edit.html#item-row-removed",
         {"prefix": prefix, "row_id": row_id if row_id.isdigit() else ""},
     )
 
@@ -283,8 +289,8 @@ def invitation_accept_view(request, token: str):
     context = {
         "invitation": invitation,
         "institution": invitation.institution,
-        "expired": invitation_is_expired(invitation),
-        "matches": user_has_verified_email(request.user, invitation.email),
+        "expired": invitation_is_expired(invitation=invitation),
+        "matches": user_has_verified_email(user=request.user, email=invitation.email),
     }
     if request.method == "POST" and not context["expired"]:
         try:

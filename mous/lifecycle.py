@@ -282,7 +282,7 @@ def queue_milestone_reminders(today: datetime.date) -> int:
         if step is None:
             continue
         if milestone.owner_institution_id:
-            people = institution_admins(milestone.owner_institution)
+            people = institution_admins(institution=milestone.owner_institution)
         else:
             people = party_admins(milestone.mou)
         for user in people:
