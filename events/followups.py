@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from core import outbox
 from core.models import OutboundEmail
 
+from .errors import EventError
 from .models import FollowUp, Meeting, MeetingOutcome, Registration, Session
 from .mou_links import mou_links
 
@@ -46,7 +47,7 @@ FLAG_AFTER_DAYS = 14
 COOPERATION_OUTCOMES = (MeetingOutcome.IN_DISCUSSION, MeetingOutcome.MOU_PLANNED, MeetingOutcome.MOU_SIGNED)
 
 
-class FollowUpError(Exception):
+class FollowUpError(EventError):
     """An answer that cannot be recorded; the message is shown to the person."""
 
 

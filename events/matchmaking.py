@@ -26,11 +26,12 @@ from core import outbox
 from core.audit import audit_log
 
 from . import followups
+from .errors import EventError
 from .models import Meeting, MeetingRequest, MeetingSlot, Registration, Session, SlotUnavailability
 from .selectors import partner_of
 
 
-class MatchmakingError(Exception):
+class MatchmakingError(EventError):
     """A request that the rules of scheduling refuse; the message is shown as is."""
 
 

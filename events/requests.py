@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from core import outbox
 from institutions.models import Institution
 
+from .errors import EventError
 from .followups import plan_follow_ups
 from .models import Meeting, MeetingRequest, MeetingSlot, Registration, Session, SlotUnavailability
 
@@ -50,7 +51,7 @@ DECLINE = "decline"
 OPEN_STATUSES = (MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED)
 
 
-class RequestError(Exception):
+class RequestError(EventError):
     """A refused action on a meeting request; ``str(error)`` is the translated message."""
 
 

@@ -23,6 +23,7 @@ from core.audit import audit_log
 from institutions.models import Institution, Membership
 
 from . import emails
+from .errors import EventError
 from .models import Delegation, Event, Registration
 from .permissions import registration_is_open
 
@@ -33,7 +34,7 @@ PARTICIPANT_ROLES = (Registration.Role.DELEGATE, Registration.Role.OBSERVER, Reg
 HOLDING_PLACE = (Registration.Status.PENDING, Registration.Status.APPROVED)
 
 
-class RegistrationError(Exception):
+class RegistrationError(EventError):
     """A refused change, with a message for the person and the form field it concerns."""
 
     def __init__(self, message, *, field: str | None = None) -> None:

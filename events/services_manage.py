@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .errors import EventError
 from .models import Delegation, Event, Registration, Session
 
 # Paths of the events app that sit next to "<slug>/": an event may not take these as its slug.
@@ -21,10 +22,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Event.Status.PUBLISHED: frozenset({Event.Status.CLOSED, Event.Status.DRAFT}),
     Event.Status.CLOSED: frozenset({Event.Status.PUBLISHED}),
 }
-
-
-class EventError(Exception):
-    """A request that the rules of running an event refuse; the message is shown as is."""
 
 
 def event_unique_slug(title: str) -> str:
