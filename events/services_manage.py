@@ -24,7 +24,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def event_unique_slug(title: str) -> str:
+def event_unique_slug(*, title: str) -> str:
     """Return an ASCII slug for ``title`` that no event uses and no events path shadows."""
     base = slugify(title, allow_unicode=False)[:100].strip("-") or "event"
     taken = set(Event.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | RESERVED_SLUGS
@@ -40,7 +40,7 @@ def event_unique_slug(title: str) -> str:
 def event_create(*, form) -> Event:
     """Save a new draft event from a valid ``EventForm``; its slug is fixed from now on."""
     event = form.save(commit=False)
-    event.slug = event_unique_slug(event.title)
+    event.slug = event_unique_slug(title=event.title)
     event.status = Event.Status.DRAFT
     event.full_clean()
     event.save()
@@ -64,7 +64,7 @@ def event_update(*, form) -> Event:
     return form.save()
 
 
-def allowed_transitions(event: Event, *, has_registrations: bool) -> list[str]:
+def allowed_transitions(*, event: Event, has_registrations: bool) -> list[str]:
     """The statuses ``event`` may move to now, in the order the page offers them."""
     allowed = TRANSITIONS[event.status]
     return [
