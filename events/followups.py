@@ -58,7 +58,7 @@ def email_key(session_id: int, registration_id: int, step: int) -> str:
 # --- planning ------------------------------------------------------------------------------
 
 
-def plan_follow_ups(meetings: Iterable[Meeting]) -> None:
+def plan_follow_ups(*, meetings: Iterable[Meeting]) -> None:
     """Create the follow-up rows and outbox emails of published meetings (idempotent).
 
     Only published meetings of matchmaking sessions that were not marked no-show and have not
@@ -111,7 +111,7 @@ def plan_follow_ups(meetings: Iterable[Meeting]) -> None:
     ).update(state=OutboundEmail.State.PENDING)
 
 
-def cancel_follow_ups(meetings: Iterable[Meeting]) -> None:
+def cancel_follow_ups(*, meetings: Iterable[Meeting]) -> None:
     """Stop the follow-ups not yet sent for meetings that were cancelled or did not take place."""
     ids = [meeting.pk for meeting in meetings]
     if not ids:
@@ -395,7 +395,7 @@ def meeting_outcome_record(*, meeting: Meeting, registration: Registration, outc
 # --- flags ---------------------------------------------------------------------------------
 
 
-def flag_unanswered(now=None) -> int:
+def flag_unanswered(*, now=None) -> int:
     """Flag meetings nobody answered although the last step was asked over 14 days ago.
 
     Idempotent: a flagged meeting stays flagged with its first date. Returns how many were flagged.

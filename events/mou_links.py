@@ -75,7 +75,7 @@ class MouLinks:
 _provider: MouLinks = MouLinks()
 
 
-def register_mou_links(provider: MouLinks) -> None:
+def register_mou_links(*, provider: MouLinks) -> None:
     """Install the provider; called once by the MoU app when it is ready."""
     global _provider  # the registry holds one provider, set once at start-up
     _provider = provider

@@ -454,7 +454,7 @@ def accept_request(
                 _("This meeting could not be booked: the slot or the pair is already taken. Reload and try again.")
             ) from None
         if meeting.status == Meeting.Status.PUBLISHED:
-            plan_follow_ups([meeting])
+            plan_follow_ups(meetings=[meeting])
     return meeting
 
 

@@ -75,7 +75,7 @@ def matchmaking_session(request, slug: str, pk: int):
 def matchmaking_slots(request, slug: str, pk: int):
     session = _scheduling_session(request, slug, pk)
     try:
-        slots = generate_slots(session)
+        slots = generate_slots(session=session)
     except MatchmakingError as exc:
         messages.error(request, str(exc))
     else:
@@ -92,7 +92,7 @@ def matchmaking_slots(request, slug: str, pk: int):
 def matchmaking_run(request, slug: str, pk: int):
     session = _scheduling_session(request, slug, pk)
     try:
-        result = run_scheduler(session, by=request.user)
+        result = run_scheduler(session=session, by=request.user)
     except MatchmakingError as exc:
         messages.error(request, str(exc))
         return redirect("events:matchmaking", slug=slug, pk=pk)
@@ -128,7 +128,7 @@ def matchmaking_publish(request, slug: str, pk: int):
     session = _scheduling_session(request, slug, pk)
     if request.method == "POST":
         try:
-            result = publish_schedule(session, by=request.user)
+            result = publish_schedule(session=session, by=request.user)
         except MatchmakingError as exc:
             messages.error(request, str(exc))
             return redirect("events:matchmaking_review", slug=slug, pk=pk)
