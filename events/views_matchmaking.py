@@ -209,7 +209,7 @@ def matchmaking_room(request, slug: str, pk: int):
         "current_meetings": by_slot.get(current.pk, []) if current else [],
         "following_meetings": by_slot.get(following.pk, []) if following else [],
     }
-    template = "events/matchmaking/_room.html" if request.htmx else "events/matchmaking/room.html"
+    template = "events/matchmaking/room.html#room" if request.htmx else "events/matchmaking/room.html"
     return render(request, template, context)
 
 
@@ -248,7 +248,7 @@ def matchmaking_mark(request, slug: str, pk: int, meeting_pk: int):
     if request.htmx:
         return render(
             request,
-            "events/matchmaking/_attendance_row.html",
+            "events/matchmaking/attendance.html#attendance-row",
             {"event": session.event, "session": session, "meeting": meeting, "error": error},
         )
     if error:
