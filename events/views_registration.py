@@ -329,7 +329,7 @@ def registration_action(request, slug: str, pk: int, action: str):
     if request.htmx:
         return render(
             request,
-            "events/registration/_row.html",
+            "events/registration/_table.html#row",
             {
                 "registration": registration,
                 "event": registration.event,
