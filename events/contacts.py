@@ -129,13 +129,15 @@ def check_exchange(user, theirs: Registration) -> ExchangeCheck:
     return ExchangeCheck("ok", _("You can add this participant to your contacts."), mine, theirs)
 
 
-def exchange(user, theirs: Registration) -> ExchangeCheck:
+def contact_exchange(*, user, theirs: Registration) -> ExchangeCheck:
     """Store the contact in both directions if the rules allow it; return what happened.
 
     One INSERT … ON CONFLICT DO NOTHING writes both rows, so a repeated or simultaneous scan
     neither duplicates nor fails. The rows go in the same order whoever scans (lower owner id
     first): two phones scanning each other at once then wait for one another on the same key
     instead of each holding the key the other needs, which PostgreSQL reports as a deadlock.
+
+    Side effects: inserts up to two ``Contact`` rows. Idempotent.
     """
     check = check_exchange(user, theirs)
     if check.outcome != "ok":
@@ -150,6 +152,14 @@ def exchange(user, theirs: Registration) -> ExchangeCheck:
         ignore_conflicts=True,
     )
     return ExchangeCheck("added", _("Added to your contacts, and you to theirs."), mine, theirs)
+
+
+def contact_delete(*, contact: Contact) -> None:
+    """Remove ``contact`` from its owner's list; the other side keeps theirs.
+
+    Side effects: deletes one ``Contact`` row.
+    """
+    contact.delete()
 
 
 def contacts_of(registration: Registration) -> QuerySet[Contact]:

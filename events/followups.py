@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from core import outbox
 from core.models import OutboundEmail
 
+from .errors import EventError
 from .models import FollowUp, Meeting, MeetingOutcome, Registration, Session
 from .mou_links import mou_links
 
@@ -46,7 +47,7 @@ FLAG_AFTER_DAYS = 14
 COOPERATION_OUTCOMES = (MeetingOutcome.IN_DISCUSSION, MeetingOutcome.MOU_PLANNED, MeetingOutcome.MOU_SIGNED)
 
 
-class FollowUpError(Exception):
+class FollowUpError(EventError):
     """An answer that cannot be recorded; the message is shown to the person."""
 
 
@@ -57,7 +58,7 @@ def email_key(session_id: int, registration_id: int, step: int) -> str:
 # --- planning ------------------------------------------------------------------------------
 
 
-def plan_follow_ups(meetings: Iterable[Meeting]) -> None:
+def plan_follow_ups(*, meetings: Iterable[Meeting]) -> None:
     """Create the follow-up rows and outbox emails of published meetings (idempotent).
 
     Only published meetings of matchmaking sessions that were not marked no-show and have not
@@ -110,7 +111,7 @@ def plan_follow_ups(meetings: Iterable[Meeting]) -> None:
     ).update(state=OutboundEmail.State.PENDING)
 
 
-def cancel_follow_ups(meetings: Iterable[Meeting]) -> None:
+def cancel_follow_ups(*, meetings: Iterable[Meeting]) -> None:
     """Stop the follow-ups not yet sent for meetings that were cancelled or did not take place."""
     ids = [meeting.pk for meeting in meetings]
     if not ids:
@@ -394,7 +395,7 @@ def meeting_outcome_record(*, meeting: Meeting, registration: Registration, outc
 # --- flags ---------------------------------------------------------------------------------
 
 
-def flag_unanswered(now=None) -> int:
+def flag_unanswered(*, now=None) -> int:
     """Flag meetings nobody answered although the last step was asked over 14 days ago.
 
     Idempotent: a flagged meeting stays flagged with its first date. Returns how many were flagged.

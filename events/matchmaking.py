@@ -26,11 +26,12 @@ from core import outbox
 from core.audit import audit_log
 
 from . import followups
+from .errors import EventError
 from .models import Meeting, MeetingRequest, MeetingSlot, Registration, Session, SlotUnavailability
 from .selectors import partner_of
 
 
-class MatchmakingError(Exception):
+class MatchmakingError(EventError):
     """A request that the rules of scheduling refuse; the message is shown as is."""
 
 
@@ -52,7 +53,7 @@ def slot_times(session: Session) -> list[tuple[datetime, datetime]]:
 
 
 @transaction.atomic
-def generate_slots(session: Session) -> list[MeetingSlot]:
+def generate_slots(*, session: Session) -> list[MeetingSlot]:
     """Make the session's slots match its settings; return them in time order.
 
     Slots whose times stay are kept (with the meetings and unavailabilities on them); the others
@@ -107,7 +108,7 @@ def _meetings_to_schedule(session: Session) -> list[Meeting]:
 
 
 @transaction.atomic
-def run_scheduler(session: Session, *, by=None) -> dict[str, int]:
+def run_scheduler(*, session: Session, by=None) -> dict[str, int]:
     """Place the session's accepted meetings and store the result as a proposal to review.
 
     Only approved registrations take part: a meeting whose requester or recipient is not
@@ -343,7 +344,7 @@ def _placement(meeting: Meeting) -> dict | None:
 
 
 @transaction.atomic
-def publish_schedule(session: Session, *, by=None) -> dict[str, int]:
+def publish_schedule(*, session: Session, by=None) -> dict[str, int]:
     """Publish the last proposal: participants see it from now on, and the people concerned are told.
 
     - a provisional meeting with a proposed place becomes published there;
@@ -402,8 +403,8 @@ def publish_schedule(session: Session, *, by=None) -> dict[str, int]:
     session.publication_count += 1
     session.save(update_fields=["published_at", "publication_count"])
 
-    followups.plan_follow_ups(new)
-    followups.cancel_follow_ups(cancelled)
+    followups.plan_follow_ups(meetings=new)
+    followups.cancel_follow_ups(meetings=cancelled)
     _queue_publication_emails(
         session, meetings=new + moved + unchanged, new=new, moved=moved, cancelled=cancelled, before=before, zone=zone
     )
@@ -470,9 +471,9 @@ def meeting_mark_attendance(*, meeting: Meeting, attendance: str, now: datetime 
     meeting.attendance = attendance
     meeting.save(update_fields=["attendance", "updated_at"])
     if attendance == Meeting.Attendance.NO_SHOW:
-        followups.cancel_follow_ups([meeting])
+        followups.cancel_follow_ups(meetings=[meeting])
     else:
-        followups.plan_follow_ups([meeting])
+        followups.plan_follow_ups(meetings=[meeting])
     return meeting
 
 

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from .errors import EventError
 from .models import Event, Meeting
 
 __all__ = ["MeetingMous", "MouChoice", "MouLinkError", "MouLinks", "mou_links", "register_mou_links"]
 
 
-class MouLinkError(Exception):
+class MouLinkError(EventError):
     """A link refused; the translated message says why and that nothing was changed."""
 
 
@@ -74,7 +75,7 @@ class MouLinks:
 _provider: MouLinks = MouLinks()
 
 
-def register_mou_links(provider: MouLinks) -> None:
+def register_mou_links(*, provider: MouLinks) -> None:
     """Install the provider; called once by the MoU app when it is ready."""
     global _provider  # the registry holds one provider, set once at start-up
     _provider = provider

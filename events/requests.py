@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from core import outbox
 from institutions.models import Institution
 
+from .errors import EventError
 from .followups import plan_follow_ups
 from .models import Meeting, MeetingRequest, MeetingSlot, Registration, Session, SlotUnavailability
 
@@ -50,7 +51,7 @@ DECLINE = "decline"
 OPEN_STATUSES = (MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED)
 
 
-class RequestError(Exception):
+class RequestError(EventError):
     """A refused action on a meeting request; ``str(error)`` is the translated message."""
 
 
@@ -237,8 +238,8 @@ def _expiry(session: Session, now: datetime) -> datetime:
 
 
 def send_request(
-    requester: Registration,
     *,
+    requester: Registration,
     session: Session,
     recipient: Registration | None = None,
     institution: Institution | None = None,
@@ -287,7 +288,7 @@ def send_request(
                         "and choose a time slot."
                     )
                 )
-            accept_request(theirs.pk, registration=requester, slot=slot, mutual=True)
+            accept_request(request_id=theirs.pk, registration=requester, slot=slot, mutual=True)
             theirs.refresh_from_db()
             return theirs
         if _open_pair(session, requester, recipient).exists():
@@ -325,7 +326,7 @@ def send_request(
     return request
 
 
-def cancel_request(request_id: int, *, registration: Registration) -> MeetingRequest:
+def cancel_request(*, request_id: int, registration: Registration) -> MeetingRequest:
     """Withdraw a pending request the registration sent."""
     with transaction.atomic():
         request = MeetingRequest.objects.select_for_update().filter(pk=request_id, requester=registration).first()
@@ -385,8 +386,8 @@ def _lowest_free_table(session: Session, slot: MeetingSlot) -> int | None:
 
 
 def accept_request(
-    request_id: int,
     *,
+    request_id: int,
     registration: Registration,
     slot: MeetingSlot | None = None,
     sharers=(),
@@ -453,11 +454,11 @@ def accept_request(
                 _("This meeting could not be booked: the slot or the pair is already taken. Reload and try again.")
             ) from None
         if meeting.status == Meeting.Status.PUBLISHED:
-            plan_follow_ups([meeting])
+            plan_follow_ups(meetings=[meeting])
     return meeting
 
 
-def decline_request(request_id: int, *, registration: Registration) -> MeetingRequest:
+def decline_request(*, request_id: int, registration: Registration) -> MeetingRequest:
     """Decline a request as (one of) its recipient(s); raises ``RequestError``, writing nothing."""
     now = timezone.now()
     with transaction.atomic():
@@ -478,7 +479,7 @@ def decline_request(request_id: int, *, registration: Registration) -> MeetingRe
 # Unavailability
 
 
-def set_unavailable(registration: Registration, slot: MeetingSlot, *, unavailable: bool) -> bool:
+def set_unavailable(*, registration: Registration, slot: MeetingSlot, unavailable: bool) -> bool:
     """Mark (or clear) a slot as unavailable for the registration; return the new state.
 
     Allowed after the schedule was published too: the organiser must then re-run the scheduler.

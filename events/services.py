@@ -23,6 +23,7 @@ from core.audit import audit_log
 from institutions.models import Institution, Membership
 
 from . import emails
+from .errors import EventError
 from .models import Delegation, Event, Registration
 from .permissions import registration_is_open
 
@@ -33,7 +34,7 @@ PARTICIPANT_ROLES = (Registration.Role.DELEGATE, Registration.Role.OBSERVER, Reg
 HOLDING_PLACE = (Registration.Status.PENDING, Registration.Status.APPROVED)
 
 
-class RegistrationError(Exception):
+class RegistrationError(EventError):
     """A refused change, with a message for the person and the form field it concerns."""
 
     def __init__(self, message, *, field: str | None = None) -> None:
@@ -42,7 +43,8 @@ class RegistrationError(Exception):
         self.field = field
 
 
-def places_taken(event: Event) -> int:
+def places_taken(*, event: Event) -> int:
+    """How many places of ``event`` are held: pending and approved registrations. No side effects."""
     return event.registrations.filter(status__in=HOLDING_PLACE).count()
 
 
@@ -88,7 +90,7 @@ def register(
         raise RegistrationError(_("You are already registered for this event."))
     if existing is not None and existing.status == Registration.Status.REJECTED:
         raise RegistrationError(_("Your registration for this event was declined. Please contact the organisers."))
-    if event.capacity is not None and places_taken(event) >= event.capacity:
+    if event.capacity is not None and places_taken(event=event) >= event.capacity:
         raise RegistrationError(_("This event is full: all places have been taken."))
 
     registration = existing or Registration(event=event, user=user)
@@ -103,7 +105,7 @@ def register(
 
 
 @transaction.atomic
-def cancel_registration(registration: Registration) -> Registration:
+def cancel_registration(*, registration: Registration) -> Registration:
     """Cancel a registration, which frees its place; the person may register again later."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.CANCELLED:
@@ -114,7 +116,7 @@ def cancel_registration(registration: Registration) -> Registration:
 
 
 @transaction.atomic
-def approve_registration(registration: Registration) -> Registration:
+def approve_registration(*, registration: Registration) -> Registration:
     """Approve a pending (or previously rejected) registration and tell the participant.
 
     Approving takes a place again for a rejected or cancelled registration, so capacity is
@@ -127,7 +129,7 @@ def approve_registration(registration: Registration) -> Registration:
     if (
         registration.status not in HOLDING_PLACE
         and event.capacity is not None
-        and places_taken(event) >= event.capacity
+        and places_taken(event=event) >= event.capacity
     ):
         raise RegistrationError(_("This event is full: all places have been taken."))
     registration.status = Registration.Status.APPROVED
@@ -137,7 +139,7 @@ def approve_registration(registration: Registration) -> Registration:
 
 
 @transaction.atomic
-def approve_registrations(event: Event, ids: Iterable[int], *, by=None) -> int:
+def approve_registrations(*, event: Event, ids: Iterable[int], by=None) -> int:
     """Approve the registrations ``ids`` of ``event`` together, or none of them.
 
     Refused as a whole when an id is not a registration of the event or when the places the
@@ -155,7 +157,7 @@ def approve_registrations(event: Event, ids: Iterable[int], *, by=None) -> int:
         raise RegistrationError(_("Select registrations of this event to approve."))
     to_approve = [r for r in registrations if r.status != Registration.Status.APPROVED]
     extra_places = sum(1 for r in to_approve if r.status not in HOLDING_PLACE)
-    if event.capacity is not None and extra_places and places_taken(event) + extra_places > event.capacity:
+    if event.capacity is not None and extra_places and places_taken(event=event) + extra_places > event.capacity:
         raise RegistrationError(_("This event is full: all places have been taken."))
     for registration in to_approve:
         registration.status = Registration.Status.APPROVED
@@ -174,7 +176,7 @@ def approve_registrations(event: Event, ids: Iterable[int], *, by=None) -> int:
 
 
 @transaction.atomic
-def reject_registration(registration: Registration) -> Registration:
+def reject_registration(*, registration: Registration) -> Registration:
     """Decline a registration and tell the participant; the place is freed."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.REJECTED:
@@ -185,7 +187,7 @@ def reject_registration(registration: Registration) -> Registration:
     return registration
 
 
-def change_role(registration: Registration, role: str, *, allowed: Iterable[str] | None = None) -> Registration:
+def change_role(*, registration: Registration, role: str, allowed: Iterable[str] | None = None) -> Registration:
     """Set the registration's role; ``allowed`` limits the roles (e.g. for a head of delegation)."""
     allowed = list(allowed) if allowed is not None else list(Registration.Role.values)
     if role not in allowed:

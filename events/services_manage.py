@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .errors import EventError
 from .models import Delegation, Event, Registration, Session
 
 # Paths of the events app that sit next to "<slug>/": an event may not take these as its slug.
@@ -23,11 +24,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class EventError(Exception):
-    """A request that the rules of running an event refuse; the message is shown as is."""
-
-
-def event_unique_slug(title: str) -> str:
+def event_unique_slug(*, title: str) -> str:
     """Return an ASCII slug for ``title`` that no event uses and no events path shadows."""
     base = slugify(title, allow_unicode=False)[:100].strip("-") or "event"
     taken = set(Event.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | RESERVED_SLUGS
@@ -43,7 +40,7 @@ def event_unique_slug(title: str) -> str:
 def event_create(*, form) -> Event:
     """Save a new draft event from a valid ``EventForm``; its slug is fixed from now on."""
     event = form.save(commit=False)
-    event.slug = event_unique_slug(event.title)
+    event.slug = event_unique_slug(title=event.title)
     event.status = Event.Status.DRAFT
     event.full_clean()
     event.save()
@@ -67,7 +64,7 @@ def event_update(*, form) -> Event:
     return form.save()
 
 
-def allowed_transitions(event: Event, *, has_registrations: bool) -> list[str]:
+def allowed_transitions(*, event: Event, has_registrations: bool) -> list[str]:
     """The statuses ``event`` may move to now, in the order the page offers them."""
     allowed = TRANSITIONS[event.status]
     return [

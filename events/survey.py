@@ -20,6 +20,7 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .errors import EventError
 from .models import Event, Registration, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTable
 
 DEFAULT_TITLE = {"en": "Networking survey: regional collaboration", "zh_hans": "交流问卷：区域合作"}
@@ -118,7 +119,7 @@ def survey_introduction(survey: Survey, language: str | None = None) -> str:
 
 
 @transaction.atomic
-def create_default_survey(event: Event) -> Survey:
+def create_default_survey(*, event: Event) -> Survey:
     """Give ``event`` the default questionnaire (or return the one it already has)."""
     survey, created = Survey.objects.get_or_create(
         event=event,
@@ -138,7 +139,7 @@ def create_default_survey(event: Event) -> Survey:
     return survey
 
 
-def add_tables(survey: Survey, count: int) -> list[SurveyTable]:
+def add_tables(*, survey: Survey, count: int) -> list[SurveyTable]:
     """Add ``count`` tables numbered after the highest existing "Table N" (labels stay unique)."""
     existing = set(survey.tables.values_list("label", flat=True))
     tables = []
@@ -151,7 +152,76 @@ def add_tables(survey: Survey, count: int) -> list[SurveyTable]:
     return SurveyTable.objects.bulk_create(tables)
 
 
-class AlreadyAnswered(Exception):
+@transaction.atomic
+def survey_settings_save(*, form) -> Survey:
+    """Save a valid ``SurveySettingsForm`` (titles, introductions).
+
+    Side effects: updates the survey row.
+    """
+    return form.save()
+
+
+def survey_open_set(*, survey: Survey, is_open: bool) -> Survey:
+    """Open ``survey`` for answers, or close it.
+
+    Side effects: updates ``is_open``. Idempotent.
+    """
+    survey.is_open = is_open
+    survey.save(update_fields=["is_open"])
+    return survey
+
+
+@transaction.atomic
+def survey_question_save(*, form) -> SurveyQuestion:
+    """Save a valid ``QuestionForm``; a new question goes after the survey's last one.
+
+    Side effects: inserts or updates one question.
+    """
+    question = form.instance
+    if question.pk is None:
+        survey = question.survey
+        last = survey.questions.order_by("-position").values_list("position", flat=True).first() or 0
+        question.position = last + 1
+    return form.save()
+
+
+def survey_question_delete(*, question: SurveyQuestion) -> None:
+    """Remove ``question``.
+
+    Side effects: deletes the question and, by cascade, its answers.
+    """
+    question.delete()
+
+
+@transaction.atomic
+def survey_question_move(*, survey: Survey, question_id: int, up: bool) -> bool:
+    """Swap a question with its neighbour above (``up``) or below; positions become 1..n.
+
+    Returns False, changing nothing, when ``question_id`` is not a question of ``survey``.
+    Side effects: renumbers the positions of all of the survey's questions under a row lock.
+    """
+    questions = list(survey.questions.select_for_update().order_by("position", "pk"))
+    index = next((i for i, q in enumerate(questions) if q.pk == question_id), None)
+    if index is None:
+        return False
+    target = index - 1 if up else index + 1
+    if 0 <= target < len(questions):
+        questions[index], questions[target] = questions[target], questions[index]
+    for position, question in enumerate(questions, start=1):
+        question.position = position
+    SurveyQuestion.objects.bulk_update(questions, ["position"])
+    return True
+
+
+def survey_table_delete(*, table: SurveyTable) -> None:
+    """Remove ``table``; its QR code no longer opens the survey.
+
+    Side effects: deletes the table row (its responses keep no link to it).
+    """
+    table.delete()
+
+
+class AlreadyAnswered(EventError):
     """This respondent has answered the survey before; nothing was written."""
 
 
@@ -199,10 +269,10 @@ def survey_table_address_release(*, table: SurveyTable, address: str) -> None:
 
 
 def record_response(
+    *,
     survey: Survey,
     respondent_key: str,
     answers: dict[int, tuple[list[int], str]],
-    *,
     registration: Registration | None = None,
     table: SurveyTable | None = None,
     language: str = "",

@@ -10,7 +10,6 @@ arrival time is written by a single conditional UPDATE, and whoever comes second
 "already checked in at …".
 """
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -19,7 +18,6 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries.fields import Country
@@ -27,86 +25,14 @@ from django_countries.fields import Country
 from core.audit import audit_log
 
 from .badges import BADGES_PER_PRINT_PAGE, LAYOUTS, badge_registrations, make_badge, make_badges, sheets
+from .checkin import CheckInResult, registration_check_in, registration_check_in_by_token, registration_check_in_undo
 from .models import Event, Registration
-from .qr import token_from_scan
 
 SEARCH_LIMIT = 25
 SEARCH_MIN_LENGTH = 2
 
 
 # --- check-in ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckInResult:
-    """What the desk is told after a scan or a click; ``outcome`` drives the colour."""
-
-    outcome: str  # checked_in | already | undone | not_approved | wrong_event | unknown
-    message: str
-    registration: Registration | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome in ("checked_in", "undone")
-
-
-def _audit_arrival(registration: Registration, action: str) -> None:
-    """Record a check-in or its undoing, done by the person at the desk (the request's user)."""
-    audit_log(
-        action=action,
-        actor=None,
-        target=registration,
-        institution=registration.institution_id,
-        event=registration.event_id,
-        data={"person": str(registration.user)},
-    )
-
-
-def check_in(registration: Registration) -> CheckInResult:
-    """Record ``registration``'s arrival now, unless it was recorded already.
-
-    The conditional UPDATE makes a double scan (or two desks at once) harmless: only the first
-    writes a time; the second reads it back and reports it.
-    """
-    if registration.status != Registration.Status.APPROVED:
-        return CheckInResult(
-            "not_approved",
-            _("This registration is %(status)s: only approved participants can be checked in.")
-            % {"status": registration.get_status_display()},
-            registration,
-        )
-    now = timezone.now()
-    updated = Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(checked_in_at=now)
-    if updated:
-        registration.checked_in_at = now
-        _audit_arrival(registration, "events.registration.checked_in")
-        return CheckInResult("checked_in", _("Checked in."), registration)
-    registration.refresh_from_db(fields=["checked_in_at"])
-    return CheckInResult("already", _("Already checked in."), registration)
-
-
-def undo_check_in(registration: Registration) -> CheckInResult:
-    """Forget an arrival recorded by mistake (the wrong person clicked in a search)."""
-    Registration.objects.filter(pk=registration.pk).update(checked_in_at=None)
-    registration.checked_in_at = None
-    _audit_arrival(registration, "events.registration.check_in_undone")
-    return CheckInResult("undone", _("Check-in undone."), registration)
-
-
-def check_in_by_token(event: Event, scanned: str) -> CheckInResult:
-    """Check in the holder of the badge whose QR code (or typed token) is ``scanned``."""
-    token = token_from_scan(scanned)
-    registration = None
-    if token:
-        registration = (
-            Registration.objects.select_related("user", "institution", "event").filter(badge_token=token).first()
-        )
-    if registration is None:
-        return CheckInResult("unknown", _("Unknown badge: this code is not a badge of the portal."))
-    if registration.event_id != event.pk:
-        # Say nothing about whose badge it is: it belongs to an event this desk does not run.
-        return CheckInResult("wrong_event", _("This badge is not for this event."))
-    return check_in(registration)
 
 
 def arrivals_by_country(event: Event) -> dict:
@@ -208,7 +134,7 @@ def checkin_token(request, slug: str):
     if not scanned.strip():
         result = CheckInResult("unknown", _("Scan a badge or type its code first."))
     else:
-        result = check_in_by_token(event, scanned)
+        result = registration_check_in_by_token(event=event, scanned=scanned)
     if result.registration is not None and not request.user.has_perm("events.check_in", result.registration):
         raise Http404
     if request.htmx:
@@ -226,7 +152,7 @@ def checkin_scan(request, slug: str, token: str):
     """
     event = _managed_event(request, slug)
     if request.method == "POST":
-        result = check_in_by_token(event, token)
+        result = registration_check_in_by_token(event=event, scanned=token)
         return render(request, "events/checkin/scan.html", {"event": event, "result": result, "token": token})
     registration = Registration.objects.select_related("user", "institution", "event").filter(badge_token=token).first()
     if registration is None:
@@ -248,7 +174,11 @@ def checkin_registration(request, slug: str, pk: int):
     )
     if not request.user.has_perm("events.check_in", registration):
         raise Http404
-    result = undo_check_in(registration) if request.POST.get("action") == "undo" else check_in(registration)
+    result = (
+        registration_check_in_undo(registration=registration)
+        if request.POST.get("action") == "undo"
+        else registration_check_in(registration=registration)
+    )
     if request.htmx:
         return render(
             request,

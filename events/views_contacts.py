@@ -19,10 +19,11 @@ from core.qr import qr_svg
 from .contacts import (
     check_exchange,
     contact_card,
+    contact_delete,
+    contact_exchange,
     contact_url,
     contacts_csv,
     contacts_of,
-    exchange,
     own_registration,
     registration_contact_consent_set,
     token_from_contact_scan,
@@ -95,7 +96,7 @@ def contact_add(request, token: str):
     """The page a contact-exchange code opens: who it is (if allowed) and a button to add them."""
     theirs = get_object_or_404(Registration.objects.select_related("user", "institution", "event"), contact_token=token)
     if request.method == "POST":
-        check = exchange(request.user, theirs)
+        check = contact_exchange(user=request.user, theirs=theirs)
         if check.outcome in ("added", "already"):
             level = messages.success if check.outcome == "added" else messages.info
             level(request, check.message)
@@ -111,7 +112,7 @@ def contact_remove(request, slug: str, pk: int):
     """Remove someone from my contacts; they keep me in theirs unless they remove me too."""
     registration = _own_registration_or_404(request, slug)
     contact = get_object_or_404(Contact, pk=pk, owner=registration)
-    contact.delete()
+    contact_delete(contact=contact)
     messages.success(request, _("Contact removed."))
     return redirect("events:my_contacts", slug=registration.event.slug)
 

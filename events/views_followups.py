@@ -4,7 +4,7 @@
   ("Record … ?") so that mail scanners that open links answer nothing; the POST records.
 - ``follow-up/<token>/opt-out/``: the same for "no more reminders about this meeting".
 - ``<slug>/meeting-outcomes/``: a signed-in participant's meetings at the event with the
-  outcome form (``events/followups/_outcome_form.html``), posted to ``meetings/<pk>/outcome/``.
+  outcome form (partial ``outcome-form`` of ``events/followups/my_outcomes.html``), posted to ``meetings/<pk>/outcome/``.
 - ``<slug>/manage/follow-ups/``: per step asked/answered/outcomes, flagged meetings, meetings
   that led to an MoU and the MoU they belong to (``events.manage_event``, others 404).
 """
@@ -149,7 +149,7 @@ def meeting_outcome(request, pk: int):
     if request.htmx:
         return render(
             request,
-            "events/followups/_outcome_form.html",
+            "events/followups/my_outcomes.html#outcome-form",
             {"meeting": meeting, "saved": error is None, "error": error},
             status=200 if error is None else 422,
         )

@@ -107,7 +107,7 @@ def event_manage(request, slug: str):
             "registration_total": counts["total"],
             "approved": counts[Registration.Status.APPROVED],
             "stats": stats,
-            "transitions": allowed_transitions(event, has_registrations=bool(counts["total"])),
+            "transitions": allowed_transitions(event=event, has_registrations=bool(counts["total"])),
             "viewer_zone": viewer_zone(request, event),
         },
     )

@@ -75,7 +75,7 @@ def matchmaking_session(request, slug: str, pk: int):
 def matchmaking_slots(request, slug: str, pk: int):
     session = _scheduling_session(request, slug, pk)
     try:
-        slots = generate_slots(session)
+        slots = generate_slots(session=session)
     except MatchmakingError as exc:
         messages.error(request, str(exc))
     else:
@@ -92,7 +92,7 @@ def matchmaking_slots(request, slug: str, pk: int):
 def matchmaking_run(request, slug: str, pk: int):
     session = _scheduling_session(request, slug, pk)
     try:
-        result = run_scheduler(session, by=request.user)
+        result = run_scheduler(session=session, by=request.user)
     except MatchmakingError as exc:
         messages.error(request, str(exc))
         return redirect("events:matchmaking", slug=slug, pk=pk)
@@ -128,7 +128,7 @@ def matchmaking_publish(request, slug: str, pk: int):
     session = _scheduling_session(request, slug, pk)
     if request.method == "POST":
         try:
-            result = publish_schedule(session, by=request.user)
+            result = publish_schedule(session=session, by=request.user)
         except MatchmakingError as exc:
             messages.error(request, str(exc))
             return redirect("events:matchmaking_review", slug=slug, pk=pk)
@@ -209,7 +209,7 @@ def matchmaking_room(request, slug: str, pk: int):
         "current_meetings": by_slot.get(current.pk, []) if current else [],
         "following_meetings": by_slot.get(following.pk, []) if following else [],
     }
-    template = "events/matchmaking/_room.html" if request.htmx else "events/matchmaking/room.html"
+    template = "events/matchmaking/room.html#room" if request.htmx else "events/matchmaking/room.html"
     return render(request, template, context)
 
 
@@ -248,7 +248,7 @@ def matchmaking_mark(request, slug: str, pk: int, meeting_pk: int):
     if request.htmx:
         return render(
             request,
-            "events/matchmaking/_attendance_row.html",
+            "events/matchmaking/attendance.html#attendance-row",
             {"event": session.event, "session": session, "meeting": meeting, "error": error},
         )
     if error:

@@ -94,7 +94,7 @@ def register(request, slug: str):
 def _places_left(event: Event) -> int | None:
     if event.capacity is None:
         return None
-    return max(event.capacity - services.places_taken(event), 0)
+    return max(event.capacity - services.places_taken(event=event), 0)
 
 
 @login_required
@@ -113,7 +113,7 @@ def cancel(request, slug: str):
         messages.error(request, _("This event is over: its registrations can no longer be cancelled."))
         return redirect("events:mine")
     if request.method == "POST":
-        services.cancel_registration(registration)
+        services.cancel_registration(registration=registration)
         messages.success(request, _("Your registration for %(event)s is cancelled.") % {"event": event.title})
         return redirect("events:mine")
     return render(request, "events/registration/cancel.html", {"event": event, "registration": registration})
@@ -307,16 +307,18 @@ def registration_action(request, slug: str, pk: int, action: str):
             # Declining is the organisers' decision; a head of delegation cannot overturn it.
             raise services.RegistrationError(_("The organisers declined this registration."))
         if action == "approve":
-            services.approve_registration(registration)
+            services.approve_registration(registration=registration)
         elif action == "reject":
-            services.reject_registration(registration)
+            services.reject_registration(registration=registration)
         elif action == "cancel":
-            services.cancel_registration(registration)
+            services.cancel_registration(registration=registration)
         else:
             form = RoleForm(request.POST, roles=roles)
             if not form.is_valid():
                 raise services.RegistrationError(_("Choose one of the roles offered."), field="role")
-            services.change_role(registration, form.cleaned_data["role"], allowed=[value for value, _label in roles])
+            services.change_role(
+                registration=registration, role=form.cleaned_data["role"], allowed=[value for value, _label in roles]
+            )
     except services.RegistrationError as refused:
         error = refused.message
     registration.refresh_from_db(fields=["status", "role"])
@@ -327,7 +329,7 @@ def registration_action(request, slug: str, pk: int, action: str):
     if request.htmx:
         return render(
             request,
-            "events/registration/_row.html",
+            "events/registration/_table.html#row",
             {
                 "registration": registration,
                 "event": registration.event,
@@ -356,7 +358,7 @@ def bulk_approve(request, slug: str):
     event = _managed_event_or_404(slug, request.user)
     try:
         ids = [int(value) for value in request.POST.getlist("ids")]
-        approved = services.approve_registrations(event, ids, by=request.user)
+        approved = services.approve_registrations(event=event, ids=ids, by=request.user)
     except ValueError:
         messages.error(request, _("Select registrations of this event to approve."))
     except services.RegistrationError as refused:

@@ -156,7 +156,7 @@ def request_new(request):
             raise Http404
         try:
             sent = service.send_request(
-                mine,
+                requester=mine,
                 session=session,
                 recipient=person,
                 institution=institution,
@@ -333,7 +333,7 @@ def request_accept(request, slug: str, pk: int):
             )
         slot, sharers = form.cleaned_data["slot"], list(form.cleaned_data["sharers"])
     try:
-        service.accept_request(req.pk, registration=registration, slot=slot, sharers=sharers)
+        service.accept_request(request_id=req.pk, registration=registration, slot=slot, sharers=sharers)
     except service.RequestError as error:
         return _answer_response(request, registration, pk, error=str(error))
     return _answer_response(request, registration, pk, notice=gettext("Meeting accepted."))
@@ -345,7 +345,7 @@ def request_decline(request, slug: str, pk: int):
     registration = _registration_or_404(request, slug)
     req = _received_or_404(registration, pk)
     try:
-        service.decline_request(req.pk, registration=registration)
+        service.decline_request(request_id=req.pk, registration=registration)
     except service.RequestError as error:
         return _answer_response(request, registration, pk, error=str(error))
     return _answer_response(request, registration, pk, notice=gettext("Request declined."))
@@ -357,7 +357,7 @@ def request_cancel(request, slug: str, pk: int):
     registration = _registration_or_404(request, slug)
     req = get_object_or_404(MeetingRequest, pk=pk, requester=registration)
     try:
-        service.cancel_request(req.pk, registration=registration)
+        service.cancel_request(request_id=req.pk, registration=registration)
     except service.RequestError as error:
         messages.error(request, str(error))
     else:
@@ -373,7 +373,9 @@ def slot_toggle(request, slug: str, slot_pk: int):
     slot = get_object_or_404(
         MeetingSlot.objects.select_related("session"), pk=slot_pk, session__event=registration.event
     )
-    unavailable = service.set_unavailable(registration, slot, unavailable=request.POST.get("unavailable") == "1")
+    unavailable = service.set_unavailable(
+        registration=registration, slot=slot, unavailable=request.POST.get("unavailable") == "1"
+    )
     if request.htmx:
         context = {
             "event": registration.event,
@@ -419,10 +421,10 @@ def request_answer(request, token: str):
                     if not form.is_valid():
                         raise service.RequestError(gettext("Choose a valid time slot."))
                     slot, sharers = form.cleaned_data["slot"], list(form.cleaned_data["sharers"])
-                service.accept_request(req.pk, registration=registration, slot=slot, sharers=sharers)
+                service.accept_request(request_id=req.pk, registration=registration, slot=slot, sharers=sharers)
                 done = gettext("Thank you: the meeting is accepted.")
             else:
-                service.decline_request(req.pk, registration=registration)
+                service.decline_request(request_id=req.pk, registration=registration)
                 done = gettext("The request was declined.")
         except service.RequestError as exc:
             error = str(exc)

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,10 +33,16 @@ from .survey import (
     has_answered,
     record_response,
     survey_introduction,
+    survey_open_set,
+    survey_question_delete,
+    survey_question_move,
+    survey_question_save,
+    survey_settings_save,
     survey_summary,
     survey_table_address_claim,
     survey_table_address_exhausted,
     survey_table_address_release,
+    survey_table_delete,
     survey_title,
 )
 from .views_manage import managed_event
@@ -78,7 +83,7 @@ def survey_manage(request, slug: str):
 @require_POST
 def survey_create(request, slug: str):
     event = managed_event(request, slug)
-    create_default_survey(event)
+    create_default_survey(event=event)
     messages.success(request, _("The survey was created with the default questions. Open it when you are ready."))
     return redirect("events:survey_manage", slug)
 
@@ -89,7 +94,7 @@ def survey_settings(request, slug: str):
     survey = _managed_survey(request, slug)
     form = SurveySettingsForm(request.POST, instance=survey)
     if form.is_valid():
-        form.save()
+        survey_settings_save(form=form)
         messages.success(request, _("The survey was saved."))
         return redirect("events:survey_manage", slug)
     return render(request, "events/survey/settings.html", {"event": survey.event, "survey": survey, "form": form})
@@ -99,8 +104,7 @@ def survey_settings(request, slug: str):
 @require_POST
 def survey_status(request, slug: str):
     survey = _managed_survey(request, slug)
-    survey.is_open = request.POST.get("open") == "1"
-    survey.save(update_fields=["is_open"])
+    survey_open_set(survey=survey, is_open=request.POST.get("open") == "1")
     if survey.is_open:
         messages.success(request, _("The survey is open for answers."))
     else:
@@ -115,10 +119,7 @@ def question_edit(request, slug: str, pk: int | None = None):
     question = get_object_or_404(SurveyQuestion, survey=survey, pk=pk) if pk else SurveyQuestion(survey=survey)
     form = QuestionForm(request.POST if request.method == "POST" else None, instance=question)
     if request.method == "POST" and form.is_valid():
-        if question.pk is None:
-            last = survey.questions.order_by("-position").values_list("position", flat=True).first() or 0
-            question.position = last + 1
-        form.save()
+        survey_question_save(form=form)
         messages.success(request, _("The question was saved."))
         return redirect("events:survey_manage", slug)
     return render(request, "events/survey/question_form.html", {"event": survey.event, "survey": survey, "form": form})
@@ -146,7 +147,7 @@ def question_delete(request, slug: str, pk: int):
                 "cancel_url": reverse("events:survey_manage", args=[slug]) + "#questions",
             },
         )
-    question.delete()
+    survey_question_delete(question=question)
     messages.success(request, _("The question and its answers were removed."))
     return redirect("events:survey_manage", slug)
 
@@ -156,17 +157,8 @@ def question_delete(request, slug: str, pk: int):
 def question_move(request, slug: str, pk: int):
     """Swap a question with its neighbour above or below; positions are renumbered 1..n."""
     survey = _managed_survey(request, slug)
-    with transaction.atomic():
-        questions = list(survey.questions.select_for_update().order_by("position", "pk"))
-        index = next((i for i, q in enumerate(questions) if q.pk == pk), None)
-        if index is None:
-            raise Http404
-        target = index - 1 if request.POST.get("direction") == "up" else index + 1
-        if 0 <= target < len(questions):
-            questions[index], questions[target] = questions[target], questions[index]
-        for position, question in enumerate(questions, start=1):
-            question.position = position
-        SurveyQuestion.objects.bulk_update(questions, ["position"])
+    if not survey_question_move(survey=survey, question_id=pk, up=request.POST.get("direction") == "up"):
+        raise Http404
     return redirect(reverse("events:survey_manage", args=[slug]) + "#questions")
 
 
@@ -176,7 +168,7 @@ def tables_add(request, slug: str):
     survey = _managed_survey(request, slug)
     form = AddTablesForm(request.POST)
     if form.is_valid():
-        tables = add_tables(survey, form.cleaned_data["count"])
+        tables = add_tables(survey=survey, count=form.cleaned_data["count"])
         messages.success(request, _("%(count)s tables were added.") % {"count": len(tables)})
     else:
         for error in form.errors.get("count", []):
@@ -188,7 +180,7 @@ def tables_add(request, slug: str):
 @require_POST
 def table_delete(request, slug: str, pk: int):
     survey = _managed_survey(request, slug)
-    get_object_or_404(SurveyTable, survey=survey, pk=pk).delete()
+    survey_table_delete(table=get_object_or_404(SurveyTable, survey=survey, pk=pk))
     messages.success(request, _("The table was removed; its QR code no longer opens the survey."))
     return redirect(reverse("events:survey_manage", args=[slug]) + "#tables")
 
@@ -247,9 +239,9 @@ def _answer(
             return render(request, "events/survey/limited.html", context, status=429)
         try:
             record_response(
-                survey,
-                respondent_key,
-                form.answers(),
+                survey=survey,
+                respondent_key=respondent_key,
+                answers=form.answers(),
                 registration=registration,
                 table=table,
                 language=get_language() or "",

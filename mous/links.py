@@ -129,5 +129,5 @@ def agreement_titles(institution_id: int, other_ids: list[int]) -> dict[int, str
 
 def register() -> None:
     """Answer the extension points of the apps below; called once from ``MousConfig.ready()``."""
-    register_mou_links(MeetingMouLinks())
+    register_mou_links(provider=MeetingMouLinks())
     register_agreement_titles(agreement_titles)

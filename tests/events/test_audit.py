@@ -123,11 +123,11 @@ def test_scheduler_run_and_publication_are_recorded_with_their_counts(roles, eve
         session=session, requester=requester, recipient=recipient, status=MeetingRequest.Status.ACCEPTED
     )
     Meeting.objects.create(request=request, session=session)
-    generate_slots(session)
+    generate_slots(session=session)
     organiser = roles["institution_admin"]
 
-    run_scheduler(session, by=organiser)
-    publish_schedule(session, by=organiser)
+    run_scheduler(session=session, by=organiser)
+    publish_schedule(session=session, by=organiser)
 
     (run,) = explicit("events.schedule.run")
     (published,) = explicit("events.schedule.published")
@@ -147,7 +147,7 @@ def test_scheduler_run_and_publication_are_recorded_with_their_counts(roles, eve
 
 def test_scheduler_run_through_the_page_records_the_organiser(client, roles, event):
     session = MatchmakingSessionFactory(event=event, table_count=2)
-    generate_slots(session)
+    generate_slots(session=session)
     client.force_login(roles["institution_admin"])
 
     client.post(reverse("events:matchmaking_run", kwargs={"slug": event.slug, "pk": session.pk}))

@@ -9,8 +9,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from events.checkin import registration_check_in_by_token
 from events.models import Registration
-from events.views_checkin import arrivals_by_country, check_in_by_token
+from events.views_checkin import arrivals_by_country
 from tests.events.conftest import register
 from tests.factories import (
     DelegationFactory,
@@ -211,7 +212,7 @@ def test_scan_url_of_another_event_shows_nothing_about_the_person(client, roles,
 def test_check_in_by_token_service_is_idempotent(event):
     registration = register(event)
 
-    outcomes = [check_in_by_token(event, registration.badge_token).outcome for _ in range(3)]
+    outcomes = [registration_check_in_by_token(event=event, scanned=registration.badge_token).outcome for _ in range(3)]
 
     assert outcomes == ["checked_in", "already", "already"]
 
@@ -360,7 +361,7 @@ def test_two_desks_scanning_the_same_badge_at_once_record_one_arrival():
     def scan(_):
         try:
             barrier.wait()
-            return check_in_by_token(event, registration.badge_token).outcome
+            return registration_check_in_by_token(event=event, scanned=registration.badge_token).outcome
         finally:
             connection.close()
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from core.qr import qr_svg
-from events.contacts import contact_card, contacts_csv, exchange, token_from_contact_scan, vcards
+from events.contacts import contact_card, contact_exchange, contacts_csv, token_from_contact_scan, vcards
 from events.models import Contact, Registration
 from tests.factories import (
     ContactFactory,
@@ -80,7 +80,7 @@ def test_scanning_again_is_idempotent_and_says_so(client, alice, bob):
     assert "Already in your contacts." in response.content.decode()
     assert Contact.objects.count() == 2
     # The other side scanning back adds nothing either.
-    assert exchange(bob.user, alice).outcome == "already"
+    assert contact_exchange(user=bob.user, theirs=alice).outcome == "already"
     assert Contact.objects.count() == 2
 
 
@@ -170,7 +170,7 @@ def test_two_phones_scanning_each_other_at_once_do_not_error():
         try:
             barrier.wait()
             scanner, scanned = (alice, bob) if index % 2 else (bob, alice)
-            return exchange(scanner.user, scanned).outcome
+            return contact_exchange(user=scanner.user, theirs=scanned).outcome
         finally:
             connection.close()
 
@@ -258,7 +258,7 @@ def test_a_participant_cannot_remove_someone_elses_contact(client, event, alice,
 
 
 def test_remove_deletes_only_my_side(client, alice, bob):
-    exchange(alice.user, bob)
+    contact_exchange(user=alice.user, theirs=bob)
     client.force_login(alice.user)
     mine = Contact.objects.get(owner=alice)
     response = client.post(page_url("contact_remove", alice.event, pk=mine.pk))
@@ -332,8 +332,8 @@ def test_my_events_links_to_my_contacts_for_approved_registrations(client, alice
 def test_list_shows_details_and_hides_the_email_of_someone_who_withdrew(client, event, alice):
     keen = participant(event, name="Siti Aminah", title="Dean", country="MY")
     withdrew = participant(event, name="Ly Sovann", country="KH")
-    exchange(alice.user, keen)
-    exchange(alice.user, withdrew)
+    contact_exchange(user=alice.user, theirs=keen)
+    contact_exchange(user=alice.user, theirs=withdrew)
     Registration.objects.filter(pk=withdrew.pk).update(shares_contact=False)
     client.force_login(alice.user)
     page = client.get(page_url("my_contacts", event)).content.decode()
@@ -395,7 +395,7 @@ def test_vcard_escapes_commas_semicolons_and_newlines_and_keeps_scripts(client, 
     khmer = participant(event, name="សុខ ដារា", country="KH")
     chinese = participant(event, name="李明", country="CN")
     for other in (tricky, khmer, chinese):
-        exchange(alice.user, other)
+        contact_exchange(user=alice.user, theirs=other)
     client.force_login(alice.user)
     response = client.get(page_url("contacts_vcf", event))
     assert response["Content-Type"] == "text/vcard; charset=utf-8"
@@ -430,8 +430,8 @@ def test_vcard_leaves_out_empty_title_and_withheld_email(alice, event):
 def test_csv_has_a_bom_and_neutralises_formulas(client, event, alice):
     evil = participant(event, name='=HYPERLINK("http://x")', title="+1 Dean")
     thai = participant(event, name="สมชาย ใจดี", country="TH")
-    exchange(alice.user, evil)
-    exchange(alice.user, thai)
+    contact_exchange(user=alice.user, theirs=evil)
+    contact_exchange(user=alice.user, theirs=thai)
     client.force_login(alice.user)
     response = client.get(page_url("contacts_csv", event))
     assert response["Content-Type"] == "text/csv; charset=utf-8"

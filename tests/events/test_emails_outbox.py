@@ -20,9 +20,9 @@ def test_a_registration_decision_is_an_outbox_row_shown_to_the_secretariat(
     registration = RegistrationFactory(status=Registration.Status.PENDING, user__preferred_language="zh-hans")
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve_registration(registration)
+        services.approve_registration(registration=registration)
     with django_capture_on_commit_callbacks(execute=True):
-        services.reject_registration(registration)
+        services.reject_registration(registration=registration)
 
     rows = list(OutboundEmail.objects.order_by("pk"))
     assert [(row.kind, row.context["outcome"], row.user, row.state) for row in rows] == [
@@ -39,7 +39,7 @@ def test_a_registration_decision_is_an_outbox_row_shown_to_the_secretariat(
 def test_an_email_about_a_registration_deleted_before_sending_is_not_sent(django_capture_on_commit_callbacks):
     registration = RegistrationFactory(status=Registration.Status.PENDING)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.approve_registration(registration)
+        services.approve_registration(registration=registration)
     Registration.objects.filter(pk=registration.pk).delete()
 
     for callback in callbacks:

@@ -87,7 +87,7 @@ def test_plan_creates_a_question_per_side_and_step_and_one_email_per_person(mm):
     first = mm.meeting(mm.dara, mm.wang)
     second = mm.meeting(mm.dara, mm.lina)
 
-    plan_follow_ups([first, second])
+    plan_follow_ups(meetings=[first, second])
 
     rows = set(FollowUp.objects.values_list("meeting_id", "recipient_id", "step", "due_at"))
     day3, day30 = (mm.session.ends_at + timedelta(days=days) for days in (3, 30))
@@ -112,12 +112,12 @@ def test_plan_creates_a_question_per_side_and_step_and_one_email_per_person(mm):
 
 def test_plan_is_idempotent_and_keeps_answers(mm):
     meeting = mm.meeting(mm.dara, mm.wang)
-    plan_follow_ups([meeting])
+    plan_follow_ups(meetings=[meeting])
     row = FollowUp.objects.get(recipient=mm.dara, step=1)
     follow_up_answer(follow_up=row, outcome=MeetingOutcome.IN_DISCUSSION)
 
-    plan_follow_ups([meeting])
-    plan_follow_ups(Meeting.objects.filter(pk=meeting.pk))
+    plan_follow_ups(meetings=[meeting])
+    plan_follow_ups(meetings=Meeting.objects.filter(pk=meeting.pk))
 
     assert FollowUp.objects.count() == 4
     assert OutboundEmail.objects.count() == 4
@@ -127,11 +127,11 @@ def test_plan_is_idempotent_and_keeps_answers(mm):
 def test_plan_makes_a_fixed_number_of_queries(mm, django_assert_max_num_queries):
     few = [mm.meeting(mm.dara, mm.wang)]
     with django_assert_max_num_queries(10) as one:
-        plan_follow_ups(few)
+        plan_follow_ups(meetings=few)
     many = [mm.meeting(register(mm.event), register(mm.event)) for _ in range(8)]
 
     with django_assert_max_num_queries(len(one.captured_queries)):
-        plan_follow_ups(many)
+        plan_follow_ups(meetings=many)
     assert FollowUp.objects.count() == 9 * 4
 
 
@@ -142,7 +142,7 @@ def test_plan_skips_provisional_cancelled_and_no_show_meetings_and_sharers(mm):
     colleague = RegistrationFactory(event=mm.event, user__display_name="Colleague", institution=mm.dara.institution)
     shared = mm.meeting(register(mm.event), register(mm.event), sharers=[colleague])
 
-    plan_follow_ups([provisional, cancelled, no_show, shared])
+    plan_follow_ups(meetings=[provisional, cancelled, no_show, shared])
 
     assert set(FollowUp.objects.values_list("meeting_id", flat=True)) == {shared.pk}
     assert not FollowUp.objects.filter(recipient=colleague).exists()
@@ -151,11 +151,11 @@ def test_plan_skips_provisional_cancelled_and_no_show_meetings_and_sharers(mm):
 
 def test_plan_reopens_an_email_found_not_needed_when_a_new_meeting_comes(mm):
     first = mm.meeting(mm.dara, mm.wang)
-    plan_follow_ups([first])
-    cancel_follow_ups([first])
+    plan_follow_ups(meetings=[first])
+    cancel_follow_ups(meetings=[first])
     assert email_of(mm, mm.dara).state == OutboundEmail.State.CANCELLED
 
-    plan_follow_ups([mm.meeting(mm.dara, mm.lina)])
+    plan_follow_ups(meetings=[mm.meeting(mm.dara, mm.lina)])
 
     assert email_of(mm, mm.dara).state == OutboundEmail.State.PENDING
 
@@ -163,10 +163,10 @@ def test_plan_reopens_an_email_found_not_needed_when_a_new_meeting_comes(mm):
 def test_cancel_deletes_unsent_questions_and_empty_emails_only(mm):
     kept = mm.meeting(mm.dara, mm.wang)
     dropped = mm.meeting(mm.dara, mm.lina)
-    plan_follow_ups([kept, dropped])
+    plan_follow_ups(meetings=[kept, dropped])
     FollowUp.objects.filter(meeting=dropped, step=1).update(sent_at=timezone.now())
 
-    cancel_follow_ups([dropped])
+    cancel_follow_ups(meetings=[dropped])
 
     assert set(FollowUp.objects.filter(meeting=dropped).values_list("step", flat=True)) == {1}  # sent ones stay
     assert FollowUp.objects.filter(meeting=kept).count() == 4
@@ -182,7 +182,7 @@ def test_digest_lists_each_meeting_with_one_click_answers(mm):
     second = mm.meeting(mm.lina, mm.dara)
     mm.lina.user.show_profile_to_participants = False
     mm.lina.user.save()
-    plan_follow_ups([first, second])
+    plan_follow_ups(meetings=[first, second])
 
     rendered = outbox.render(email_of(mm, mm.dara))
 
@@ -206,7 +206,7 @@ def test_digest_lists_each_meeting_with_one_click_answers(mm):
 
 def test_digest_shows_the_meeting_time_in_the_event_time_zone(mm):
     meeting = mm.meeting(mm.dara, mm.wang)
-    plan_follow_ups([meeting])
+    plan_follow_ups(meetings=[meeting])
     local = timezone.localtime(meeting.slot.starts_at, timezone=ZoneInfo("Asia/Phnom_Penh"))
     utc = timezone.localtime(meeting.slot.starts_at, timezone=UTC)
 
@@ -219,7 +219,7 @@ def test_digest_shows_the_meeting_time_in_the_event_time_zone(mm):
 @pytest.mark.parametrize("case", ["answered", "opted_out", "mou_signed_by_other", "cancelled", "no_show", "mou_linked"])
 def test_digest_is_not_needed_when_nothing_is_left_to_ask(mm, case):
     meeting = mm.meeting(mm.dara, mm.wang)
-    plan_follow_ups([meeting])
+    plan_follow_ups(meetings=[meeting])
     mine = FollowUp.objects.get(meeting=meeting, recipient=mm.dara, step=1)
     theirs = FollowUp.objects.get(meeting=meeting, recipient=mm.wang, step=1)
     if case == "answered":
@@ -241,7 +241,7 @@ def test_digest_is_not_needed_when_nothing_is_left_to_ask(mm, case):
 def test_digest_leaves_out_only_the_meetings_that_are_done(mm):
     done = mm.meeting(mm.dara, mm.wang)
     open_ = mm.meeting(mm.dara, mm.lina)
-    plan_follow_ups([done, open_])
+    plan_follow_ups(meetings=[done, open_])
     follow_up_answer(follow_up=FollowUp.objects.get(meeting=done, recipient=mm.dara, step=1), outcome="no_fit")
 
     text = outbox.render(email_of(mm, mm.dara)).text
@@ -251,7 +251,7 @@ def test_digest_leaves_out_only_the_meetings_that_are_done(mm):
 
 
 def test_digest_respects_the_preference(mm):
-    plan_follow_ups([mm.meeting(mm.dara, mm.wang)])
+    plan_follow_ups(meetings=[mm.meeting(mm.dara, mm.wang)])
     mm.dara.user.email_follow_ups = False
     mm.dara.user.save()
 
@@ -262,7 +262,7 @@ def test_digest_respects_the_preference(mm):
 def test_after_sent_marks_the_questions_of_the_digest_as_asked(mm):
     first = mm.meeting(mm.dara, mm.wang)
     second = mm.meeting(mm.dara, mm.lina)
-    plan_follow_ups([first, second])
+    plan_follow_ups(meetings=[first, second])
 
     sent(email_of(mm, mm.dara, 1))
 
@@ -272,7 +272,7 @@ def test_after_sent_marks_the_questions_of_the_digest_as_asked(mm):
 
 
 def test_digest_is_in_the_recipients_language(mm):
-    plan_follow_ups([mm.meeting(mm.dara, mm.wang)])
+    plan_follow_ups(meetings=[mm.meeting(mm.dara, mm.wang)])
     mm.dara.user.preferred_language = "zh-hans"
     mm.dara.user.save()
 
@@ -288,7 +288,7 @@ def test_digest_is_in_the_recipients_language(mm):
 @pytest.fixture
 def planned(mm):
     mm.the_meeting = mm.meeting(mm.dara, mm.wang)
-    plan_follow_ups([mm.the_meeting])
+    plan_follow_ups(meetings=[mm.the_meeting])
     FollowUp.objects.filter(step=1).update(sent_at=timezone.now())
     mm.mine = FollowUp.objects.get(recipient=mm.dara, step=1)
     return mm
@@ -345,7 +345,7 @@ def test_mou_signed_stops_later_reminders_for_both_sides(client, planned):
 
 def test_mou_signed_keeps_the_email_of_another_meeting(client, planned):
     other = planned.meeting(planned.dara, planned.lina)
-    plan_follow_ups([other])
+    plan_follow_ups(meetings=[other])
 
     client.post(answer_url(planned.mine, "mou_signed"))
 
@@ -430,7 +430,7 @@ def test_participant_answers_from_their_page(client, planned):
 
 def test_participant_answer_before_any_step_answers_the_first(client, mm):
     meeting = mm.meeting(mm.dara, mm.wang)
-    plan_follow_ups([meeting])
+    plan_follow_ups(meetings=[meeting])
     client.force_login(mm.wang.user)
 
     client.post(outcome_url(meeting), {"outcome": "no_fit"}, headers={"HX-Request": "true"})
@@ -494,7 +494,7 @@ def test_outcomes_page_queries_do_not_grow(client, mm, django_assert_max_num_que
 
 def flag_setup(mm, *, last_sent_days_ago: int, answered: bool = False, steps_sent=(1, 2)):
     meeting = mm.meeting(mm.dara, mm.wang)
-    plan_follow_ups([meeting])
+    plan_follow_ups(meetings=[meeting])
     for step in steps_sent:
         FollowUp.objects.filter(meeting=meeting, step=step).update(
             sent_at=timezone.now() - timedelta(days=last_sent_days_ago + (2 - step) * 27)
@@ -754,7 +754,7 @@ def test_non_matchmaking_meetings_get_no_follow_ups(mm):
     request = MeetingRequestFactory(
         session=plenary, requester=mm.dara, recipient=mm.wang, status=MeetingRequest.Status.ACCEPTED
     )
-    plan_follow_ups([MeetingFactory(request=request, status=Meeting.Status.PUBLISHED)])
+    plan_follow_ups(meetings=[MeetingFactory(request=request, status=Meeting.Status.PUBLISHED)])
 
     assert not FollowUp.objects.exists()
 
@@ -770,7 +770,7 @@ def test_manage_page_queries_do_not_grow(client, roles, mm, django_assert_max_nu
             MouPartyFactory(mou=mou, institution=meeting.request.requester.institution)
             MouPartyFactory(mou=mou, institution=meeting.request.recipient.institution)
             Meeting.objects.filter(pk=meeting.pk, outcome="").update(unanswered_flagged_at=timezone.now())
-            plan_follow_ups([meeting])
+            plan_follow_ups(meetings=[meeting])
 
     add_meetings()
     with django_assert_max_num_queries(30) as one:

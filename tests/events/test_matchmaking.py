@@ -65,7 +65,7 @@ def local_times(slots, event):
 
 
 def test_slots_follow_length_and_breaks(session):
-    slots = generate_slots(session)
+    slots = generate_slots(session=session)
 
     assert local_times(slots, session.event) == [
         ("14:00", "14:20"),
@@ -80,21 +80,21 @@ def test_a_meeting_that_would_end_after_the_session_gets_no_slot(session):
     session.ends_at = session.starts_at + timedelta(minutes=44)
     session.save()
 
-    assert len(generate_slots(session)) == 1
+    assert len(generate_slots(session=session)) == 1
 
 
 def test_regenerating_with_the_same_settings_keeps_the_slots(session):
-    first = [slot.pk for slot in generate_slots(session)]
+    first = [slot.pk for slot in generate_slots(session=session)]
 
-    assert [slot.pk for slot in generate_slots(session)] == first
+    assert [slot.pk for slot in generate_slots(session=session)] == first
 
 
 def test_regenerating_after_a_change_replaces_the_slots(session):
-    generate_slots(session)
+    generate_slots(session=session)
     session.break_minutes = 0
     session.save()
 
-    slots = generate_slots(session)
+    slots = generate_slots(session=session)
 
     assert len(slots) == 6
     assert local_times(slots, session.event)[1] == ("14:20", "14:40")
@@ -102,14 +102,14 @@ def test_regenerating_after_a_change_replaces_the_slots(session):
 
 
 def test_regenerating_is_refused_when_published_meetings_would_lose_their_slot(session, event):
-    slots = generate_slots(session)
+    slots = generate_slots(session=session)
     meeting = accept(session, register(event), register(event))
     Meeting.objects.filter(pk=meeting.pk).update(slot=slots[1], table_number=1, status=Meeting.Status.PUBLISHED)
     session.slot_minutes = 30
     session.save()
 
     with pytest.raises(MatchmakingError, match="1 published meeting is on a slot"):
-        generate_slots(session)
+        generate_slots(session=session)
 
     assert list(session.slots.values_list("pk", flat=True)) == [slot.pk for slot in slots]
     meeting.refresh_from_db()
@@ -130,7 +130,7 @@ def test_slots_need_usable_settings(session, changes, message):
     session.refresh_from_db()
 
     with pytest.raises(MatchmakingError, match=message):
-        generate_slots(session)
+        generate_slots(session=session)
     assert not session.slots.exists()
 
 
@@ -143,13 +143,13 @@ def people(event):
 
 
 def test_run_writes_drafts_only_and_is_deterministic(session, people):
-    slots = generate_slots(session)
+    slots = generate_slots(session=session)
     meetings = [accept(session, people[0], people[n]) for n in (1, 2, 3)]
     meetings.append(accept(session, people[3], people[4]))
 
-    result = run_scheduler(session)
+    result = run_scheduler(session=session)
     first = list(Meeting.objects.order_by("pk").values_list("draft_slot", "draft_table", "unplaced_reason"))
-    run_scheduler(session)
+    run_scheduler(session=session)
     second = list(Meeting.objects.order_by("pk").values_list("draft_slot", "draft_table", "unplaced_reason"))
 
     assert result == {"placed": 4, "unplaced": 0}
@@ -165,14 +165,14 @@ def test_run_writes_drafts_only_and_is_deterministic(session, people):
 def test_run_gives_reasons_and_respects_the_maximum_and_unavailability(session, people):
     Session.objects.filter(pk=session.pk).update(max_meetings_per_person=1)
     session.refresh_from_db()
-    slots = generate_slots(session)
+    slots = generate_slots(session=session)
     for slot in slots[1:]:
         SlotUnavailabilityFactory(registration=people[3], slot=slot)
     kept = accept(session, people[0], people[1])
     over = accept(session, people[0], people[2])
     available = accept(session, people[3], people[4])
 
-    run_scheduler(session)
+    run_scheduler(session=session)
 
     kept.refresh_from_db(), over.refresh_from_db(), available.refresh_from_db()
     assert kept.draft_slot_id
@@ -183,11 +183,11 @@ def test_run_gives_reasons_and_respects_the_maximum_and_unavailability(session, 
 
 
 def test_run_leaves_out_registrations_that_are_not_approved(session, people):
-    generate_slots(session)
+    generate_slots(session=session)
     Registration.objects.filter(pk=people[1].pk).update(status=Registration.Status.CANCELLED)
     meeting = accept(session, people[0], people[1])
 
-    assert run_scheduler(session) == {"placed": 0, "unplaced": 1}
+    assert run_scheduler(session=session) == {"placed": 0, "unplaced": 1}
     meeting.refresh_from_db()
     assert (meeting.draft_slot_id, meeting.unplaced_reason) == (None, "")
 
@@ -195,26 +195,26 @@ def test_run_leaves_out_registrations_that_are_not_approved(session, people):
 def test_run_needs_slots_and_organiser_mode(session, people):
     accept(session, people[0], people[1])
     with pytest.raises(MatchmakingError, match="Generate the slots"):
-        run_scheduler(session)
-    generate_slots(session)
+        run_scheduler(session=session)
+    generate_slots(session=session)
     Session.objects.filter(pk=session.pk).update(scheduling_mode=Session.SchedulingMode.PARTICIPANT)
     with pytest.raises(MatchmakingError, match="participants pick"):
-        run_scheduler(session)
+        run_scheduler(session=session)
 
 
 def test_run_query_count_does_not_grow_with_meetings(session, event, django_assert_max_num_queries):
-    generate_slots(session)
+    generate_slots(session=session)
     few = [register(event) for _ in range(4)]
     accept(session, few[0], few[1])
 
     with django_assert_max_num_queries(12) as small:
-        run_scheduler(session)
+        run_scheduler(session=session)
     many = [register(event) for _ in range(12)]
     for n in range(0, 12, 2):
         meeting = accept(session, many[n], many[n + 1])
         meeting.sharers.add(register(event, institution=many[n].institution))
     with django_assert_max_num_queries(len(small.captured_queries)):
-        run_scheduler(session)
+        run_scheduler(session=session)
 
 
 # --- Publication ---------------------------------------------------------------------------
@@ -223,18 +223,18 @@ def test_run_query_count_does_not_grow_with_meetings(session, event, django_asse
 @pytest.fixture
 def scheduled(session, people):
     """Three accepted meetings placed by a run, one with a sharer; nothing published yet."""
-    generate_slots(session)
+    generate_slots(session=session)
     sharer = register(session.event, institution=people[0].institution, name="Colleague")
     first = accept(session, people[0], people[1], message="Dual training for mechatronics")
     first.sharers.add(sharer)
     second = accept(session, people[2], people[3])
     third = accept(session, people[3], people[4])
-    run_scheduler(session)
+    run_scheduler(session=session)
     return {"meetings": [first, second, third], "sharer": sharer}
 
 
 def test_first_publication_copies_drafts_and_tells_everyone_with_a_meeting(session, people, scheduled, calls):
-    result = publish_schedule(session)
+    result = publish_schedule(session=session)
 
     assert result == {"new": 3, "moved": 0, "cancelled": 0, "unchanged": 0}
     for meeting in Meeting.objects.all():
@@ -263,7 +263,7 @@ def test_first_publication_copies_drafts_and_tells_everyone_with_a_meeting(sessi
 
 
 def test_republication_moves_bumps_and_cancels_and_tells_only_those_affected(session, people, scheduled, calls):
-    publish_schedule(session)
+    publish_schedule(session=session)
     first, second, third = (Meeting.objects.get(pk=m.pk) for m in scheduled["meetings"])
     old_slot, old_table = first.slot, first.table_number
     free = next(
@@ -279,7 +279,7 @@ def test_republication_moves_bumps_and_cancels_and_tells_only_those_affected(ses
     )
     OutboundEmail.objects.all().delete()
 
-    result = publish_schedule(session)
+    result = publish_schedule(session=session)
 
     assert result == {"new": 0, "moved": 1, "cancelled": 1, "unchanged": 1}
     first.refresh_from_db(), second.refresh_from_db(), third.refresh_from_db()
@@ -307,22 +307,22 @@ def test_republication_moves_bumps_and_cancels_and_tells_only_those_affected(ses
 
 
 def test_publication_needs_a_run(session, people, calls):
-    generate_slots(session)
+    generate_slots(session=session)
     accept(session, people[0], people[1])
 
     with pytest.raises(MatchmakingError, match="Run the scheduler"):
-        publish_schedule(session)
+        publish_schedule(session=session)
     assert not OutboundEmail.objects.exists()
     assert not Meeting.objects.filter(status=Meeting.Status.PUBLISHED).exists()
 
 
 def test_swapping_two_published_meetings_does_not_trip_the_table_constraint(session, people, scheduled, calls):
-    publish_schedule(session)
+    publish_schedule(session=session)
     first, second, _third = (Meeting.objects.get(pk=m.pk) for m in scheduled["meetings"])
     Meeting.objects.filter(pk=first.pk).update(draft_slot=second.slot, draft_table=second.table_number)
     Meeting.objects.filter(pk=second.pk).update(draft_slot=first.slot, draft_table=first.table_number)
 
-    assert publish_schedule(session)["moved"] == 2
+    assert publish_schedule(session=session)["moved"] == 2
     assert Meeting.objects.get(pk=first.pk).slot_id == second.slot_id
 
 
@@ -356,7 +356,7 @@ def test_organiser_pages_by_role(client, roles, event, session, scheduled, role,
 
 
 def test_participants_and_outsiders_cannot_act(client, roles, event, session, people):
-    generate_slots(session)
+    generate_slots(session=session)
     accept(session, people[0], people[1])
     kwargs = {"slug": event.slug, "pk": session.pk}
     for role in ("participant", "other_admin"):
@@ -419,21 +419,21 @@ def test_refused_slot_generation_shows_the_reason(client, roles, event, session)
 
 def test_review_query_count_is_fixed(client, roles, event, session, django_assert_max_num_queries):
     client.force_login(roles["institution_admin"])
-    generate_slots(session)
+    generate_slots(session=session)
     url = reverse("events:matchmaking_review", kwargs={"slug": event.slug, "pk": session.pk})
     accept(session, register(event), register(event))
-    run_scheduler(session)
+    run_scheduler(session=session)
     with django_assert_max_num_queries(20) as few:
         client.get(url)
     for _ in range(6):
         accept(session, register(event), register(event)).sharers.add(register(event))
-    run_scheduler(session)
+    run_scheduler(session=session)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
 
 
 def test_sheets_show_the_published_agenda_one_page_each(client, roles, event, session, people, scheduled, calls):
-    publish_schedule(session)
+    publish_schedule(session=session)
     client.force_login(roles["institution_admin"])
     meeting = Meeting.objects.select_related("request__requester__institution").get(pk=scheduled["meetings"][0].pk)
 
@@ -456,13 +456,13 @@ def test_drafts_never_reach_sheets(client, roles, event, session, scheduled):
 def test_publication_and_no_shows_drive_the_real_follow_ups(session, people, scheduled):
     from events.models import FollowUp
 
-    publish_schedule(session)
+    publish_schedule(session=session)
     first, second, _third = scheduled["meetings"]
     steps = len(session.event.follow_up_days)
     assert FollowUp.objects.filter(meeting=first).count() == 2 * steps
 
     Meeting.objects.filter(pk=second.pk).update(draft_slot=None, draft_table=None)
-    publish_schedule(session)
+    publish_schedule(session=session)
     assert not FollowUp.objects.filter(meeting=second).exists()
 
     Meeting.objects.filter(pk=first.pk).update(slot=session.slots.order_by("starts_at").first())
@@ -473,7 +473,7 @@ def test_publication_and_no_shows_drive_the_real_follow_ups(session, people, sch
 
 
 def test_session_page_counts_requests_meetings_and_unavailability(client, roles, event, session, people):
-    slots = generate_slots(session)
+    slots = generate_slots(session=session)
     accept(session, people[0], people[1])
     for status in ("pending", "declined", "expired", "expired"):
         MeetingRequestFactory(session=session, requester=people[2], recipient=people[3], status=status)
@@ -496,7 +496,7 @@ def test_session_page_counts_requests_meetings_and_unavailability(client, roles,
 
 def test_participant_mode_shows_the_booked_grid_without_a_scheduler(client, roles, event, session, people):
     Session.objects.filter(pk=session.pk).update(scheduling_mode=Session.SchedulingMode.PARTICIPANT)
-    slots = generate_slots(session)
+    slots = generate_slots(session=session)
     meeting = accept(session, people[0], people[1])
     Meeting.objects.filter(pk=meeting.pk).update(slot=slots[2], table_number=2, status=Meeting.Status.PUBLISHED)
     client.force_login(roles["institution_admin"])
@@ -527,7 +527,7 @@ def test_organiser_pages_query_count_is_fixed(client, roles, event, name, django
     session = MatchmakingSessionFactory(
         event=event, starts_at=now - timedelta(minutes=50), ends_at=now + timedelta(minutes=50), table_count=8
     )
-    slots = generate_slots(session)
+    slots = generate_slots(session=session)
     client.force_login(roles["institution_admin"])
     url = reverse(name, kwargs={"slug": event.slug, "pk": session.pk})
 
@@ -559,11 +559,11 @@ def test_management_home_links_each_matchmaking_session(client, roles, event, se
 
 
 def test_a_request_no_longer_accepted_is_not_published(session, people, calls):
-    generate_slots(session)
+    generate_slots(session=session)
     meeting = accept(session, people[0], people[1])
-    run_scheduler(session)
+    run_scheduler(session=session)
     MeetingRequest.objects.filter(pk=meeting.request_id).update(status=MeetingRequest.Status.CANCELLED)
 
-    assert publish_schedule(session)["new"] == 0
+    assert publish_schedule(session=session)["new"] == 0
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PROVISIONAL
     assert not OutboundEmail.objects.exists()

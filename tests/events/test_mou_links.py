@@ -115,9 +115,9 @@ def test_agreement_titles_leave_out_terminated_mous():
 def without_the_mou_app():
     """Events as it runs when no app registers a provider."""
     registered = mou_links()
-    register_mou_links(MouLinks())
+    register_mou_links(provider=MouLinks())
     yield
-    register_mou_links(registered)
+    register_mou_links(provider=registered)
 
 
 def test_without_the_mou_app_the_report_and_follow_ups_still_work(without_the_mou_app):

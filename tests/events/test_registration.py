@@ -288,7 +288,7 @@ def test_approval_email_is_sent_in_the_participants_language(member, django_capt
     registration = RegistrationFactory(user=member, status=Registration.Status.PENDING)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        approve_registration(registration)
+        approve_registration(registration=registration)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [member.email]
     assert registration.event.title in mail.outbox[0].subject

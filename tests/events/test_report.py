@@ -187,7 +187,7 @@ def test_page_shows_the_survey_summary_when_there_is_one(client, roles, populate
     pytest.importorskip("events.survey")
     from events.survey import create_default_survey
 
-    create_default_survey(populated)
+    create_default_survey(event=populated)
     client.force_login(roles["secretariat"])
 
     html = client.get(url("report", populated)).content.decode()

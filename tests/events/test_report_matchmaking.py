@@ -44,7 +44,7 @@ def matchmaking_event(roles):
     add_request(session, meeting_status=Meeting.Status.PROVISIONAL)  # accepted, never published
     for status in (Status.DECLINED, Status.EXPIRED, Status.CANCELLED, Status.PENDING):
         add_request(session, status=status)
-    plan_follow_ups(Meeting.objects.filter(session=session))
+    plan_follow_ups(meetings=Meeting.objects.filter(session=session))
     FollowUp.objects.filter(step=1).update(sent_at=timezone.now())
     for meeting, outcome in ((signed, "mou_signed"), (discussing, "in_discussion"), (informative, "informative")):
         row = FollowUp.objects.get(meeting=meeting, recipient=meeting.request.requester, step=1)
@@ -139,7 +139,7 @@ def test_report_queries_do_not_grow_with_meetings(client, roles, matchmaking_eve
     session = matchmaking_event.sessions.get()
     for _ in range(5):
         add_request(session, meeting_status=Meeting.Status.PUBLISHED)
-    plan_follow_ups(Meeting.objects.filter(session=session))
+    plan_follow_ups(meetings=Meeting.objects.filter(session=session))
 
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(url)

@@ -62,7 +62,9 @@ def test_send_request_to_person_sets_expiry(setup):
     setup["session"].request_expiry_hours = 48
     setup["session"].save()
 
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message=" Hi ")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=" Hi "
+    )
 
     assert request.status == MeetingRequest.Status.PENDING
     assert request.message == "Hi"
@@ -76,46 +78,58 @@ def test_send_request_expiry_capped_by_future_deadline(setup):
     setup["session"].request_deadline = deadline
     setup["session"].save()
 
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
 
     assert request.expires_at == deadline
 
 
 def test_send_request_refuses_self(setup):
     _refused(
-        lambda: service.send_request(setup["me"], session=setup["session"], recipient=setup["me"], message=""),
+        lambda: service.send_request(
+            requester=setup["me"], session=setup["session"], recipient=setup["me"], message=""
+        ),
         "yourself",
     )
 
 
 def test_send_request_refuses_colleague(setup):
     _refused(
-        lambda: service.send_request(setup["me"], session=setup["session"], recipient=setup["colleague"], message=""),
+        lambda: service.send_request(
+            requester=setup["me"], session=setup["session"], recipient=setup["colleague"], message=""
+        ),
         "colleague of your own institution",
     )
 
 
 def test_send_request_refuses_own_institution(setup):
     _refused(
-        lambda: service.send_request(setup["me"], session=setup["session"], institution=setup["kh"], message=""),
+        lambda: service.send_request(
+            requester=setup["me"], session=setup["session"], institution=setup["kh"], message=""
+        ),
         "your own institution",
     )
 
 
 def test_send_request_refuses_same_person_twice_in_either_direction(setup):
-    service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    service.send_request(requester=setup["me"], session=setup["session"], recipient=setup["other"], message="")
 
     _refused(
-        lambda: service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message=""),
+        lambda: service.send_request(
+            requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+        ),
         "already have an open meeting request",
     )
 
 
 def test_send_request_refuses_same_institution_twice(setup):
-    service.send_request(setup["me"], session=setup["session"], institution=setup["cn"], message="")
+    service.send_request(requester=setup["me"], session=setup["session"], institution=setup["cn"], message="")
 
     _refused(
-        lambda: service.send_request(setup["me"], session=setup["session"], institution=setup["cn"], message=""),
+        lambda: service.send_request(
+            requester=setup["me"], session=setup["session"], institution=setup["cn"], message=""
+        ),
         "already have an open meeting request with this institution",
     )
 
@@ -125,7 +139,9 @@ def test_send_request_refuses_after_deadline(setup):
     setup["session"].save()
 
     _refused(
-        lambda: service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message=""),
+        lambda: service.send_request(
+            requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+        ),
         "deadline",
     )
 
@@ -134,7 +150,7 @@ def test_send_request_refuses_non_matchmaking_session(setup):
     plenary = SessionFactory(event=setup["event"])
 
     _refused(
-        lambda: service.send_request(setup["me"], session=plenary, recipient=setup["other"], message=""),
+        lambda: service.send_request(requester=setup["me"], session=plenary, recipient=setup["other"], message=""),
         "matchmaking session",
     )
 
@@ -143,7 +159,7 @@ def test_send_request_refuses_session_of_another_event(setup):
     elsewhere = MatchmakingSessionFactory()
 
     _refused(
-        lambda: service.send_request(setup["me"], session=elsewhere, recipient=setup["other"], message=""),
+        lambda: service.send_request(requester=setup["me"], session=elsewhere, recipient=setup["other"], message=""),
         "matchmaking session",
     )
 
@@ -153,7 +169,9 @@ def test_send_request_refuses_unapproved_requester(setup):
     setup["me"].refresh_from_db()
 
     _refused(
-        lambda: service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message=""),
+        lambda: service.send_request(
+            requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+        ),
         "approved participants",
     )
 
@@ -162,7 +180,7 @@ def test_send_request_refuses_unapproved_recipient(setup):
     pending = register(setup["event"], country="TH", status=Registration.Status.PENDING)
 
     _refused(
-        lambda: service.send_request(setup["me"], session=setup["session"], recipient=pending, message=""),
+        lambda: service.send_request(requester=setup["me"], session=setup["session"], recipient=pending, message=""),
         "not an approved participant",
     )
 
@@ -171,7 +189,7 @@ def test_send_request_refuses_recipient_of_another_event(setup):
     stranger = register(EventFactory(), country="TH")
 
     _refused(
-        lambda: service.send_request(setup["me"], session=setup["session"], recipient=stranger, message=""),
+        lambda: service.send_request(requester=setup["me"], session=setup["session"], recipient=stranger, message=""),
         "not an approved participant",
     )
 
@@ -182,7 +200,7 @@ def test_send_request_refuses_role_that_cannot_request(setup):
     press = register(setup["event"], country="TH", role=Registration.Role.PRESS)
 
     _refused(
-        lambda: service.send_request(press, session=setup["session"], recipient=setup["other"], message=""),
+        lambda: service.send_request(requester=press, session=setup["session"], recipient=setup["other"], message=""),
         "cannot request meetings",
     )
 
@@ -193,7 +211,7 @@ def test_send_request_refuses_role_that_cannot_be_requested(setup):
     speaker = register(setup["event"], country="TH", role=Registration.Role.SPEAKER)
 
     _refused(
-        lambda: service.send_request(setup["me"], session=setup["session"], recipient=speaker, message=""),
+        lambda: service.send_request(requester=setup["me"], session=setup["session"], recipient=speaker, message=""),
         "cannot receive meeting requests",
     )
 
@@ -202,7 +220,7 @@ def test_send_request_refuses_institution_without_requestable_participants(setup
     absent = InstitutionFactory(country="VN")
 
     _refused(
-        lambda: service.send_request(setup["me"], session=setup["session"], institution=absent, message=""),
+        lambda: service.send_request(requester=setup["me"], session=setup["session"], institution=absent, message=""),
         "no participants at the event",
     )
 
@@ -210,16 +228,18 @@ def test_send_request_refuses_institution_without_requestable_participants(setup
 def test_send_request_refuses_long_message(setup):
     _refused(
         lambda: service.send_request(
-            setup["me"], session=setup["session"], recipient=setup["other"], message="x" * 1001
+            requester=setup["me"], session=setup["session"], recipient=setup["other"], message="x" * 1001
         ),
         "too long",
     )
 
 
 def test_send_back_accepts_theirs_as_mutual(setup):
-    theirs = service.send_request(setup["other"], session=setup["session"], recipient=setup["me"], message="Hello")
+    theirs = service.send_request(
+        requester=setup["other"], session=setup["session"], recipient=setup["me"], message="Hello"
+    )
 
-    result = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    result = service.send_request(requester=setup["me"], session=setup["session"], recipient=setup["other"], message="")
 
     theirs.refresh_from_db()
     assert result.pk == theirs.pk
@@ -230,9 +250,11 @@ def test_send_back_accepts_theirs_as_mutual(setup):
 
 
 def test_send_back_to_institution_request_accepts_it(setup):
-    theirs = service.send_request(setup["other"], session=setup["session"], institution=setup["kh"], message="")
+    theirs = service.send_request(
+        requester=setup["other"], session=setup["session"], institution=setup["kh"], message=""
+    )
 
-    service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    service.send_request(requester=setup["me"], session=setup["session"], recipient=setup["other"], message="")
 
     theirs.refresh_from_db()
     assert (theirs.status, theirs.mutual, theirs.recipient) == (MeetingRequest.Status.ACCEPTED, True, setup["me"])
@@ -242,9 +264,11 @@ def test_send_back_to_institution_request_accepts_it(setup):
 
 
 def test_accept_creates_provisional_meeting(setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
 
-    meeting = service.accept_request(request.pk, registration=setup["other"])
+    meeting = service.accept_request(request_id=request.pk, registration=setup["other"])
 
     request.refresh_from_db()
     assert request.status == MeetingRequest.Status.ACCEPTED
@@ -253,45 +277,55 @@ def test_accept_creates_provisional_meeting(setup):
 
 
 def test_non_recipient_cannot_accept(setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
 
-    _refused(lambda: service.accept_request(request.pk, registration=setup["other_colleague"]), "")
+    _refused(lambda: service.accept_request(request_id=request.pk, registration=setup["other_colleague"]), "")
     request.refresh_from_db()
     assert request.status == MeetingRequest.Status.PENDING
 
 
 def test_institution_request_first_colleague_wins(setup):
-    request = service.send_request(setup["me"], session=setup["session"], institution=setup["cn"], message="")
+    request = service.send_request(requester=setup["me"], session=setup["session"], institution=setup["cn"], message="")
 
-    service.accept_request(request.pk, registration=setup["other_colleague"], sharers=[setup["other"]])
+    service.accept_request(request_id=request.pk, registration=setup["other_colleague"], sharers=[setup["other"]])
 
-    _refused(lambda: service.accept_request(request.pk, registration=setup["other"]), "colleague already answered")
+    _refused(
+        lambda: service.accept_request(request_id=request.pk, registration=setup["other"]), "colleague already answered"
+    )
     request.refresh_from_db()
     assert request.recipient == setup["other_colleague"]
     assert list(request.meeting.sharers.all()) == [setup["other"]]
 
 
 def test_accept_after_expiry_refused(setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
     MeetingRequest.objects.filter(pk=request.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
-    _refused(lambda: service.accept_request(request.pk, registration=setup["other"]), "expired")
+    _refused(lambda: service.accept_request(request_id=request.pk, registration=setup["other"]), "expired")
     request.refresh_from_db()
     assert request.status == MeetingRequest.Status.PENDING
 
 
 def test_accept_after_cancel_refused(setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
-    service.cancel_request(request.pk, registration=setup["me"])
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
+    service.cancel_request(request_id=request.pk, registration=setup["me"])
 
-    _refused(lambda: service.accept_request(request.pk, registration=setup["other"]), "withdrawn")
-    _refused(lambda: service.decline_request(request.pk, registration=setup["other"]), "withdrawn")
+    _refused(lambda: service.accept_request(request_id=request.pk, registration=setup["other"]), "withdrawn")
+    _refused(lambda: service.decline_request(request_id=request.pk, registration=setup["other"]), "withdrawn")
 
 
 def test_decline_sets_status(setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
 
-    service.decline_request(request.pk, registration=setup["other"])
+    service.decline_request(request_id=request.pk, registration=setup["other"])
 
     request.refresh_from_db()
     assert (request.status, request.responded_at is not None) == (MeetingRequest.Status.DECLINED, True)
@@ -299,10 +333,12 @@ def test_decline_sets_status(setup):
 
 
 def test_cancel_only_by_requester(setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
 
     with pytest.raises(service.RequestError):
-        service.cancel_request(request.pk, registration=setup["other"])
+        service.cancel_request(request_id=request.pk, registration=setup["other"])
 
     request.refresh_from_db()
     assert request.status == MeetingRequest.Status.PENDING
@@ -321,8 +357,8 @@ def participant_mode(setup):
 def test_participant_mode_free_slots_exclude_unavailable_and_busy(participant_mode):
     s = participant_mode
     SlotUnavailability.objects.create(registration=s["other"], slot=s["slots"][0])
-    first = service.send_request(s["other_colleague"], session=s["session"], recipient=s["me"], message="")
-    service.accept_request(first.pk, registration=s["me"], slot=s["slots"][1])
+    first = service.send_request(requester=s["other_colleague"], session=s["session"], recipient=s["me"], message="")
+    service.accept_request(request_id=first.pk, registration=s["me"], slot=s["slots"][1])
 
     free = service.free_slots(s["session"], [s["me"].pk, s["other"].pk])
 
@@ -332,32 +368,32 @@ def test_participant_mode_free_slots_exclude_unavailable_and_busy(participant_mo
 def test_participant_mode_accept_assigns_lowest_free_table_and_publishes(participant_mode):
     s = participant_mode
     third = register(s["event"], country="TH")
-    busy = service.send_request(third, session=s["session"], recipient=s["other_colleague"], message="")
-    service.accept_request(busy.pk, registration=s["other_colleague"], slot=s["slots"][0])
-    request = service.send_request(s["me"], session=s["session"], recipient=s["other"], message="")
+    busy = service.send_request(requester=third, session=s["session"], recipient=s["other_colleague"], message="")
+    service.accept_request(request_id=busy.pk, registration=s["other_colleague"], slot=s["slots"][0])
+    request = service.send_request(requester=s["me"], session=s["session"], recipient=s["other"], message="")
 
-    meeting = service.accept_request(request.pk, registration=s["other"], slot=s["slots"][0])
+    meeting = service.accept_request(request_id=request.pk, registration=s["other"], slot=s["slots"][0])
 
     assert (meeting.slot, meeting.table_number, meeting.status) == (s["slots"][0], 2, Meeting.Status.PUBLISHED)
 
 
 def test_participant_mode_requires_slot(participant_mode):
     s = participant_mode
-    request = service.send_request(s["me"], session=s["session"], recipient=s["other"], message="")
+    request = service.send_request(requester=s["me"], session=s["session"], recipient=s["other"], message="")
 
-    _refused(lambda: service.accept_request(request.pk, registration=s["other"]), "Choose a time slot")
+    _refused(lambda: service.accept_request(request_id=request.pk, registration=s["other"]), "Choose a time slot")
 
 
 def test_participant_mode_full_slot_refused(participant_mode):
     s = participant_mode
     Session.objects.filter(pk=s["session"].pk).update(table_count=1)
     third, fourth = register(s["event"], country="TH"), register(s["event"], country="VN")
-    busy = service.send_request(third, session=s["session"], recipient=fourth, message="")
-    service.accept_request(busy.pk, registration=fourth, slot=s["slots"][0])
-    request = service.send_request(s["me"], session=s["session"], recipient=s["other"], message="")
+    busy = service.send_request(requester=third, session=s["session"], recipient=fourth, message="")
+    service.accept_request(request_id=busy.pk, registration=fourth, slot=s["slots"][0])
+    request = service.send_request(requester=s["me"], session=s["session"], recipient=s["other"], message="")
 
     _refused(
-        lambda: service.accept_request(request.pk, registration=s["other"], slot=s["slots"][0]),
+        lambda: service.accept_request(request_id=request.pk, registration=s["other"], slot=s["slots"][0]),
         "no longer free",
     )
     request.refresh_from_db()
@@ -367,27 +403,33 @@ def test_participant_mode_full_slot_refused(participant_mode):
 def test_participant_mode_unavailable_slot_refused(participant_mode):
     s = participant_mode
     SlotUnavailability.objects.create(registration=s["me"], slot=s["slots"][1])
-    request = service.send_request(s["me"], session=s["session"], recipient=s["other"], message="")
+    request = service.send_request(requester=s["me"], session=s["session"], recipient=s["other"], message="")
 
-    _refused(lambda: service.accept_request(request.pk, registration=s["other"], slot=s["slots"][1]), "no longer free")
+    _refused(
+        lambda: service.accept_request(request_id=request.pk, registration=s["other"], slot=s["slots"][1]),
+        "no longer free",
+    )
 
 
 def test_participant_mode_respects_max_meetings(participant_mode):
     s = participant_mode
     Session.objects.filter(pk=s["session"].pk).update(max_meetings_per_person=1)
-    first = service.send_request(s["other_colleague"], session=s["session"], recipient=s["me"], message="")
-    service.accept_request(first.pk, registration=s["me"], slot=s["slots"][0])
-    request = service.send_request(s["me"], session=s["session"], recipient=s["other"], message="")
+    first = service.send_request(requester=s["other_colleague"], session=s["session"], recipient=s["me"], message="")
+    service.accept_request(request_id=first.pk, registration=s["me"], slot=s["slots"][0])
+    request = service.send_request(requester=s["me"], session=s["session"], recipient=s["other"], message="")
 
-    _refused(lambda: service.accept_request(request.pk, registration=s["other"], slot=s["slots"][1]), "maximum of 1")
+    _refused(
+        lambda: service.accept_request(request_id=request.pk, registration=s["other"], slot=s["slots"][1]),
+        "maximum of 1",
+    )
 
 
 def test_participant_mode_mutual_without_slot_refused(participant_mode):
     s = participant_mode
-    service.send_request(s["other"], session=s["session"], recipient=s["me"], message="")
+    service.send_request(requester=s["other"], session=s["session"], recipient=s["me"], message="")
 
     _refused(
-        lambda: service.send_request(s["me"], session=s["session"], recipient=s["other"], message=""),
+        lambda: service.send_request(requester=s["me"], session=s["session"], recipient=s["other"], message=""),
         "choose a time slot",
     )
 
@@ -398,11 +440,11 @@ def test_participant_mode_mutual_without_slot_refused(participant_mode):
 def test_set_unavailable_toggles_rows(setup):
     slot = setup["slots"][0]
 
-    service.set_unavailable(setup["me"], slot, unavailable=True)
-    service.set_unavailable(setup["me"], slot, unavailable=True)
+    service.set_unavailable(registration=setup["me"], slot=slot, unavailable=True)
+    service.set_unavailable(registration=setup["me"], slot=slot, unavailable=True)
     assert list(SlotUnavailability.objects.values_list("registration", "slot")) == [(setup["me"].pk, slot.pk)]
 
-    service.set_unavailable(setup["me"], slot, unavailable=False)
+    service.set_unavailable(registration=setup["me"], slot=slot, unavailable=False)
     assert not SlotUnavailability.objects.exists()
 
 
@@ -410,7 +452,7 @@ def test_set_unavailable_refuses_slot_of_other_event(setup):
     foreign = MeetingSlotFactory()
 
     with pytest.raises(service.RequestError):
-        service.set_unavailable(setup["me"], foreign, unavailable=True)
+        service.set_unavailable(registration=setup["me"], slot=foreign, unavailable=True)
 
     assert not SlotUnavailability.objects.exists()
 
@@ -419,7 +461,9 @@ def test_set_unavailable_refuses_slot_of_other_event(setup):
 
 
 def test_answer_token_round_trip_and_tampering(setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
     token = service.answer_token(request, setup["other"], service.ACCEPT)
 
     answer = service.read_answer_token(token)
@@ -433,9 +477,11 @@ def test_answer_token_round_trip_and_tampering(setup):
 
 
 def test_expire_requests_marks_and_queues_once(setup):
-    old = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
-    to_institution = service.send_request(setup["colleague"], session=setup["session"], institution=setup["cn"])
-    fresh = service.send_request(setup["other_colleague"], session=setup["session"], recipient=setup["me"])
+    old = service.send_request(requester=setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    to_institution = service.send_request(
+        requester=setup["colleague"], session=setup["session"], institution=setup["cn"]
+    )
+    fresh = service.send_request(requester=setup["other_colleague"], session=setup["session"], recipient=setup["me"])
     past = timezone.now() - timedelta(minutes=1)
     MeetingRequest.objects.filter(pk__in=[old.pk, to_institution.pk]).update(expires_at=past)
 
@@ -465,7 +511,7 @@ def test_expire_requests_marks_and_queues_once(setup):
 
 
 def test_expired_email_not_needed_if_request_not_expired(setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"])
+    request = service.send_request(requester=setup["me"], session=setup["session"], recipient=setup["other"])
     row = outbox.enqueue(
         key="x", kind="request_expired", user=setup["me"].user, context={"request_id": request.pk, "side": "requester"}
     )
@@ -477,9 +523,11 @@ def test_expired_email_not_needed_if_request_not_expired(setup):
 
 
 def test_digest_one_per_person_listing_pending(setup):
-    a = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="Internships")
-    service.send_request(setup["colleague"], session=setup["session"], recipient=setup["other"], message="")
-    service.send_request(setup["me"], session=setup["session"], institution=setup["cn"], message="Exchange")
+    a = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message="Internships"
+    )
+    service.send_request(requester=setup["colleague"], session=setup["session"], recipient=setup["other"], message="")
+    service.send_request(requester=setup["me"], session=setup["session"], institution=setup["cn"], message="Exchange")
     now = timezone.now()
 
     service.queue_digests(now=now)
@@ -507,17 +555,17 @@ def test_digest_one_per_person_listing_pending(setup):
 
 
 def test_digest_none_when_nothing_pending_any_more(setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"])
+    request = service.send_request(requester=setup["me"], session=setup["session"], recipient=setup["other"])
     service.queue_digests()
     row = OutboundEmail.objects.get(kind="request_digest")
 
-    service.decline_request(request.pk, registration=setup["other"])
+    service.decline_request(request_id=request.pk, registration=setup["other"])
 
     assert outbox.render(row) is None
 
 
 def test_digest_preference_off_renders_nothing(setup):
-    service.send_request(setup["me"], session=setup["session"], recipient=setup["other"])
+    service.send_request(requester=setup["me"], session=setup["session"], recipient=setup["other"])
     setup["other"].user.email_request_digest = False
     setup["other"].user.save()
     service.queue_digests()
@@ -543,8 +591,10 @@ def test_digest_skips_expired_requests(setup):
 
 
 def test_answer_and_withdraw_rules(setup):
-    to_person = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"])
-    to_institution = service.send_request(setup["colleague"], session=setup["session"], institution=setup["cn"])
+    to_person = service.send_request(requester=setup["me"], session=setup["session"], recipient=setup["other"])
+    to_institution = service.send_request(
+        requester=setup["colleague"], session=setup["session"], institution=setup["cn"]
+    )
     outsider = register(EventFactory(), institution=setup["cn"])
 
     assert setup["other"].user.has_perm("events.answer_meeting_request", to_person)

@@ -41,11 +41,11 @@ def test_two_colleagues_accepting_an_institution_request_one_wins():
     cn = InstitutionFactory(country="CN")
     me = register(event, country="KH")
     first, second = register(event, institution=cn), register(event, institution=cn)
-    request = service.send_request(me, session=session, institution=cn, message="")
+    request = service.send_request(requester=me, session=session, institution=cn, message="")
 
     results = _race(
-        lambda: service.accept_request(request.pk, registration=first),
-        lambda: service.accept_request(request.pk, registration=second),
+        lambda: service.accept_request(request_id=request.pk, registration=first),
+        lambda: service.accept_request(request_id=request.pk, registration=second),
     )
 
     errors = [r for r in results if isinstance(r, service.RequestError)]
@@ -61,12 +61,12 @@ def test_two_acceptances_for_the_last_table_one_wins():
     session = MatchmakingSessionFactory(event=event, table_count=1, scheduling_mode=Session.SchedulingMode.PARTICIPANT)
     slot = MeetingSlotFactory(session=session)
     a, b, c, d = (register(event, country=country) for country in ("KH", "CN", "TH", "VN"))
-    one = service.send_request(a, session=session, recipient=b, message="")
-    two = service.send_request(c, session=session, recipient=d, message="")
+    one = service.send_request(requester=a, session=session, recipient=b, message="")
+    two = service.send_request(requester=c, session=session, recipient=d, message="")
 
     results = _race(
-        lambda: service.accept_request(one.pk, registration=b, slot=slot),
-        lambda: service.accept_request(two.pk, registration=d, slot=slot),
+        lambda: service.accept_request(request_id=one.pk, registration=b, slot=slot),
+        lambda: service.accept_request(request_id=two.pk, registration=d, slot=slot),
     )
 
     errors = [r for r in results if isinstance(r, service.RequestError)]

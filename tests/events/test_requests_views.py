@@ -114,7 +114,7 @@ def test_participant_list_query_count_is_bounded(client, setup, django_assert_nu
 
 
 def test_participant_list_marks_people_with_an_open_request_either_way(client, setup):
-    service.send_request(setup["other"], session=setup["session"], recipient=setup["me"], message="")
+    service.send_request(requester=setup["other"], session=setup["session"], recipient=setup["me"], message="")
     client = _login(client, setup["me"])
 
     response = client.get(reverse("events:participants", args=[setup["event"].slug]))
@@ -198,9 +198,11 @@ def test_my_meetings_404_for_participant_of_another_event(client, setup):
 
 
 def test_my_meetings_lists_received_sent_and_accepted(client, setup):
-    received = service.send_request(setup["other"], session=setup["session"], recipient=setup["me"], message="Hi")
-    sent = service.send_request(setup["me"], session=setup["session"], institution=setup["cn"], message="")
-    service.accept_request(sent.pk, registration=setup["other_colleague"])
+    received = service.send_request(
+        requester=setup["other"], session=setup["session"], recipient=setup["me"], message="Hi"
+    )
+    sent = service.send_request(requester=setup["me"], session=setup["session"], institution=setup["cn"], message="")
+    service.accept_request(request_id=sent.pk, registration=setup["other_colleague"])
 
     response = _login(client, setup["me"]).get(reverse("events:my_meetings", args=[setup["event"].slug]))
 
@@ -213,7 +215,9 @@ def test_my_meetings_lists_received_sent_and_accepted(client, setup):
 
 
 def test_accept_with_htmx_updates_row(client, setup):
-    request = service.send_request(setup["other"], session=setup["session"], recipient=setup["me"], message="")
+    request = service.send_request(
+        requester=setup["other"], session=setup["session"], recipient=setup["me"], message=""
+    )
     client = _login(client, setup["me"])
 
     response = client.post(reverse("events:request_accept", args=[setup["event"].slug, request.pk]), **HTMX)
@@ -228,7 +232,9 @@ def test_accept_with_htmx_updates_row(client, setup):
 
 
 def test_decline_without_js_redirects(client, setup):
-    request = service.send_request(setup["other"], session=setup["session"], recipient=setup["me"], message="")
+    request = service.send_request(
+        requester=setup["other"], session=setup["session"], recipient=setup["me"], message=""
+    )
     client = _login(client, setup["me"])
 
     response = client.post(reverse("events:request_decline", args=[setup["event"].slug, request.pk]))
@@ -239,7 +245,9 @@ def test_decline_without_js_redirects(client, setup):
 
 
 def test_non_recipient_cannot_accept(client, setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
     client = _login(client, setup["other_colleague"])
 
     response = client.post(reverse("events:request_accept", args=[setup["event"].slug, request.pk]))
@@ -250,7 +258,7 @@ def test_non_recipient_cannot_accept(client, setup):
 
 
 def test_institution_request_second_colleague_gets_message(client, setup):
-    request = service.send_request(setup["me"], session=setup["session"], institution=setup["cn"], message="")
+    request = service.send_request(requester=setup["me"], session=setup["session"], institution=setup["cn"], message="")
     url = reverse("events:request_accept", args=[setup["event"].slug, request.pk])
 
     _login(client, setup["other"]).post(url)
@@ -264,7 +272,9 @@ def test_institution_request_second_colleague_gets_message(client, setup):
 
 
 def test_expired_request_cannot_be_accepted(client, setup):
-    request = service.send_request(setup["other"], session=setup["session"], recipient=setup["me"], message="")
+    request = service.send_request(
+        requester=setup["other"], session=setup["session"], recipient=setup["me"], message=""
+    )
     MeetingRequest.objects.filter(pk=request.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
 
     response = _login(client, setup["me"]).post(
@@ -277,7 +287,9 @@ def test_expired_request_cannot_be_accepted(client, setup):
 
 
 def test_cancel_own_request(client, setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
 
     _login(client, setup["me"]).post(reverse("events:request_cancel", args=[setup["event"].slug, request.pk]))
 
@@ -288,7 +300,9 @@ def test_cancel_own_request(client, setup):
 def test_participant_mode_offers_only_free_slots_and_books(client, setup):
     Session.objects.filter(pk=setup["session"].pk).update(scheduling_mode=Session.SchedulingMode.PARTICIPANT)
     SlotUnavailability.objects.create(registration=setup["other"], slot=setup["slots"][0])
-    request = service.send_request(setup["other"], session=setup["session"], recipient=setup["me"], message="")
+    request = service.send_request(
+        requester=setup["other"], session=setup["session"], recipient=setup["me"], message=""
+    )
     client = _login(client, setup["me"])
 
     page = client.get(reverse("events:my_meetings", args=[setup["event"].slug]))
@@ -309,7 +323,9 @@ def test_participant_mode_offers_only_free_slots_and_books(client, setup):
 def test_participant_mode_unavailable_slot_posted_is_refused(client, setup):
     Session.objects.filter(pk=setup["session"].pk).update(scheduling_mode=Session.SchedulingMode.PARTICIPANT)
     SlotUnavailability.objects.create(registration=setup["other"], slot=setup["slots"][0])
-    request = service.send_request(setup["other"], session=setup["session"], recipient=setup["me"], message="")
+    request = service.send_request(
+        requester=setup["other"], session=setup["session"], recipient=setup["me"], message=""
+    )
 
     response = _login(client, setup["me"]).post(
         reverse("events:request_accept", args=[setup["event"].slug, request.pk]), {"slot": setup["slots"][0].pk}, **HTMX
@@ -364,7 +380,9 @@ def test_slot_toggle_slot_of_other_event_is_404(client, setup):
 
 
 def test_signed_link_get_confirms_only_post_acts(client, setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="Hi")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message="Hi"
+    )
     url = reverse("events:request_answer", args=[service.answer_token(request, setup["other"], service.ACCEPT)])
 
     page = client.get(url)
@@ -385,7 +403,7 @@ def test_signed_link_get_confirms_only_post_acts(client, setup):
 
 
 def test_signed_decline_link(client, setup):
-    request = service.send_request(setup["me"], session=setup["session"], institution=setup["cn"], message="")
+    request = service.send_request(requester=setup["me"], session=setup["session"], institution=setup["cn"], message="")
     url = reverse(
         "events:request_answer", args=[service.answer_token(request, setup["other_colleague"], service.DECLINE)]
     )
@@ -397,7 +415,9 @@ def test_signed_decline_link(client, setup):
 
 
 def test_signed_link_tampered_refused(client, setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
     token = service.answer_token(request, setup["other"], service.ACCEPT)
     forged = service.answer_token(request, setup["other_colleague"], service.ACCEPT)
     tampered = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
@@ -413,7 +433,9 @@ def test_signed_link_tampered_refused(client, setup):
 
 
 def test_signed_link_expired_refused(client, setup):
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
     url = reverse("events:request_answer", args=[service.answer_token(request, setup["other"], service.ACCEPT)])
     MeetingRequest.objects.filter(pk=request.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
 
@@ -446,10 +468,10 @@ def test_institution_page_links_request_new(client, setup):
 def test_my_meetings_query_count_is_bounded(client, setup, django_assert_num_queries, count):
     for _ in range(count):
         sender = register(setup["event"], country="TH")
-        service.send_request(sender, session=setup["session"], recipient=setup["me"], message="Hello")
+        service.send_request(requester=sender, session=setup["session"], recipient=setup["me"], message="Hello")
         receiver = register(setup["event"], country="VN")
-        accepted = service.send_request(setup["me"], session=setup["session"], recipient=receiver, message="")
-        service.accept_request(accepted.pk, registration=receiver)
+        accepted = service.send_request(requester=setup["me"], session=setup["session"], recipient=receiver, message="")
+        service.accept_request(request_id=accepted.pk, registration=receiver)
     client = _login(client, setup["me"])
 
     with django_assert_num_queries(10):
@@ -471,7 +493,9 @@ def test_participant_list_htmx_returns_results_fragment(client, setup):
 
 
 def test_send_back_from_form_accepts_as_mutual(client, setup):
-    theirs = service.send_request(setup["other"], session=setup["session"], recipient=setup["me"], message="Hi")
+    theirs = service.send_request(
+        requester=setup["other"], session=setup["session"], recipient=setup["me"], message="Hi"
+    )
 
     response = _login(client, setup["me"]).post(
         reverse("events:request_new"),
@@ -486,7 +510,7 @@ def test_send_back_from_form_accepts_as_mutual(client, setup):
 
 
 def test_accept_institution_request_with_sharing_colleague(client, setup):
-    request = service.send_request(setup["me"], session=setup["session"], institution=setup["cn"], message="")
+    request = service.send_request(requester=setup["me"], session=setup["session"], institution=setup["cn"], message="")
     client = _login(client, setup["other"])
 
     page = client.get(reverse("events:my_meetings", args=[setup["event"].slug]))
@@ -502,7 +526,7 @@ def test_accept_institution_request_with_sharing_colleague(client, setup):
 
 
 def test_accept_refuses_sharer_of_another_institution(client, setup):
-    request = service.send_request(setup["me"], session=setup["session"], institution=setup["cn"], message="")
+    request = service.send_request(requester=setup["me"], session=setup["session"], institution=setup["cn"], message="")
 
     _login(client, setup["other"]).post(
         reverse("events:request_accept", args=[setup["event"].slug, request.pk]), {"sharers": [setup["me"].pk]}
@@ -526,7 +550,9 @@ def test_slot_toggle_htmx_warns_after_publication(client, setup):
 def test_signed_link_in_participant_mode_picks_slot(client, setup):
     Session.objects.filter(pk=setup["session"].pk).update(scheduling_mode=Session.SchedulingMode.PARTICIPANT)
     SlotUnavailability.objects.create(registration=setup["me"], slot=setup["slots"][0])
-    request = service.send_request(setup["me"], session=setup["session"], recipient=setup["other"], message="")
+    request = service.send_request(
+        requester=setup["me"], session=setup["session"], recipient=setup["other"], message=""
+    )
     url = reverse("events:request_answer", args=[service.answer_token(request, setup["other"], service.ACCEPT)])
 
     page = client.get(url)

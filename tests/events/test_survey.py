@@ -35,14 +35,14 @@ pytestmark = pytest.mark.django_db
 
 def test_default_survey_has_the_workshop_questions_in_english_and_chinese():
     event = EventFactory()
-    survey = create_default_survey(event)
+    survey = create_default_survey(event=event)
     questions = list(survey.questions.order_by("position"))
     assert [q.text for q in questions] == [q["text"] for q in DEFAULT_QUESTIONS]
     assert all(q.text_zh_hans for q in questions)
     assert questions[0].kind == SurveyQuestion.Kind.MULTIPLE
     assert questions[0].max_choices == 3
     # Creating again keeps the existing survey rather than adding questions.
-    assert create_default_survey(event) == survey
+    assert create_default_survey(event=event) == survey
     assert survey.questions.count() == len(DEFAULT_QUESTIONS)
 
 
@@ -92,7 +92,7 @@ def event(roles):
 
 @pytest.fixture
 def survey(event):
-    survey = create_default_survey(event)
+    survey = create_default_survey(event=event)
     survey.is_open = True
     survey.save()
     return survey
@@ -363,7 +363,7 @@ def test_two_simultaneous_submissions_record_one_response():
     def submit(_n):
         barrier.wait()
         try:
-            record_response(survey, "b:same-phone", {question.pk: ([1], "")})
+            record_response(survey=survey, respondent_key="b:same-phone", answers={question.pk: ([1], "")})
         except AlreadyAnswered:
             return "already"
         finally:

@@ -19,7 +19,7 @@ def table(settings):
     settings.SURVEY_TABLE_RESPONSES_PER_ADDRESS = 2
     settings.SURVEY_TABLE_RATE_WINDOW = 3600
     cache.clear()
-    survey = create_default_survey(EventFactory())
+    survey = create_default_survey(event=EventFactory())
     survey.is_open = True
     survey.save()
     return SurveyTableFactory(survey=survey)

@@ -174,7 +174,7 @@ def test_anonymous_public_pages_stay_cacheable(prod):
 def test_pages_opened_by_a_personal_token_are_not_stored(prod, kind):
     if kind in ("survey", "survey_table"):
         registration = RegistrationFactory()
-        survey = create_default_survey(registration.event)
+        survey = create_default_survey(event=registration.event)
         survey.is_open = True
         survey.save()
         url = (
@@ -226,7 +226,7 @@ def test_language_cookie_from_preferences_is_secure(prod, roles):
 
 def test_survey_browser_cookie_is_secure_and_http_only(prod):
     event = EventFactory()
-    survey = create_default_survey(event)
+    survey = create_default_survey(event=event)
     survey.is_open = True
     survey.save()
     table = SurveyTableFactory(survey=survey)
