@@ -109,7 +109,7 @@ def ceremony_row_removed(request):
         prefix = _row_prefix(request)
     except ValueError:
         return HttpResponseBadRequest()
-    return render(request, "mous/ceremony/_row_removed.html", {"prefix": prefix})
+    return render(request, "mous/ceremony/ceremony.html#row-removed", {"prefix": prefix})
 
 
 @require_GET
