@@ -180,7 +180,7 @@ MouRowFormSet = forms.formset_factory(
 
 
 class CeremonyEntry:
-    """The ceremony form and its rows, valid and saved together or not at all."""
+    """The ceremony form and its rows, validated together (``mous_ceremony_create`` saves them, all or none)."""
 
     prefix = "rows"
 
