@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.audit import audit_log
 
 from .documents import check_upload, stored_file
+from .errors import MouError
 from .models import Milestone, Mou, MouParty
 from .services import check_parties
 
@@ -168,7 +169,10 @@ class MouPartyFormSet(BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not self._should_delete_form(form)
         ]
-        check_parties(kept)
+        try:
+            check_parties(institutions=kept)
+        except MouError as error:
+            raise ValidationError(error.message, code=error.code) from error
 
 
 class MouPartyInline(admin.TabularInline):

@@ -43,6 +43,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from .errors import MouError
 from .models import Mou
 
 PDF = "application/pdf"
@@ -325,12 +326,17 @@ def stored_file(checked: CheckedFile) -> ContentFile:
     return ContentFile(checked.content, name=f"{secrets.token_hex(16)}.{EXTENSIONS[checked.content_type]}")
 
 
-def replace_document(mou: Mou, file) -> None:
+@transaction.atomic
+def mou_document_replace(*, mou: Mou, file) -> Mou:
     """Validate ``file`` and make it ``mou``'s signed document, removing the one it replaces.
 
-    Nothing changes when the file is refused (ValidationError).
+    Raises MouError with the reasons the file was refused; nothing changes then. Side effect:
+    the replaced file is deleted from storage once the transaction commits.
     """
-    checked = check_upload(file)
+    try:
+        checked = check_upload(file)
+    except ValidationError as error:
+        raise MouError(" ".join(error.messages), code="document_refused") from error
     old = mou.document.name if mou.document else ""
     storage = mou.document.storage
     content = stored_file(checked)
@@ -340,3 +346,4 @@ def replace_document(mou: Mou, file) -> None:
     mou.save(update_fields=["document", "document_name", "document_content_type", "updated_at"])
     if old and old != mou.document.name:
         transaction.on_commit(lambda: storage.delete(old))
+    return mou

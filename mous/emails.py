@@ -76,7 +76,7 @@ def render_dormant(email) -> outbox.Rendered | None:
     mou = Mou.objects.filter(pk=email.context.get("mou_id")).first()
     if mou is None or mou.status not in (Mou.Status.ACTIVE, Mou.Status.EXPIRING):
         return None
-    since = lifecycle.last_activity_date(mou)
+    since = lifecycle.last_activity_date(mou=mou)
     if since is None or since.isoformat() != email.context.get("since"):
         return None  # activity was recorded after the alert was queued
     context = {

@@ -14,6 +14,7 @@ from events.selectors import event_list_visible_to
 from institutions.languages import WORK_LANGUAGES
 from institutions.models import Institution
 
+from .errors import MouError
 from .models import Mou
 from .selectors import meetings_linkable_by
 from .services import add_months, check_parties, meeting_institution_ids
@@ -64,9 +65,9 @@ class BasePartyFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         try:
-            check_parties(self.institutions())
-        except ValidationError as error:
-            raise ValidationError(error.messages) from error
+            check_parties(institutions=self.institutions())
+        except MouError as error:
+            raise ValidationError([error.message]) from error
 
 
 PartyFormSet = formset_factory(
@@ -211,7 +212,7 @@ class MouForm(forms.ModelForm):
             elif not valid_from:
                 self.add_error("valid_from", _("A duration needs the date the MoU is valid from."))
             else:
-                cleaned["valid_until"] = valid_until = add_months(valid_from, months)
+                cleaned["valid_until"] = valid_until = add_months(start=valid_from, months=months)
         if valid_from and valid_until and valid_until < valid_from:
             self.add_error("valid_until", _("Valid until cannot be before valid from."))
         return cleaned
@@ -268,7 +269,7 @@ class MouEdit:
         if proposer is not None and proposer.pk not in party_ids:
             self.form.add_error("proposed_by", _("Your institution must be one of the parties."))
         for meeting in self.form.cleaned_data.get("meetings", []):
-            if not meeting_institution_ids(meeting) <= party_ids:
+            if not meeting_institution_ids(meeting=meeting) <= party_ids:
                 self.form.add_error(
                     "meetings",
                     _("The meeting %(meeting)s is not between two of the parties.")

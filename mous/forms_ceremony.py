@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext
@@ -13,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event, Session
 from institutions.models import CooperationType, Institution, Sector
 
+from .errors import MouError
 from .forms import institution_choices_queryset
-from .models import Mou, MouParty
-from .services import check_parties, refresh_party_countries
+from .models import Mou
+from .services import check_parties
 
 MAX_CEREMONY_ROWS = 60
 
@@ -117,7 +117,10 @@ class MouRowForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_parties(self) -> list[Institution]:
-        return check_parties(self.cleaned_data["parties"])
+        try:
+            return check_parties(institutions=self.cleaned_data["parties"])
+        except MouError as error:
+            raise ValidationError(error.message, code=error.code) from error
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"].strip()
@@ -177,7 +180,7 @@ MouRowFormSet = forms.formset_factory(
 
 
 class CeremonyEntry:
-    """The ceremony form and its rows, valid and saved together or not at all."""
+    """The ceremony form and its rows, validated together (``mous_ceremony_create`` saves them, all or none)."""
 
     prefix = "rows"
 
@@ -215,43 +218,6 @@ class CeremonyEntry:
     def error_count(self) -> int:
         return len(self.rows_with_errors()) + (1 if self.form.errors else 0)
 
-    def save(self, *, created_by) -> list[Mou] | None:
-        """Create every MoU of the ceremony, or none; None when the database refused one.
-
-        Each MoU is signed, carries the shared fields and ``created_by``, gets its parties in the
-        order picked, and has its party countries refreshed.
-        """
-        shared = self.form.cleaned_data
-        try:
-            with transaction.atomic():
-                return [self._save_row(row.cleaned_data, shared, created_by) for row in self.rows.rows_to_save()]
-        except IntegrityError:
-            # Another person saved an MoU with one of these references in the meantime.
-            self.rows._non_form_errors = self.rows.error_class(
-                [gettext("A reference number was taken meanwhile; nothing was saved.")],
-                renderer=self.rows.renderer,
-            )
-            return None
-
-    @staticmethod
-    def _save_row(row: dict, shared: dict, created_by) -> Mou:
-        mou = Mou(
-            title=row["title"],
-            reference=row["reference"],
-            status=Mou.Status.SIGNED,
-            signed_on=shared["signed_on"],
-            signed_place=shared["signed_place"],
-            event=shared["event"],
-            ceremony_session=shared["ceremony_session"],
-            is_public=shared["is_public"],
-            created_by=created_by,
-        )
-        mou.full_clean(validate_unique=False, validate_constraints=False)
-        mou.save()
-        # One by one, not bulk_create, so each party gets its history record.
-        for position, institution in enumerate(row["parties"]):
-            MouParty.objects.create(mou=mou, institution=institution, position=position)
-        mou.sectors.set(row["sectors"])
-        mou.cooperation_types.set(row["cooperation_types"])
-        refresh_party_countries(mou)
-        return mou
+    def refuse(self, message: str) -> None:
+        """Show ``message`` above the rows: the database refused to save them."""
+        self.rows._non_form_errors = self.rows.error_class([message], renderer=self.rows.renderer)

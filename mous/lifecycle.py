@@ -30,6 +30,7 @@ from events.selectors import event_list_visible_to
 from institutions.models import Institution, Membership
 from institutions.onboarding import institution_admins, secretariat_people
 
+from .errors import MouError
 from .models import Milestone, Mou, MouParty
 from .services import refresh_party_countries
 
@@ -54,15 +55,11 @@ MILESTONE_KIND = "mou_milestone_due"
 DORMANT_KIND = "mou_dormant"
 
 
-class TransitionError(Exception):
+class TransitionError(MouError):
     """A status change that the MoU's current status does not allow, or that lacks what it needs."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
-
-def allowed_transitions(mou: Mou) -> list[str]:
+def allowed_transitions(*, mou: Mou) -> list[str]:
     """The statuses `mou` may move to from its current one, in the order of `Mou.Status`."""
     allowed = TRANSITIONS.get(mou.status, frozenset())
     return [value for value in Status.values if value in allowed]
@@ -84,7 +81,7 @@ def _save(mou: Mou, user, reason: str, fields: list[str]) -> None:
     mou.save(update_fields=[*fields, "updated_at"])
 
 
-def transition(mou: Mou, target: str, *, user=None, signed_on: datetime.date | None = None) -> Mou:
+def transition(*, mou: Mou, target: str, user=None, signed_on: datetime.date | None = None) -> Mou:
     """Move `mou` to `target` (not renewed/terminated: see `renew` and `terminate`).
 
     Signing needs a signing date: `signed_on`, the MoU's own, or today.
@@ -103,7 +100,7 @@ def transition(mou: Mou, target: str, *, user=None, signed_on: datetime.date | N
     return mou
 
 
-def terminate(mou: Mou, *, reason: str, user=None) -> Mou:
+def terminate(*, mou: Mou, reason: str, user=None) -> Mou:
     """End `mou` early; the reason is required and kept."""
     _check(mou, Status.TERMINATED)
     reason = (reason or "").strip()
@@ -116,8 +113,8 @@ def terminate(mou: Mou, *, reason: str, user=None) -> Mou:
 
 
 def renew(
-    mou: Mou,
     *,
+    mou: Mou,
     user=None,
     valid_from: datetime.date | None = None,
     valid_until: datetime.date | None = None,
@@ -150,7 +147,7 @@ def renew(
             copy = MouParty(mou=new, institution_id=party.institution_id, position=party.position)
             copy._history_user = user
             copy.save()
-        refresh_party_countries(new)
+        refresh_party_countries(mou=new)
         mou.status = Status.RENEWED
         _save(mou, user, "renewed", ["status"])
     return new
@@ -163,7 +160,7 @@ def expiring_days() -> int:
     return settings.MOU_EXPIRING_DAYS
 
 
-def automatic_target(mou: Mou, today: datetime.date) -> str | None:
+def automatic_target(*, mou: Mou, today: datetime.date) -> str | None:
     """The status `mou` should have on `today` by its dates, or None if it stays as it is."""
     status = mou.status
     if status not in IN_FORCE:
@@ -184,7 +181,7 @@ def automatic_target(mou: Mou, today: datetime.date) -> str | None:
     return status if status != mou.status else None
 
 
-def apply_automatic_transitions(today: datetime.date | None = None) -> dict[str, int]:
+def apply_automatic_transitions(*, today: datetime.date | None = None) -> dict[str, int]:
     """Move MoUs on by date; each changed MoU gets a history row. Return counts per new status."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=expiring_days())
@@ -197,7 +194,7 @@ def apply_automatic_transitions(today: datetime.date | None = None) -> dict[str,
     ).order_by("pk")
     counts: dict[str, int] = {}
     for mou in candidates:
-        target = automatic_target(mou, today)
+        target = automatic_target(mou=mou, today=today)
         if target is None:
             continue
         with transaction.atomic():
@@ -210,7 +207,7 @@ def apply_automatic_transitions(today: datetime.date | None = None) -> dict[str,
 # --- Reminders ----------------------------------------------------------------------------
 
 
-def party_admins(mou: Mou):
+def party_admins(*, mou: Mou):
     """Active users who are active admins of one of the MoU's parties."""
     return (
         get_user_model()
@@ -225,7 +222,7 @@ def party_admins(mou: Mou):
 
 
 def _recipients(mou: Mou) -> list:
-    people = {user.pk: user for user in party_admins(mou)}
+    people = {user.pk: user for user in party_admins(mou=mou)}
     for user in secretariat_people():
         people.setdefault(user.pk, user)
     return list(people.values())
@@ -241,7 +238,7 @@ def _threshold(days_left: int, steps: list[int]) -> int | None:
     return min(due) if due else None
 
 
-def queue_expiry_reminders(today: datetime.date) -> int:
+def queue_expiry_reminders(*, today: datetime.date) -> int:
     steps = sorted(settings.MOU_EXPIRY_REMINDER_DAYS)
     if not steps:
         return 0
@@ -264,7 +261,7 @@ def queue_expiry_reminders(today: datetime.date) -> int:
     return queued
 
 
-def queue_milestone_reminders(today: datetime.date) -> int:
+def queue_milestone_reminders(*, today: datetime.date) -> int:
     steps = sorted(settings.MOU_MILESTONE_REMINDER_DAYS)
     if not steps:
         return 0
@@ -284,7 +281,7 @@ def queue_milestone_reminders(today: datetime.date) -> int:
         if milestone.owner_institution_id:
             people = institution_admins(institution=milestone.owner_institution)
         else:
-            people = party_admins(milestone.mou)
+            people = party_admins(mou=milestone.mou)
         for user in people:
             outbox.enqueue(
                 key=f"mou-milestone:{milestone.pk}:{user.pk}:{step}",
@@ -296,13 +293,13 @@ def queue_milestone_reminders(today: datetime.date) -> int:
     return queued
 
 
-def last_activity_date(mou: Mou) -> datetime.date | None:
+def last_activity_date(*, mou: Mou) -> datetime.date | None:
     if mou.last_activity_at:
         return timezone.localdate(mou.last_activity_at)
     return mou.signed_on
 
 
-def queue_dormant_alerts(today: datetime.date) -> int:
+def queue_dormant_alerts(*, today: datetime.date) -> int:
     """Alert when an MoU in force has had no recorded activity for MOU_DORMANT_DAYS; once per quiet spell."""
     days = settings.MOU_DORMANT_DAYS
     cutoff = today - datetime.timedelta(days=days)
@@ -312,7 +309,7 @@ def queue_dormant_alerts(today: datetime.date) -> int:
     )
     queued = 0
     for mou in mous:
-        since = last_activity_date(mou)
+        since = last_activity_date(mou=mou)
         if since is None or (today - since).days < days:
             continue
         for user in _recipients(mou):
@@ -326,25 +323,47 @@ def queue_dormant_alerts(today: datetime.date) -> int:
     return queued
 
 
-def daily_lifecycle(today: datetime.date | None = None) -> dict[str, object]:
+def daily_lifecycle(*, today: datetime.date | None = None) -> dict[str, object]:
     """The daily run: automatic status changes, then reminders. Safe to run again the same day."""
     today = today or timezone.localdate()
-    changed = apply_automatic_transitions(today)
+    changed = apply_automatic_transitions(today=today)
     with transaction.atomic():
-        expiry = queue_expiry_reminders(today)
-        milestones = queue_milestone_reminders(today)
-        dormant = queue_dormant_alerts(today)
+        expiry = queue_expiry_reminders(today=today)
+        milestones = queue_milestone_reminders(today=today)
+        dormant = queue_dormant_alerts(today=today)
     return {"changed": changed, "expiry": expiry, "milestones": milestones, "dormant": dormant}
 
 
 # --- Recorded activity ----------------------------------------------------------------------
 
 
-def touch_activity(mou: Mou) -> None:
+def touch_activity(*, mou: Mou) -> None:
     """Note that a party recorded something now (no history row: it is not a change of the MoU)."""
     now = timezone.now()
     Mou.objects.filter(pk=mou.pk).update(last_activity_at=now)
     mou.last_activity_at = now
+
+
+def milestone_record(*, mou: Mou, item: Milestone, user, creating: bool, previous_evidence: str = "") -> Milestone:
+    """Save the milestone or activity ``item`` (validated by its form) under ``mou``.
+
+    A new record is marked recorded by ``user``, and a new activity is done. Side effects: a history
+    row by ``user``; the evidence file ``previous_evidence`` is deleted from storage once the
+    transaction commits if the record no longer points to it; the MoU's last activity becomes now.
+    """
+    item.mou = mou
+    if creating:
+        item.recorded_by = user
+        if item.kind == Milestone.Kind.ACTIVITY:
+            item.status = Milestone.Status.DONE
+    item._history_user = user
+    with transaction.atomic():
+        item.save()
+        if previous_evidence and previous_evidence != (item.evidence_file.name or ""):
+            storage = item.evidence_file.storage
+            transaction.on_commit(lambda: storage.delete(previous_evidence))
+        touch_activity(mou=mou)
+    return item
 
 
 # --- History timeline ---------------------------------------------------------------------
@@ -458,7 +477,7 @@ def _names_visible_to(user, related, queryset):
     return queryset
 
 
-def timeline(mou: Mou, *, limit: int | None = None, user=None) -> list[Entry]:
+def timeline(*, mou: Mou, limit: int | None = None, user=None) -> list[Entry]:
     """Who changed what and when on `mou`, its parties and milestones; newest first.
 
     With ``user``, an event (or one of its sessions) that ``user`` may not open, a draft event for

@@ -16,6 +16,7 @@ from events.models import Event, Meeting
 from events.mou_links import MeetingMous, MouChoice, MouLinkError, MouLinks, register_mou_links
 from institutions.agreements import register_agreement_titles
 
+from .errors import MouError
 from .models import Mou, MouMeeting, MouParty
 from .services import meeting_mou_link
 
@@ -28,6 +29,10 @@ SIGNED_STATUSES = (
     Mou.Status.EXPIRED,
     Mou.Status.RENEWED,
 )
+
+
+class MeetingLinkError(MouError, MouLinkError):
+    """A link between a meeting and an MoU refused: the MoU registry's error, as the events app expects it."""
 
 
 def _visible(user, mou: Mou | None) -> bool:
@@ -98,14 +103,14 @@ class MeetingMouLinks(MouLinks):
         neither changed nor removed."""
         current = MouMeeting.objects.filter(meeting=meeting).select_related("mou").first()
         if current is not None and not _visible(user, current.mou):
-            raise MouLinkError(_("This meeting is linked to an MoU you may not change. Nothing was changed."))
+            raise MeetingLinkError(_("This meeting is linked to an MoU you may not change. Nothing was changed."))
         if not choice:
             meeting_mou_link(meeting=meeting, mou=None)
             return None
         allowed = {mou.pk: mou for mou in _choices([meeting], user).get(meeting.pk, [])}
         mou = allowed.get(int(choice)) if choice.isascii() and choice.isdigit() else None
         if mou is None:
-            raise MouLinkError(_("Choose an MoU signed by both institutions of the meeting. Nothing was changed."))
+            raise MeetingLinkError(_("Choose an MoU signed by both institutions of the meeting. Nothing was changed."))
         meeting_mou_link(meeting=meeting, mou=mou)
         return mou.title
 

@@ -6,27 +6,27 @@ import calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from events.models import Meeting
 from institutions.models import Institution
 
+from .errors import MouError
 from .models import Mou, MouMeeting, MouParty
 
 
-def check_parties(institutions: Iterable[Institution | None]) -> list[Institution]:
-    """The parties of an MoU: at least two, all distinct; raise ValidationError otherwise."""
+def check_parties(*, institutions: Iterable[Institution | None]) -> list[Institution]:
+    """The parties of an MoU: at least two, all distinct; raise MouError otherwise."""
     chosen = [institution for institution in institutions if institution is not None]
     if len({institution.pk for institution in chosen}) != len(chosen):
-        raise ValidationError(_("The same institution cannot be a party twice."), code="duplicate_party")
+        raise MouError(_("The same institution cannot be a party twice."), code="duplicate_party")
     if len(chosen) < 2:
-        raise ValidationError(_("An MoU needs at least two different institutions."), code="too_few_parties")
+        raise MouError(_("An MoU needs at least two different institutions."), code="too_few_parties")
     return chosen
 
 
-def refresh_party_countries(mou: Mou) -> None:
+def refresh_party_countries(*, mou: Mou) -> None:
     """Store the sorted countries of the MoU's parties (after any change of its parties)."""
     countries = sorted({str(country) for country in mou.parties.values_list("institution__country", flat=True)})
     if countries != mou.party_countries:
@@ -39,7 +39,7 @@ def mou_meetings_set(*, mou: Mou, meeting_ids: Iterable[int]) -> None:
 
     A meeting linked to another MoU moves to ``mou`` (a meeting leads to one MoU at most);
     meetings no longer chosen are unlinked. Idempotent. Written in bulk, like the rest of the
-    MoU's relations saved by ``save_mou``.
+    MoU's relations saved by ``mou_save``.
     """
     chosen = set(meeting_ids)
     MouMeeting.objects.filter(mou=mou).exclude(meeting_id__in=chosen).delete()
@@ -51,7 +51,7 @@ def mou_meetings_set(*, mou: Mou, meeting_ids: Iterable[int]) -> None:
 # --- Logging and proposing MoUs (part M1) ---------------------------------------------------
 
 
-def add_months(start: date, months: int) -> date:
+def add_months(*, start: date, months: int) -> date:
     """The last day of a validity of ``months`` months from ``start``: 12 months from 1 January
     2024 end on 31 December 2024 (the same day ``months`` later, clamped to the month's end, less a day)."""
     year, month = divmod(start.month - 1 + months, 12)
@@ -61,7 +61,7 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, day) - timedelta(days=1)
 
 
-def meeting_institution_ids(meeting: Meeting) -> set[int]:
+def meeting_institution_ids(*, meeting: Meeting) -> set[int]:
     """The two institutions that met: the requester's and the recipient's (person or institution)."""
     request = meeting.request
     other = request.recipient.institution_id if request.recipient_id else request.recipient_institution_id
@@ -69,9 +69,9 @@ def meeting_institution_ids(meeting: Meeting) -> set[int]:
 
 
 @transaction.atomic
-def save_mou(
-    mou: Mou,
+def mou_save(
     *,
+    mou: Mou,
     parties: Iterable[dict],
     cooperation_types=None,
     sectors=None,
@@ -79,9 +79,13 @@ def save_mou(
     user=None,
 ) -> Mou:
     """Save an MoU with its parties (kept, updated, added or removed in the given order), its
-    tags and the matchmaking meetings it came from, all in one transaction."""
+    tags and the matchmaking meetings it came from, all in one transaction.
+
+    Raises MouError (and saves nothing) when the parties are not at least two different
+    institutions. A new MoU is recorded as created by ``user``.
+    """
     rows = [row for row in parties if row.get("institution") is not None]
-    check_parties([row["institution"] for row in rows])
+    check_parties(institutions=[row["institution"] for row in rows])
     creating = mou.pk is None
     if creating and user is not None and user.is_authenticated:
         mou.created_by = user
@@ -108,18 +112,21 @@ def save_mou(
         mou.sectors.set(sectors)
     if meetings is not None:
         mou_meetings_set(mou=mou, meeting_ids={meeting.pk for meeting in meetings})
-    refresh_party_countries(mou)
+    refresh_party_countries(mou=mou)
     return mou
 
 
 @transaction.atomic
-def confirm_proposal(mou: Mou, *, signed_on: date | None = None) -> Mou:
-    """The secretariat confirms a proposed draft: it becomes signed (a signing date is needed)."""
+def mou_proposal_confirm(*, mou: Mou, signed_on: date | None = None) -> Mou:
+    """The secretariat confirms a proposed draft: it becomes signed (a signing date is needed).
+
+    Raises MouError when ``mou`` is not a proposed draft or no signing date is known.
+    """
     if mou.status != Mou.Status.DRAFT or mou.proposed_by_id is None:
-        raise ValidationError(_("Only a proposed draft can be confirmed."), code="not_a_proposal")
+        raise MouError(_("Only a proposed draft can be confirmed."), code="not_a_proposal")
     signed_on = signed_on or mou.signed_on
     if signed_on is None:
-        raise ValidationError(_("Give the signing date to confirm the MoU."), code="no_signing_date")
+        raise MouError(_("Give the signing date to confirm the MoU."), code="no_signing_date")
     mou.signed_on = signed_on
     mou.status = Mou.Status.SIGNED
     mou.save(update_fields=["signed_on", "status", "updated_at"])
@@ -127,10 +134,13 @@ def confirm_proposal(mou: Mou, *, signed_on: date | None = None) -> Mou:
 
 
 @transaction.atomic
-def reject_proposal(mou: Mou) -> None:
-    """The secretariat rejects a proposed draft: it is deleted (its meetings are unlinked)."""
+def mou_proposal_reject(*, mou: Mou) -> None:
+    """The secretariat rejects a proposed draft: it is deleted (its meetings are unlinked).
+
+    Raises MouError when ``mou`` is not a proposed draft.
+    """
     if mou.status != Mou.Status.DRAFT or mou.proposed_by_id is None:
-        raise ValidationError(_("Only a proposed draft can be rejected."), code="not_a_proposal")
+        raise MouError(_("Only a proposed draft can be rejected."), code="not_a_proposal")
     mou.delete()
 
 
@@ -150,3 +160,56 @@ def meeting_mou_link(*, meeting: Meeting, mou: Mou | None) -> None:
     elif current.mou_id != mou.pk:
         current.mou = mou
         current.save(update_fields=["mou"])
+
+
+@transaction.atomic
+def mou_document_visibility_set(*, mou: Mou, is_public: bool) -> Mou:
+    """Say whether anyone may download the signed document of ``mou`` (when the MoU is public).
+
+    Idempotent: nothing is written when the visibility is already ``is_public``.
+    """
+    if mou.document_is_public != is_public:
+        mou.document_is_public = is_public
+        mou.save(update_fields=["document_is_public", "updated_at"])
+    return mou
+
+
+def mous_ceremony_create(*, shared: dict, rows: Iterable[dict], created_by) -> list[Mou]:
+    """Create the MoUs signed at one ceremony, all or none, in one transaction.
+
+    ``shared`` holds the ceremony's fields (signing date and place, event, session, visibility),
+    each of ``rows`` one MoU's (title, reference, parties in the order picked, sectors,
+    cooperation types). Each MoU is signed, recorded as created by ``created_by``, gets its
+    parties one by one (each with its history row) and its party countries refreshed. Raises
+    MouError (and saves nothing) when another person took one of the reference numbers meanwhile.
+    """
+    try:
+        with transaction.atomic():
+            return [_ceremony_mou_create(row=row, shared=shared, created_by=created_by) for row in rows]
+    except IntegrityError as error:
+        raise MouError(
+            _("A reference number was taken meanwhile; nothing was saved."), code="reference_taken"
+        ) from error
+
+
+def _ceremony_mou_create(*, row: dict, shared: dict, created_by) -> Mou:
+    mou = Mou(
+        title=row["title"],
+        reference=row["reference"],
+        status=Mou.Status.SIGNED,
+        signed_on=shared["signed_on"],
+        signed_place=shared["signed_place"],
+        event=shared["event"],
+        ceremony_session=shared["ceremony_session"],
+        is_public=shared["is_public"],
+        created_by=created_by,
+    )
+    mou.full_clean(validate_unique=False, validate_constraints=False)
+    mou.save()
+    # One by one, not bulk_create, so each party gets its history record.
+    for position, institution in enumerate(row["parties"]):
+        MouParty.objects.create(mou=mou, institution=institution, position=position)
+    mou.sectors.set(row["sectors"])
+    mou.cooperation_types.set(row["cooperation_types"])
+    refresh_party_countries(mou=mou)
+    return mou

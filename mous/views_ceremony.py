@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from .errors import MouError
 from .forms import institution_choices_queryset, institutions_matching
 from .forms_ceremony import (
     MAX_CEREMONY_ROWS,
@@ -20,6 +21,7 @@ from .forms_ceremony import (
     institution_label,
 )
 from .models import Mou
+from .services import mous_ceremony_create
 
 _ROW_PREFIX = re.compile(r"^rows-(\d{1,3})$")
 
@@ -57,8 +59,15 @@ def ceremony(request):
             )
         entry = CeremonyEntry(request.POST)
         if entry.is_valid():
-            created = entry.save(created_by=request.user)
-            if created is not None:
+            try:
+                created = mous_ceremony_create(
+                    shared=entry.form.cleaned_data,
+                    rows=[row.cleaned_data for row in entry.rows.rows_to_save()],
+                    created_by=request.user,
+                )
+            except MouError as error:
+                entry.refuse(error.message)
+            else:
                 count = len(created)
                 messages.success(
                     request,
@@ -100,7 +109,7 @@ def ceremony_row_removed(request):
         prefix = _row_prefix(request)
     except ValueError:
         return HttpResponseBadRequest()
-    return render(request, "mous/ceremony/_row_removed.html", {"prefix": prefix})
+    return render(request, "mous/ceremony/ceremony.html#row-removed", {"prefix": prefix})
 
 
 @require_GET

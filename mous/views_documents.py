@@ -1,8 +1,6 @@
 """The signed document of an MoU, milestone evidence files and the printable summary PDF."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -11,10 +9,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.audit import audit_log
 
-from .documents import EXTENSIONS, detect_content_type, replace_document
+from .documents import EXTENSIONS, detect_content_type, mou_document_replace
+from .errors import MouError
 from .models import Milestone, Mou
 from .pdf import summary_pdf
 from .selectors import mous_with_event_shown
+from .services import mou_document_visibility_set
 
 
 def _mou_for(request, pk: int, permission: str, queryset=None) -> Mou:
@@ -80,7 +80,7 @@ def _panel_response(request, mou: Mou, *, error: str = ""):
     """After an action: the panel again for htmx, the MoU page otherwise."""
     if request.htmx:
         mou = Mou.objects.prefetch_related("parties").get(pk=mou.pk)
-        return render(request, "mous/documents/_panel.html", {"mou": mou, "document_error": error})
+        return render(request, "mous/mou_detail.html#document-panel", {"mou": mou, "document_error": error})
     if error:
         messages.error(request, error)
     return redirect(mou)
@@ -92,10 +92,9 @@ def document_upload(request, pk: int):
     if not request.user.has_perm("mous.upload_mou_document", mou):
         raise Http404
     try:
-        with transaction.atomic():
-            replace_document(mou, request.FILES.get("document"))
-    except ValidationError as error:
-        return _panel_response(request, mou, error=" ".join(error.messages))
+        mou_document_replace(mou=mou, file=request.FILES.get("document"))
+    except MouError as error:
+        return _panel_response(request, mou, error=error.message)
     if not request.htmx:
         messages.success(request, _("The signed document was saved."))
     return _panel_response(request, mou)
@@ -107,9 +106,7 @@ def document_visibility(request, pk: int):
     if not request.user.has_perm("mous.change_mou", mou):
         raise Http404
     is_public = request.POST.get("document_is_public") == "1"
-    if mou.document_is_public != is_public:
-        mou.document_is_public = is_public
-        mou.save(update_fields=["document_is_public", "updated_at"])
+    mou_document_visibility_set(mou=mou, is_public=is_public)
     if not request.htmx:
         messages.success(
             request,

@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -75,7 +74,7 @@ def mou_detail(request, pk: int):
     mou = _mou_or_404(request, pk)
     context = _milestone_context(request, mou)
     can_change = request.user.has_perm("mous.change_mou", mou)
-    allowed = lifecycle.allowed_transitions(mou)
+    allowed = lifecycle.allowed_transitions(mou=mou)
     can_history = request.user.has_perm("mous.view_mou_history", mou)
     context.update(
         {
@@ -85,7 +84,7 @@ def mou_detail(request, pk: int):
             "can_terminate": Mou.Status.TERMINATED in allowed,
             "renewed_by": Mou.objects.filter(renewal_of=mou).first(),
             "can_history": can_history,
-            "timeline": lifecycle.timeline(mou, limit=TIMELINE_ON_PAGE, user=request.user) if can_history else [],
+            "timeline": lifecycle.timeline(mou=mou, limit=TIMELINE_ON_PAGE, user=request.user) if can_history else [],
             "timeline_limit": TIMELINE_ON_PAGE,
         }
     )
@@ -107,7 +106,7 @@ def mou_status(request, pk: int):
     if target in (Mou.Status.RENEWED, Mou.Status.TERMINATED):
         return redirect("mous:renew" if target == Mou.Status.RENEWED else "mous:terminate", pk=mou.pk)
     try:
-        lifecycle.transition(mou, target, user=request.user)
+        lifecycle.transition(mou=mou, target=target, user=request.user)
     except lifecycle.TransitionError as error:
         messages.error(request, error.message)
     else:
@@ -131,13 +130,13 @@ def mou_terminate(request, pk: int):
     form = TerminateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            lifecycle.terminate(mou, reason=form.cleaned_data["reason"], user=request.user)
+            lifecycle.terminate(mou=mou, reason=form.cleaned_data["reason"], user=request.user)
         except lifecycle.TransitionError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The MoU has been terminated."))
         return redirect(mou)
-    if Mou.Status.TERMINATED not in lifecycle.allowed_transitions(mou):
+    if Mou.Status.TERMINATED not in lifecycle.allowed_transitions(mou=mou):
         messages.error(
             request, _("An MoU that is %(status)s cannot be terminated.") % {"status": mou.get_status_display()}
         )
@@ -168,13 +167,13 @@ def mou_renew(request, pk: int):
     form = RenewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new = lifecycle.renew(mou, user=request.user, **form.cleaned_data)
+            new = lifecycle.renew(mou=mou, user=request.user, **form.cleaned_data)
         except lifecycle.TransitionError as error:
             messages.error(request, error.message)
             return redirect(mou)
         messages.success(request, _("The MoU is renewed: complete and sign its successor, created as a draft."))
         return redirect(new)
-    if Mou.Status.RENEWED not in lifecycle.allowed_transitions(mou):
+    if Mou.Status.RENEWED not in lifecycle.allowed_transitions(mou=mou):
         messages.error(
             request, _("An MoU that is %(status)s cannot be renewed.") % {"status": mou.get_status_display()}
         )
@@ -191,7 +190,7 @@ def mou_history(request, pk: int):
     mou = _mou_or_404(request, pk)
     _require(request, "mous.view_mou_history", mou)
     return render(
-        request, "mous/lifecycle/history.html", {"mou": mou, "timeline": lifecycle.timeline(mou, user=request.user)}
+        request, "mous/lifecycle/history.html", {"mou": mou, "timeline": lifecycle.timeline(mou=mou, user=request.user)}
     )
 
 
@@ -220,22 +219,15 @@ class _RecordForm(forms.ModelForm):
             return stored_file(self.checked_evidence)
         return file
 
-    def save(self, commit=True):
-        item = super().save(commit=False)
+    def record(self) -> Milestone:
+        """The record with the form's values and its evidence file's name and type, not saved."""
+        item = self.instance
         checked = getattr(self, "checked_evidence", None)
         if checked is not None:
             item.evidence_name, item.evidence_content_type = checked.name, checked.content_type
         elif not item.evidence_file:
             item.evidence_name = item.evidence_content_type = ""
-        if commit:
-            item.save()
         return item
-
-    def delete_replaced_evidence(self) -> None:
-        """Once the saved record is committed, remove the evidence file it no longer points to."""
-        previous, storage = self.previous_evidence, self.instance.evidence_file.storage
-        if previous and previous != (self.instance.evidence_file.name or ""):
-            transaction.on_commit(lambda: storage.delete(previous))
 
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -283,24 +275,16 @@ FORMS = {Milestone.Kind.MILESTONE: MilestoneForm, Milestone.Kind.ACTIVITY: Activ
 
 
 def _save_record(request, mou: Mou, form, *, creating: bool) -> Milestone:
-    item = form.save(commit=False)
-    item.mou = mou
-    if creating:
-        item.recorded_by = request.user
-        if item.kind == Milestone.Kind.ACTIVITY:
-            item.status = Milestone.Status.DONE
-    item._history_user = request.user
-    item.save()
-    form.delete_replaced_evidence()
-    lifecycle.touch_activity(mou)
-    return item
+    return lifecycle.milestone_record(
+        mou=mou, item=form.record(), user=request.user, creating=creating, previous_evidence=form.previous_evidence
+    )
 
 
 def _record_response(request, mou: Mou, form, item: Milestone | None, kind: str):
     """After a milestone form: the fragment for htmx, else the MoU page or the form page with errors."""
     if form.is_valid():
         if request.htmx:
-            return render(request, "mous/lifecycle/_milestones.html", _milestone_context(request, mou))
+            return render(request, "mous/mou_detail.html#milestones", _milestone_context(request, mou))
         messages.success(request, _("Saved."))
         return redirect(f"{mou.get_absolute_url()}#milestones")
     context = {"mou": mou, "form": form, "item": item, "kind": kind}

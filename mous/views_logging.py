@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -18,9 +16,10 @@ from events.models import Meeting
 from institutions.models import Institution
 from institutions.permissions import active_institution_ids, is_secretariat
 
+from .errors import MouError
 from .forms import MAX_PARTIES, MouEdit, institutions_matching
 from .models import Mou
-from .services import confirm_proposal, meeting_institution_ids, reject_proposal, save_mou
+from .services import meeting_institution_ids, mou_proposal_confirm, mou_proposal_reject, mou_save
 
 SEARCH_LIMIT = 10
 
@@ -82,21 +81,21 @@ def _edit_and_save(request, edit_factory, *, template: str, context: dict, on_sa
         edit = edit_factory(request.POST)
         if edit.is_valid():
             form = edit.form
-            mou = form.save(commit=False)
+            # The form has already put its cleaned values on its instance; the service saves it.
+            mou = form.instance
             if "proposed_by" in form.cleaned_data:
                 mou.proposed_by = form.cleaned_data["proposed_by"]
             try:
-                with transaction.atomic():
-                    save_mou(
-                        mou,
-                        parties=[row.cleaned_data for row in edit.parties.forms],
-                        cooperation_types=form.cleaned_data["cooperation_types"],
-                        sectors=form.cleaned_data["sectors"],
-                        meetings=form.cleaned_data["meetings"],
-                        user=request.user,
-                    )
-            except ValidationError as error:
-                form.add_error(None, error)
+                mou_save(
+                    mou=mou,
+                    parties=[row.cleaned_data for row in edit.parties.forms],
+                    cooperation_types=form.cleaned_data["cooperation_types"],
+                    sectors=form.cleaned_data["sectors"],
+                    meetings=form.cleaned_data["meetings"],
+                    user=request.user,
+                )
+            except MouError as error:
+                form.add_error(None, error.message)
             else:
                 on_saved(mou)
                 return redirect(mou)
@@ -115,7 +114,7 @@ def _prefill_from_meeting(request) -> tuple[dict, list[dict]]:
         Meeting.objects.select_related("session__event", "request__requester", "request__recipient"),
         pk=meeting_id,
     )
-    institutions = Institution.objects.in_bulk(meeting_institution_ids(meeting))
+    institutions = Institution.objects.in_bulk(meeting_institution_ids(meeting=meeting))
     parties = [{"institution": pk} for pk in sorted(institutions, key=lambda pk: institutions[pk].name)]
     return {"event": meeting.session.event, "meetings": [meeting.pk], "status": Mou.Status.SIGNED}, parties
 
@@ -216,9 +215,9 @@ def proposal_confirm(request, pk: int):
         messages.error(request, _("The signing date is not a valid date; nothing was changed."))
         return redirect("mous:proposals")
     try:
-        confirm_proposal(mou, signed_on=signed_on)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        mou_proposal_confirm(mou=mou, signed_on=signed_on)
+    except MouError as error:
+        messages.error(request, error.message)
         return redirect("mous:proposals")
     messages.success(request, _("The MoU “%(title)s” is confirmed as signed.") % {"title": mou.title})
     return redirect(mou)
@@ -230,7 +229,7 @@ def proposal_reject(request, pk: int):
     _secretariat_or_404(request)
     mou = get_object_or_404(Mou, pk=pk, status=Mou.Status.DRAFT, proposed_by__isnull=False)
     title = mou.title
-    reject_proposal(mou)
+    mou_proposal_reject(mou=mou)
     messages.success(request, _("The proposal “%(title)s” was rejected and deleted.") % {"title": title})
     return redirect("mous:proposals")
 

@@ -41,7 +41,7 @@ def mou_registry(request):
     context = {"form": form, "page_obj": page, "secretariat": secretariat, "export_cap": EXPORT_CAP}
     template = REGISTRY_TEMPLATE
     if request.htmx and not request.htmx.history_restore_request:
-        template = "mous/registry/_results.html"
+        template = f"{REGISTRY_TEMPLATE}#registry-results"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -325,3 +325,16 @@ def test_ceremony_done_page_queries_do_not_grow_with_mous(client, roles, django_
         response = client.get(url)
 
     assert [m.pk for m in response.context["mous"]] == [m.pk for m in mous]
+
+
+def test_ceremony_removed_row_htmx_returns_the_removed_state_only(client, roles):
+    client.force_login(roles["secretariat"])
+
+    response = client.get(reverse("mous:ceremony_row_removed"), {"prefix": "rows-2"}, headers={"HX-Request": "true"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<input type="hidden" name="rows-2-DELETE" value="on">' in content
+    assert "Removed: this MoU will not be recorded." in content
+    assert "<html" not in content
+    assert 'id="ceremony-rows"' not in content

@@ -37,7 +37,7 @@ def setup(roles):
         mou = MouFactory(title=f"Agreement at the {name} event", is_public=True, event=event)
         MouPartyFactory(mou=mou, institution=roles.institution_a, position=0)
         MouPartyFactory(mou=mou, institution=roles.institution_b, position=1)
-        refresh_party_countries(mou)
+        refresh_party_countries(mou=mou)
         mous[name] = mou
     people = dict(roles.people, organiser_admin=organiser_admin)
     return {"people": people, "mou": mous["draft"], "public_mou": mous["public"], "event": draft_event}

@@ -35,11 +35,11 @@ INVALID = [(current, target) for current in S.values for target in S.values if t
 def test_every_invalid_transition_is_refused(current, target, secretariat_user):
     mou = make_mou(current)
     if target == S.TERMINATED:
-        change = lambda: lifecycle.terminate(mou, reason="Partner closed", user=secretariat_user)  # noqa: E731
+        change = lambda: lifecycle.terminate(mou=mou, reason="Partner closed", user=secretariat_user)  # noqa: E731
     elif target == S.RENEWED:
-        change = lambda: lifecycle.renew(mou, user=secretariat_user)  # noqa: E731
+        change = lambda: lifecycle.renew(mou=mou, user=secretariat_user)  # noqa: E731
     else:
-        change = lambda: lifecycle.transition(mou, target, user=secretariat_user)  # noqa: E731
+        change = lambda: lifecycle.transition(mou=mou, target=target, user=secretariat_user)  # noqa: E731
     with pytest.raises(TransitionError) as error:
         change()
     assert "cannot become" in error.value.message
@@ -51,7 +51,7 @@ def test_every_invalid_transition_is_refused(current, target, secretariat_user):
 def test_unknown_status_is_refused():
     mou = make_mou(S.SIGNED)
     with pytest.raises(TransitionError, match="not a status"):
-        lifecycle.transition(mou, "lost")
+        lifecycle.transition(mou=mou, target="lost")
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_unknown_status_is_refused():
 )
 def test_valid_transition_is_recorded_in_history_with_the_user(current, target, secretariat_user):
     mou = make_mou(current)
-    lifecycle.transition(mou, target, user=secretariat_user)
+    lifecycle.transition(mou=mou, target=target, user=secretariat_user)
     mou.refresh_from_db()
     assert mou.status == target
     latest = mou.history.first()
@@ -70,7 +70,7 @@ def test_valid_transition_is_recorded_in_history_with_the_user(current, target, 
 
 def test_signing_a_draft_sets_the_signing_date():
     mou = make_mou(S.DRAFT)
-    lifecycle.transition(mou, S.SIGNED, signed_on=day(0))
+    lifecycle.transition(mou=mou, target=S.SIGNED, signed_on=day(0))
     mou.refresh_from_db()
     assert (mou.status, mou.signed_on) == (S.SIGNED, day(0))
 
@@ -78,16 +78,16 @@ def test_signing_a_draft_sets_the_signing_date():
 def test_renewed_and_terminated_need_their_own_functions():
     mou = make_mou(S.ACTIVE)
     with pytest.raises(TransitionError, match="Renew"):
-        lifecycle.transition(mou, S.TERMINATED)
+        lifecycle.transition(mou=mou, target=S.TERMINATED)
 
 
 def test_terminate_requires_a_reason(secretariat_user):
     mou = make_mou(S.ACTIVE)
     with pytest.raises(TransitionError, match="reason"):
-        lifecycle.terminate(mou, reason="  ", user=secretariat_user)
+        lifecycle.terminate(mou=mou, reason="  ", user=secretariat_user)
     mou.refresh_from_db()
     assert mou.status == S.ACTIVE
-    lifecycle.terminate(mou, reason="The college closed.", user=secretariat_user)
+    lifecycle.terminate(mou=mou, reason="The college closed.", user=secretariat_user)
     mou.refresh_from_db()
     assert (mou.status, mou.termination_reason) == (S.TERMINATED, "The college closed.")
     assert mou.history.first().history_user == secretariat_user
@@ -96,7 +96,7 @@ def test_terminate_requires_a_reason(secretariat_user):
 def test_renew_links_a_new_draft_with_the_same_parties(secretariat_user):
     mou = make_mou(S.EXPIRING, valid_until=day(20))
     parties = MouPartyFactory.create_batch(2, mou=mou)
-    new = lifecycle.renew(mou, user=secretariat_user, valid_from=day(21), valid_until=day(21 + 5 * 365))
+    new = lifecycle.renew(mou=mou, user=secretariat_user, valid_from=day(21), valid_until=day(21 + 5 * 365))
     mou.refresh_from_db()
     assert mou.status == S.RENEWED
     assert (new.status, new.renewal_of, new.valid_from) == (S.DRAFT, mou, day(21))
@@ -104,13 +104,13 @@ def test_renew_links_a_new_draft_with_the_same_parties(secretariat_user):
     assert new.party_countries == sorted({str(p.institution.country) for p in parties})
     assert mou.history.first().history_user == secretariat_user
     with pytest.raises(TransitionError):
-        lifecycle.renew(mou, user=secretariat_user)
+        lifecycle.renew(mou=mou, user=secretariat_user)
 
 
 def test_renew_refuses_a_reversed_validity():
     mou = make_mou(S.ACTIVE)
     with pytest.raises(TransitionError, match="end after"):
-        lifecycle.renew(mou, valid_from=day(10), valid_until=day(1))
+        lifecycle.renew(mou=mou, valid_from=day(10), valid_until=day(1))
     mou.refresh_from_db()
     assert mou.status == S.ACTIVE
     assert Mou.objects.count() == 1
@@ -211,7 +211,7 @@ def test_expiry_reminder_renders_with_an_absolute_link(parties, roles, settings)
     mou = parties
     mou.valid_until = day(30)
     mou.save()
-    lifecycle.queue_expiry_reminders(TODAY)
+    lifecycle.queue_expiry_reminders(today=TODAY)
     email = OutboundEmail.objects.get(kind=lifecycle.EXPIRY_KIND, user=roles["institution_admin"])
     rendered = outbox.render(email)
     assert mou.title in rendered.subject

@@ -143,7 +143,7 @@ def test_renew_refuses_reversed_dates(client, roles, mou):
 
 
 def test_timeline_shows_field_changes_with_who(client, roles, mou):
-    lifecycle.transition(mou, S.EXPIRING, user=roles["secretariat"])
+    lifecycle.transition(mou=mou, target=S.EXPIRING, user=roles["secretariat"])
     mou.valid_until = datetime.date(2031, 3, 1)
     mou._history_user = roles["secretariat"]
     mou.save()
@@ -163,8 +163,8 @@ def test_timeline_includes_milestones_and_automatic_changes(mou, roles):
     MilestoneFactory(mou=mou, title="First cohort")
     mou.valid_until = timezone.localdate()
     mou.save()
-    lifecycle.apply_automatic_transitions(timezone.localdate())
-    entries = lifecycle.timeline(mou)
+    lifecycle.apply_automatic_transitions(today=timezone.localdate())
+    entries = lifecycle.timeline(mou=mou)
     assert entries[0].who == "Portal (automatic)"
     assert [(c.field, c.old, c.new) for c in entries[0].changes] == [("Status", "active", "expiring")]
     assert any(entry.subject == "milestone: First cohort" for entry in entries)
@@ -289,7 +289,7 @@ def test_party_member_edits_a_milestone(client, roles, mou):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == Milestone.Status.DONE
-    entries = lifecycle.timeline(mou)
+    entries = lifecycle.timeline(mou=mou)
     assert entries[0].who == roles["participant"].get_full_name()
     assert ("Status", "planned", "done") in [(c.field, c.old, c.new) for c in entries[0].changes]
 
@@ -330,5 +330,5 @@ def test_timeline_shows_sector_changes(mou, roles):
     sector = SectorFactory()
     mou._history_user = roles["secretariat"]
     mou.sectors.add(sector)
-    entry = lifecycle.timeline(mou)[0]
+    entry = lifecycle.timeline(mou=mou)[0]
     assert ("Sectors", "—", str(sector)) in [(c.field, c.old, c.new) for c in entry.changes]

@@ -38,7 +38,7 @@ def make_mou(*institutions, **kwargs) -> Mou:
         MouPartyFactory(mou=mou, institution=institution, position=position)
     mou.sectors.set(sectors)
     mou.cooperation_types.set(types)
-    refresh_party_countries(mou)
+    refresh_party_countries(mou=mou)
     mou.refresh_from_db()
     return mou
 

@@ -33,7 +33,7 @@ def make_mou(*institutions, sectors=(), types=(), **kwargs) -> Mou:
         MouPartyFactory(mou=mou, institution=institution, position=position)
     mou.sectors.set(sectors)
     mou.cooperation_types.set(types)
-    refresh_party_countries(mou)
+    refresh_party_countries(mou=mou)
     return mou
 
 
