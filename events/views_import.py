@@ -84,20 +84,6 @@ def import_preview(request, slug: str, job_id: int):
     if not request.user.has_perm("core.open_import_job", job):
         raise Http404
 
-    def confirm(preview: dict) -> bool:
-        institution_decisions = {
-            choice["number"]: request.POST.get(choice["decision_field"], imports.Decision.ACCEPT)
-            for choice in preview.get("likely_institutions", [])
-        }
-        row_decisions = {
-            row["number"]: request.POST.get(row["decision_field"], imports.Decision.SKIP)
-            for row in preview.get("rows", [])
-            if row["registered"]
-        }
-        return imports.participant_import_confirm(
-            job=job, institution_decisions=institution_decisions, row_decisions=row_decisions
-        )
-
     def context(preview: dict) -> dict:
         extra = {"event": event, "counts": preview.get("counts", {})}
         if job.status == ImportJob.Status.PREVIEWED:
@@ -109,7 +95,19 @@ def import_preview(request, slug: str, job_id: int):
         request,
         job=job,
         form_class=ParticipantUploadForm,
-        confirm=confirm,
+        # The decisions are read here, in the view, where the form-scope test finds them.
+        confirm=lambda preview: imports.participant_import_confirm(
+            job=job,
+            institution_decisions={
+                choice["number"]: request.POST.get(choice["decision_field"], imports.Decision.ACCEPT)
+                for choice in preview.get("likely_institutions", [])
+            },
+            row_decisions={
+                row["number"]: request.POST.get(row["decision_field"], imports.Decision.SKIP)
+                for row in preview.get("rows", [])
+                if row["registered"]
+            },
+        ),
         parts=PARTS,
         upload_url=reverse("events:import", args=[event.slug]),
         preview_url=reverse("events:import_preview", args=[event.slug, job.pk]),

@@ -280,14 +280,6 @@ def import_preview(request, job_id: int):
     if not request.user.has_perm("core.open_import_job", job):
         raise Http404
 
-    def confirm(preview: dict) -> bool:
-        decisions = {
-            row["number"]: request.POST.get(row["decision_field"], imports.Decision.SKIP)
-            for row in preview.get("rows", [])
-            if row["status"] == imports.RowStatus.DUPLICATE
-        }
-        return imports.institution_import_confirm(job=job, decisions=decisions)
-
     def context(preview: dict) -> dict:
         return {
             "decision_choices": [
@@ -301,7 +293,15 @@ def import_preview(request, job_id: int):
         request,
         job=job,
         form_class=ImportUploadForm,
-        confirm=confirm,
+        # The decisions are read here, in the view, where the form-scope test finds them.
+        confirm=lambda preview: imports.institution_import_confirm(
+            job=job,
+            decisions={
+                row["number"]: request.POST.get(row["decision_field"], imports.Decision.SKIP)
+                for row in preview.get("rows", [])
+                if row["status"] == imports.RowStatus.DUPLICATE
+            },
+        ),
         parts=IMPORT_PARTS,
         upload_url=reverse("institutions:import_upload"),
         preview_url=reverse("institutions:import_preview", args=[job.pk]),
