@@ -157,6 +157,11 @@ def test_both_imports_use_one_pair_of_templates():
     for app in ("events", "institutions"):
         folder = PROJECT_DIR / app / "templates" / app / "import"
         assert sorted(path.name for path in folder.iterdir()) == ["parts.html"]
+    assert sorted(path.name for path in (PROJECT_DIR / "templates" / "imports").iterdir()) == [
+        "preview.html",
+        "upload.html",
+    ]
+    assert sorted(path.name for path in (PROJECT_DIR / "templates" / "includes").glob("_import*")) == []
     views = [
         (PROJECT_DIR / name).read_text() for name in ("events/views_import.py", "institutions/views_onboarding.py")
     ]
