@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -218,6 +219,31 @@ def choice_lookup(choices: Iterable[tuple[str, object]], values: Iterable[str] =
                 lookup[header_key(str(label))] = value
     lookup.update({header_key(value): value for value in values})
     return lookup
+
+
+# The upload form --------------------------------------------------------------------------------
+
+
+class SpreadsheetUploadForm(forms.Form):
+    """An import's upload form: one CSV or Excel (.xlsx) file, no larger than ``max_bytes``.
+
+    Each import gives its ``file`` field a label and help text, its ``max_bytes`` and the
+    translated message ``too_large`` for a larger file.
+    """
+
+    extensions = (".csv", ".xlsx")
+    max_bytes = 0
+    too_large = ""
+
+    file = forms.FileField()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(self.extensions):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."), code="extension")
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(str(self.too_large), code="size")
+        return upload
 
 
 # The preview's shape ------------------------------------------------------------------------

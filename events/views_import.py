@@ -12,9 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.imports import SpreadsheetUploadForm
 from core.models import ImportJob
 from core.views_import import import_preview_page, import_upload_page
 
@@ -22,19 +22,14 @@ from . import imports
 from .models import Event
 
 
-class ParticipantUploadForm(forms.Form):
+class ParticipantUploadForm(SpreadsheetUploadForm):
+    max_bytes = imports.MAX_BYTES
+    too_large = gettext_lazy("The file is larger than 5 MB: split it into several imports.")
+
     file = forms.FileField(
         label=gettext_lazy("Participant list (CSV or Excel .xlsx)"),
         help_text=gettext_lazy("UTF-8 CSV (with or without BOM) or .xlsx, up to 5 MB and 5,000 rows."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(imports.EXTENSIONS):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."), code="extension")
-        if upload.size > imports.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB: split it into several imports."), code="size")
-        return upload
 
 
 def _managed_event(request, slug: str) -> Event:

@@ -166,3 +166,23 @@ def test_both_imports_use_one_pair_of_templates():
         (PROJECT_DIR / name).read_text() for name in ("events/views_import.py", "institutions/views_onboarding.py")
     ]
     assert ["import_upload_page(" in text and "import_preview_page(" in text for text in views] == [True, True]
+
+
+def test_both_upload_forms_refuse_other_files_and_larger_ones_with_their_own_message():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from events.views_import import ParticipantUploadForm
+    from institutions.forms_onboarding import ImportUploadForm
+
+    def errors(form_class, name: str, size: int) -> list[str]:
+        form = form_class(files={"file": SimpleUploadedFile(name, b"x" * size)})
+        return form.errors.get("file", [])
+
+    assert errors(ImportUploadForm, "list.pdf", 10) == ["Upload a .csv or .xlsx file."]
+    assert errors(ImportUploadForm, "list.csv", 2 * 1024 * 1024 + 1) == [
+        "The file is larger than 2 MB: split it into several imports."
+    ]
+    assert errors(ParticipantUploadForm, "list.xlsx", 5 * 1024 * 1024 + 1) == [
+        "The file is larger than 5 MB: split it into several imports."
+    ]
+    assert errors(ParticipantUploadForm, "LIST.CSV", 10) == []
