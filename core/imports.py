@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from .models import ImportJob
-from .services import import_job_create, import_job_queue
+from .services import import_job_confirm, import_job_create, import_job_queue
 from .spreadsheets import SpreadsheetError, check_upload, read_rows, refuse_formulas
 
 
@@ -308,6 +308,19 @@ def import_start(
         )
         transaction.on_commit(lambda: import_job_queue(task=task, job_id=job.pk))
     return job
+
+
+def import_confirm(*, job: ImportJob, decisions: dict, task) -> bool:
+    """Record the decisions on a previewed job and queue ``task`` (its writing) once committed.
+
+    Returns False, queuing nothing, when the job cannot be confirmed (see
+    :func:`core.services.import_job_confirm`).
+    """
+    with transaction.atomic():
+        confirmed = import_job_confirm(job=job, decisions=decisions)
+        if confirmed:
+            transaction.on_commit(lambda: import_job_queue(task=task, job_id=job.pk))
+    return confirmed
 
 
 def refuse_errors(*, has_errors: bool) -> None:

@@ -67,6 +67,7 @@ from core.imports import (
     choice_lookup,
     country_lookup,
     header_key,
+    import_confirm,
     import_start,
     preview_payload,
     read_sheet,
@@ -82,10 +83,8 @@ from core.services import (
     ImportJobError,
     Progress,
     import_job_commit_run,
-    import_job_confirm,
     import_job_content,
     import_job_preview_run,
-    import_job_queue,
 )
 from institutions.duplicates import DuplicateMatch, fold, likely_duplicates
 from institutions.filters import directory_version
@@ -800,11 +799,7 @@ def participant_import_confirm(
             str(number): value for number, value in row_decisions.items() if value in (Decision.SKIP, Decision.UPDATE)
         },
     }
-    with transaction.atomic():
-        confirmed = import_job_confirm(job=job, decisions=decisions)
-        if confirmed:
-            transaction.on_commit(lambda: import_job_queue(task=participant_import_commit_task, job_id=job.pk))
-    return confirmed
+    return import_confirm(job=job, decisions=decisions, task=participant_import_commit_task)
 
 
 def participant_import_commit(*, job_id: int) -> None:

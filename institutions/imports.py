@@ -42,6 +42,7 @@ from core.imports import (
     choice_lookup,
     country_lookup,
     header_key,
+    import_confirm,
     import_start,
     preview_payload,
     read_sheet,
@@ -55,10 +56,8 @@ from core.services import (
     CommitOutcome,
     Progress,
     import_job_commit_run,
-    import_job_confirm,
     import_job_content,
     import_job_preview_run,
-    import_job_queue,
 )
 
 from .duplicates import DuplicateMatch, fold, likely_duplicates, registrable_domain
@@ -533,11 +532,7 @@ def institution_import_confirm(*, job: ImportJob, decisions: dict[int, str]) -> 
     """Record the decisions for likely duplicates and queue the writing; False if not possible."""
     allowed = {Decision.SKIP, Decision.CREATE, Decision.UPDATE}
     clean = {str(number): value for number, value in decisions.items() if value in allowed}
-    with transaction.atomic():
-        confirmed = import_job_confirm(job=job, decisions=clean)
-        if confirmed:
-            transaction.on_commit(lambda: import_job_queue(task=institution_import_commit_task, job_id=job.pk))
-    return confirmed
+    return import_confirm(job=job, decisions=clean, task=institution_import_commit_task)
 
 
 def institution_import_commit(*, job_id: int) -> None:
