@@ -186,3 +186,12 @@ def test_both_upload_forms_refuse_other_files_and_larger_ones_with_their_own_mes
         "The file is larger than 5 MB: split it into several imports."
     ]
     assert errors(ParticipantUploadForm, "LIST.CSV", 10) == []
+
+
+def test_headers_fold_as_the_directory_folds_names():
+    from core.imports import fold
+    from institutions.text import fold as directory_fold
+
+    samples = ["Hồ Chí Minh", "Đà Nẵng", "Øresund", "Łódź", "Straße", "柬埔寨", "E-MAIL"]
+
+    assert [fold(text) for text in samples] == [directory_fold(text) for text in samples]
