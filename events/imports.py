@@ -45,7 +45,6 @@ Decisions, for the people who maintain this:
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -58,25 +57,35 @@ from django.core.validators import validate_email
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from core import outbox
 from core.audit import audit_log
+from core.imports import (
+    Column,
+    Columns,
+    choice_lookup,
+    country_lookup,
+    header_key,
+    import_confirm,
+    import_start,
+    preview_payload,
+    read_sheet,
+    refuse_errors,
+    row_failed,
+    row_payload,
+    squeeze,
+)
+from core.imports import ImportFailed as ImportFailed  # the error every step raises, as before
 from core.models import ImportJob
 from core.services import (
     CommitOutcome,
     ImportJobError,
     Progress,
     import_job_commit_run,
-    import_job_confirm,
     import_job_content,
-    import_job_create,
     import_job_preview_run,
-    import_job_queue,
 )
-from core.spreadsheets import SpreadsheetError, check_upload, read_rows, refuse_formulas
 from institutions.duplicates import DuplicateMatch, fold, likely_duplicates
 from institutions.filters import directory_version
 from institutions.models import Institution, Membership
@@ -97,10 +106,6 @@ PREVIEW_PLAIN_ROWS = 100
 PROGRESS_EVERY = 100
 
 
-class ImportFailed(SpreadsheetError):
-    """The file cannot be imported; the message is translated and names the row when there is one."""
-
-
 class Decision:
     """What to do with a likely institution match, or with a person already registered."""
 
@@ -110,29 +115,38 @@ class Decision:
     UPDATE = "update"
 
 
-# Accepted column headers (folded, without spaces, dashes or underscores) for each field.
-HEADER_ALIASES = {
-    "name": ["name", "fullname", "participant", "participantname", "姓名", "名字", "参会人", "参会人员"],
-    "email": ["email", "emailaddress", "mail", "邮箱", "电子邮箱", "电子邮件", "邮件"],
-    "title": ["title", "jobtitle", "position", "designation", "职务", "职位", "职称"],
-    "institution": [
-        "institution",
-        "organisation",
-        "organization",
-        "institutionname",
-        "school",
-        "机构",
-        "单位",
-        "机构名称",
-        "单位名称",
-        "学校",
-    ],
-    "country": ["country", "国家", "国别"],
-    "role": ["role", "participantrole", "角色", "身份"],
-    "delegation": ["delegation", "group", "代表团", "团组"],
-}
-REQUIRED_COLUMNS = ("name", "email", "institution", "country")
-_HEADER_LOOKUP = {alias: fieldname for fieldname, aliases in HEADER_ALIASES.items() for alias in aliases}
+# The columns a file may have: accepted headers in English and Chinese (compared folded,
+# without spaces, dashes or underscores), and which must be there.
+COLUMNS = Columns(
+    columns=(
+        Column(
+            "name",
+            ("name", "fullname", "participant", "participantname", "姓名", "名字", "参会人", "参会人员"),
+            required=True,
+        ),
+        Column("email", ("email", "emailaddress", "mail", "邮箱", "电子邮箱", "电子邮件", "邮件"), required=True),
+        Column("title", ("title", "jobtitle", "position", "designation", "职务", "职位", "职称"), cleaner=squeeze),
+        Column(
+            "institution",
+            (
+                "institution",
+                "organisation",
+                "organization",
+                "institutionname",
+                "school",
+                "机构",
+                "单位",
+                "机构名称",
+                "单位名称",
+                "学校",
+            ),
+            required=True,
+        ),
+        Column("country", ("country", "国家", "国别"), required=True),
+        Column("role", ("role", "participantrole", "角色", "身份")),
+        Column("delegation", ("delegation", "group", "代表团", "团组"), cleaner=squeeze),
+    )
+)
 _COUNTRY_ALIASES = {
     "viet nam": "VN",
     "vietnam": "VN",
@@ -168,10 +182,6 @@ _ROLE_ALIASES = {
 }
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[\s_\-]+", "", fold(text or ""))
-
-
 def _name_key(text: str) -> str:
     """Return the form under which two spellings of an institution name count as the same."""
     return " ".join((text or "").split()).casefold()
@@ -188,67 +198,20 @@ def read_participants(*, content: bytes, filename: str) -> tuple[list[tuple[int,
     """
     if len(content) > MAX_BYTES:
         raise ImportFailed(_("The file is larger than 5 MB: split it into several imports."))
-    try:
-        rows = read_rows(content=content, filename=filename, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
-    except SpreadsheetError as exc:
-        raise ImportFailed(str(exc)) from exc
-    while rows and not any(rows[0]):
-        rows.pop(0)
-    if not rows:
-        raise ImportFailed(_("The file is empty."))
-    columns: dict[int, str] = {}
-    ignored = []
-    for index, title in enumerate(rows[0][:MAX_COLUMNS]):
-        fieldname = _HEADER_LOOKUP.get(_key(title))
-        if fieldname and fieldname not in columns.values():
-            columns[index] = fieldname
-        elif title:
-            ignored.append(title)
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns.values()]
-    if missing:
-        raise ImportFailed(
-            _("The first row must name the columns; missing: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    records = []
-    for number, row in enumerate(rows[1:], start=2):
-        if any(row):
-            records.append((number, {name: (row[i] if i < len(row) else "") for i, name in columns.items()}))
-    if len(records) > MAX_ROWS:
-        raise ImportFailed(
-            _("The file has more than %(limit)s rows: split it into several imports.") % {"limit": MAX_ROWS}
-        )
-    if not records:
-        raise ImportFailed(_("The file has a header but no rows."))
-    try:
-        refuse_formulas(records=records, columns=columns)
-    except SpreadsheetError as exc:
-        raise ImportFailed(str(exc)) from exc
-    return records, ignored
+    sheet = read_sheet(content=content, filename=filename, columns=COLUMNS, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    return sheet.records, sheet.ignored
 
 
 # Interpreting ----------------------------------------------------------------------------
 
 
 def _country_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for language in ("en", "zh-hans"):
-        with translation.override(language):
-            for code, name in countries:
-                lookup[fold(str(name))] = code
-    for code, _name in countries:
-        lookup[code.lower()] = code
-    lookup.update({fold(alias): code for alias, code in _COUNTRY_ALIASES.items()})
-    return lookup
+    return country_lookup(_COUNTRY_ALIASES)
 
 
 def _role_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for language in ("en", "zh-hans"):
-        with translation.override(language):
-            for value, label in Registration.Role.choices:
-                lookup[_key(str(label))] = value
-    lookup.update({_key(value): value for value in Registration.Role.values})
-    lookup.update({_key(alias): value for alias, value in _ROLE_ALIASES.items()})
+    lookup = choice_lookup(Registration.Role.choices, Registration.Role.values)
+    lookup.update({header_key(alias): value for alias, value in _ROLE_ALIASES.items()})
     return lookup
 
 
@@ -393,7 +356,7 @@ def _interpret(row: ParticipantRow, country_lookup: dict, role_lookup: dict) -> 
         row.errors.append(_("institution: longer than 250 characters."))
     role_text = values.get("role", "")
     if role_text:
-        role = role_lookup.get(_key(role_text))
+        role = role_lookup.get(header_key(role_text))
         if role is None:
             row.errors.append(_("role: unknown role “%(value)s”.") % {"value": role_text})
         else:
@@ -530,14 +493,7 @@ class ImportResult:
 
 
 def _row_failed(row: ParticipantRow, exc: Exception) -> ImportFailed:
-    if isinstance(exc, ValidationError):
-        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-    else:
-        details = str(exc).splitlines()[0]
-    return ImportFailed(
-        _("Row %(number)s could not be saved (%(details)s); nothing was imported.")
-        % {"number": row.number, "details": details}
-    )
+    return row_failed(number=row.number, exc=exc)
 
 
 def participants_commit(
@@ -556,8 +512,7 @@ def participants_commit(
     account receives a "set your password" email (links built on ``base_url``). Raises
     ImportFailed, naming the row, when a row has errors or fails to save.
     """
-    if preview.has_errors:
-        raise ImportFailed(_("Correct the rows with errors in the file and upload it again; nothing was imported."))
+    refuse_errors(has_errors=preview.has_errors)
     institution_decisions = institution_decisions or {}
     row_decisions = row_decisions or {}
     event = preview.event
@@ -755,14 +710,14 @@ def preview_data(preview: ParticipantPreview, plain_limit: int | None = None) ->
             ),
         }
 
-    return {
-        "total_rows": len(preview.rows),
-        "counts": preview.counts,
-        "ignored_headers": preview.ignored_headers,
-        "has_errors": preview.has_errors,
-        "signature": preview.signature,
-        "hidden_rows": hidden,
-        "likely_institutions": [
+    return preview_payload(
+        total_rows=len(preview.rows),
+        counts=preview.counts,
+        ignored_headers=preview.ignored_headers,
+        has_errors=preview.has_errors,
+        signature=preview.signature,
+        hidden_rows=hidden,
+        likely_institutions=[
             {
                 "number": choice.number,
                 "name": choice.name,
@@ -772,22 +727,23 @@ def preview_data(preview: ParticipantPreview, plain_limit: int | None = None) ->
             }
             for choice in preview.likely_institutions
         ],
-        "rows": [
-            {
-                "number": row.number,
-                "decision_field": row.decision_field,
-                "values": {key: row.values.get(key, "") for key in ("name", "email", "institution", "country")},
-                "errors": [str(error) for error in row.errors],
-                "registered": row.registration is not None,
-                "existing_user": row.user is not None,
-                "role_label": str(row.role_label),
-                "delegation_name": row.delegation_name,
-                "new_delegation": row.delegation is None,
-                "institution": institution(row),
-            }
+        rows=[
+            row_payload(
+                number=row.number,
+                decision_field=row.decision_field,
+                values=row.values,
+                fields=("name", "email", "institution", "country"),
+                errors=row.errors,
+                registered=row.registration is not None,
+                existing_user=row.user is not None,
+                role_label=str(row.role_label),
+                delegation_name=row.delegation_name,
+                new_delegation=row.delegation is None,
+                institution=institution(row),
+            )
             for row in shown
         ],
-    }
+    )
 
 
 def participant_import_start(*, event: Event, created_by, upload, language: str, base_url: str) -> ImportJob:
@@ -799,22 +755,15 @@ def participant_import_start(*, event: Event, created_by, upload, language: str,
     """
     if upload.size > MAX_BYTES:
         raise ImportFailed(_("The file is larger than 5 MB: split it into several imports."))
-    upload.seek(0)
-    try:
-        check_upload(content=upload.read(), filename=upload.name)
-    except SpreadsheetError as exc:
-        raise ImportFailed(str(exc)) from exc
-    with transaction.atomic():
-        job = import_job_create(
-            kind=KIND,
-            created_by=created_by,
-            upload=upload,
-            target_id=event.pk,
-            params={"base_url": base_url},
-            language=language,
-        )
-        transaction.on_commit(lambda: import_job_queue(task=participant_import_preview_task, job_id=job.pk))
-    return job
+    return import_start(
+        kind=KIND,
+        task=participant_import_preview_task,
+        created_by=created_by,
+        upload=upload,
+        target_id=event.pk,
+        params={"base_url": base_url},
+        language=language,
+    )
 
 
 def _event(job: ImportJob) -> Event:
@@ -850,11 +799,7 @@ def participant_import_confirm(
             str(number): value for number, value in row_decisions.items() if value in (Decision.SKIP, Decision.UPDATE)
         },
     }
-    with transaction.atomic():
-        confirmed = import_job_confirm(job=job, decisions=decisions)
-        if confirmed:
-            transaction.on_commit(lambda: import_job_queue(task=participant_import_commit_task, job_id=job.pk))
-    return confirmed
+    return import_confirm(job=job, decisions=decisions, task=participant_import_commit_task)
 
 
 def participant_import_commit(*, job_id: int) -> None:

@@ -8,36 +8,28 @@ uploaded it and the secretariat, and under any other event.
 """
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
-from django_htmx.http import HttpResponseClientRefresh
 
+from core.imports import SpreadsheetUploadForm
 from core.models import ImportJob
-from core.selectors import import_job_progress
-from core.services import ImportJobError
+from core.views_import import import_preview_page, import_upload_page
 
 from . import imports
 from .models import Event
 
 
-class ParticipantUploadForm(forms.Form):
+class ParticipantUploadForm(SpreadsheetUploadForm):
+    max_bytes = imports.MAX_BYTES
+    too_large = gettext_lazy("The file is larger than 5 MB: split it into several imports.")
+
     file = forms.FileField(
         label=gettext_lazy("Participant list (CSV or Excel .xlsx)"),
         help_text=gettext_lazy("UTF-8 CSV (with or without BOM) or .xlsx, up to 5 MB and 5,000 rows."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(imports.EXTENSIONS):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."), code="extension")
-        if upload.size > imports.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB: split it into several imports."), code="size")
-        return upload
 
 
 def _managed_event(request, slug: str) -> Event:
@@ -47,25 +39,32 @@ def _managed_event(request, slug: str) -> Event:
     return event
 
 
+PARTS = "events/import/parts.html"
+
+
 @login_required
 def import_upload(request, slug: str):
     """Take a participant file and start its preview in the background; nothing else is written."""
     event = _managed_event(request, slug)
-    form = ParticipantUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = imports.participant_import_start(
-                event=event,
-                created_by=request.user,
-                upload=form.cleaned_data["file"],
-                language=request.LANGUAGE_CODE,
-                base_url=request.build_absolute_uri("/"),
-            )
-        except ImportJobError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("events:import_preview", slug=event.slug, job_id=job.pk)
-    return render(request, "events/import/upload.html", {"event": event, "form": form})
+
+    def start(upload) -> ImportJob:
+        return imports.participant_import_start(
+            event=event,
+            created_by=request.user,
+            upload=upload,
+            language=request.LANGUAGE_CODE,
+            base_url=request.build_absolute_uri("/"),
+        )
+
+    return import_upload_page(
+        request,
+        form_class=ParticipantUploadForm,
+        start=start,
+        preview_url=lambda job: reverse("events:import_preview", args=[event.slug, job.pk]),
+        parts=PARTS,
+        upload_url=reverse("events:import", args=[event.slug]),
+        context={"event": event},
+    )
 
 
 @login_required
@@ -79,43 +78,36 @@ def import_preview(request, slug: str, job_id: int):
     job = get_object_or_404(ImportJob, pk=job_id, kind=imports.KIND, target_id=event.pk)
     if not request.user.has_perm("core.open_import_job", job):
         raise Http404
-    preview = job.preview or {}
-    if request.method == "POST":
-        institution_decisions = {
-            choice["number"]: request.POST.get(choice["decision_field"], imports.Decision.ACCEPT)
-            for choice in preview.get("likely_institutions", [])
-        }
-        row_decisions = {
-            row["number"]: request.POST.get(row["decision_field"], imports.Decision.SKIP)
-            for row in preview.get("rows", [])
-            if row["registered"]
-        }
-        if job.status == ImportJob.Status.PREVIEWED and not imports.participant_import_confirm(
-            job=job, institution_decisions=institution_decisions, row_decisions=row_decisions
-        ):
-            messages.error(
-                request, _("Correct the rows with errors in the file and upload it again; nothing was imported.")
-            )
-        return redirect("events:import_preview", slug=event.slug, job_id=job.pk)
-    template = "events/import/preview.html"
-    if request.htmx:
-        if not job.is_working:
-            return HttpResponseClientRefresh()
-        template += "#import-progress"
-    done, total = import_job_progress(job=job)
-    context = {
-        "event": event,
-        "job": job,
-        "preview": preview,
-        "counts": preview.get("counts", {}),
-        "progress_done": done,
-        "progress_total": total,
-        "form": ParticipantUploadForm() if job.status == ImportJob.Status.FAILED else None,
-    }
-    if job.status == ImportJob.Status.PREVIEWED:
-        approved = event.registrations.filter(status="approved").count()
-        context["approved_after"] = approved + context["counts"]["rows"] - context["counts"]["registered"]
-    return render(request, template, context)
+
+    def context(preview: dict) -> dict:
+        extra = {"event": event, "counts": preview.get("counts", {})}
+        if job.status == ImportJob.Status.PREVIEWED:
+            approved = event.registrations.filter(status="approved").count()
+            extra["approved_after"] = approved + extra["counts"]["rows"] - extra["counts"]["registered"]
+        return extra
+
+    return import_preview_page(
+        request,
+        job=job,
+        form_class=ParticipantUploadForm,
+        # The decisions are read here, in the view, where the form-scope test finds them.
+        confirm=lambda preview: imports.participant_import_confirm(
+            job=job,
+            institution_decisions={
+                choice["number"]: request.POST.get(choice["decision_field"], imports.Decision.ACCEPT)
+                for choice in preview.get("likely_institutions", [])
+            },
+            row_decisions={
+                row["number"]: request.POST.get(row["decision_field"], imports.Decision.SKIP)
+                for row in preview.get("rows", [])
+                if row["registered"]
+            },
+        ),
+        parts=PARTS,
+        upload_url=reverse("events:import", args=[event.slug]),
+        preview_url=reverse("events:import_preview", args=[event.slug, job.pk]),
+        context=context,
+    )
 
 
 urlpatterns = [

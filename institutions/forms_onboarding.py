@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.imports import SpreadsheetUploadForm
+
 from .models import Institution, Membership
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
-IMPORT_EXTENSIONS = (".csv", ".xlsx")
 
 
 class InstitutionFindForm(forms.Form):
@@ -68,16 +69,11 @@ class VerificationForm(forms.Form):
     )
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(SpreadsheetUploadForm):
+    max_bytes = IMPORT_MAX_BYTES
+    too_large = _("The file is larger than 2 MB: split it into several imports.")
+
     file = forms.FileField(
         label=_("CSV or Excel (.xlsx) file"),
         help_text=_("UTF-8 CSV (with or without BOM) or .xlsx, up to 2 MB and 2,000 rows."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."), code="extension")
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 2 MB: split it into several imports."), code="size")
-        return upload

@@ -14,9 +14,10 @@ The flow has two steps and writes only in the second; both run in a Celery worke
    writes nothing. The file is classified again first; when the directory changed since the
    preview, nothing is written and the new preview is shown to be confirmed again.
 
-Decisions: reading the file and keeping it between the steps is shared with the other
-imports, in :mod:`core.spreadsheets` (encodings: UTF-8 with or without BOM, or
-UTF-16 with BOM; anything else is refused rather than guessed). Institutions imported by the secretariat are
+Decisions: reading the file, mapping its columns (:data:`COLUMNS`), the preview's shape and
+keeping the file between the steps are shared with the other imports, in :mod:`core.imports`
+and :mod:`core.spreadsheets` (encodings: UTF-8 with or without BOM, or UTF-16 with BOM;
+anything else is refused rather than guessed). Institutions imported by the secretariat are
 verified: the secretariat vouches for its own lists. An update fills in the columns the file
 gives (except the English name, which people know it by) and adds sectors, offers and
 needs; it never blanks or removes anything.
@@ -33,21 +34,31 @@ from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries import countries
 
 from core.audit import audit_log
+from core.imports import (
+    Column,
+    Columns,
+    choice_lookup,
+    country_lookup,
+    header_key,
+    import_confirm,
+    import_start,
+    preview_payload,
+    read_sheet,
+    refuse_errors,
+    row_failed,
+    row_payload,
+)
+from core.imports import ImportFailed as ImportFailed  # the error every step raises, as before
 from core.models import ImportJob
 from core.services import (
     CommitOutcome,
     Progress,
     import_job_commit_run,
-    import_job_confirm,
     import_job_content,
-    import_job_create,
     import_job_preview_run,
-    import_job_queue,
 )
-from core.spreadsheets import SpreadsheetError, read_rows, refuse_formulas
 
 from .duplicates import DuplicateMatch, fold, likely_duplicates, registrable_domain
 from .languages import WORK_LANGUAGES
@@ -60,10 +71,6 @@ MAX_ROWS = 2000
 MAX_COLUMNS = 40
 # Rows between two progress reports.
 PROGRESS_EVERY = 50
-
-
-class ImportFailed(SpreadsheetError):
-    """The file cannot be imported; the message is translated and names the row when there is one."""
 
 
 class RowStatus:
@@ -87,32 +94,37 @@ class Decision:
     UPDATE = "update"
 
 
-# Accepted column headers (folded, without spaces, dashes or underscores) for each field.
-HEADER_ALIASES = {
-    "name": ["name", "englishname", "nameenglish", "nameen", "institution", "名称", "英文名称", "英文名", "机构名称"],
-    "name_local": [
-        "namelocal",
-        "localname",
-        "nameinlocalscript",
-        "本地名称",
-        "中文名称",
-        "当地名称",
-        "中文名",
-        "本地名",
-    ],
-    "acronym": ["acronym", "abbreviation", "shortname", "简称", "缩写"],
-    "kind": ["kind", "type", "institutiontype", "类型", "机构类型"],
-    "country": ["country", "国家", "国别"],
-    "province": ["province", "state", "provinceorstate", "region", "省份", "省", "州"],
-    "city": ["city", "城市", "市"],
-    "website": ["website", "url", "web", "网站", "网址"],
-    "description": ["description", "about", "简介", "描述", "介绍"],
-    "languages": ["languages", "language", "languagesofwork", "工作语言", "语言"],
-    "sectors": ["sectors", "sector", "行业", "领域", "专业领域", "产业"],
-    "offers": ["offers", "offer", "提供", "可提供", "供给"],
-    "needs": ["needs", "need", "需求"],
-}
-_HEADER_LOOKUP = {alias: fieldname for fieldname, aliases in HEADER_ALIASES.items() for alias in aliases}
+def _missing_name(missing: list[str]) -> str:
+    return _("The first row must name the columns, and one of them must be “name” (名称).")
+
+
+# The columns a file may have: accepted headers in English and Chinese (compared folded,
+# without spaces, dashes or underscores), and which must be there.
+COLUMNS = Columns(
+    columns=(
+        Column(
+            "name",
+            ("name", "englishname", "nameenglish", "nameen", "institution", "名称", "英文名称", "英文名", "机构名称"),
+            required=True,
+        ),
+        Column(
+            "name_local",
+            ("namelocal", "localname", "nameinlocalscript", "本地名称", "中文名称", "当地名称", "中文名", "本地名"),
+        ),
+        Column("acronym", ("acronym", "abbreviation", "shortname", "简称", "缩写")),
+        Column("kind", ("kind", "type", "institutiontype", "类型", "机构类型")),
+        Column("country", ("country", "国家", "国别")),
+        Column("province", ("province", "state", "provinceorstate", "region", "省份", "省", "州")),
+        Column("city", ("city", "城市", "市")),
+        Column("website", ("website", "url", "web", "网站", "网址")),
+        Column("description", ("description", "about", "简介", "描述", "介绍")),
+        Column("languages", ("languages", "language", "languagesofwork", "工作语言", "语言")),
+        Column("sectors", ("sectors", "sector", "行业", "领域", "专业领域", "产业")),
+        Column("offers", ("offers", "offer", "提供", "可提供", "供给")),
+        Column("needs", ("needs", "need", "需求")),
+    ),
+    missing_message=_missing_name,
+)
 _LIST_SEPARATORS = re.compile(r"[;；,，、\n]+")
 _ITEM_SEPARATORS = re.compile(r"[;；\n]+")
 _COUNTRY_ALIASES = {
@@ -134,50 +146,13 @@ _COUNTRY_ALIASES = {
 }
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[\s_\-]+", "", fold(text or ""))
-
-
 def read_table(*, content: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[str]]:
     """Return the recognised fields, the non-empty rows as ``(row number, {field: text})``, and ignored headers.
 
     Row numbers are those a spreadsheet shows (the header is row 1).
     """
-    try:
-        rows = read_rows(content=content, filename=filename, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
-    except SpreadsheetError as exc:
-        raise ImportFailed(str(exc)) from exc
-    while rows and not any(rows[0]):
-        rows.pop(0)
-    if not rows:
-        raise ImportFailed(_("The file is empty."))
-    header = rows[0][:MAX_COLUMNS]
-    columns: dict[int, str] = {}
-    ignored = []
-    for index, title in enumerate(header):
-        fieldname = _HEADER_LOOKUP.get(_key(title))
-        if fieldname and fieldname not in columns.values():
-            columns[index] = fieldname
-        elif title:
-            ignored.append(title)
-    if "name" not in columns.values():
-        raise ImportFailed(_("The first row must name the columns, and one of them must be “name” (名称)."))
-    records = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(row):
-            continue
-        records.append((number, {fieldname: (row[i] if i < len(row) else "") for i, fieldname in columns.items()}))
-    if len(records) > MAX_ROWS:
-        raise ImportFailed(
-            _("The file has more than %(limit)s rows: split it into several imports.") % {"limit": MAX_ROWS}
-        )
-    if not records:
-        raise ImportFailed(_("The file has a header but no rows."))
-    try:
-        refuse_formulas(records=records, columns=columns)
-    except SpreadsheetError as exc:
-        raise ImportFailed(str(exc)) from exc
-    return sorted(set(columns.values())), records, ignored
+    sheet = read_sheet(content=content, filename=filename, columns=COLUMNS, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    return sheet.fields, sheet.records, sheet.ignored
 
 
 # Interpreting ----------------------------------------------------------------------------
@@ -187,20 +162,8 @@ class _Vocabulary:
     """Everything a cell may name, loaded once per file: countries, kinds, languages, taxonomies."""
 
     def __init__(self) -> None:
-        self.countries: dict[str, str] = {}
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                for code, name in countries:
-                    self.countries[fold(str(name))] = code
-        for code, _name in countries:
-            self.countries[code.lower()] = code
-        self.countries.update({fold(alias): code for alias, code in _COUNTRY_ALIASES.items()})
-        self.kinds: dict[str, str] = {}
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                for value, label in Institution.Kind.choices:
-                    self.kinds[_key(str(label))] = value
-        self.kinds.update({_key(value): value for value in Institution.Kind.values})
+        self.countries = country_lookup(_COUNTRY_ALIASES)
+        self.kinds = choice_lookup(Institution.Kind.choices, Institution.Kind.values)
         self.languages: dict[str, str] = {}
         for language in ("en", "zh-hans"):
             with translation.override(language):
@@ -216,7 +179,7 @@ class _Vocabulary:
         for term in queryset:
             for text in (term.slug, term.name, term.name_zh_hans):
                 if text:
-                    terms[_key(text)] = term
+                    terms[header_key(text)] = term
         return terms
 
 
@@ -275,7 +238,7 @@ def _split_terms(row: ImportRow, text: str, terms: dict, message: str) -> list:
     for item in _LIST_SEPARATORS.split(text):
         if not item.strip():
             continue
-        term = terms.get(_key(item))
+        term = terms.get(header_key(item))
         if term is None:
             row.errors.append(message % {"value": item.strip()})
         elif term not in found:
@@ -295,7 +258,7 @@ def _profile_items(row: ImportRow, text: str, vocabulary: _Vocabulary, column: s
                 % {"column": column, "value": item}
             )
             continue
-        kind, sector = vocabulary.types.get(_key(parts[0])), vocabulary.sectors.get(_key(parts[1]))
+        kind, sector = vocabulary.types.get(header_key(parts[0])), vocabulary.sectors.get(header_key(parts[1]))
         if kind is None:
             row.errors.append(
                 _("%(column)s: unknown cooperation type “%(value)s”.") % {"column": column, "value": parts[0]}
@@ -330,7 +293,7 @@ def _interpret(row: ImportRow, vocabulary: _Vocabulary) -> None:
     data["country"] = country or ""
     kind_text = values.get("kind", "")
     if kind_text:
-        data["kind"] = vocabulary.kinds.get(_key(kind_text))
+        data["kind"] = vocabulary.kinds.get(header_key(kind_text))
         if data["kind"] is None:
             row.errors.append(_("kind: unknown kind “%(value)s”.") % {"value": kind_text})
     website = values.get("website", "")
@@ -483,8 +446,7 @@ def import_commit(
     ``decisions`` maps the row numbers of likely duplicates to skip / create / update (skip
     when absent). Raises ImportFailed, naming the row, when a row has errors or fails to save.
     """
-    if preview.has_errors:
-        raise ImportFailed(_("Correct the rows with errors in the file and upload it again; nothing was imported."))
+    refuse_errors(has_errors=preview.has_errors)
     result = ImportResult()
     now = timezone.now()
     with transaction.atomic():
@@ -495,17 +457,8 @@ def import_commit(
             try:
                 with transaction.atomic():
                     outcome, institution = _write_row(row, decision, now)
-            except ValidationError as exc:
-                details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-                raise ImportFailed(
-                    _("Row %(number)s could not be saved (%(details)s); nothing was imported.")
-                    % {"number": row.number, "details": details}
-                ) from exc
-            except DatabaseError as exc:
-                raise ImportFailed(
-                    _("Row %(number)s could not be saved (%(details)s); nothing was imported.")
-                    % {"number": row.number, "details": str(exc).splitlines()[0]}
-                ) from exc
+            except (ValidationError, DatabaseError) as exc:
+                raise row_failed(number=row.number, exc=exc) from exc
             if outcome == "created":
                 result.created.append(institution)
             elif outcome == "updated":
@@ -520,23 +473,24 @@ def import_commit(
 
 def preview_data(preview: ImportPreview) -> dict:
     """Return the preview as JSON-ready data for the job and its page, in the active language."""
-    return {
-        "total_rows": len(preview.rows),
-        "fields": preview.fields,
-        "ignored_headers": preview.ignored_headers,
-        "has_errors": preview.has_errors,
-        "counts": preview.counts,
-        "signature": preview.signature,
-        "rows": [
-            {
-                "number": row.number,
-                "status": row.status,
-                "status_label": row.status_label,
-                "decision_field": row.decision_field,
-                "values": {key: row.values.get(key, "") for key in ("name", "name_local", "country")},
-                "errors": [str(error) for error in row.errors],
-                "match": {"name": row.match.name, "url": row.match.get_absolute_url()} if row.match else None,
-                "candidates": [
+    return preview_payload(
+        total_rows=len(preview.rows),
+        counts=preview.counts,
+        ignored_headers=preview.ignored_headers,
+        has_errors=preview.has_errors,
+        signature=preview.signature,
+        fields=preview.fields,
+        rows=[
+            row_payload(
+                number=row.number,
+                decision_field=row.decision_field,
+                values=row.values,
+                fields=("name", "name_local", "country"),
+                errors=row.errors,
+                status=row.status,
+                status_label=row.status_label,
+                match={"name": row.match.name, "url": row.match.get_absolute_url()} if row.match else None,
+                candidates=[
                     {
                         "name": match.institution.name,
                         "url": match.institution.get_absolute_url(),
@@ -546,10 +500,10 @@ def preview_data(preview: ImportPreview) -> dict:
                     }
                     for match in row.candidates
                 ],
-            }
+            )
             for row in preview.rows
         ],
-    }
+    )
 
 
 def institution_import_start(*, created_by, upload, language: str) -> ImportJob:
@@ -558,14 +512,9 @@ def institution_import_start(*, created_by, upload, language: str) -> ImportJob:
     Raises ImportFailed when the file must not be read at all (see
     :func:`core.spreadsheets.check_upload`); the rest is found by the preview task.
     """
-    from core.spreadsheets import check_upload
-
-    upload.seek(0)
-    check_upload(content=upload.read(), filename=upload.name)
-    with transaction.atomic():
-        job = import_job_create(kind=KIND, created_by=created_by, upload=upload, language=language)
-        transaction.on_commit(lambda: import_job_queue(task=institution_import_preview_task, job_id=job.pk))
-    return job
+    return import_start(
+        kind=KIND, task=institution_import_preview_task, created_by=created_by, upload=upload, language=language
+    )
 
 
 def institution_import_preview(*, job_id: int) -> None:
@@ -583,11 +532,7 @@ def institution_import_confirm(*, job: ImportJob, decisions: dict[int, str]) -> 
     """Record the decisions for likely duplicates and queue the writing; False if not possible."""
     allowed = {Decision.SKIP, Decision.CREATE, Decision.UPDATE}
     clean = {str(number): value for number, value in decisions.items() if value in allowed}
-    with transaction.atomic():
-        confirmed = import_job_confirm(job=job, decisions=clean)
-        if confirmed:
-            transaction.on_commit(lambda: import_job_queue(task=institution_import_commit_task, job_id=job.pk))
-    return confirmed
+    return import_confirm(job=job, decisions=clean, task=institution_import_commit_task)
 
 
 def institution_import_commit(*, job_id: int) -> None:

@@ -13,11 +13,9 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRefresh
 
 from core.models import ImportJob
-from core.selectors import import_job_progress
-from core.services import ImportJobError
+from core.views_import import import_preview_page, import_upload_page
 
 from . import imports
 from .duplicates import institutions_named_like, likely_duplicates
@@ -249,21 +247,25 @@ def _require_importer(request) -> None:
         raise Http404
 
 
+IMPORT_PARTS = "institutions/import/parts.html"
+
+
 @login_required
 def import_upload(request):
     """Take a file of institutions and start its preview in the background; nothing else is written."""
     _require_importer(request)
-    form = ImportUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = imports.institution_import_start(
-                created_by=request.user, upload=form.cleaned_data["file"], language=request.LANGUAGE_CODE
-            )
-        except ImportJobError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("institutions:import_preview", job_id=job.pk)
-    return render(request, "institutions/import/upload.html", {"form": form})
+
+    def start(upload) -> ImportJob:
+        return imports.institution_import_start(created_by=request.user, upload=upload, language=request.LANGUAGE_CODE)
+
+    return import_upload_page(
+        request,
+        form_class=ImportUploadForm,
+        start=start,
+        preview_url=lambda job: reverse("institutions:import_preview", args=[job.pk]),
+        parts=IMPORT_PARTS,
+        upload_url=reverse("institutions:import_upload"),
+    )
 
 
 @login_required
@@ -277,40 +279,33 @@ def import_preview(request, job_id: int):
     job = get_object_or_404(ImportJob, pk=job_id, kind=imports.KIND)
     if not request.user.has_perm("core.open_import_job", job):
         raise Http404
-    if request.method == "POST":
-        decisions = {
-            row["number"]: request.POST.get(row["decision_field"], imports.Decision.SKIP)
-            for row in (job.preview or {}).get("rows", [])
-            if row["status"] == imports.RowStatus.DUPLICATE
-        }
-        if job.status == ImportJob.Status.PREVIEWED and not imports.institution_import_confirm(
-            job=job, decisions=decisions
-        ):
-            messages.error(
-                request, _("Correct the rows with errors in the file and upload it again; nothing was imported.")
-            )
-        return redirect("institutions:import_preview", job_id=job.pk)
-    template = "institutions/import/preview.html"
-    if request.htmx:
-        if not job.is_working:
-            return HttpResponseClientRefresh()
-        template += "#import-progress"
-    done, total = import_job_progress(job=job)
-    return render(
-        request,
-        template,
-        {
-            "job": job,
-            "preview": job.preview,
-            "progress_done": done,
-            "progress_total": total,
-            "form": ImportUploadForm() if job.status == ImportJob.Status.FAILED else None,
+
+    def context(preview: dict) -> dict:
+        return {
             "decision_choices": [
                 (imports.Decision.SKIP, _("skip")),
                 (imports.Decision.CREATE, _("create anyway")),
                 (imports.Decision.UPDATE, _("update the match")),
-            ],
-        },
+            ]
+        }
+
+    return import_preview_page(
+        request,
+        job=job,
+        form_class=ImportUploadForm,
+        # The decisions are read here, in the view, where the form-scope test finds them.
+        confirm=lambda preview: imports.institution_import_confirm(
+            job=job,
+            decisions={
+                row["number"]: request.POST.get(row["decision_field"], imports.Decision.SKIP)
+                for row in preview.get("rows", [])
+                if row["status"] == imports.RowStatus.DUPLICATE
+            },
+        ),
+        parts=IMPORT_PARTS,
+        upload_url=reverse("institutions:import_upload"),
+        preview_url=reverse("institutions:import_preview", args=[job.pk]),
+        context=context,
     )
 
 
