@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.storage import FileSystemStorage
 from django.utils import timezone, translation
 
+from core.models import ImportJob
 from events.models import Event, Meeting, MeetingRequest, MeetingSlot, Registration, Session
 from institutions.models import Institution, Membership
 from portal.models import User
@@ -44,6 +46,14 @@ def admin_user(db) -> User:
     if user is None:
         user = User.objects.create_superuser(email="admin@example.com", password="password")
     return give_second_factor(user)
+
+
+@pytest.fixture
+def import_job_storage(tmp_path, monkeypatch):
+    """Keep the uploaded files of import jobs in a temporary folder."""
+    storage = FileSystemStorage(location=tmp_path, base_url=None)
+    monkeypatch.setattr(ImportJob._meta.get_field("file"), "storage", storage)
+    return tmp_path
 
 
 @pytest.fixture

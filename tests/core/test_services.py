@@ -5,7 +5,6 @@ tested in ``tests/events/test_import_participants.py``.
 """
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -15,16 +14,9 @@ from institutions import imports
 from institutions.models import Institution
 from institutions.tasks import institution_import_commit_task, institution_import_preview_task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_job_storage")]
 
 CONTENT = b"name,country\nFirst College,KH\nSecond College,KH\n"
-
-
-@pytest.fixture(autouse=True)
-def private_storage(tmp_path, monkeypatch):
-    storage = FileSystemStorage(location=tmp_path, base_url=None)
-    monkeypatch.setattr(ImportJob._meta.get_field("file"), "storage", storage)
-    return tmp_path
 
 
 @pytest.fixture
@@ -181,7 +173,7 @@ def test_polling_stops_with_a_refresh_once_the_preview_is_ready(client, secretar
     assert "http-equiv" not in page.content.decode()
 
 
-def test_purge_deletes_old_jobs_and_their_files_only(start, private_storage):
+def test_purge_deletes_old_jobs_and_their_files_only(start, import_job_storage):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -195,7 +187,7 @@ def test_purge_deletes_old_jobs_and_their_files_only(start, private_storage):
 
     assert deleted == 1
     assert list(ImportJob.objects.all()) == [recent]
-    assert sorted(path.name for path in private_storage.rglob("*") if path.is_file()) == [
+    assert sorted(path.name for path in import_job_storage.rglob("*") if path.is_file()) == [
         recent.file.name.rsplit("/", 1)[-1]
     ]
 

@@ -8,7 +8,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from auditlog.models import LogEntry
 from django.core import mail
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,7 +29,7 @@ from tests.factories import (
 )
 from tests.spreadsheet_corpus import corpus_file, spreadsheet_corpus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_job_storage")]
 
 HEADER = "name,email,title,institution,country,role,delegation\n"
 
@@ -59,14 +58,6 @@ def counts() -> dict[str, int]:
         "registrations": Registration.objects.count(),
         "delegations": Delegation.objects.count(),
     }
-
-
-@pytest.fixture(autouse=True)
-def private_storage(tmp_path, monkeypatch):
-    """Keep the uploaded files of import jobs in a temporary folder."""
-    storage = FileSystemStorage(location=tmp_path, base_url=None)
-    monkeypatch.setattr(ImportJob._meta.get_field("file"), "storage", storage)
-    return tmp_path
 
 
 @pytest.fixture
@@ -622,7 +613,7 @@ def test_preview_page_queries_do_not_grow_with_rows(client, event, roles, upload
 @spreadsheet_corpus
 @pytest.mark.parametrize("role", ["institution_admin", "secretariat"])
 def test_every_malicious_spreadsheet_is_refused_with_a_message_and_writes_nothing(
-    client, event, roles, role, upload, private_storage, filename, message
+    client, event, roles, role, upload, import_job_storage, filename, message
 ):
     client.force_login(roles[role])
     before = counts()
@@ -637,7 +628,7 @@ def test_every_malicious_spreadsheet_is_refused_with_a_message_and_writes_nothin
     assert message in page.content.decode()
     assert counts() == before
     assert list(ImportJob.objects.exclude(status=ImportJob.Status.FAILED)) == []
-    assert [path for path in private_storage.rglob("*") if path.is_file()] == []
+    assert [path for path in import_job_storage.rglob("*") if path.is_file()] == []
     assert mail.outbox == []
     assert peak < 50 * 1024 * 1024
 

@@ -5,7 +5,6 @@ import tracemalloc
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -16,7 +15,7 @@ from institutions.models import Institution, Need, Offer
 from tests.factories import CooperationTypeFactory, InstitutionFactory, SectorFactory
 from tests.spreadsheet_corpus import corpus_file, spreadsheet_corpus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_job_storage")]
 
 UPLOAD = reverse("institutions:import_upload")
 HEADER = "name,name_local,acronym,kind,country,city,website,languages,sectors,offers,needs"
@@ -51,14 +50,6 @@ def xlsx_bytes(rows: list[list]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def private_storage(tmp_path, monkeypatch):
-    """Keep the uploaded files of import jobs in a temporary folder."""
-    storage = FileSystemStorage(location=tmp_path, base_url=None)
-    monkeypatch.setattr(ImportJob._meta.get_field("file"), "storage", storage)
-    return tmp_path
 
 
 @pytest.fixture
@@ -374,7 +365,7 @@ def test_import_job_url_takes_only_a_job_number(client, secretariat_user):
 
 
 def test_uploaded_file_is_kept_privately_under_a_random_name_until_done(
-    client, secretariat_user, upload, confirm, private_storage
+    client, secretariat_user, upload, confirm, import_job_storage
 ):
     client.force_login(secretariat_user)
     response = upload(csv_bytes("name,country", "College,KH"), name="../../secret list.csv")
@@ -387,12 +378,12 @@ def test_uploaded_file_is_kept_privately_under_a_random_name_until_done(
     assert "secret" not in stored
     assert stored.endswith(".csv")
     job.refresh_from_db()
-    assert (job.status, job.file.name, (private_storage / stored).exists()) == (ImportJob.Status.DONE, "", False)
+    assert (job.status, job.file.name, (import_job_storage / stored).exists()) == (ImportJob.Status.DONE, "", False)
 
 
 @spreadsheet_corpus
 def test_every_malicious_spreadsheet_is_refused_with_a_message_and_writes_nothing(
-    client, secretariat_user, upload, private_storage, filename, message
+    client, secretariat_user, upload, import_job_storage, filename, message
 ):
     client.force_login(secretariat_user)
     content = corpus_file(filename)
@@ -407,7 +398,7 @@ def test_every_malicious_spreadsheet_is_refused_with_a_message_and_writes_nothin
     assert message in page.content.decode()
     assert Institution.objects.count() == 0
     assert list(ImportJob.objects.exclude(status=ImportJob.Status.FAILED)) == []
-    assert [path for path in private_storage.rglob("*") if path.is_file()] == []
+    assert [path for path in import_job_storage.rglob("*") if path.is_file()] == []
     assert peak < 50 * 1024 * 1024
 
 

@@ -3,34 +3,15 @@
 import pytest
 from auditlog.models import LogEntry
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 
-from mous.models import Milestone, Mou
+from mous.models import Mou
 from portal.activity import activity_rows
-from tests.factories import MilestoneFactory, MouFactory, MouPartyFactory, UserFactory
+from tests.factories import MilestoneFactory, UserFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def private_storage(tmp_path, monkeypatch):
-    """Point the private file fields at a temporary folder for the test."""
-    storage = FileSystemStorage(location=tmp_path)
-    monkeypatch.setattr(Mou._meta.get_field("document"), "storage", storage)
-    monkeypatch.setattr(Milestone._meta.get_field("evidence_file"), "storage", storage)
-    return tmp_path
-
-
-@pytest.fixture
-def mou(roles):
-    """A private MoU between institutions A and B."""
-    mou = MouFactory(title="Teacher exchange")
-    MouPartyFactory(mou=mou, institution=roles.institution_a, position=0)
-    MouPartyFactory(mou=mou, institution=roles.institution_b, position=1)
-    return mou
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 def with_document(mou: Mou) -> Mou:

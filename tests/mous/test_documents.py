@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -22,6 +21,9 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObjec
 from mous.documents import check_upload, validate_upload
 from mous.models import Milestone, Mou
 from tests.factories import InstitutionFactory, MilestoneFactory, MouFactory, MouPartyFactory
+
+pytestmark = pytest.mark.usefixtures("private_storage")
+
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -52,24 +54,6 @@ def jpeg_bytes() -> bytes:
 
 def upload(data: bytes, name: str = "signed.pdf", content_type: str = "application/pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-@pytest.fixture(autouse=True)
-def private_storage(tmp_path, monkeypatch):
-    """Point the private file fields at a temporary folder for the test."""
-    storage = FileSystemStorage(location=tmp_path)
-    monkeypatch.setattr(Mou._meta.get_field("document"), "storage", storage)
-    monkeypatch.setattr(Milestone._meta.get_field("evidence_file"), "storage", storage)
-    return tmp_path
-
-
-@pytest.fixture
-def mou(roles):
-    """A private MoU between institutions A and B."""
-    mou = MouFactory(title="Teacher exchange")
-    MouPartyFactory(mou=mou, institution=roles.institution_a, position=0)
-    MouPartyFactory(mou=mou, institution=roles.institution_b, position=1)
-    return mou
 
 
 def with_document(mou: Mou, data: bytes = PDF_BYTES, name: str = "Signed MoU.pdf", content_type="application/pdf"):

@@ -16,7 +16,6 @@ import pytest
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import modelform_factory
 from django.urls import reverse
@@ -27,6 +26,9 @@ from mous.admin import MouAdminForm
 from mous.documents import check_upload
 from mous.models import Milestone, Mou
 from tests.factories import MouFactory, MouPartyFactory
+
+pytestmark = pytest.mark.usefixtures("private_storage")
+
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "malicious"
 CORPUS = sorted(
@@ -105,14 +107,6 @@ def stored_files(folder: Path) -> list[Path]:
 
 def test_the_corpus_is_there():
     assert {path.name for path in CORPUS} >= set(REFUSED_BECAUSE) | SAFE_AFTER_CLEANING
-
-
-@pytest.fixture(autouse=True)
-def private_storage(tmp_path, monkeypatch):
-    storage = FileSystemStorage(location=tmp_path)
-    monkeypatch.setattr(Mou._meta.get_field("document"), "storage", storage)
-    monkeypatch.setattr(Milestone._meta.get_field("evidence_file"), "storage", storage)
-    return tmp_path
 
 
 @pytest.fixture
