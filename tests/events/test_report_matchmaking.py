@@ -1,12 +1,16 @@
 """The matchmaking part of the event report: requests, meetings, follow-up answers and the funnel to MoUs."""
 
+import io
 import shutil
 import subprocess
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from pypdf import PdfReader
 
 from events.followups import follow_up_answer, plan_follow_ups
 from events.models import Event, FollowUp, Meeting, MeetingRequest
@@ -189,3 +193,56 @@ def test_demo_workshop_report_states_its_matchmaking(demo, client):
     assert linked == 9
     assert [stage.count for stage in matchmaking.funnel] == [10, 10, 9, 9]
     assert 'id="report-matchmaking"' in response.content.decode()
+
+
+def _demo_workshop_pdf(client, language: str) -> tuple[Event, bytes]:
+    from portal import demo_data
+    from portal.models import User
+    from tests.factories import give_second_factor
+
+    event = Event.objects.get(slug=demo_data.WORKSHOP_2)
+    client.force_login(give_second_factor(User.objects.get(email="secretariat@example.org")))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("events:report_pdf", args=[event.slug]))
+    assert response["Content-Type"] == "application/pdf"
+    return event, response.content
+
+
+def _funnel_lines(event: Event, language: str) -> list[str]:
+    """Each stage of the funnel as the PDF prints it: its label, then its figure."""
+    with translation.override(language):
+        return [f"{capfirst(stage.label)}{stage.count}" for stage in build_report(event).matchmaking.funnel]
+
+
+def _squeezed(text: str) -> str:
+    """``text`` without whitespace (extractors space out Chinese glyphs and split lines)."""
+    return "".join(text.replace("\x00", "").split())
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_demo_workshop_pdf_states_the_funnel_in_every_language(demo, client, language):
+    """In Chinese the matchmaking section starts a page with Chinese text: its figures must stay."""
+    event, content = _demo_workshop_pdf(client, language)
+
+    text = _squeezed("".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
+
+    with translation.override(language):
+        title = _squeezed(translation.gettext("From meeting to MoU"))
+    funnel = _funnel_lines(event, language)
+    assert len(funnel) == 4
+    assert _squeezed("".join([title, *funnel])) in text
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_demo_workshop_pdf_reads_without_errors_in_every_language(demo, client, language, tmp_path):
+    event, content = _demo_workshop_pdf(client, language)
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(content)
+
+    extracted = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True)
+
+    assert extracted.stderr == ""  # poppler says "No font in show" for text drawn without a font
+    text = _squeezed(extracted.stdout)
+    for line in _funnel_lines(event, language):
+        assert _squeezed(line) in text
