@@ -47,6 +47,18 @@ FLAG_AFTER_DAYS = 14
 COOPERATION_OUTCOMES = (MeetingOutcome.IN_DISCUSSION, MeetingOutcome.MOU_PLANNED, MeetingOutcome.MOU_SIGNED)
 
 
+def led_to_signed_mou() -> Q:
+    """Meetings that led to a signed MoU: linked to a logged MoU, or either side answered "MoU signed".
+
+    The one definition for the report's funnel and the organisers' follow-up page (a filter or
+    an annotation on ``Meeting``).
+    """
+    answered_signed = FollowUp.objects.filter(meeting=OuterRef("pk"), outcome=MeetingOutcome.MOU_SIGNED)
+    return (
+        Q(outcome=MeetingOutcome.MOU_SIGNED) | Q(pk__in=mou_links().linked_meeting_ids()) | Q(Exists(answered_signed))
+    )
+
+
 class FollowUpError(EventError):
     """An answer that cannot be recorded; the message is shown to the person."""
 
