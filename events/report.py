@@ -20,7 +20,7 @@ from django_countries import countries
 
 from institutions.models import Institution
 
-from .followups import COOPERATION_OUTCOMES, StepLine, led_to_signed_mou, step_lines
+from .followups import COOPERATION_OUTCOMES, StepLine, led_to_signed_mou, meeting_held, step_lines
 from .models import Delegation, Event, FollowUp, Meeting, MeetingRequest, Registration, Session
 from .mou_links import mou_links
 
@@ -214,7 +214,8 @@ def _matchmaking(event: Event, now) -> Matchmaking:
     """Requests, meetings and follow-up answers of the event (four queries).
 
     A meeting counts as held when it was published and either marked held, or its session has
-    ended and it was not marked a no-show. The funnel counts held meetings: outcome known
+    ended and it was not marked a no-show (``followups.meeting_held``, the definition the MoU
+    statistics count too). The funnel counts held meetings: outcome known
     (answered by either side, or led to a signed MoU), then in discussion or further (latest
     outcome), then led to a signed MoU (``followups.led_to_signed_mou``, the definition the
     organisers' follow-up page lists), so each stage holds the next. The step table counts
@@ -226,22 +227,20 @@ def _matchmaking(event: Event, now) -> Matchmaking:
 
     # Led to a signed MoU (the MoU links asked of the MoU app through ``events.mou_links``), in
     # the same query.
-    signed_mou = ExpressionWrapper(led_to_signed_mou(), output_field=BooleanField())
     meetings = list(
         Meeting.objects.filter(session__event=event, status=Meeting.Status.PUBLISHED).values(
-            "pk", "attendance", "session__ends_at", "outcome", "outcome_at", signed_mou=signed_mou
+            "pk",
+            "attendance",
+            "outcome",
+            "outcome_at",
+            held=ExpressionWrapper(meeting_held(now), output_field=BooleanField()),
+            signed_mou=ExpressionWrapper(led_to_signed_mou(), output_field=BooleanField()),
         )
     )
-    no_show = Meeting.Attendance.NO_SHOW
-    held = [
-        row
-        for row in meetings
-        if row["attendance"] == Meeting.Attendance.HELD
-        or (row["attendance"] != no_show and row["session__ends_at"] <= now)
-    ]
+    held = [row for row in meetings if row["held"]]
     result.meetings_scheduled = len(meetings)
     result.meetings_held = len(held)
-    result.no_shows = sum(1 for row in meetings if row["attendance"] == no_show)
+    result.no_shows = sum(1 for row in meetings if row["attendance"] == Meeting.Attendance.NO_SHOW)
 
     # Every answer either side gave, with the meeting's own latest outcome (answers given
     # without a follow-up row): the latest one says where the meeting stands.
