@@ -240,6 +240,20 @@ def test_second_workshop_description_states_the_figures_of_its_registrations(dem
     assert (int(mous[1]), int(mous[2])) == (report.mous_signed, report.mou_institutions)
 
 
+def test_past_events_registered_in_part_say_that_their_report_counts_only_those(demo):
+    """Their descriptions tell of the real event (over 4,000 guests); the demo registers a few."""
+    past = Event.objects.filter(status=Event.Status.CLOSED).exclude(slug=demo_data.WORKSHOP_2).order_by("slug")
+
+    partly = {event.slug: build_report(event).participants for event in past}
+
+    assert sorted(partly) == sorted(
+        {demo_data.ALLIANCE, demo_data.EXCHANGE_WEEK, demo_data.GUANGXI, demo_data.STUDY_TRIP}
+    )
+    assert all(0 < participants < 10 for participants in partly.values())
+    for event in past:
+        assert event.description.endswith(demo_data.FEW_REGISTERED)
+
+
 def test_exchange_week_mous_join_lcetpa_and_asin_asean_with_each_reported_partner(demo):
     mous = Mou.objects.filter(event__slug=demo_data.EXCHANGE_WEEK).order_by("title")
 
