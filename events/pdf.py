@@ -260,6 +260,7 @@ def _matchmaking(pdf: FPDF, matchmaking: Matchmaking) -> None:
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    _help(pdf, matchmaking.counts_help)
     if matchmaking.steps:
         pdf.ln(2)
         pdf.set_font(MAIN_FONT, size=11)

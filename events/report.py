@@ -66,6 +66,16 @@ class Matchmaking:
     funnel: list[FunnelStage] = field(default_factory=list)
 
     @property
+    def counts_help(self) -> str:
+        """What the request and meeting counts count, on the page and in the PDF."""
+        return str(
+            _(
+                "Requests sent are all the requests of the event's matchmaking sessions, whatever became of "
+                "them; meetings scheduled are the published meetings, and meetings held those that took place."
+            )
+        )
+
+    @property
     def steps_help(self) -> str:
         """What the step table counts, on the page and in the PDF."""
         return str(

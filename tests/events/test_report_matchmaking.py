@@ -128,6 +128,7 @@ def test_report_page_shows_the_matchmaking_section(client, roles, matchmaking_ev
     part = html.split('id="report-matchmaking"')[1].split("</section>")[0]
     assert "<strong>9</strong>requests sent" in part
     assert "<strong>1</strong>no-shows" in part
+    assert "Requests sent are all the requests of the event&#x27;s matchmaking sessions" in part
     assert '<th scope="row">Questions asked</th> <td>6</td><td>0</td>' in part  # steps 1 and 2
     assert '<th scope="row">Questions answered</th> <td>3</td><td>0</td>' in part
     assert '<th scope="row">MoU signed</th> <td>1</td> <td>0</td>' in part
