@@ -224,19 +224,19 @@ def _matchmaking(event: Event, now) -> Matchmaking:
     """Requests, meetings and follow-up answers of the event (four queries).
 
     A meeting counts as held when it was published and either marked held, or its session has
-    ended and it was not marked a no-show (``followups.meeting_held``, the definition the MoU
-    statistics count too). The funnel counts held meetings: outcome known
-    (answered by either side, or led to a signed MoU), then in discussion or further (latest
-    outcome), then led to a signed MoU (``followups.led_to_signed_mou``, the definition the
-    organisers' follow-up page lists), so each stage holds the next. The step table counts
-    questions and answers instead, one per person and meeting.
+    ended and it was not marked a no-show (``followups.meeting_held``, which the MoU statistics
+    count too). The funnel counts held meetings: outcome known (reported by either side, or led
+    to a signed MoU), then in discussion or further (latest outcome), then led to a signed MoU
+    (``followups.led_to_signed_mou``, which the organisers' follow-up page lists), so each stage
+    holds the next. The step table counts questions and answers instead, one per person and
+    meeting.
     """
     result = Matchmaking()
     for row in MeetingRequest.objects.filter(session__event=event).values("status").annotate(count=Count("pk")):
         result.requests[row["status"]] = row["count"]
 
-    # Led to a signed MoU (the MoU links asked of the MoU app through ``events.mou_links``), in
-    # the same query.
+    # Held and led to a signed MoU by the shared definitions (the MoU links asked of the MoU
+    # app through ``events.mou_links``), in the same query.
     meetings = list(
         Meeting.objects.filter(session__event=event, status=Meeting.Status.PUBLISHED).values(
             "pk",
@@ -302,7 +302,7 @@ def _matchmaking(event: Event, now) -> Matchmaking:
             "signed",
             str(_("Led to a signed MoU")),
             signed,
-            str(_("Held meetings a side answered “MoU signed” about, or that are linked to a logged MoU.")),
+            str(_("Held meetings about which a side reported “MoU signed”, or that are linked to a logged MoU.")),
         ),
     ]
 

@@ -171,7 +171,7 @@ def test_pdf_still_builds_with_the_matchmaking_section(client, roles, matchmakin
         text = " ".join(text.split())
         assert "Step 1 (day 3): questions asked 6, answered 3" in text
         assert "these figures count questions and answers, not meetings" in text
-        assert "Led to a signed MoU: Held meetings a side answered “MoU signed” about" in text
+        assert "Led to a signed MoU: Held meetings about which a side reported “MoU signed”" in text
 
 
 def test_demo_workshop_report_states_its_matchmaking(demo, client):
