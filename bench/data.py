@@ -4,7 +4,8 @@
 Khmer and Vietnamese script, a country mix close to the portal's audience (China about 45 %,
 the rest ASEAN), kinds, cities, sectors, languages and a few offers and needs each, with
 popular sectors and cooperation types much more frequent than rare ones (Zipf-like), as the
-demo data and the real event reports show. The same seed gives the same rows.
+demo data and the real event reports show. The same seed gives the same rows, and never the
+name of one of the demo's institutions in its country.
 
 Rows are written with ``bulk_create``, which sends no signals and skips ``save()``, so the
 derived columns are computed here: ``search_grams`` with ``Institution.compute_search_grams()``,
@@ -17,8 +18,10 @@ slug starts with ``bench-`` before writing.
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -360,9 +363,13 @@ def _cn_ordinal(number: int) -> str:
 
 class _Generator:
     def __init__(self, rng: random.Random, taxonomy: Taxonomy) -> None:
+        from portal.demo_data import INSTITUTIONS as DEMO_INSTITUTIONS
+
         self.rng = rng
         self.taxonomy = taxonomy
-        self.seen: set[tuple[str, str]] = set()
+        # The names of the demo's real institutions are taken from the start (a name is unique
+        # per country, whatever its case), so that the demo still loads into a benchmark database.
+        self.seen: set[tuple[str, str]] = {(facts["name"].lower(), facts["country"]) for facts in DEMO_INSTITUTIONS}
         self.next_number: dict[tuple[str, str], int] = {}
         self.sector_weights = _zipf_weights(len(SECTOR_POPULARITY))
         self.type_weights = _zipf_weights(len(TYPE_POPULARITY), 0.8)
@@ -514,6 +521,15 @@ class _Generator:
         return f"{self.taxonomy.type_ids[type_slug]}:{self.taxonomy.sector_ids[sector_slug]}"
 
 
+def generate(
+    n: int, seed: int, taxonomy: Taxonomy
+) -> Iterator[tuple[Institution, list[str], list[tuple[str, str]], list[tuple[str, str]]]]:
+    """Draw ``n`` unsaved institutions with their sector slugs, offers and needs (no database needed)."""
+    generator = _Generator(random.Random(seed), taxonomy)
+    for index in range(n):
+        yield generator.institution(index)
+
+
 def populate(n: int = 50_000, seed: int = 1, *, verbose: bool = True) -> int:
     """Replace the generated institutions with ``n`` new ones drawn with ``seed``; return ``n``.
 
@@ -531,7 +547,7 @@ def populate(n: int = 50_000, seed: int = 1, *, verbose: bool = True) -> int:
     taxonomy = Taxonomy(
         sector_ids={slug: s.pk for slug, s in sectors.items()}, type_ids={slug: t.pk for slug, t in types.items()}
     )
-    generator = _Generator(random.Random(seed), taxonomy)
+    drawing = generate(n, seed, taxonomy)
     SectorLink = Institution.sectors.through
     with transaction.atomic():
         # Raw deletes of the offers and needs first: deleting them through the ORM would send
@@ -541,7 +557,7 @@ def populate(n: int = 50_000, seed: int = 1, *, verbose: bool = True) -> int:
             model.objects.filter(institution__in=generated)._raw_delete(model.objects.db)
         generated.delete()
         for start in range(0, n, BATCH):
-            drawn = [generator.institution(index) for index in range(start, min(start + BATCH, n))]
+            drawn = list(itertools.islice(drawing, BATCH))
             created = Institution.objects.bulk_create([row[0] for row in drawn])
             links, offers, needs = [], [], []
             for institution, sector_slugs, offer_items, need_items in drawn:
@@ -563,9 +579,11 @@ def populate(n: int = 50_000, seed: int = 1, *, verbose: bool = True) -> int:
                 print(f"  {start + len(created):>6} institutions", flush=True)
         words = rebuild_search_words()
     # VACUUM also merges the GIN indexes' pending lists, which bulk loads leave long; every
-    # lookup would scan them until autovacuum comes by.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    # lookup would scan them until autovacuum comes by. It cannot run inside a caller's
+    # transaction (a test's): there the rows are few and the caller rolls them back.
+    if not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     directory_changed()
     if verbose:
         print(f"Generated {n} institutions and {words} vocabulary words in {time.monotonic() - started:.0f} s")

@@ -48,6 +48,17 @@ class ReportPDF(FPDF):
         self.set_auto_page_break(True, margin=18)
         self.set_title(title)
 
+    def _render_styled_text_line(self, *args, **kwargs):
+        # fpdf2 (2.8.9) sets a page's font lazily, with the first text drawn on it. When that
+        # text starts with a fallback glyph (a Chinese label on a new page), it sets the main
+        # font only inside that text's own saved graphics state yet records the page's font as
+        # set: later text in the main font alone (the figures after the label) then has no
+        # font at all, and viewers drop it ("No font in show"). Setting the page's font first,
+        # as fpdf2's own ``text()`` does, keeps it for everything drawn after.
+        if not self.current_font_is_set_on_page and self.current_font is not None:
+            self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
+        return super()._render_styled_text_line(*args, **kwargs)
+
     def footer(self):
         self.set_y(-12)
         self.set_font(MAIN_FONT, size=8)

@@ -47,6 +47,33 @@ FLAG_AFTER_DAYS = 14
 COOPERATION_OUTCOMES = (MeetingOutcome.IN_DISCUSSION, MeetingOutcome.MOU_PLANNED, MeetingOutcome.MOU_SIGNED)
 
 
+def meeting_held(now) -> Q:
+    """Meetings that took place: published, and marked held or of a session ended by ``now`` without a no-show.
+
+    The one definition for the event report and the MoU statistics (a filter or an annotation on
+    ``Meeting``).
+    """
+    took_place = Q(attendance=Meeting.Attendance.HELD) | (
+        ~Q(attendance=Meeting.Attendance.NO_SHOW) & Q(session__ends_at__lte=now)
+    )
+    return Q(status=Meeting.Status.PUBLISHED) & took_place
+
+
+def reported_mou_signed() -> Q:
+    """Meetings a side reported "MoU signed" about: in a follow-up answer, or as the meeting's outcome."""
+    answered_signed = FollowUp.objects.filter(meeting=OuterRef("pk"), outcome=MeetingOutcome.MOU_SIGNED)
+    return Q(outcome=MeetingOutcome.MOU_SIGNED) | Q(Exists(answered_signed))
+
+
+def led_to_signed_mou() -> Q:
+    """Meetings that led to a signed MoU: reported "MoU signed" by a side, or linked to a logged MoU.
+
+    The one definition for the report's funnel and the organisers' follow-up page (a filter or
+    an annotation on ``Meeting``).
+    """
+    return reported_mou_signed() | Q(pk__in=mou_links().linked_meeting_ids())
+
+
 class FollowUpError(EventError):
     """An answer that cannot be recorded; the message is shown to the person."""
 

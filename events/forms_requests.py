@@ -22,13 +22,16 @@ class ParticipantFilterForm(forms.Form):
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = (
+        # Without order_by(), the registrations' default ordering would join DISTINCT and
+        # repeat a country once per institution.
+        codes = set(
             Registration.objects.filter(event=event, status=Registration.Status.APPROVED)
+            .order_by()
             .values_list("institution__country", flat=True)
             .distinct()
         )
         self.fields["country"].choices = [("", _("all countries"))] + sorted(
-            ((code, countries.name(code)) for code in codes if code), key=lambda pair: str(pair[1])
+            ((code, str(countries.name(code))) for code in codes if code), key=lambda pair: pair[1]
         )
 
     def apply(self, registrations: QuerySet[Registration]) -> QuerySet[Registration]:

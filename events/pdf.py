@@ -136,6 +136,7 @@ def report_pdf(report: EventReport) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    _help(pdf, report.outcomes_help)
 
     if report.has_matchmaking:
         _matchmaking(pdf, report.matchmaking)
@@ -259,13 +260,15 @@ def _matchmaking(pdf: FPDF, matchmaking: Matchmaking) -> None:
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    _help(pdf, matchmaking.counts_help)
     if matchmaking.steps:
         pdf.ln(2)
         pdf.set_font(MAIN_FONT, size=11)
         pdf.multi_cell(0, 6, _("Outcomes at each follow-up step"), new_x="LMARGIN", new_y="NEXT")
+        _help(pdf, matchmaking.steps_help)
         pdf.set_font(MAIN_FONT, size=9)
         for line in matchmaking.steps:
-            head = _("Step %(step)s (day %(days)s): %(asked)s asked, %(answered)s answered") % {
+            head = _("Step %(step)s (day %(days)s): questions asked %(asked)s, answered %(answered)s") % {
                 "step": line.step,
                 "days": line.days if line.days is not None else "—",
                 "asked": line.asked,
@@ -277,3 +280,14 @@ def _matchmaking(pdf: FPDF, matchmaking: Matchmaking) -> None:
     pdf.set_font(MAIN_FONT, size=11)
     pdf.multi_cell(0, 6, _("From meeting to MoU"), new_x="LMARGIN", new_y="NEXT")
     _bars(pdf, [Breakdown(stage.key, capfirst(stage.label), stage.count, 0) for stage in matchmaking.funnel])
+    for stage in matchmaking.funnel:
+        _help(pdf, f"{capfirst(stage.label)}: {stage.help}")
+
+
+def _help(pdf: FPDF, text: str) -> None:
+    """A small grey note saying what the figures above count."""
+    pdf.set_font(MAIN_FONT, size=8)
+    pdf.set_text_color(110)
+    pdf.multi_cell(0, 4.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0)
+    pdf.set_font(MAIN_FONT, size=10)

@@ -20,8 +20,8 @@ from django_countries import countries
 
 from institutions.models import Institution
 
-from .followups import COOPERATION_OUTCOMES, StepLine, step_lines
-from .models import Delegation, Event, FollowUp, Meeting, MeetingOutcome, MeetingRequest, Registration, Session
+from .followups import COOPERATION_OUTCOMES, StepLine, led_to_signed_mou, meeting_held, step_lines
+from .models import Delegation, Event, FollowUp, Meeting, MeetingRequest, Registration, Session
 from .mou_links import mou_links
 
 
@@ -46,9 +46,12 @@ class DelegationLine:
 
 @dataclass
 class FunnelStage:
+    """One stage of the funnel meeting → MoU: a number of meetings, and what puts a meeting in it."""
+
     key: str
     label: str
     count: int
+    help: str = ""
 
 
 @dataclass
@@ -61,6 +64,27 @@ class Matchmaking:
     no_shows: int = 0
     steps: list[StepLine] = field(default_factory=list)
     funnel: list[FunnelStage] = field(default_factory=list)
+
+    @property
+    def counts_help(self) -> str:
+        """What the request and meeting counts count, on the page and in the PDF."""
+        return str(
+            _(
+                "Requests sent are all the requests of the event's matchmaking sessions, whatever became of "
+                "them; meetings scheduled are the published meetings, and meetings held those that took place."
+            )
+        )
+
+    @property
+    def steps_help(self) -> str:
+        """What the step table counts, on the page and in the PDF."""
+        return str(
+            _(
+                "At each step, both sides of a meeting are asked one question each, so these figures count "
+                "questions and answers, not meetings: a meeting both sides answered counts twice. The funnel "
+                "below counts meetings."
+            )
+        )
 
     @property
     def requests_sent(self) -> int:
@@ -113,6 +137,16 @@ class EventReport:
     @property
     def country_count(self) -> int:
         return len(self.countries)
+
+    @property
+    def outcomes_help(self) -> str:
+        """What "meetings held" and "MoUs signed" count, on the page and in the PDF."""
+        return str(
+            _(
+                "Meetings held are the matchmaking meetings that took place; MoUs signed are the MoUs logged "
+                "for this event, whether or not they came from a meeting, among the institutions party to them."
+            )
+        )
 
 
 def _breakdown(rows, key_of, label_of) -> list[Breakdown]:
@@ -190,55 +224,86 @@ def _matchmaking(event: Event, now) -> Matchmaking:
     """Requests, meetings and follow-up answers of the event (four queries).
 
     A meeting counts as held when it was published and either marked held, or its session has
-    ended and it was not marked a no-show. The funnel follows the held meetings: outcome known
-    (answered by either side, or linked to a logged MoU), then in discussion or further (latest
-    outcome), then MoU signed (or linked to one), so each stage holds the next.
+    ended and it was not marked a no-show (``followups.meeting_held``, which the MoU statistics
+    count too). The funnel counts held meetings: outcome known (reported by either side, or led
+    to a signed MoU), then in discussion or further (latest outcome), then led to a signed MoU
+    (``followups.led_to_signed_mou``, which the organisers' follow-up page lists), so each stage
+    holds the next. The step table counts questions and answers instead, one per person and
+    meeting.
     """
     result = Matchmaking()
     for row in MeetingRequest.objects.filter(session__event=event).values("status").annotate(count=Count("pk")):
         result.requests[row["status"]] = row["count"]
 
-    # Linked to an MoU: asked of the MoU app through ``events.mou_links``, in the same query.
-    linked = ExpressionWrapper(Q(pk__in=mou_links().linked_meeting_ids()), output_field=BooleanField())
+    # Held and led to a signed MoU by the shared definitions (the MoU links asked of the MoU
+    # app through ``events.mou_links``), in the same query.
     meetings = list(
         Meeting.objects.filter(session__event=event, status=Meeting.Status.PUBLISHED).values(
-            "pk", "attendance", "session__ends_at", "outcome", "outcome_at", mou_linked=linked
+            "pk",
+            "attendance",
+            "outcome",
+            "outcome_at",
+            held=ExpressionWrapper(meeting_held(now), output_field=BooleanField()),
+            signed_mou=ExpressionWrapper(led_to_signed_mou(), output_field=BooleanField()),
         )
     )
-    no_show = Meeting.Attendance.NO_SHOW
-    held = [
-        row
-        for row in meetings
-        if row["attendance"] == Meeting.Attendance.HELD
-        or (row["attendance"] != no_show and row["session__ends_at"] <= now)
-    ]
+    held = [row for row in meetings if row["held"]]
     result.meetings_scheduled = len(meetings)
     result.meetings_held = len(held)
-    result.no_shows = sum(1 for row in meetings if row["attendance"] == no_show)
+    result.no_shows = sum(1 for row in meetings if row["attendance"] == Meeting.Attendance.NO_SHOW)
 
     # Every answer either side gave, with the meeting's own latest outcome (answers given
-    # without a follow-up row): the latest one says where the meeting stands; "MoU signed"
-    # once said, or an MoU linked, counts as signed.
+    # without a follow-up row): the latest one says where the meeting stands.
     answers: dict[int, list[tuple]] = defaultdict(list)
     for meeting_id, outcome, answered_at in FollowUp.objects.filter(
         meeting__session__event=event, answered_at__isnull=False
     ).values_list("meeting_id", "outcome", "answered_at"):
         answers[meeting_id].append((answered_at, outcome))
-    answered = cooperation = signed = 0
+    known = cooperation = signed = 0
     for row in held:
         said = list(answers.get(row["pk"], []))
         if row["outcome"]:
             said.append((row["outcome_at"] or now, row["outcome"]))
-        is_signed = row["mou_linked"] or any(outcome == MeetingOutcome.MOU_SIGNED for _at, outcome in said)
+        is_signed = row["signed_mou"]
         latest = max(said, key=lambda answer: answer[0])[1] if said else ""
-        answered += bool(said) or is_signed
+        known += bool(said) or is_signed
         cooperation += is_signed or latest in COOPERATION_OUTCOMES
         signed += is_signed
     result.funnel = [
-        FunnelStage("held", str(_("Meetings held")), result.meetings_held),
-        FunnelStage("answered", str(_("Outcome reported")), answered),
-        FunnelStage("cooperation", str(_("Discussing or preparing an MoU")), cooperation),
-        FunnelStage("signed", str(_("MoU signed")), signed),
+        FunnelStage(
+            "held",
+            str(_("Meetings held")),
+            result.meetings_held,
+            str(_("Published meetings marked held, or whose session ended without a no-show.")),
+        ),
+        FunnelStage(
+            "known",
+            str(_("Outcome known")),
+            known,
+            str(
+                _(
+                    "Held meetings whose outcome a side reported (a follow-up answer or their own page), "
+                    "or that led to a signed MoU."
+                )
+            ),
+        ),
+        FunnelStage(
+            "cooperation",
+            str(_("Discussing or preparing an MoU")),
+            cooperation,
+            str(
+                _(
+                    "Held meetings whose latest reported outcome is “in discussion”, “MoU planned” or "
+                    "“MoU signed”, or that led to a signed MoU."
+                )
+            ),
+        ),
+        FunnelStage(
+            "signed",
+            str(_("Led to a signed MoU")),
+            signed,
+            str(_("Held meetings about which a side reported “MoU signed”, or that are linked to a logged MoU.")),
+        ),
     ]
 
     result.steps = step_lines(event)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -25,6 +25,7 @@ from .followups import (
     follow_up_answer,
     follow_up_for_link,
     follow_up_opt_out,
+    led_to_signed_mou,
     link_expires_at,
     link_problem,
     meeting_outcome_record,
@@ -32,7 +33,7 @@ from .followups import (
     registration_in_meeting,
     step_lines,
 )
-from .models import Event, FollowUp, Meeting, MeetingOutcome, Registration
+from .models import Event, Meeting, MeetingOutcome, Registration
 from .mou_links import MeetingMous, MouLinkError, mou_links
 from .selectors import MEETING_SIDES
 from .views_manage import managed_event
@@ -168,13 +169,7 @@ def manage_follow_ups(request, slug: str):
     event = managed_event(request, slug)
     meetings = Meeting.objects.filter(session__event=event).select_related(*MEETING_RELATED)
     flagged = list(meetings.filter(unanswered_flagged_at__isnull=False).order_by("unanswered_flagged_at", "pk"))
-    signed = list(
-        meetings.filter(
-            Q(outcome=MeetingOutcome.MOU_SIGNED)
-            | Q(pk__in=mou_links().linked_meeting_ids())
-            | Exists(FollowUp.objects.filter(meeting=OuterRef("pk"), outcome=MeetingOutcome.MOU_SIGNED))
-        ).order_by("outcome_at", "pk")
-    )
+    signed = list(meetings.filter(led_to_signed_mou()).order_by("outcome_at", "pk"))
     # The MoUs are the MoU app's: asked through ``events.mou_links`` (events sits below it).
     mous = mou_links().meetings_mous(meetings=signed, user=request.user)
     nothing = MeetingMous(choices=[])

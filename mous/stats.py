@@ -6,9 +6,11 @@ from itertools import combinations
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 from django_countries import countries
 
 from events.charts import bar_chart, ring_chart
+from events.followups import meeting_held, reported_mou_signed
 from events.models import Event, Meeting
 
 from .models import Milestone, Mou
@@ -126,13 +128,17 @@ def activity_share(queryset=None) -> tuple[int, int]:
 
 
 def funnel() -> list[FunnelRow]:
-    """Per event: meetings held → outcome reported "MoU signed" → meetings linked to an MoU."""
+    """Per event: meetings held → reported "MoU signed" → linked to an MoU.
+
+    Held and reported as the event report counts them (``events.followups``), so that the two
+    pages agree.
+    """
     rows = (
-        Meeting.objects.filter(attendance=Meeting.Attendance.HELD)
+        Meeting.objects.filter(meeting_held(timezone.now()))
         .values("session__event")
         .annotate(
             held=Count("pk"),
-            reported=Count("pk", filter=Q(outcome="mou_signed")),
+            reported=Count("pk", filter=reported_mou_signed()),
             linked=Count("pk", filter=Q(mou_link__isnull=False)),
         )
     )

@@ -1,12 +1,16 @@
 """The matchmaking part of the event report: requests, meetings, follow-up answers and the funnel to MoUs."""
 
+import io
 import shutil
 import subprocess
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from pypdf import PdfReader
 
 from events.followups import follow_up_answer, plan_follow_ups
 from events.models import Event, FollowUp, Meeting, MeetingRequest
@@ -87,7 +91,7 @@ def test_funnel_goes_from_meetings_held_to_mous_signed(matchmaking_event):
 
     assert [(stage.key, stage.count) for stage in funnel] == [
         ("held", 3),
-        ("answered", 3),
+        ("known", 3),
         ("cooperation", 2),
         ("signed", 1),
     ]
@@ -124,10 +128,15 @@ def test_report_page_shows_the_matchmaking_section(client, roles, matchmaking_ev
     part = html.split('id="report-matchmaking"')[1].split("</section>")[0]
     assert "<strong>9</strong>requests sent" in part
     assert "<strong>1</strong>no-shows" in part
-    assert '<th scope="row">Asked</th> <td>6</td><td>0</td>' in part  # steps 1 and 2
-    assert '<th scope="row">Answered</th> <td>3</td><td>0</td>' in part
+    assert "Requests sent are all the requests of the event&#x27;s matchmaking sessions" in part
+    assert '<th scope="row">Questions asked</th> <td>6</td><td>0</td>' in part  # steps 1 and 2
+    assert '<th scope="row">Questions answered</th> <td>3</td><td>0</td>' in part
     assert '<th scope="row">MoU signed</th> <td>1</td> <td>0</td>' in part
+    assert "these figures count questions and answers, not meetings" in part
     assert "From meeting to MoU" in part
+    # Each stage of the funnel says what puts a meeting in it.
+    assert "<dt>Led to a signed MoU: 1</dt> <dd" in part
+    assert "or that are linked to a logged MoU.</dd>" in part
     assert part.count("<svg") == 1
 
 
@@ -159,6 +168,10 @@ def test_pdf_still_builds_with_the_matchmaking_section(client, roles, matchmakin
         assert "Matchmaking" in text
         assert "9 requests sent" in text
         assert "From meeting to MoU" in text
+        text = " ".join(text.split())
+        assert "Step 1 (day 3): questions asked 6, answered 3" in text
+        assert "these figures count questions and answers, not meetings" in text
+        assert "Led to a signed MoU: Held meetings about which a side reported “MoU signed”" in text
 
 
 def test_demo_workshop_report_states_its_matchmaking(demo, client):
@@ -178,14 +191,100 @@ def test_demo_workshop_report_states_its_matchmaking(demo, client):
     assert (matchmaking.meetings_scheduled, matchmaking.meetings_held, matchmaking.no_shows) == (10, 10, 0)
     first, second = matchmaking.steps[:2]
     assert (first.asked, first.answered, second.asked, second.answered) == (6, 4, 1, 0)
-    assert {value: count for value, _label, count in first.outcomes if count} == {
-        "mou_signed": 2,
-        "in_discussion": 1,
-        "no_fit": 1,
-    }
-    # Nine of the ten meetings are the origin of one of the workshop's MoUs (demo_data.MOUS):
-    # their outcome is known and they count as signed; the tenth was answered "no fit".
-    linked = Meeting.objects.filter(session__event=event, mou_link__isnull=False).count()
-    assert linked == 9
-    assert [stage.count for stage in matchmaking.funnel] == [10, 10, 9, 9]
+    # Both sides of one meeting and one side of another answered "MoU signed"; the third
+    # meeting asked about was "no fit".
+    assert {value: count for value, _label, count in first.outcomes if count} == {"mou_signed": 3, "no_fit": 1}
+    # Nine of the ten meetings are the origin of one of the workshop's MoUs (demo_data.MOUS),
+    # the two answered "MoU signed" among them; the tenth was answered "no fit".
+    assert Meeting.objects.filter(session__event=event, mou_link__isnull=False).count() == 9
+    assert [(stage.key, stage.count) for stage in matchmaking.funnel] == [
+        ("held", 10),
+        ("known", 10),
+        ("cooperation", 9),
+        ("signed", 9),
+    ]
     assert 'id="report-matchmaking"' in response.content.decode()
+
+
+def test_demo_workshop_funnel_agrees_with_the_answers_and_the_follow_up_page(demo, client):
+    """Each meeting answered "MoU signed" led to a signed MoU; the organisers' page lists the funnel's."""
+    from portal import demo_data
+    from portal.models import User
+    from tests.factories import give_second_factor
+
+    event = Event.objects.get(slug=demo_data.WORKSHOP_2)
+    client.force_login(give_second_factor(User.objects.get(email="secretariat@example.org")))
+    answered_signed = set(
+        FollowUp.objects.filter(meeting__session__event=event, outcome="mou_signed").values_list("meeting", flat=True)
+    )
+    answered = set(
+        FollowUp.objects.filter(meeting__session__event=event, answered_at__isnull=False).values_list(
+            "meeting", flat=True
+        )
+    )
+
+    funnel = {stage.key: stage.count for stage in build_report(event).matchmaking.funnel}
+    page = client.get(reverse("events:manage_follow_ups", args=[event.slug]))
+
+    linked = set(Meeting.objects.filter(session__event=event, mou_link__isnull=False).values_list("pk", flat=True))
+    assert answered_signed <= linked
+    # No meeting linked to an MoU signed at the workshop was answered anything but "MoU signed".
+    assert (
+        FollowUp.objects.filter(meeting__in=linked, answered_at__isnull=False).exclude(outcome="mou_signed").count()
+        == 0
+    )
+    assert funnel["signed"] == len(answered_signed | linked) == len(page.context["signed"])
+    assert funnel["known"] == len(answered | linked)
+
+
+def _demo_workshop_pdf(client, language: str) -> tuple[Event, bytes]:
+    from portal import demo_data
+    from portal.models import User
+    from tests.factories import give_second_factor
+
+    event = Event.objects.get(slug=demo_data.WORKSHOP_2)
+    client.force_login(give_second_factor(User.objects.get(email="secretariat@example.org")))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("events:report_pdf", args=[event.slug]))
+    assert response["Content-Type"] == "application/pdf"
+    return event, response.content
+
+
+def _funnel_lines(event: Event, language: str) -> list[str]:
+    """Each stage of the funnel as the PDF prints it: its label, then its figure."""
+    with translation.override(language):
+        return [f"{capfirst(stage.label)}{stage.count}" for stage in build_report(event).matchmaking.funnel]
+
+
+def _squeezed(text: str) -> str:
+    """``text`` without whitespace (extractors space out Chinese glyphs and split lines)."""
+    return "".join(text.replace("\x00", "").split())
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_demo_workshop_pdf_states_the_funnel_in_every_language(demo, client, language):
+    """In Chinese the matchmaking section starts a page with Chinese text: its figures must stay."""
+    event, content = _demo_workshop_pdf(client, language)
+
+    text = _squeezed("".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
+
+    with translation.override(language):
+        title = _squeezed(translation.gettext("From meeting to MoU"))
+    funnel = _funnel_lines(event, language)
+    assert len(funnel) == 4
+    assert _squeezed("".join([title, *funnel])) in text
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_demo_workshop_pdf_reads_without_errors_in_every_language(demo, client, language, tmp_path):
+    event, content = _demo_workshop_pdf(client, language)
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(content)
+
+    extracted = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True)
+
+    assert extracted.stderr == ""  # poppler says "No font in show" for text drawn without a font
+    text = _squeezed(extracted.stdout)
+    for line in _funnel_lines(event, language):
+        assert _squeezed(line) in text

@@ -1,10 +1,14 @@
 """Meeting request pages: participant list, sending, my meetings, answers, signed links, availability."""
 
 from datetime import timedelta
+from operator import itemgetter
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django_countries import countries
 
 from events import requests as service
 from events.models import Meeting, MeetingRequest, Registration, Session, SlotUnavailability
@@ -99,6 +103,21 @@ def test_participant_list_search_does_not_match_hidden_names(client, setup):
     assert hidden.context["page_obj"].paginator.count == 0
     assert [row["registration"] for row in shown.context["participants"]] == [setup["other"]]
     assert by_country.context["page_obj"].paginator.count == 2
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_participant_list_offers_each_country_once_by_its_translated_name(client, setup, language):
+    for country in ("CN", "CN", "KH", "VN", "TH"):
+        register(setup["event"], country=country)  # each at an institution of its own
+    register(setup["event"], country="SG", status=Registration.Status.PENDING)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    response = _login(client, setup["me"]).get(reverse("events:participants", args=[setup["event"].slug]))
+
+    choices = [(code, str(name)) for code, name in response.context["form"].fields["country"].choices]
+    with translation.override(language):
+        expected = sorted(((code, str(countries.name(code))) for code in ("CN", "KH", "VN", "TH")), key=itemgetter(1))
+        assert choices == [("", gettext("all countries")), *expected]
 
 
 @pytest.mark.parametrize("extra", [0, 4])

@@ -1,18 +1,20 @@
 """The secretariat's MoU statistics on a small hand-made set."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Meeting
+from events.report import build_report
 from mous import stats
 from mous.models import Mou
 from mous.services import refresh_party_countries
 from tests.factories import (
     CooperationTypeFactory,
     EventFactory,
+    FollowUpFactory,
     InstitutionFactory,
     MatchmakingSessionFactory,
     MeetingFactory,
@@ -81,12 +83,33 @@ def test_funnel_per_event():
     session = MatchmakingSessionFactory(event=event)
     held = Meeting.Attendance.HELD
     mou = make_mou(InstitutionFactory(), InstitutionFactory(country="CN"))
-    MeetingFactory(session=session, request__session=session, attendance=held)
-    MeetingFactory(session=session, request__session=session, attendance=held, outcome="mou_signed")
-    MeetingFactory(session=session, request__session=session, attendance=held, outcome="mou_signed", mou=mou)
-    MeetingFactory(session=session, request__session=session, attendance=Meeting.Attendance.NO_SHOW)
+    published = {"session": session, "request__session": session, "status": Meeting.Status.PUBLISHED}
+    MeetingFactory(**published, attendance=held)
+    MeetingFactory(**published, attendance=held, outcome="mou_signed")
+    MeetingFactory(**published, attendance=held, outcome="mou_signed", mou=mou)
+    MeetingFactory(**published, attendance=Meeting.Attendance.NO_SHOW)
+    MeetingFactory(session=session, request__session=session, attendance=held)  # never published
     rows = stats.funnel()
     assert [(row.event, row.held, row.reported, row.linked) for row in rows] == [("Kunming Expo", 3, 2, 1)]
+
+
+def test_funnel_counts_what_the_event_report_counts():
+    """A meeting of an ended session is held unless marked a no-show; a follow-up answer reports "MoU signed"."""
+    event = EventFactory(title="Kunming Expo", start_date=timezone.localdate() - timedelta(days=10))
+    session = MatchmakingSessionFactory(event=event)
+    published = {"session": session, "request__session": session, "status": Meeting.Status.PUBLISHED}
+    MeetingFactory(**published)  # not marked, but its session is over
+    answered = MeetingFactory(**published)
+    FollowUpFactory(meeting=answered, outcome="mou_signed", answered_at=timezone.now())
+    answered.outcome = "in_discussion"  # the other side's later answer
+    answered.save(update_fields=["outcome"])
+    MeetingFactory(**published, attendance=Meeting.Attendance.NO_SHOW)
+
+    (row,) = stats.funnel()
+    funnel = {stage.key: stage.count for stage in build_report(event).matchmaking.funnel}
+
+    assert (row.held, row.reported, row.linked) == (2, 1, 0)
+    assert (funnel["held"], funnel["signed"]) == (row.held, row.reported + row.linked)
 
 
 @pytest.mark.parametrize("role", ["anonymous", "participant", "institution_admin", "no_institution"])

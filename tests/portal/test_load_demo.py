@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from events.models import Event, Meeting, MeetingRequest, Registration, Session
+from events.report import build_report
 from events.selectors import events_upcoming
 from institutions.models import CooperationType, Institution, Membership, Sector
 from institutions.permissions import SECRETARIAT_GROUP
@@ -211,6 +213,45 @@ def test_second_workshop_has_13_mous_signed_at_its_ceremony_among_14_institution
     }
     assert parties.values("institution").distinct().count() == 14
     assert mous.filter(is_public=True).count() == 5
+
+
+def test_second_workshop_description_states_the_figures_of_its_registrations(demo):
+    """Every "N (participants) from M" and the MoUs the description states are what the data holds."""
+    event = Event.objects.get(slug=demo_data.WORKSHOP_2)
+    report = build_report(event)
+    line = {breakdown.key: breakdown for breakdown in report.countries}
+    rest = [breakdown for breakdown in report.countries if breakdown.key not in ("CN", "KH", "RU")]
+    text = " ".join(event.description.split())
+
+    described = [
+        (int(people), int(places)) for people, places in re.findall(r"(\d+) (?:participants )?from (\d+)", text)
+    ]
+    mous = re.search(r"(\d+) MoUs were signed among (\d+)", text)
+
+    assert described == [
+        (report.participants, report.institutions),
+        (line["CN"].participants, line["CN"].institutions),
+        (line["KH"].participants, line["KH"].institutions),
+        (sum(b.participants for b in rest), sum(b.institutions for b in rest)),
+        (line["RU"].participants, line["RU"].institutions),
+    ]
+    assert "nine Southeast Asian countries" in text
+    assert len(rest) + 1 == 9  # with Cambodia
+    assert (int(mous[1]), int(mous[2])) == (report.mous_signed, report.mou_institutions)
+
+
+def test_past_events_registered_in_part_say_that_their_report_counts_only_those(demo):
+    """Their descriptions tell of the real event (over 4,000 guests); the demo registers a few."""
+    past = Event.objects.filter(status=Event.Status.CLOSED).exclude(slug=demo_data.WORKSHOP_2).order_by("slug")
+
+    partly = {event.slug: build_report(event).participants for event in past}
+
+    assert sorted(partly) == sorted(
+        {demo_data.ALLIANCE, demo_data.EXCHANGE_WEEK, demo_data.GUANGXI, demo_data.STUDY_TRIP}
+    )
+    assert all(0 < participants < 10 for participants in partly.values())
+    for event in past:
+        assert event.description.endswith(demo_data.FEW_REGISTERED)
 
 
 def test_exchange_week_mous_join_lcetpa_and_asin_asean_with_each_reported_partner(demo):
