@@ -518,3 +518,21 @@ def test_recommend_reasons_say_a_lead_is_not_what_is_needed(taxonomy, home):
         "and you need internship and employment placement there",
     ]
     assert explain(home, other).reasons == recommendation.reasons
+
+
+@pytest.mark.django_db
+def test_partner_page_offers_no_shortlist_or_meeting_for_another_institution_of_ones_own(client, taxonomy, home):
+    also_mine = partner(taxonomy, "Sister College", country="CN", offers=[("training", "nev")])
+    stranger = partner(taxonomy, "Stranger College", country="CN", offers=[("training", "nev")])
+    user = member_of(home, role=Membership.Role.ADMIN)
+    MembershipFactory(user=user, institution=also_mine)
+    client.force_login(user)
+
+    response = client.get(reverse("institutions:partners"))
+
+    html = response.content.decode()
+    assert {r.institution for r in response.context["recommendations"]} == {also_mine, stranger}
+    assert reverse("institutions:shortlist_add", args=[also_mine.pk]) not in html
+    assert f"?institution={also_mine.pk}" not in html
+    assert reverse("institutions:shortlist_add", args=[stranger.pk]) in html
+    assert f"?institution={stranger.pk}" in html
