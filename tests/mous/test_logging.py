@@ -17,6 +17,7 @@ from tests.factories import (
     MouPartyFactory,
     SectorFactory,
     SessionFactory,
+    give_second_factor,
     linked_mou_id,
 )
 
@@ -714,3 +715,20 @@ def test_duration_without_any_start_date_is_refused(client, roles):
         "A duration needs the date the MoU is valid from, or its signing date."
     ]
     assert not Mou.objects.exists()
+
+
+def test_demo_events_offer_their_own_sessions_each_labelled_once(client, demo):
+    from events.models import Event
+    from portal.models import User
+
+    client.force_login(give_second_factor(User.objects.get(email="secretariat@example.org")))
+    page = client.get(NEW).context["edit"].form
+
+    events = Event.objects.filter(pk__in=[str(pk) for pk, _title in page.fields["event"].choices if pk])
+    assert sum(event.sessions.count() for event in events) > 20
+
+    for event in events:
+        form = client.post(NEW, {"event": event.pk, "refresh": "1", "parties-TOTAL_FORMS": "0"}).context["edit"].form
+        choices = session_choices(form)
+        assert sorted(int(pk) for pk, _label in choices) == sorted(event.sessions.values_list("pk", flat=True))
+        assert len({label for _pk, label in choices}) == len(choices)
