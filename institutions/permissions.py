@@ -41,6 +41,16 @@ def active_institution_ids(user, *, admin_only: bool = False) -> set[int]:
     return cached
 
 
+def remember_active_institution_ids(user, ids: set[int]) -> None:
+    """Cache the ids of the institutions in which ``user`` holds an active membership.
+
+    For a caller that has just read all of ``user``'s active memberships anyway, so that
+    ``active_institution_ids`` (and the predicates on it) need no query of their own.
+    """
+    if getattr(user, "_member_institution_ids", None) is None:
+        user._member_institution_ids = set(ids)
+
+
 @rules.predicate
 def is_institution_admin(user, institution) -> bool:
     return institution is not None and institution.pk in active_institution_ids(user, admin_only=True)
@@ -84,6 +94,12 @@ rules.add_perm("institutions.open_institution", is_not_rejected | is_secretariat
 rules.add_perm(
     "institutions.join_institution",
     rules.is_authenticated & is_not_rejected & ~has_any_membership_in,
+)
+# Saving an institution to one's shortlist and asking it for a meeting are for people outside
+# it: its own members work with it already.
+rules.add_perm(
+    "institutions.approach_institution",
+    rules.is_authenticated & is_not_rejected & ~is_institution_member,
 )
 rules.add_perm("institutions.import_institutions", is_secretariat)
 # A background import job (its file, preview and result) is opened by whoever started it and

@@ -4,17 +4,11 @@ The fit of a candidate institution *for* an institution ("you") is a sum of term
 explained in plain words. The weights, and why they are what they are:
 
 Complementarity (what the portal is for)
-    Every offer and need is a cooperation type in a sector. For each of your needs, the best
-    of their offers counts:
-
-    - ``EXACT_MATCH`` = 1.0 when they offer that cooperation type in that sector;
-    - ``SAME_SECTOR_MATCH`` = 0.3 when they offer another cooperation type in that sector
-      (a partner active in the field is a lead, not an answer).
-
-    The taxonomy has no notion of related sectors, so a cooperation type offered in another
-    sector does not count. Summed over your needs, this gives ``they_offer``; the same for
-    their needs against your offers gives ``you_offer``. Both are capped at ``MATCH_CAP`` = 3,
-    so that an institution listing every offer under the sun does not drown out a precise one.
+    Every offer and need is a cooperation type in a sector. A need is met only when the other
+    side offers that cooperation type in that sector (``EXACT_MATCH`` = 1.0 each). Summed over
+    your needs, this gives ``they_offer``; the same for their needs against your offers gives
+    ``you_offer``. Both are capped at ``MATCH_CAP`` = 3, so that an institution listing every
+    offer under the sun does not drown out a precise one.
 
     - ``W_THEY_OFFER`` = 10 per unit of ``they_offer``: what you need is why you look.
     - ``W_YOU_OFFER`` = 7 per unit of ``you_offer``: what you can give makes them say yes,
@@ -23,6 +17,16 @@ Complementarity (what the portal is for)
     - ``W_MUTUAL`` = 15 per unit of ``min(they_offer, you_offer)``: a partnership where each
       side gives something lasts. With this term one exact match each way (10 + 7 + 15 = 32)
       beats three exact one-way matches (30), so mutual complementarity ranks highest.
+
+Leads (another cooperation type in the sector of a need)
+    A partner offering something else in the sector where you need help is a lead, not an
+    answer: it meets no need and never makes a fit mutual. Each offer serves as a lead for
+    one need at most, and only when it meets no need exactly, so that one offer is never
+    counted (or explained) twice. ``W_LEAD`` = 1 per lead, either way, at most ``LEAD_CAP`` =
+    3: less than one exact match the weaker way (``W_YOU_OFFER`` = 7), so any partner that
+    meets a need ranks above one that only shares sectors, other things being equal. The
+    taxonomy has no notion of related sectors, so a cooperation type offered in another
+    sector counts for nothing.
 
 Context bonuses (break ties between equally complementary partners)
     - Cross-border: ``BORDER_CHINA_ASEAN`` = 6 between China and an ASEAN country (the
@@ -82,8 +86,9 @@ from .models import CooperationType, Institution, Sector
 # --- Weights (see the module docstring) ------------------------------------------------------
 
 EXACT_MATCH = 1.0
-SAME_SECTOR_MATCH = 0.3
 MATCH_CAP = 3.0
+W_LEAD = 1.0
+LEAD_CAP = 3
 W_THEY_OFFER = 10.0
 W_YOU_OFFER = 7.0
 W_MUTUAL = 15.0
@@ -154,7 +159,7 @@ class Profile:
 
 @dataclass(frozen=True)
 class Match:
-    """One need of one side met (fully or partly) by an offer of the other."""
+    """One need of one side met by an offer of the other, or (as a lead) sharing its sector."""
 
     they_offer: bool  # True: the candidate offers, you need; False: you offer, they need
     offered: Key
@@ -170,6 +175,7 @@ class Fit:
     they_offer: float = 0.0
     you_offer: float = 0.0
     matches: tuple[Match, ...] = ()
+    leads: tuple[Match, ...] = ()
     border: float = 0.0
     shared_languages: tuple[str, ...] = ()
     kind_bonus: float = 0.0
@@ -178,27 +184,25 @@ class Fit:
 
     @property
     def mutual(self) -> bool:
+        """Return whether each side meets at least one need of the other exactly (leads do not count)."""
         return self.they_offer > 0 and self.you_offer > 0
 
 
-def _meet(needs: frozenset[Key], offers: frozenset[Key], *, they_offer: bool) -> tuple[float, list[Match]]:
-    """Return how well ``offers`` meet ``needs`` (capped) and the matches, best first."""
-    if not needs or not offers:
-        return 0.0, []
-    offers_by_sector: dict[int, list[Key]] = defaultdict(list)
-    for offer in sorted(offers):
-        offers_by_sector[offer[1]].append(offer)
-    total = 0.0
-    matches = []
-    for need in sorted(needs):
-        if need in offers:
-            matches.append(Match(they_offer, need, need, EXACT_MATCH))
-            total += EXACT_MATCH
-        elif need[1] in offers_by_sector:
-            matches.append(Match(they_offer, offers_by_sector[need[1]][0], need, SAME_SECTOR_MATCH))
-            total += SAME_SECTOR_MATCH
-    matches.sort(key=lambda m: -m.weight)
-    return min(total, MATCH_CAP), matches
+def _meet(needs: frozenset[Key], offers: frozenset[Key], *, they_offer: bool) -> tuple[float, list[Match], list[Match]]:
+    """Return how well ``offers`` meet ``needs`` (capped), the exact matches and the leads.
+
+    A lead pairs a need that no offer meets with an offer of another cooperation type in its
+    sector that meets no need either; each such offer is paired once at most.
+    """
+    exact = [Match(they_offer, need, need, EXACT_MATCH) for need in sorted(needs & offers)]
+    spare: dict[int, list[Key]] = defaultdict(list)
+    for offer in sorted(offers - needs):
+        spare[offer[1]].append(offer)
+    leads = []
+    for need in sorted(needs - offers):
+        if spare.get(need[1]):
+            leads.append(Match(they_offer, spare[need[1]].pop(0), need, W_LEAD))
+    return min(len(exact) * EXACT_MATCH, MATCH_CAP), exact, leads
 
 
 def border_bonus(mine: str, theirs: str) -> float:
@@ -223,8 +227,9 @@ def kind_bonus(mine: str, theirs: str) -> float:
 
 def score_fit(me: Profile, other: Profile) -> Fit:
     """Return the fit of ``other`` for ``me``; see the module docstring for every term."""
-    they_offer, given = _meet(me.needs, other.offers, they_offer=True)
-    you_offer, taken = _meet(other.needs, me.offers, they_offer=False)
+    they_offer, given, their_leads = _meet(me.needs, other.offers, they_offer=True)
+    you_offer, taken, your_leads = _meet(other.needs, me.offers, they_offer=False)
+    leads = tuple(their_leads + your_leads)
     border = border_bonus(me.country, other.country)
     theirs = set(other.languages)
     shared_languages = tuple(code for code in me.languages if code in theirs)
@@ -234,6 +239,7 @@ def score_fit(me: Profile, other: Profile) -> Fit:
         W_THEY_OFFER * they_offer
         + W_YOU_OFFER * you_offer
         + W_MUTUAL * min(they_offer, you_offer)
+        + W_LEAD * min(len(leads), LEAD_CAP)
         + border
         + (W_LANGUAGE if shared_languages else 0.0)
         + kinds
@@ -245,6 +251,7 @@ def score_fit(me: Profile, other: Profile) -> Fit:
         they_offer=they_offer,
         you_offer=you_offer,
         matches=tuple(given + taken),
+        leads=leads,
         border=border,
         shared_languages=shared_languages,
         kind_bonus=kinds,
@@ -481,15 +488,13 @@ class _Labels:
 def _reasons(me: Profile, other: Profile, fit: Fit, labels: _Labels, mou_title: str) -> list[str]:
     """Return the reasons for ``fit`` in plain words, strongest first."""
     reasons = []
-    exact = [m for m in fit.matches if m.weight == EXACT_MATCH]
-    partial = [m for m in fit.matches if m.weight != EXACT_MATCH]
-    for match in exact:
+    for match in fit.matches:
         names = {"type": labels.type(match.offered[0]), "sector": labels.sector(match.offered[1])}
         if match.they_offer:
             reasons.append(_("They offer %(type)s in %(sector)s, which you need") % names)
         else:
             reasons.append(_("You offer %(type)s in %(sector)s, which they need") % names)
-    for match in partial:
+    for match in fit.leads:
         names = {
             "offered": labels.type(match.offered[0]),
             "needed": labels.type(match.needed[0]),
@@ -497,11 +502,11 @@ def _reasons(me: Profile, other: Profile, fit: Fit, labels: _Labels, mou_title: 
         }
         if match.they_offer:
             reasons.append(
-                _("They offer %(offered)s in %(sector)s, where you need %(needed)s") % names,
+                _("A lead, not a match: they offer %(offered)s in %(sector)s, and you need %(needed)s there") % names,
             )
         else:
             reasons.append(
-                _("You offer %(offered)s in %(sector)s, where they need %(needed)s") % names,
+                _("A lead, not a match: you offer %(offered)s in %(sector)s, and they need %(needed)s there") % names,
             )
     if fit.border:
         reasons.append(

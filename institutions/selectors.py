@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
 from .models import Institution, Membership, ShortlistEntry
+from .permissions import remember_active_institution_ids
 
 
 def institution_list_public() -> QuerySet[Institution]:
@@ -30,14 +31,15 @@ def acting_institution(user) -> Institution | None:
         return None
     cached = getattr(user, "_acting_institution", False)
     if cached is False:
-        membership = (
+        memberships = list(
             Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
             .select_related("institution")
             .order_by("role", "created_at")  # "admin" sorts before "member"
-            .first()
         )
-        cached = membership.institution if membership else None
+        cached = memberships[0].institution if memberships else None
         user._acting_institution = cached
+        # The same read answers "is this one of mine?" for every card on the page.
+        remember_active_institution_ids(user, {membership.institution_id for membership in memberships})
     return cached
 
 

@@ -6,8 +6,11 @@ signed-in person, so nobody can change another person's entries.
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from .errors import InstitutionError
 from .models import Institution, ShortlistEntry
+from .permissions import is_institution_member
 
 
 @transaction.atomic
@@ -17,8 +20,11 @@ def shortlist_entry_add(
     """Save ``institution`` to ``user``'s shortlist; return the entry and whether it is new.
 
     Idempotent: saving an institution already on the list returns the existing entry, and
-    replaces its note only when a non-empty ``note`` is given.
+    replaces its note only when a non-empty ``note`` is given. Raises ``InstitutionError``
+    and saves nothing when ``user`` is an active member of ``institution``.
     """
+    if is_institution_member(user, institution):
+        raise InstitutionError(_("Your own institution cannot be saved to your shortlist."))
     entry, created = ShortlistEntry.objects.get_or_create(user=user, institution=institution, defaults={"note": note})
     if not created and note and note != entry.note:
         entry.note = note

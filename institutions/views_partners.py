@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .errors import InstitutionError
 from .models import Institution, ShortlistEntry
 from .recommendations import REGIONS, recommend
 from .selectors import acting_institution, shortlist_of, shortlisted_institution_ids
@@ -86,27 +87,32 @@ def _button_response(request, institution: Institution, *, saved: bool, message:
 def shortlist_add(request, institution_id: int):
     institution = _shortlist_target(institution_id)
     form = ShortlistNoteForm(request.POST)
-    if not form.is_valid():
-        message = _("The note was not saved: %(error)s") % {"error": " ".join(form.errors.get("note", []))}
-        if request.htmx:
-            return render(
+    if form.is_valid():
+        try:
+            shortlist_entry_add(user=request.user, institution=institution, note=form.cleaned_data["note"])
+        except InstitutionError as exc:
+            message = str(exc)
+        else:
+            return _button_response(
                 request,
-                "institutions/_shortlist_button.html",
-                {
-                    "institution": institution,
-                    "shortlisted_ids": shortlisted_institution_ids(request.user),
-                    "shortlist_error": message,
-                },
+                institution,
+                saved=True,
+                message=_("%(name)s is on your shortlist.") % {"name": institution.name},
             )
-        messages.error(request, message)
-        return HttpResponseRedirect(_safe_next(request, institution.get_absolute_url()))
-    shortlist_entry_add(user=request.user, institution=institution, note=form.cleaned_data["note"])
-    return _button_response(
-        request,
-        institution,
-        saved=True,
-        message=_("%(name)s is on your shortlist.") % {"name": institution.name},
-    )
+    else:
+        message = _("The note was not saved: %(error)s") % {"error": " ".join(form.errors.get("note", []))}
+    if request.htmx:
+        return render(
+            request,
+            "institutions/_shortlist_button.html",
+            {
+                "institution": institution,
+                "shortlisted_ids": shortlisted_institution_ids(request.user),
+                "shortlist_error": message,
+            },
+        )
+    messages.error(request, message)
+    return HttpResponseRedirect(_safe_next(request, institution.get_absolute_url()))
 
 
 @login_required

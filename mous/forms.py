@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import formset_factory
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.utils import ErrorDict
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Meeting, Session
@@ -26,17 +33,65 @@ def institution_choices_queryset():
     return Institution.objects.exclude(verification_status="rejected").order_by("name")
 
 
-def institutions_matching(query: str, *, limit: int = 10):
+def institutions_matching(query: str, *, limit: int = 10, exclude_ids: Iterable[int] = ()):
     """Institutions whose English name, local-script name or acronym contains ``query``.
 
-    What the MoU form's and the ceremony's party pickers suggest as someone types.
+    What the MoU form's and the ceremony's party pickers suggest as someone types, leaving
+    out ``exclude_ids`` (the parties already picked).
     """
     query = query.strip()
     if not query:
         return Institution.objects.none()
-    return institution_choices_queryset().filter(
-        Q(name__icontains=query) | Q(name_local__icontains=query) | Q(acronym__icontains=query)
-    )[:limit]
+    return (
+        institution_choices_queryset()
+        .filter(Q(name__icontains=query) | Q(name_local__icontains=query) | Q(acronym__icontains=query))
+        .exclude(pk__in=list(exclude_ids))[:limit]
+    )
+
+
+def session_labels(sessions: Iterable[Session]) -> dict[int, str]:
+    """Return a label for each of ``sessions`` that tells it apart from the others listed with it.
+
+    The title and the local start (in the event's time zone), then the room when there is one,
+    and the event when the sessions are of several events; sessions alike in all of these are
+    numbered in the order given. Needs the sessions' events loaded.
+    """
+    sessions = list(sessions)
+    several_events = len({session.event_id for session in sessions}) > 1
+    labels = {}
+    for session in sessions:
+        starts = timezone.localtime(session.starts_at, ZoneInfo(session.event.time_zone))
+        parts = [session.title, date_format(starts, "D j M Y, H:i")]
+        if session.room:
+            parts.append(session.room)
+        label = " · ".join(parts)
+        labels[session.pk] = f"{session.event.title}: {label}" if several_events else label
+    counts = Counter(labels.values())
+    seen: Counter[str] = Counter()
+    for session in sessions:
+        label = labels[session.pk]
+        if counts[label] > 1:
+            seen[label] += 1
+            labels[session.pk] = f"{label} ({seen[label]})"
+    return labels
+
+
+class SessionChoiceIterator(ModelChoiceIterator):
+    """Read the sessions once and label them together, so that no two labels are alike."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        sessions = list(self.queryset)
+        labels = session_labels(sessions)
+        for session in sessions:
+            yield (ModelChoiceIteratorValue(self.field.prepare_value(session), session), labels[session.pk])
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    """A choice of sessions, each labelled distinctly (see ``session_labels``)."""
+
+    iterator = SessionChoiceIterator
 
 
 class PartyForm(forms.Form):
@@ -83,7 +138,10 @@ class MouForm(forms.ModelForm):
         min_value=1,
         max_value=1200,
         required=False,
-        help_text=_("Valid until is computed from valid from: e.g. 12 months from 1 January end on 31 December."),
+        help_text=_(
+            "Valid until is computed from valid from, or from the signing date when valid from is empty: "
+            "e.g. 12 months from 1 January end on 31 December."
+        ),
     )
     meetings = forms.ModelMultipleChoiceField(
         label=_("Matchmaking meetings it came from"),
@@ -121,6 +179,7 @@ class MouForm(forms.ModelForm):
             "valid_until",
             "is_public",
         ]
+        field_classes = {"ceremony_session": SessionChoiceField}
         error_messages = {
             "event": {"invalid_choice": _("Choose an event from the list.")},
             "ceremony_session": {"invalid_choice": _("Choose a ceremony session of the chosen event.")},
@@ -150,19 +209,23 @@ class MouForm(forms.ModelForm):
         else:
             # Status changes after creation belong to the MoU's lifecycle page.
             del self.fields["status"]
-        # Only events the person may open (a draft event's title is not theirs to see), and
-        # their sessions; the MoU's own event and ceremony stay choosable when editing it.
+        # Only events the person may open (a draft event's title is not theirs to see); the
+        # MoU's own event stays choosable when editing it. Sessions are the chosen event's
+        # only: changing the event refreshes them (htmx, or the update button without it).
         events = Q(pk__in=event_list_visible_to(user=user).values("pk"))
-        sessions = Q(event__in=event_list_visible_to(user=user))
         if self.instance.event_id:
             events |= Q(pk=self.instance.event_id)
-        if self.instance.ceremony_session_id:
-            sessions |= Q(pk=self.instance.ceremony_session_id)
         self.fields["event"].queryset = Event.objects.filter(events).order_by("-start_date")
+        chosen_event = self._chosen_event()
         self.fields["ceremony_session"].queryset = (
-            Session.objects.filter(sessions).select_related("event").order_by("starts_at")
+            Session.objects.filter(event=chosen_event).select_related("event").order_by("starts_at", "pk")
+            if chosen_event is not None
+            else Session.objects.none()
         )
-        meetings = meetings_linkable_by(user=user, event=self._chosen_event(), mou=self.instance)
+        self.fields["ceremony_session"].help_text = (
+            _("The sessions of the chosen event.") if chosen_event is not None else _("Choose the event first.")
+        )
+        meetings = meetings_linkable_by(user=user, event=chosen_event, mou=self.instance)
         self.fields["meetings"].queryset = meetings.select_related(
             "request__requester__institution",
             "request__recipient__institution",
@@ -209,9 +272,11 @@ class MouForm(forms.ModelForm):
         if months:
             if valid_until:
                 self.add_error("duration_months", _("Give either valid until or a duration, not both."))
-            elif not valid_from:
-                self.add_error("valid_from", _("A duration needs the date the MoU is valid from."))
+            elif not valid_from and not cleaned.get("signed_on"):
+                self.add_error("valid_from", _("A duration needs the date the MoU is valid from, or its signing date."))
             else:
+                # An MoU is valid from its signing date unless it says otherwise.
+                cleaned["valid_from"] = valid_from = valid_from or cleaned["signed_on"]
                 cleaned["valid_until"] = valid_until = add_months(start=valid_from, months=months)
         if valid_from and valid_until and valid_until < valid_from:
             self.add_error("valid_until", _("Valid until cannot be before valid from."))

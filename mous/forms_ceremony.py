@@ -13,7 +13,7 @@ from events.models import Event, Session
 from institutions.models import CooperationType, Institution, Sector
 
 from .errors import MouError
-from .forms import institution_choices_queryset
+from .forms import SessionChoiceField, institution_choices_queryset
 from .models import Mou
 from .services import check_parties
 
@@ -27,11 +27,6 @@ def institution_label(institution: Institution) -> str:
     if institution.name_local:
         parts.append(f"· {institution.name_local}")
     return " ".join(parts)
-
-
-class SessionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Session) -> str:
-        return f"{obj.event.title}: {obj.title}"
 
 
 class CeremonyForm(forms.Form):
@@ -117,8 +112,24 @@ class MouRowForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_parties(self) -> list[Institution]:
+        parties = self.cleaned_data["parties"]
+        seen: set[int] = set()
+        twice: list[Institution] = []
+        for institution in parties:
+            if institution.pk in seen and institution not in twice:
+                twice.append(institution)
+            seen.add(institution.pk)
+        if twice:
+            raise ValidationError(
+                [
+                    gettext("%(name)s is picked twice: an institution is one party to an MoU.")
+                    % {"name": institution.name}
+                    for institution in twice
+                ],
+                code="duplicate_party",
+            )
         try:
-            return check_parties(institutions=self.cleaned_data["parties"])
+            return check_parties(institutions=parties)
         except MouError as error:
             raise ValidationError(error.message, code=error.code) from error
 

@@ -39,6 +39,11 @@ def _row_prefix(request) -> str:
     return match.group(0)
 
 
+def _row_party_ids(request, prefix: str) -> set[int]:
+    """Return the ids of the parties already picked in the row (its chips, sent along by htmx)."""
+    return {int(value) for value in request.GET.getlist(f"{prefix}-parties") if value.isdigit()}
+
+
 def ceremony(request):
     """Record the MoUs of a signing ceremony: all rows are saved, or none.
 
@@ -124,20 +129,21 @@ def ceremony_institutions(request):
     except ValueError:
         return HttpResponseBadRequest()
     query = request.GET.get("q", "")
+    matches = institutions_matching(query, exclude_ids=_row_party_ids(request, prefix))
     return render(
         request,
         "mous/ceremony/_suggestions.html",
-        {
-            "prefix": prefix,
-            "query": query,
-            "suggestions": [(i, institution_label(i)) for i in institutions_matching(query)],
-        },
+        {"prefix": prefix, "query": query, "suggestions": [(i, institution_label(i)) for i in matches]},
     )
 
 
 @require_GET
 def ceremony_party(request):
-    """Return the chip of one picked party for a row (htmx)."""
+    """Return the chip of one picked party for a row (htmx).
+
+    An institution the row already has is refused at once, with a message in the row's
+    suggestions, rather than when the whole ceremony is saved.
+    """
     _secretariat_only(request)
     try:
         prefix = _row_prefix(request)
@@ -147,6 +153,9 @@ def ceremony_party(request):
     institution = institution_choices_queryset().filter(pk=institution_id).first() if institution_id.isdigit() else None
     if institution is None:
         return HttpResponseBadRequest()
+    if institution.pk in _row_party_ids(request, prefix):
+        refusal = _("%(name)s is already a party to this MoU.") % {"name": institution.name}
+        return render(request, "mous/ceremony/_party_chip.html", {"prefix": prefix, "refusal": refusal})
     return render(
         request,
         "mous/ceremony/_party_chip.html",

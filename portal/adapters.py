@@ -22,6 +22,17 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("institutions:welcome")
         return super().get_login_redirect_url(request)
 
+    def get_signup_redirect_url(self, request) -> str:
+        """Send a newcomer, once signed in, where a sign-in would: finding their institution.
+
+        allauth asks this where sign-up leads, also after the address is confirmed, when the
+        person is not yet signed in; someone just signed up is linked to no institution. A
+        ``next`` address still wins.
+        """
+        if request.user.is_authenticated:
+            return self.get_login_redirect_url(request)
+        return reverse("institutions:welcome")
+
 
 class MFAAdapter(DefaultMFAAdapter):
     error_messages = {

@@ -160,7 +160,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
 # After login, people with no institution land on "find your institution".
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming the address in the browser that signed up (or tried to sign in) finishes that
+# sign-in, then leads where it was going; the login stages that follow (the second factor)
+# still apply. A link opened elsewhere only confirms: allauth ties the login to the session.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TVET Partnership Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG else "https")
 # The portal's public address, for links in emails sent outside a request (Celery tasks).

@@ -453,3 +453,86 @@ def test_institution_page_has_no_fit_box_for_visitors_or_own_institution(client,
 
     assert response.status_code == 200
     assert "Why this partner" not in response.content.decode()
+
+
+# --- A shared sector is a lead, not a match ---------------------------------------------------
+
+AI = 50
+TEACHING, COURSES, CURRICULA, EQUIPMENT = 5, 6, 7, 8
+
+
+def test_score_lead_in_a_shared_sector_is_not_a_mutual_fit():
+    me = profile(1, needs=frozenset({(TEACHING, AI)}), offers=frozenset({(EQUIPMENT, AI)}))
+    sector_only = profile(2, offers=frozenset({(COURSES, AI)}), needs=frozenset({(CURRICULA, AI)}))
+
+    fit = score_fit(me, sector_only)
+
+    assert (fit.they_offer, fit.you_offer, fit.mutual) == (0.0, 0.0, False)
+    assert [(m.offered, m.needed) for m in fit.leads] == [
+        ((COURSES, AI), (TEACHING, AI)),
+        ((EQUIPMENT, AI), (CURRICULA, AI)),
+    ]
+
+
+def test_score_one_exact_match_ranks_above_any_number_of_leads_both_ways():
+    needs = frozenset({(TEACHING, AI), (CURRICULA, AI), (EQUIPMENT, AI)} | {(t, AI + 1) for t in range(10, 14)})
+    offers = frozenset({(t, AI) for t in range(20, 24)} | {(t, AI + 1) for t in range(20, 24)})
+    me = profile(1, needs=needs, offers=offers)
+    exact_one_way = profile(2, "exact one way", needs=frozenset({(20, AI)}))
+    leads_everywhere = profile(
+        3,
+        "leads everywhere",
+        offers=frozenset({(t, AI) for t in range(30, 36)} | {(t, AI + 1) for t in range(30, 36)}),
+        needs=frozenset({(t, AI) for t in range(40, 46)} | {(t, AI + 1) for t in range(40, 46)}),
+    )
+
+    assert order(me, [leads_everywhere, exact_one_way]) == ["exact one way", "leads everywhere"]
+
+
+def test_score_lists_each_offer_once_whatever_the_needs_it_could_serve():
+    me = profile(1, needs=frozenset({(TEACHING, AI), (CURRICULA, AI), (EQUIPMENT, AI)}))
+    one_offer = profile(2, offers=frozenset({(COURSES, AI)}))
+    exact_and_lead = profile(3, offers=frozenset({(TEACHING, AI)}))
+
+    leads = score_fit(me, one_offer).leads
+    exact_fit = score_fit(me, exact_and_lead)
+
+    assert [m.offered for m in leads] == [(COURSES, AI)]
+    assert [m.offered for m in exact_fit.matches] == [(TEACHING, AI)]
+    assert exact_fit.leads == ()
+
+
+@pytest.mark.django_db
+def test_recommend_reasons_say_a_lead_is_not_what_is_needed(taxonomy, home):
+    courses = CooperationTypeFactory(name="Online course sharing")
+    other = partner(taxonomy, "Sector College", country="CN", offers=[("training", "nev")])
+    OfferFactory(institution=other, cooperation_type=courses, sector=taxonomy["nev"])
+    NeedFactory(institution=home, cooperation_type=taxonomy["internship"], sector=taxonomy["nev"])
+
+    (recommendation,) = recommend(home)
+
+    assert recommendation.mutual is False
+    assert recommendation.reasons[:2] == [
+        "They offer teacher training in new-energy vehicles, which you need",
+        "A lead, not a match: they offer online course sharing in new-energy vehicles, "
+        "and you need internship and employment placement there",
+    ]
+    assert explain(home, other).reasons == recommendation.reasons
+
+
+@pytest.mark.django_db
+def test_partner_page_offers_no_shortlist_or_meeting_for_another_institution_of_ones_own(client, taxonomy, home):
+    also_mine = partner(taxonomy, "Sister College", country="CN", offers=[("training", "nev")])
+    stranger = partner(taxonomy, "Stranger College", country="CN", offers=[("training", "nev")])
+    user = member_of(home, role=Membership.Role.ADMIN)
+    MembershipFactory(user=user, institution=also_mine)
+    client.force_login(user)
+
+    response = client.get(reverse("institutions:partners"))
+
+    html = response.content.decode()
+    assert {r.institution for r in response.context["recommendations"]} == {also_mine, stranger}
+    assert reverse("institutions:shortlist_add", args=[also_mine.pk]) not in html
+    assert f"?institution={also_mine.pk}" not in html
+    assert reverse("institutions:shortlist_add", args=[stranger.pk]) in html
+    assert f"?institution={stranger.pk}" in html

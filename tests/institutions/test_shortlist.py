@@ -7,8 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from institutions.models import Institution, ShortlistEntry
+from institutions.errors import InstitutionError
+from institutions.models import Institution, Membership, ShortlistEntry
 from institutions.selectors import shortlist_of
+from institutions.services_shortlist import shortlist_entry_add
 from tests.factories import InstitutionFactory, MembershipFactory, ShortlistEntryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +242,92 @@ def test_shortlist_of_is_empty_for_visitors():
     ShortlistEntryFactory()
 
     assert list(shortlist_of(AnonymousUser())) == []
+
+
+# --- One's own institution: neither saved nor asked for a meeting ----------------------------
+
+
+def meeting_url(institution) -> str:
+    return f"{reverse('events:request_new')}?institution={institution.pk}"
+
+
+@pytest.mark.parametrize("role", [Membership.Role.MEMBER, Membership.Role.ADMIN])
+def test_own_institution_page_offers_no_shortlist_or_meeting_to_its_members(client, role):
+    institution = InstitutionFactory()
+    user = MembershipFactory(institution=institution, role=role, user=UserFactory(verified_email=True)).user
+    client.force_login(user)
+
+    html = client.get(institution.get_absolute_url()).content.decode()
+
+    assert add_url(institution) not in html
+    assert "Save to shortlist" not in html
+    assert meeting_url(institution) not in html
+    assert "Request a meeting" not in html
+
+
+def test_another_institution_page_offers_shortlist_and_meeting_to_a_member(client, person):
+    other = InstitutionFactory()
+
+    html = client.get(other.get_absolute_url()).content.decode()
+
+    assert add_url(other) in html
+    assert meeting_url(other) in html
+
+
+def test_pending_member_may_still_save_the_institution(client):
+    institution = InstitutionFactory()
+    user = MembershipFactory(
+        institution=institution, status=Membership.Status.PENDING, user=UserFactory(verified_email=True)
+    ).user
+    client.force_login(user)
+
+    html = client.get(institution.get_absolute_url()).content.decode()
+
+    assert add_url(institution) in html
+
+
+def test_directory_card_of_ones_own_institution_has_no_shortlist_button(client, person):
+    own = person.memberships.get().institution
+    other = InstitutionFactory()
+
+    html = client.get(reverse("institutions:list")).content.decode()
+
+    assert add_url(own) not in html
+    assert add_url(other) in html
+
+
+def test_add_refuses_ones_own_institution_and_saves_nothing(client, person):
+    own = person.memberships.get().institution
+
+    response = client.post(add_url(own), {"next": "/institutions/"})
+    htmx = client.post(add_url(own), **HTMX)
+
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Your own institution cannot be saved to your shortlist."
+    ]
+    assert "Your own institution cannot be saved to your shortlist." in htmx.content.decode()
+    assert "Saved ✓" not in htmx.content.decode()
+    assert ShortlistEntry.objects.filter(user=person).count() == 0
+
+
+def test_shortlist_entry_add_refuses_a_member_of_the_institution(person):
+    own = person.memberships.get().institution
+
+    with pytest.raises(InstitutionError, match="Your own institution"):
+        shortlist_entry_add(user=person, institution=own)
+
+    assert ShortlistEntry.objects.count() == 0
+
+
+def test_shortlist_page_offers_no_meeting_with_ones_own_institution(client, person):
+    """An institution saved before joining it stays removable, but is not offered a meeting."""
+    own = person.memberships.get().institution
+    ShortlistEntryFactory(user=person, institution=own)
+    other = ShortlistEntryFactory(user=person).institution
+
+    html = client.get(reverse("institutions:shortlist")).content.decode()
+
+    assert remove_url(own) in html
+    assert meeting_url(own) not in html
+    assert meeting_url(other) in html

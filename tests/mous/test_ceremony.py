@@ -116,18 +116,6 @@ def test_ceremony_one_bad_row_saves_nothing_and_keeps_good_rows(client, roles):
     assert "Nothing was saved: 2 parts of the form need correcting." in html
 
 
-def test_ceremony_duplicate_institution_in_a_row(client, roles):
-    a, b = InstitutionFactory(), InstitutionFactory()
-    client.force_login(roles["secretariat"])
-
-    response = client.post(URL, post_data(shared_data(), [row("Twice", a, b, a)]))
-
-    assert Mou.objects.count() == 0
-    assert response.context["entry"].rows.forms[0].errors == {
-        "parties": ["The same institution cannot be a party twice."]
-    }
-
-
 def test_ceremony_duplicate_reference_across_rows_and_in_database(client, roles):
     a, b, c = InstitutionFactory(), InstitutionFactory(), InstitutionFactory()
     MouFactory(reference="OLD-1")
@@ -338,3 +326,73 @@ def test_ceremony_removed_row_htmx_returns_the_removed_state_only(client, roles)
     assert "Removed: this MoU will not be recorded." in content
     assert "<html" not in content
     assert 'id="ceremony-rows"' not in content
+
+
+# --- The same institution twice in a row --------------------------------------------------------
+
+
+def test_ceremony_picking_a_rows_party_again_is_refused_at_once(client, roles):
+    college = InstitutionFactory(name="Liuzhou Polytechnic")
+    client.force_login(roles["secretariat"])
+
+    response = client.get(
+        reverse("mous:ceremony_party"), {"prefix": "rows-1", "institution": college.pk, "rows-1-parties": [college.pk]}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="rows-1-parties"' not in html
+    assert 'id="rows-1-suggestions" aria-live="polite" hx-swap-oob="true"' in html
+    assert "Liuzhou Polytechnic is already a party to this MoU." in html
+
+
+def test_ceremony_suggestions_leave_out_the_rows_parties(client, roles):
+    chosen = InstitutionFactory(name="Mekong Delta College 1")
+    other = InstitutionFactory(name="Mekong Delta College 2")
+    client.force_login(roles["secretariat"])
+
+    response = client.get(
+        reverse("mous:ceremony_institutions"), {"prefix": "rows-0", "q": "mekong delta", "rows-0-parties": [chosen.pk]}
+    )
+
+    assert [institution for institution, _label in response.context["suggestions"]] == [other]
+
+
+def test_ceremony_row_search_and_suggestions_send_the_rows_parties(client, roles):
+    InstitutionFactory(name="Guangxi College")
+    client.force_login(roles["secretariat"])
+
+    page = client.get(URL).content.decode()
+    suggestions = client.get(reverse("mous:ceremony_institutions"), {"prefix": "rows-0", "q": "guangxi"})
+
+    assert 'hx-include="#rows-0-chips"' in page
+    assert 'hx-include="#rows-0-chips"' in suggestions.content.decode()
+
+
+def test_ceremony_without_js_does_not_offer_a_rows_party_again(client, roles):
+    a = InstitutionFactory(name="Chosen College")
+    b = InstitutionFactory(name="Other College")
+    client.force_login(roles["secretariat"])
+    data = post_data(shared_data(), [row("Kept", a)])
+    data["add"] = "1"
+
+    html = client.post(URL, data).content.decode()
+
+    select = html[
+        html.index('id="rows-0-parties-select"') : html.index("</select>", html.index('id="rows-0-parties-select"'))
+    ]
+    assert f'<option value="{b.pk}">' in select
+    assert f'<option value="{a.pk}">' not in select
+    assert f'name="rows-0-parties" value="{a.pk}" checked' in html
+
+
+def test_ceremony_duplicate_party_error_names_the_institution(client, roles):
+    a, b = InstitutionFactory(name="Twice College"), InstitutionFactory()
+    client.force_login(roles["secretariat"])
+
+    response = client.post(URL, post_data(shared_data(), [row("Twice", a, b, a)]))
+
+    assert Mou.objects.count() == 0
+    assert response.context["entry"].rows.forms[0].errors == {
+        "parties": ["Twice College is picked twice: an institution is one party to an MoU."]
+    }

@@ -17,6 +17,7 @@ from tests.factories import (
     MouPartyFactory,
     SectorFactory,
     SessionFactory,
+    give_second_factor,
     linked_mou_id,
 )
 
@@ -602,3 +603,132 @@ def test_mou_page_shows_edit_to_secretariat_only(client, roles):
     assert edit_url in client.get(mou.get_absolute_url()).content.decode()
     client.force_login(roles["institution_admin"])
     assert edit_url not in client.get(mou.get_absolute_url()).content.decode()
+
+
+# --- The ceremony session follows the chosen event ---------------------------------------------
+
+
+def session_choices(form) -> list[tuple[str, str]]:
+    return [(str(value), str(label)) for value, label in form.fields["ceremony_session"].choices if value]
+
+
+def test_session_choices_are_those_of_the_chosen_event_only(client, roles):
+    event = EventFactory(title="Nanning workshop", start_date=date(2026, 5, 12), time_zone="Asia/Shanghai")
+    first = SessionFactory(event=event, title="Opening ceremony")
+    later = SessionFactory(
+        event=event,
+        title="Opening ceremony",
+        starts_at=first.starts_at.replace(day=13),
+        ends_at=first.ends_at.replace(day=13),
+    )
+    SessionFactory(title="Opening ceremony")  # another event's
+    client.force_login(roles["secretariat"])
+
+    blank = client.get(NEW).context["edit"].form
+    refreshed = (
+        client.post(NEW, form_data([roles.institution_a, roles.institution_b], event=event.pk, refresh="1"))
+        .context["edit"]
+        .form
+    )
+
+    assert session_choices(blank) == []
+    assert session_choices(refreshed) == [
+        (str(first.pk), "Opening ceremony · Tue 12 May 2026, 09:00"),
+        (str(later.pk), "Opening ceremony · Wed 13 May 2026, 09:00"),
+    ]
+
+
+def test_sessions_alike_in_title_time_and_room_still_get_different_labels(client, roles):
+    event = EventFactory()
+    twins = [SessionFactory(event=event, title="Signing", room="Hall A") for _n in range(2)]
+    mou = MouFactory(event=event, ceremony_session=twins[0])
+    MouPartyFactory(mou=mou, institution=roles.institution_a)
+    MouPartyFactory(mou=mou, institution=roles.institution_b)
+    client.force_login(roles["secretariat"])
+
+    form = client.get(reverse("mous:edit", args=[mou.pk])).context["edit"].form
+
+    labels = [label for _value, label in session_choices(form)]
+    assert len(labels) == 2
+    assert len(set(labels)) == 2
+    assert all(label.startswith("Signing · ") and "Hall A" in label for label in labels)
+
+
+def test_session_of_another_event_is_refused_with_the_events_sessions_offered(client, roles):
+    event = EventFactory()
+    own = SessionFactory(event=event)
+    foreign = SessionFactory()
+    client.force_login(roles["secretariat"])
+
+    response = client.post(
+        NEW, form_data([roles.institution_a, roles.institution_b], event=event.pk, ceremony_session=foreign.pk)
+    )
+
+    form = response.context["edit"].form
+    assert form.errors["ceremony_session"] == ["Choose a ceremony session of the chosen event."]
+    assert [value for value, _label in session_choices(form)] == [str(own.pk)]
+    assert not Mou.objects.exists()
+
+
+def test_changing_the_event_refreshes_the_session_field_with_htmx(client, roles):
+    event = EventFactory()
+    session = SessionFactory(event=event, title="MoU signing")
+    client.force_login(roles["secretariat"])
+
+    page = client.get(NEW).content.decode()
+    response = client.post(
+        NEW,
+        form_data([roles.institution_a, roles.institution_b], event=event.pk, refresh="1"),
+        headers={"HX-Request": "true"},
+    )
+
+    assert 'hx-trigger="change from:#id_event"' in page
+    assert 'id="mou-event-fields"' in page
+    html = response.content.decode()
+    assert f'<option value="{session.pk}">MoU signing · ' in html
+    assert not Mou.objects.exists()
+
+
+# --- Validity from the signing date ------------------------------------------------------------
+
+
+def test_duration_counts_from_the_signing_date_when_valid_from_is_empty(client, roles):
+    client.force_login(roles["secretariat"])
+
+    response = client.post(
+        NEW, form_data([roles.institution_a, roles.institution_b], signed_on="2026-03-01", duration_months="12")
+    )
+
+    assert response.status_code == 302
+    mou = Mou.objects.get()
+    assert (mou.valid_from, mou.valid_until) == (date(2026, 3, 1), date(2027, 2, 28))
+
+
+def test_duration_without_any_start_date_is_refused(client, roles):
+    client.force_login(roles["secretariat"])
+
+    response = client.post(
+        NEW, form_data([roles.institution_a, roles.institution_b], status="draft", signed_on="", duration_months="12")
+    )
+
+    assert response.context["edit"].form.errors["valid_from"] == [
+        "A duration needs the date the MoU is valid from, or its signing date."
+    ]
+    assert not Mou.objects.exists()
+
+
+def test_demo_events_offer_their_own_sessions_each_labelled_once(client, demo):
+    from events.models import Event
+    from portal.models import User
+
+    client.force_login(give_second_factor(User.objects.get(email="secretariat@example.org")))
+    page = client.get(NEW).context["edit"].form
+
+    events = Event.objects.filter(pk__in=[str(pk) for pk, _title in page.fields["event"].choices if pk])
+    assert sum(event.sessions.count() for event in events) > 20
+
+    for event in events:
+        form = client.post(NEW, {"event": event.pk, "refresh": "1", "parties-TOTAL_FORMS": "0"}).context["edit"].form
+        choices = session_choices(form)
+        assert sorted(int(pk) for pk, _label in choices) == sorted(event.sessions.values_list("pk", flat=True))
+        assert len({label for _pk, label in choices}) == len(choices)

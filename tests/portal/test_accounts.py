@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
+from tests.factories import TEST_PASSWORD, UserFactory, make_secretariat, totp_code
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "mekong-river-2026"
@@ -63,6 +65,90 @@ def test_signup_verify_login_logout_round_trip(client):
     assert client.get(reverse("dashboard"))["Location"].startswith(reverse("account_login"))
 
 
+def signup(client, email: str, **extra):
+    return client.post(
+        reverse("account_signup"),
+        {
+            "email": email,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "display_name": "Nguyen Lan",
+            "preferred_language": "en",
+            "time_zone": "Asia/Ho_Chi_Minh",
+            **extra,
+        },
+    )
+
+
+def test_confirming_in_the_browser_that_signed_up_signs_in_and_leads_on(client):
+    response = signup(client, "lan@example.org")
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+    link = _confirmation_link(mail.outbox[0])
+
+    response = client.post(link)
+
+    user = get_user_model().objects.get(email="lan@example.org")
+    assert response.status_code == 302
+    # A newcomer is linked to no institution yet: first stop, finding theirs.
+    assert response["Location"] == reverse("institutions:welcome")
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert EmailAddress.objects.get(user=user).verified is True
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_confirming_leads_to_the_page_sign_up_was_asked_for(client):
+    wanted = reverse("institutions:partners")
+    signup(client, "lan@example.org", next=wanted)
+
+    response = client.post(_confirmation_link(mail.outbox[0]))
+
+    assert response.status_code == 302
+    assert response["Location"] == wanted
+    assert client.get(wanted).status_code == 200
+
+
+def test_confirming_in_another_browser_verifies_without_signing_in(client, django_user_model):
+    from django.test import Client
+
+    signup(client, "lan@example.org")
+    other_browser = Client()
+
+    response = other_browser.post(_confirmation_link(mail.outbox[0]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login")
+    assert "_auth_user_id" not in other_browser.session
+    assert EmailAddress.objects.get(email="lan@example.org").verified is True
+
+
+def test_confirming_still_asks_a_secretariat_member_for_the_second_factor(client):
+    """A secretariat member whose address is unconfirmed signs in, confirms it, then gives the code."""
+    member = make_secretariat(UserFactory(email="sec@example.org"))
+    EmailAddress.objects.create(user=member, email=member.email, primary=True, verified=False)
+    response = client.post(reverse("account_login"), {"login": member.email, "password": TEST_PASSWORD})
+    assert response["Location"] == reverse("account_email_verification_sent")
+
+    response = client.post(_confirmation_link(mail.outbox[-1]))
+
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(member)})
+    assert int(client.session["_auth_user_id"]) == member.pk
+    assert response["Location"] == reverse("dashboard")
+
+
+def test_confirming_sends_a_secretariat_member_without_a_factor_to_set_one_up(client):
+    member = make_secretariat(UserFactory(email="sec@example.org"), second_factor=False)
+    EmailAddress.objects.create(user=member, email=member.email, primary=True, verified=False)
+    client.post(reverse("account_login"), {"login": member.email, "password": TEST_PASSWORD})
+
+    client.post(_confirmation_link(mail.outbox[-1]))
+
+    assert int(client.session["_auth_user_id"]) == member.pk
+    assert client.get(reverse("dashboard"))["Location"] == reverse("mfa_required")
+
+
 def test_signup_with_taken_email_creates_nothing_and_reveals_nothing(client):
     get_user_model().objects.create_user(email="taken@example.org", password=PASSWORD)
 
@@ -116,6 +202,7 @@ def test_password_reset_sends_a_link(client):
 def test_allauth_is_configured_for_verified_email_logins():
     assert {"email"} == settings.ACCOUNT_LOGIN_METHODS
     assert settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+    assert settings.ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION is True
     assert settings.AUTH_USER_MODEL == "portal.User"
 
 

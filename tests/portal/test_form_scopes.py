@@ -778,6 +778,9 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     "institutions.views_profile.institution_edit_row:f'{kind}-TOTAL_FORMS'": TOTAL_FORMS,
     "institutions.views_profile.institution_edit_row_removed:prefix": NotAnId("a form prefix, matched by a pattern"),
     "mous.views_ceremony._row_prefix:prefix": NotAnId("a form prefix, matched by a pattern"),
+    "mous.views_ceremony._row_party_ids:f'{prefix}-parties'": NotAnId(
+        "the ids of the row's parties, left out of the suggestions or compared with the pick; looks nothing up"
+    ),
     "mous.views_ceremony.ceremony:key": TOTAL_FORMS,
     "mous.views_ceremony.ceremony_institutions:q": SEARCH,
     "mous.views_ceremony.ceremony_row:f'{CeremonyEntry.prefix}-TOTAL_FORMS'": TOTAL_FORMS,
