@@ -626,7 +626,7 @@ def run(mode: str, only: list[str] | None = None) -> tuple[list[Row], list[str]]
         stack.callback(lambda: [child.kill() for child in harness.children])
         kills = SIZES["kills"][index]
         scenarios = {
-            "kills": lambda: harness.kills(kills[0], kills[1], timeout=90),
+            "kills": lambda: harness.kills(kills[0], kills[1], timeout=180),
             "busy": lambda: harness.busy_server(SIZES["busy"][index], busy_for=3, timeout=90),
             "refused": lambda: harness.refusing_server(SIZES["refused"][index], timeout=60),
             "crowd": lambda: harness.crowd(SIZES["crowd"][index], timeout=60),

@@ -413,7 +413,13 @@ def _in_terminal_foreground() -> bool:
         return False
 
 
+# The whole suite runs on every core (pytest-xdist, one test database per worker); the demo
+# tests stay together on one worker, which loads the demo once (tests/conftest.py).
+WHOLE_SUITE_ARGS = ("--numprocesses=auto", "--dist=loadgroup")
+
+
 def run_tests(pytest_args: Sequence[str]) -> int:
+    pytest_args = list(pytest_args) or list(WHOLE_SUITE_ARGS)
     _handle_stop_signals(_raise_stop)
     try:
         with services_environment() as env:

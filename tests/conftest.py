@@ -231,6 +231,13 @@ def _database_order(item) -> int:
     return 0 if marker is not None or "db" in fixtures else 2
 
 
+def pytest_itemcollected(item):
+    # With pytest-xdist (`--dist loadgroup`), every demo test goes to one worker, which loads
+    # the demo once for all of them; the other tests are spread over the workers.
+    if _uses_demo(item):
+        item.add_marker(pytest.mark.xdist_group("demo"))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     # After pytest-django's sort (a stable sort keeps its order otherwise).
