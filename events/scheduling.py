@@ -35,11 +35,14 @@ Phases 3 and 4 stop as soon as the upper bound is reached.
 Tables are numbered last, slot by slot in time order: published meetings keep theirs, and a
 person with meetings in consecutive slots keeps their table when it is free (less walking).
 
-Determinism: slots, people and meetings are put in a canonical order first (by id and
-``order``), every choice breaks ties on that order, and the work limits are step counts, not
-seconds: the same problem always gives the same result, whatever the order of
-``Problem.requests``. Only an explicit ``time_limit`` can cut the search short at a point that
-depends on the machine's speed.
+Determinism: every input is put in a canonical form first, and every choice breaks ties on it:
+meetings by priority (mutual, ``order``, id), the people of a meeting by id (requester and
+recipient are named, so who is listed first does not matter), slots by id, unavailability as a
+set per person; repeated people or slots count once. The time order of ``Problem.slots`` only
+numbers the tables. The work limits are step counts, not seconds. So the same problem always
+gives the same result whatever the order of its collections, and the same meetings in the same
+slots whatever the order of its slots. Only an explicit ``time_limit`` can cut the search short
+at a point that depends on the machine's speed.
 
 Bitmasks: bit ``i`` of a mask stands for the ``i``-th slot in time order.
 """
@@ -65,7 +68,7 @@ class Request:
     """One accepted meeting to place."""
 
     id: int  # the meeting's id, unique within a problem
-    people: tuple[int, ...]  # everybody taking part: requester, recipient, then colleagues sharing it
+    people: tuple[int, ...]  # everybody taking part (requester, recipient, colleagues), in any order
     order: int  # earlier requests have smaller values
     mutual: bool = False  # both sides asked for the meeting
     requester: int = 0
@@ -74,7 +77,7 @@ class Request:
 
 @dataclass(frozen=True)
 class Problem:
-    slots: tuple[int, ...]  # slot ids in time order
+    slots: tuple[int, ...]  # slot ids in time order (only the table numbers depend on that order)
     tables: int
     max_per_person: int | None  # None: no limit
     unavailable: Mapping[int, frozenset[int]]  # person id -> ids of the slots they cannot attend
@@ -119,19 +122,28 @@ class _Model:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.slot_ids = tuple(problem.slots)
+        # Canonical forms of every input, so that no result depends on the order of a collection.
+        # Slots: the search numbers them by id (bit i is the i-th smallest id); the time order
+        # given only serves the table numbers (a person keeps their table in consecutive slots)
+        # and self-booking (earliest slot first). A repeated slot counts once.
+        in_time_order = tuple(dict.fromkeys(problem.slots))
+        self.slot_ids = tuple(sorted(in_time_order))
         self.slot_index = {slot: i for i, slot in enumerate(self.slot_ids)}
+        self.time_order = [self.slot_index[slot] for slot in in_time_order]  # slot indices by time
         self.k = len(self.slot_ids)
         self.all_slots = (1 << self.k) - 1
         self.tables = max(0, problem.tables)
 
-        # Canonical priority order: mutual requests first, then earlier ones, then by id.
+        # Meetings in priority order: mutual requests first, then earlier ones, then by id.
         requests = sorted(problem.requests, key=lambda r: (not r.mutual, r.order, r.id))
         self.requests = requests
         self.n = len(requests)
-        person_ids = sorted(
-            {p for r in requests for p in r.people} | {p for r in requests for p in (r.requester, r.recipient) if p}
-        )
+        # Requester and recipient default to the first two people (the only use of their order).
+        self.named = [
+            (r.requester or r.people[0], r.recipient or r.people[min(1, len(r.people) - 1)]) if r.people else (0, 0)
+            for r in requests
+        ]
+        person_ids = sorted({p for r in requests for p in r.people} | {p for pair in self.named for p in pair if p})
         self.person_index = {p: i for i, p in enumerate(person_ids)}
         self.person_ids = person_ids
         m = len(person_ids)
@@ -151,7 +163,8 @@ class _Model:
         self.common: list[int] = []
         self.by_person: list[list[int]] = [[] for _ in range(m)]
         for r, request in enumerate(requests):
-            people = tuple(dict.fromkeys(self.person_index[p] for p in request.people))
+            # People of a meeting in the order of their ids: who is listed first does not matter.
+            people = tuple(sorted({self.person_index[p] for p in request.people}))
             self.people.append(people)
             mask = self.all_slots if len(people) else 0
             for p in people:
@@ -514,9 +527,9 @@ class _Model:
         capacity = [min(self.cap[p], usable[p].bit_count(), degree[p]) for p in range(m)]
         pairs = []
         for r in feasible:
-            request = self.requests[r]
-            a = self.person_index.get(request.requester, -1)
-            b = self.person_index.get(request.recipient, -1)
+            requester, recipient = self.named[r]
+            a = self.person_index.get(requester, -1)
+            b = self.person_index.get(recipient, -1)
             if a not in self.people[r] or b not in self.people[r] or a == b:
                 a, b = self.people[r][0], self.people[r][1]
             pairs.append((a, b))
@@ -532,7 +545,8 @@ class _Model:
         fixed = self.problem.fixed
         table_at: list[dict[int, int]] = [{} for _ in self.person_ids]  # person -> slot -> table
         placed: dict[int, tuple[int, int]] = {}
-        for s in range(self.k):
+        previous = -1
+        for s in self.time_order:
             meetings = list(self.members[s])
             used: set[int] = set()
             for r in meetings:
@@ -547,8 +561,8 @@ class _Model:
                 if request.id in fixed and fixed[request.id][0] == self.slot_ids[s]:
                     wishes.append(fixed[request.id][1])
                 for p in self.people[r]:
-                    if s > 0 and s - 1 in table_at[p]:
-                        wishes.append(table_at[p][s - 1])
+                    if previous in table_at[p]:
+                        wishes.append(table_at[p][previous])
                 table = next((t for t in wishes if 1 <= t <= self.tables and t not in used), 0)
                 if table:
                     self.table_of[r] = table
@@ -562,21 +576,19 @@ class _Model:
                 for p in self.people[r]:
                     table_at[p][s] = self.table_of[r]
                 placed[self.requests[r].id] = (self.slot_ids[s], self.table_of[r])
+            previous = s
         unplaced = {self.requests[r].id: self.reason(r) for r in range(self.n) if self.slot_of[r] < 0}
         return Result(placed=dict(sorted(placed.items())), unplaced=dict(sorted(unplaced.items())))
 
     def reason(self, r: int) -> str:
         if not self.common[r]:
             return NO_COMMON_AVAILABILITY
-        request = self.requests[r]
 
         def full(person: int) -> bool:
             p = self.person_index.get(person)
             return p is not None and (self.count[p] >= self.cap[p] or not self.avail[p] & ~self.busy[p])
 
-        people = request.people
-        requester = full(request.requester or people[0])
-        recipient = full(request.recipient or (people[1] if len(people) > 1 else people[0]))
+        requester, recipient = (full(person) for person in self.named[r])
         if requester and recipient:
             return BOTH_FULL
         if requester:
@@ -613,7 +625,7 @@ def first_come_first_served(problem: Problem) -> Result:
         if model.slot_of[r] < 0:
             mask = model.free_slots(r)
             if mask:
-                model.place(r, next(_bits(mask)))
+                model.place(r, next(s for s in model.time_order if mask >> s & 1))
     return model.tables_and_result()
 
 
