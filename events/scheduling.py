@@ -15,22 +15,33 @@ How ``schedule()`` works:
    still fine but whose table is not keeps its slot when it can).
 2. **Greedy guided by the relaxation.** The fractional relaxation of ``upper_bound()`` (a
    maximum flow, see there) says which meetings a best choice within everybody's capacity would
-   take: those it takes whole are placed first, then those it takes half, then the rest, each
-   group in priority order (mutual first, then by ``order``). Each meeting goes into the free
-   common slot that its people's other, still unplaced meetings need least (per-person counters
-   of demand per slot), so that options stay open.
+   take: those it takes whole are placed first, then those it takes half, then the rest. The
+   relaxation sees only the requester and the recipient, so within these groups a meeting comes
+   later the more its people, colleagues included, are in demand beyond their maximum (a meeting
+   of four people in demand can cost two meetings of two); equal ones in priority order (mutual
+   first, then by ``order``). Each meeting goes into the free common slot that its people's
+   other, still unplaced meetings need least (per-person counters of demand per slot), so that
+   options stay open.
 3. **Augmenting chains** (ejection chains, a generalisation of Kempe-chain swaps and of the
    augmenting paths of b-matching): to place a waiting meeting, put it in a slot where exactly
    one other meeting stands in its way (a person busy then, a full row of tables, or a person at
    their maximum), take that one out, and then place it elsewhere or place another waiting
    meeting of the people it freed, recursively with a bounded depth and a bounded number of
    steps.
-4. **Seeded local search**: force a random waiting meeting into a random slot, push out what is
-   in the way, re-place what can be re-placed; keep the change unless it lost a meeting.
-5. **Priority**: trade a placed meeting for a waiting one of higher priority where that keeps
+4. **Ruin and recreate** (seeded): take out a few placed meetings (around a random placed one,
+   or those in the way of a random waiting one, which goes in), then place the waiting meetings
+   of the people freed that fit, in the greedy's order with some random spread, each in a
+   random free slot; keep the change unless it lost a meeting. This finds the exchanges that
+   meetings of three or four people need (one of them out, two meetings of two in), where one
+   meeting often stands in the way of two.
+5. **Seeded local search**: force a random waiting meeting into a random slot, push out what is
+   in the way, re-place what can be re-placed by chains; keep the change unless it lost a
+   meeting.
+6. **Priority**: trade a placed meeting for a waiting one of higher priority where that keeps
    the count (a chain that ends by leaving out the lower-priority meeting).
 
-Phases 3 and 4 stop as soon as the upper bound is reached.
+Phases 3 to 5 stop as soon as the upper bound is reached, and 4 and 5 after a number of moves
+without a gain.
 
 Tables are numbered last, slot by slot in time order: published meetings keep theirs, and a
 person with meetings in consecutive slots keeps their table when it is free (less walking).
@@ -97,12 +108,15 @@ CHAIN_DEPTHS = (2, 4, 7)  # successive passes, each deeper than the last
 STEPS_PER_CHAIN = 200  # steps one search for a chain may take
 # Steps all searches of each part of the improvement phase may take together: augmenting chains,
 # local search, trading for priority.
-CHAIN_STEPS = 60_000
-LOCAL_SEARCH_STEPS = 40_000
+CHAIN_STEPS = 20_000
+RECREATE_STEPS = 25_000
+LOCAL_SEARCH_STEPS = 20_000
 EXCHANGE_STEPS = 20_000
 BRANCH_CANDIDATES = 4  # waiting meetings tried per freed person in one step
 LOCAL_SEARCH_SEED = 20261121
-LOCAL_SEARCH_STALL = 5_000  # moves without a gain after which the local search gives up
+LOCAL_SEARCH_STALL = 10_000  # moves without a gain after which a random search gives up
+RECREATE_SCAN = 24  # waiting meetings of one freed person looked at in one move (a random window)
+RECREATE_NOISE = 0.5  # random spread added to the greedy's order when re-placing
 
 
 def _bits(mask: int):
@@ -275,7 +289,18 @@ class _Model:
                 for s in _bits(self.common[r]):
                     for p in self.people[r]:
                         demand[p][s] += 1
-        order = list(preferred) + sorted((r for r in range(self.n) if r not in preferred), key=lambda r: -doubled[r])
+        # The relaxation counts only the requester and the recipient: a meeting that also
+        # needs colleagues in high demand comes later. Scarcity of a person: the share of the
+        # meetings they are wanted in that their maximum leaves out (0 when all fit).
+        wanted = [0] * len(self.person_ids)
+        for r in range(self.n):
+            if self.common[r]:
+                for p in self.people[r]:
+                    wanted[p] += 1
+        scarcity = [max(0.0, 1 - self.cap[p] / w) if w else 0.0 for p, w in enumerate(wanted)]
+        self.rank = [-doubled[r] + sum(scarcity[p] for p in self.people[r]) for r in range(self.n)]
+        rank = self.rank
+        order = list(preferred) + sorted((r for r in range(self.n) if r not in preferred), key=lambda r: rank[r])
         for r in order:
             if self.slot_of[r] >= 0:
                 continue
@@ -406,10 +431,12 @@ class _Model:
         return self.total <= 0 or (self.deadline is not None and time.monotonic() > self.deadline)
 
     def improve(self, deadline: float | None) -> None:
-        """Add meetings by augmenting chains and local search, then trade for priority."""
+        """Add meetings by augmenting chains, ruin and recreate and local search, then trade for priority."""
         self.deadline = deadline
         self.total = CHAIN_STEPS
         self.chains(exchange=False)
+        self.total = RECREATE_STEPS
+        self.recreate()
         self.total = LOCAL_SEARCH_STEPS
         self.local_search()
         self.total = EXCHANGE_STEPS
@@ -478,6 +505,114 @@ class _Model:
                 self.undo_to(0)
             self.total -= min(STEPS_PER_CHAIN, self.total) - max(self.steps, 0)
             self.log = None
+
+    def recreate(self) -> None:
+        """Ruin and recreate: free a few people, re-place what fits; keep the change if no worse.
+
+        Each move frees the people of a few placed meetings, either around a random placed
+        meeting (it and one other meeting of each of its people) or to force a random waiting
+        meeting into a random slot (out go the meetings in its way and, for each of its people
+        at their maximum, another of theirs). Then the waiting meetings of the freed people that
+        everybody has room for are placed in a random free slot, in the greedy's order with some
+        random spread (only a window of the waiting meetings of very popular people, so that a
+        move stays cheap). Meetings of three or four people need this: one of them often stands in
+        the way of two meetings of two, which chains of single exchanges cannot see. Seeded, so
+        reproducible; moves that keep the count are kept too, to leave plateaus.
+        """
+        # bandit: a seeded generator for a reproducible search, not for secrets.
+        rng = random.Random(LOCAL_SEARCH_SEED)  # nosec B311
+        count, cap, slot_of, common, people, rank = (
+            self.count,
+            self.cap,
+            self.slot_of,
+            self.common,
+            self.people,
+            self.rank,
+        )
+        best, stalled = self.placed_count, 0
+        while not self.out_of_work() and self.placed_count < self.bound and stalled < LOCAL_SEARCH_STALL:
+            self.total -= 1
+            stalled += 1
+            before = self.placed_count
+            self.log = []
+            freed = self.ruin(rng)
+            if freed is None:
+                self.undo_to(0)
+                self.log = None
+                continue
+            candidates: set[int] = set()
+            for p in freed:
+                if count[p] >= cap[p]:
+                    continue
+                mine = self.by_person[p]
+                if len(mine) > RECREATE_SCAN:
+                    start = rng.randrange(len(mine))
+                    mine = (mine[start:] + mine[:start])[:RECREATE_SCAN]
+                for c in mine:
+                    if slot_of[c] < 0 and common[c]:
+                        for q in people[c]:
+                            if count[q] >= cap[q]:
+                                break
+                        else:
+                            candidates.add(c)
+            for c in sorted(candidates, key=lambda c: rank[c] + RECREATE_NOISE * rng.random()):
+                mask = self.free_slots(c)
+                if mask:
+                    slots = list(_bits(mask))
+                    self.place(c, slots[rng.randrange(len(slots))])
+            if self.placed_count < before:
+                self.undo_to(0)
+            elif self.placed_count > best:
+                best, stalled = self.placed_count, 0
+            self.log = None
+
+    def ruin(self, rng: random.Random) -> set[int] | None:
+        """Take a few meetings out for ``recreate()``; return the people freed (None: no move)."""
+        removed: list[int] = []
+        if rng.random() < 0.5:
+            r = self.random_meeting(rng, placed=False)
+            if r < 0:
+                return None
+            slots = list(_bits(self.common[r]))
+            s = slots[rng.randrange(len(slots))]
+            for p in self.people[r]:
+                e = self.occ[p][s]
+                if e >= 0 and e not in removed:
+                    removed.append(e)
+            for p in self.people[r]:
+                if self.count[p] >= self.cap[p] and not any(p in self.people[e] for e in removed):
+                    mine = [e for e in self.occ[p] if e >= 0]
+                    removed.append(mine[rng.randrange(len(mine))])
+            if self.full_slots >> s & 1 and not any(self.slot_of[e] == s for e in removed):
+                row = list(self.members[s])
+                removed.append(row[rng.randrange(len(row))])
+            if any(self.locked[e] for e in removed):
+                return None
+            for e in removed:
+                self.remove(e)
+            self.place(r, s)
+        else:
+            r = self.random_meeting(rng, placed=True)
+            if r < 0:
+                return None
+            removed.append(r)
+            for p in self.people[r]:
+                mine = [e for e in self.occ[p] if e >= 0 and not self.locked[e] and e not in removed]
+                if mine:
+                    removed.append(mine[rng.randrange(len(mine))])
+            for e in removed:
+                self.remove(e)
+        return {p for e in removed for p in self.people[e]}
+
+    def random_meeting(self, rng: random.Random, *, placed: bool) -> int:
+        """A random placed meeting that can move, or a random waiting one that could be placed; -1 if none is found."""
+        for _ in range(200):
+            r = rng.randrange(self.n)
+            if placed and self.slot_of[r] >= 0 and not self.locked[r]:
+                return r
+            if not placed and self.slot_of[r] < 0 and self.common[r]:
+                return r
+        return -1
 
     def forced_move(self, r: int, rng: random.Random) -> bool:
         slots = list(_bits(self.common[r]))

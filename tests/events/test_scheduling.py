@@ -213,21 +213,21 @@ def shuffled(p: Problem, seed: int, *, slots: bool = False) -> Problem:
     )
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(4))
 def test_order_of_meetings_people_and_unavailability_does_not_matter(seed):
     p = shared_problem(seed, tables=20 if seed % 2 else 6)
     expected = solve(p)
-    for variant in range(3):
+    for variant in range(2):
         assert solve(shuffled(p, seed * 10 + variant)) == expected
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(2))
 def test_order_of_the_slots_changes_only_the_table_numbers(seed):
     # Slots come in time order, which only the table numbers use (a person keeps their table
     # in consecutive slots): which meeting lands in which slot depends on the slot ids alone.
     p = shared_problem(seed, tables=20 if seed % 2 else 6)
     expected = {meeting: slot for meeting, (slot, _) in solve(p).placed.items()}
-    for variant in range(3):
+    for variant in range(2):
         result = solve(shuffled(p, seed * 10 + variant, slots=True))
         assert {meeting: slot for meeting, (slot, _) in result.placed.items()} == expected
 
@@ -415,6 +415,18 @@ def test_placed_equals_brute_force_optimum_and_bound_holds(seed):
     assert len(solve(p).placed) == optimum
     assert upper_bound(p) >= optimum
     assert len(first_come_first_served(p).placed) <= optimum
+
+
+# Proved optima of shared_problem(seed) with the defaults (the exact MIP of bench/matchmaking.py,
+# ``exact_optimum()``, solved by HiGHS): meetings of three and four people where a greedy
+# choice of which meetings to place falls one short.
+SHARED_OPTIMA = {0: 35, 1: 32, 2: 33, 24: 33}
+
+
+@pytest.mark.parametrize(("seed", "optimum"), SHARED_OPTIMA.items())
+def test_meetings_shared_by_colleagues_reach_the_optimum(seed, optimum):
+    p = shared_problem(seed)
+    assert len(solve(p).placed) == optimum
 
 
 def test_self_booking_places_fewer_where_order_traps_it():
