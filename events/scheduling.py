@@ -582,9 +582,13 @@ class _Model:
             for p in self.people[r]:
                 if self.count[p] >= self.cap[p] and not any(p in self.people[e] for e in removed):
                     mine = [e for e in self.occ[p] if e >= 0]
+                    if not mine:  # a maximum of 0
+                        return None
                     removed.append(mine[rng.randrange(len(mine))])
             if self.full_slots >> s & 1 and not any(self.slot_of[e] == s for e in removed):
                 row = list(self.members[s])
+                if not row:  # no tables at all
+                    return None
                 removed.append(row[rng.randrange(len(row))])
             if any(self.locked[e] for e in removed):
                 return None
