@@ -15,31 +15,45 @@ How ``schedule()`` works:
    still fine but whose table is not keeps its slot when it can).
 2. **Greedy guided by the relaxation.** The fractional relaxation of ``upper_bound()`` (a
    maximum flow, see there) says which meetings a best choice within everybody's capacity would
-   take: those it takes whole are placed first, then those it takes half, then the rest, each
-   group in priority order (mutual first, then by ``order``). Each meeting goes into the free
-   common slot that its people's other, still unplaced meetings need least (per-person counters
-   of demand per slot), so that options stay open.
+   take: those it takes whole are placed first, then those it takes half, then the rest. The
+   relaxation sees only the requester and the recipient, so within these groups a meeting comes
+   later the more its people, colleagues included, are in demand beyond their maximum (a meeting
+   of four people in demand can cost two meetings of two); equal ones in priority order (mutual
+   first, then by ``order``). Each meeting goes into the free common slot that its people's
+   other, still unplaced meetings need least (per-person counters of demand per slot), so that
+   options stay open.
 3. **Augmenting chains** (ejection chains, a generalisation of Kempe-chain swaps and of the
    augmenting paths of b-matching): to place a waiting meeting, put it in a slot where exactly
    one other meeting stands in its way (a person busy then, a full row of tables, or a person at
    their maximum), take that one out, and then place it elsewhere or place another waiting
    meeting of the people it freed, recursively with a bounded depth and a bounded number of
    steps.
-4. **Seeded local search**: force a random waiting meeting into a random slot, push out what is
-   in the way, re-place what can be re-placed; keep the change unless it lost a meeting.
-5. **Priority**: trade a placed meeting for a waiting one of higher priority where that keeps
+4. **Ruin and recreate** (seeded): take out a few placed meetings (around a random placed one,
+   or those in the way of a random waiting one, which goes in), then place the waiting meetings
+   of the people freed that fit, in the greedy's order with some random spread, each in a
+   random free slot; keep the change unless it lost a meeting. This finds the exchanges that
+   meetings of three or four people need (one of them out, two meetings of two in), where one
+   meeting often stands in the way of two.
+5. **Seeded local search**: force a random waiting meeting into a random slot, push out what is
+   in the way, re-place what can be re-placed by chains; keep the change unless it lost a
+   meeting.
+6. **Priority**: trade a placed meeting for a waiting one of higher priority where that keeps
    the count (a chain that ends by leaving out the lower-priority meeting).
 
-Phases 3 and 4 stop as soon as the upper bound is reached.
+Phases 3 to 5 stop as soon as the upper bound is reached, and 4 and 5 after a number of moves
+without a gain.
 
 Tables are numbered last, slot by slot in time order: published meetings keep theirs, and a
 person with meetings in consecutive slots keeps their table when it is free (less walking).
 
-Determinism: slots, people and meetings are put in a canonical order first (by id and
-``order``), every choice breaks ties on that order, and the work limits are step counts, not
-seconds: the same problem always gives the same result, whatever the order of
-``Problem.requests``. Only an explicit ``time_limit`` can cut the search short at a point that
-depends on the machine's speed.
+Determinism: every input is put in a canonical form first, and every choice breaks ties on it:
+meetings by priority (mutual, ``order``, id), the people of a meeting by id (requester and
+recipient are named, so who is listed first does not matter), slots by id, unavailability as a
+set per person; repeated people or slots count once. The time order of ``Problem.slots`` only
+numbers the tables. The work limits are step counts, not seconds. So the same problem always
+gives the same result whatever the order of its collections, and the same meetings in the same
+slots whatever the order of its slots. Only an explicit ``time_limit`` can cut the search short
+at a point that depends on the machine's speed.
 
 Bitmasks: bit ``i`` of a mask stands for the ``i``-th slot in time order.
 """
@@ -65,7 +79,7 @@ class Request:
     """One accepted meeting to place."""
 
     id: int  # the meeting's id, unique within a problem
-    people: tuple[int, ...]  # everybody taking part: requester, recipient, then colleagues sharing it
+    people: tuple[int, ...]  # everybody taking part (requester, recipient, colleagues), in any order
     order: int  # earlier requests have smaller values
     mutual: bool = False  # both sides asked for the meeting
     requester: int = 0
@@ -74,7 +88,7 @@ class Request:
 
 @dataclass(frozen=True)
 class Problem:
-    slots: tuple[int, ...]  # slot ids in time order
+    slots: tuple[int, ...]  # slot ids in time order (only the table numbers depend on that order)
     tables: int
     max_per_person: int | None  # None: no limit
     unavailable: Mapping[int, frozenset[int]]  # person id -> ids of the slots they cannot attend
@@ -94,12 +108,15 @@ CHAIN_DEPTHS = (2, 4, 7)  # successive passes, each deeper than the last
 STEPS_PER_CHAIN = 200  # steps one search for a chain may take
 # Steps all searches of each part of the improvement phase may take together: augmenting chains,
 # local search, trading for priority.
-CHAIN_STEPS = 60_000
-LOCAL_SEARCH_STEPS = 40_000
+CHAIN_STEPS = 20_000
+RECREATE_STEPS = 25_000
+LOCAL_SEARCH_STEPS = 20_000
 EXCHANGE_STEPS = 20_000
 BRANCH_CANDIDATES = 4  # waiting meetings tried per freed person in one step
 LOCAL_SEARCH_SEED = 20261121
-LOCAL_SEARCH_STALL = 5_000  # moves without a gain after which the local search gives up
+LOCAL_SEARCH_STALL = 10_000  # moves without a gain after which a random search gives up
+RECREATE_SCAN = 24  # waiting meetings of one freed person looked at in one move (a random window)
+RECREATE_NOISE = 0.5  # random spread added to the greedy's order when re-placing
 
 
 def _bits(mask: int):
@@ -119,19 +136,28 @@ class _Model:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.slot_ids = tuple(problem.slots)
+        # Canonical forms of every input, so that no result depends on the order of a collection.
+        # Slots: the search numbers them by id (bit i is the i-th smallest id); the time order
+        # given only serves the table numbers (a person keeps their table in consecutive slots)
+        # and self-booking (earliest slot first). A repeated slot counts once.
+        in_time_order = tuple(dict.fromkeys(problem.slots))
+        self.slot_ids = tuple(sorted(in_time_order))
         self.slot_index = {slot: i for i, slot in enumerate(self.slot_ids)}
+        self.time_order = [self.slot_index[slot] for slot in in_time_order]  # slot indices by time
         self.k = len(self.slot_ids)
         self.all_slots = (1 << self.k) - 1
         self.tables = max(0, problem.tables)
 
-        # Canonical priority order: mutual requests first, then earlier ones, then by id.
+        # Meetings in priority order: mutual requests first, then earlier ones, then by id.
         requests = sorted(problem.requests, key=lambda r: (not r.mutual, r.order, r.id))
         self.requests = requests
         self.n = len(requests)
-        person_ids = sorted(
-            {p for r in requests for p in r.people} | {p for r in requests for p in (r.requester, r.recipient) if p}
-        )
+        # Requester and recipient default to the first two people (the only use of their order).
+        self.named = [
+            (r.requester or r.people[0], r.recipient or r.people[min(1, len(r.people) - 1)]) if r.people else (0, 0)
+            for r in requests
+        ]
+        person_ids = sorted({p for r in requests for p in r.people} | {p for pair in self.named for p in pair if p})
         self.person_index = {p: i for i, p in enumerate(person_ids)}
         self.person_ids = person_ids
         m = len(person_ids)
@@ -151,7 +177,8 @@ class _Model:
         self.common: list[int] = []
         self.by_person: list[list[int]] = [[] for _ in range(m)]
         for r, request in enumerate(requests):
-            people = tuple(dict.fromkeys(self.person_index[p] for p in request.people))
+            # People of a meeting in the order of their ids: who is listed first does not matter.
+            people = tuple(sorted({self.person_index[p] for p in request.people}))
             self.people.append(people)
             mask = self.all_slots if len(people) else 0
             for p in people:
@@ -262,7 +289,18 @@ class _Model:
                 for s in _bits(self.common[r]):
                     for p in self.people[r]:
                         demand[p][s] += 1
-        order = list(preferred) + sorted((r for r in range(self.n) if r not in preferred), key=lambda r: -doubled[r])
+        # The relaxation counts only the requester and the recipient: a meeting that also
+        # needs colleagues in high demand comes later. Scarcity of a person: the share of the
+        # meetings they are wanted in that their maximum leaves out (0 when all fit).
+        wanted = [0] * len(self.person_ids)
+        for r in range(self.n):
+            if self.common[r]:
+                for p in self.people[r]:
+                    wanted[p] += 1
+        scarcity = [max(0.0, 1 - self.cap[p] / w) if w else 0.0 for p, w in enumerate(wanted)]
+        self.rank = [-doubled[r] + sum(scarcity[p] for p in self.people[r]) for r in range(self.n)]
+        rank = self.rank
+        order = list(preferred) + sorted((r for r in range(self.n) if r not in preferred), key=lambda r: rank[r])
         for r in order:
             if self.slot_of[r] >= 0:
                 continue
@@ -393,10 +431,12 @@ class _Model:
         return self.total <= 0 or (self.deadline is not None and time.monotonic() > self.deadline)
 
     def improve(self, deadline: float | None) -> None:
-        """Add meetings by augmenting chains and local search, then trade for priority."""
+        """Add meetings by augmenting chains, ruin and recreate and local search, then trade for priority."""
         self.deadline = deadline
         self.total = CHAIN_STEPS
         self.chains(exchange=False)
+        self.total = RECREATE_STEPS
+        self.recreate()
         self.total = LOCAL_SEARCH_STEPS
         self.local_search()
         self.total = EXCHANGE_STEPS
@@ -466,6 +506,118 @@ class _Model:
             self.total -= min(STEPS_PER_CHAIN, self.total) - max(self.steps, 0)
             self.log = None
 
+    def recreate(self) -> None:
+        """Ruin and recreate: free a few people, re-place what fits; keep the change if no worse.
+
+        Each move frees the people of a few placed meetings, either around a random placed
+        meeting (it and one other meeting of each of its people) or to force a random waiting
+        meeting into a random slot (out go the meetings in its way and, for each of its people
+        at their maximum, another of theirs). Then the waiting meetings of the freed people that
+        everybody has room for are placed in a random free slot, in the greedy's order with some
+        random spread (only a window of the waiting meetings of very popular people, so that a
+        move stays cheap). Meetings of three or four people need this: one of them often stands in
+        the way of two meetings of two, which chains of single exchanges cannot see. Seeded, so
+        reproducible; moves that keep the count are kept too, to leave plateaus.
+        """
+        # bandit: a seeded generator for a reproducible search, not for secrets.
+        rng = random.Random(LOCAL_SEARCH_SEED)  # nosec B311
+        count, cap, slot_of, common, people, rank = (
+            self.count,
+            self.cap,
+            self.slot_of,
+            self.common,
+            self.people,
+            self.rank,
+        )
+        best, stalled = self.placed_count, 0
+        while not self.out_of_work() and self.placed_count < self.bound and stalled < LOCAL_SEARCH_STALL:
+            self.total -= 1
+            stalled += 1
+            before = self.placed_count
+            self.log = []
+            freed = self.ruin(rng)
+            if freed is None:
+                self.undo_to(0)
+                self.log = None
+                continue
+            candidates: set[int] = set()
+            for p in freed:
+                if count[p] >= cap[p]:
+                    continue
+                mine = self.by_person[p]
+                if len(mine) > RECREATE_SCAN:
+                    start = rng.randrange(len(mine))
+                    mine = (mine[start:] + mine[:start])[:RECREATE_SCAN]
+                for c in mine:
+                    if slot_of[c] < 0 and common[c]:
+                        for q in people[c]:
+                            if count[q] >= cap[q]:
+                                break
+                        else:
+                            candidates.add(c)
+            for c in sorted(candidates, key=lambda c: rank[c] + RECREATE_NOISE * rng.random()):
+                mask = self.free_slots(c)
+                if mask:
+                    slots = list(_bits(mask))
+                    self.place(c, slots[rng.randrange(len(slots))])
+            if self.placed_count < before:
+                self.undo_to(0)
+            elif self.placed_count > best:
+                best, stalled = self.placed_count, 0
+            self.log = None
+
+    def ruin(self, rng: random.Random) -> set[int] | None:
+        """Take a few meetings out for ``recreate()``; return the people freed (None: no move)."""
+        removed: list[int] = []
+        if rng.random() < 0.5:
+            r = self.random_meeting(rng, placed=False)
+            if r < 0:
+                return None
+            slots = list(_bits(self.common[r]))
+            s = slots[rng.randrange(len(slots))]
+            for p in self.people[r]:
+                e = self.occ[p][s]
+                if e >= 0 and e not in removed:
+                    removed.append(e)
+            for p in self.people[r]:
+                if self.count[p] >= self.cap[p] and not any(p in self.people[e] for e in removed):
+                    mine = [e for e in self.occ[p] if e >= 0]
+                    if not mine:  # a maximum of 0
+                        return None
+                    removed.append(mine[rng.randrange(len(mine))])
+            if self.full_slots >> s & 1 and not any(self.slot_of[e] == s for e in removed):
+                row = list(self.members[s])
+                if not row:  # no tables at all
+                    return None
+                removed.append(row[rng.randrange(len(row))])
+            if any(self.locked[e] for e in removed):
+                return None
+            for e in removed:
+                self.remove(e)
+            self.place(r, s)
+        else:
+            r = self.random_meeting(rng, placed=True)
+            if r < 0:
+                return None
+            removed.append(r)
+            for p in self.people[r]:
+                mine = [e for e in self.occ[p] if e >= 0 and not self.locked[e] and e not in removed]
+                if mine:
+                    removed.append(mine[rng.randrange(len(mine))])
+            for e in removed:
+                self.remove(e)
+        return {p for e in removed for p in self.people[e]}
+
+    def random_meeting(self, rng: random.Random, *, placed: bool) -> int:
+        """A random placed meeting that can move, or a random waiting one that could be placed; -1 if none is found."""
+        for _ in range(200):
+            r = rng.randrange(self.n)
+            if placed and self.slot_of[r] >= 0 and not self.locked[r]:
+                return r
+            if not placed and self.slot_of[r] < 0 and self.common[r]:
+                return r
+        return -1
+
     def forced_move(self, r: int, rng: random.Random) -> bool:
         slots = list(_bits(self.common[r]))
         s = slots[rng.randrange(len(slots))]
@@ -514,9 +666,9 @@ class _Model:
         capacity = [min(self.cap[p], usable[p].bit_count(), degree[p]) for p in range(m)]
         pairs = []
         for r in feasible:
-            request = self.requests[r]
-            a = self.person_index.get(request.requester, -1)
-            b = self.person_index.get(request.recipient, -1)
+            requester, recipient = self.named[r]
+            a = self.person_index.get(requester, -1)
+            b = self.person_index.get(recipient, -1)
             if a not in self.people[r] or b not in self.people[r] or a == b:
                 a, b = self.people[r][0], self.people[r][1]
             pairs.append((a, b))
@@ -532,7 +684,8 @@ class _Model:
         fixed = self.problem.fixed
         table_at: list[dict[int, int]] = [{} for _ in self.person_ids]  # person -> slot -> table
         placed: dict[int, tuple[int, int]] = {}
-        for s in range(self.k):
+        previous = -1
+        for s in self.time_order:
             meetings = list(self.members[s])
             used: set[int] = set()
             for r in meetings:
@@ -547,8 +700,8 @@ class _Model:
                 if request.id in fixed and fixed[request.id][0] == self.slot_ids[s]:
                     wishes.append(fixed[request.id][1])
                 for p in self.people[r]:
-                    if s > 0 and s - 1 in table_at[p]:
-                        wishes.append(table_at[p][s - 1])
+                    if previous in table_at[p]:
+                        wishes.append(table_at[p][previous])
                 table = next((t for t in wishes if 1 <= t <= self.tables and t not in used), 0)
                 if table:
                     self.table_of[r] = table
@@ -562,21 +715,19 @@ class _Model:
                 for p in self.people[r]:
                     table_at[p][s] = self.table_of[r]
                 placed[self.requests[r].id] = (self.slot_ids[s], self.table_of[r])
+            previous = s
         unplaced = {self.requests[r].id: self.reason(r) for r in range(self.n) if self.slot_of[r] < 0}
         return Result(placed=dict(sorted(placed.items())), unplaced=dict(sorted(unplaced.items())))
 
     def reason(self, r: int) -> str:
         if not self.common[r]:
             return NO_COMMON_AVAILABILITY
-        request = self.requests[r]
 
         def full(person: int) -> bool:
             p = self.person_index.get(person)
             return p is not None and (self.count[p] >= self.cap[p] or not self.avail[p] & ~self.busy[p])
 
-        people = request.people
-        requester = full(request.requester or people[0])
-        recipient = full(request.recipient or (people[1] if len(people) > 1 else people[0]))
+        requester, recipient = (full(person) for person in self.named[r])
         if requester and recipient:
             return BOTH_FULL
         if requester:
@@ -613,7 +764,7 @@ def first_come_first_served(problem: Problem) -> Result:
         if model.slot_of[r] < 0:
             mask = model.free_slots(r)
             if mask:
-                model.place(r, next(_bits(mask)))
+                model.place(r, next(s for s in model.time_order if mask >> s & 1))
     return model.tables_and_result()
 
 
