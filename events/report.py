@@ -5,7 +5,8 @@ a per-country breakdown that adds up to 114). Here every breakdown of participan
 institutions is computed in Python from ONE list of rows, the event's approved registrations,
 so each breakdown sums to its total by construction. The report makes a fixed number of SQL
 queries whatever the number of registrations: one for the registrations, one each for
-delegations, sessions, meetings and MoUs (plus whatever the survey summary needs).
+delegations and sessions (plus whatever the survey summary needs). The matchmaking figures and
+the MoUs are added by ``matchmaking.report``, which composes the whole report.
 """
 
 from __future__ import annotations
@@ -13,16 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from institutions.models import Institution
 
-from .followups import COOPERATION_OUTCOMES, StepLine, step_lines
-from .models import Delegation, Event, FollowUp, Meeting, MeetingOutcome, MeetingRequest, Registration, Session
-from .mou_links import mou_links
+from .models import Delegation, Event, Registration, Session
 
 
 @dataclass
@@ -45,43 +43,6 @@ class DelegationLine:
 
 
 @dataclass
-class FunnelStage:
-    key: str
-    label: str
-    count: int
-
-
-@dataclass
-class Matchmaking:
-    """Requests and meetings of the event's matchmaking sessions, and what the meetings led to."""
-
-    requests: dict[str, int] = field(default_factory=dict)  # per MeetingRequest status
-    meetings_scheduled: int = 0
-    meetings_held: int = 0
-    no_shows: int = 0
-    steps: list[StepLine] = field(default_factory=list)
-    funnel: list[FunnelStage] = field(default_factory=list)
-
-    @property
-    def requests_sent(self) -> int:
-        return sum(self.requests.values())
-
-    def requests_in(self, status: str) -> int:
-        return self.requests.get(status, 0)
-
-    @property
-    def funnel_chart(self):
-        """The funnel meeting → MoU as server-drawn SVG bars."""
-        from .charts import bar_chart
-
-        return bar_chart([(stage.label, stage.count) for stage in self.funnel], title=str(_("From meeting to MoU")))
-
-    @property
-    def request_lines(self) -> list[tuple[str, str, int]]:
-        return [(value, str(label), self.requests.get(value, 0)) for value, label in MeetingRequest.Status.choices]
-
-
-@dataclass
 class EventReport:
     event: Event
     participants: int = 0
@@ -94,11 +55,7 @@ class EventReport:
     sessions: list[Breakdown] = field(default_factory=list)
     sessions_total: int = 0
     sessions_held: int = 0
-    meetings_held: int = 0
-    mous_signed: int = 0
-    mou_institutions: int = 0
     has_matchmaking: bool = False
-    matchmaking: Matchmaking = field(default_factory=Matchmaking)
     survey: object | None = None
 
     @property
@@ -128,9 +85,14 @@ def _breakdown(rows, key_of, label_of) -> list[Breakdown]:
     return lines
 
 
-def build_report(event: Event) -> EventReport:
-    """Compute every figure of the report of ``event`` (counts = approved registrations)."""
-    report = EventReport(event=event)
+def build_report(event: Event, *, report: EventReport | None = None) -> EventReport:
+    """Compute the event's own figures of the report of ``event`` (counts = approved registrations).
+
+    The matchmaking app, which sits above events, adds its figures (requests, meetings, the
+    funnel from meeting to MoU) to the same report: it passes its own subclass of
+    ``EventReport`` as ``report`` (see ``matchmaking.report``).
+    """
+    report = report if report is not None else EventReport(event=event)
     rows = list(
         Registration.objects.filter(event=event, status=Registration.Status.APPROVED).values(
             "institution_id", "institution__country", "institution__kind", "role", "checked_in_at"
@@ -179,83 +141,13 @@ def build_report(event: Event) -> EventReport:
     )
 
     report.has_matchmaking = Session.Kind.MATCHMAKING in counts
-    report.matchmaking = _matchmaking(event, now)
-    report.meetings_held = report.matchmaking.meetings_held
-    report.mous_signed, report.mou_institutions = _mous(event)
     report.survey = _survey(event)
     return report
-
-
-def _matchmaking(event: Event, now) -> Matchmaking:
-    """Requests, meetings and follow-up answers of the event (four queries).
-
-    A meeting counts as held when it was published and either marked held, or its session has
-    ended and it was not marked a no-show. The funnel follows the held meetings: outcome known
-    (answered by either side, or linked to a logged MoU), then in discussion or further (latest
-    outcome), then MoU signed (or linked to one), so each stage holds the next.
-    """
-    result = Matchmaking()
-    for row in MeetingRequest.objects.filter(session__event=event).values("status").annotate(count=Count("pk")):
-        result.requests[row["status"]] = row["count"]
-
-    # Linked to an MoU: asked of the MoU app through ``events.mou_links``, in the same query.
-    linked = ExpressionWrapper(Q(pk__in=mou_links().linked_meeting_ids()), output_field=BooleanField())
-    meetings = list(
-        Meeting.objects.filter(session__event=event, status=Meeting.Status.PUBLISHED).values(
-            "pk", "attendance", "session__ends_at", "outcome", "outcome_at", mou_linked=linked
-        )
-    )
-    no_show = Meeting.Attendance.NO_SHOW
-    held = [
-        row
-        for row in meetings
-        if row["attendance"] == Meeting.Attendance.HELD
-        or (row["attendance"] != no_show and row["session__ends_at"] <= now)
-    ]
-    result.meetings_scheduled = len(meetings)
-    result.meetings_held = len(held)
-    result.no_shows = sum(1 for row in meetings if row["attendance"] == no_show)
-
-    # Every answer either side gave, with the meeting's own latest outcome (answers given
-    # without a follow-up row): the latest one says where the meeting stands; "MoU signed"
-    # once said, or an MoU linked, counts as signed.
-    answers: dict[int, list[tuple]] = defaultdict(list)
-    for meeting_id, outcome, answered_at in FollowUp.objects.filter(
-        meeting__session__event=event, answered_at__isnull=False
-    ).values_list("meeting_id", "outcome", "answered_at"):
-        answers[meeting_id].append((answered_at, outcome))
-    answered = cooperation = signed = 0
-    for row in held:
-        said = list(answers.get(row["pk"], []))
-        if row["outcome"]:
-            said.append((row["outcome_at"] or now, row["outcome"]))
-        is_signed = row["mou_linked"] or any(outcome == MeetingOutcome.MOU_SIGNED for _at, outcome in said)
-        latest = max(said, key=lambda answer: answer[0])[1] if said else ""
-        answered += bool(said) or is_signed
-        cooperation += is_signed or latest in COOPERATION_OUTCOMES
-        signed += is_signed
-    result.funnel = [
-        FunnelStage("held", str(_("Meetings held")), result.meetings_held),
-        FunnelStage("answered", str(_("Outcome reported")), answered),
-        FunnelStage("cooperation", str(_("Discussing or preparing an MoU")), cooperation),
-        FunnelStage("signed", str(_("MoU signed")), signed),
-    ]
-
-    result.steps = step_lines(event)
-    return result
 
 
 def _person(user) -> str:
     """The head's name only: a printed report carries no email addresses."""
     return (user.display_name or "").strip()
-
-
-def _mous(event: Event) -> tuple[int, int]:
-    """MoUs signed at the event and the distinct institutions party to them (0, 0 without the MoU app).
-
-    Asked of the MoU app, which sits above events, through ``events.mou_links``.
-    """
-    return mou_links().signed_at_event(event=event)
 
 
 def _survey(event: Event):

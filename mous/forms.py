@@ -9,10 +9,11 @@ from django.forms import formset_factory
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, Meeting, Session
+from events.models import Event, Session
 from events.selectors import event_list_visible_to
 from institutions.languages import WORK_LANGUAGES
 from institutions.models import Institution
+from matchmaking.models import Meeting
 
 from .errors import MouError
 from .models import Mou

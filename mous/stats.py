@@ -9,7 +9,8 @@ from django.db.models.functions import ExtractYear
 from django_countries import countries
 
 from events.charts import bar_chart, ring_chart
-from events.models import Event, Meeting
+from events.models import Event
+from matchmaking.models import Meeting
 
 from .models import Milestone, Mou
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Meeting
+from matchmaking.models import Meeting
 from mous import stats
 from mous.models import Mou
 from mous.services import refresh_party_countries
