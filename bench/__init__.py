@@ -59,7 +59,8 @@ def delete_generated_event(event) -> None:
     The portal never deletes these records (an event with registrations is closed instead),
     so the models protect them; a benchmark removes what it generated in dependency order.
     """
-    from events.models import FollowUp, Meeting, MeetingRequest, Registration
+    from events.models import Registration
+    from matchmaking.models import FollowUp, Meeting, MeetingRequest
 
     FollowUp.objects.filter(meeting__session__event=event).delete()
     Meeting.objects.filter(session__event=event).delete()

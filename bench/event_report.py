@@ -54,10 +54,10 @@ def main() -> None:
     from django.utils import timezone
 
     from events.models import Delegation, Event, Registration, Session
-    from events.pdf import report_pdf
-    from events.report import build_report
     from institutions.models import Institution
     from institutions.permissions import SECRETARIAT_GROUP
+    from matchmaking.pdf import report_pdf
+    from matchmaking.report import build_report
     from portal.models import User
 
     setup_test_environment()
@@ -119,7 +119,7 @@ def main() -> None:
         secretariat.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
         client = Client()
         client.force_login(secretariat)
-        url = reverse("events:report", kwargs={"slug": event.slug})
+        url = reverse("matchmaking:report", kwargs={"slug": event.slug})
 
         compute_s, report = _timed(lambda: build_report(event), args.runs)
         with CaptureQueriesContext(connection) as queries:

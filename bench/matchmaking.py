@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.matchmaking [--full] [--exact-seconds 60]
 
-Needs no database: ``events.scheduling`` is plain Python. Every instance is generated from a
+Needs no database: ``matchmaking.scheduling`` is plain Python. Every instance is generated from a
 seed with the structure of a real session: people belong to institutions of one to five
 people; requesters are drawn from everybody, recipients by a Zipf-like popularity of their
 institution (a few famous colleges receive most requests); nobody asks their own institution
@@ -42,7 +42,7 @@ import random
 import time
 from dataclasses import dataclass
 
-from events.scheduling import Problem, Request, first_come_first_served, schedule, upper_bound, validate
+from matchmaking.scheduling import Problem, Request, first_come_first_served, schedule, upper_bound, validate
 
 
 @dataclass(frozen=True)

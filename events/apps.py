@@ -8,6 +8,6 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing registers the app's rules and the renderers of its emails in the outbox.
-        from . import audit, emails, followups, matchmaking, permissions, requests  # noqa: F401
+        from . import audit, emails, permissions  # noqa: F401
 
         audit.register()

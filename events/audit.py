@@ -1,13 +1,14 @@
 """The events' models whose changes go into the audit trail (see ``core.audit``).
 
 Meeting slots are left out: generating them writes hundreds of rows that tell nothing about a
-person. Scheduler runs and publications are recorded as explicit entries by
-``events.matchmaking``, so the session's bookkeeping columns for them are left out here.
+person. Scheduler runs and publications are recorded as explicit entries by the matchmaking app
+(``matchmaking.scheduler``), so the session's bookkeeping columns for them are left out here;
+meetings are registered by ``matchmaking.audit``.
 """
 
 from core.audit import audit_register
 
-from .models import Delegation, Event, Meeting, Registration, Session
+from .models import Delegation, Event, Registration, Session
 
 
 def register() -> None:
@@ -17,8 +18,3 @@ def register() -> None:
     audit_register(Delegation)
     # Tokens are secrets: never copied into the trail.
     audit_register(Registration, exclude=["badge_token", "contact_token", "survey_token", "created_at"])
-    audit_register(
-        Meeting,
-        # The scheduler's proposal and the calendar bookkeeping; publication is an explicit entry.
-        exclude=["uid", "sequence", "updated_at", "draft_slot", "draft_table", "unplaced_reason"],
-    )

@@ -7,7 +7,8 @@ so that importing it again updates the entries instead of adding copies. Hence:
   the host comes from settings, not from the request, so the same session gets the same UID
   whichever address the file was fetched from;
 - a meeting's UID and SEQUENCE are stored on the meeting (``Meeting.uid``/``Meeting.sequence``),
-  and the matchmaking code raises the sequence when it moves a meeting;
+  and the matchmaking code raises the sequence when it moves a meeting (the matchmaking app,
+  which sits above events, writes its meetings' entries: ``matchmaking.calendar``);
 - sessions have no stored revision, so their SEQUENCE stays 0 and DTSTAMP is the moment the file
   is generated. RFC 5546 has clients prefer, at equal SEQUENCE, the copy with the later DTSTAMP,
   so a fresh download replaces an older one. No LAST-MODIFIED is claimed for sessions because
@@ -21,7 +22,7 @@ Times are written with the event's TZID and a matching VTIMEZONE, so a client in
 shows the right local time, and the file stays correct across daylight-saving changes.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -30,12 +31,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Timezone
 from icalendar import Event as CalendarEvent
 
-from .models import Event, Meeting, Registration, Session
-from .selectors import partner_of
+from .models import Event, Session
 
 PRODID = "-//TVET Partnership Portal//Event agenda//EN"
 ALARM_BEFORE = timedelta(minutes=10)
@@ -61,22 +60,18 @@ def session_uid(session: Session) -> str:
     return f"session-{session.pk}@{site_host()}"
 
 
-def meeting_uid(meeting: Meeting) -> str:
-    return f"meeting-{meeting.uid}@{site_host()}"
-
-
 def calendar_filename(event: Event, suffix: str = "") -> str:
     """An ASCII file name from the event's slug, safe in a Content-Disposition header."""
     base = slugify(event.slug) or "event"
     return f"{base}{suffix}.ics"
 
 
-def _location(event: Event, room: str = "") -> str:
+def entry_location(event: Event, room: str = "") -> str:
     parts = [room, event.venue, event.city, event.country.name]
     return ", ".join(str(part) for part in parts if part)
 
 
-def _alarm(summary: str) -> Alarm:
+def entry_alarm(summary: str) -> Alarm:
     """A display alarm ``ALARM_BEFORE`` the start of its entry."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
@@ -93,7 +88,7 @@ def _session_component(session: Session, event: Event, zone: ZoneInfo, stamp: da
     component.add("dtstart", session.starts_at.astimezone(zone))
     component.add("dtend", session.ends_at.astimezone(zone))
     component.add("summary", session.title)
-    component.add("location", _location(event, session.room))
+    component.add("location", entry_location(event, session.room))
     description = [str(session.get_kind_display()).capitalize(), event.title]
     if session.description:
         description.append(session.description)
@@ -101,55 +96,25 @@ def _session_component(session: Session, event: Event, zone: ZoneInfo, stamp: da
     component.add("categories", [str(session.get_kind_display())])
     if url:
         component.add("url", url)
-    component.add_component(_alarm(session.title))
+    component.add_component(entry_alarm(session.title))
     return component
 
 
-def _meeting_component(
-    meeting: Meeting, registration: Registration, event: Event, zone: ZoneInfo, stamp: datetime, url: str
-) -> CalendarEvent:
-    partner = getattr(meeting, "partner", None) or partner_of(meeting, registration)
-    other_name, other_institution = partner.name, partner.institution
-    if other_institution:
-        summary = _("Meeting with %(name)s (%(institution)s)") % {"name": other_name, "institution": other_institution}
-    else:
-        summary = _("Meeting with %(name)s") % {"name": other_name}
-    component = CalendarEvent()
-    component.add("uid", meeting_uid(meeting))
-    component.add("dtstamp", stamp)
-    component.add("sequence", meeting.sequence)
-    component.add("last-modified", meeting.updated_at.astimezone(UTC))
-    component.add("dtstart", meeting.slot.starts_at.astimezone(zone))
-    component.add("dtend", meeting.slot.ends_at.astimezone(zone))
-    component.add("summary", summary)
-    room = meeting.session.room
-    table = _("table %(number)s") % {"number": meeting.table_number} if meeting.table_number else ""
-    component.add("location", _location(event, ", ".join(part for part in (room, table) if part)))
-    description = [meeting.session.title, event.title]
-    if meeting.request.message:
-        description.append(meeting.request.message)
-    component.add("description", "\n\n".join(description))
-    if url:
-        component.add("url", url)
-    if meeting.status == Meeting.Status.CANCELLED:
-        component.add("status", "CANCELLED")
-    else:
-        component.add("status", "CONFIRMED")
-        component.add_component(_alarm(summary))
-    return component
+# Writes more entries into a calendar: called with the event's zone, the DTSTAMP of the file
+# and the URL its entries link back to (the matchmaking app's meetings on a personal agenda).
+MoreEntries = Callable[[ZoneInfo, datetime, str], Iterable[CalendarEvent]]
 
 
 def agenda_calendar(
     *,
     event: Event,
     sessions: Iterable[Session],
-    meetings: Iterable[Meeting] = (),
-    registration: Registration | None = None,
+    more_entries: MoreEntries | None = None,
     name: str | None = None,
     url: str = "",
     now: datetime | None = None,
 ) -> bytes:
-    """Return the .ics bytes of ``sessions`` (and the ``registration``'s ``meetings``).
+    """Return the .ics bytes of ``sessions`` (and of whatever entries ``more_entries`` writes).
 
     ``url`` is the absolute address of the page the entries link back to.
     """
@@ -166,7 +131,7 @@ def agenda_calendar(
     calendar.add_component(_vtimezone(event.time_zone))
     for session in sessions:
         calendar.add_component(_session_component(session, event, zone, stamp, url))
-    if registration is not None:
-        for meeting in meetings:
-            calendar.add_component(_meeting_component(meeting, registration, event, zone, stamp, url))
+    if more_entries is not None:
+        for component in more_entries(zone, stamp, url):
+            calendar.add_component(component)
     return calendar.to_ical()

@@ -5,7 +5,8 @@ a per-country breakdown that adds up to 114). Here every breakdown of participan
 institutions is computed in Python from ONE list of rows, the event's approved registrations,
 so each breakdown sums to its total by construction. The report makes a fixed number of SQL
 queries whatever the number of registrations: one for the registrations, one each for
-delegations, sessions, meetings and MoUs (plus whatever the survey summary needs).
+delegations and sessions (plus whatever the survey summary needs). The matchmaking figures and
+the MoUs are added by ``matchmaking.report``, which composes the whole report.
 """
 
 from __future__ import annotations
@@ -13,16 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from institutions.models import Institution
 
-from .followups import COOPERATION_OUTCOMES, StepLine, led_to_signed_mou, meeting_held, step_lines
-from .models import Delegation, Event, FollowUp, Meeting, MeetingRequest, Registration, Session
-from .mou_links import mou_links
+from .models import Delegation, Event, Registration, Session
 
 
 @dataclass
@@ -45,67 +43,6 @@ class DelegationLine:
 
 
 @dataclass
-class FunnelStage:
-    """One stage of the funnel meeting → MoU: a number of meetings, and what puts a meeting in it."""
-
-    key: str
-    label: str
-    count: int
-    help: str = ""
-
-
-@dataclass
-class Matchmaking:
-    """Requests and meetings of the event's matchmaking sessions, and what the meetings led to."""
-
-    requests: dict[str, int] = field(default_factory=dict)  # per MeetingRequest status
-    meetings_scheduled: int = 0
-    meetings_held: int = 0
-    no_shows: int = 0
-    steps: list[StepLine] = field(default_factory=list)
-    funnel: list[FunnelStage] = field(default_factory=list)
-
-    @property
-    def counts_help(self) -> str:
-        """What the request and meeting counts count, on the page and in the PDF."""
-        return str(
-            _(
-                "Requests sent are all the requests of the event's matchmaking sessions, whatever became of "
-                "them; meetings scheduled are the published meetings, and meetings held those that took place."
-            )
-        )
-
-    @property
-    def steps_help(self) -> str:
-        """What the step table counts, on the page and in the PDF."""
-        return str(
-            _(
-                "At each step, both sides of a meeting are asked one question each, so these figures count "
-                "questions and answers, not meetings: a meeting both sides answered counts twice. The funnel "
-                "below counts meetings."
-            )
-        )
-
-    @property
-    def requests_sent(self) -> int:
-        return sum(self.requests.values())
-
-    def requests_in(self, status: str) -> int:
-        return self.requests.get(status, 0)
-
-    @property
-    def funnel_chart(self):
-        """The funnel meeting → MoU as server-drawn SVG bars."""
-        from .charts import bar_chart
-
-        return bar_chart([(stage.label, stage.count) for stage in self.funnel], title=str(_("From meeting to MoU")))
-
-    @property
-    def request_lines(self) -> list[tuple[str, str, int]]:
-        return [(value, str(label), self.requests.get(value, 0)) for value, label in MeetingRequest.Status.choices]
-
-
-@dataclass
 class EventReport:
     event: Event
     participants: int = 0
@@ -118,11 +55,7 @@ class EventReport:
     sessions: list[Breakdown] = field(default_factory=list)
     sessions_total: int = 0
     sessions_held: int = 0
-    meetings_held: int = 0
-    mous_signed: int = 0
-    mou_institutions: int = 0
     has_matchmaking: bool = False
-    matchmaking: Matchmaking = field(default_factory=Matchmaking)
     survey: object | None = None
 
     @property
@@ -138,16 +71,6 @@ class EventReport:
     def country_count(self) -> int:
         return len(self.countries)
 
-    @property
-    def outcomes_help(self) -> str:
-        """What "meetings held" and "MoUs signed" count, on the page and in the PDF."""
-        return str(
-            _(
-                "Meetings held are the matchmaking meetings that took place; MoUs signed are the MoUs logged "
-                "for this event, whether or not they came from a meeting, among the institutions party to them."
-            )
-        )
-
 
 def _breakdown(rows, key_of, label_of) -> list[Breakdown]:
     """Group ``rows`` by ``key_of(row)``: participants and distinct institutions per group, largest first."""
@@ -162,9 +85,14 @@ def _breakdown(rows, key_of, label_of) -> list[Breakdown]:
     return lines
 
 
-def build_report(event: Event) -> EventReport:
-    """Compute every figure of the report of ``event`` (counts = approved registrations)."""
-    report = EventReport(event=event)
+def build_report(event: Event, *, report: EventReport | None = None) -> EventReport:
+    """Compute the event's own figures of the report of ``event`` (counts = approved registrations).
+
+    The matchmaking app, which sits above events, adds its figures (requests, meetings, the
+    funnel from meeting to MoU) to the same report: it passes its own subclass of
+    ``EventReport`` as ``report`` (see ``matchmaking.report``).
+    """
+    report = report if report is not None else EventReport(event=event)
     rows = list(
         Registration.objects.filter(event=event, status=Registration.Status.APPROVED).values(
             "institution_id", "institution__country", "institution__kind", "role", "checked_in_at"
@@ -213,114 +141,13 @@ def build_report(event: Event) -> EventReport:
     )
 
     report.has_matchmaking = Session.Kind.MATCHMAKING in counts
-    report.matchmaking = _matchmaking(event, now)
-    report.meetings_held = report.matchmaking.meetings_held
-    report.mous_signed, report.mou_institutions = _mous(event)
     report.survey = _survey(event)
     return report
-
-
-def _matchmaking(event: Event, now) -> Matchmaking:
-    """Requests, meetings and follow-up answers of the event (four queries).
-
-    A meeting counts as held when it was published and either marked held, or its session has
-    ended and it was not marked a no-show (``followups.meeting_held``, which the MoU statistics
-    count too). The funnel counts held meetings: outcome known (reported by either side, or led
-    to a signed MoU), then in discussion or further (latest outcome), then led to a signed MoU
-    (``followups.led_to_signed_mou``, which the organisers' follow-up page lists), so each stage
-    holds the next. The step table counts questions and answers instead, one per person and
-    meeting.
-    """
-    result = Matchmaking()
-    for row in MeetingRequest.objects.filter(session__event=event).values("status").annotate(count=Count("pk")):
-        result.requests[row["status"]] = row["count"]
-
-    # Held and led to a signed MoU by the shared definitions (the MoU links asked of the MoU
-    # app through ``events.mou_links``), in the same query.
-    meetings = list(
-        Meeting.objects.filter(session__event=event, status=Meeting.Status.PUBLISHED).values(
-            "pk",
-            "attendance",
-            "outcome",
-            "outcome_at",
-            held=ExpressionWrapper(meeting_held(now), output_field=BooleanField()),
-            signed_mou=ExpressionWrapper(led_to_signed_mou(), output_field=BooleanField()),
-        )
-    )
-    held = [row for row in meetings if row["held"]]
-    result.meetings_scheduled = len(meetings)
-    result.meetings_held = len(held)
-    result.no_shows = sum(1 for row in meetings if row["attendance"] == Meeting.Attendance.NO_SHOW)
-
-    # Every answer either side gave, with the meeting's own latest outcome (answers given
-    # without a follow-up row): the latest one says where the meeting stands.
-    answers: dict[int, list[tuple]] = defaultdict(list)
-    for meeting_id, outcome, answered_at in FollowUp.objects.filter(
-        meeting__session__event=event, answered_at__isnull=False
-    ).values_list("meeting_id", "outcome", "answered_at"):
-        answers[meeting_id].append((answered_at, outcome))
-    known = cooperation = signed = 0
-    for row in held:
-        said = list(answers.get(row["pk"], []))
-        if row["outcome"]:
-            said.append((row["outcome_at"] or now, row["outcome"]))
-        is_signed = row["signed_mou"]
-        latest = max(said, key=lambda answer: answer[0])[1] if said else ""
-        known += bool(said) or is_signed
-        cooperation += is_signed or latest in COOPERATION_OUTCOMES
-        signed += is_signed
-    result.funnel = [
-        FunnelStage(
-            "held",
-            str(_("Meetings held")),
-            result.meetings_held,
-            str(_("Published meetings marked held, or whose session ended without a no-show.")),
-        ),
-        FunnelStage(
-            "known",
-            str(_("Outcome known")),
-            known,
-            str(
-                _(
-                    "Held meetings whose outcome a side reported (a follow-up answer or their own page), "
-                    "or that led to a signed MoU."
-                )
-            ),
-        ),
-        FunnelStage(
-            "cooperation",
-            str(_("Discussing or preparing an MoU")),
-            cooperation,
-            str(
-                _(
-                    "Held meetings whose latest reported outcome is “in discussion”, “MoU planned” or "
-                    "“MoU signed”, or that led to a signed MoU."
-                )
-            ),
-        ),
-        FunnelStage(
-            "signed",
-            str(_("Led to a signed MoU")),
-            signed,
-            str(_("Held meetings about which a side reported “MoU signed”, or that are linked to a logged MoU.")),
-        ),
-    ]
-
-    result.steps = step_lines(event)
-    return result
 
 
 def _person(user) -> str:
     """The head's name only: a printed report carries no email addresses."""
     return (user.display_name or "").strip()
-
-
-def _mous(event: Event) -> tuple[int, int]:
-    """MoUs signed at the event and the distinct institutions party to them (0, 0 without the MoU app).
-
-    Asked of the MoU app, which sits above events, through ``events.mou_links``.
-    """
-    return mou_links().signed_at_event(event=event)
 
 
 def _survey(event: Event):

@@ -12,6 +12,7 @@ carries ``personal_data_purged_at`` and is never touched again. Each run is reco
 """
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,11 +22,23 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from .models import Event, FollowUp, Registration, RetentionRun, SurveyResponse, new_token
+from .models import Event, Registration, RetentionRun, SurveyResponse, new_token
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+
+# Apps above events keep personal codes of their own per registration (the matchmaking app's
+# follow-up answer links). Each registers here, from its ``AppConfig.ready()``, a function that
+# takes a batch of registrations being purged, replaces their codes in the same transaction and
+# returns how many it replaced (recorded as ``RetentionRun.follow_ups``).
+_link_purgers: list[Callable[[list[Registration]], int]] = []
+
+
+def register_link_purger(purger: Callable[[list[Registration]], int]) -> None:
+    """Have ``purger`` replace an app's personal links of each batch of purged registrations."""
+    if purger not in _link_purgers:
+        _link_purgers.append(purger)
 
 
 def retention_cutoff(*, today: date | None = None) -> date:
@@ -79,11 +92,7 @@ def _purge_batch(batch: list[Registration]) -> int:
     Registration.objects.bulk_update(
         batch, ["badge_token", "contact_token", "survey_token", "checked_in_at", "personal_data_purged_at"]
     )
-    follow_ups = list(FollowUp.objects.filter(recipient__in=batch).only("pk", "token"))
-    for follow_up in follow_ups:
-        follow_up.token = new_token()
-    FollowUp.objects.bulk_update(follow_ups, ["token"])
-    return len(follow_ups)
+    return sum(purger(batch) for purger in _link_purgers)
 
 
 def _unlink_browsers(past_events) -> int:

@@ -4,12 +4,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
 from institutions.permissions import active_institution_ids, is_secretariat
 
-from .models import Event, Meeting, Registration, Session
+from .models import Event, Registration, Session
 
 
 def event_list_public() -> QuerySet[Event]:
@@ -40,15 +39,6 @@ def event_list_visible_to(*, user) -> QuerySet[Event]:
     return Event.objects.filter(public | Q(pk__in=organised))
 
 
-def meetings_of_institutions(*, institution_ids) -> QuerySet[Meeting]:
-    """Meetings in which one of ``institution_ids`` took part, as requester or as recipient."""
-    return Meeting.objects.filter(
-        Q(request__requester__institution_id__in=institution_ids)
-        | Q(request__recipient__institution_id__in=institution_ids)
-        | Q(request__recipient_institution_id__in=institution_ids)
-    )
-
-
 def events_upcoming(*, today: date | None = None) -> QuerySet[Event]:
     today = today or timezone.localdate()
     return event_list_public().filter(end_date__gte=today).order_by("start_date")
@@ -65,22 +55,6 @@ def registrations_of(*, user) -> QuerySet[Registration]:
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("event", "institution", "delegation")
         .order_by("-event__start_date")
-    )
-
-
-def meetings_of(*, user) -> QuerySet[Meeting]:
-    return (
-        Meeting.objects.filter(Q(request__requester__user=user) | Q(request__recipient__user=user))
-        .exclude(status=Meeting.Status.CANCELLED)
-        .select_related(
-            "session__event",
-            "slot",
-            "request__requester__user",
-            "request__requester__institution",
-            "request__recipient__user",
-            "request__recipient__institution",
-        )
-        .order_by("slot__starts_at")
     )
 
 
@@ -142,97 +116,6 @@ def agenda_sessions(*, event: Event) -> QuerySet[Session]:
     )
 
 
-# Both sides of a meeting with their people and institutions: what every list of meetings shows.
-MEETING_SIDES = (
-    "slot",
-    "request__requester__user",
-    "request__requester__institution",
-    "request__recipient__user",
-    "request__recipient__institution",
-    "request__recipient_institution",
-)
-
-
-def _scheduled_meetings(registration: Registration, statuses: list[str]) -> QuerySet[Meeting]:
-    """Meetings on a slot that the registration asked for, was asked for, or shares."""
-    return (
-        Meeting.objects.filter(
-            Q(request__requester=registration) | Q(request__recipient=registration) | Q(sharers=registration),
-            session__event_id=registration.event_id,
-            status__in=statuses,
-            slot__isnull=False,
-        )
-        .distinct()
-        .select_related("session", *MEETING_SIDES)
-        .order_by("slot__starts_at", "table_number")
-    )
-
-
-def meetings_of_registration(*, registration: Registration) -> QuerySet[Meeting]:
-    """Published, scheduled meetings the registration takes part in (asked, was asked, or shares).
-
-    Provisional meetings stay out until the organisers publish the schedule, so nobody adds a
-    meeting to their calendar that may still move.
-    """
-    return _scheduled_meetings(registration, [Meeting.Status.PUBLISHED])
-
-
-# --- Meetings on a participant's agenda (matchmaking) ------------------------------------------
-
-
-@dataclass(frozen=True)
-class Partner:
-    """Whom a participant meets, as participants may see them."""
-
-    name: str
-    institution: str
-
-
-def shown_name(registration: Registration) -> str:
-    """A participant's name as other participants may see it: hidden profiles show the institution."""
-    if registration.user.show_profile_to_participants:
-        return registration.user.display_name or str(registration.user)
-    return _("a participant of %(institution)s") % {"institution": registration.institution.name}
-
-
-def partner_of(meeting: Meeting, registration: Registration) -> Partner:
-    """The other side of ``meeting`` for ``registration`` (who asked, was asked, or shares it)."""
-    request = meeting.request
-    if request.requester_id == registration.pk:
-        other = request.recipient
-    elif request.recipient_id == registration.pk:
-        other = request.requester
-    elif request.requester.institution_id == registration.institution_id:
-        # A colleague sharing the requester's side meets the recipient.
-        other = request.recipient
-    else:
-        other = request.requester
-    if other is None:
-        return Partner(request.recipient_institution.name, "")
-    return Partner(shown_name(other), other.institution.name)
-
-
-def agenda_meetings(*, registration: Registration) -> list[Meeting]:
-    """``meetings_of_registration`` fetched, each with ``partner`` set for this registration."""
-    meetings = list(meetings_of_registration(registration=registration))
-    for meeting in meetings:
-        meeting.partner = partner_of(meeting, registration)
-    return meetings
-
-
-def calendar_meetings_of_registration(*, registration: Registration) -> list[Meeting]:
-    """The registration's published meetings, plus those cancelled after being published.
-
-    A cancelled meeting keeps its last slot, so its calendar entry can be sent once more with
-    STATUS:CANCELLED and a higher SEQUENCE: calendars that imported it then remove it. Meetings
-    cancelled before any publication never had a slot and stay out.
-    """
-    meetings = list(_scheduled_meetings(registration, [Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED]))
-    for meeting in meetings:
-        meeting.partner = partner_of(meeting, registration)
-    return meetings
-
-
 @dataclass
 class AgendaItem:
     """One line of an agenda: a session or a meeting, with its times on the event's clock.
@@ -245,7 +128,9 @@ class AgendaItem:
     starts_at: datetime
     ends_at: datetime
     session: Session | None = None
-    meeting: Meeting | None = None
+    # A matchmaking meeting (``matchmaking.models.Meeting``) on a participant's own agenda:
+    # the matchmaking app, which sits above events, passes its meetings to ``agenda_days``.
+    meeting: object | None = None
     is_speaker: bool = False
     viewer_starts_at: datetime | None = None
     viewer_ends_at: datetime | None = None

@@ -6,6 +6,7 @@ raise ``EventError`` with a translated message the view shows as is.
 """
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -108,13 +109,16 @@ def session_delete(*, session: Session) -> None:
     """Delete ``session`` from the agenda, unless meetings were requested at it.
 
     Meeting requests, meetings and their follow-ups are the record of who met whom; a
-    session that has them stays, and its event is closed instead.
+    session that has them stays, and its event is closed instead. They belong to the
+    matchmaking app, which sits above events and protects the session (``on_delete=PROTECT``):
+    the deletion is refused before anything is deleted.
     """
-    if session.meeting_requests.exists():
+    try:
+        session.delete()
+    except ProtectedError as error:
         raise EventError(
             _("Meetings were requested at this session: it stays as the record of who met whom and cannot be deleted.")
-        )
-    session.delete()
+        ) from error
 
 
 @transaction.atomic

@@ -5,19 +5,17 @@ from . import (
     views_agenda,
     views_checkin,
     views_contacts,
-    views_followups,
     views_import,
     views_manage,
-    views_matchmaking,
     views_registration,
-    views_report,
-    views_requests,
     views_survey,
 )
 
 app_name = "events"
 
-# Each views module lists its own routes; the public "<slug>/" page comes last.
+# Each views module lists its own routes; the public "<slug>/" page comes last. The matchmaking
+# app mounts its pages (requests, meetings, schedules, follow-ups, the personal agenda and the
+# report) under the same "events/" prefix.
 urlpatterns = [
     *views_manage.urlpatterns,
     *views_registration.urlpatterns,
@@ -26,10 +24,6 @@ urlpatterns = [
     *views_checkin.urlpatterns,
     *views_survey.urlpatterns,
     *views_contacts.urlpatterns,
-    *views_report.urlpatterns,
-    *views_requests.urlpatterns,
-    *views_matchmaking.urlpatterns,
-    *views_followups.urlpatterns,
     path("", views.event_list, name="list"),
     path("<slug:slug>/", views.event_detail, name="detail"),
 ]

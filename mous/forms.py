@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, Meeting, Session
+from events.models import Event, Session
 from events.selectors import event_list_visible_to
 from institutions.languages import WORK_LANGUAGES
 from institutions.models import Institution
+from matchmaking.models import Meeting
 
 from .errors import MouError
 from .models import Mou

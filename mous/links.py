@@ -1,7 +1,7 @@
 """What the MoU app tells the apps below it, through their extension points.
 
-Events and institutions sit below mous and never import it. They define what they need to
-know of MoUs (``events.mou_links``, ``institutions.agreements``) and this module answers,
+Matchmaking and institutions sit below mous and never import it. They define what they need to
+know of MoUs (``matchmaking.mou_links``, ``institutions.agreements``) and this module answers,
 registered in ``MousConfig.ready()``: the meetings linked to an MoU, the MoUs signed at an
 event, the MoUs a meeting may be linked to (with the MoU app's own visibility rule) and the
 link itself, and the agreements institutions already have with each other.
@@ -12,9 +12,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from events.models import Event, Meeting
-from events.mou_links import MeetingMous, MouChoice, MouLinkError, MouLinks, register_mou_links
+from events.models import Event
 from institutions.agreements import register_agreement_titles
+from matchmaking.models import Meeting
+from matchmaking.mou_links import MeetingMous, MouChoice, MouLinkError, MouLinks, register_mou_links
 
 from .errors import MouError
 from .models import Mou, MouMeeting, MouParty
@@ -32,7 +33,7 @@ SIGNED_STATUSES = (
 
 
 class MeetingLinkError(MouError, MouLinkError):
-    """A link between a meeting and an MoU refused: the MoU registry's error, as the events app expects it."""
+    """A link between a meeting and an MoU refused: the MoU registry's error, as the matchmaking app expects it."""
 
 
 def _visible(user, mou: Mou | None) -> bool:
@@ -62,7 +63,7 @@ def _choices(meetings: list[Meeting], user) -> dict[int, list[Mou]]:
 
 
 class MeetingMouLinks(MouLinks):
-    """The provider of ``events.mou_links``, backed by ``MouMeeting``."""
+    """The provider of ``matchmaking.mou_links``, backed by ``MouMeeting``."""
 
     def linked_meeting_ids(self) -> QuerySet:
         return MouMeeting.objects.values("meeting_id")

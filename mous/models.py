@@ -9,9 +9,10 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from events.models import Event, Meeting, Session
+from events.models import Event, Session
 from institutions.languages import WORK_LANGUAGES
 from institutions.models import CooperationType, Institution, Sector
+from matchmaking.models import Meeting
 
 
 def private_storage():

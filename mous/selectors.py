@@ -1,8 +1,10 @@
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 
-from events.models import Event, Meeting
-from events.selectors import event_list_visible_to, meetings_of_institutions
+from events.models import Event
+from events.selectors import event_list_visible_to
 from institutions.permissions import active_institution_ids, is_secretariat
+from matchmaking.models import Meeting
+from matchmaking.selectors import meetings_of_institutions
 
 from .models import Mou
 

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from events.models import Meeting
 from institutions.models import Institution
+from matchmaking.models import Meeting
 
 from .errors import MouError
 from .models import Mou, MouMeeting, MouParty

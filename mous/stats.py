@@ -10,8 +10,9 @@ from django.utils import timezone
 from django_countries import countries
 
 from events.charts import bar_chart, ring_chart
-from events.followups import meeting_held, reported_mou_signed
-from events.models import Event, Meeting
+from events.models import Event
+from matchmaking.followups import meeting_held, reported_mou_signed
+from matchmaking.models import Meeting
 
 from .models import Milestone, Mou
 
@@ -130,7 +131,7 @@ def activity_share(queryset=None) -> tuple[int, int]:
 def funnel() -> list[FunnelRow]:
     """Per event: meetings held → reported "MoU signed" → linked to an MoU.
 
-    Held and reported as the event report counts them (``events.followups``), so that the two
+    Held and reported as the event report counts them (``matchmaking.followups``), so that the two
     pages agree.
     """
     rows = (

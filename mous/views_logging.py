@@ -12,9 +12,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events.models import Meeting
 from institutions.models import Institution
 from institutions.permissions import active_institution_ids, is_secretariat
+from matchmaking.models import Meeting
 
 from .errors import MouError
 from .forms import MAX_PARTIES, MouEdit, institutions_matching

@@ -19,20 +19,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from core.audit import audit_disabled
-from events.models import (
-    Delegation,
-    Event,
-    FollowUp,
-    Meeting,
-    MeetingRequest,
-    MeetingSlot,
-    Registration,
-    Session,
-    SlotUnavailability,
-    default_follow_up_days,
-)
+from events.models import Delegation, Event, MeetingSlot, Registration, Session, default_follow_up_days
 from institutions.models import CooperationType, Institution, Membership, Need, Offer, Sector, ShortlistEntry
 from institutions.permissions import SECRETARIAT_GROUP
+from matchmaking.models import FollowUp, Meeting, MeetingRequest, SlotUnavailability
 from mous.models import Milestone, Mou, MouMeeting, MouParty
 
 from . import demo_data as data
@@ -65,9 +55,9 @@ SUMMARY_MODELS = [
     "events.MeetingSlot",
     "events.Registration",
     "events.Delegation",
-    "events.MeetingRequest",
-    "events.Meeting",
-    "events.FollowUp",
+    "matchmaking.MeetingRequest",
+    "matchmaking.Meeting",
+    "matchmaking.FollowUp",
     "mous.Mou",
     "mous.MouParty",
     "mous.Milestone",

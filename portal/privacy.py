@@ -28,17 +28,10 @@ from django.utils.translation import gettext as _
 
 from core.models import OutboundEmail
 from events.contacts import contact_card
-from events.models import (
-    Contact,
-    FollowUp,
-    Meeting,
-    MeetingRequest,
-    Registration,
-    SurveyAnswer,
-    new_token,
-)
+from events.models import Contact, Registration, SurveyAnswer, new_token
 from institutions.models import ContactMessage, Invitation, Membership, ShortlistEntry
 from institutions.permissions import is_secretariat
+from matchmaking.models import FollowUp, Meeting, MeetingRequest
 from mous.models import Milestone, Mou, MouParty
 
 from .errors import PortalError

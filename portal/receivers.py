@@ -9,7 +9,7 @@ from .mfa import FACTOR_CHECK_SESSION_KEY, forget_second_factor, has_second_fact
 from .middleware import SEEN_AT_SESSION_KEY, SIGNED_IN_AT_SESSION_KEY
 
 # The secretariat manages every object of the portal's own apps through the admin.
-SECRETARIAT_APPS = ("institutions", "events", "mous")
+SECRETARIAT_APPS = ("institutions", "events", "matchmaking", "mous")
 
 
 def ensure_secretariat_group(sender, *, apps=global_apps, using="default", verbosity=1, **kwargs) -> None:

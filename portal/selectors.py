@@ -6,11 +6,12 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from events.models import Event, Registration
-from events.selectors import events_upcoming, meetings_of, registrations_of
+from events.selectors import events_upcoming, registrations_of
 from institutions.models import Institution
 from institutions.onboarding import pending_join_requests
 from institutions.permissions import active_institution_ids, is_secretariat
 from institutions.selectors import institutions_awaiting_verification, memberships_of
+from matchmaking.selectors import meetings_of
 from mous.models import Mou
 from mous.selectors import mous_of_institutions
 

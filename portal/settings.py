@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "portal",
     "institutions",
     "events",
+    "matchmaking",
     "mous",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -370,6 +371,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# The matchmaking tasks keep the "events." names they had before matchmaking became its own
+# app, so that tasks queued before the move still run.
 CELERY_BEAT_SCHEDULE = {
     # Proves on the secretariat dashboard that beat and a worker are alive.
     "portal-heartbeat": {

@@ -21,6 +21,8 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("institutions/", include("institutions.urls")),
     path("events/", include("events.urls")),
+    # Matchmaking pages live under their event, at the paths they had inside the events app.
+    path("events/", include("matchmaking.urls")),
     path("mous/", include("mous.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),

@@ -9,8 +9,9 @@ from django.core.files.storage import FileSystemStorage
 from django.utils import timezone, translation
 
 from core.models import ImportJob
-from events.models import Event, Meeting, MeetingRequest, MeetingSlot, Registration, Session
+from events.models import Event, MeetingSlot, Registration, Session
 from institutions.models import Institution, Membership
+from matchmaking.models import Meeting, MeetingRequest
 from portal.models import User
 from tests.factories import (
     EventFactory,

@@ -22,13 +22,9 @@ from events.models import (
     Contact,
     Delegation,
     Event,
-    FollowUp,
-    Meeting,
-    MeetingRequest,
     MeetingSlot,
     Registration,
     Session,
-    SlotUnavailability,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
@@ -47,6 +43,7 @@ from institutions.models import (
     ShortlistEntry,
 )
 from institutions.permissions import SECRETARIAT_GROUP
+from matchmaking.models import FollowUp, Meeting, MeetingRequest, SlotUnavailability
 from mous.models import Milestone, Mou, MouMeeting, MouParty
 from portal.models import User
 

@@ -3,7 +3,7 @@
 from django import template
 from django.db import connection
 
-from events.models import Meeting
+from matchmaking.models import Meeting
 from mous.models import Mou, MouMeeting
 
 register = template.Library()

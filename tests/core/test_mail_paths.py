@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "institutions", "events", "mous", "portal")
+APPS = ("core", "institutions", "events", "matchmaking", "mous", "portal")
 DIRECT_SEND = re.compile(
     r"\b(send_mail|send_mass_mail|mail_admins|mail_managers|EmailMessage|EmailMultiAlternatives|get_connection)\b"
 )

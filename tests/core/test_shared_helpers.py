@@ -9,7 +9,7 @@ from core.models import TimestampedModel
 from institutions.models import Institution, ShortlistEntry
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("portal", "mous", "events", "institutions")
+APPS = ("portal", "mous", "matchmaking", "events", "institutions")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -38,7 +38,7 @@ def test_core_imports_no_app():
 def test_mous_takes_fonts_qr_codes_and_downloads_from_core(module):
     imported = imported_modules(ROOT / module)
 
-    assert imported & {"events.pdf", "events.qr", "institutions.filters", "institutions.spreadsheets"} == set()
+    assert imported & {"matchmaking.pdf", "events.qr", "institutions.filters", "institutions.spreadsheets"} == set()
 
 
 def test_timestamped_models_take_their_fields_from_core():

@@ -7,9 +7,10 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from events.matchmaking import generate_slots, publish_schedule, run_scheduler
-from events.models import Event, Meeting, MeetingRequest, Registration, Session
+from events.models import Event, Registration, Session
 from events.services_manage import event_change_status
+from matchmaking.models import Meeting, MeetingRequest
+from matchmaking.scheduler import generate_slots, publish_schedule, run_scheduler
 from portal.activity import activity_rows
 from tests.events.conftest import register
 from tests.factories import MatchmakingSessionFactory, MeetingRequestFactory
@@ -150,7 +151,7 @@ def test_scheduler_run_through_the_page_records_the_organiser(client, roles, eve
     generate_slots(session=session)
     client.force_login(roles["institution_admin"])
 
-    client.post(reverse("events:matchmaking_run", kwargs={"slug": event.slug, "pk": session.pk}))
+    client.post(reverse("matchmaking:matchmaking_run", kwargs={"slug": event.slug, "pk": session.pk}))
 
     (run,) = explicit("events.schedule.run")
     assert (run.actor, run.additional_data["event"]) == (roles["institution_admin"], event.pk)
@@ -229,7 +230,7 @@ def test_badge_printing_and_report_pdf_are_recorded(client, roles, event):
     client.force_login(roles["institution_admin"])
 
     client.get(reverse("events:badges", kwargs={"slug": event.slug}))
-    client.get(reverse("events:report_pdf", kwargs={"slug": event.slug}))
+    client.get(reverse("matchmaking:report_pdf", kwargs={"slug": event.slug}))
 
     (badges,) = explicit("events.badges.printed")
     (report,) = explicit("events.report.downloaded")

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from events.models import Event, Meeting, MeetingRequest
+from events.models import Event
+from matchmaking.models import Meeting, MeetingRequest
 from tests.factories import (
     EventFactory,
     MeetingFactory,
@@ -25,7 +26,7 @@ def public_url(event):
 
 
 def personal_url(event):
-    return reverse("events:my_agenda_ics", kwargs={"slug": event.slug})
+    return reverse("matchmaking:my_agenda_ics", kwargs={"slug": event.slug})
 
 
 def parse(response) -> Calendar:

@@ -272,5 +272,5 @@ def test_the_session_list_links_matchmaking_sessions_to_their_pages(client, role
     )
     client.force_login(roles["institution_admin"])
     html = client.get(reverse("events:manage_sessions", kwargs={"slug": event.slug})).content.decode()
-    assert reverse("events:matchmaking", kwargs={"slug": event.slug, "pk": matchmaking.pk}) in html
-    assert reverse("events:matchmaking", kwargs={"slug": event.slug, "pk": session.pk}) not in html
+    assert reverse("matchmaking:matchmaking", kwargs={"slug": event.slug, "pk": matchmaking.pk}) in html
+    assert reverse("matchmaking:matchmaking", kwargs={"slug": event.slug, "pk": session.pk}) not in html

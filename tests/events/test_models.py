@@ -5,7 +5,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from events.models import Meeting, MeetingRequest, Registration
+from events.models import Registration
+from matchmaking.models import Meeting, MeetingRequest
 from tests.factories import (
     DelegationFactory,
     EventFactory,

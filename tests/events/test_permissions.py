@@ -211,13 +211,13 @@ def meeting(roles, event_with_matchmaking):
     ],
 )
 def test_view_meeting_by_role(roles, meeting, role, expected):
-    assert roles[role].has_perm("events.open_meeting", meeting) == expected
+    assert roles[role].has_perm("matchmaking.open_meeting", meeting) == expected
 
 
 def test_view_meeting_by_admin_of_requester_institution_allowed(roles, meeting):
-    assert roles["requester_admin"].has_perm("events.open_meeting", meeting) is True
+    assert roles["requester_admin"].has_perm("matchmaking.open_meeting", meeting) is True
 
 
 @pytest.mark.parametrize(("role", "expected"), [denied("participant"), denied("requester"), allowed("secretariat")])
 def test_run_scheduler_by_role(roles, meeting, role, expected):
-    assert roles[role].has_perm("events.run_scheduler", meeting.session) == expected
+    assert roles[role].has_perm("matchmaking.run_scheduler", meeting.session) == expected

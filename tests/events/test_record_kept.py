@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from events.models import Event, FollowUp, Meeting, MeetingRequest, Registration, Session
+from events.models import Event, Registration, Session
+from matchmaking.models import FollowUp, Meeting, MeetingRequest
 from tests.factories import EventFactory, FollowUpFactory, MembershipFactory, RegistrationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db

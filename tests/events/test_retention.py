@@ -8,10 +8,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import FollowUp, Registration, RetentionRun, SurveyResponse
-from events.report import build_report
+from events.models import Registration, RetentionRun, SurveyResponse
 from events.retention import personal_data_purge, retention_cutoff
 from events.tasks import purge_personal_data_task
+from matchmaking.models import FollowUp
+from matchmaking.report import build_report
 from tests.factories import (
     EventFactory,
     FollowUpFactory,

@@ -4,7 +4,7 @@ import inspect
 
 import pytest
 
-from events import checkin, contacts, followups, matchmaking, mou_links, requests, services, services_manage, survey
+from events import checkin, contacts, services, services_manage, survey
 from events.errors import EventError
 from events.models import Registration, SurveyQuestion
 from tests.factories import EventFactory, RegistrationFactory
@@ -18,18 +18,6 @@ SERVICES = [
     contacts.contact_exchange,
     contacts.contact_delete,
     contacts.registration_contact_consent_set,
-    followups.plan_follow_ups,
-    followups.cancel_follow_ups,
-    followups.flag_unanswered,
-    matchmaking.generate_slots,
-    matchmaking.run_scheduler,
-    matchmaking.publish_schedule,
-    mou_links.register_mou_links,
-    requests.send_request,
-    requests.cancel_request,
-    requests.accept_request,
-    requests.decline_request,
-    requests.set_unavailable,
     services.places_taken,
     services.register,
     services.cancel_registration,
@@ -62,10 +50,6 @@ def test_every_refusal_of_the_app_is_an_event_error():
     refusals = [
         services.RegistrationError,
         services_manage.EventError,
-        requests.RequestError,
-        matchmaking.MatchmakingError,
-        followups.FollowUpError,
-        mou_links.MouLinkError,
         survey.AlreadyAnswered,
     ]
 

@@ -248,7 +248,7 @@ def test_shortlist_of_is_empty_for_visitors():
 
 
 def meeting_url(institution) -> str:
-    return f"{reverse('events:request_new')}?institution={institution.pk}"
+    return f"{reverse('matchmaking:request_new')}?institution={institution.pk}"
 
 
 @pytest.mark.parametrize("role", [Membership.Role.MEMBER, Membership.Role.ADMIN])

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from events.models import Meeting
+from matchmaking.models import Meeting
 from mous.models import Mou, MouParty
 from tests.factories import (
     CooperationTypeFactory,

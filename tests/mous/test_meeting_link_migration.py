@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
-from events.models import Meeting
+from matchmaking.models import Meeting
 from mous.models import MouMeeting
 from tests.factories import MeetingFactory, MouFactory
 

@@ -5,7 +5,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
-from events.models import Meeting
+from matchmaking.models import Meeting
 from mous.models import MouMeeting
 from mous.services import meeting_mou_link, mou_meetings_set
 from tests.factories import MeetingFactory, MouFactory, link_meeting_to_mou, linked_mou_id

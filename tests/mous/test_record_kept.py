@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from events.models import Meeting
+from matchmaking.models import Meeting
 from mous.models import Milestone, Mou, MouMeeting, MouParty
 from tests.factories import (
     InstitutionFactory,

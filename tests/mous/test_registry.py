@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from events.models import Meeting
+from matchmaking.models import Meeting
 from mous.models import Mou
 from mous.network import build
 from mous.services import refresh_party_countries

@@ -7,7 +7,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from events.mou_links import MouLinkError
+from matchmaking.mou_links import MouLinkError
 from mous import documents, lifecycle, services
 from mous.errors import MouError
 from mous.forms_ceremony import CeremonyEntry

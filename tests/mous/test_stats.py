@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Meeting
-from events.report import build_report
+from matchmaking.models import Meeting
+from matchmaking.report import build_report
 from mous import stats
 from mous.models import Mou
 from mous.services import refresh_party_countries

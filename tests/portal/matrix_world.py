@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from core import outbox
 from core.models import ImportJob
-from events import requests as meeting_requests
-from events.models import Event, Meeting, MeetingRequest, Registration, RetentionRun, SurveyQuestion
+from events.models import Event, Registration, RetentionRun, SurveyQuestion
 from institutions.models import Membership
+from matchmaking import requests as meeting_requests
+from matchmaking.models import Meeting, MeetingRequest
 from mous.models import Mou
 from portal.models import User
 from tests.factories import (

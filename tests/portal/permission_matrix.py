@@ -282,8 +282,8 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
         lambda w: [w.event.slug, w.reg_pending.pk, "approve"],
         post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND - -",
     ),
-    "events:my_agenda": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
-    "events:my_agenda_ics": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
+    "matchmaking:my_agenda": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
+    "matchmaking:my_agenda_ics": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
     "events:calendar_ics": (
         row("OK OK OK OK OK OK", event),
         row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK OK", draft_event),
@@ -354,64 +354,64 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     ),
     "events:contacts_vcf": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
     "events:contacts_csv": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
-    "events:report": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
-    "events:report_pdf": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
-    "events:request_new": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", query=lambda w: f"person={w.reg_y.pk}"),
-    "events:request_answer": row("OK OK OK OK OK OK", lambda w: [w.request_answer_token], allow="request_message"),
-    "events:participants": (
+    "matchmaking:report": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
+    "matchmaking:report_pdf": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
+    "matchmaking:request_new": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", query=lambda w: f"person={w.reg_y.pk}"),
+    "matchmaking:request_answer": row("OK OK OK OK OK OK", lambda w: [w.request_answer_token], allow="request_message"),
+    "matchmaking:participants": (
         row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
         row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND", draft_event),
     ),
-    "events:my_meetings": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
-    "events:request_accept": row(
+    "matchmaking:my_meetings": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
+    "matchmaking:request_accept": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD",
         lambda w: [w.event.slug, w.request_to_participant.pk],
         post="LOGIN - NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND",
     ),
-    "events:request_decline": row(
+    "matchmaking:request_decline": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD",
         lambda w: [w.event.slug, w.request_to_participant.pk],
         post="LOGIN - NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND",
     ),
-    "events:request_cancel": row(
+    "matchmaking:request_cancel": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD",
         lambda w: [w.event.slug, w.request_to_participant.pk],
         post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND",
     ),
-    "events:slot_toggle": row(
+    "matchmaking:slot_toggle": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD",
         lambda w: [w.event.slug, w.slots[1].pk],
         post="LOGIN - NOT_FOUND - NOT_FOUND NOT_FOUND",
     ),
-    "events:matchmaking": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
-    "events:matchmaking_slots": row(
+    "matchmaking:matchmaking": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
+    "matchmaking:matchmaking_slots": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD", session, post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND - -"
     ),
-    "events:matchmaking_run": row(
+    "matchmaking:matchmaking_run": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD", session, post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND - -"
     ),
-    "events:matchmaking_review": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
-    "events:matchmaking_publish": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
-    "events:matchmaking_sheet_tables": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
-    "events:matchmaking_sheet_slots": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
-    "events:matchmaking_room": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
-    "events:matchmaking_attendance": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
-    "events:matchmaking_mark": row(
+    "matchmaking:matchmaking_review": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
+    "matchmaking:matchmaking_publish": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
+    "matchmaking:matchmaking_sheet_tables": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
+    "matchmaking:matchmaking_sheet_slots": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
+    "matchmaking:matchmaking_room": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
+    "matchmaking:matchmaking_attendance": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", session),
+    "matchmaking:matchmaking_mark": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD",
         lambda w: [w.event.slug, w.session.pk, w.meeting_xy.pk],
         post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND - -",
     ),
-    "events:follow_up_opt_out": row("OK OK OK OK OK OK", lambda w: [w.follow_up_ab.token]),
-    "events:follow_up_answer": row("OK OK OK OK OK OK", lambda w: [w.follow_up_ab.token, "mou_signed"]),
-    "events:meeting_outcome": row(
+    "matchmaking:follow_up_opt_out": row("OK OK OK OK OK OK", lambda w: [w.follow_up_ab.token]),
+    "matchmaking:follow_up_answer": row("OK OK OK OK OK OK", lambda w: [w.follow_up_ab.token, "mou_signed"]),
+    "matchmaking:meeting_outcome": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD",
         lambda w: [w.meeting_ab.pk],
         post="LOGIN - NOT_FOUND - NOT_FOUND NOT_FOUND",
     ),
-    "events:my_meeting_outcomes": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
+    "matchmaking:my_meeting_outcomes": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
     # The organisers' MoU picker must not list private MoUs they cannot open.  # fixed in form choices
-    "events:manage_follow_ups": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
-    "events:manage_follow_up_mou": row(
+    "matchmaking:manage_follow_ups": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
+    "matchmaking:manage_follow_up_mou": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD",
         lambda w: [w.event.slug, w.meeting_xy.pk],
         post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND - -",

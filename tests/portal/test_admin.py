@@ -6,8 +6,9 @@ from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 
 from core import outbox
-from events.models import Event, FollowUp, Meeting, Registration, RetentionRun
+from events.models import Event, Registration, RetentionRun
 from institutions.models import Institution
+from matchmaking.models import FollowUp, Meeting
 from mous.models import Milestone, Mou
 from portal.models import User
 from tests.factories import (
@@ -37,7 +38,9 @@ REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.l
 # The audit trail is read-only, even for superusers: it has no add page.
 ADDABLE_MODELS = [model for model in REGISTERED_MODELS if model is not LogEntry]
 PORTAL_MODELS = [
-    model for model in REGISTERED_MODELS if model._meta.app_label in {"portal", "institutions", "events", "mous"}
+    model
+    for model in REGISTERED_MODELS
+    if model._meta.app_label in {"portal", "institutions", "events", "matchmaking", "mous"}
 ]
 
 

@@ -34,9 +34,10 @@ from django.forms.formsets import BaseFormSet
 from django.forms.models import BaseModelFormSet
 from django.urls import reverse
 
-from events.models import Meeting, MeetingRequest, Registration, Session
+from events.models import Registration, Session
 from institutions.filters import DirectoryForm, Taxonomies
 from institutions.models import CooperationType, Institution, Offer, Sector
+from matchmaking.models import Meeting, MeetingRequest
 from mous.filters import RegistryForm
 from mous.models import Mou
 from tests.factories import (
@@ -61,7 +62,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("institutions", "events", "mous", "portal")
+APPS = ("institutions", "events", "matchmaking", "mous", "portal")
 ROOT = Path(settings.BASE_DIR)
 
 
@@ -479,7 +480,7 @@ def send_request_with_another_events_session(client, roles):
     RegistrationFactory(event=event, user=roles["participant"])
     RegistrationFactory(event=other, user=roles["participant"])
     person = RegistrationFactory(event=event, user=roles["other_member"])
-    url = reverse("events:request_new")
+    url = reverse("matchmaking:request_new")
     client.force_login(roles["participant"])
 
     page = client.get(url, {"person": person.pk})
@@ -506,9 +507,9 @@ def accept_with_foreign_slot_and_sharer(client, roles):
     )
     client.force_login(roles["participant"])
 
-    page = client.get(reverse("events:my_meetings", args=[event.slug]))
+    page = client.get(reverse("matchmaking:my_meetings", args=[event.slug]))
     client.post(
-        reverse("events:request_accept", args=[event.slug, request.pk]),
+        reverse("matchmaking:request_accept", args=[event.slug, request.pk]),
         {"slot": foreign_slot.pk, "sharers": [stranger.pk]},
     )
 
@@ -539,8 +540,8 @@ def follow_up_mou_link_to_a_private_mou(client, roles):
     MouPartyFactory(mou=private, institution=fourth)
     client.force_login(roles["institution_admin"])
 
-    page = client.get(reverse("events:manage_follow_ups", args=[event.slug]))
-    client.post(reverse("events:manage_follow_up_mou", args=[event.slug, meeting.pk]), {"mou": private.pk})
+    page = client.get(reverse("matchmaking:manage_follow_ups", args=[event.slug]))
+    client.post(reverse("matchmaking:manage_follow_up_mou", args=[event.slug, meeting.pk]), {"mou": private.pk})
 
     assert [mous for _meeting, mous, _hidden in page.context["signed"]] == [[]]
     assert "Confidential accord" not in page.content.decode()
@@ -587,7 +588,7 @@ def request_to_someone_outside_the_persons_events(client, roles):
     person = RegistrationFactory(event=event, user=roles["other_member"])
     rejected = rejected_institution()
     RegistrationFactory(event=event, user=MembershipFactory(institution=rejected).user, institution=rejected)
-    url = reverse("events:request_new")
+    url = reverse("matchmaking:request_new")
     client.force_login(roles["participant"])
 
     to_person = client.post(url, {"person": person.pk, "message": "Hello"})
@@ -669,10 +670,10 @@ FORM_FIELDS: dict[str, Callable | Catalogue | NotAnId] = {
     "events.forms_registration.RegistrationFilterForm.kind": NotAnId("an Institution.Kind value"),
     "events.forms_registration.RegistrationFilterForm.role": NOT_FROM_DB_ROLE,
     "events.forms_registration.RegistrationFilterForm.status": NotAnId("a Registration.Status value"),
-    "events.forms_requests.ParticipantFilterForm.country": NotAnId("a country code, filtering the event's list"),
-    "events.forms_requests.SendRequestForm.session": send_request_with_another_events_session,
-    "events.forms_requests.AcceptForm.slot": accept_with_foreign_slot_and_sharer,
-    "events.forms_requests.AcceptForm.sharers": accept_with_foreign_slot_and_sharer,
+    "matchmaking.forms.ParticipantFilterForm.country": NotAnId("a country code, filtering the event's list"),
+    "matchmaking.forms.SendRequestForm.session": send_request_with_another_events_session,
+    "matchmaking.forms.AcceptForm.slot": accept_with_foreign_slot_and_sharer,
+    "matchmaking.forms.AcceptForm.sharers": accept_with_foreign_slot_and_sharer,
     # institutions
     "institutions.forms.InstitutionProfileForm.sectors": Catalogue(Sector),
     "institutions.forms.OfferFormSet.id": profile_rows_of_another_institution,
@@ -733,10 +734,10 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     # Ids
     "events.views_checkin.badge_sheet:delegation": badges_of_another_events_people,
     "events.views_checkin.badge_sheet:registration": badges_of_another_events_people,
-    "events.views_followups.manage_follow_up_mou:mou": follow_up_mou_link_to_a_private_mou,
+    "matchmaking.views_followups.manage_follow_up_mou:mou": follow_up_mou_link_to_a_private_mou,
     "events.views_registration.bulk_approve:ids": bulk_approve_another_events_registration,
-    "events.views_requests._send_target:person": request_to_someone_outside_the_persons_events,
-    "events.views_requests._send_target:institution": request_to_someone_outside_the_persons_events,
+    "matchmaking.views_requests._send_target:person": request_to_someone_outside_the_persons_events,
+    "matchmaking.views_requests._send_target:institution": request_to_someone_outside_the_persons_events,
     "mous.views_ceremony.ceremony_party:institution": ceremony_with_foreign_ids,
     "mous.views_ceremony.ceremony_sessions:event": ceremony_with_foreign_ids,
     "mous.views_ceremony.ceremony_done:mou": secretariat_only_ids_answer_404_to_others,
@@ -753,18 +754,20 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     "events.views_checkin.checkin_token:token": NotAnId("a signed badge token, looked up within the event"),
     "events.views_contacts.contact_scan:token": NotAnId("a signed badge token, looked up within the event"),
     "events.views_contacts.my_contacts:shares_contact": NotAnId("a checkbox"),
-    "events.views_followups.follow_up_answer_view:done": NotAnId("a flag to show the confirmation"),
-    "events.views_followups.follow_up_opt_out_view:done": NotAnId("a flag to show the confirmation"),
-    "events.views_followups.meeting_outcome:outcome": NotAnId("a MeetingOutcome value"),
+    "matchmaking.views_followups.follow_up_answer_view:done": NotAnId("a flag to show the confirmation"),
+    "matchmaking.views_followups.follow_up_opt_out_view:done": NotAnId("a flag to show the confirmation"),
+    "matchmaking.views_followups.meeting_outcome:outcome": NotAnId("a MeetingOutcome value"),
     "events.views_import.import_preview:choice['decision_field']": DECISIONS,
     "events.views_import.import_preview:row['decision_field']": DECISIONS,
-    "events.views_matchmaking.matchmaking_mark:attendance": NotAnId("a Meeting.Attendance value"),
+    "matchmaking.views_matchmaking.matchmaking_mark:attendance": NotAnId("a Meeting.Attendance value"),
     "events.views_registration.bulk_approve:next": NEXT,
     "events.views_registration.registration_action:next": NEXT,
     "events.views_registration.registration_action:view": NotAnId("which list to go back to"),
     "events.views_registration.registration_list:page": PAGE,
-    "events.views_requests.participant_list:page": PAGE,
-    "events.views_requests.slot_toggle:unavailable": NotAnId("a flag; the slot comes from the URL, within the event"),
+    "matchmaking.views_requests.participant_list:page": PAGE,
+    "matchmaking.views_requests.slot_toggle:unavailable": NotAnId(
+        "a flag; the slot comes from the URL, within the event"
+    ),
     "events.views_survey.question_move:direction": NotAnId("up or down"),
     "events.views_survey.survey_status:open": NotAnId("a flag"),
     "institutions.views.institution_list:page": PAGE,

@@ -11,18 +11,19 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from events.models import Event, Meeting, MeetingRequest, Registration, Session
-from events.report import build_report
+from events.models import Event, Registration, Session
 from events.selectors import events_upcoming
 from institutions.models import CooperationType, Institution, Membership, Sector
 from institutions.permissions import SECRETARIAT_GROUP
+from matchmaking.models import Meeting, MeetingRequest
+from matchmaking.report import build_report
 from mous.models import Mou, MouParty
 from portal import demo_data
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load, ensure_taxonomies
 
 pytestmark = pytest.mark.django_db
 
-COUNTED_APPS = ("portal", "institutions", "events", "mous", "auth", "account")
+COUNTED_APPS = ("portal", "institutions", "events", "matchmaking", "mous", "auth", "account")
 FIXED_TODAY = date(2026, 11, 21)
 PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
 

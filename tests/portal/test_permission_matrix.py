@@ -239,7 +239,7 @@ MARKER_SIGHTINGS = [
     ("invitee_email", "admin_a", "institutions:members", lambda w: [w.inst_a.slug]),
     ("outbox_error", "secretariat", "outbox", lambda w: []),
     ("shortlist_note", "participant", "institutions:shortlist", lambda w: []),
-    ("request_message", "participant", "events:my_meetings", lambda w: [w.event.slug]),
+    ("request_message", "participant", "matchmaking:my_meetings", lambda w: [w.event.slug]),
     ("survey_text", "organiser", "events:survey_results", lambda w: [w.event.slug]),
     ("badge_x", "organiser", "events:checkin_scan", lambda w: [w.event.slug, w.reg_x.badge_token]),
 ]

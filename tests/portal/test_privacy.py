@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from core import outbox
 from core.models import OutboundEmail
-from events.models import Contact, FollowUp, Meeting, MeetingRequest, Registration
+from events.models import Contact, Registration
 from institutions.models import Invitation, Membership, ShortlistEntry
+from matchmaking.models import FollowUp, Meeting, MeetingRequest
 from mous.models import MouParty
 from portal.models import User
 from portal.privacy import PrivacyError, user_anonymise, user_data_export
@@ -564,7 +565,7 @@ def test_anonymised_user_name_gone_from_the_other_sides_meetings(client, event_w
     gone = setup.requester.user
     name = gone.display_name
     client.force_login(setup.recipient.user)
-    url = reverse("events:my_meetings", kwargs={"slug": setup.event.slug})
+    url = reverse("matchmaking:my_meetings", kwargs={"slug": setup.event.slug})
     before = client.get(url).content.decode()
 
     user_anonymise(user=gone, by=gone)

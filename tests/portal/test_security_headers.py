@@ -183,9 +183,9 @@ def test_pages_opened_by_a_personal_token_are_not_stored(prod, kind):
             else reverse("events:survey_table", args=[SurveyTableFactory(survey=survey).token])
         )
     elif kind == "follow_up":
-        url = reverse("events:follow_up_answer", args=[FollowUpFactory().token, "in_discussion"])
+        url = reverse("matchmaking:follow_up_answer", args=[FollowUpFactory().token, "in_discussion"])
     elif kind == "request_answer":
-        url = reverse("events:request_answer", args=["not-a-real-token"])
+        url = reverse("matchmaking:request_answer", args=["not-a-real-token"])
     elif kind == "invitation":
         url = reverse("institutions:invitation_accept", args=[InvitationFactory().token])
     elif kind == "unsubscribe":
