@@ -151,6 +151,18 @@ def map_header(header: Sequence[str], *, columns: Columns, max_columns: int) -> 
     return mapped, ignored
 
 
+def without_neutralising_apostrophe(text: str) -> str:
+    """Return ``text`` without the apostrophe a download put before a leading ``=``, ``+``, ``-`` or ``@``.
+
+    The portal's downloads (:func:`core.downloads.neutralise_formula`) write "+855 12 345"
+    as "'+855 12 345"; a file of rejected rows uploaded again reads as it was first uploaded.
+    A formula so uncovered is then refused like any other (:func:`read_sheet`).
+    """
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]
+    return text
+
+
 def iter_records(
     rows: Iterable[Sequence[str]], *, mapped: dict[int, str], columns: Columns, first_number: int = 2
 ) -> Iterator[tuple[int, dict[str, str]]]:
@@ -158,6 +170,7 @@ def iter_records(
 
     Row numbers are those a spreadsheet shows: the first row given is ``first_number`` (the
     header being row 1). A row shorter than the header has empty text for the missing cells.
+    A cell that a download neutralised with an apostrophe is read without it.
     """
     cleaners = columns.cleaners()
     for number, row in enumerate(rows, start=first_number):
@@ -165,7 +178,7 @@ def iter_records(
             continue
         values = {}
         for index, fieldname in mapped.items():
-            text = (row[index] if index < len(row) else "").strip()
+            text = without_neutralising_apostrophe((row[index] if index < len(row) else "").strip())
             cleaner = cleaners.get(fieldname)
             values[fieldname] = cleaner(text) if cleaner else text
         yield number, values

@@ -258,3 +258,14 @@ def test_a_commit_writes_every_row_or_only_the_rows_without_errors_when_so_chose
 
     assert [row["n"] for row in rows_to_write(rows, has_errors=has_errors, leave_out_errors=True)] == [2, 4]
     assert rows_to_write(rows[:1], has_errors=has_errors, leave_out_errors=False) == rows[:1]
+
+
+def test_a_cell_neutralised_by_a_download_reads_as_first_uploaded_and_a_formula_so_uncovered_is_refused():
+    sheet = read("name,email,职务\nAna,ana@example.org,'+1 202 555\nO'Brien,bo@example.org,'-\n")
+
+    assert [values for _number, values in sheet.records] == [
+        {"name": "Ana", "email": "ana@example.org", "title": "+1 202 555"},
+        {"name": "O'Brien", "email": "bo@example.org", "title": "-"},
+    ]
+    with pytest.raises(ImportFailed, match="formula"):
+        read("name,email\n'=HYPERLINK(1),a@x.org\n")
