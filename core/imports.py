@@ -9,7 +9,11 @@ Chinese header names), yields its non-empty rows as trimmed ``{field: text}`` di
 its rows in its own way and keeps the preview for the job's page in the common shape of
 :func:`preview_payload` / :func:`row_payload`. Starting a job is :func:`import_start`; the
 commit writes everything in one transaction and names the row that failed
-(:func:`row_failed`), refusing to start while rows have errors (:func:`refuse_errors`).
+(:func:`row_failed`), refusing to start while rows have errors (:func:`refuse_errors`) unless
+the person chose to leave those rows out (:func:`rows_to_write`). The rows left out, as they
+were uploaded and with their reasons in an extra column, are kept with the preview
+(:func:`rejected_payload`) so that they can be downloaded, corrected and uploaded again
+(:func:`rejected_table`); that extra column is recognised and skipped when they come back.
 
 The pages are one pair of templates, ``imports/upload.html`` and ``imports/preview.html``,
 which each import extends, filling in the blocks that differ (its columns, its counts, its
@@ -26,10 +30,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from .models import ImportJob
@@ -76,6 +82,19 @@ class Column:
         return {header_key(self.field), *(header_key(header) for header in self.headers)}
 
 
+# The extra column of a file of rejected rows (see :func:`rejected_table`), ignored on upload.
+REASON_HEADER = gettext_lazy("Why this row was not imported")
+
+
+def reason_header_keys() -> set[str]:
+    """Return the header keys of the reason column in every language of the portal."""
+    keys = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            keys.add(header_key(str(REASON_HEADER)))
+    return keys
+
+
 def _missing_columns(missing: list[str]) -> str:
     return _("The first row must name the columns; missing: %(columns)s.") % {"columns": ", ".join(missing)}
 
@@ -110,13 +129,18 @@ class Columns:
 def map_header(header: Sequence[str], *, columns: Columns, max_columns: int) -> tuple[dict[int, str], list[str]]:
     """Map a header row to fields: ``({column index: field}, [ignored headers])``.
 
-    Raises ImportFailed when a required field has no column.
+    Raises ImportFailed when a required field has no column. The reason column of a file of
+    rejected rows (:data:`REASON_HEADER`, in any language) is skipped without being listed.
     """
     lookup = columns.lookup()
+    reasons = reason_header_keys()
     mapped: dict[int, str] = {}
     ignored = []
     for index, title in enumerate(header[:max_columns]):
-        fieldname = lookup.get(header_key(title))
+        key = header_key(title)
+        if key in reasons:
+            continue
+        fieldname = lookup.get(key)
         if fieldname and fieldname not in mapped.values():
             mapped[index] = fieldname
         elif title:
@@ -127,6 +151,18 @@ def map_header(header: Sequence[str], *, columns: Columns, max_columns: int) -> 
     return mapped, ignored
 
 
+def without_neutralising_apostrophe(text: str) -> str:
+    """Return ``text`` without the apostrophe a download put before a leading ``=``, ``+``, ``-`` or ``@``.
+
+    The portal's downloads (:func:`core.downloads.neutralise_formula`) write "+855 12 345"
+    as "'+855 12 345"; a file of rejected rows uploaded again reads as it was first uploaded.
+    A formula so uncovered is then refused like any other (:func:`read_sheet`).
+    """
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]
+    return text
+
+
 def iter_records(
     rows: Iterable[Sequence[str]], *, mapped: dict[int, str], columns: Columns, first_number: int = 2
 ) -> Iterator[tuple[int, dict[str, str]]]:
@@ -134,6 +170,7 @@ def iter_records(
 
     Row numbers are those a spreadsheet shows: the first row given is ``first_number`` (the
     header being row 1). A row shorter than the header has empty text for the missing cells.
+    A cell that a download neutralised with an apostrophe is read without it.
     """
     cleaners = columns.cleaners()
     for number, row in enumerate(rows, start=first_number):
@@ -141,7 +178,7 @@ def iter_records(
             continue
         values = {}
         for index, fieldname in mapped.items():
-            text = (row[index] if index < len(row) else "").strip()
+            text = without_neutralising_apostrophe((row[index] if index < len(row) else "").strip())
             cleaner = cleaners.get(fieldname)
             values[fieldname] = cleaner(text) if cleaner else text
         yield number, values
@@ -149,11 +186,17 @@ def iter_records(
 
 @dataclass
 class Sheet:
-    """A file read for an import: the mapped columns, the non-empty rows and the ignored headers."""
+    """A file read for an import: the mapped columns, the non-empty rows and the ignored headers.
+
+    ``header`` and ``cells`` (every row's cells as uploaded, by row number) are what a file of
+    the rejected rows is made of (:func:`rejected_payload`).
+    """
 
     mapped: dict[int, str]
     records: list[tuple[int, dict[str, str]]]
     ignored: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    cells: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def fields(self) -> list[str]:
@@ -187,7 +230,9 @@ def read_sheet(*, content: bytes, filename: str, columns: Columns, max_rows: int
         refuse_formulas(records=records, columns=mapped)
     except SpreadsheetError as exc:
         raise ImportFailed(str(exc)) from exc
-    return Sheet(mapped=mapped, records=records, ignored=ignored)
+    numbers = {number for number, _values in records}
+    cells = {number: row for number, row in enumerate(rows[1:], start=2) if number in numbers}
+    return Sheet(mapped=mapped, records=records, ignored=ignored, header=rows[0], cells=cells)
 
 
 # Reading cells -------------------------------------------------------------------------------
@@ -261,12 +306,23 @@ def row_payload(*, number: int, decision_field: str, values: dict[str, str], fie
 
 
 def preview_payload(
-    *, total_rows: int, counts: dict, ignored_headers: list[str], has_errors: bool, signature: str, rows, **extra
+    *,
+    total_rows: int,
+    counts: dict,
+    ignored_headers: list[str],
+    has_errors: bool,
+    signature: str,
+    rows,
+    error_rows: int = 0,
+    rejected: dict | None = None,
+    **extra,
 ) -> dict:
     """Return a preview as JSON-ready data for the job and its page: the common keys, then the import's own.
 
     ``signature`` digests every row's classification, so that the commit notices data that
-    changed since the preview.
+    changed since the preview. ``error_rows`` counts the rows with errors, which the person
+    may choose to leave out (``valid_rows`` are the others), and ``rejected`` is those rows as
+    uploaded, with their reasons (:func:`rejected_payload`).
     """
     return {
         "total_rows": total_rows,
@@ -275,8 +331,59 @@ def preview_payload(
         "has_errors": has_errors,
         "signature": signature,
         "rows": rows,
+        "error_rows": error_rows,
+        "valid_rows": total_rows - error_rows,
+        "rejected": rejected or {"header": [], "rows": []},
         **extra,
     }
+
+
+def rejected_payload(*, sheet: Sheet, reasons: dict[int, list[str]]) -> dict:
+    """Return the rows with errors as uploaded, each with its reasons, as JSON-ready data.
+
+    ``reasons`` maps the numbers of the rows with errors to their messages. Every column is
+    kept, the ignored ones too, so that the corrected file reads as the first one did; only
+    a reason column (the file was itself a download of rejected rows) is dropped, as the
+    download adds it afresh, and so are empty columns at the end.
+    """
+    numbers = sorted(number for number, messages in reasons.items() if messages)
+    reason_keys = reason_header_keys()
+    width = max([len(sheet.header), *(len(sheet.cells.get(number, [])) for number in numbers)])
+    # One column is left for the reasons within the column limit of every upload.
+    width = min(width, settings.IMPORT_MAX_COLUMNS - 1)
+    keep = [
+        index
+        for index in range(width)
+        if index >= len(sheet.header) or header_key(sheet.header[index]) not in reason_keys
+    ]
+
+    def pick(cells: list[str]) -> list[str]:
+        return [cells[index] if index < len(cells) else "" for index in keep]
+
+    header = pick(sheet.header)
+    rows = [pick(sheet.cells.get(number, [])) for number in numbers]
+    while header and not header[-1] and not any(row[len(header) - 1] for row in rows):
+        header.pop()
+        for row in rows:
+            row.pop()
+    return {
+        "header": header,
+        "rows": [
+            {"number": number, "cells": cells, "reasons": [str(message) for message in reasons[number]]}
+            for number, cells in zip(numbers, rows, strict=True)
+        ],
+    }
+
+
+def rejected_table(rejected: dict) -> tuple[list[str], list[list[str]]]:
+    """Return the headers and rows of the file of rejected rows: as uploaded, plus the reason column.
+
+    The reason column is last and is skipped when the corrected file is uploaded again
+    (:func:`map_header`); the download writers neutralise cells that would run as formulas.
+    """
+    headers = [*rejected.get("header", []), str(REASON_HEADER)]
+    rows = [[*row["cells"], "; ".join(row["reasons"])] for row in rejected.get("rows", [])]
+    return headers, rows
 
 
 # Running ------------------------------------------------------------------------------------------
@@ -310,14 +417,15 @@ def import_start(
     return job
 
 
-def import_confirm(*, job: ImportJob, decisions: dict, task) -> bool:
+def import_confirm(*, job: ImportJob, decisions: dict, task, leave_out_errors: bool = False) -> bool:
     """Record the decisions on a previewed job and queue ``task`` (its writing) once committed.
 
-    Returns False, queuing nothing, when the job cannot be confirmed (see
+    ``leave_out_errors``: write the rows without errors and leave out the others. Returns
+    False, queuing nothing, when the job cannot be confirmed (see
     :func:`core.services.import_job_confirm`).
     """
     with transaction.atomic():
-        confirmed = import_job_confirm(job=job, decisions=decisions)
+        confirmed = import_job_confirm(job=job, decisions=decisions, leave_out_errors=leave_out_errors)
         if confirmed:
             transaction.on_commit(lambda: import_job_queue(task=task, job_id=job.pk))
     return confirmed
@@ -327,6 +435,20 @@ def refuse_errors(*, has_errors: bool) -> None:
     """Refuse to write a preview with rows in error: all or nothing."""
     if has_errors:
         raise ImportFailed(_("Correct the rows with errors in the file and upload it again; nothing was imported."))
+
+
+def rows_to_write(rows: list, *, has_errors: Callable[[object], bool], leave_out_errors: bool) -> list:
+    """Return the rows a commit writes: every row, or only those without errors if so chosen.
+
+    Raises ImportFailed when rows have errors and the person did not choose to leave them out
+    (all or nothing), and when no row is left to write.
+    """
+    valid = [row for row in rows if not has_errors(row)]
+    if len(valid) < len(rows) and not leave_out_errors:
+        refuse_errors(has_errors=True)
+    if not valid:
+        raise ImportFailed(_("Every row has errors, so nothing was imported. Correct the file and upload it again."))
+    return valid
 
 
 def row_failed(*, number: int, exc: Exception) -> ImportFailed:

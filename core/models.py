@@ -74,6 +74,8 @@ class ImportJob(models.Model):
     progress_total = models.PositiveIntegerField(_("rows in total"), default=0)
     preview = models.JSONField(_("preview"), null=True, blank=True)
     decisions = models.JSONField(_("decisions"), default=dict, blank=True)
+    # Chosen on confirming a preview with rows in error: write the other rows, leave those out.
+    leave_out_errors = models.BooleanField(_("leave out the rows with errors"), default=False, db_default=False)
     result = models.JSONField(_("result"), null=True, blank=True)
     warning = models.TextField(_("warning"), blank=True)
     error = models.TextField(_("error"), blank=True)

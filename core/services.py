@@ -186,18 +186,24 @@ def import_job_preview_run(*, job_id: int, build: Callable[[ImportJob, Progress]
     cache.delete(_progress_key(job_id))
 
 
-def import_job_confirm(*, job: ImportJob, decisions: dict) -> bool:
+def import_job_confirm(*, job: ImportJob, decisions: dict, leave_out_errors: bool = False) -> bool:
     """Record the person's decisions and move a PREVIEWED job to COMMITTING.
 
-    Return False (and change nothing) when the job is not waiting for a confirmation or its
-    preview has errors. The caller queues the kind's commit task with ``transaction.on_commit``.
+    ``leave_out_errors``: the person chose to import the rows without errors and leave out the
+    others. Return False (and change nothing) when the job is not waiting for a confirmation,
+    or its preview has errors and they are not to be left out, or no row is without errors.
+    The caller queues the kind's commit task with ``transaction.on_commit``.
     """
-    if job.status != ImportJob.Status.PREVIEWED or (job.preview or {}).get("has_errors"):
+    preview = job.preview or {}
+    if job.status != ImportJob.Status.PREVIEWED:
+        return False
+    if preview.get("has_errors") and not (leave_out_errors and preview.get("valid_rows", 0) > 0):
         return False
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
         status=ImportJob.Status.COMMITTING,
         attempts=0,
         decisions=decisions,
+        leave_out_errors=bool(leave_out_errors and preview.get("has_errors")),
         warning="",
         progress_done=0,
         updated_at=timezone.now(),

@@ -9,10 +9,12 @@ The flow has two steps and writes only in the second:
    match found by :func:`institutions.duplicates.likely_duplicates`, which the organiser accepts
    or overrides to create a new one; or a new, unverified institution), the role, the
    delegation (matched by name within the event, or created), and flags: the same email twice
-   in the file and bad cells are errors that block the import; a person already registered for
-   the event is skipped unless the organiser chooses to update the registration.
-2. :func:`participants_commit` writes everything in one transaction; any failure rolls it all
-   back and names the row.
+   in the file and bad cells are errors that block the import, unless the organiser chooses to
+   import the other rows and leave those out (to download them with their reasons, correct
+   them and upload them again); a person already registered for the event is skipped unless
+   the organiser chooses to update the registration.
+2. :func:`participants_commit` writes everything chosen in one transaction; any failure rolls
+   it all back and names the row.
 
 Both steps run in a Celery worker, as a :class:`core.models.ImportJob` whose file waits in the
 private storage under a random name (:func:`participant_import_start`, then
@@ -46,7 +48,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -64,6 +66,7 @@ from core.audit import audit_log
 from core.imports import (
     Column,
     Columns,
+    Sheet,
     choice_lookup,
     country_lookup,
     header_key,
@@ -71,9 +74,10 @@ from core.imports import (
     import_start,
     preview_payload,
     read_sheet,
-    refuse_errors,
+    rejected_payload,
     row_failed,
     row_payload,
+    rows_to_write,
     squeeze,
 )
 from core.imports import ImportFailed as ImportFailed  # the error every step raises, as before
@@ -190,16 +194,15 @@ def _name_key(text: str) -> str:
 # Reading -------------------------------------------------------------------------------
 
 
-def read_participants(*, content: bytes, filename: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
-    """Return the non-empty rows as ``(row number, {field: text})`` and the ignored headers.
+def read_participants(*, content: bytes, filename: str) -> Sheet:
+    """Return the file read: non-empty rows as ``(row number, {field: text})``, ignored headers.
 
     Row numbers are those a spreadsheet shows (the header is row 1). Raises ImportFailed when
     the file as a whole is unusable.
     """
     if len(content) > MAX_BYTES:
         raise ImportFailed(_("The file is larger than 5 MB: split it into several imports."))
-    sheet = read_sheet(content=content, filename=filename, columns=COLUMNS, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
-    return sheet.records, sheet.ignored
+    return read_sheet(content=content, filename=filename, columns=COLUMNS, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
 
 
 # Interpreting ----------------------------------------------------------------------------
@@ -263,6 +266,7 @@ class ParticipantPreview:
     rows: list[ParticipantRow]
     ignored_headers: list[str]
     institutions: list[InstitutionChoice]
+    sheet: Sheet | None = None  # the file as read, for the rows with errors as uploaded
 
     @property
     def has_errors(self) -> bool:
@@ -426,9 +430,9 @@ def participants_preview(
     missing columns, too many rows); problems of single rows are reported on those rows.
     ``progress`` is called now and then with the rows done and the rows in all.
     """
-    records, ignored = read_participants(content=content, filename=filename)
+    sheet = read_participants(content=content, filename=filename)
     country_lookup, role_lookup = _country_lookup(), _role_lookup()
-    rows = [ParticipantRow(number=number, values=values) for number, values in records]
+    rows = [ParticipantRow(number=number, values=values) for number, values in sheet.records]
     seen_emails: dict[str, int] = {}
     for done, row in enumerate(rows, start=1):
         if progress and done % PROGRESS_EVERY == 0:
@@ -476,7 +480,9 @@ def participants_preview(
                 % {"value": row.institution.name}
             )
     institutions = [choice for choice in choices.values() if not choice.rejected]
-    return ParticipantPreview(event=event, rows=rows, ignored_headers=ignored, institutions=institutions)
+    return ParticipantPreview(
+        event=event, rows=rows, ignored_headers=sheet.ignored, institutions=institutions, sheet=sheet
+    )
 
 
 # Writing --------------------------------------------------------------------------------
@@ -487,6 +493,7 @@ class ImportResult:
     registered: int = 0
     updated: int = 0
     skipped: int = 0
+    left_out: int = 0
     new_people: list = field(default_factory=list)
     new_institutions: list[Institution] = field(default_factory=list)
     new_delegations: list[Delegation] = field(default_factory=list)
@@ -501,6 +508,7 @@ def participants_commit(
     preview: ParticipantPreview,
     institution_decisions: dict[int, str] | None = None,
     row_decisions: dict[int, str] | None = None,
+    leave_out_errors: bool = False,
     base_url: str = "",
     progress: Progress | None = None,
 ) -> ImportResult:
@@ -508,15 +516,20 @@ def participants_commit(
 
     ``institution_decisions`` maps the first row number of each likely-matched institution to
     ACCEPT (the default) or CREATE; ``row_decisions`` maps rows of people already registered to
-    SKIP (the default) or UPDATE (role, job title and delegation). After the commit, every new
-    account receives a "set your password" email (links built on ``base_url``). Raises
-    ImportFailed, naming the row, when a row has errors or fails to save.
+    SKIP (the default) or UPDATE (role, job title and delegation). Rows with errors refuse the
+    whole import unless ``leave_out_errors``, when only the other rows are written. After the
+    commit, every new account receives a "set your password" email (links built on
+    ``base_url``). Raises ImportFailed, naming the row, when a row has errors (and they are not
+    left out) or when a row chosen fails to save.
     """
-    refuse_errors(has_errors=preview.has_errors)
+    rows = rows_to_write(preview.rows, has_errors=lambda row: bool(row.errors), leave_out_errors=leave_out_errors)
+    # The institutions to find or create were gathered from the rows without errors only.
+    left_out = len(preview.rows) - len(rows)
+    preview = replace(preview, rows=rows)
     institution_decisions = institution_decisions or {}
     row_decisions = row_decisions or {}
     event = preview.event
-    result = ImportResult()
+    result = ImportResult(left_out=left_out)
     User = get_user_model()
     total = len(preview.rows)
 
@@ -716,6 +729,10 @@ def preview_data(preview: ParticipantPreview, plain_limit: int | None = None) ->
         ignored_headers=preview.ignored_headers,
         has_errors=preview.has_errors,
         signature=preview.signature,
+        error_rows=len(preview.error_rows),
+        rejected=rejected_payload(sheet=preview.sheet, reasons={row.number: row.errors for row in preview.rows})
+        if preview.sheet
+        else None,
         hidden_rows=hidden,
         likely_institutions=[
             {
@@ -786,9 +803,16 @@ def participant_import_preview(*, job_id: int) -> None:
 
 
 def participant_import_confirm(
-    *, job: ImportJob, institution_decisions: dict[int, str], row_decisions: dict[int, str]
+    *,
+    job: ImportJob,
+    institution_decisions: dict[int, str],
+    row_decisions: dict[int, str],
+    leave_out_errors: bool = False,
 ) -> bool:
-    """Record the organiser's decisions and queue the writing; False if the job cannot be confirmed."""
+    """Record the organiser's decisions and queue the writing; False if the job cannot be confirmed.
+
+    ``leave_out_errors``: write only the rows without errors (see :func:`participants_commit`).
+    """
     decisions = {
         "institutions": {
             str(number): value
@@ -799,7 +823,9 @@ def participant_import_confirm(
             str(number): value for number, value in row_decisions.items() if value in (Decision.SKIP, Decision.UPDATE)
         },
     }
-    return import_confirm(job=job, decisions=decisions, task=participant_import_commit_task)
+    return import_confirm(
+        job=job, decisions=decisions, task=participant_import_commit_task, leave_out_errors=leave_out_errors
+    )
 
 
 def participant_import_commit(*, job_id: int) -> None:
@@ -817,6 +843,7 @@ def participant_import_commit(*, job_id: int) -> None:
             preview=preview,
             institution_decisions={int(k): v for k, v in decisions.get("institutions", {}).items()},
             row_decisions={int(k): v for k, v in decisions.get("rows", {}).items()},
+            leave_out_errors=job.leave_out_errors,
             base_url=job.params.get("base_url", ""),
             progress=progress,
         )
@@ -832,6 +859,7 @@ def participant_import_commit(*, job_id: int) -> None:
                 "registered": result.registered,
                 "updated": result.updated,
                 "skipped": result.skipped,
+                "left_out": result.left_out,
                 "people": len(result.new_people),
                 "institutions": len(result.new_institutions),
             }

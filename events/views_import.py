@@ -13,10 +13,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from core.imports import SpreadsheetUploadForm
 from core.models import ImportJob
-from core.views_import import import_preview_page, import_upload_page
+from core.views_import import import_preview_page, import_rejected_download, import_upload_page
 
 from . import imports
 from .models import Event
@@ -67,6 +68,15 @@ def import_upload(request, slug: str):
     )
 
 
+def _import_job(request, slug: str, job_id: int) -> tuple[Event, ImportJob]:
+    """Return the event and its participant import job the person may open; 404 for anyone else."""
+    event = _managed_event(request, slug)
+    job = get_object_or_404(ImportJob, pk=job_id, kind=imports.KIND, target_id=event.pk)
+    if not request.user.has_perm("core.open_import_job", job):
+        raise Http404
+    return event, job
+
+
 @login_required
 def import_preview(request, slug: str, job_id: int):
     """Show the import's progress, its preview or its outcome; a POST confirms the preview.
@@ -74,10 +84,7 @@ def import_preview(request, slug: str, job_id: int):
     Confirming queues the writing in the background (all or nothing, then the invitation
     emails); htmx polls the progress fragment of this page while a worker is busy.
     """
-    event = _managed_event(request, slug)
-    job = get_object_or_404(ImportJob, pk=job_id, kind=imports.KIND, target_id=event.pk)
-    if not request.user.has_perm("core.open_import_job", job):
-        raise Http404
+    event, job = _import_job(request, slug, job_id)
 
     def context(preview: dict) -> dict:
         extra = {"event": event, "counts": preview.get("counts", {})}
@@ -91,7 +98,7 @@ def import_preview(request, slug: str, job_id: int):
         job=job,
         form_class=ParticipantUploadForm,
         # The decisions are read here, in the view, where the form-scope test finds them.
-        confirm=lambda preview: imports.participant_import_confirm(
+        confirm=lambda preview, leave_out_errors: imports.participant_import_confirm(
             job=job,
             institution_decisions={
                 choice["number"]: request.POST.get(choice["decision_field"], imports.Decision.ACCEPT)
@@ -102,15 +109,26 @@ def import_preview(request, slug: str, job_id: int):
                 for row in preview.get("rows", [])
                 if row["registered"]
             },
+            leave_out_errors=leave_out_errors,
         ),
         parts=PARTS,
         upload_url=reverse("events:import", args=[event.slug]),
         preview_url=reverse("events:import_preview", args=[event.slug, job.pk]),
+        rejected_url=reverse("events:import_rejected", args=[event.slug, job.pk]),
         context=context,
     )
+
+
+@login_required
+@require_GET
+def import_rejected(request, slug: str, job_id: int):
+    """Download the rows of the job's file that have errors, with their reasons, to correct them."""
+    event, job = _import_job(request, slug, job_id)
+    return import_rejected_download(request, job=job, action="events.rejected_rows.downloaded", event=event)
 
 
 urlpatterns = [
     path("<slug:slug>/manage/import/", import_upload, name="import"),
     path("<slug:slug>/manage/import/<int:job_id>/", import_preview, name="import_preview"),
+    path("<slug:slug>/manage/import/<int:job_id>/rejected/", import_rejected, name="import_rejected"),
 ]

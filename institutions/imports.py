@@ -10,8 +10,9 @@ The flow has two steps and writes only in the second; both run in a Celery worke
    chooses per row to skip it, create it anyway or update the match) or ERROR (with a reason
    per field). The job keeps the preview as JSON (:func:`preview_data`) for the page.
 2. :func:`import_commit` writes every row in one transaction. Rows with errors block the
-   commit, and a row that fails while being written rolls everything back: a failed import
-   writes nothing. The file is classified again first; when the directory changed since the
+   commit, unless the secretariat chose to import the other rows and leave those out (they
+   download them with their reasons, correct them and upload them again); a row that fails
+   while being written rolls everything back: a failed import writes nothing. The file is classified again first; when the directory changed since the
    preview, nothing is written and the new preview is shown to be confirmed again.
 
 Decisions: reading the file, mapping its columns (:data:`COLUMNS`), the preview's shape and
@@ -39,6 +40,7 @@ from core.audit import audit_log
 from core.imports import (
     Column,
     Columns,
+    Sheet,
     choice_lookup,
     country_lookup,
     header_key,
@@ -46,9 +48,10 @@ from core.imports import (
     import_start,
     preview_payload,
     read_sheet,
-    refuse_errors,
+    rejected_payload,
     row_failed,
     row_payload,
+    rows_to_write,
 )
 from core.imports import ImportFailed as ImportFailed  # the error every step raises, as before
 from core.models import ImportJob
@@ -146,13 +149,12 @@ _COUNTRY_ALIASES = {
 }
 
 
-def read_table(*, content: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[str]]:
-    """Return the recognised fields, the non-empty rows as ``(row number, {field: text})``, and ignored headers.
+def read_table(*, content: bytes, filename: str) -> Sheet:
+    """Return the file read: recognised fields, non-empty rows as ``(row number, {field: text})``, ignored headers.
 
     Row numbers are those a spreadsheet shows (the header is row 1).
     """
-    sheet = read_sheet(content=content, filename=filename, columns=COLUMNS, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
-    return sheet.fields, sheet.records, sheet.ignored
+    return read_sheet(content=content, filename=filename, columns=COLUMNS, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
 
 
 # Interpreting ----------------------------------------------------------------------------
@@ -210,6 +212,7 @@ class ImportPreview:
     fields: list[str]
     rows: list[ImportRow]
     ignored_headers: list[str]
+    sheet: Sheet | None = None  # the file as read, for the rows with errors as uploaded
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -381,15 +384,15 @@ def import_preview(*, content: bytes, filename: str, progress: Progress | None =
     column, too many rows); problems of single rows are reported on those rows. ``progress``
     is called now and then with the rows done and the rows in all.
     """
-    fields, records, ignored = read_table(content=content, filename=filename)
+    sheet = read_table(content=content, filename=filename)
     vocabulary = _Vocabulary()
-    rows = [ImportRow(number=number, values=values) for number, values in records]
+    rows = [ImportRow(number=number, values=values) for number, values in sheet.records]
     for done, row in enumerate(rows, start=1):
         _interpret(row, vocabulary)
         if progress and done % PROGRESS_EVERY == 0:
             progress(done // 2, len(rows))
     _classify(rows)
-    return ImportPreview(fields=fields, rows=rows, ignored_headers=ignored)
+    return ImportPreview(fields=sheet.fields, rows=rows, ignored_headers=sheet.ignored, sheet=sheet)
 
 
 # Writing --------------------------------------------------------------------------------
@@ -400,6 +403,7 @@ class ImportResult:
     created: list[Institution] = field(default_factory=list)
     updated: list[Institution] = field(default_factory=list)
     skipped: int = 0
+    left_out: int = 0
 
 
 def _add_profile(institution: Institution, row: ImportRow) -> None:
@@ -439,20 +443,26 @@ def _write_row(row: ImportRow, decision: str, now) -> tuple[str, Institution | N
 
 
 def import_commit(
-    *, preview: ImportPreview, decisions: dict[int, str], progress: Progress | None = None
+    *,
+    preview: ImportPreview,
+    decisions: dict[int, str],
+    leave_out_errors: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Write the previewed rows in one transaction; any failure writes nothing.
 
     ``decisions`` maps the row numbers of likely duplicates to skip / create / update (skip
-    when absent). Raises ImportFailed, naming the row, when a row has errors or fails to save.
+    when absent). Rows with errors refuse the whole import unless ``leave_out_errors``, when
+    only the other rows are written. Raises ImportFailed, naming the row, when a row has
+    errors (and they are not left out) or when a row chosen fails to save.
     """
-    refuse_errors(has_errors=preview.has_errors)
-    result = ImportResult()
+    rows = rows_to_write(preview.rows, has_errors=lambda row: bool(row.errors), leave_out_errors=leave_out_errors)
+    result = ImportResult(left_out=len(preview.rows) - len(rows))
     now = timezone.now()
     with transaction.atomic():
-        for done, row in enumerate(preview.rows, start=1):
+        for done, row in enumerate(rows, start=1):
             if progress and done % PROGRESS_EVERY == 0:
-                progress(done, len(preview.rows))
+                progress(done, len(rows))
             decision = decisions.get(row.number, Decision.SKIP)
             try:
                 with transaction.atomic():
@@ -479,6 +489,10 @@ def preview_data(preview: ImportPreview) -> dict:
         ignored_headers=preview.ignored_headers,
         has_errors=preview.has_errors,
         signature=preview.signature,
+        error_rows=preview.count(RowStatus.ERROR),
+        rejected=rejected_payload(sheet=preview.sheet, reasons={row.number: row.errors for row in preview.rows})
+        if preview.sheet
+        else None,
         fields=preview.fields,
         rows=[
             row_payload(
@@ -528,11 +542,16 @@ def institution_import_preview(*, job_id: int) -> None:
     import_job_preview_run(job_id=job_id, build=build)
 
 
-def institution_import_confirm(*, job: ImportJob, decisions: dict[int, str]) -> bool:
-    """Record the decisions for likely duplicates and queue the writing; False if not possible."""
+def institution_import_confirm(*, job: ImportJob, decisions: dict[int, str], leave_out_errors: bool = False) -> bool:
+    """Record the decisions for likely duplicates and queue the writing; False if not possible.
+
+    ``leave_out_errors``: write only the rows without errors (see :func:`import_commit`).
+    """
     allowed = {Decision.SKIP, Decision.CREATE, Decision.UPDATE}
     clean = {str(number): value for number, value in decisions.items() if value in allowed}
-    return import_confirm(job=job, decisions=clean, task=institution_import_commit_task)
+    return import_confirm(
+        job=job, decisions=clean, task=institution_import_commit_task, leave_out_errors=leave_out_errors
+    )
 
 
 def institution_import_commit(*, job_id: int) -> None:
@@ -550,7 +569,9 @@ def institution_import_commit(*, job_id: int) -> None:
                 warning=_("The directory changed since this preview was made. Check the rows again, then confirm."),
             )
         decisions = {int(number): value for number, value in job.decisions.items()}
-        result = import_commit(preview=preview, decisions=decisions, progress=progress)
+        result = import_commit(
+            preview=preview, decisions=decisions, leave_out_errors=job.leave_out_errors, progress=progress
+        )
         audit_log(
             action="institutions.directory.imported",
             actor=job.created_by,
@@ -563,6 +584,7 @@ def institution_import_commit(*, job_id: int) -> None:
                 "created": len(result.created),
                 "updated": len(result.updated),
                 "skipped": result.skipped,
+                "left_out": result.left_out,
             }
         )
 

@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.models import ImportJob
-from core.views_import import import_preview_page, import_upload_page
+from core.views_import import import_preview_page, import_rejected_download, import_upload_page
 
 from . import imports
 from .duplicates import institutions_named_like, likely_duplicates
@@ -268,6 +268,15 @@ def import_upload(request):
     )
 
 
+def _import_job(request, job_id: int) -> ImportJob:
+    """Return the institution import job the person may open; 404 for anyone else."""
+    _require_importer(request)
+    job = get_object_or_404(ImportJob, pk=job_id, kind=imports.KIND)
+    if not request.user.has_perm("core.open_import_job", job):
+        raise Http404
+    return job
+
+
 @login_required
 def import_preview(request, job_id: int):
     """Show the import's progress, its preview or its outcome; a POST confirms the preview.
@@ -275,10 +284,7 @@ def import_preview(request, job_id: int):
     Confirming queues the writing in the background (all or nothing); htmx polls the
     progress fragment of this page while a worker is busy.
     """
-    _require_importer(request)
-    job = get_object_or_404(ImportJob, pk=job_id, kind=imports.KIND)
-    if not request.user.has_perm("core.open_import_job", job):
-        raise Http404
+    job = _import_job(request, job_id)
 
     def context(preview: dict) -> dict:
         return {
@@ -294,19 +300,29 @@ def import_preview(request, job_id: int):
         job=job,
         form_class=ImportUploadForm,
         # The decisions are read here, in the view, where the form-scope test finds them.
-        confirm=lambda preview: imports.institution_import_confirm(
+        confirm=lambda preview, leave_out_errors: imports.institution_import_confirm(
             job=job,
             decisions={
                 row["number"]: request.POST.get(row["decision_field"], imports.Decision.SKIP)
                 for row in preview.get("rows", [])
                 if row["status"] == imports.RowStatus.DUPLICATE
             },
+            leave_out_errors=leave_out_errors,
         ),
         parts=IMPORT_PARTS,
         upload_url=reverse("institutions:import_upload"),
         preview_url=reverse("institutions:import_preview", args=[job.pk]),
+        rejected_url=reverse("institutions:import_rejected", args=[job.pk]),
         context=context,
     )
+
+
+@login_required
+@require_GET
+def import_rejected(request, job_id: int):
+    """Download the rows of the job's file that have errors, with their reasons, to correct them."""
+    job = _import_job(request, job_id)
+    return import_rejected_download(request, job=job, action="institutions.rejected_rows.downloaded")
 
 
 urlpatterns = [
@@ -319,4 +335,5 @@ urlpatterns = [
     path("verification/<slug:slug>/", verification, name="verification"),
     path("import/", import_upload, name="import_upload"),
     path("import/<int:job_id>/", import_preview, name="import_preview"),
+    path("import/<int:job_id>/rejected/", import_rejected, name="import_rejected"),
 ]

@@ -58,6 +58,13 @@ EXPLICIT_SENTENCES = {
     # Imports run as background jobs; they record these with data {"created": n, "updated": n}.
     "institutions.directory.imported": _("Imported institutions: %(created)s added, %(updated)s updated"),
     "events.registrations.imported": _("Imported participants into %(event)s: %(created)s added, %(updated)s updated"),
+    # The rows of an import's file that had errors, downloaded to be corrected: {"format", "rows"}.
+    "institutions.rejected_rows.downloaded": _(
+        "Downloaded the %(rows)s rows with errors of an institution import (%(format)s)"
+    ),
+    "events.rejected_rows.downloaded": _(
+        "Downloaded the %(rows)s rows with errors of a participant import into %(event)s (%(format)s)"
+    ),
 }
 
 # The sentence of a model change, by model and auditlog action, unless a rule below says more.
@@ -111,6 +118,8 @@ ACTION_FILTER_CHOICES = [
             ("portal.activity.exported", _("activity log exports")),
             ("institutions.directory.imported", _("institution imports")),
             ("events.registrations.imported", _("participant imports")),
+            ("institutions.rejected_rows.downloaded", _("downloads of an institution import's rows with errors")),
+            ("events.rejected_rows.downloaded", _("downloads of a participant import's rows with errors")),
         ],
     ),
 ]

@@ -19,8 +19,11 @@ from core.imports import (
     preview_payload,
     read_sheet,
     refuse_errors,
+    rejected_payload,
+    rejected_table,
     row_failed,
     row_payload,
+    rows_to_write,
     squeeze,
 )
 from core.spreadsheets import SpreadsheetError
@@ -128,6 +131,9 @@ def test_preview_rows_and_previews_share_one_shape():
         "has_errors": True,
         "signature": "s",
         "rows": [row],
+        "error_rows": 0,
+        "valid_rows": 1,
+        "rejected": {"header": [], "rows": []},
         "fields": ["name"],
     }
 
@@ -195,3 +201,71 @@ def test_headers_fold_as_the_directory_folds_names():
     samples = ["Hồ Chí Minh", "Đà Nẵng", "Øresund", "Łódź", "Straße", "柬埔寨", "E-MAIL"]
 
     assert [fold(text) for text in samples] == [directory_fold(text) for text in samples]
+
+
+def test_the_rows_with_errors_are_kept_as_uploaded_with_every_column_and_their_reasons():
+    sheet = read("姓名,e-mail,phone,,\nAna,ana@example.org,=1+1,,\nBo,bo@example.org,+855 12,,\nCy,cy,,,extra\n")
+
+    rejected = rejected_payload(sheet=sheet, reasons={2: ["email: bad."], 3: [], 4: ["email: bad.", "name: x."]})
+    headers, rows = rejected_table(rejected)
+
+    assert rejected == {
+        "header": ["姓名", "e-mail", "phone", "", ""],
+        "rows": [
+            {"number": 2, "cells": ["Ana", "ana@example.org", "=1+1", "", ""], "reasons": ["email: bad."]},
+            {"number": 4, "cells": ["Cy", "cy", "", "", "extra"], "reasons": ["email: bad.", "name: x."]},
+        ],
+    }
+    assert headers == ["姓名", "e-mail", "phone", "", "", "Why this row was not imported"]
+    assert rows[1] == ["Cy", "cy", "", "", "extra", "email: bad.; name: x."]
+
+
+def test_the_reason_column_is_skipped_on_upload_in_any_language_and_replaced_on_the_next_download():
+    english = read("name,Why this row was not imported,email\nAna,email: bad.,ana@example.org\n")
+    chinese_header = translated_reason_header("zh-hans")
+    chinese = read(f"name,email,{chinese_header},,\nAna,ana@example.org,x,,\n")
+
+    again = rejected_payload(sheet=chinese, reasons={2: ["new reason"]})
+
+    assert (english.records, english.ignored) == ([(2, {"name": "Ana", "email": "ana@example.org"})], [])
+    assert chinese.ignored == []
+    assert again["header"] == ["name", "email"]
+    assert rejected_table(again) == (
+        ["name", "email", "Why this row was not imported"],
+        [["Ana", "ana@example.org", "new reason"]],
+    )
+
+
+def translated_reason_header(language: str) -> str:
+    from django.utils import translation
+
+    from core.imports import REASON_HEADER
+
+    with translation.override(language):
+        return str(REASON_HEADER)
+
+
+def test_a_commit_writes_every_row_or_only_the_rows_without_errors_when_so_chosen():
+    rows = [{"n": 2, "bad": False}, {"n": 3, "bad": True}, {"n": 4, "bad": False}]
+
+    def has_errors(row):
+        return row["bad"]
+
+    with pytest.raises(ImportFailed, match="Correct the rows with errors"):
+        rows_to_write(rows, has_errors=has_errors, leave_out_errors=False)
+    with pytest.raises(ImportFailed, match="Every row has errors, so nothing was imported."):
+        rows_to_write(rows[1:2], has_errors=has_errors, leave_out_errors=True)
+
+    assert [row["n"] for row in rows_to_write(rows, has_errors=has_errors, leave_out_errors=True)] == [2, 4]
+    assert rows_to_write(rows[:1], has_errors=has_errors, leave_out_errors=False) == rows[:1]
+
+
+def test_a_cell_neutralised_by_a_download_reads_as_first_uploaded_and_a_formula_so_uncovered_is_refused():
+    sheet = read("name,email,职务\nAna,ana@example.org,'+1 202 555\nO'Brien,bo@example.org,'-\n")
+
+    assert [values for _number, values in sheet.records] == [
+        {"name": "Ana", "email": "ana@example.org", "title": "+1 202 555"},
+        {"name": "O'Brien", "email": "bo@example.org", "title": "-"},
+    ]
+    with pytest.raises(ImportFailed, match="formula"):
+        read("name,email\n'=HYPERLINK(1),a@x.org\n")

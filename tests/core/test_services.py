@@ -81,7 +81,7 @@ def test_commit_task_delivered_twice_writes_once(start, django_capture_on_commit
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
-    assert job.result == {"total_rows": 2, "created": 2, "updated": 0, "skipped": 0}
+    assert job.result == {"total_rows": 2, "created": 2, "updated": 0, "skipped": 0, "left_out": 0}
     assert sorted(Institution.objects.values_list("name", flat=True)) == ["First College", "Second College"]
 
 

@@ -650,3 +650,126 @@ def test_invitations_go_out_from_the_commit_task_not_the_confirm_request(
     assert [message.to for message in mail.outbox] == [["new@example.org"]]
     assert ImportJob.objects.get().status == ImportJob.Status.DONE
     assert Registration.objects.filter(event=event, user__email="new@example.org").count() == 1
+
+
+# Leaving out the rows with errors ------------------------------------------------------------
+
+
+def test_commit_can_leave_out_the_rows_with_errors(event):
+    preview = preview_of(
+        event,
+        csv_bytes(
+            "Ok,ok@example.org,,New College,KH,,",
+            "Bad,bad,,Bad Only College,KH,,Bad delegation",
+            "Twice,ok@example.org,,Other College,KH,,",
+        ),
+    )
+
+    result = imports.participants_commit(preview=preview, leave_out_errors=True)
+
+    assert (result.registered, result.left_out) == (1, 2)
+    assert list(Registration.objects.values_list("user__email", "institution__name")) == [
+        ("ok@example.org", "New College")
+    ]
+    assert list(User.objects.filter(email__in=["ok@example.org", "bad"]).values_list("email", flat=True)) == [
+        "ok@example.org"
+    ]
+    assert (Institution.objects.filter(name="Bad Only College").exists(), Delegation.objects.exists()) == (False, False)
+
+
+def test_a_chosen_row_failing_at_write_time_writes_none_of_the_others(event, roles):
+    late = UserFactory(email="late@example.org")
+    content = csv_bytes(
+        "New One,new1@example.org,,Brand New College,KH,,New delegation",
+        "Bad,bad,,X College,KH,,",
+        "Late,late@example.org,,Phnom Penh Polytechnic,KH,,",
+    )
+    preview = preview_of(event, content)
+    RegistrationFactory(event=event, user=late, institution=roles.institution_a)
+    before = counts()
+
+    with pytest.raises(imports.ImportFailed, match="Row 4 could not be saved"):
+        imports.participants_commit(preview=preview, leave_out_errors=True)
+
+    assert counts() == before
+
+
+def participants_rejected_url(event, page) -> str:
+    return reverse("events:import_rejected", kwargs={"slug": event.slug, "job_id": page.context["job"].pk})
+
+
+def test_organisers_import_the_valid_rows_and_download_the_others_to_correct(client, event, roles, upload, confirm):
+    client.force_login(roles["institution_admin"])
+    content = xlsx_bytes(
+        [
+            ["name", "email", "institution", "country", "phone"],
+            ["Ana", "ana@example.org", "Phnom Penh Polytechnic", "KH", "+855 12 345"],
+            ["Bo", "bo-at-example.org", "Phnom Penh Polytechnic", "KH", "@SUM(1)"],
+        ]
+    )
+    page = upload(event, content, "list.xlsx")
+
+    done = confirm(job_url(page), {"leave_out_errors": "1"})
+    download = client.get(participants_rejected_url(event, page))
+
+    from openpyxl import load_workbook
+
+    assert "Import 1 row, leave out 1" in page.content.decode()
+    assert list(Registration.objects.filter(event=event).values_list("user__email", flat=True)) == ["ana@example.org"]
+    assert "1 row with errors was left out." in done.content.decode()
+    assert done.context["job"].result["left_out"] == 1
+    sheet = load_workbook(io.BytesIO(download.content)).active
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["name", "email", "institution", "country", "phone", "Why this row was not imported"],
+        [
+            "Bo",
+            "bo-at-example.org",
+            "Phnom Penh Polytechnic",
+            "KH",
+            "'@SUM(1)",
+            "email: “bo-at-example.org” is not a valid email address.",
+        ],
+    ]
+    entry = LogEntry.objects.get(additional_data__action="events.rejected_rows.downloaded")
+    assert (entry.actor, entry.additional_data["event"], entry.action) == (
+        roles["institution_admin"],
+        event.pk,
+        LogEntry.Action.ACCESS,
+    )
+
+
+def test_the_downloaded_rows_upload_again_without_their_reason_column(client, event, roles, upload):
+    client.force_login(roles["institution_admin"])
+    page = upload(event, csv_bytes("Ana,ana-example.org,,X College,KH,,", "Bo,bo@example.org,,X College,KH,,"))
+    content = b"".join(client.get(participants_rejected_url(event, page)).streaming_content)
+
+    again = upload(event, content.replace(b"ana-example.org", b"ana@example.org"))
+
+    assert again.context["preview"]["ignored_headers"] == []
+    assert [(row["values"]["email"], row["errors"]) for row in again.context["preview"]["rows"]] == [
+        ("ana@example.org", [])
+    ]
+
+
+def test_the_rows_with_errors_are_for_the_uploader_and_the_secretariat_only(client, event, roles, upload):
+    client.force_login(roles["institution_admin"])
+    page = upload(event, csv_bytes("Secret Person,secret-at-example.org,,X,KH,,"))
+    url = participants_rejected_url(event, page)
+    other_event = EventFactory()
+    other_event.organisers.add(roles.institution_a)
+    colleague = MembershipFactory(
+        institution=roles.institution_a, user=UserFactory(verified_email=True), role=Membership.Role.ADMIN
+    ).user
+
+    under_other_event = client.get(
+        reverse("events:import_rejected", kwargs={"slug": other_event.slug, "job_id": page.context["job"].pk})
+    )
+    client.force_login(colleague)
+    by_colleague = client.get(url)
+    client.force_login(roles["other_admin"])
+    by_other_admin = client.get(url)
+    client.force_login(roles["secretariat"])
+    by_secretariat = client.get(url)
+
+    assert (under_other_event.status_code, by_colleague.status_code, by_other_admin.status_code) == (404, 404, 404)
+    assert "Secret Person" in b"".join(by_secretariat.streaming_content).decode("utf-8-sig")

@@ -419,3 +419,135 @@ def test_formula_only_in_an_ignored_column_is_no_reason_to_refuse(client, secret
 
     assert page.context["job"].status == ImportJob.Status.PREVIEWED
     assert page.context["preview"]["ignored_headers"] == ["phone", "notes"]
+
+
+# Leaving out the rows with errors ------------------------------------------------------------
+
+REJECTED_HEADER = "Why this row was not imported"
+
+
+def rejected_url(page) -> str:
+    return reverse("institutions:import_rejected", args=[page.context["job"].pk])
+
+
+def test_the_rows_without_errors_can_be_imported_leaving_out_the_others(client, secretariat_user, upload, confirm):
+    client.force_login(secretariat_user)
+    page = upload(csv_bytes("name,country", "Good College,KH", "Bad College,Atlantis", "Other College,TH"))
+    html = page.content.decode()
+
+    done = confirm(job_url(page), {"leave_out_errors": "1"})
+
+    assert "1 row has errors and cannot be imported." in html
+    assert "2 rows have none." in html
+    assert "Import 2 rows, leave out 1" in html
+    assert sorted(Institution.objects.values_list("name", flat=True)) == ["Good College", "Other College"]
+    assert "Import done: 2 created, 0 updated, 0 skipped." in done.content.decode()
+    assert "1 row with errors was left out." in done.content.decode()
+    assert (done.context["job"].status, done.context["job"].result["left_out"]) == (ImportJob.Status.DONE, 1)
+    assert done.context["rejected_url"] == rejected_url(page)
+
+
+def test_a_file_of_errors_only_offers_no_import(client, secretariat_user, upload, confirm):
+    client.force_login(secretariat_user)
+    page = upload(csv_bytes("name,country", "Bad College,Atlantis"))
+
+    confirmed = confirm(job_url(page), {"leave_out_errors": "1"})
+
+    assert 'name="leave_out_errors"' not in page.content.decode()
+    assert "Correct the rows with errors" in confirmed.content.decode()
+    assert Institution.objects.count() == 0
+    assert ImportJob.objects.get().status == ImportJob.Status.PREVIEWED
+
+
+def test_a_chosen_row_failing_at_write_time_writes_none_of_the_others(
+    client, secretariat_user, monkeypatch, upload, confirm
+):
+    client.force_login(secretariat_user)
+    page = upload(csv_bytes("name,country", "First College,KH", "Bad College,Atlantis", "Third College,KH"))
+    real_save = Institution.save
+
+    def save(self, *args, **kwargs):
+        if self.name == "Third College":
+            from django.db import DatabaseError
+
+            raise DatabaseError("disk full")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Institution, "save", save)
+
+    confirmed = confirm(job_url(page), {"leave_out_errors": "1"})
+
+    assert Institution.objects.count() == 0
+    assert "Row 4 could not be saved (disk full); nothing was imported." in confirmed.content.decode()
+    assert ImportJob.objects.get().status == ImportJob.Status.FAILED
+
+
+def test_the_rows_with_errors_download_as_uploaded_with_their_reasons_and_upload_again(
+    client, secretariat_user, upload, confirm
+):
+    client.force_login(secretariat_user)
+    page = upload(
+        csv_bytes(
+            "name,country,notes",
+            "Good College,KH,fine",
+            "Bad College,Atlantis,=HYPERLINK(1)",
+            "Good College,KH,twice",
+        )
+    )
+    confirm(job_url(page), {"leave_out_errors": "1"})
+
+    response = client.get(rejected_url(page))
+    content = b"".join(response.streaming_content)
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="rejected-rows-{page.context["job"].pk}.csv"'
+    assert content.decode("utf-8-sig").splitlines() == [
+        f"name,country,notes,{REJECTED_HEADER}",
+        "Bad College,Atlantis,'=HYPERLINK(1),country: unknown country “Atlantis”.",
+        "Good College,KH,twice,name: the same institution is already on row 2.",
+    ]
+    corrected = content.replace(b"Atlantis,", b"Thailand,").replace(b"Good College,KH,twice", b"Best College,KH,x")
+    again = upload(corrected)
+    assert again.context["preview"]["ignored_headers"] == ["notes"]
+    assert [(row["values"]["name"], row["status"]) for row in again.context["preview"]["rows"]] == [
+        ("Bad College", "new"),
+        ("Best College", "new"),
+    ]
+    entry = LogEntry.objects.get(additional_data__action="institutions.rejected_rows.downloaded")
+    assert (entry.actor, entry.action, entry.additional_data["rows"]) == (secretariat_user, LogEntry.Action.ACCESS, 2)
+
+
+def test_the_rows_with_errors_of_a_workbook_download_as_a_workbook(client, secretariat_user, upload):
+    from openpyxl import load_workbook
+
+    client.force_login(secretariat_user)
+    page = upload(
+        xlsx_bytes([["名称", "国家", "电话"], ["Good College", "中国", None], ["Bad College", "Atlantis", "+855 12"]]),
+        name="list.xlsx",
+    )
+
+    response = client.get(rejected_url(page))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["名称", "国家", "电话", REJECTED_HEADER],
+        ["Bad College", "Atlantis", "'+855 12", "country: unknown country “Atlantis”."],
+    ]
+
+
+def test_the_rows_with_errors_are_for_the_secretariat_only(client, secretariat_user, roles, upload):
+    client.force_login(secretariat_user)
+    page = upload(csv_bytes("name,country", "Secret College,Atlantis"))
+    url = rejected_url(page)
+    clean = upload(csv_bytes("name,country", "Good College,KH"))
+
+    client.force_login(roles["institution_admin"])
+    by_admin = client.get(url)
+    client.force_login(roles["secretariat"])
+    by_other_secretariat = client.get(url)
+    without_errors = client.get(rejected_url(clean))
+
+    assert by_admin.status_code == 404
+    assert "Secret College" in b"".join(by_other_secretariat.streaming_content).decode()
+    assert without_errors.status_code == 404

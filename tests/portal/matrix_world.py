@@ -312,13 +312,20 @@ def build_world() -> World:
     # A run of the nightly personal-data purge (nothing was old enough to purge).
     RetentionRun.objects.create(cutoff=o["event"].start_date)
 
-    # Import jobs: the secretariat's institution list, and the organiser's participant list.
+    # Import jobs: the secretariat's institution list, and the organiser's participant list, each
+    # with one row left out for its errors.
+    def left_out(*cells: str) -> dict:
+        return {
+            "rejected": {"header": ["name", "country"], "rows": [{"number": 3, "cells": list(cells), "reasons": ["x"]}]}
+        }
+
     o["import_institutions"] = ImportJob.objects.create(
         kind="institutions",
         created_by=secretariat,
         status=ImportJob.Status.DONE,
         filename="list.csv",
-        result={"total_rows": 1, "created": 1, "updated": 0, "skipped": 0},
+        preview=left_out("Atlantis College", "Atlantis"),
+        result={"total_rows": 2, "created": 1, "updated": 0, "skipped": 0, "left_out": 1},
     )
     o["import_participants"] = ImportJob.objects.create(
         kind="event_participants",
@@ -326,7 +333,16 @@ def build_world() -> World:
         created_by=organiser,
         status=ImportJob.Status.DONE,
         filename="participants.csv",
-        result={"total_rows": 1, "registered": 1, "updated": 0, "skipped": 0, "people": 0, "institutions": 0},
+        preview=left_out("Nobody", "Atlantis"),
+        result={
+            "total_rows": 2,
+            "registered": 1,
+            "updated": 0,
+            "skipped": 0,
+            "left_out": 1,
+            "people": 0,
+            "institutions": 0,
+        },
     )
     return world
 

@@ -184,6 +184,9 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "institutions:import_preview": row(
         "LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", lambda w: [w.import_institutions.pk]
     ),
+    "institutions:import_rejected": row(
+        "LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", lambda w: [w.import_institutions.pk]
+    ),
     "institutions:partners": row("LOGIN OK OK OK OK OK"),
     "institutions:shortlist": row("LOGIN OK OK OK OK OK"),
     "institutions:shortlist_add": row(
@@ -291,6 +294,10 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "events:import": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
     # The organiser's import job: the organiser and the secretariat open it, nobody else.
     "events:import_preview": row(
+        "LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", lambda w: [w.event.slug, w.import_participants.pk]
+    ),
+    # Its rows with errors: the same people download them.
+    "events:import_rejected": row(
         "LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", lambda w: [w.event.slug, w.import_participants.pk]
     ),
     "events:badges": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", event),
