@@ -508,7 +508,7 @@ def summary() -> dict:
 # The salt keeps its old name, so that links in emails already sent keep working.
 UNSUBSCRIBE_SALT = "portal.outbox.unsubscribe"
 # The User fields that turn optional emails off (see `renderer(preference=...)`).
-PREFERENCE_FIELDS = ("email_request_digest", "email_follow_ups")
+PREFERENCE_FIELDS = ("email_request_digest", "email_follow_ups", "email_meeting_reminders", "email_request_nudges")
 
 
 def unsubscribe_token(user, preference: str) -> str:

@@ -186,6 +186,8 @@ SESSION_MATCHMAKING_FIELDS = (
     "max_meetings_per_person",
     "scheduling_mode",
     "request_expiry_hours",
+    "first_reminder_hours",
+    "second_reminder_minutes",
     "roles_cannot_request",
     "roles_cannot_be_requested",
 )
@@ -267,7 +269,15 @@ class SessionForm(forms.ModelForm):
             cleaned["scheduling_mode"] = Session.SchedulingMode.ORGANISER
             cleaned["roles_cannot_request"] = cleaned["roles_cannot_be_requested"] = []
             cleaned["request_expiry_hours"] = self.instance.request_expiry_hours or 72
+            cleaned["first_reminder_hours"] = self.instance.first_reminder_hours
+            cleaned["second_reminder_minutes"] = self.instance.second_reminder_minutes
         else:
+            first, second = cleaned.get("first_reminder_hours"), cleaned.get("second_reminder_minutes")
+            if first and second and second >= first * 60:
+                self.add_error(
+                    "second_reminder_minutes",
+                    _("The second reminder must come after the first, closer to the meeting."),
+                )
             if cleaned.get("request_expiry_hours") is None:
                 cleaned["request_expiry_hours"] = self.instance.request_expiry_hours or 72
             if cleaned.get("break_minutes") is None:

@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -143,6 +144,24 @@ class Session(models.Model):
         _("hours to answer a meeting request"),
         default=72,
         help_text=_("Requests not answered within this time expire, and both sides are told."),
+    )
+    # Reminders before each published meeting (sent by the matchmaking app): a day and an
+    # hour before by default; empty turns the step off.
+    first_reminder_hours = models.PositiveSmallIntegerField(
+        _("first meeting reminder (hours before)"),
+        null=True,
+        blank=True,
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_("Everyone is reminded of each of their meetings this many hours before it; empty for none."),
+    )
+    second_reminder_minutes = models.PositiveSmallIntegerField(
+        _("second meeting reminder (minutes before)"),
+        null=True,
+        blank=True,
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(1440)],
+        help_text=_("And again this many minutes before it; empty for none."),
     )
     # Who may meet whom, by registration role: roles listed here cannot send, or cannot
     # receive, meeting requests at this session (e.g. press cannot request).

@@ -12,7 +12,7 @@ class MatchmakingConfig(AppConfig):
         # tasks and existing outbox rows keep working).
         from events import retention
 
-        from . import audit, followups, permissions, requests, scheduler  # noqa: F401
+        from . import audit, followups, permissions, reminders, requests, scheduler  # noqa: F401
 
         audit.register()
         # The events app purges personal codes after the retention period; the follow-up

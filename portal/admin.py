@@ -62,7 +62,10 @@ class UserAdmin(BaseUserAdmin):
             _("Profile"),
             {"fields": ("display_name", "preferred_language", "time_zone", "show_profile_to_participants")},
         ),
-        (_("Emails"), {"fields": ("email_request_digest", "email_follow_ups")}),
+        (
+            _("Emails"),
+            {"fields": ("email_request_digest", "email_follow_ups", "email_meeting_reminders", "email_request_nudges")},
+        ),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

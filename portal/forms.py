@@ -40,6 +40,13 @@ class PreferencesForm(forms.Form):
         label=_("Email me a daily digest of meeting requests waiting for my answer"), required=False
     )
     email_follow_ups = forms.BooleanField(label=_("Email me follow-up questions after my meetings"), required=False)
+    email_meeting_reminders = forms.BooleanField(
+        label=_("Email me a reminder before each of my meetings"), required=False
+    )
+    email_request_nudges = forms.BooleanField(
+        label=_("Email me when a meeting request has waited two days for my answer, or when I have no meetings yet"),
+        required=False,
+    )
 
 
 class AccountDeleteForm(forms.Form):

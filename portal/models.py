@@ -72,6 +72,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("follow-up questions after my meetings"),
         default=True,
     )
+    email_meeting_reminders = models.BooleanField(
+        _("reminders before my meetings"),
+        default=True,
+    )
+    email_request_nudges = models.BooleanField(
+        _("reminders about meeting requests: unanswered ones, and none sent yet"),
+        default=True,
+    )
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,

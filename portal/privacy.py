@@ -52,6 +52,8 @@ PREFERENCE_FIELDS = (
     "show_profile_to_participants",
     "email_request_digest",
     "email_follow_ups",
+    "email_meeting_reminders",
+    "email_request_nudges",
 )
 
 
@@ -182,6 +184,8 @@ def user_anonymise(*, user, by):
     user.show_profile_to_participants = False
     user.email_request_digest = False
     user.email_follow_ups = False
+    user.email_meeting_reminders = False
+    user.email_request_nudges = False
     user.anonymised_at = now
     user.save()
     user.groups.clear()
@@ -296,6 +300,8 @@ def user_data_export(*, user) -> dict[str, list | dict]:
             "last_login": user.last_login,
             "email_request_digest": user.email_request_digest,
             "email_follow_ups": user.email_follow_ups,
+            "email_meeting_reminders": user.email_meeting_reminders,
+            "email_request_nudges": user.email_request_nudges,
             "anonymised_at": user.anonymised_at,
         },
         "consents.json": {

@@ -414,6 +414,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.purge_personal_data",
         "schedule": crontab(hour=4, minute=15),
     },
+    # Reminders before each meeting, a day and an hour before (per session); each is queued once.
+    "matchmaking-meeting-reminders": {
+        "task": "matchmaking.queue_meeting_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Nudges about requests unanswered for two days, and to participants without any request
+    # a few days before the request deadline; each is queued once.
+    "matchmaking-request-nudges": {
+        "task": "matchmaking.queue_request_nudges",
+        "schedule": crontab(minute=20),
+    },
     # Flags meetings nobody answered after the last follow-up step, for the secretariat.
     "events-flag-unanswered-follow-ups": {
         "task": "events.flag_unanswered_follow_ups",

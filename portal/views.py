@@ -60,6 +60,8 @@ def preferences(request):
                 "show_profile_to_participants": user.show_profile_to_participants,
                 "email_request_digest": user.email_request_digest,
                 "email_follow_ups": user.email_follow_ups,
+                "email_meeting_reminders": user.email_meeting_reminders,
+                "email_request_nudges": user.email_request_nudges,
             }
         )
     return render(request, "portal/preferences.html", {"form": form})
