@@ -11,6 +11,10 @@ processes that call ``core.outbox.dispatch()`` in a loop, as beat does every min
 into a database of its own (``tvet_outbox_harness`` on the server of ``DATABASE_URL``, or of
 ``postgres://postgres@127.0.0.1:5432`` when unset), never the development or test database.
 
+Scenarios 1–6 send a kind of email of the harness's own; scenario 7 builds a small event and lets
+the portal's services and periodic tasks queue its real emails (meeting reminders, request nudges,
+registration decisions, invitations), runs each task twice and kills the worker once.
+
 Each scenario prints one row: emails queued, delivered once or more (unique Message-IDs),
 duplicates (copies beyond the first), lost (expected but never delivered), failed (rows marked
 failed) and the time taken. The run ends with exit status 1 when an expectation is not met.
@@ -561,6 +565,116 @@ class Harness:
         self.expect(row.lost == 0 and row.duplicates == 0, f"throughput: {row.lost} lost, {row.duplicates} dupl.")
         return row
 
+    def real_kinds(self, people: int, timeout: float) -> Row:
+        """The portal's own emails, queued by its own services and periodic tasks, a worker killed once.
+
+        A small event is built in the harness's database: meetings starting within the hour
+        (meeting reminders), requests left unanswered for three days (nudges), participants
+        without any request two days before the request deadline (nudges), registrations
+        approved (decisions) and member invitations. Each periodic task runs twice: the second
+        run must queue nothing new. Every email must then arrive once, whatever its kind.
+        """
+        from datetime import timedelta
+
+        from django.db.models import Count
+        from django.utils import timezone
+
+        from core.models import OutboundEmail
+        from events.models import Event, Registration
+        from events.services import approve_registration
+        from institutions.models import Membership
+        from institutions.services_profile import invitation_create, invitation_send
+        from matchmaking import reminders
+        from matchmaking.models import Meeting, MeetingRequest
+        from tests import factories
+
+        say(f"7. the portal's own kinds of email for {people} people, the worker killed once")
+        self.reset()
+        # The harness database is kept between runs: names and addresses of this run's world
+        # are numbered from a fresh base so that they never meet the last run's.
+        base = int(time.time() * 1000) % 10**9 * 1000
+        for factory in vars(factories).values():
+            if isinstance(factory, type) and issubclass(factory, factories.DjangoModelFactory):
+                factory.reset_sequence(base, force=True)
+        # Earlier runs' events are withdrawn, so that only this run's world is nudged.
+        Event.objects.update(status=Event.Status.DRAFT)
+        now = timezone.now()
+        event = factories.EventFactory(start_date=timezone.localdate(), end_date=timezone.localdate())
+        session = factories.MatchmakingSessionFactory(
+            event=event,
+            starts_at=now + timedelta(minutes=30),
+            ends_at=now + timedelta(hours=3),
+            request_deadline=now + timedelta(days=2),
+        )
+        slot = factories.MeetingSlotFactory(session=session)
+        registrations = [factories.RegistrationFactory(event=event) for _ in range(people)]
+        quarter = people // 4
+        # Meetings in the first slot: both sides are reminded (the one-hour step is due).
+        for table, (a, b) in enumerate(zip(registrations[:quarter:2], registrations[1:quarter:2], strict=False), 1):
+            factories.MeetingFactory(
+                request__session=session,
+                request__requester=a,
+                request__recipient=b,
+                slot=slot,
+                table_number=table,
+                status=Meeting.Status.PUBLISHED,
+            )
+        # Requests open for three days: their recipients are nudged.
+        pending = [
+            factories.MeetingRequestFactory(session=session, requester=a, recipient=b)
+            for a, b in zip(
+                registrations[quarter : 2 * quarter : 2], registrations[quarter + 1 : 2 * quarter : 2], strict=False
+            )
+        ]
+        MeetingRequest.objects.filter(pk__in=[request.pk for request in pending]).update(
+            created_at=now - timedelta(days=3)
+        )
+        # The other half sent and received nothing: nudged before the deadline. Some of them
+        # were approved just now, and some institutions invite a colleague.
+        waiting = registrations[2 * quarter :]
+        Registration.objects.filter(pk__in=[r.pk for r in waiting[::3]]).update(status=Registration.Status.PENDING)
+        for registration in Registration.objects.filter(pk__in=[r.pk for r in waiting[::3]]):
+            approve_registration(registration=registration)
+        for registration in waiting[::5]:
+            admin = Membership.objects.filter(institution=registration.institution).first().user
+            invitation = invitation_create(
+                institution=registration.institution,
+                email=f"colleague-{registration.pk}@harness.example",
+                role=Membership.Role.MEMBER,
+                invited_by=admin,
+            )
+            invitation_send(invitation=invitation, language="zh-hans")
+        tasks = (
+            reminders.queue_meeting_reminders,
+            reminders.queue_unanswered_request_nudges,
+            reminders.queue_no_request_nudges,
+        )
+        for task in tasks:
+            task()
+        queued = OutboundEmail.objects.count()
+        for task in tasks:
+            task()
+        again = OutboundEmail.objects.count() - queued
+        kinds = dict(OutboundEmail.objects.values_list("kind").annotate(Count("pk")))
+        ids = list(OutboundEmail.objects.values_list("message_id", flat=True))
+        started = time.monotonic()
+        [current] = self.start_workers()
+        self.start_dispatchers()
+        deadline = time.monotonic() + 60
+        while self.sent() < len(ids) // 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        current.kill()
+        self.children.remove(current)
+        self.start_workers()
+        finished = self.wait_until_done(timeout)
+        row = self.row("7. the portal's own kinds", ids, started, kinds=kinds, queued_again=again)
+        row.note = f"{len(kinds)} kinds"
+        self.expect(finished, "own kinds: emails were still waiting at the end")
+        self.expect(again == 0, f"own kinds: running the tasks again queued {again} more emails")
+        self.expect(row.lost == 0, f"own kinds: {row.lost} emails lost")
+        self.expect(row.duplicates <= 1, f"own kinds: {row.duplicates} duplicates from one kill")
+        return row
+
     def _wait_for_worker(self, since: float) -> None:
         """Until the worker answers a ping (it has booted and connected to Redis)."""
         from portal.celery import app
@@ -582,10 +696,11 @@ SIZES = {
     "crowd": (200, 1000, 1000),
     "redis": (200, 1000, 1000),
     "throughput": (300, 2000, 10000),
+    "kinds": (60, 200, 400),
 }
 
 
-SCENARIOS = ("kills", "busy", "refused", "crowd", "redis", "throughput")
+SCENARIOS = ("kills", "busy", "refused", "crowd", "redis", "throughput", "kinds")
 
 
 def run(mode: str, only: list[str] | None = None) -> tuple[list[Row], list[str]]:
@@ -632,6 +747,7 @@ def run(mode: str, only: list[str] | None = None) -> tuple[list[Row], list[str]]
             "crowd": lambda: harness.crowd(SIZES["crowd"][index], timeout=60),
             "redis": lambda: harness.redis_restart(SIZES["redis"][index], timeout=90),
             "throughput": lambda: harness.throughput(SIZES["throughput"][index], timeout=900),
+            "kinds": lambda: harness.real_kinds(SIZES["kinds"][index], timeout=180),
         }
         rows = [scenarios[name]() for name in only or SCENARIOS]
     if not harness.problems and not os.environ.get("OUTBOX_HARNESS_KEEP"):

@@ -1,5 +1,6 @@
 """The outbox crash harness in its short form: real Redis, real Celery workers killed with
-SIGKILL, a local SMTP server answering 421 and 550, and a Redis restart (`bench/outbox.py`)."""
+SIGKILL, a local SMTP server answering 421 and 550, a Redis restart, and the portal's own kinds
+of email queued by its services and periodic tasks (`bench/outbox.py`)."""
 
 import json
 import os
@@ -32,7 +33,7 @@ def test_outbox_survives_kills_busy_and_refusing_servers_and_a_redis_restart(tmp
     rows = {row["scenario"].split(".")[0]: row for row in outcome["rows"]}
     assert outcome["problems"] == [], report
     assert completed.returncode == 0, report
-    assert set(rows) == {"1", "2", "3", "4", "5", "6"}
+    assert set(rows) == {"1", "2", "3", "4", "5", "6", "7"}
     for row in outcome["rows"]:
         assert row["lost"] == 0, row
     kills = rows["1"]
@@ -43,3 +44,11 @@ def test_outbox_survives_kills_busy_and_refusing_servers_and_a_redis_restart(tmp
     assert rows["4"]["duplicates"] == 0
     assert rows["5"]["delivered"] == rows["5"]["emails"]
     assert rows["6"]["extra"]["rate"] > 0
+    # The portal's own emails, queued by its services and periodic tasks: each kind arrives
+    # once, and a periodic task run twice queues nothing the second time.
+    own = rows["7"]
+    assert {"meeting_reminder", "request_unanswered", "no_request_yet", "registration_decision", "invitation"} <= set(
+        own["extra"]["kinds"]
+    )
+    assert own["extra"]["queued_again"] == 0
+    assert own["delivered"] == own["emails"]
