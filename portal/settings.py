@@ -62,8 +62,8 @@ MIDDLEWARE = [
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "core.middleware.DocumentPolicyMiddleware",
-    "core.middleware.PermissionsPolicyMiddleware",
+    # Permissions-Policy, and a policy for PDFs under which the browser's viewer works.
+    "core.middleware.PolicyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.PublicMediaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
