@@ -15,6 +15,7 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.pagecache import public_page
 from events.selectors import events_recent, events_upcoming
 
 from .forms import PreferencesForm
@@ -26,6 +27,7 @@ from .tasks import HEARTBEAT_CACHE_KEY
 
 
 @require_GET
+@public_page
 def home(request):
     return render(
         request,
