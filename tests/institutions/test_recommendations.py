@@ -1,6 +1,7 @@
 """Partner recommendations: the score on hand-made cases, the reasons, and the pages that show them."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +19,7 @@ from institutions.recommendations import (
     recommend,
     score_fit,
 )
+from institutions.templatetags import partner_tags
 from tests.factories import (
     CooperationTypeFactory,
     InstitutionFactory,
@@ -427,6 +429,40 @@ def test_dashboard_queries_do_not_grow_with_recommendations(client, taxonomy, ho
         response = client.get(reverse("dashboard"))
 
     assert response.content.decode().count('class="card partner-card"') == 6
+
+
+@pytest.mark.django_db
+def test_dashboard_ranks_partners_once_until_the_directory_changes(client, taxonomy, home, monkeypatch):
+    client.force_login(member_of(home))
+    partner(taxonomy, "Liuzhou Auto College", country="CN", offers=[("training", "nev")])
+    calls = []
+    monkeypatch.setattr(
+        partner_tags, "recommend", lambda *args, **kwargs: calls.append(1) or recommend(*args, **kwargs)
+    )
+
+    first = client.get(reverse("dashboard")).content.decode()
+    again = client.get(reverse("dashboard")).content.decode()
+    partner(taxonomy, "Nanning Rail College", country="CN", offers=[("training", "nev")])
+    after_change = client.get(reverse("dashboard")).content.decode()
+
+    assert len(calls) == 2
+    assert "Liuzhou Auto College" in first
+    assert "Liuzhou Auto College" in again
+    assert "Nanning Rail College" not in again
+    assert "Nanning Rail College" in after_change
+
+
+@pytest.mark.django_db
+def test_dashboard_partners_are_kept_per_language(client, taxonomy, home):
+    client.force_login(member_of(home))
+    partner(taxonomy, "Liuzhou Auto College", country="CN", offers=[("training", "nev")])
+
+    english = client.get(reverse("dashboard")).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"  # the language switcher's choice
+    chinese = client.get(reverse("dashboard")).content.decode()
+
+    assert "They offer teacher training in new-energy vehicles, which you need" in english
+    assert "They offer teacher training in new-energy vehicles, which you need" not in chinese
 
 
 @pytest.mark.django_db
