@@ -117,6 +117,7 @@ class Row:
 @dataclass
 class Report:
     rows: list[Row] = field(default_factory=list)
+    most_connections: int = 0
 
 
 def parse_wrk(output: str) -> Result:
@@ -326,6 +327,16 @@ def run_wrk(url: str, clients: int, seconds: int, headers: list[tuple[str, str]]
     return parse_wrk(completed.stdout)
 
 
+def database_connections(url: str) -> int:
+    """Connections open to the database of ``url`` now (the portal's, once this process closed its own)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as connection:
+        return connection.execute("select count(*) from pg_stat_activity where datname = %s", [name]).fetchone()[0]
+
+
 def prepare_database(big: bool) -> str:
     """Point Django at the benchmark's database, migrate it, load the data; return its URL."""
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tvet_portal")
@@ -366,6 +377,9 @@ def main(argv: list[str] | None = None) -> None:
     database_url = prepare_database(args.big)
     measured = [page for page in pages() if args.only.lower() in page.name.lower()]
     cookies = session_cookies()
+    from django.db import connections
+
+    connections.close_all()  # so that the connections counted are the servers' alone
 
     env = {
         **os.environ,
@@ -410,6 +424,7 @@ def main(argv: list[str] | None = None) -> None:
                         script,
                     )
                     report.rows.append(Row(page.name, page.group, count, result, bare_result))
+                    report.most_connections = max(report.most_connections, database_connections(database_url))
                     print(
                         f"  {page.name} ({page.group}), {count} clients: {result.per_second:,.0f} req/s",
                         file=sys.stderr,
@@ -425,6 +440,7 @@ def main(argv: list[str] | None = None) -> None:
     data = "50,000 institutions / 20,000 MoUs and the demo" if args.big else "the demo data"
     print(f"\n{data}; gunicorn with {WORKERS} sync workers; {seconds} s per run; wrk on 127.0.0.1\n")
     print(format_table(report.rows))
+    print(f"\nDatabase connections after each run: at most {report.most_connections} ({WORKERS} gunicorn workers).")
 
 
 if __name__ == "__main__":
