@@ -109,15 +109,20 @@ def _without_tokens(content: str, request) -> str:
     return MASKED_TOKEN.sub(replace, content)
 
 
+def _etag(request, entry: dict) -> str:
+    # The page as stored, and the visitor's CSRF secret: a browser holding a copy whose token
+    # its cookie no longer accepts (the secret changes at sign-in) must not be told to keep it.
+    secret = request.META.get("CSRF_COOKIE") or ""
+    return f'W/"{entry["hash"]}-{hashlib.sha256(secret.encode()).hexdigest()[:12]}"'
+
+
 def _answer(request, entry: dict) -> HttpResponse:
-    not_modified = get_conditional_response(request, etag=entry["etag"], last_modified=entry["modified"])
-    if not_modified is not None:
-        response = not_modified
-    else:
+    response = get_conditional_response(request, etag=_etag(request, entry), last_modified=entry["modified"])
+    if response is None:
         response = HttpResponse(entry["content"].replace(CSRF_PLACEHOLDER, get_token(request)))
         for name, value in entry["headers"].items():
             response[name] = value
-    response["ETag"] = entry["etag"]
+    response["ETag"] = _etag(request, entry)
     response["Last-Modified"] = http_date(entry["modified"])
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -146,7 +151,7 @@ def public_page(view):
             entry = {
                 "content": content,
                 "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
-                "etag": f'W/"{hashlib.sha256(content.encode()).hexdigest()[:32]}"',
+                "hash": hashlib.sha256(content.encode()).hexdigest()[:32],
                 "modified": int(time.time()),
             }
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)

@@ -146,6 +146,17 @@ def test_browsers_revalidate_and_get_304_while_the_page_is_unchanged(client):
     assert after_edit["ETag"] != first["ETag"]
 
 
+def test_a_browser_whose_csrf_cookie_changed_gets_the_page_again(client):
+    EventFactory()
+    first = client.get(reverse("events:list"))
+    client.cookies["csrftoken"] = "x" * 32  # the secret changes when someone signs in
+
+    again = client.get(reverse("events:list"), HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 200
+    assert CSRF_PLACEHOLDER not in again.content.decode()
+
+
 def test_pages_are_kept_per_language(client):
     EventFactory()
     english = client.get(reverse("events:list"), HTTP_ACCEPT_LANGUAGE="en")
