@@ -233,6 +233,7 @@ def pages() -> list[Page]:
         Page(
             "registrations list", "signed in", reverse("events:registrations", args=[busiest.slug]), user="secretariat"
         ),
+        Page("dashboard partners", "htmx", reverse("dashboard_partners"), user="participant", headers=htmx),
         Page("directory results", "htmx", f"{directory}?q=polytechnic", headers=htmx),
         Page("MoU registry results", "htmx", f"{registry}?country=TH", headers=htmx),
     ]
@@ -310,6 +311,19 @@ def check_page(port: int, page: Page, cookies: dict[str, str]) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+def drain(port: int) -> None:
+    """Wait until the server has answered what wrk left queued when it stopped.
+
+    wrk closes its connections at the end of a run, but requests already accepted stay in
+    the workers' queue and would slow the next run; one request queued behind them returns
+    once they are done.
+    """
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection.request("GET", "/robots.txt", headers={"X-Forwarded-Proto": "https"})
+    connection.getresponse().read()
+    connection.close()
 
 
 def run_wrk(url: str, clients: int, seconds: int, headers: list[tuple[str, str]], script: Path) -> Result:
@@ -423,6 +437,7 @@ def main(argv: list[str] | None = None) -> None:
                         request_headers(page, cookies),
                         script,
                     )
+                    drain(portal_port)
                     report.rows.append(Row(page.name, page.group, count, result, bare_result))
                     report.most_connections = max(report.most_connections, database_connections(database_url))
                     print(

@@ -43,6 +43,13 @@ def dashboard(request):
 
 
 @login_required
+@require_GET
+def dashboard_partners(request):
+    """The dashboard's "Partners for you" section, which the dashboard loads after its first paint."""
+    return render(request, "portal/_dashboard_partners.html")
+
+
+@login_required
 def preferences(request):
     user = request.user
     if request.method == "POST":

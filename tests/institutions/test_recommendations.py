@@ -398,9 +398,10 @@ def test_dashboard_shows_partners_for_you_with_top_reasons(client, taxonomy, hom
     )
     client.force_login(member_of(home))
 
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("dashboard_partners")).content.decode()
 
     assert "Partners for you" in html
+    assert "<html" not in html
     assert "Liuzhou Auto College" in html
     assert "They offer teacher training in new-energy vehicles, which you need" in html
     # Three reasons at most on the dashboard: the shared sectors (sixth reason) stay on the full page.
@@ -412,21 +413,35 @@ def test_dashboard_shows_partners_for_you_with_top_reasons(client, taxonomy, hom
 def test_dashboard_has_no_partner_section_without_an_institution(client):
     client.force_login(UserFactory(verified_email=True))
 
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    section = client.get(reverse("dashboard_partners")).content.decode()
+
+    assert "Partners for you" not in dashboard
+    assert "Partners for you" not in section
+
+
+@pytest.mark.django_db
+def test_dashboard_loads_partners_after_its_first_paint_with_a_link_without_javascript(client, taxonomy, home):
+    partner(taxonomy, "Liuzhou Auto College", country="CN", offers=[("training", "nev")])
+    client.force_login(member_of(home))
+
     html = client.get(reverse("dashboard")).content.decode()
 
-    assert "Partners for you" not in html
+    assert f'hx-get="{reverse("dashboard_partners")}" hx-trigger="load"' in html
+    assert f'href="{reverse("institutions:partners")}"' in html
+    assert "Liuzhou Auto College" not in html
 
 
 @pytest.mark.django_db
 def test_dashboard_queries_do_not_grow_with_recommendations(client, taxonomy, home, django_assert_max_num_queries):
     client.force_login(member_of(home))
     partner(taxonomy, "College 0", country="CN", offers=[("training", "nev")])
-    one = count_queries(client, reverse("dashboard"))
+    one = count_queries(client, reverse("dashboard_partners"))
     for n in range(1, 6):
         partner(taxonomy, f"College {n}", country="TH", offers=[("training", "nev")], needs=[("training", "nev")])
 
     with django_assert_max_num_queries(one):
-        response = client.get(reverse("dashboard"))
+        response = client.get(reverse("dashboard_partners"))
 
     assert response.content.decode().count('class="card partner-card"') == 6
 
@@ -440,10 +455,10 @@ def test_dashboard_ranks_partners_once_until_the_directory_changes(client, taxon
         partner_tags, "recommend", lambda *args, **kwargs: calls.append(1) or recommend(*args, **kwargs)
     )
 
-    first = client.get(reverse("dashboard")).content.decode()
-    again = client.get(reverse("dashboard")).content.decode()
+    first = client.get(reverse("dashboard_partners")).content.decode()
+    again = client.get(reverse("dashboard_partners")).content.decode()
     partner(taxonomy, "Nanning Rail College", country="CN", offers=[("training", "nev")])
-    after_change = client.get(reverse("dashboard")).content.decode()
+    after_change = client.get(reverse("dashboard_partners")).content.decode()
 
     assert len(calls) == 2
     assert "Liuzhou Auto College" in first
@@ -457,9 +472,9 @@ def test_dashboard_partners_are_kept_per_language(client, taxonomy, home):
     client.force_login(member_of(home))
     partner(taxonomy, "Liuzhou Auto College", country="CN", offers=[("training", "nev")])
 
-    english = client.get(reverse("dashboard")).content.decode()
+    english = client.get(reverse("dashboard_partners")).content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"  # the language switcher's choice
-    chinese = client.get(reverse("dashboard")).content.decode()
+    chinese = client.get(reverse("dashboard_partners")).content.decode()
 
     assert "They offer teacher training in new-energy vehicles, which you need" in english
     assert "They offer teacher training in new-energy vehicles, which you need" not in chinese
