@@ -98,6 +98,12 @@ def _key(request, version: str) -> str:
 
 
 def _without_tokens(content: str, request) -> str:
+    """``content`` with each CSRF token handed to this request replaced by the placeholder.
+
+    A token is the request's secret masked anew at each use, so the tokens on the page are
+    found by unmasking (Django's own helper, private but stable since 4.1) every string
+    shaped like one: none but the request's own unmask to its secret.
+    """
     secret = request.META.get("CSRF_COOKIE")
     if not secret:
         return content
