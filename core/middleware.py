@@ -106,27 +106,6 @@ class ControlCharacterMiddleware:
         return False
 
 
-class PermissionsPolicyMiddleware:
-    """Set the Permissions-Policy header: the portal's own pages may use the camera, nothing else.
-
-    The camera is the one powerful feature the portal uses (check-in and contact scanning read
-    QR codes with it); every other feature is refused to the page and to any frame. The
-    policy comes from ``PERMISSIONS_POLICY`` (feature name -> list of allowed origins).
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.header = ", ".join(
-            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
-        )
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if self.header:
-            response.headers.setdefault("Permissions-Policy", self.header)
-        return response
-
-
 class PrivateCacheMiddleware:
     """Keep personal pages out of shared and browser caches.
 
@@ -188,12 +167,20 @@ class PublicMediaMiddleware:
         return self.get_response(request)
 
 
-class DocumentPolicyMiddleware:
-    """Give PDF responses a Content-Security-Policy that lets the browser's viewer show them.
+class PolicyHeadersMiddleware:
+    """Set the Permissions-Policy header, and give PDF responses a policy their viewer can work under.
 
-    The page policy (``object-src 'none'``, no inline styles) would stop Chrome's built-in
-    PDF viewer, which shows a PDF through an ``<embed>`` in a page of its own making. A PDF
-    is no HTML of the portal's, so the page directives protect nothing there; it keeps only
+    One middleware for both, since each request through a middleware costs a call and a
+    frame in every worker.
+
+    Permissions-Policy: the portal's own pages may use the camera, nothing else. The camera is
+    the one powerful feature the portal uses (check-in and contact scanning read QR codes with
+    it); every other feature is refused to the page and to any frame. The policy comes from
+    ``PERMISSIONS_POLICY`` (feature name -> list of allowed origins).
+
+    PDFs: the page policy (``object-src 'none'``, no inline styles) would stop Chrome's built-in
+    PDF viewer, which shows a PDF through an ``<embed>`` in a page of its own making. A PDF is
+    no HTML of the portal's, so the page directives protect nothing there; it keeps only
     ``frame-ancestors 'none'``, so no other site can frame it. Listed after
     ``csp.middleware.CSPMiddleware``, so that django-csp finds the header set and leaves it.
     """
@@ -202,9 +189,14 @@ class DocumentPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.permissions_policy = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
 
     def __call__(self, request):
         response = self.get_response(request)
+        if self.permissions_policy:
+            response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
         if content_type == "application/pdf" and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.PDF_POLICY

@@ -82,6 +82,7 @@ from core.imports import (
 )
 from core.imports import ImportFailed as ImportFailed  # the error every step raises, as before
 from core.models import ImportJob
+from core.pagecache import public_pages_changed
 from core.services import (
     CommitOutcome,
     ImportJobError,
@@ -639,6 +640,8 @@ def participants_commit(
             _bulk(Registration, creating, registered_rows)
             if updating:
                 Registration.objects.bulk_update(updating, ["role", "job_title", "delegation"])
+            # Bulk writes send no signal; the public page counts registrations.
+            public_pages_changed()
             result.registered, result.updated = len(creating), len(updating)
 
             report(1)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import outbox
 from core.audit import audit_log
+from core.pagecache import public_pages_changed
 from institutions.models import Institution, Membership
 
 from . import emails
@@ -162,6 +163,7 @@ def approve_registrations(*, event: Event, ids: Iterable[int], by=None) -> int:
     for registration in to_approve:
         registration.status = Registration.Status.APPROVED
     Registration.objects.bulk_update(to_approve, ["status"])
+    public_pages_changed()  # bulk_update sends no signal; the public page counts approvals
     for registration in to_approve:
         audit_log(
             action="events.registration.approved",

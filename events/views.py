@@ -2,6 +2,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from core.pagecache import public_page
+
 from .models import Event
 from .selectors import (
     agenda_days,
@@ -14,6 +16,7 @@ from .selectors import (
 
 
 @require_GET
+@public_page
 def event_list(request):
     return render(
         request,
@@ -23,6 +26,7 @@ def event_list(request):
 
 
 @require_GET
+@public_page
 def event_detail(request, slug: str):
     """The public page of an event: facts, agenda and participation counts, never names.
 

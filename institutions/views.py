@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.downloads import csv_download, xlsx_download
+from core.pagecache import public_page
 
 from .filters import EXPORT_CAP, DirectoryForm, Taxonomies, directory_search, export_headers, export_rows
 from .models import Institution
@@ -28,6 +29,7 @@ def _directory_form(request) -> tuple[DirectoryForm, Institution | None, Taxonom
 
 
 @require_GET
+@public_page
 def institution_list(request):
     """Show the directory: search, filters with counts, sort, pages.
 
@@ -91,6 +93,7 @@ def institution_export_xlsx(request):
 
 
 @require_GET
+@public_page
 def institution_detail(request, slug: str):
     """Show an institution's public profile.
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pagecache import public_page
 from institutions.models import Institution
 
 from . import lifecycle
@@ -70,6 +71,7 @@ def _milestone_context(request, mou: Mou) -> dict:
 
 
 @require_GET
+@public_page
 def mou_detail(request, pk: int):
     mou = _mou_or_404(request, pk)
     context = _milestone_context(request, mou)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from core.audit import audit_log
 from core.downloads import csv_download, xlsx_download
+from core.pagecache import public_page
 from institutions.permissions import is_secretariat
 
 from . import network, stats
@@ -31,6 +32,7 @@ def _registry(request):
 
 
 @require_GET
+@public_page
 def mou_registry(request):
     """The registry: public, non-draft MoUs for everyone; all MoUs (marked) for the secretariat.
 

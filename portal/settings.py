@@ -63,8 +63,8 @@ MIDDLEWARE = [
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "core.middleware.DocumentPolicyMiddleware",
-    "core.middleware.PermissionsPolicyMiddleware",
+    # Permissions-Policy, and a policy for PDFs under which the browser's viewer works.
+    "core.middleware.PolicyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.PublicMediaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,6 +133,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Public pages (home, events, institutions, the MoU registry and MoUs) are kept in the cache for
+# visitors who are not signed in (core.pagecache): at most this many seconds, and never past a
+# change to a model of these apps.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+PAGE_CACHE_APPS = frozenset({"portal", "institutions", "events", "mous"})
 
 AUTH_USER_MODEL = "portal.User"
 # Django's and allauth's backends, loading the user with their secretariat membership

@@ -15,6 +15,7 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.pagecache import public_page
 from events.selectors import events_recent, events_upcoming
 
 from .forms import PreferencesForm
@@ -26,6 +27,7 @@ from .tasks import HEARTBEAT_CACHE_KEY
 
 
 @require_GET
+@public_page
 def home(request):
     return render(
         request,
@@ -38,6 +40,13 @@ def home(request):
 @require_GET
 def dashboard(request):
     return render(request, "portal/dashboard.html", dashboard_context(user=request.user))
+
+
+@login_required
+@require_GET
+def dashboard_partners(request):
+    """The dashboard's "Partners for you" section, which the dashboard loads after its first paint."""
+    return render(request, "portal/_dashboard_partners.html")
 
 
 @login_required

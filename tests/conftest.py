@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
 from django.utils import timezone, translation
 
@@ -26,6 +27,13 @@ from tests.factories import (
     give_second_factor,
     make_secretariat,
 )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: the database rolls back after each test, and a
+    rollback moves no version of the cached public pages (core.pagecache) on."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

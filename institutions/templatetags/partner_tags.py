@@ -7,6 +7,7 @@ knowing about them: ``{% partners_for_you %}`` renders the dashboard section and
 
 from django import template
 
+from core.pagecache import kept
 from institutions.recommendations import Recommendation, explain, recommend
 from institutions.selectors import acting_institution, shortlisted_institution_ids
 
@@ -28,7 +29,12 @@ def partners_for_you(context) -> dict:
     has_profile = bool(institution.offer_keys or institution.need_keys)
     return {
         "institution": institution,
-        "recommendations": recommend(institution, limit=DASHBOARD_PARTNERS) if has_profile else [],
+        # Kept until a profile, the directory or an MoU changes, rather than ranked per view.
+        "recommendations": kept(
+            f"partners-for-you:{institution.pk}", lambda: recommend(institution, limit=DASHBOARD_PARTNERS)
+        )
+        if has_profile
+        else [],
         "reason_count": DASHBOARD_REASONS,
         "shortlisted_ids": shortlisted_institution_ids(user),
         "user": user,

@@ -1,6 +1,7 @@
 """Partner recommendations: the score on hand-made cases, the reasons, and the pages that show them."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +19,7 @@ from institutions.recommendations import (
     recommend,
     score_fit,
 )
+from institutions.templatetags import partner_tags
 from tests.factories import (
     CooperationTypeFactory,
     InstitutionFactory,
@@ -396,9 +398,10 @@ def test_dashboard_shows_partners_for_you_with_top_reasons(client, taxonomy, hom
     )
     client.force_login(member_of(home))
 
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("dashboard_partners")).content.decode()
 
     assert "Partners for you" in html
+    assert "<html" not in html
     assert "Liuzhou Auto College" in html
     assert "They offer teacher training in new-energy vehicles, which you need" in html
     # Three reasons at most on the dashboard: the shared sectors (sixth reason) stay on the full page.
@@ -410,23 +413,71 @@ def test_dashboard_shows_partners_for_you_with_top_reasons(client, taxonomy, hom
 def test_dashboard_has_no_partner_section_without_an_institution(client):
     client.force_login(UserFactory(verified_email=True))
 
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    section = client.get(reverse("dashboard_partners")).content.decode()
+
+    assert "Partners for you" not in dashboard
+    assert "Partners for you" not in section
+
+
+@pytest.mark.django_db
+def test_dashboard_loads_partners_after_its_first_paint_with_a_link_without_javascript(client, taxonomy, home):
+    partner(taxonomy, "Liuzhou Auto College", country="CN", offers=[("training", "nev")])
+    client.force_login(member_of(home))
+
     html = client.get(reverse("dashboard")).content.decode()
 
-    assert "Partners for you" not in html
+    assert f'hx-get="{reverse("dashboard_partners")}" hx-trigger="load"' in html
+    assert f'href="{reverse("institutions:partners")}"' in html
+    assert "Liuzhou Auto College" not in html
 
 
 @pytest.mark.django_db
 def test_dashboard_queries_do_not_grow_with_recommendations(client, taxonomy, home, django_assert_max_num_queries):
     client.force_login(member_of(home))
     partner(taxonomy, "College 0", country="CN", offers=[("training", "nev")])
-    one = count_queries(client, reverse("dashboard"))
+    one = count_queries(client, reverse("dashboard_partners"))
     for n in range(1, 6):
         partner(taxonomy, f"College {n}", country="TH", offers=[("training", "nev")], needs=[("training", "nev")])
 
     with django_assert_max_num_queries(one):
-        response = client.get(reverse("dashboard"))
+        response = client.get(reverse("dashboard_partners"))
 
     assert response.content.decode().count('class="card partner-card"') == 6
+
+
+@pytest.mark.django_db
+def test_dashboard_ranks_partners_once_until_the_directory_changes(client, taxonomy, home, monkeypatch):
+    client.force_login(member_of(home))
+    partner(taxonomy, "Liuzhou Auto College", country="CN", offers=[("training", "nev")])
+    calls = []
+    monkeypatch.setattr(
+        partner_tags, "recommend", lambda *args, **kwargs: calls.append(1) or recommend(*args, **kwargs)
+    )
+
+    first = client.get(reverse("dashboard_partners")).content.decode()
+    again = client.get(reverse("dashboard_partners")).content.decode()
+    partner(taxonomy, "Nanning Rail College", country="CN", offers=[("training", "nev")])
+    after_change = client.get(reverse("dashboard_partners")).content.decode()
+
+    assert len(calls) == 2
+    assert "Liuzhou Auto College" in first
+    assert "Liuzhou Auto College" in again
+    assert "Nanning Rail College" not in again
+    assert "Nanning Rail College" in after_change
+
+
+@pytest.mark.django_db
+def test_dashboard_partners_are_kept_per_language(client, taxonomy, home):
+    client.force_login(member_of(home))
+    partner(taxonomy, "Liuzhou Auto College", country="CN", offers=[("training", "nev")])
+
+    english = client.get(reverse("dashboard_partners")).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"  # the language switcher's choice
+    chinese = client.get(reverse("dashboard_partners")).content.decode()
+
+    assert "They offer teacher training in new-energy vehicles, which you need" in english
+    assert "They offer teacher training in new-energy vehicles, which you need" not in chinese
 
 
 @pytest.mark.django_db

@@ -108,6 +108,7 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     # portal
     "home": row("OK OK OK OK OK OK"),
     "dashboard": row("LOGIN OK OK OK OK OK"),
+    "dashboard_partners": row("LOGIN OK OK OK OK OK"),
     "preferences": row("LOGIN OK OK OK OK OK"),
     "privacy": row("OK OK OK OK OK OK"),
     "account_data": row("LOGIN OK OK OK OK OK"),

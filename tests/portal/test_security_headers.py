@@ -82,8 +82,7 @@ def test_production_settings_are_secure(production):
     for middleware in (
         "core.middleware.ControlCharacterMiddleware",
         "csp.middleware.CSPMiddleware",
-        "core.middleware.DocumentPolicyMiddleware",
-        "core.middleware.PermissionsPolicyMiddleware",
+        "core.middleware.PolicyHeadersMiddleware",
         "core.middleware.PublicMediaMiddleware",
         "core.middleware.PrivateCacheMiddleware",
     ):
