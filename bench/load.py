@@ -226,7 +226,9 @@ def pages() -> list[Page]:
         Page("MoU registry ?q=teacher&country", "visitor", f"{registry}?q=teacher&country=CN"),
         Page("MoU page", "visitor", reverse("mous:detail", args=[mou.pk])),
         Page("dashboard (participant)", "signed in", reverse("dashboard"), user="participant"),
-        Page("agenda", "signed in", reverse("events:my_agenda", args=[registration.event.slug]), user="participant"),
+        Page(
+            "agenda", "signed in", reverse("matchmaking:my_agenda", args=[registration.event.slug]), user="participant"
+        ),
         Page("directory + filter", "signed in", f"{directory}?country=TH", user="participant"),
         Page("MoU registry", "signed in", registry, user="participant"),
         Page("dashboard (secretariat)", "signed in", reverse("dashboard"), user="secretariat"),

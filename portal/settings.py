@@ -137,7 +137,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # visitors who are not signed in (core.pagecache): at most this many seconds, and never past a
 # change to a model of these apps.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
-PAGE_CACHE_APPS = frozenset({"portal", "institutions", "events", "mous"})
+PAGE_CACHE_APPS = frozenset({"portal", "institutions", "events", "matchmaking", "mous"})
 
 AUTH_USER_MODEL = "portal.User"
 # Django's and allauth's backends, loading the user with their secretariat membership
