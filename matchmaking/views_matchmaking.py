@@ -243,7 +243,9 @@ def matchmaking_mark(request, slug: str, pk: int, meeting_pk: int):
     )
     error = ""
     try:
-        marked = meeting_mark_attendance(meeting=meeting, attendance=request.POST.get("attendance", ""))
+        marked = meeting_mark_attendance(
+            meeting=meeting, attendance=request.POST.get("attendance", ""), marked_by=request.user
+        )
         meeting.attendance = marked.attendance
     except MatchmakingError as exc:
         error = str(exc)
