@@ -143,3 +143,68 @@ def test_organiser_marks_from_the_agenda_url_as_organisers(client, roles, pair, 
 
     mark = AttendanceMark.objects.get(meeting=meeting)
     assert (mark.side, mark.marked_by) == ("organisers", roles["institution_admin"])
+
+
+def table_url(meeting):
+    return reverse(
+        "matchmaking:table_meeting",
+        kwargs={"slug": meeting.session.event.slug, "pk": meeting.session_id, "table": meeting.table_number},
+    )
+
+
+def test_table_qr_page_shows_ones_own_meeting_there_with_the_buttons(client, running):  # noqa: F811 -- the imported fixture
+    session, past, current, _following = running
+    me = register(session.event, name="Dara Sok")
+    earlier = placed(session, past, 1, requester=me, recipient=register(session.event, name="Earlier Partner"))
+    now_meeting = placed(session, current, 1, requester=me, recipient=register(session.event, name="Li Wei"))
+    placed(session, current, 2, requester=register(session.event, name="Someone Else"))
+    client.force_login(me.user)
+
+    page = client.get(table_url(now_meeting)).content.decode()
+
+    assert "With Li Wei" in page
+    assert "Earlier Partner" not in page
+    assert "Someone Else" not in page
+    assert reverse("matchmaking:meeting_attendance", args=[session.event.slug, now_meeting.pk]) in page
+    assert reverse("matchmaking:meeting_attendance", args=[session.event.slug, earlier.pk]) not in page
+    assert 'name="from" value="table"' in page
+
+
+def test_marking_from_the_table_page_returns_there(client, pair, calls):  # noqa: F811
+    meeting, requester, _recipient = pair
+    client.force_login(requester.user)
+
+    response = client.post(url(meeting), {"attendance": "held", "from": "table"})
+
+    assert response["Location"] == table_url(meeting)
+    assert Meeting.objects.get(pk=meeting.pk).attendance == Meeting.Attendance.HELD
+
+
+def test_table_page_without_a_meeting_there_says_so(client, pair):
+    meeting, _requester, _recipient = pair
+    bystander = register(meeting.session.event)
+    client.force_login(bystander.user)
+
+    page = client.get(table_url(meeting)).content.decode()
+
+    assert "You have no meeting at this table now or just before." in page
+    assert "Li Wei" not in page
+
+
+def test_table_page_is_404_for_people_not_registered(client, roles, pair):
+    meeting, _requester, _recipient = pair
+    client.force_login(roles["other_admin"])
+
+    assert client.get(table_url(meeting)).status_code == 404
+
+
+def test_table_sheet_carries_each_tables_qr_code(client, roles, pair):
+    meeting, _requester, _recipient = pair
+    client.force_login(roles["institution_admin"])
+
+    response = client.get(
+        reverse("matchmaking:matchmaking_sheet_tables", args=[meeting.session.event.slug, meeting.session_id])
+    )
+
+    page = response.content.decode()
+    assert page.count('<div class="sheet-qr"><svg') == meeting.session.table_count
