@@ -1,13 +1,16 @@
 """Benchmark the automatic event report on an exchange week of 4,000 registrations.
 
-    .venv/bin/python -m bench.event_report [--registrations 4000] [--institutions 300] [--runs 5]
+    .venv/bin/python -m bench.event_report [--registrations 4000] [--institutions 300] [--requests 6000] [--runs 5]
 
 Uses the benchmark database (``tvet_bench``; see ``bench.setup()``). It creates a published
 event with the given number of approved registrations (bulk-inserted people, about 300
 institutions in eleven countries, three delegations, a dozen sessions, most people checked in),
 then measures, server-side: ``build_report`` alone, the report page through Django's test
 client as the secretariat (with its SQL query count, which must not depend on the number of
-registrations), and the PDF. Target: the page in ≤ 1 s. Everything the run creates is deleted.
+registrations), and the PDF. Target: the page in ≤ 1 s. A matchmaking session gets the given
+number of meeting requests (about half accepted and published as meetings, most held, some with
+reported outcomes), and the meeting funnel is printed with its time and query count, which must
+not depend on the number of meetings. Everything the run creates is deleted.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--registrations", type=int, default=4000)
     parser.add_argument("--institutions", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
@@ -46,16 +50,20 @@ def main() -> None:
 
     from zoneinfo import ZoneInfo
 
+    from allauth.mfa.models import Authenticator
     from django.contrib.auth.models import Group
     from django.db import connection
+    from django.db.models import Q
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.urls import reverse
     from django.utils import timezone
 
-    from events.models import Delegation, Event, Registration, Session
+    from events.models import Delegation, Event, MeetingSlot, Registration, Session
     from institutions.models import Institution
     from institutions.permissions import SECRETARIAT_GROUP
+    from matchmaking.funnel import meeting_funnel
+    from matchmaking.models import Meeting, MeetingRequest
     from matchmaking.pdf import report_pdf
     from matchmaking.report import build_report
     from portal.models import User
@@ -115,8 +123,11 @@ def main() -> None:
             )
             for number in range(12)
         )
+        _matchmaking(rng, event, registrations, arrived, args.requests, Session, MeetingSlot, MeetingRequest, Meeting)
         secretariat = User.objects.create_user(email=f"secretariat@{domain}", password=None)
         secretariat.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
+        # The secretariat's pages open only for someone with a second factor.
+        Authenticator.objects.create(user=secretariat, type=Authenticator.Type.TOTP, data={"secret": "bench"})
         client = Client()
         client.force_login(secretariat)
         url = reverse("matchmaking:report", kwargs={"slug": event.slug})
@@ -133,10 +144,71 @@ def main() -> None:
         print(f"  build_report           {compute_s * 1000:8.1f} ms (median of {args.runs})")
         print(f"  report page (client)   {page_s * 1000:8.1f} ms, {page_queries} SQL queries  [target ≤ 1000 ms]")
         print(f"  report PDF             {pdf_s * 1000:8.1f} ms, {len(pdf) / 1024:.0f} KiB")
+        now = timezone.now()
+        with CaptureQueriesContext(connection) as queries:
+            meeting_funnel(event_filter=Q(pk=event.pk), now=now)
+        funnel_s, funnel = _timed(lambda: meeting_funnel(event_filter=Q(pk=event.pk), now=now), args.runs)
+        print(f"  meeting funnel         {funnel_s * 1000:8.1f} ms, {len(queries)} SQL queries")
+        for step in funnel.steps:
+            previous = "—" if step.of_previous is None else f"{step.of_previous:.0f} %"
+            print(
+                f"    {step.label:<22} {step.count:6d}  {previous:>6} of the step before, {step.of_sent:.0f} % of sent"
+            )
     finally:
         delete_generated_event(event)
         User.objects.filter(email__endswith=f"@{domain}").delete()
         Institution.objects.filter(slug__startswith=f"bench-report-{run_id}-").delete()
+
+
+def _matchmaking(rng, event, registrations, start, requests, Session, MeetingSlot, MeetingRequest, Meeting) -> None:
+    """A matchmaking session of ``requests`` requests; accepted ones become published meetings."""
+    session = Session.objects.create(
+        event=event,
+        title="Matchmaking",
+        kind=Session.Kind.MATCHMAKING,
+        starts_at=start - timedelta(days=1),
+        ends_at=start - timedelta(days=1) + timedelta(hours=8),
+        table_count=200,
+        slot_minutes=20,
+    )
+    slots = MeetingSlot.objects.bulk_create(
+        MeetingSlot(
+            session=session,
+            starts_at=session.starts_at + timedelta(minutes=20 * number),
+            ends_at=session.starts_at + timedelta(minutes=20 * number + 20),
+        )
+        for number in range(24)
+    )
+    statuses = [MeetingRequest.Status.ACCEPTED] * 5 + [MeetingRequest.Status.DECLINED] * 3
+    statuses += [MeetingRequest.Status.EXPIRED, MeetingRequest.Status.PENDING]
+    # One request per pair of people at most (the portal refuses a second open one).
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < requests:
+        first, second = rng.sample(range(len(registrations)), 2)
+        pairs.add((min(first, second), max(first, second)))
+    made = MeetingRequest.objects.bulk_create(
+        MeetingRequest(
+            session=session,
+            requester=registrations[first],
+            recipient=registrations[second],
+            status=rng.choice(statuses),
+        )
+        for first, second in sorted(pairs)
+    )
+    accepted = [request for request in made if request.status == MeetingRequest.Status.ACCEPTED]
+    outcomes = ["", "", "no_fit", "informative", "in_discussion", "mou_planned", "mou_signed"]
+    Meeting.objects.bulk_create(
+        Meeting(
+            request=request,
+            session=session,
+            slot=slots[number % len(slots)],
+            table_number=number // len(slots) + 1,
+            status=Meeting.Status.PUBLISHED,
+            attendance=rng.choice(["", "", "held", "no_show"]),
+            outcome=rng.choice(outcomes),
+        )
+        for number, request in enumerate(accepted[: len(slots) * 200])
+    )
 
 
 if __name__ == "__main__":

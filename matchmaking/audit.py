@@ -5,7 +5,7 @@ Scheduler runs and publications are recorded as explicit entries by ``matchmakin
 
 from core.audit import audit_register
 
-from .models import Meeting
+from .models import AttendanceMark, Meeting
 
 
 def register() -> None:
@@ -15,3 +15,5 @@ def register() -> None:
         # The scheduler's proposal and the calendar bookkeeping; publication is an explicit entry.
         exclude=["uid", "sequence", "updated_at", "draft_slot", "draft_table", "unplaced_reason"],
     )
+    # Who marked a meeting held or missed, for which side and when.
+    audit_register(AttendanceMark)

@@ -6,6 +6,7 @@ names, so no row was copied; see ``matchmaking/migrations/0001_initial.py``).
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
@@ -221,6 +222,48 @@ class Meeting(models.Model):
         if request.recipient_id is not None:
             sides.append(request.recipient.institution_id)
         return audit_scope(institution=sides[0], event=request.requester.event_id, institutions=sides)
+
+
+class AttendanceMark(models.Model):
+    """Whether one side of a published meeting (or the organisers) says it took place, and who said so.
+
+    One row per side; a new mark replaces the side's earlier one. ``Meeting.attendance`` holds
+    what the marks add up to (``matchmaking.attendance.combined_attendance``): one side's "held"
+    beats the other's "missed".
+    """
+
+    class Side(models.TextChoices):
+        REQUESTER = "requester", _("requesting side")
+        RECIPIENT = "recipient", _("receiving side")
+        ORGANISERS = "organisers", _("organisers")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance_marks"
+    )
+    side = models.CharField(_("side"), max_length=16, choices=Side)
+    attendance = models.CharField(_("attendance"), max_length=16, choices=Meeting.Attendance)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(_("marked at"))
+
+    class Meta:
+        verbose_name = _("attendance mark")
+        verbose_name_plural = _("attendance marks")
+        ordering = ["meeting", "side"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "side"], name="attendance_mark_one_per_side")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.side} · {self.attendance}"
+
+    def get_additional_data(self) -> dict:
+        """Filed with the meeting's entries (both sides' institutions and the event)."""
+        return self.meeting.get_additional_data()
 
 
 class FollowUp(models.Model):

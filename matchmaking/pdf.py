@@ -278,10 +278,36 @@ def _matchmaking(pdf: FPDF, matchmaking: Matchmaking) -> None:
             pdf.multi_cell(0, 5, f"{head}{' — ' + answers if answers else ''}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font(MAIN_FONT, size=11)
-    pdf.multi_cell(0, 6, _("From meeting to MoU"), new_x="LMARGIN", new_y="NEXT")
-    _bars(pdf, [Breakdown(stage.key, capfirst(stage.label), stage.count, 0) for stage in matchmaking.funnel])
-    for stage in matchmaking.funnel:
-        _help(pdf, f"{capfirst(stage.label)}: {stage.help}")
+    pdf.multi_cell(0, 6, _("From request to MoU"), new_x="LMARGIN", new_y="NEXT")
+    _bars(pdf, [Breakdown(step.key, capfirst(step.label), step.count, 0) for step in matchmaking.funnel])
+    _help(pdf, matchmaking.funnel_help)
+    pdf.set_font(MAIN_FONT, size=9)
+    for step in matchmaking.funnel:
+        pdf.multi_cell(0, 5, f"{capfirst(step.label)}: {_rates(step)}", new_x="LMARGIN", new_y="NEXT")
+    for step in matchmaking.funnel:
+        _help(pdf, f"{capfirst(step.label)}: {step.help}")
+    if matchmaking.funnel_by_country:
+        pdf.ln(1)
+        pdf.set_font(MAIN_FONT, size=10)
+        pdf.multi_cell(0, 6, _("Per country of the requesting institution"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(MAIN_FONT, size=9)
+        for _code, name, steps in matchmaking.funnel_by_country:
+            figures = " → ".join(str(step.count) for step in steps)
+            pdf.multi_cell(0, 5, f"{name}: {figures}", new_x="LMARGIN", new_y="NEXT")
+        _help(pdf, " → ".join(capfirst(step.label) for step in matchmaking.funnel))
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.0f} %"
+
+
+def _rates(step) -> str:
+    """A funnel step's count and rates, as one line of the PDF."""
+    return _("%(count)s (%(previous)s of the step before, %(sent)s of requests sent)") % {
+        "count": step.count,
+        "previous": _percent(step.of_previous),
+        "sent": _percent(step.of_sent),
+    }
 
 
 def _help(pdf: FPDF, text: str) -> None:

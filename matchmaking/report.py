@@ -3,15 +3,15 @@
 The events app computes the figures of the event itself (``events.report``); this module adds
 the requests, meetings and follow-up answers of the event's matchmaking sessions, and asks the
 MoU app (through ``matchmaking.mou_links``) for the MoUs signed, with a fixed number of queries
-each: one for the requests, one for the meetings, one for the follow-up answers, one for MoUs.
+each: one for the requests, one for the meetings, three for the funnel (``matchmaking.funnel``),
+one for MoUs.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, ExpressionWrapper
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,21 +19,12 @@ from events.models import Event
 from events.report import Breakdown, EventReport
 from events.report import build_report as build_event_figures
 
-from .followups import COOPERATION_OUTCOMES, StepLine, led_to_signed_mou, meeting_held, step_lines
-from .models import FollowUp, Meeting, MeetingRequest
+from .followups import StepLine, meeting_held, step_lines
+from .funnel import Funnel, FunnelStep, meeting_funnel
+from .models import Meeting, MeetingRequest
 from .mou_links import mou_links
 
-__all__ = ["Breakdown", "FunnelStage", "Matchmaking", "Report", "build_report"]
-
-
-@dataclass
-class FunnelStage:
-    """One stage of the funnel meeting → MoU: a number of meetings, and what puts a meeting in it."""
-
-    key: str
-    label: str
-    count: int
-    help: str = ""
+__all__ = ["Breakdown", "Funnel", "FunnelStep", "Matchmaking", "Report", "build_report"]
 
 
 @dataclass
@@ -45,7 +36,9 @@ class Matchmaking:
     meetings_held: int = 0
     no_shows: int = 0
     steps: list[StepLine] = field(default_factory=list)
-    funnel: list[FunnelStage] = field(default_factory=list)
+    # The meeting funnel (``matchmaking.funnel``), in total and per requesting country.
+    funnel: list[FunnelStep] = field(default_factory=list)
+    funnel_by_country: list[tuple[str, str, list[FunnelStep]]] = field(default_factory=list)
 
     @property
     def counts_help(self) -> str:
@@ -53,7 +46,8 @@ class Matchmaking:
         return str(
             _(
                 "Requests sent are all the requests of the event's matchmaking sessions, whatever became of "
-                "them; meetings scheduled are the published meetings, and meetings held those that took place."
+                "them; meetings scheduled are the published meetings, and meetings held those that took place "
+                "(one side's “we met” beats the other's “did not come”)."
             )
         )
 
@@ -64,7 +58,7 @@ class Matchmaking:
             _(
                 "At each step, both sides of a meeting are asked one question each, so these figures count "
                 "questions and answers, not meetings: a meeting both sides answered counts twice. The funnel "
-                "below counts meetings."
+                "below counts requests, then meetings."
             )
         )
 
@@ -80,7 +74,11 @@ class Matchmaking:
         """The funnel meeting → MoU as server-drawn SVG bars."""
         from events.charts import bar_chart
 
-        return bar_chart([(stage.label, stage.count) for stage in self.funnel], title=str(_("From meeting to MoU")))
+        return bar_chart([(step.label, step.count) for step in self.funnel], title=str(_("From request to MoU")))
+
+    @property
+    def funnel_help(self) -> str:
+        return Funnel().help
 
     @property
     def request_lines(self) -> list[tuple[str, str, int]]:
@@ -117,30 +115,24 @@ def build_report(event: Event) -> Report:
 
 
 def _matchmaking(event: Event, now) -> Matchmaking:
-    """Requests, meetings and follow-up answers of the event (four queries).
+    """Requests, meetings, the funnel and the follow-up steps of the event (a fixed number of queries).
 
     A meeting counts as held when it was published and either marked held, or its session has
     ended and it was not marked a no-show (``followups.meeting_held``, which the MoU statistics
-    count too). The funnel counts held meetings: outcome known (reported by either side, or led
-    to a signed MoU), then in discussion or further (latest outcome), then led to a signed MoU
-    (``followups.led_to_signed_mou``, which the organisers' follow-up page lists), so each stage
-    holds the next. The step table counts questions and answers instead, one per person and
-    meeting.
+    and the funnel count too). The funnel (``matchmaking.funnel``) goes from requests sent to
+    MoUs signed, each step holding the next. The step table counts questions and answers
+    instead, one per person and meeting.
     """
     result = Matchmaking()
     for row in MeetingRequest.objects.filter(session__event=event).values("status").annotate(count=Count("pk")):
         result.requests[row["status"]] = row["count"]
 
-    # Held and led to a signed MoU by the shared definitions (the MoU links asked of the MoU
-    # app through ``matchmaking.mou_links``), in the same query.
+    # Held by the shared definition, which the funnel counts too.
     meetings = list(
         Meeting.objects.filter(session__event=event, status=Meeting.Status.PUBLISHED).values(
             "pk",
             "attendance",
-            "outcome",
-            "outcome_at",
             held=ExpressionWrapper(meeting_held(now), output_field=BooleanField()),
-            signed_mou=ExpressionWrapper(led_to_signed_mou(), output_field=BooleanField()),
         )
     )
     held = [row for row in meetings if row["held"]]
@@ -148,59 +140,8 @@ def _matchmaking(event: Event, now) -> Matchmaking:
     result.meetings_held = len(held)
     result.no_shows = sum(1 for row in meetings if row["attendance"] == Meeting.Attendance.NO_SHOW)
 
-    # Every answer either side gave, with the meeting's own latest outcome (answers given
-    # without a follow-up row): the latest one says where the meeting stands.
-    answers: dict[int, list[tuple]] = defaultdict(list)
-    for meeting_id, outcome, answered_at in FollowUp.objects.filter(
-        meeting__session__event=event, answered_at__isnull=False
-    ).values_list("meeting_id", "outcome", "answered_at"):
-        answers[meeting_id].append((answered_at, outcome))
-    known = cooperation = signed = 0
-    for row in held:
-        said = list(answers.get(row["pk"], []))
-        if row["outcome"]:
-            said.append((row["outcome_at"] or now, row["outcome"]))
-        is_signed = row["signed_mou"]
-        latest = max(said, key=lambda answer: answer[0])[1] if said else ""
-        known += bool(said) or is_signed
-        cooperation += is_signed or latest in COOPERATION_OUTCOMES
-        signed += is_signed
-    result.funnel = [
-        FunnelStage(
-            "held",
-            str(_("Meetings held")),
-            result.meetings_held,
-            str(_("Published meetings marked held, or whose session ended without a no-show.")),
-        ),
-        FunnelStage(
-            "known",
-            str(_("Outcome known")),
-            known,
-            str(
-                _(
-                    "Held meetings whose outcome a side reported (a follow-up answer or their own page), "
-                    "or that led to a signed MoU."
-                )
-            ),
-        ),
-        FunnelStage(
-            "cooperation",
-            str(_("Discussing or preparing an MoU")),
-            cooperation,
-            str(
-                _(
-                    "Held meetings whose latest reported outcome is “in discussion”, “MoU planned” or "
-                    "“MoU signed”, or that led to a signed MoU."
-                )
-            ),
-        ),
-        FunnelStage(
-            "signed",
-            str(_("Led to a signed MoU")),
-            signed,
-            str(_("Held meetings about which a side reported “MoU signed”, or that are linked to a logged MoU.")),
-        ),
-    ]
+    funnel = meeting_funnel(event_filter=Q(pk=event.pk), now=now)
+    result.funnel, result.funnel_by_country = funnel.steps, funnel.by_country
 
     result.steps = step_lines(event)
     return result

@@ -26,9 +26,10 @@ from core import outbox
 from core.audit import audit_log
 from events.models import MeetingSlot, Registration, Session
 
+from . import attendance as attendance_marks
 from . import followups
 from .errors import MatchmakingError
-from .models import Meeting, MeetingRequest, SlotUnavailability
+from .models import AttendanceMark, Meeting, MeetingRequest, SlotUnavailability
 from .selectors import partner_of
 
 # --- Slots ---------------------------------------------------------------------------------
@@ -448,29 +449,17 @@ def _queue_publication_emails(session, *, meetings, new, moved, cancelled, befor
 # --- On the day ------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def meeting_mark_attendance(*, meeting: Meeting, attendance: str, now: datetime | None = None) -> Meeting:
-    """Record whether a published meeting took place; a no-show stops its follow-ups.
+def meeting_mark_attendance(
+    *, meeting: Meeting, attendance: str, marked_by=None, now: datetime | None = None
+) -> Meeting:
+    """Record the organisers' mark of a published meeting (held or no-show); a no-show stops its follow-ups.
 
-    Only for meetings whose slot has started. Marking "held" again after a no-show plans the
-    follow-ups again (planning is idempotent). Idempotent for the same answer.
+    The organisers' mark is one of the meeting's marks (``matchmaking.attendance``): a side that
+    marked it held keeps it held. The caller checked that ``marked_by`` organises the event.
     """
-    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("slot").get(pk=meeting.pk)
-    if attendance not in Meeting.Attendance.values:
-        raise MatchmakingError(_("Choose “held” or “no-show”."))
-    if meeting.status != Meeting.Status.PUBLISHED or meeting.slot is None:
-        raise MatchmakingError(_("Only a published meeting can be marked."))
-    if meeting.slot.starts_at > (now or timezone.now()):
-        raise MatchmakingError(_("This meeting has not started yet."))
-    if meeting.attendance == attendance:
-        return meeting
-    meeting.attendance = attendance
-    meeting.save(update_fields=["attendance", "updated_at"])
-    if attendance == Meeting.Attendance.NO_SHOW:
-        followups.cancel_follow_ups(meetings=[meeting])
-    else:
-        followups.plan_follow_ups(meetings=[meeting])
-    return meeting
+    return attendance_marks.attendance_record(
+        meeting=meeting, side=AttendanceMark.Side.ORGANISERS, attendance=attendance, marked_by=marked_by, now=now
+    )
 
 
 def room_slots(session: Session, *, now: datetime) -> tuple[MeetingSlot | None, MeetingSlot | None]:

@@ -1,4 +1,4 @@
-from . import views_agenda, views_followups, views_matchmaking, views_report, views_requests
+from . import views_agenda, views_attendance, views_followups, views_matchmaking, views_report, views_requests
 
 app_name = "matchmaking"
 
@@ -6,6 +6,7 @@ app_name = "matchmaking"
 # pages always had; each views module lists its own routes.
 urlpatterns = [
     *views_agenda.urlpatterns,
+    *views_attendance.urlpatterns,
     *views_report.urlpatterns,
     *views_requests.urlpatterns,
     *views_matchmaking.urlpatterns,

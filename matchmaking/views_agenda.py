@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -17,6 +18,7 @@ from events.models import Event
 from events.selectors import agenda_days, agenda_registration, agenda_sessions
 from events.views_agenda import calendar_response, visible_event
 
+from .attendance import with_attendance
 from .calendar import meeting_entries
 from .selectors import agenda_meetings, calendar_meetings_of_registration
 
@@ -34,7 +36,9 @@ def my_agenda(request, slug: str):
     event = visible_event(request, slug)
     registration = _own_registration(request, event)
     sessions = list(agenda_sessions(event=event))
-    meetings = agenda_meetings(registration=registration)
+    meetings = with_attendance(
+        agenda_meetings(registration=registration), registration=registration, now=timezone.now()
+    )
     days = agenda_days(
         time_zone=event.time_zone,
         sessions=sessions,

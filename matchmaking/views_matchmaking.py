@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.qr import qr_svg
 from events.models import Session
 from events.views_manage import managed_event
 
@@ -34,6 +35,7 @@ from .scheduler import (
     unplaced_reason_text,
 )
 from .selectors import MEETING_SIDES, shown_name
+from .views_attendance import table_path
 
 
 def managed_session(request, slug: str, pk: int) -> Session:
@@ -180,10 +182,21 @@ def matchmaking_sheet(request, slug: str, pk: int, by: str):
             pages[slot] = []
         for meeting in meetings:
             pages.setdefault(meeting.slot, []).append(meeting)
+    # A table's sheet carries a QR code to that table's page, where both sides say whether they met.
+    codes = (
+        {number: qr_svg(request.build_absolute_uri(table_path(session, number))) for number in pages}
+        if by == "table"
+        else {}
+    )
     return render(
         request,
         "matchmaking/schedule/sheet.html",
-        {"event": session.event, "session": session, "by": by, "pages": list(pages.items())},
+        {
+            "event": session.event,
+            "session": session,
+            "by": by,
+            "pages": [(key, meetings, codes.get(key)) for key, meetings in pages.items()],
+        },
     )
 
 
@@ -243,7 +256,9 @@ def matchmaking_mark(request, slug: str, pk: int, meeting_pk: int):
     )
     error = ""
     try:
-        marked = meeting_mark_attendance(meeting=meeting, attendance=request.POST.get("attendance", ""))
+        marked = meeting_mark_attendance(
+            meeting=meeting, attendance=request.POST.get("attendance", ""), marked_by=request.user
+        )
         meeting.attendance = marked.attendance
     except MatchmakingError as exc:
         error = str(exc)

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils import timezone
 
 from events.models import Event, Registration
@@ -11,6 +12,7 @@ from institutions.models import Institution
 from institutions.onboarding import pending_join_requests
 from institutions.permissions import active_institution_ids, is_secretariat
 from institutions.selectors import institutions_awaiting_verification, memberships_of
+from matchmaking.funnel import meeting_funnel
 from matchmaking.selectors import meetings_of
 from mous.models import Mou
 from mous.selectors import mous_of_institutions
@@ -58,5 +60,7 @@ def dashboard_context(*, user) -> dict:
             "mous": Mou.objects.count(),
             "draft_mous": list(Mou.objects.filter(status=Mou.Status.DRAFT).order_by("-created_at")[:10]),
             "jobs": background_jobs_status(),
+            # Every event's matchmaking together, by the event report's definitions.
+            "funnel": meeting_funnel(event_filter=Q(), now=timezone.now()),
         }
     return context

@@ -115,6 +115,6 @@ def test_without_the_mou_app_the_report_and_follow_ups_still_work(without_the_mo
 
     report = build_report(meeting.session.event)
 
-    assert [stage.count for stage in report.matchmaking.funnel] == [1, 1, 1, 0]
+    assert [step.count for step in report.matchmaking.funnel] == [1, 1, 1, 1, 1, 0, 0]
     assert (report.mous_signed, report.mou_institutions) == (0, 0)
     assert list(_open_questions()) == [follow_up]

@@ -87,15 +87,20 @@ def test_report_states_the_outcomes_at_each_step(matchmaking_event):
     assert steps[1].planned == 4
 
 
-def test_funnel_goes_from_meetings_held_to_mous_signed(matchmaking_event):
+def test_funnel_goes_from_requests_sent_to_mous_signed(matchmaking_event):
     funnel = build_report(matchmaking_event).matchmaking.funnel
 
-    assert [(stage.key, stage.count) for stage in funnel] == [
+    assert [(step.key, step.count) for step in funnel] == [
+        ("sent", 9),
+        ("accepted", 5),
+        ("scheduled", 4),
         ("held", 3),
-        ("known", 3),
-        ("cooperation", 2),
+        ("answered", 3),
+        ("preparing", 1),
         ("signed", 1),
     ]
+    assert [(step.of_previous, step.of_sent) for step in funnel[:2]] == [(None, 100), (100 * 5 / 9, 100 * 5 / 9)]
+    assert (funnel[3].of_previous, funnel[3].of_sent) == (75, 100 * 3 / 9)
 
 
 def test_a_meeting_linked_to_an_mou_counts_as_signed(matchmaking_event):
@@ -106,7 +111,7 @@ def test_a_meeting_linked_to_an_mou_counts_as_signed(matchmaking_event):
 
     funnel = {stage.key: stage.count for stage in build_report(matchmaking_event).matchmaking.funnel}
 
-    assert (funnel["cooperation"], funnel["signed"]) == (2, 2)
+    assert (funnel["preparing"], funnel["signed"]) == (2, 2)
 
 
 def test_an_event_without_matchmaking_has_no_matchmaking_section(client, roles, event):
@@ -134,9 +139,10 @@ def test_report_page_shows_the_matchmaking_section(client, roles, matchmaking_ev
     assert '<th scope="row">Questions answered</th> <td>3</td><td>0</td>' in part
     assert '<th scope="row">MoU signed</th> <td>1</td> <td>0</td>' in part
     assert "these figures count questions and answers, not meetings" in part
-    assert "From meeting to MoU" in part
+    assert "From request to MoU" in part
+    assert '<th scope="row">Accepted</th> <td>5</td> <td>56 %</td> <td>56 %</td>' in part
     # Each stage of the funnel says what puts a meeting in it.
-    assert "<dt>Led to a signed MoU: 1</dt> <dd" in part
+    assert "<dt>MoU signed: 1</dt> <dd" in part
     assert "or that are linked to a logged MoU.</dd>" in part
     assert part.count("<svg") == 1
 
@@ -168,11 +174,12 @@ def test_pdf_still_builds_with_the_matchmaking_section(client, roles, matchmakin
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
         assert "Matchmaking" in text
         assert "9 requests sent" in text
-        assert "From meeting to MoU" in text
+        assert "From request to MoU" in text
+        assert "Accepted: 5 (56 % of the step before, 56 % of requests sent)" in text
         text = " ".join(text.split())
         assert "Step 1 (day 3): questions asked 6, answered 3" in text
         assert "these figures count questions and answers, not meetings" in text
-        assert "Led to a signed MoU: Held meetings about which a side reported “MoU signed”" in text
+        assert "MoU signed: Held meetings about which a side reported “MoU signed”" in text
 
 
 def test_demo_workshop_report_states_its_matchmaking(demo, client):
@@ -198,10 +205,13 @@ def test_demo_workshop_report_states_its_matchmaking(demo, client):
     # Nine of the ten meetings are the origin of one of the workshop's MoUs (demo_data.MOUS),
     # the two answered "MoU signed" among them; the tenth was answered "no fit".
     assert Meeting.objects.filter(session__event=event, mou_link__isnull=False).count() == 9
-    assert [(stage.key, stage.count) for stage in matchmaking.funnel] == [
+    assert [(step.key, step.count) for step in matchmaking.funnel] == [
+        ("sent", 12),
+        ("accepted", 10),
+        ("scheduled", 10),
         ("held", 10),
-        ("known", 10),
-        ("cooperation", 9),
+        ("answered", 10),
+        ("preparing", 9),
         ("signed", 9),
     ]
     assert 'id="report-matchmaking"' in response.content.decode()
@@ -235,7 +245,7 @@ def test_demo_workshop_funnel_agrees_with_the_answers_and_the_follow_up_page(dem
         == 0
     )
     assert funnel["signed"] == len(answered_signed | linked) == len(page.context["signed"])
-    assert funnel["known"] == len(answered | linked)
+    assert funnel["answered"] == len(answered | linked)
 
 
 def _demo_workshop_pdf(client, language: str) -> tuple[Event, bytes]:
@@ -270,9 +280,9 @@ def test_demo_workshop_pdf_states_the_funnel_in_every_language(demo, client, lan
     text = _squeezed("".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
 
     with translation.override(language):
-        title = _squeezed(translation.gettext("From meeting to MoU"))
+        title = _squeezed(translation.gettext("From request to MoU"))
     funnel = _funnel_lines(event, language)
-    assert len(funnel) == 4
+    assert len(funnel) == 7
     assert _squeezed("".join([title, *funnel])) in text
 
 

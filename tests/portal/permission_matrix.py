@@ -288,6 +288,16 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     ),
     "matchmaking:my_agenda": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
     "matchmaking:my_agenda_ics": row("LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", event),
+    # A table sign's QR code: the signed-in person's own meeting at that table, for registrants only.
+    "matchmaking:table_meeting": row(
+        "LOGIN OK NOT_FOUND OK NOT_FOUND NOT_FOUND", lambda w: [w.event.slug, w.session.pk, 1]
+    ),
+    # Both sides of the meeting, and the event's organisers and the secretariat; nobody else.
+    "matchmaking:meeting_attendance": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.event.slug, w.meeting_ab.pk],
+        post="LOGIN - NOT_FOUND - - -",
+    ),
     "events:calendar_ics": (
         row("OK OK OK OK OK OK", event),
         row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK OK", draft_event),

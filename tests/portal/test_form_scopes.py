@@ -760,6 +760,8 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     "events.views_import.import_preview:choice['decision_field']": DECISIONS,
     "events.views_import.import_preview:row['decision_field']": DECISIONS,
     "matchmaking.views_matchmaking.matchmaking_mark:attendance": NotAnId("a Meeting.Attendance value"),
+    "matchmaking.views_attendance.meeting_attendance:attendance": NotAnId("a Meeting.Attendance value"),
+    "matchmaking.views_attendance.meeting_attendance:from": NotAnId("which page to go back to"),
     "events.views_registration.bulk_approve:next": NEXT,
     "events.views_registration.registration_action:next": NEXT,
     "events.views_registration.registration_action:view": NotAnId("which list to go back to"),
