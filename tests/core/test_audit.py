@@ -110,11 +110,12 @@ def test_nothing_is_recorded_while_the_trail_is_switched_off():
 
 def test_scope_accepts_objects_and_ids_and_lists_every_institution_once():
     institution = InstitutionFactory()
+    other = institution.pk + 1000  # an id, never the institution's own
 
-    assert audit_scope(institution=institution, event=7, institutions=[institution, 3, None, 3]) == {
+    assert audit_scope(institution=institution, event=7, institutions=[institution, other, None, other]) == {
         "institution": institution.pk,
         "event": 7,
-        "institutions": [3, institution.pk],
+        "institutions": sorted([other, institution.pk]),
     }
 
 
