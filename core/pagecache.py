@@ -123,12 +123,13 @@ def _etag(request, entry: dict) -> str:
 
 
 def _answer(request, entry: dict) -> HttpResponse:
-    response = get_conditional_response(request, etag=_etag(request, entry), last_modified=entry["modified"])
+    etag = _etag(request, entry)
+    response = get_conditional_response(request, etag=etag, last_modified=entry["modified"])
     if response is None:
         response = HttpResponse(entry["content"].replace(CSRF_PLACEHOLDER, get_token(request)))
         for name, value in entry["headers"].items():
             response[name] = value
-    response["ETag"] = _etag(request, entry)
+    response["ETag"] = etag
     response["Last-Modified"] = http_date(entry["modified"])
     response["Cache-Control"] = "private, no-cache"
     return response
