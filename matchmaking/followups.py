@@ -46,8 +46,6 @@ KIND = "follow_up"
 LINK_VALID_DAYS = 180
 # Meetings nobody answered this long after the last step are flagged to the secretariat.
 FLAG_AFTER_DAYS = 14
-# Outcomes after which the meeting counts as heading for an agreement (funnel, manage page).
-COOPERATION_OUTCOMES = (MeetingOutcome.IN_DISCUSSION, MeetingOutcome.MOU_PLANNED, MeetingOutcome.MOU_SIGNED)
 
 
 def meeting_held(now) -> Q:
