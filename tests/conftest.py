@@ -249,8 +249,11 @@ def pytest_itemcollected(item):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    # After pytest-django's sort (a stable sort keeps its order otherwise).
-    items.sort(key=lambda item: (_database_order(item), _uses_demo(item)))
+    # After pytest-django's sort (a stable sort keeps its order otherwise). Tests marked
+    # ``long`` use no test database and run for tens of seconds in processes of their own: they
+    # start first, so that with pytest-xdist they overlap the rest instead of ending the run
+    # on one worker while the others wait.
+    items.sort(key=lambda item: (item.get_closest_marker("long") is None, _database_order(item), _uses_demo(item)))
 
 
 @pytest.hookimpl(tryfirst=True)

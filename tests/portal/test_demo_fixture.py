@@ -23,7 +23,7 @@ class FakeItem:
         return None if kwargs is None else pytest.mark.django_db(**kwargs).mark
 
 
-def test_demo_tests_run_together_after_the_other_database_tests():
+def test_demo_tests_run_together_after_the_other_database_tests_and_long_tests_start_first():
     items = [
         FakeItem("demo_a", ("demo", "db")),
         FakeItem("db_a", ("db",)),
@@ -33,11 +33,13 @@ def test_demo_tests_run_together_after_the_other_database_tests():
         FakeItem("marked_transactional", marks={"django_db": {"transaction": True}}),
         FakeItem("plain"),
         FakeItem("db_b", ("db",)),
+        FakeItem("long", marks={"long": {}}),
     ]
 
     conftest.pytest_collection_modifyitems(items)
 
     assert [item.name for item in items] == [
+        "long",
         "db_a",
         "marked",
         "db_b",

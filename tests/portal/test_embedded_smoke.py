@@ -25,7 +25,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 180
 STOP_TIMEOUT = 60
 
-pytestmark = pytest.mark.smoke
+pytestmark = [pytest.mark.smoke, pytest.mark.long]
 
 
 def _free_port() -> int:

@@ -15,6 +15,7 @@ from bench.outbox import PROJECT_DIR, missing_requirements
 MISSING = missing_requirements()
 
 
+@pytest.mark.long
 @pytest.mark.skipif(bool(MISSING), reason=f"the outbox harness needs {', '.join(MISSING)}")
 def test_outbox_survives_kills_busy_and_refusing_servers_and_a_redis_restart(tmp_path: Path):
     results = tmp_path / "results.json"
