@@ -46,6 +46,6 @@ lint: $(STAMP)  ## Check lint, formatting, templates, security findings and laye
 	$(BIN)/bandit --quiet -c pyproject.toml -r .
 	$(BIN)/lint-imports
 
-messages: $(STAMP)  ## Update locale/zh_Hans/LC_MESSAGES/django.po from the code, then compile it
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete
-	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=.data
+messages: $(STAMP)  ## Update every language's catalogue under locale/ from the code, then compile them
+	$(BIN)/python manage.py makemessages --all --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=.data

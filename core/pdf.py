@@ -2,10 +2,11 @@
 
 Why fpdf2 and not an HTML-to-PDF engine: it is pure Python (no pango or cairo system library),
 so ``make test`` works on a fresh machine. The fonts come from pinned Python packages
-(``fontpkg-noto-sans*``, ``cvttf-notosanscjk-regular``), are embedded (subset) in every PDF and
-never fetched; HarfBuzz (``uharfbuzz``) shapes Thai and Khmer. Text in any of those scripts
-falls back from Noto Sans to the font that has the glyphs, so a name in 中文, ไทย, ខ្មែរ or
-tiếng Việt renders instead of showing boxes.
+(``fontpkg-noto-sans*``, ``cvttf-notosanscjk-regular``) or, for Lao and Burmese, which no
+package ships, from ``core/fonts/`` (with their licence); they are embedded (subset) in every
+PDF and never fetched. HarfBuzz (``uharfbuzz``) shapes Thai, Khmer, Lao and Burmese. Text in any
+of those scripts falls back from Noto Sans to the font that has the glyphs, so a name in 中文,
+ไทย, ខ្មែរ, ລາວ, မြန်မာ or tiếng Việt renders instead of showing boxes.
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ from __future__ import annotations
 import logging
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 from fpdf import FPDF
 
-# Family name → font file inside its package. The family names appear in the PDF (BaseFont).
+# Family name → font file inside its package (None: in core/fonts/). The family names appear
+# in the PDF (BaseFont).
 FONTS = {
     "NotoSans": ("fontpkg_noto_sans", "files/NotoSans[wdth,wght].ttf"),
     "NotoSansCJK": ("cvttf_NotoSansCJK_Regular", "NotoSansCJKtc-Regular.otf"),
     "NotoSansThai": ("fontpkg_noto_sans_thai", "files/NotoSansThai[wdth,wght].ttf"),
     "NotoSansKhmer": ("fontpkg_noto_sans_khmer", "files/NotoSansKhmer[wdth,wght].ttf"),
+    "NotoSansLao": (None, "NotoSansLao-Regular.ttf"),
+    "NotoSansMyanmar": (None, "NotoSansMyanmar-Regular.ttf"),
 }
+VENDORED_FONTS = Path(__file__).resolve().parent / "fonts"
 MAIN_FONT = "NotoSans"
 
 # fontTools reports every table it subsets at INFO level: not news for the server's log.
@@ -32,7 +38,10 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 @cache
 def font_paths() -> dict[str, str]:
     """Where the installed font packages keep their files (looked up once per process)."""
-    return {family: str(files(package).joinpath(name)) for family, (package, name) in FONTS.items()}
+    return {
+        family: str(files(package).joinpath(name) if package else VENDORED_FONTS / name)
+        for family, (package, name) in FONTS.items()
+    }
 
 
 class ReportPDF(FPDF):

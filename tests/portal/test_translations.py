@@ -1,29 +1,40 @@
-"""The Simplified Chinese catalogue is complete, consistent and compiled.
+"""Every language the portal ships has a complete, consistent and compiled catalogue.
 
-These tests read locale/zh_Hans/LC_MESSAGES/django.po and django.mo; they need no database.
+These tests read locale/<language>/LC_MESSAGES/django.po and django.mo for each language of
+``settings.LANGUAGES`` but English; they need no database. A missing, untranslated or fuzzy
+message, a placeholder lost or invented, or a stale ``.mo`` fails them.
 
-They do not check that the catalogue holds every string of the code: after adding or changing
-translatable strings, refresh the catalogue, translate the new entries and compile it:
+After adding or changing translatable strings, refresh every catalogue, translate the new
+entries and compile them (``make messages`` does the first and last step):
 
-    python manage.py makemessages -l zh_Hans --no-obsolete
-    python manage.py compilemessages -l zh_Hans --ignore=.venv
+    python manage.py makemessages --all --no-obsolete
+    python manage.py compilemessages --ignore=.venv --ignore=.data
 """
 
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 import polib
+import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils.translation import to_locale
 
-CATALOGUE_DIR = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES"
-PO_PATH = CATALOGUE_DIR / "django.po"
-MO_PATH = CATALOGUE_DIR / "django.mo"
+SHIPPED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 # Named python-format placeholders such as %(name)s; a doubled %% is a literal percent sign.
 PLACEHOLDER = re.compile(r"%%|%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 
 
-def _po():
-    return polib.pofile(str(PO_PATH))
+def _catalogue_dir(language: str):
+    return settings.BASE_DIR / "locale" / to_locale(language) / "LC_MESSAGES"
+
+
+def _po(language: str):
+    return polib.pofile(str(_catalogue_dir(language) / "django.po"))
 
 
 def _label(entry) -> str:
@@ -47,30 +58,50 @@ def _pairs(catalogue) -> dict:
     return pairs
 
 
-def test_catalogue_header_declares_simplified_chinese():
-    po = _po()
+def test_every_language_of_the_portal_is_one_of_the_nine_of_the_region():
+    assert [code for code, _name in settings.LANGUAGES][:2] == ["en", "zh-hans"]
+    assert set(SHIPPED) <= {"zh-hans", "km", "th", "vi", "id", "ms", "lo", "my"}
 
-    assert po.metadata["Language"] == "zh_Hans"
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_catalogue_header_declares_its_language_and_one_plural_form(language):
+    po = _po(language)
+
+    assert po.metadata["Language"] == to_locale(language)
+    # Chinese and the languages of Southeast Asia the portal speaks have no plural inflection.
     assert po.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
     assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
     assert not po.metadata_is_fuzzy
 
 
-def test_catalogue_every_entry_is_translated():
-    assert [_label(entry) for entry in _po().untranslated_entries()] == []
+@pytest.mark.parametrize("language", SHIPPED)
+def test_catalogue_every_entry_is_translated(language):
+    assert [_label(entry) for entry in _po(language).untranslated_entries()] == []
 
 
-def test_catalogue_no_entry_is_fuzzy():
-    assert [_label(entry) for entry in _po().fuzzy_entries()] == []
+@pytest.mark.parametrize("language", SHIPPED)
+def test_catalogue_no_entry_is_fuzzy(language):
+    assert [_label(entry) for entry in _po(language).fuzzy_entries()] == []
 
 
-def test_catalogue_no_entry_is_obsolete():
-    assert [_label(entry) for entry in _po().obsolete_entries()] == []
+@pytest.mark.parametrize("language", SHIPPED)
+def test_catalogue_no_entry_is_obsolete(language):
+    assert [_label(entry) for entry in _po(language).obsolete_entries()] == []
 
 
-def test_catalogue_translations_keep_every_placeholder():
+@pytest.mark.parametrize("language", SHIPPED)
+def test_catalogue_holds_the_same_messages_as_every_other(language):
+    """A message refreshed into one catalogue but not the others would show in English there."""
+    reference = set(_pairs(_po(SHIPPED[0])))
+    own = set(_pairs(_po(language)))
+
+    assert (sorted(map(str, reference - own)), sorted(map(str, own - reference))) == ([], [])
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_catalogue_translations_keep_every_placeholder(language):
     mismatches = []
-    for entry in _po():
+    for entry in _po(language):
         if entry.obsolete:
             continue
         expected = _placeholders(entry.msgid) | _placeholders(entry.msgid_plural or "")
@@ -82,11 +113,32 @@ def test_catalogue_translations_keep_every_placeholder():
     assert mismatches == []
 
 
-def test_compiled_catalogue_matches_the_po_file():
-    po_pairs = _pairs(_po())
-    mo_pairs = _pairs(polib.mofile(str(MO_PATH)))
+@pytest.mark.parametrize("language", SHIPPED)
+def test_compiled_catalogue_matches_the_po_file(language):
+    po_pairs = _pairs(_po(language))
+    mo_pairs = _pairs(polib.mofile(str(_catalogue_dir(language) / "django.mo")))
 
     missing = sorted(str(key) for key in po_pairs.keys() - mo_pairs.keys())
     extra = sorted(str(key) for key in mo_pairs.keys() - po_pairs.keys())
     changed = sorted(str(key) for key in po_pairs.keys() & mo_pairs.keys() if po_pairs[key] != mo_pairs[key])
     assert (missing, extra, changed) == ([], [], [])
+
+
+def test_catalogues_hold_every_message_of_the_code(monkeypatch):
+    """Extract the messages from the code afresh (as ``makemessages`` does) and compare.
+
+    The fresh catalogue goes to a folder of its own inside the project (makemessages files a
+    source under a locale folder beside one of its parent folders; the shipped ``locale/`` is
+    left out of the walk so that it is not that folder), removed after.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=".messages-", dir=settings.BASE_DIR))
+    try:
+        monkeypatch.chdir(settings.BASE_DIR)
+        with override_settings(LOCALE_PATHS=[folder]):
+            call_command("makemessages", locale=["xx"], ignore_patterns=["locale"], no_obsolete=True, verbosity=0)
+        fresh = set(_pairs(polib.pofile(str(folder / "xx" / "LC_MESSAGES" / "django.po"))))
+    finally:
+        shutil.rmtree(folder)
+    shipped = set(_pairs(_po(SHIPPED[0])))
+
+    assert (sorted(map(str, fresh - shipped)), sorted(map(str, shipped - fresh))) == ([], [])
