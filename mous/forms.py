@@ -62,7 +62,7 @@ def session_labels(sessions: Iterable[Session]) -> dict[int, str]:
     labels = {}
     for session in sessions:
         starts = timezone.localtime(session.starts_at, ZoneInfo(session.event.time_zone))
-        parts = [session.title, date_format(starts, "D j M Y, H:i")]
+        parts = [session.title, date_format(starts, "WEEKDAY_DAY_MONTH_YEAR_TIME_FORMAT")]
         if session.room:
             parts.append(session.room)
         label = " · ".join(parts)

@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -238,13 +239,24 @@ SURVEY_TABLE_RATE_WINDOW = env.int("SURVEY_TABLE_RATE_WINDOW", default=3600)
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
 PORTAL_PRIVACY_CONTACT_EMAIL = env("PORTAL_PRIVACY_CONTACT_EMAIL", default="")
 
-# Internationalisation: English and Simplified Chinese are kept complete.
+# Internationalisation: every language listed here is kept complete (tests/portal/
+# test_translations.py checks each catalogue under locale/). The switcher shows each language
+# by its own name in its own script: Django knows no Lao, and calls Khmer "Khmer" in Latin
+# letters, so both are given here.
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
     ("zh-hans", _("Simplified Chinese")),
 ]
+LANG_INFO.update(
+    {
+        "km": {"bidi": False, "code": "km", "name": "Khmer", "name_local": "ខ្មែរ"},
+        "lo": {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"},
+    }
+)
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Short dates of the portal's own ("D j M" and kin) per language: see portal/formats/.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -19,7 +19,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils.translation import to_locale
 
@@ -142,3 +142,19 @@ def test_catalogues_hold_every_message_of_the_code(monkeypatch):
     shipped = set(_pairs(_po(SHIPPED[0])))
 
     assert (sorted(map(str, fresh - shipped)), sorted(map(str, shipped - fresh))) == ([], [])
+
+
+def test_the_list_of_django_and_allauth_messages_matches_the_installed_packages():
+    # After an upgrade: `python manage.py third_party_messages`, then `make messages`.
+    call_command("third_party_messages", check=True)
+
+
+def test_a_stale_list_of_third_party_messages_is_reported(tmp_path, monkeypatch):
+    from portal.management.commands import third_party_messages
+
+    stale = tmp_path / "third_party_messages.py"
+    stale.write_text(third_party_messages.module_text().replace('_("Enter a valid email address."),\n', ""))
+    monkeypatch.setattr(third_party_messages, "TARGET", stale)
+
+    with pytest.raises(CommandError, match="stale"):
+        call_command("third_party_messages", check=True)

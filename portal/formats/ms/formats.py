@@ -1,0 +1,3 @@
+from portal.formats import DAY_FIRST
+
+globals().update(DAY_FIRST)

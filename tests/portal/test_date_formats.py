@@ -1,0 +1,42 @@
+"""Dates read as each language writes them (portal/formats/)."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format, get_format
+
+from portal.formats import DAY_FIRST
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+MONDAY = datetime.datetime(2025, 5, 12, 14, 30)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", DAY_FIRST)
+def test_every_language_names_every_short_format(language, name):
+    # Django prints a format name it finds in no module as a pattern of its own letters.
+    assert get_format(name, lang=language) != name
+
+
+def test_chinese_dates_go_from_the_year_down_with_the_weekday_last():
+    with translation.override("zh-hans"):
+        assert date_format(MONDAY, "WEEKDAY_DATE_FORMAT") == "2025年5月12日 星期一"
+        assert date_format(MONDAY, "WEEKDAY_DAY_MONTH_FORMAT") == "5月12日 星期一"
+        assert date_format(MONDAY, "DAY_MONTH_YEAR_TIME_FORMAT") == "2025年5月12日 14:30"
+
+
+def test_english_dates_read_as_before():
+    with translation.override("en"):
+        assert date_format(MONDAY, "WEEKDAY_DATE_FORMAT") == "Monday, May 12, 2025"
+        assert date_format(MONDAY, "WEEKDAY_DAY_MONTH_FORMAT") == "Mon 12 May"
+        assert date_format(MONDAY, "DAY_MONTH_YEAR_TIME_FORMAT") == "12 May 2025 14:30"
+
+
+@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
+def test_month_and_weekday_names_are_translated(language):
+    with translation.override(language):
+        text = date_format(MONDAY, "WEEKDAY_DATE_FORMAT") + date_format(MONDAY, "WEEKDAY_DAY_MONTH_FORMAT")
+
+    assert not {"May", "Monday", "Mon"} & set(text.replace(",", " ").split())
