@@ -247,6 +247,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
     ("zh-hans", _("Simplified Chinese")),
+    ("th", _("Thai")),
+    ("vi", _("Vietnamese")),
 ]
 LANG_INFO.update(
     {

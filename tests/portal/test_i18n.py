@@ -1,3 +1,5 @@
+import unicodedata
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -55,3 +57,37 @@ def test_signed_in_person_sees_their_preferred_language(client):
     response = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert '<html lang="zh-hans">' in response.content.decode()
+
+
+# Each language by its own name, in its own script.
+OWN_NAMES = {
+    "en": "English",
+    "zh-hans": "简体中文",
+    "km": "ខ្មែរ",
+    "th": "ภาษาไทย",
+    "vi": "Tiếng Việt",
+    "id": "Bahasa Indonesia",
+    "ms": "Bahasa Melayu",
+    "lo": "ລາວ",
+    "my": "မြန်မာဘာသာ",
+}
+
+
+@pytest.mark.parametrize("reader", [code for code, _name in settings.LANGUAGES])
+def test_language_switcher_names_every_language_in_its_own_script(client, reader):
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=reader)
+
+    # Django writes "Tiếng Việt" with other code points for the same letters: compare in NFC.
+    content = unicodedata.normalize("NFC", response.content.decode())
+    assert f'<html lang="{reader}">' in content
+    for code, _name in settings.LANGUAGES:
+        assert f'<option value="{code}" ' in content
+        assert unicodedata.normalize("NFC", f">{OWN_NAMES[code]}</option>") in content
+
+
+@pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES if code != "en"])
+def test_a_browser_in_a_language_of_the_portal_gets_the_home_page_in_it(client, code):
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=f"{code},en;q=0.5")
+
+    assert f'<html lang="{code}">' in response.content.decode()
+    assert "Upcoming events" not in response.content.decode()
