@@ -247,6 +247,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
     ("zh-hans", _("Simplified Chinese")),
+    ("km", _("Khmer")),
     ("th", _("Thai")),
     ("vi", _("Vietnamese")),
 ]
