@@ -250,6 +250,7 @@ LANGUAGES = [
     ("km", _("Khmer")),
     ("th", _("Thai")),
     ("vi", _("Vietnamese")),
+    ("id", _("Indonesian")),
     ("my", _("Burmese")),
 ]
 LANG_INFO.update(
