@@ -251,6 +251,7 @@ LANGUAGES = [
     ("th", _("Thai")),
     ("vi", _("Vietnamese")),
     ("id", _("Indonesian")),
+    ("ms", _("Malay")),
     ("my", _("Burmese")),
 ]
 LANG_INFO.update(
