@@ -252,6 +252,7 @@ LANGUAGES = [
     ("vi", _("Vietnamese")),
     ("id", _("Indonesian")),
     ("ms", _("Malay")),
+    ("lo", _("Lao")),
     ("my", _("Burmese")),
 ]
 LANG_INFO.update(
