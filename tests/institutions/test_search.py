@@ -69,6 +69,19 @@ def test_search_finds_thai_and_khmer_substrings():
     assert found("កំពង់ស្ពឺ") == ["Kampong Speu Institute of Technology"]
 
 
+def test_search_finds_lao_and_burmese_substrings():
+    # Both scripts are written without spaces between words, like Thai and Khmer.
+    InstitutionFactory(name="Vientiane Technical College", name_local="ວິທະຍາໄລເຕັກນິກວຽງຈັນ", country="LA")
+    InstitutionFactory(name="Pakpasak Technical College", name_local="ວິທະຍາໄລເຕັກນິກປາກປາສັກ", country="LA")
+    InstitutionFactory(name="Yangon Technological University", name_local="ရန်ကုန်နည်းပညာတက္ကသိုလ်", country="MM")
+    InstitutionFactory(name="Mandalay Technological University", name_local="မန္တလေးနည်းပညာတက္ကသိုလ်", country="MM")
+
+    assert found("ວຽງຈັນ") == ["Vientiane Technical College"]
+    assert found("ເຕັກນິກ") == ["Pakpasak Technical College", "Vientiane Technical College"]
+    assert found("ရန်ကုန်") == ["Yangon Technological University"]
+    assert found("နည်းပညာ") == ["Mandalay Technological University", "Yangon Technological University"]
+
+
 def test_search_finds_a_single_character():
     InstitutionFactory(name="Guangxi Transport College", name_local="广西交通职业技术学院")
     InstitutionFactory(name="Yunnan College", name_local="云南学院")
