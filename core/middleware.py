@@ -7,12 +7,20 @@ from urllib.parse import unquote
 from allauth.core.internal.httpkit import get_client_ip
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import DisallowedHost, ImproperlyConfigured, PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.common import CommonMiddleware
+from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext
+from django_htmx.middleware import HtmxDetails
+
+from . import pagecache
 
 # Set on a request whose multipart body the upload handler stopped reading.
 BODY_TOO_LARGE = "portal_body_too_large"
@@ -226,3 +234,70 @@ class AuditMiddleware(AuditlogMiddleware):
             return str(ip_address(address or ""))
         except ValueError:
             return None
+
+
+class PublicPageMiddleware:
+    """Answer a visitor's request for a stored public page before the rest of the stack runs.
+
+    Listed right after the security and header middleware, which still add their headers, and
+    before sessions: a stored page (``core.pagecache``) needs no session, user, database or
+    view, and running the dozen middleware after this one cost a cached page most of its time.
+    Only a ``GET`` without a session or messages cookie (so never a signed-in person), for a
+    view marked ``@public_page``, with no control character in its path or query, is looked
+    up; anything else, and a page not stored, goes on through the whole stack as before.
+
+    The answer is the one the stack would give: the language, CSRF cookie, ``Vary``,
+    ``Content-Language``, ``Content-Length`` and ``X-Frame-Options`` come from the same
+    Django middleware, called here in the order the stack calls them, and the session
+    middleware's ``Vary: Cookie`` (a visitor's request looks at the empty session) is added
+    last, as that middleware adds it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.common = CommonMiddleware(get_response)
+        self.locale = LocaleMiddleware(get_response)
+        self.csrf = CsrfViewMiddleware(get_response)
+        self.frame = XFrameOptionsMiddleware(get_response)
+
+    def __call__(self, request):
+        response = self._stored(request) if self._may_be_stored(request) else None
+        if response is None:
+            return self.get_response(request)
+        return response
+
+    def _may_be_stored(self, request) -> bool:
+        if (
+            request.method != "GET"
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "messages" in request.COOKIES
+            or settings.CSRF_USE_SESSIONS
+        ):
+            return False
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return False
+        return pagecache.is_public_page(match.func) and not ControlCharacterMiddleware._is_bad(request)
+
+    def _stored(self, request):
+        try:
+            # The host check and trailing-slash redirect: whatever they would answer, the
+            # stack answers.
+            if self.common.process_request(request) is not None:
+                return None
+        except (DisallowedHost, PermissionDenied):
+            return None
+        self.locale.process_request(request)
+        request.htmx = HtmxDetails(request)
+        # Reads the visitor's CSRF cookie, or plans a new one for a malformed cookie.
+        self.csrf.process_request(request)
+        response = pagecache.stored_answer(request)
+        if response is None:
+            return None
+        response = self.frame.process_response(request, response)
+        response = self.csrf.process_response(request, response)
+        response = self.common.process_response(request, response)
+        response = self.locale.process_response(request, response)
+        patch_vary_headers(response, ("Cookie",))
+        return response
