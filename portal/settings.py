@@ -62,7 +62,8 @@ MIDDLEWARE = [
     # First, so that no oversized request body is read by anything (see PORTAL_MAX_REQUEST_BYTES).
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, building the policy once (core.middleware).
+    "core.middleware.CSPMiddleware",
     # Permissions-Policy, and a policy for PDFs under which the browser's viewer works.
     "core.middleware.PolicyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -127,7 +128,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its Redis client (core.cache).
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
         }

@@ -201,7 +201,7 @@ def test_pages_that_are_not_found_are_not_stored(client):
 def test_pages_are_stored_and_served_by_the_redis_cache_of_production(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "test-page-cache",
         }
@@ -446,3 +446,24 @@ def test_a_name_shown_on_a_public_page_is_fresh_after_it_changes(client, public_
 
     assert "Dr. Sok Dara" in before
     assert "Dr. Chan Vuthy" in after
+
+
+def test_the_tokens_put_into_stored_pages_are_django_s_csrf_tokens():
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
+    from django.test import RequestFactory
+
+    from core.pagecache import _random_string, _token
+
+    request = RequestFactory().get("/")
+    token = _token(request)
+    secret = request.META["CSRF_COOKIE"]
+    again = _token(request)
+
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+    assert (len(token), len(secret)) == (64, 32)
+    assert set(token + secret) <= set(CSRF_ALLOWED_CHARS)
+    assert _unmask_cipher_token(token) == secret
+    assert again != token
+    assert _unmask_cipher_token(again) == secret
+    # Every character can be drawn.
+    assert set("".join(_random_string(32) for _ in range(200))) == set(CSRF_ALLOWED_CHARS)
