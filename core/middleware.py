@@ -2,7 +2,7 @@
 
 import http.client
 import re
-from functools import cache
+from functools import cache, lru_cache
 from ipaddress import ip_address
 from urllib.parse import unquote
 
@@ -281,11 +281,8 @@ class PublicPageMiddleware:
             or settings.CSRF_USE_SESSIONS
         ):
             return False
-        try:
-            match = resolve(request.path_info, getattr(request, "urlconf", None))
-        except Resolver404:
-            return False
-        return pagecache.is_public_page(match.func) and not ControlCharacterMiddleware._is_bad(request)
+        urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+        return _is_public_page_path(urlconf, request.path_info) and not ControlCharacterMiddleware._is_bad(request)
 
     def _stored(self, request):
         try:
@@ -308,6 +305,29 @@ class PublicPageMiddleware:
         response = self.locale.process_response(request, response)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+@lru_cache(maxsize=4096)
+def _is_public_page_path(urlconf, path: str) -> bool:
+    """Whether ``path`` leads to a view marked ``@public_page``; remembered per path.
+
+    Resolving a path costs up to a few tenths of a millisecond (an event's page is matched
+    after the app's other patterns): more than the rest of a stored page's answer. Paths
+    beyond the last 4,096 seen are resolved again.
+    """
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return False
+    return pagecache.is_public_page(match.func)
+
+
+def _forget_public_page_paths(*, setting, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _is_public_page_path.cache_clear()
+
+
+setting_changed.connect(_forget_public_page_paths, dispatch_uid="core.middleware.public_page_paths")
 
 
 class CSPMiddleware(BaseCSPMiddleware):
