@@ -197,7 +197,7 @@ class PolicyHeadersMiddleware:
     PDF viewer, which shows a PDF through an ``<embed>`` in a page of its own making. A PDF is
     no HTML of the portal's, so the page directives protect nothing there; it keeps only
     ``frame-ancestors 'none'``, so no other site can frame it. Listed after
-    ``csp.middleware.CSPMiddleware``, so that django-csp finds the header set and leaves it.
+    ``CSPMiddleware`` (django-csp's, below), so that it finds the header set and leaves it.
     """
 
     PDF_POLICY = "frame-ancestors 'none'"
