@@ -6,12 +6,23 @@ signed in, or carry a session for any other reason (a pending message, a sign-up
 always get a freshly rendered page, and their pages are never stored, so nothing private can
 reach the shared cache. Only ``200`` HTML answers that set no cookie of their own are kept.
 
-Freshness: every key carries the current *version* of the public pages. Any save, delete or
-many-to-many change of a model of the apps in ``PAGE_CACHE_APPS`` (and the services that write
-rows in bulk, through ``public_pages_changed()``) moves the version on, at once and again when
-the transaction commits, so that no page rendered before the commit outlives it. Entries
-expire after ``PAGE_CACHE_SECONDS`` in any case, for what changes with the clock alone
-("upcoming" events becoming past ones).
+Freshness: every entry carries the *version* of the public pages it was rendered under, read
+with it in one round trip and compared. A change that can alter what a visitor sees moves the
+version on, at once and again when the transaction commits, so that no page rendered before
+the commit outlives it: any save, delete or many-to-many change of a model of the apps in
+``PAGE_CACHE_APPS``, except the models in ``PAGE_CACHE_IGNORED_MODELS`` (rows no public page
+shows: shortlists, meeting requests, survey answers...) and saves limited to fields in
+``PAGE_CACHE_IGNORED_FIELDS`` (a sign-in's ``last_login``, a person's own preferences); the
+services that write rows in bulk call ``public_pages_changed()``. Entries expire after
+``PAGE_CACHE_SECONDS`` in any case, for what changes with the clock alone ("upcoming" events
+becoming past ones).
+
+Serving: ``PublicPageMiddleware`` sits right after the security and header middleware and
+answers a stored page before sessions, authentication and the rest of the stack run, for a
+``GET`` without a session or messages cookie to a view marked ``@public_page``; it takes the
+language, CSRF cookie, ``Vary``, ``Content-Language``, ``Content-Length`` and
+``X-Frame-Options`` from the same middleware the stack would run. Anything else (a miss, a
+session, a control character) goes on through the whole stack, whose view stores the page.
 
 Every page carries the visitor's own CSRF token (the language switch and sign-out forms, and
 htmx's headers). The stored copy holds a placeholder instead, which each answer replaces with
@@ -24,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 import time
 from functools import wraps
 
@@ -31,7 +43,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _unmask_cipher_token
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -42,14 +54,37 @@ CSRF_PLACEHOLDER = "__portal_csrf_token__"
 # A masked CSRF token: 64 letters and digits.
 MASKED_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
+CHAR_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+# Random bytes at or above this are dropped, so that every character is equally likely.
+UNBIASED_BYTES = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+# Set on a request whose page PublicPageMiddleware did not find: the version it read.
+MISSED_VERSION = "pagecache_missed_version"
 
 
 def current_version() -> str:
     version = cache.get(VERSION_KEY)
+    return _first_version() if version is None else version
+
+
+def _first_version() -> str:
+    cache.add(VERSION_KEY, str(time.time_ns()), None)
+    return cache.get(VERSION_KEY) or "0"
+
+
+def _lookup(key: str):
+    """The current version and what is stored under ``key`` for it (None if absent or stale).
+
+    One round trip for both: the version is not part of the key but stored with the value,
+    under "version" (a page) or first in a pair (a value of ``kept()``).
+    """
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, str(time.time_ns()), None)
-        version = cache.get(VERSION_KEY) or "0"
-    return version
+        return _first_version(), None
+    stored = found.get(key)
+    if stored is None or (stored["version"] if isinstance(stored, dict) else stored[0]) != version:
+        return version, None
+    return version, stored
 
 
 def _bump() -> None:
@@ -67,20 +102,26 @@ def kept(name: str, compute, *, timeout: int = 24 * 3600):
 
     For what is read far more often than what it is computed from changes (a dashboard's
     partner recommendations): kept per language, since it may hold translated text, and
-    recomputed by the first reader after any change to a model of ``PAGE_CACHE_APPS``.
+    recomputed by the first reader after any change that moves the version on (see above).
     """
-    key = f"pagecache:{current_version()}:{translation.get_language()}:kept:{name}"
-    value = cache.get(key)
-    if value is None:
+    key = f"pagecache:kept:{translation.get_language()}:{name}"
+    version, stored = _lookup(key)
+    if stored is None:
         value = compute()
-        cache.set(key, value, timeout)
-    return value
+        cache.set(key, (version, value), timeout)
+        return value
+    return stored[1]
 
 
 def model_changed(sender, **kwargs) -> None:
     """Receiver of post_save, post_delete and m2m_changed (wired in ``core.apps``)."""
-    if sender._meta.app_label in settings.PAGE_CACHE_APPS:
-        public_pages_changed()
+    meta = sender._meta
+    if meta.app_label not in settings.PAGE_CACHE_APPS or meta.label in settings.PAGE_CACHE_IGNORED_MODELS:
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields and settings.PAGE_CACHE_IGNORED_FIELDS.get(meta.label, frozenset()).issuperset(update_fields):
+        return
+    public_pages_changed()
 
 
 def _cacheable(request) -> bool:
@@ -90,11 +131,11 @@ def _cacheable(request) -> bool:
     return user is None or not user.is_authenticated
 
 
-def _key(request, version: str) -> str:
+def _key(request) -> str:
     htmx = getattr(request, "htmx", None)
     target = "full" if not htmx or htmx.history_restore_request else f"hx:{htmx.target or ''}"
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pagecache:{version}:{translation.get_language()}:{target}:{path}"
+    return f"pagecache:page:{translation.get_language()}:{target}:{path}"
 
 
 def _without_tokens(content: str, request) -> str:
@@ -122,17 +163,64 @@ def _etag(request, entry: dict) -> str:
     return f'W/"{entry["hash"]}-{hashlib.sha256(secret.encode()).hexdigest()[:12]}"'
 
 
+def _random_string(length: int) -> str:
+    """``length`` characters of ``CSRF_ALLOWED_CHARS``, each uniformly random.
+
+    As Django's ``get_random_string()``, from the operating system's generator, but with one
+    read of it instead of one per character: 64 reads were a fifth of a stored page's time.
+    """
+    chars = CSRF_ALLOWED_CHARS
+    result = ""
+    while len(result) < length:
+        result += "".join(chars[byte % len(chars)] for byte in secrets.token_bytes(length + 8) if byte < UNBIASED_BYTES)
+    return result[:length]
+
+
+def _token(request) -> str:
+    """Django's ``get_token(request)``: a CSRF token masking the visitor's secret, made anew if none.
+
+    Same result and side effects (the secret in ``request.META``, the cookie to be sent by
+    ``CsrfViewMiddleware``), with the random characters drawn by ``_random_string()``.
+    """
+    if "CSRF_COOKIE" in request.META:
+        secret = request.META["CSRF_COOKIE"]
+    else:
+        secret = request.META["CSRF_COOKIE"] = _random_string(CSRF_SECRET_LENGTH)
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_string(CSRF_SECRET_LENGTH)
+    chars = CSRF_ALLOWED_CHARS
+    cipher = "".join(chars[(CHAR_INDEX[x] + CHAR_INDEX[y]) % len(chars)] for x, y in zip(secret, mask, strict=True))
+    return mask + cipher
+
+
 def _answer(request, entry: dict) -> HttpResponse:
     etag = _etag(request, entry)
     response = get_conditional_response(request, etag=etag, last_modified=entry["modified"])
     if response is None:
-        response = HttpResponse(entry["content"].replace(CSRF_PLACEHOLDER, get_token(request)))
+        response = HttpResponse(entry["content"].replace(CSRF_PLACEHOLDER, _token(request)))
         for name, value in entry["headers"].items():
             response[name] = value
     response["ETag"] = etag
     response["Last-Modified"] = http_date(entry["modified"])
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def stored_answer(request) -> HttpResponse | None:
+    """The stored page's answer to ``request``, or None if nothing is stored for it now.
+
+    For ``PublicPageMiddleware``, once it has found the request cacheable and set its language
+    and htmx details; on a miss it leaves the version it read on the request, for the view.
+    """
+    version, entry = _lookup(_key(request))
+    if entry is None:
+        setattr(request, MISSED_VERSION, version)
+        return None
+    return _answer(request, entry)
+
+
+def is_public_page(view) -> bool:
+    return getattr(view, "public_page", False)
 
 
 def public_page(view):
@@ -142,8 +230,12 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key = _key(request, current_version())
-        entry = cache.get(key)
+        key = _key(request)
+        version = getattr(request, MISSED_VERSION, None)
+        if version is None:
+            version, entry = _lookup(key)
+        else:
+            entry = None  # PublicPageMiddleware has just looked
         if entry is None:
             response = view(request, *args, **kwargs)
             if (
@@ -156,6 +248,7 @@ def public_page(view):
                 return response
             content = _without_tokens(response.content.decode(response.charset), request)
             entry = {
+                "version": version,
                 "content": content,
                 "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
                 "hash": hashlib.sha256(content.encode()).hexdigest()[:32],
@@ -164,4 +257,5 @@ def public_page(view):
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         return _answer(request, entry)
 
+    wrapper.public_page = True
     return wrapper

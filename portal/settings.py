@@ -63,11 +63,14 @@ MIDDLEWARE = [
     # First, so that no oversized request body is read by anything (see PORTAL_MAX_REQUEST_BYTES).
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, building the policy once (core.middleware).
+    "core.middleware.CSPMiddleware",
     # Permissions-Policy, and a policy for PDFs under which the browser's viewer works.
     "core.middleware.PolicyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.PublicMediaMiddleware",
+    # Stored public pages for visitors, before sessions and everything after (core.pagecache).
+    "core.middleware.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,7 +129,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its Redis client (core.cache).
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
         }
@@ -139,6 +143,40 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # change to a model of these apps.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_CACHE_APPS = frozenset({"portal", "institutions", "events", "matchmaking", "mous"})
+# ... except these models, which no public page shows nor any value kept until the next change
+# (core.pagecache.kept) is computed from: people's own lists, messages and meeting business,
+# written far more often than what visitors see.
+PAGE_CACHE_IGNORED_MODELS = frozenset(
+    {
+        "institutions.ShortlistEntry",
+        "institutions.Invitation",
+        "institutions.ContactMessage",
+        "events.Contact",
+        "events.SurveyResponse",
+        "events.SurveyAnswer",
+        "events.RetentionRun",
+        "matchmaking.SlotUnavailability",
+        "matchmaking.MeetingRequest",
+        "matchmaking.AttendanceMark",
+        "matchmaking.FollowUp",
+    }
+)
+# ... and saves of only these fields of a model: a sign-in's last_login, a person's password
+# and own preferences, which no public page shows.
+PAGE_CACHE_IGNORED_FIELDS = {
+    "portal.User": frozenset(
+        {
+            "last_login",
+            "password",
+            "preferred_language",
+            "time_zone",
+            "email_request_digest",
+            "email_follow_ups",
+            "email_meeting_reminders",
+            "email_request_nudges",
+        }
+    ),
+}
 
 AUTH_USER_MODEL = "portal.User"
 # Django's and allauth's backends, loading the user with their secretariat membership

@@ -7,12 +7,25 @@ from django.core.cache import cache, caches
 from django.test import Client
 from django.urls import reverse
 
-from core.pagecache import CSRF_PLACEHOLDER, public_pages_changed
+from core.pagecache import CSRF_PLACEHOLDER, MASKED_TOKEN, VERSION_KEY, kept, public_pages_changed
 from events.models import Event, Registration
 from events.services import approve_registrations
 from institutions.models import Institution
-from mous.models import Mou
-from tests.factories import EventFactory, InstitutionFactory, MouFactory, MouPartyFactory, RegistrationFactory
+from matchmaking.models import MeetingRequest
+from mous.models import Milestone, Mou
+from portal.services import user_language_set
+from tests.factories import (
+    TEST_PASSWORD,
+    EventFactory,
+    InstitutionFactory,
+    MeetingRequestFactory,
+    MilestoneFactory,
+    MouFactory,
+    MouPartyFactory,
+    RegistrationFactory,
+    ShortlistEntryFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +201,7 @@ def test_pages_that_are_not_found_are_not_stored(client):
 def test_pages_are_stored_and_served_by_the_redis_cache_of_production(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "test-page-cache",
         }
@@ -221,3 +234,236 @@ def test_an_event_page_counts_registrations_approved_together_at_once(client):
 
     assert "2 participants" not in before
     assert "2 participants" in after
+
+
+# --- Served before the rest of the middleware (core.middleware.PublicPageMiddleware) ------------
+
+EARLY = "core.middleware.PublicPageMiddleware"
+
+
+def _served_early(response) -> bool:
+    # The stack's session and authentication middleware never saw the request.
+    return not hasattr(response.wsgi_request, "session") and not hasattr(response.wsgi_request, "user")
+
+
+def _comparable(response) -> dict:
+    cookies = {
+        name: {key: value for key, value in morsel.items() if value} | {"length": len(morsel.value)}
+        for name, morsel in response.cookies.items()
+    }
+    body = response.content.decode()
+    # The page differs from another visitor's by its CSRF token only.
+    body = MASKED_TOKEN.sub("<token>", body)
+    headers = dict(response.headers)
+    if "csrftoken" in response.cookies:
+        # A new CSRF secret, random, was made: the ETag's part for it differs too.
+        headers["ETag"] = headers["ETag"].rsplit("-", 1)[0]
+    return {"status": response.status_code, "headers": headers, "cookies": cookies, "body": body}
+
+
+def _without_early(settings):
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != EARLY]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "new visitor",
+        "returning visitor",
+        "revalidation",
+        "language cookie",
+        "accept-language",
+        "htmx",
+        "bad csrf cookie",
+    ],
+)
+def test_a_stored_page_is_answered_as_the_whole_stack_answers_it(case, settings):
+    EventFactory(title="Workshop on smart welding")
+    InstitutionFactory(name="Battambang Polytechnic Institute")
+    secret = "a" * 32
+    url = reverse("institutions:list") + "?q=polytechnic" if case == "htmx" else reverse("events:list")
+    extra = {
+        "htmx": {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"},
+        "accept-language": {"HTTP_ACCEPT_LANGUAGE": "zh-hans,en;q=0.5"},
+    }.get(case, {})
+    cookies = {
+        "returning visitor": {"csrftoken": secret},
+        "revalidation": {"csrftoken": secret},
+        "language cookie": {"csrftoken": secret, settings.LANGUAGE_COOKIE_NAME: "zh-hans"},
+        "bad csrf cookie": {"csrftoken": "not-a-token"},
+    }.get(case, {})
+
+    def get(**more):
+        client = Client()
+        for name, value in cookies.items():
+            client.cookies[name] = value
+        return client.get(url, **extra, **more)
+
+    stored_by_stack = get()  # a miss: the whole stack renders and stores the page
+    if case == "revalidation":
+        extra["HTTP_IF_NONE_MATCH"] = stored_by_stack["ETag"]
+    early = get()
+    _without_early(settings)
+    whole_stack = get()
+
+    assert not _served_early(stored_by_stack)
+    assert _served_early(early)
+    assert not _served_early(whole_stack)
+    assert _comparable(early) == _comparable(whole_stack)
+    assert early.status_code == (304 if case == "revalidation" else 200)
+    for header in ("Vary", "X-Frame-Options", "Content-Language", "Cache-Control", "ETag"):
+        assert header in early
+
+
+def test_security_headers_of_an_early_answer_are_those_of_the_stack(settings):
+    EventFactory()
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REFERRER_POLICY = "same-origin"
+    https = {"secure": True}
+    Client().get(reverse("events:list"), **https)
+
+    early = Client().get(reverse("events:list"), **https)
+    redirected = Client().get(reverse("events:list"))
+    _without_early(settings)
+    whole_stack = Client().get(reverse("events:list"), **https)
+
+    assert _served_early(early)
+    assert redirected.status_code == 301  # the HTTPS redirect still comes first
+    for header in (
+        "Strict-Transport-Security",
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert early.get(header) == whole_stack.get(header), header
+        assert header in early, header
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    ["sessionid", "messages"],
+)
+def test_visitors_with_a_session_or_messages_cookie_go_through_the_stack(client, cookie, settings):
+    EventFactory()
+    client.get(reverse("events:list"))
+    name = settings.SESSION_COOKIE_NAME if cookie == "sessionid" else "messages"
+    client.cookies[name] = "anything"
+
+    response = client.get(reverse("events:list"))
+
+    assert not _served_early(response)
+
+
+def test_a_signed_in_person_is_never_answered_from_the_cache(client, roles):
+    EventFactory(title="Workshop on smart welding")
+    Client().get(reverse("events:list"))
+    client.force_login(roles["participant"])
+
+    response = client.get(reverse("events:list"))
+
+    assert not _served_early(response)
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_control_character_is_refused_even_for_a_public_page(client):
+    InstitutionFactory(name="Battambang Polytechnic Institute")
+    client.get(reverse("institutions:list"))
+
+    response = client.get(reverse("institutions:list") + "?q=poly%00technic")
+    path = client.get(reverse("institutions:list") + "%01/")
+
+    assert response.status_code == 400
+    assert path.status_code in (400, 404)
+
+
+def test_pages_not_marked_public_are_not_looked_up(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert not _served_early(response)
+
+
+# --- What moves the version on --------------------------------------------------------------
+
+
+def _stored_page_is_served(url: str, event: Event) -> bool:
+    """Whether ``url`` still answers the page stored before ``event``'s title changed unseen."""
+    Event.objects.filter(pk=event.pk).update(title="Changed without a signal")  # sends no signal
+    return "Changed without a signal" not in Client().get(url).content.decode()
+
+
+def test_signing_in_keeps_the_stored_public_pages(client):
+    event = EventFactory(title="Workshop on smart welding")
+    user = UserFactory(verified_email=True)
+    Client().get(reverse("home"))
+    version = cache.get(VERSION_KEY)
+    kept("something", lambda: "computed before")
+
+    signed_in = client.post(reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD})
+    user.refresh_from_db()
+
+    assert signed_in.status_code == 302
+    assert user.last_login is not None
+    assert cache.get(VERSION_KEY) == version
+    assert kept("something", lambda: "computed again") == "computed before"
+    assert _stored_page_is_served(reverse("home"), event)
+
+
+def test_a_person_s_own_settings_and_lists_keep_the_stored_public_pages(roles):
+    event = EventFactory(title="Workshop on smart welding")
+    participant = roles["participant"]
+    earlier = MeetingRequestFactory(status=MeetingRequest.Status.DECLINED)
+    Client().get(reverse("home"))
+    version = cache.get(VERSION_KEY)
+
+    user_language_set(user=participant, language="zh-hans")
+    ShortlistEntryFactory(user=participant, institution=roles.institution_b)
+    MeetingRequestFactory(session=earlier.session, requester=earlier.recipient, recipient=earlier.requester)
+
+    assert cache.get(VERSION_KEY) == version
+    assert _stored_page_is_served(reverse("home"), event)
+
+
+def test_a_name_shown_on_a_public_page_is_fresh_after_it_changes(client, public_mou):
+    author = UserFactory(display_name="Dr. Sok Dara")
+    MilestoneFactory(
+        mou=public_mou,
+        kind=Milestone.Kind.ACTIVITY,
+        title="Teacher exchange",
+        recorded_by=author,
+        completed_on="2026-01-10",
+    )
+    url = reverse("mous:detail", args=[public_mou.pk])
+    before = client.get(url).content.decode()
+
+    author.display_name = "Dr. Chan Vuthy"
+    author.save(update_fields=["display_name"])
+    after = client.get(url).content.decode()
+
+    assert "Dr. Sok Dara" in before
+    assert "Dr. Chan Vuthy" in after
+
+
+def test_the_tokens_put_into_stored_pages_are_django_s_csrf_tokens():
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
+    from django.test import RequestFactory
+
+    from core.pagecache import _random_string, _token
+
+    request = RequestFactory().get("/")
+    token = _token(request)
+    secret = request.META["CSRF_COOKIE"]
+    again = _token(request)
+
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+    assert (len(token), len(secret)) == (64, 32)
+    assert set(token + secret) <= set(CSRF_ALLOWED_CHARS)
+    assert _unmask_cipher_token(token) == secret
+    assert again != token
+    assert _unmask_cipher_token(again) == secret
+    # Every character can be drawn.
+    assert set("".join(_random_string(32) for _ in range(200))) == set(CSRF_ALLOWED_CHARS)

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from csp.utils import build_policy
 from django.test import Client
 from django.urls import reverse
 
@@ -81,12 +82,28 @@ def test_production_settings_are_secure(production):
     assert production["SECURE_HSTS_SECONDS"] >= 31536000
     for middleware in (
         "core.middleware.ControlCharacterMiddleware",
-        "csp.middleware.CSPMiddleware",
+        "core.middleware.CSPMiddleware",
         "core.middleware.PolicyHeadersMiddleware",
         "core.middleware.PublicMediaMiddleware",
         "core.middleware.PrivateCacheMiddleware",
     ):
         assert middleware in production["MIDDLEWARE"]
+
+
+def test_the_policy_is_django_csp_s_and_follows_a_change_of_the_settings(prod, settings):
+    """core.middleware.CSPMiddleware builds the policy once: as django-csp does, and again after a change."""
+    before = prod.get(reverse("home"))
+    expected = build_policy()
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'", "https://example.org"]}
+    }
+    after = prod.get(reverse("home"))
+
+    assert _directives(before["Content-Security-Policy"]) == _directives(expected)
+    assert _directives(after["Content-Security-Policy"]) == {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "https://example.org"],
+    }
 
 
 def test_content_security_policy_is_strict(prod):
