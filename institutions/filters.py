@@ -22,7 +22,7 @@ from uuid import uuid4
 from django import forms
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
@@ -352,12 +352,21 @@ def _facet_set(
     return Institution.objects.filter(pk__in=matching(others, parsed).order_by().values("id")[:CANDIDATE_CAP])
 
 
-def _raw_counts(rows: QuerySet[Institution], query: DirectoryQuery) -> dict[str, dict[str, int]]:
-    """Count every facet's values over ``rows`` in one query (one scan of the rows).
+def _raw_counts(
+    rows: QuerySet[Institution], query: DirectoryQuery, facets: Iterable[str] = FACETS
+) -> dict[str, dict[str, int]]:
+    """Count the values of ``facets`` over ``rows`` in one query (one scan of the rows).
 
     Offers and needs are counted from the stored ``offer_keys``/``need_keys`` ("type:sector"),
-    limited to the chosen sectors when there are any; sectors from the link table.
+    limited to the chosen sectors when there are any; sectors from the link table. A facet
+    counted without its own filter asks for that facet alone, so that its query groups the
+    rows once instead of seven times.
+
+    The query runs without JIT and with room to sort in memory: on 50,000 institutions JIT
+    compiled the statement for longer than grouping took, and the distinct counts of offers
+    and needs spilled to disk with the default ``work_mem``.
     """
+    facets = [facet for facet in FACETS if facet in set(facets)]
     rows_sql, rows_params = (
         rows.order_by()
         .values("id", "country", "kind", "languages", "verification_status", "offer_keys", "need_keys")
@@ -366,24 +375,44 @@ def _raw_counts(rows: QuerySet[Institution], query: DirectoryQuery) -> dict[str,
     sector_ids = [str(pk) for pk in query.sector_ids]
     in_sectors = "AND split_part(k, ':', 2) = ANY(%s)" if sector_ids else ""
     links = Institution.sectors.through._meta.db_table
-    sql = f"""
-        WITH s AS MATERIALIZED ({rows_sql})
-        SELECT 'country', country, count(*) FROM s GROUP BY country
-        UNION ALL SELECT 'kind', kind, count(*) FROM s GROUP BY kind
-        UNION ALL SELECT 'language', l, count(*) FROM s, unnest(languages) AS l GROUP BY l
-        UNION ALL SELECT 'verified', '1', count(*) FROM s WHERE verification_status = %s
-        UNION ALL SELECT 'offers', split_part(k, ':', 1), count(DISTINCT id)
-            FROM s, unnest(offer_keys) AS k WHERE true {in_sectors} GROUP BY 2
-        UNION ALL SELECT 'needs', split_part(k, ':', 1), count(DISTINCT id)
-            FROM s, unnest(need_keys) AS k WHERE true {in_sectors} GROUP BY 2
-        UNION ALL SELECT 'sector', link.sector_id::text, count(*)
-            FROM {links} AS link JOIN s ON s.id = link.institution_id GROUP BY 2
-    """  # noqa: S608 -- the SQL is built from the ORM's and the models' own names; values are parameters  # nosec B608
-    params = [*rows_params, Institution.Verification.VERIFIED]
-    params += [sector_ids, sector_ids] if sector_ids else []
+    parts: dict[str, tuple[str, list]] = {
+        "country": ("SELECT 'country', country, count(*) FROM s GROUP BY country", []),
+        "kind": ("SELECT 'kind', kind, count(*) FROM s GROUP BY kind", []),
+        "language": ("SELECT 'language', l, count(*) FROM s, unnest(languages) AS l GROUP BY l", []),
+        "verified": (
+            "SELECT 'verified', '1', count(*) FROM s WHERE verification_status = %s",
+            [Institution.Verification.VERIFIED],
+        ),
+        "offers": (
+            "SELECT 'offers', split_part(k, ':', 1), count(DISTINCT id) "
+            f"FROM s, unnest(offer_keys) AS k WHERE true {in_sectors} GROUP BY 2",
+            [sector_ids] if sector_ids else [],
+        ),
+        "needs": (
+            "SELECT 'needs', split_part(k, ':', 1), count(DISTINCT id) "
+            f"FROM s, unnest(need_keys) AS k WHERE true {in_sectors} GROUP BY 2",
+            [sector_ids] if sector_ids else [],
+        ),
+        "sector": (
+            f"SELECT 'sector', link.sector_id::text, count(*) FROM {links} AS link "  # noqa: S608  # nosec B608
+            "JOIN s ON s.id = link.institution_id GROUP BY 2",
+            [],
+        ),
+    }
+    # One scan of the rows when several facets share them; a single facet lets PostgreSQL
+    # push its grouping into the scan.
+    materialized = "MATERIALIZED" if len(facets) > 1 else "NOT MATERIALIZED"
+    sql = f"WITH s AS {materialized} ({rows_sql}) " + " UNION ALL ".join(parts[facet][0] for facet in facets)
+    params = [*rows_params]
+    for facet in facets:
+        params += parts[facet][1]
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        # One round trip: the settings hold for this statement's transaction only (statements
+        # sent together run in one, or in the surrounding one, whose end resets them).
+        cursor.execute(f"SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; {sql}", params)
+        while cursor.description is None and cursor.nextset():
+            pass
         for facet, value, count in cursor.fetchall():
             counts[facet][value] = count
     return counts
@@ -406,8 +435,13 @@ def directory_version() -> str:
 
 
 def directory_changed() -> None:
-    """Forget the cached facet counts: call after writing institutions, offers, needs or sectors."""
+    """Forget the cached facet counts: call after writing institutions, offers, needs or sectors.
+
+    Now, and again once the current transaction commits: a visitor counting between the two
+    saw the rows before the change and must not keep those counts under the new version.
+    """
     cache.delete(_DIRECTORY_VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(_DIRECTORY_VERSION_KEY))
 
 
 def _facet_cache_key(query: DirectoryQuery) -> str:
@@ -431,14 +465,18 @@ def _counts_by_facet(
     cache_key = _facet_cache_key(query) if parsed is None else None
     if cache_key and (cached := cache.get(cache_key)) is not None:
         return cached
-    main = _raw_counts(_facet_set(query, "", base=base, parsed=parsed, hit_ids=hit_ids), query)
+    # A facet counted without its own filter below needs no count among the filtered rows.
+    apart = [facet for facet in FACETS if _is_set(query, facet) and facet != "verified" and parsed is None]
+    main_facets = [facet for facet in FACETS if facet not in apart]
+    main = _raw_counts(_facet_set(query, "", base=base, parsed=parsed, hit_ids=hit_ids), query, main_facets)
     raw = {}
     for facet in FACETS:
         # With a text query, every facet counts among the (capped) matches: counting each
         # selected facet without its filter would search again per facet, which costs more
         # than the search itself on a broad term.
-        if _is_set(query, facet) and facet != "verified" and parsed is None:
-            raw[facet] = _raw_counts(_facet_set(query, facet, base=base, parsed=parsed, hit_ids=hit_ids), query)[facet]
+        if facet in apart:
+            rows = _facet_set(query, facet, base=base, parsed=parsed, hit_ids=hit_ids)
+            raw[facet] = _raw_counts(rows, query, [facet])[facet]
         else:
             # Filtering by "verified" does not change how many are verified.
             raw[facet] = main[facet]

@@ -325,3 +325,42 @@ def test_institution_page_is_public(client):
 
     assert response.status_code == 200
     assert "Takeo Training Centre" in response.content.decode()
+
+
+def test_directory_facets_in_use_each_count_without_their_own_filter(catalogue):
+    # Shenzhen also offers teacher training in ICT: one institution, counted once.
+    OfferFactory(institution=catalogue["shenzhen"], cooperation_type=catalogue["training"], sector=catalogue["ict"])
+
+    result = search({"sector": ["auto"], "offers": ["training"]})
+
+    assert names(result) == ["Shenzhen Polytechnic"]
+    # Sectors among those offering teacher training in the chosen sector (Shenzhen)…
+    assert counts(result, "sector") == {"auto": 1, "ict": 1}
+    # …offers in the chosen sector among the automotive institutions (Guangxi's is in ICT)…
+    assert counts(result, "offers") == {"training": 1}
+    # …and the facets not in use among the rows both filters leave.
+    assert counts(result, "country") == {"CHINA": 1, "ASEAN": 0, "CN": 1}
+    assert counts(result, "language") == {}
+
+    result = search({"sector": ["auto", "ict"], "offers": ["training"], "language": ["en"]})
+
+    assert names(result) == []
+    assert counts(result, "offers") == {"training": 0}
+    assert counts(result, "language") == {"en": 0}
+    assert counts(result, "sector") == {"auto": 0, "ict": 0}
+
+
+def test_directory_counts_kept_during_a_change_are_dropped_when_it_commits(
+    catalogue, django_capture_on_commit_callbacks
+):
+    from institutions.filters import directory_version
+
+    assert counts(search({}), "kind")["polytechnic"] == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue["dili"].kind = Institution.Kind.VOCATIONAL_COLLEGE
+        catalogue["dili"].save()
+        # Another visitor counting before the commit keeps its counts under a new version…
+        during = directory_version()
+    # …which the commit forgets.
+    assert directory_version() != during
+    assert counts(search({}), "kind")["polytechnic"] == 3
