@@ -23,7 +23,7 @@ from django import forms
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -353,9 +353,18 @@ def _facet_set(
 
 
 def _raw_counts(
-    rows: QuerySet[Institution], query: DirectoryQuery, facets: Iterable[str] = FACETS
-) -> dict[str, dict[str, int]]:
-    """Count the values of ``facets`` over ``rows`` in one query (one scan of the rows).
+    rows: QuerySet[Institution],
+    query: DirectoryQuery,
+    facets: Iterable[str] = FACETS,
+    *,
+    chunks: list[int] | None = None,
+) -> dict[int, dict[str, dict[str, int]]]:
+    """Count the values of ``facets`` over ``rows`` per chunk of ids, in one query (one scan).
+
+    Returns chunk (``id // FACET_CHUNK``) → facet → value → count; chunks without rows are
+    left out, and the key ``MAX_ID`` holds the highest institution id of the directory.
+    ``chunks``: the chunks ``rows`` are limited to, which lets the sector links be read by
+    institution id ranges rather than all of them.
 
     Offers and needs are counted from the stored ``offer_keys``/``need_keys`` ("type:sector"),
     limited to the chosen sectors when there are any; sectors from the link table. A facet
@@ -369,59 +378,72 @@ def _raw_counts(
     facets = [facet for facet in FACETS if facet in set(facets)]
     rows_sql, rows_params = (
         rows.order_by()
-        .values("id", "country", "kind", "languages", "verification_status", "offer_keys", "need_keys")
+        .annotate(chunk=F("id") / FACET_CHUNK)
+        .values("id", "chunk", "country", "kind", "languages", "verification_status", "offer_keys", "need_keys")
         .query.sql_with_params()
     )
     sector_ids = [str(pk) for pk in query.sector_ids]
     in_sectors = "AND split_part(k, ':', 2) = ANY(%s)" if sector_ids else ""
     links = Institution.sectors.through._meta.db_table
     parts: dict[str, tuple[str, list]] = {
-        "country": ("SELECT 'country', country, count(*) FROM s GROUP BY country", []),
-        "kind": ("SELECT 'kind', kind, count(*) FROM s GROUP BY kind", []),
-        "language": ("SELECT 'language', l, count(*) FROM s, unnest(languages) AS l GROUP BY l", []),
+        "country": ("SELECT chunk, 'country', country, count(*) FROM s GROUP BY 1, 3", []),
+        "kind": ("SELECT chunk, 'kind', kind, count(*) FROM s GROUP BY 1, 3", []),
+        "language": ("SELECT chunk, 'language', l, count(*) FROM s, unnest(languages) AS l GROUP BY 1, 3", []),
         "verified": (
-            "SELECT 'verified', '1', count(*) FROM s WHERE verification_status = %s",
+            "SELECT chunk, 'verified', '1', count(*) FROM s WHERE verification_status = %s GROUP BY 1",
             [Institution.Verification.VERIFIED],
         ),
         "offers": (
-            "SELECT 'offers', split_part(k, ':', 1), count(DISTINCT id) "
-            f"FROM s, unnest(offer_keys) AS k WHERE true {in_sectors} GROUP BY 2",
+            "SELECT chunk, 'offers', split_part(k, ':', 1), count(DISTINCT id) "
+            f"FROM s, unnest(offer_keys) AS k WHERE true {in_sectors} GROUP BY 1, 3",
             [sector_ids] if sector_ids else [],
         ),
         "needs": (
-            "SELECT 'needs', split_part(k, ':', 1), count(DISTINCT id) "
-            f"FROM s, unnest(need_keys) AS k WHERE true {in_sectors} GROUP BY 2",
+            "SELECT chunk, 'needs', split_part(k, ':', 1), count(DISTINCT id) "
+            f"FROM s, unnest(need_keys) AS k WHERE true {in_sectors} GROUP BY 1, 3",
             [sector_ids] if sector_ids else [],
         ),
         "sector": (
-            f"SELECT 'sector', link.sector_id::text, count(*) FROM {links} AS link "  # noqa: S608  # nosec B608
-            "JOIN s ON s.id = link.institution_id GROUP BY 2",
-            [],
+            f"SELECT s.chunk, 'sector', link.sector_id::text, count(*) FROM {links} AS link "  # noqa: S608  # nosec B608
+            f"JOIN s ON s.id = link.institution_id {_link_ranges(chunks)[0]} GROUP BY 1, 3",
+            _link_ranges(chunks)[1],
         ),
     }
+    institutions = Institution._meta.db_table
     # One scan of the rows when several facets share them; a single facet lets PostgreSQL
     # push its grouping into the scan.
     materialized = "MATERIALIZED" if len(facets) > 1 else "NOT MATERIALIZED"
-    sql = f"WITH s AS {materialized} ({rows_sql}) " + " UNION ALL ".join(parts[facet][0] for facet in facets)
+    selects = [parts[facet][0] for facet in facets]
+    # The highest id tells how many chunks the directory has (an index lookup).
+    selects.append(f"SELECT {MAX_ID}, 'max', '', coalesce(max(id), 0) FROM {institutions}")  # noqa: S608  # nosec B608
+    sql = f"WITH s AS {materialized} ({rows_sql}) " + " UNION ALL ".join(selects)
     params = [*rows_params]
     for facet in facets:
         params += parts[facet][1]
-    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    counts: dict[int, dict[str, dict[str, int]]] = {}
     with connection.cursor() as cursor:
         # One round trip: the settings hold for this statement's transaction only (statements
         # sent together run in one, or in the surrounding one, whose end resets them).
         cursor.execute(f"SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; {sql}", params)
         while cursor.description is None and cursor.nextset():
             pass
-        for facet, value, count in cursor.fetchall():
-            counts[facet][value] = count
+        for chunk, facet, value, count in cursor.fetchall():
+            if chunk == MAX_ID:
+                counts[MAX_ID] = count
+            else:
+                counts.setdefault(chunk, {name: {} for name in FACETS})[facet][value] = count
     return counts
 
 
 # Without a text query, facet counts scan the whole filtered directory: about half a second on
-# 50,000 institutions. They are cached until the directory changes (institutions/signals.py
-# calls ``directory_changed()``), and at most FACET_CACHE_SECONDS in any case.
+# 50,000 institutions. They are cached per chunk of FACET_CHUNK institutions (by id): a change
+# to some institutions (institutions/signals.py calls ``directory_changed()`` with their ids)
+# forgets the counts of their chunks only, so that the next visitor counts a few thousand rows
+# and sums the other chunks' kept counts. ``directory_changed()`` without ids (bulk writes)
+# forgets every chunk. Counts are kept FACET_CACHE_SECONDS at most in any case.
 FACET_CACHE_SECONDS = 600
+FACET_CHUNK = 2048
+MAX_ID = -1  # the key of _raw_counts()'s answer that holds the highest id
 _DIRECTORY_VERSION_KEY = "institutions:directory-version"
 
 
@@ -434,17 +456,37 @@ def directory_version() -> str:
     return version
 
 
-def directory_changed() -> None:
+def _chunk_version_key(chunk: int) -> str:
+    return f"institutions:directory-chunk-version:{chunk}"
+
+
+# How many chunks the directory has (the highest id // FACET_CHUNK + 1), once counted.
+_CHUNK_COUNT_KEY = "institutions:directory-chunks"
+
+
+def directory_changed(*, institution_ids: Iterable[int] | None = None) -> None:
     """Forget the cached facet counts: call after writing institutions, offers, needs or sectors.
 
-    Now, and again once the current transaction commits: a visitor counting between the two
-    saw the rows before the change and must not keep those counts under the new version.
+    With ``institution_ids``, only the counts of their chunks; without, all of them. Now, and
+    again once the current transaction commits: a visitor counting between the two saw the
+    rows before the change and must not keep those counts.
     """
-    cache.delete(_DIRECTORY_VERSION_KEY)
-    transaction.on_commit(lambda: cache.delete(_DIRECTORY_VERSION_KEY))
+    chunks = None if institution_ids is None else {pk // FACET_CHUNK for pk in institution_ids}
+
+    def forget() -> None:
+        if chunks is None:
+            cache.delete_many([_DIRECTORY_VERSION_KEY, _CHUNK_COUNT_KEY])
+            return
+        known = cache.get(_CHUNK_COUNT_KEY)
+        if known is not None and max(chunks, default=0) >= known:
+            cache.delete(_CHUNK_COUNT_KEY)  # a new chunk: count them again
+        cache.delete_many([_chunk_version_key(chunk) for chunk in chunks])
+
+    forget()
+    transaction.on_commit(forget)
 
 
-def _facet_cache_key(query: DirectoryQuery) -> str:
+def _filters_digest(query: DirectoryQuery) -> str:
     filters = [
         sorted(query.country_codes),
         sorted(query.kinds),
@@ -454,35 +496,106 @@ def _facet_cache_key(query: DirectoryQuery) -> str:
         sorted(query.languages),
         query.verified_only,
     ]
-    digest = hashlib.sha256(json.dumps(filters).encode()).hexdigest()[:32]
-    return f"institutions:facets:{directory_version()}:{digest}"
+    return hashlib.sha256(json.dumps(filters).encode()).hexdigest()[:32]
+
+
+def _link_ranges(chunks: list[int] | None) -> tuple[str, list[int]]:
+    """Return a SQL condition on ``link.institution_id`` for the id ranges of ``chunks``."""
+    if chunks is None:
+        return "", []
+    ranges = " OR ".join("link.institution_id >= %s AND link.institution_id < %s" for _chunk in chunks)
+    params = [bound for chunk in chunks for bound in (chunk * FACET_CHUNK, (chunk + 1) * FACET_CHUNK)]
+    return f"WHERE ({ranges})", params
+
+
+def _count_chunks(
+    query: DirectoryQuery,
+    *,
+    base: QuerySet[Institution],
+    parsed: ParsedQuery | None,
+    hit_ids: list[int] | None,
+    chunks: list[int] | None = None,
+) -> dict[int, dict[str, dict[str, int]]]:
+    """Count every facet per chunk (only ``chunks`` when given): one query for the facets
+    without a selection, plus, without a text query, one per facet with a selection."""
+    if chunks is not None:
+        ranges = Q()
+        for chunk in chunks:
+            ranges |= Q(id__gte=chunk * FACET_CHUNK, id__lt=(chunk + 1) * FACET_CHUNK)
+        base = base.filter(ranges)
+    # A facet counted without its own filter below needs no count among the filtered rows.
+    apart = [facet for facet in FACETS if _is_set(query, facet) and facet != "verified" and parsed is None]
+    main_facets = [facet for facet in FACETS if facet not in apart]
+    rows = _facet_set(query, "", base=base, parsed=parsed, hit_ids=hit_ids)
+    counts = _raw_counts(rows, query, main_facets, chunks=chunks)
+    for facet in apart:
+        # With a text query, every facet counts among the (capped) matches: counting each
+        # selected facet without its filter would search again per facet, which costs more
+        # than the search itself on a broad term. Filtering by "verified" does not change
+        # how many are verified.
+        rows = _facet_set(query, facet, base=base, parsed=parsed, hit_ids=hit_ids)
+        for chunk, by_facet in _raw_counts(rows, query, [facet], chunks=chunks).items():
+            if chunk != MAX_ID:
+                counts.setdefault(chunk, {name: {} for name in FACETS})[facet] = by_facet[facet]
+    return counts
+
+
+def _sum_chunks(chunks: Iterable[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
+    total: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    for by_facet in chunks:
+        for facet, values in by_facet.items():
+            counts = total[facet]
+            for value, count in values.items():
+                counts[value] = counts.get(value, 0) + count
+    return total
 
 
 def _counts_by_facet(
     query: DirectoryQuery, *, base: QuerySet[Institution], parsed: ParsedQuery | None, hit_ids: list[int] | None
 ) -> dict[str, dict[str, int]]:
-    """Return the raw counts of every facet (value → count), from the cache where possible."""
-    cache_key = _facet_cache_key(query) if parsed is None else None
-    if cache_key and (cached := cache.get(cache_key)) is not None:
-        return cached
-    # A facet counted without its own filter below needs no count among the filtered rows.
-    apart = [facet for facet in FACETS if _is_set(query, facet) and facet != "verified" and parsed is None]
-    main_facets = [facet for facet in FACETS if facet not in apart]
-    main = _raw_counts(_facet_set(query, "", base=base, parsed=parsed, hit_ids=hit_ids), query, main_facets)
-    raw = {}
-    for facet in FACETS:
-        # With a text query, every facet counts among the (capped) matches: counting each
-        # selected facet without its filter would search again per facet, which costs more
-        # than the search itself on a broad term.
-        if facet in apart:
-            rows = _facet_set(query, facet, base=base, parsed=parsed, hit_ids=hit_ids)
-            raw[facet] = _raw_counts(rows, query, [facet])[facet]
-        else:
-            # Filtering by "verified" does not change how many are verified.
-            raw[facet] = main[facet]
-    if cache_key:
-        cache.set(cache_key, raw, FACET_CACHE_SECONDS)
-    return raw
+    """Return the raw counts of every facet (value → count), from the cache where possible.
+
+    Without a text query: the kept counts of each chunk, and the counts of the chunks that
+    changed since (or of all of them after a bulk change), computed in the same queries. A
+    chunk's version is read before its rows are counted, so that counts taken while a
+    change commits are kept under a version the change forgets.
+    """
+    if parsed is not None:
+        counts = _count_chunks(query, base=base, parsed=parsed, hit_ids=hit_ids)
+        counts.pop(MAX_ID, None)
+        return _sum_chunks(counts.values())
+    chunk_count = cache.get(_CHUNK_COUNT_KEY)
+    if chunk_count is None:
+        # The number of chunks is not known yet: count them all, and keep the counts from
+        # the next visitor on (their versions must be read before counting).
+        counts = _count_chunks(query, base=base, parsed=None, hit_ids=None)
+        cache.set(_CHUNK_COUNT_KEY, counts.pop(MAX_ID) // FACET_CHUNK + 1, None)
+        return _sum_chunks(counts.values())
+    keys = _chunk_keys(query, directory_version(), range(chunk_count))
+    kept = cache.get_many(list(keys.values()))
+    missing = [chunk for chunk, key in keys.items() if key not in kept]
+    if missing:
+        every = len(missing) == chunk_count
+        counts = _count_chunks(query, base=base, parsed=None, hit_ids=None, chunks=None if every else missing)
+        fresh = {keys[chunk]: counts.get(chunk, {}) for chunk in missing}
+        cache.set_many(fresh, FACET_CACHE_SECONDS)
+        kept.update(fresh)
+    return _sum_chunks(kept.values())
+
+
+def _chunk_keys(query: DirectoryQuery, version: str, chunks: Iterable[int]) -> dict[int, str]:
+    """Return the cache key of each chunk's counts for ``query``'s filters, at its current version."""
+    chunks = list(chunks)
+    version_keys = {chunk: _chunk_version_key(chunk) for chunk in chunks}
+    versions = cache.get_many(list(version_keys.values()))
+    new = {key: uuid4().hex for key in version_keys.values() if key not in versions}
+    if new:
+        cache.set_many(new, None)
+        versions.update(new)
+    digest = _filters_digest(query)
+    return {
+        chunk: f"institutions:facets:{version}:{digest}:{chunk}:{versions[key]}" for chunk, key in version_keys.items()
+    }
 
 
 def facet_counts(

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from institutions.filters import DirectoryForm, Taxonomies, directory_search
+from institutions.filters import FACET_CHUNK, DirectoryForm, Taxonomies, directory_changed, directory_search
 from institutions.models import Institution, Membership
 from tests.factories import (
     CooperationTypeFactory,
@@ -353,14 +353,60 @@ def test_directory_facets_in_use_each_count_without_their_own_filter(catalogue):
 def test_directory_counts_kept_during_a_change_are_dropped_when_it_commits(
     catalogue, django_capture_on_commit_callbacks
 ):
-    from institutions.filters import directory_version
+    from institutions.filters import DirectoryQuery, _chunk_keys, directory_version
 
-    assert counts(search({}), "kind")["polytechnic"] == 4
+    def chunk_key():
+        return _chunk_keys(DirectoryQuery(), directory_version(), [catalogue["dili"].pk // FACET_CHUNK])
+
     with django_capture_on_commit_callbacks(execute=True):
         catalogue["dili"].kind = Institution.Kind.VOCATIONAL_COLLEGE
         catalogue["dili"].save()
-        # Another visitor counting before the commit keeps its counts under a new version…
-        during = directory_version()
+        # Another visitor counting before the commit keeps its counts under this key…
+        during = chunk_key()
     # …which the commit forgets.
-    assert directory_version() != during
-    assert counts(search({}), "kind")["polytechnic"] == 3
+    assert chunk_key() != during
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Facet counts kept per institution (chunks of one id), so that chunks are seen apart."""
+    monkeypatch.setattr("institutions.filters.FACET_CHUNK", 1)
+
+
+@pytest.mark.parametrize("cold", [False, True])
+def test_directory_counts_follow_every_kind_of_change(catalogue, small_chunks, cold):
+    def kinds():
+        return counts(search({}), "kind")
+
+    def both_ways(params, facet):
+        return counts(search(params), facet)
+
+    for _ in range(2):  # the first count learns the number of chunks, the second keeps them
+        assert kinds() == {"vocational_college": 2, "polytechnic": 4}
+        assert both_ways({"country": ["KH"]}, "sector") == {"ict": 1}
+    if cold:
+        directory_changed()
+
+    catalogue["dili"].kind = Institution.Kind.VOCATIONAL_COLLEGE
+    catalogue["dili"].save()
+    assert kinds() == {"vocational_college": 3, "polytechnic": 3}
+
+    # A new institution beyond the chunks counted so far.
+    InstitutionFactory(name="Siem Reap Polytechnic", country="KH", kind="polytechnic")
+    assert kinds() == {"vocational_college": 3, "polytechnic": 4}
+
+    # Sectors added from either side, offers and needs.
+    catalogue["takeo"].sectors.add(catalogue["ict"])
+    assert both_ways({"country": ["KH"]}, "sector") == {"ict": 2}
+    catalogue["auto"].institutions.add(catalogue["kampot"])
+    assert both_ways({"country": ["KH"]}, "sector") == {"auto": 1, "ict": 2}
+    OfferFactory(institution=catalogue["takeo"], cooperation_type=catalogue["internships"], sector=catalogue["ict"])
+    assert both_ways({"country": ["KH"]}, "offers") == {"internships": 1}
+    catalogue["auto"].institutions.clear()
+    assert both_ways({"country": ["KH"]}, "sector") == {"ict": 2}
+
+    # Deleted, and rejected: out of the counts.
+    catalogue["dili"].delete()
+    catalogue["macao"].verification_status = REJECTED
+    catalogue["macao"].save()
+    assert kinds() == {"vocational_college": 2, "polytechnic": 3}
