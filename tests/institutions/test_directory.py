@@ -302,7 +302,8 @@ def test_directory_query_count_is_fixed_for_visitors(client, django_assert_num_q
     for number in range(item_count):
         InstitutionFactory(name=f"Kampot College {number}", country="KH").sectors.add(SectorFactory())
 
-    with django_assert_num_queries(6):  # taxonomies (2), count, page rows, sectors, facets
+    # taxonomies (2), facets (whose country counts give the total), page rows, sectors
+    with django_assert_num_queries(5):
         client.get(LIST_URL)
 
 
@@ -325,6 +326,23 @@ def test_institution_page_is_public(client):
 
     assert response.status_code == 200
     assert "Takeo Training Centre" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, 6),
+        ({"country": ["CHINA", "CN"]}, 3),
+        ({"country": ["CHINA", "CN"], "kind": ["polytechnic"]}, 2),
+        ({"country": ["KH"], "sector": ["ict"]}, 1),
+        ({"verified": "1", "sector": ["auto"]}, 2),
+        ({"country": ["TH"]}, 0),
+    ],
+)
+def test_directory_total_without_text_is_the_number_of_results(catalogue, params, expected):
+    for _ in range(2):  # counted, then from the kept counts
+        result = search(params)
+        assert result.total == len(result.institutions) == result.page.paginator.count == expected
 
 
 def test_directory_facets_in_use_each_count_without_their_own_filter(catalogue):
@@ -390,10 +408,13 @@ def test_directory_counts_follow_every_kind_of_change(catalogue, small_chunks, c
     catalogue["dili"].kind = Institution.Kind.VOCATIONAL_COLLEGE
     catalogue["dili"].save()
     assert kinds() == {"vocational_college": 3, "polytechnic": 3}
+    assert search({"kind": ["polytechnic"]}).total == 3
 
     # A new institution beyond the chunks counted so far.
     InstitutionFactory(name="Siem Reap Polytechnic", country="KH", kind="polytechnic")
     assert kinds() == {"vocational_college": 3, "polytechnic": 4}
+    assert search({"kind": ["polytechnic"]}).total == 4
+    assert search({}).total == 7
 
     # Sectors added from either side, offers and needs.
     catalogue["takeo"].sectors.add(catalogue["ict"])
