@@ -438,7 +438,8 @@ def _raw_counts(
     counts: dict[int, dict[str, dict[str, int]]] = {}
     with connection.cursor() as cursor:
         # One round trip: the settings hold for this statement's transaction only (statements
-        # sent together run in one, or in the surrounding one, whose end resets them).
+        # sent together run in one, or in the surrounding one, whose end resets them). Several
+        # statements in one execute() need psycopg's client-side binding, Django's default.
         cursor.execute(f"SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; {sql}", params)
         while cursor.description is None and cursor.nextset():
             pass
