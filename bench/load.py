@@ -230,7 +230,15 @@ def pages() -> list[Page]:
             "agenda", "signed in", reverse("matchmaking:my_agenda", args=[registration.event.slug]), user="participant"
         ),
         Page("directory + filter", "signed in", f"{directory}?country=TH", user="participant"),
+        # Searches as the page cache never serves them: rendered for every request.
+        Page(
+            "directory text + 2 filters",
+            "signed in",
+            f"{directory}?q=technology&country=CN&sector=intelligent-manufacturing",
+            user="participant",
+        ),
         Page("MoU registry", "signed in", registry, user="participant"),
+        Page("MoU registry ?q=teacher&country", "signed in", f"{registry}?q=teacher&country=CN", user="participant"),
         Page("dashboard (secretariat)", "signed in", reverse("dashboard"), user="secretariat"),
         Page(
             "registrations list", "signed in", reverse("events:registrations", args=[busiest.slug]), user="secretariat"

@@ -16,14 +16,24 @@ def refresh_profile_keys(sender, instance, **kwargs) -> None:
     except Institution.DoesNotExist:  # deleted together with its offers
         return
     institution.refresh_profile_keys()
-    directory_changed()
+    directory_changed(institution_ids=[institution.pk])
 
 
 @receiver([post_save, post_delete], sender=Institution)
+def forget_directory_counts(sender, instance, **kwargs) -> None:
+    """The directory's cached facet counts of this institution's chunk no longer hold."""
+    directory_changed(institution_ids=[instance.pk])
+
+
 @receiver(m2m_changed, sender=Institution.sectors.through)
-def forget_directory_counts(sender, **kwargs) -> None:
-    """The directory's cached facet counts no longer hold."""
-    directory_changed()
+def forget_directory_counts_of_sectors(sender, instance, reverse, pk_set, **kwargs) -> None:
+    """The counts of the institutions whose sectors changed no longer hold (all, if unknown)."""
+    if not reverse:
+        directory_changed(institution_ids=[instance.pk])
+    elif pk_set:
+        directory_changed(institution_ids=pk_set)
+    else:  # a sector's institutions cleared: which ones is not said
+        directory_changed()
 
 
 @receiver(post_save, sender=Institution)

@@ -1,4 +1,5 @@
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value, Window
 
 from events.models import Event
 from events.selectors import event_list_visible_to
@@ -48,6 +49,35 @@ def mou_list_for(user) -> QuerySet[Mou]:
     else:
         queryset = mou_list_public()
     return mous_with_event_shown(queryset, user=user)
+
+
+def registry_page(queryset: QuerySet[Mou], number, *, per_page: int, load: QuerySet[Mou]) -> Page:
+    """Return page ``number`` of ``queryset`` as ``Paginator.get_page`` would, searching once.
+
+    ``Paginator`` counts the rows in one query and fetches the page in another, so a text
+    search ran twice. Here one narrow query takes the page's ids with the total
+    (``count(*) OVER ()``), and a second one loads those rows by primary key from ``load``
+    (the unfiltered ``mou_list_for(user)``, which selects and prefetches what the page shows;
+    the ids already passed the filters and the permission). An out-of-range or invalid
+    number falls back on ``get_page`` (the last or the first page).
+    """
+    paginator = Paginator(queryset, per_page)
+    try:
+        number = int(number or 1)
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1:
+        return paginator.get_page(number)
+    offset = (number - 1) * per_page
+    rows = list(queryset.annotate(found=Window(Count("pk"))).values_list("pk", "found")[offset : offset + per_page])
+    if not rows:
+        if number > 1:
+            return paginator.get_page(number)  # past the end: the last page
+        paginator.count = 0
+        return Page([], 1, paginator)
+    paginator.count = rows[0][1]  # the paginator's cached property: no COUNT query
+    by_pk = {mou.pk: mou for mou in load.filter(pk__in=[pk for pk, _found in rows]).order_by()}
+    return Page([by_pk[pk] for pk, _found in rows if pk in by_pk], number, paginator)
 
 
 def meetings_linkable_by(*, user, event: Event | None, mou: Mou | None = None) -> QuerySet[Meeting]:

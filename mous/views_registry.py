@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
@@ -18,7 +17,7 @@ from institutions.permissions import is_secretariat
 
 from . import network, stats
 from .filters import EXPORT_CAP, RegistryForm, apply_filters, export_headers, export_rows
-from .selectors import mou_list_for
+from .selectors import mou_list_for, registry_page
 
 REGISTRY_TEMPLATE = "mous/mou_registry.html"
 PAGE_SIZE = 25
@@ -39,7 +38,7 @@ def mou_registry(request):
     An htmx request gets the results only; the form is a plain GET form without JavaScript.
     """
     form, queryset, secretariat = _registry(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = registry_page(queryset, request.GET.get("page"), per_page=PAGE_SIZE, load=mou_list_for(request.user))
     context = {"form": form, "page_obj": page, "secretariat": secretariat, "export_cap": EXPORT_CAP}
     template = REGISTRY_TEMPLATE
     if request.htmx and not request.htmx.history_restore_request:

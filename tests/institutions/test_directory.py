@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from institutions.filters import DirectoryForm, Taxonomies, directory_search
+from institutions.filters import FACET_CHUNK, DirectoryForm, Taxonomies, directory_changed, directory_search
 from institutions.models import Institution, Membership
 from tests.factories import (
     CooperationTypeFactory,
@@ -302,7 +302,8 @@ def test_directory_query_count_is_fixed_for_visitors(client, django_assert_num_q
     for number in range(item_count):
         InstitutionFactory(name=f"Kampot College {number}", country="KH").sectors.add(SectorFactory())
 
-    with django_assert_num_queries(6):  # taxonomies (2), count, page rows, sectors, facets
+    # taxonomies (2), facets (whose country counts give the total), page rows, sectors
+    with django_assert_num_queries(5):
         client.get(LIST_URL)
 
 
@@ -325,3 +326,108 @@ def test_institution_page_is_public(client):
 
     assert response.status_code == 200
     assert "Takeo Training Centre" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, 6),
+        ({"country": ["CHINA", "CN"]}, 3),
+        ({"country": ["CHINA", "CN"], "kind": ["polytechnic"]}, 2),
+        ({"country": ["KH"], "sector": ["ict"]}, 1),
+        ({"verified": "1", "sector": ["auto"]}, 2),
+        ({"country": ["TH"]}, 0),
+    ],
+)
+def test_directory_total_without_text_is_the_number_of_results(catalogue, params, expected):
+    for _ in range(2):  # counted, then from the kept counts
+        result = search(params)
+        assert result.total == len(result.institutions) == result.page.paginator.count == expected
+
+
+def test_directory_facets_in_use_each_count_without_their_own_filter(catalogue):
+    # Shenzhen also offers teacher training in ICT: one institution, counted once.
+    OfferFactory(institution=catalogue["shenzhen"], cooperation_type=catalogue["training"], sector=catalogue["ict"])
+
+    result = search({"sector": ["auto"], "offers": ["training"]})
+
+    assert names(result) == ["Shenzhen Polytechnic"]
+    # Sectors among those offering teacher training in the chosen sector (Shenzhen)…
+    assert counts(result, "sector") == {"auto": 1, "ict": 1}
+    # …offers in the chosen sector among the automotive institutions (Guangxi's is in ICT)…
+    assert counts(result, "offers") == {"training": 1}
+    # …and the facets not in use among the rows both filters leave.
+    assert counts(result, "country") == {"CHINA": 1, "ASEAN": 0, "CN": 1}
+    assert counts(result, "language") == {}
+
+    result = search({"sector": ["auto", "ict"], "offers": ["training"], "language": ["en"]})
+
+    assert names(result) == []
+    assert counts(result, "offers") == {"training": 0}
+    assert counts(result, "language") == {"en": 0}
+    assert counts(result, "sector") == {"auto": 0, "ict": 0}
+
+
+def test_directory_counts_kept_during_a_change_are_dropped_when_it_commits(
+    catalogue, django_capture_on_commit_callbacks
+):
+    from institutions.filters import DirectoryQuery, _chunk_keys, directory_version
+
+    def chunk_key():
+        return _chunk_keys(DirectoryQuery(), directory_version(), [catalogue["dili"].pk // FACET_CHUNK])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue["dili"].kind = Institution.Kind.VOCATIONAL_COLLEGE
+        catalogue["dili"].save()
+        # Another visitor counting before the commit keeps its counts under this key…
+        during = chunk_key()
+    # …which the commit forgets.
+    assert chunk_key() != during
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Facet counts kept per institution (chunks of one id), so that chunks are seen apart."""
+    monkeypatch.setattr("institutions.filters.FACET_CHUNK", 1)
+
+
+@pytest.mark.parametrize("cold", [False, True])
+def test_directory_counts_follow_every_kind_of_change(catalogue, small_chunks, cold):
+    def kinds():
+        return counts(search({}), "kind")
+
+    def both_ways(params, facet):
+        return counts(search(params), facet)
+
+    for _ in range(2):  # the first count learns the number of chunks, the second keeps them
+        assert kinds() == {"vocational_college": 2, "polytechnic": 4}
+        assert both_ways({"country": ["KH"]}, "sector") == {"ict": 1}
+    if cold:
+        directory_changed()
+
+    catalogue["dili"].kind = Institution.Kind.VOCATIONAL_COLLEGE
+    catalogue["dili"].save()
+    assert kinds() == {"vocational_college": 3, "polytechnic": 3}
+    assert search({"kind": ["polytechnic"]}).total == 3
+
+    # A new institution beyond the chunks counted so far.
+    InstitutionFactory(name="Siem Reap Polytechnic", country="KH", kind="polytechnic")
+    assert kinds() == {"vocational_college": 3, "polytechnic": 4}
+    assert search({"kind": ["polytechnic"]}).total == 4
+    assert search({}).total == 7
+
+    # Sectors added from either side, offers and needs.
+    catalogue["takeo"].sectors.add(catalogue["ict"])
+    assert both_ways({"country": ["KH"]}, "sector") == {"ict": 2}
+    catalogue["auto"].institutions.add(catalogue["kampot"])
+    assert both_ways({"country": ["KH"]}, "sector") == {"auto": 1, "ict": 2}
+    OfferFactory(institution=catalogue["takeo"], cooperation_type=catalogue["internships"], sector=catalogue["ict"])
+    assert both_ways({"country": ["KH"]}, "offers") == {"internships": 1}
+    catalogue["auto"].institutions.clear()
+    assert both_ways({"country": ["KH"]}, "sector") == {"ict": 2}
+
+    # Deleted, and rejected: out of the counts.
+    catalogue["dili"].delete()
+    catalogue["macao"].verification_status = REJECTED
+    catalogue["macao"].save()
+    assert kinds() == {"vocational_college": 2, "polytechnic": 3}

@@ -165,7 +165,8 @@ def _many(count: int, kh, cn):
 @pytest.mark.parametrize("count", [1, 30])
 def test_registry_query_count_is_fixed(client, roles, django_assert_num_queries, count):
     _many(count, roles.institution_a, roles.institution_b)
-    # sectors, cooperation types, events (form choices); count; page; parties; institutions
+    # sectors, cooperation types, events (form choices); page ids with the count; page rows;
+    # parties; institutions
     with django_assert_num_queries(7):
         response = client.get(REGISTRY, {"country": "KH", "pair_a": "KH", "pair_b": "CN"})
     assert len(titles(response)) == min(count, 25)
@@ -299,3 +300,58 @@ def test_a_country_outside_the_portal_list_can_be_filtered_by_url(client, world)
     response = client.get(REGISTRY, {"country": "RU"})
     assert titles(response) == ["Moscow link"]
     assert '<option value="RU" selected>' in response.content.decode()
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Registry pages of two MoUs, so that a handful of MoUs spans several pages."""
+    monkeypatch.setattr("mous.views_registry.PAGE_SIZE", 2)
+
+
+def test_search_pages_count_and_order_the_matches_once(client, world, small_pages):
+    roles = world["roles"]
+    for number in range(3):
+        make_mou(
+            roles.institution_a,
+            roles.institution_b,
+            title=f"Welding step {number}",
+            signed_on=date(2020, 1, 1 + number),
+        )
+
+    first = client.get(REGISTRY, {"q": "welding"})
+    second = client.get(REGISTRY, {"q": "welding", "page": 2})
+
+    assert first.context["page_obj"].paginator.count == 4
+    assert first.context["page_obj"].paginator.num_pages == 2
+    assert titles(first) == ["Welding cooperation", "Welding step 2"]
+    assert titles(second) == ["Welding step 1", "Welding step 0"]
+    # Each row carries what the page shows: parties and whether its event may be named.
+    assert all(hasattr(mou, "event_shown") for mou in second.context["page_obj"])
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [("9", ["Welding cooperation"]), ("x", ["Rail academy", "Mekong skills"]), ("0", ["Welding cooperation"])],
+)
+def test_a_page_out_of_range_or_invalid_falls_back_as_django_does(client, world, small_pages, page, expected):
+    response = client.get(REGISTRY, {"page": page})
+
+    # Three public MoUs, newest first: the last page holds the oldest.
+    assert titles(response) == expected
+    assert response.context["page_obj"].paginator.count == 3
+
+
+def test_no_match_gives_an_empty_first_page(client, world):
+    response = client.get(REGISTRY, {"q": "nothing-like-this"})
+
+    assert titles(response) == []
+    assert response.context["page_obj"].paginator.count == 0
+    assert "0 MoUs found" in response.content.decode()
+
+
+def test_search_counts_private_mous_only_for_the_secretariat(client, world, secretariat_user):
+    assert client.get(REGISTRY, {"q": "exchange"}).context["page_obj"].paginator.count == 0
+    client.force_login(secretariat_user)
+    response = client.get(REGISTRY, {"q": "exchange"})
+    assert titles(response) == ["Private exchange"]
+    assert response.context["page_obj"].paginator.count == 1
