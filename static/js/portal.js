@@ -30,3 +30,44 @@ document.addEventListener("htmx:afterRequest", (event) => {
   const form = event.target.closest ? event.target.closest("form[data-reset-after-request]") : null;
   if (form && event.detail.successful) form.reset();
 });
+
+// A table wider than the screen scrolls inside its .table-wrap. Keyboard users scroll it with
+// the arrow keys once it holds the focus, so a wrap that actually scrolls becomes a tab stop,
+// and a named region (after the table's caption or the heading above it) so that a screen
+// reader says what the focus landed on. Wraps that fit lose both again: no useless tab stops.
+function labelScrollingTables(root) {
+  (root || document).querySelectorAll(".table-wrap").forEach((wrap) => {
+    const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    if (!scrolls) {
+      if (wrap.dataset.scrollLabelled) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-labelledby");
+        delete wrap.dataset.scrollLabelled;
+      }
+      return;
+    }
+    if (wrap.hasAttribute("tabindex")) return;
+    wrap.setAttribute("tabindex", "0");
+    wrap.dataset.scrollLabelled = "1";
+    let label = wrap.querySelector("caption");
+    for (let node = wrap; !label && node && node !== document.body; node = node.parentElement) {
+      for (let sibling = node.previousElementSibling; sibling && !label; sibling = sibling.previousElementSibling) {
+        const headings = sibling.matches("h1, h2, h3, h4, h5, h6") ? [sibling] : sibling.querySelectorAll("h1, h2, h3, h4, h5, h6");
+        label = headings[headings.length - 1] || null;
+      }
+    }
+    if (label) {
+      if (!label.id) label.id = "table-label-" + Math.random().toString(36).slice(2, 10);
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-labelledby", label.id);
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", () => labelScrollingTables());
+document.addEventListener("htmx:afterSettle", (event) => labelScrollingTables(event.target.parentElement || document));
+let tableResizeTimer;
+window.addEventListener("resize", () => {
+  window.clearTimeout(tableResizeTimer);
+  tableResizeTimer = window.setTimeout(() => labelScrollingTables(), 200);
+});

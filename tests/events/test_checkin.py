@@ -274,6 +274,8 @@ def test_check_in_and_undo_from_the_search(client, roles, event):
     assert "Checked in." in checked.content.decode()
     assert registration.checked_in_at is not None
     assert "Undo check-in" in checked.content.decode()
+    # The row comes back with its new button focused: a keyboard user stays on the row.
+    assert 'type="submit" autofocus>Undo check-in</button>' in checked.content.decode()
 
     undone = client.post(action, {"action": "undo", "q": "sok"})
     registration.refresh_from_db()

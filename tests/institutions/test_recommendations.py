@@ -371,6 +371,8 @@ def test_partner_page_lists_partners_with_all_reasons(client, taxonomy, home):
     assert "They offer teacher training in new-energy vehicles, which you need" in html
     assert "Cross-border: Cambodia ↔ China" in html
     assert "Save to shortlist" in html
+    # Right under the page's h1, each partner's name is an h2 (an h3 would skip a level).
+    assert ">Liuzhou Auto College</a></h2>" in html
 
 
 @pytest.mark.django_db

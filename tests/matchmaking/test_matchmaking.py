@@ -447,6 +447,7 @@ def test_sheets_show_the_published_agenda_one_page_each(client, roles, event, se
     )
     page = by_table.content.decode()
     assert page.count('class="card sheet-page"') == 2
+    assert "<h1>Sheets per table</h1>" in page
     assert "Person 0" in page
     assert meeting.request.requester.institution.name in page
     by_slot = client.get(reverse("matchmaking:matchmaking_sheet_slots", kwargs={"slug": event.slug, "pk": session.pk}))

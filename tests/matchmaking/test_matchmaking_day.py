@@ -85,6 +85,7 @@ def test_room_view_shows_now_and_next_and_polls(client, roles, running):
     assert "Earlier Person" not in page
     assert "Draft Only" not in page
     assert "<html" in page
+    assert '<h1 class="visually-hidden">Now and next</h1>' in page
 
 
 def test_room_view_partial_for_htmx_in_event_time(client, roles, running):

@@ -114,6 +114,8 @@ def test_ceremony_one_bad_row_saves_nothing_and_keeps_good_rows(client, roles):
     assert 'value="REF-1"' in html
     assert f'name="rows-0-parties" value="{a.pk}" checked' in html
     assert "Nothing was saved: 2 parts of the form need correcting." in html
+    # The summary takes the focus on arrival; the next Tab reaches its links.
+    assert '<div class="card ceremony-summary" role="alert" tabindex="-1" autofocus>' in html
 
 
 def test_ceremony_duplicate_reference_across_rows_and_in_database(client, roles):
@@ -324,6 +326,9 @@ def test_ceremony_removed_row_htmx_returns_the_removed_state_only(client, roles)
     assert response.status_code == 200
     assert '<input type="hidden" name="rows-2-DELETE" value="on">' in content
     assert "Removed: this MoU will not be recorded." in content
+    # It keeps the row's id (the error summary links to it) and its note can take the focus.
+    assert '<div class="formset-row formset-row-removed" id="rows-2-row">' in content
+    assert '<p class="muted small" tabindex="-1">' in content
     assert "<html" not in content
     assert 'id="ceremony-rows"' not in content
 
