@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -68,17 +68,22 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(item) for item in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in chosen else "", label)  # noqa: S308 -- a constant
-                for key, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>{escape(label)}</option>'
+            for key, label in self.choices
         )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
-        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # noqa: S308 -- escaped
+
+
+class PlainTextInput(forms.TextInput):
+    """A text input written out in Python, as ``PlainSelect`` (the same markup)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)["widget"]
+        shown = "" if context["value"] is None else f' value="{escape(context["value"])}"'
+        attributes = flatatt(context["attrs"])
+        return mark_safe(f'<input type="{escape(self.input_type)}" name="{escape(name)}"{shown}{attributes}>')  # noqa: S308
 
 
 def filter_choices(event: Event) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
@@ -104,7 +109,7 @@ class RegistrationFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, email or institution")}),
+        widget=PlainTextInput(attrs={"type": "search", "placeholder": _("Name, email or institution")}),
     )
     country = forms.ChoiceField(label=_("Country"), required=False, widget=PlainSelect)
     institution = forms.TypedChoiceField(

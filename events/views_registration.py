@@ -137,10 +137,30 @@ def my_events(request):
     return render(request, "events/registration/my_events.html", {"upcoming": upcoming, "past": past})
 
 
+# What the list and its exports show, and no more: an institution's row also holds its search
+# columns (a text vector and arrays), which the database would otherwise carry through the
+# sort of all of an event's registrations and Python would parse for every row shown.
+ROW_FIELDS = (
+    "event_id",
+    "role",
+    "status",
+    "job_title",
+    "checked_in_at",
+    "created_at",
+    "user__display_name",
+    "user__email",
+    "institution__name",
+    "institution__kind",
+    "institution__country",
+    "delegation__name",
+)
+
+
 def _registration_rows(event: Event) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(event=event)
         .select_related("user", "institution", "delegation")
+        .only(*ROW_FIELDS)
         .order_by("institution__name", "user__display_name", "pk")
     )
 

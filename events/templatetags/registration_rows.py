@@ -4,7 +4,9 @@ Every row shows three labels of choices and four action addresses. ``get_FOO_dis
 translates each label of the field's choices anew at every call, and ``{% url %}`` resolves
 the route every time: together about half of the table's rendering time. ``display`` looks
 labels up in a table made once per language, ``registration_action_url`` fills in one
-address reversed once per language and script prefix.
+address reversed once per language and script prefix, ``role_options`` writes a row's
+role choices without a template loop, ``country_name`` and ``row_labels`` (the row's fixed
+words) come from tables made once per language.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from functools import cache
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 register = template.Library()
 
@@ -44,3 +50,50 @@ def registration_action_url(slug: str, pk: int, action: str) -> str:
     pattern = _action_pattern(get_script_prefix(), get_language(), get_urlconf())
     # The number first: neither stand-in holds digits, and a real slug may.
     return pattern.replace(str(_PK), str(pk)).replace(_ACTION, action).replace(_SLUG, slug)
+
+
+@register.simple_tag
+def role_options(choices, chosen: str) -> str:
+    """The ``<option>`` elements of ``choices`` (value, label), ``chosen`` selected."""
+    return mark_safe(  # noqa: S308 -- every value and label is escaped here
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>{escape(label)}</option>'
+            for value, label in choices
+        )
+    )
+
+
+@cache
+def _country_names(language: str | None) -> dict[str, str]:
+    return {code: str(name) for code, name in countries}
+
+
+@register.filter
+def country_name(country) -> str:
+    """``country.name`` (a ``django_countries`` Country) in the active language."""
+    code = getattr(country, "code", country) or ""
+    return _country_names(get_language()).get(code, "")
+
+
+# The words every row repeats (marked for translation here, translated once per language).
+ROW_LABELS = {
+    "select": _("Select"),
+    "checked_in": _("checked in"),
+    "approve": _("Approve"),
+    "decline": _("Decline"),
+    "cancel": _("Cancel"),
+    "cancel_confirm": _("Cancel this registration?"),
+    "role": _("Role"),
+    "change_role": _("Change role"),
+}
+
+
+@cache
+def _row_labels(language: str | None) -> dict[str, str]:
+    return {key: str(label) for key, label in ROW_LABELS.items()}
+
+
+@register.simple_tag
+def row_labels() -> dict[str, str]:
+    """``ROW_LABELS`` in the active language: ``{% row_labels as labels %}``, then ``{{ labels.approve }}``."""
+    return _row_labels(get_language())

@@ -3,7 +3,6 @@ the head of delegation's view of their members."""
 
 import csv
 import io
-import re
 
 import pytest
 from django.core import mail
@@ -512,16 +511,23 @@ def test_filter_choices_follow_new_institutions_and_delegations(client, roles, e
 
 def test_filter_selects_are_written_as_djangos_templates_write_them(client, roles, event, mixed):
     from django import forms
+    from django.test.html import parse_html
 
     from events.forms_registration import RegistrationFilterForm
 
-    form = RegistrationFilterForm({"institution": mixed["thai"].pk, "status": "pending"}, event=event)
+    form = RegistrationFilterForm(
+        {"institution": mixed["thai"].pk, "status": "pending", "q": 'Bangkok "Tech" <b>'}, event=event
+    )
     assert form.is_valid()
-    for name in ("country", "institution", "kind", "role", "delegation", "status"):
+    for name in ("q", "country", "institution", "kind", "role", "delegation", "status"):
         field = form.fields[name]
         plain = str(form[name])
-        field.widget = forms.Select(choices=field.choices)
-        assert plain == re.sub(r">\s+<", "><", str(form[name])), name
+        if name == "q":
+            field.widget = forms.TextInput(attrs={**field.widget.attrs, "type": field.widget.input_type})
+        else:
+            field.widget = forms.Select(choices=field.choices)
+        assert parse_html(plain) == parse_html(str(form[name])), name
+    assert 'value="Bangkok &quot;Tech&quot; &lt;b&gt;"' in str(form["q"])
 
 
 def test_rows_show_labels_in_the_persons_language_and_the_action_addresses(client, roles, event, mixed):
@@ -533,12 +539,20 @@ def test_rows_show_labels_in_the_persons_language_and_the_action_addresses(clien
     chinese = client.get(list_url(event)).content.decode()
 
     for action in ("approve", "reject", "cancel", "role"):
-        assert f'action="{action_url(mixed["somchai"], action)}"' in english  # pending: every action
+        url = action_url(mixed["somchai"], action)  # pending: every action
+        assert f'formaction="{url}" hx-post="{url}"' in english
     assert "<td>speaker</td>" in english
     assert "enterprise</span>" in english
     assert ">pending</span>" in english
     assert "<td>speaker</td>" not in chinese
     assert ">pending</span>" not in chinese
+    assert ">Approve</button>" in english
+    assert ">Approve</button>" not in chinese
+    assert ">Thailand</td>" in english
+    assert ">Thailand</td>" not in chinese
+    table = english[english.index('<table class="registration-table">') : english.index("</table>")]
+    assert table.count("<form ") == table.count('name="csrfmiddlewaretoken"') == 2  # one form per row
+    assert '<option value="speaker" selected>speaker</option>' in english
 
 
 def test_the_match_count_of_a_filtered_list_counts_the_matches(client, roles, event, mixed):
