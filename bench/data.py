@@ -530,6 +530,39 @@ def generate(
         yield generator.institution(index)
 
 
+def write_drawn(drawn: list, taxonomy: Taxonomy) -> list[Institution]:
+    """Insert drawn institutions (``generate()``'s rows) with their sector links, offers and needs."""
+    from institutions.models import Institution, Need, Offer
+
+    SectorLink = Institution.sectors.through
+    created = Institution.objects.bulk_create([row[0] for row in drawn])
+    links, offers, needs = [], [], []
+    for institution, sector_slugs, offer_items, need_items in drawn:
+        links += [SectorLink(institution_id=institution.pk, sector_id=taxonomy.sector_ids[s]) for s in sector_slugs]
+        offers += [
+            Offer(institution=institution, cooperation_type_id=taxonomy.type_ids[t], sector_id=taxonomy.sector_ids[s])
+            for t, s in offer_items
+        ]
+        needs += [
+            Need(institution=institution, cooperation_type_id=taxonomy.type_ids[t], sector_id=taxonomy.sector_ids[s])
+            for t, s in need_items
+        ]
+    SectorLink.objects.bulk_create(links)
+    Offer.objects.bulk_create(offers)
+    Need.objects.bulk_create(needs)
+    return created
+
+
+def taxonomy_of_portal() -> Taxonomy:
+    """The portal's sectors and cooperation types by slug (created first when missing)."""
+    from portal.demo import ensure_taxonomies
+
+    sectors, types = ensure_taxonomies()
+    return Taxonomy(
+        sector_ids={slug: s.pk for slug, s in sectors.items()}, type_ids={slug: t.pk for slug, t in types.items()}
+    )
+
+
 def populate(n: int = 50_000, seed: int = 1, *, verbose: bool = True) -> int:
     """Replace the generated institutions with ``n`` new ones drawn with ``seed``; return ``n``.
 
@@ -540,13 +573,9 @@ def populate(n: int = 50_000, seed: int = 1, *, verbose: bool = True) -> int:
     from institutions.filters import directory_changed
     from institutions.models import Institution, Need, Offer
     from institutions.search import rebuild_search_words
-    from portal.demo import ensure_taxonomies
 
     started = time.monotonic()
-    sectors, types = ensure_taxonomies()
-    taxonomy = Taxonomy(
-        sector_ids={slug: s.pk for slug, s in sectors.items()}, type_ids={slug: t.pk for slug, t in types.items()}
-    )
+    taxonomy = taxonomy_of_portal()
     drawing = generate(n, seed, taxonomy)
     SectorLink = Institution.sectors.through
     with transaction.atomic():
@@ -558,23 +587,7 @@ def populate(n: int = 50_000, seed: int = 1, *, verbose: bool = True) -> int:
         generated.delete()
         for start in range(0, n, BATCH):
             drawn = list(itertools.islice(drawing, BATCH))
-            created = Institution.objects.bulk_create([row[0] for row in drawn])
-            links, offers, needs = [], [], []
-            for institution, sector_slugs, offer_items, need_items in drawn:
-                links += [
-                    SectorLink(institution_id=institution.pk, sector_id=taxonomy.sector_ids[s]) for s in sector_slugs
-                ]
-                offers += [
-                    Offer(institution=institution, cooperation_type_id=types[t].pk, sector_id=sectors[s].pk)
-                    for t, s in offer_items
-                ]
-                needs += [
-                    Need(institution=institution, cooperation_type_id=types[t].pk, sector_id=sectors[s].pk)
-                    for t, s in need_items
-                ]
-            SectorLink.objects.bulk_create(links)
-            Offer.objects.bulk_create(offers)
-            Need.objects.bulk_create(needs)
+            created = write_drawn(drawn, taxonomy)
             if verbose:
                 print(f"  {start + len(created):>6} institutions", flush=True)
         words = rebuild_search_words()

@@ -1,13 +1,16 @@
 """Load benchmark: the portal under gunicorn in production mode, driven by wrk, next to a bare view.
 
-    .venv/bin/python -m bench.load [--quick] [--big] [--clients 8,32] [--duration 10] [--only NAME]
+    .venv/bin/python -m bench.load [--quick] [--big] [--week] [--database NAME] [--clients 8,32] [--duration 10]
+                                   [--only NAME]
 
 Needs PostgreSQL (``DATABASE_URL``'s server), Redis (``REDIS_URL``; a database number of its
 own, say ``redis://127.0.0.1:6379/9``) and wrk (Debian's package ``wrk``).
 
 It loads the demo data into a database of its own (``tvet_bench_load``; with ``--big`` the
 benchmark database ``tvet_bench`` with 50,000 generated institutions and 20,000 MoUs from
-``bench.data`` and ``bench.mous`` as well), collects the static files, then starts two gunicorn
+``bench.data`` and ``bench.mous`` as well; with ``--big`` or ``--week`` an exchange week of
+4,000 registrations from ``bench.week``, whose registrations list is then the one measured;
+``--database`` names another database), collects the static files, then starts two gunicorn
 servers with the production image's options (3 sync workers): the portal with its production
 settings (``DEBUG`` off, the real PostgreSQL and Redis, WhiteNoise) and ``bench.bare``, a Django
 view that answers "ok" with no middleware. For each number of clients and each page it runs
@@ -48,6 +51,8 @@ WRK = "/usr/bin/wrk"
 # Demo accounts (portal.demo).
 PARTICIPANT = "participant@example.org"
 SECRETARIAT = "secretariat@example.org"
+# Registrations of the exchange week of ``--week`` and ``--big`` (bench.week).
+REGISTRATIONS = 4000
 
 # Written by wrk's Lua ``done`` hook on one line, so that nothing depends on wrk's own layout.
 # ``non2xx`` is a global per thread: wrk runs one Lua state per thread and ``thread:get``
@@ -244,6 +249,7 @@ def pages() -> list[Page]:
             "registrations list", "signed in", reverse("events:registrations", args=[busiest.slug]), user="secretariat"
         ),
         Page("dashboard partners", "htmx", reverse("dashboard_partners"), user="participant", headers=htmx),
+        Page("dashboard funnel", "htmx", reverse("dashboard_funnel"), user="secretariat", headers=htmx),
         Page("directory results", "htmx", f"{directory}?q=polytechnic", headers=htmx),
         Page("MoU registry results", "htmx", f"{registry}?country=TH", headers=htmx),
     ]
@@ -361,11 +367,15 @@ def database_connections(url: str) -> int:
         return connection.execute("select count(*) from pg_stat_activity where datname = %s", [name]).fetchone()[0]
 
 
-def prepare_database(big: bool) -> str:
-    """Point Django at the benchmark's database, migrate it, load the data; return its URL."""
+def prepare_database(big: bool, *, week: bool = False, database: str = "") -> str:
+    """Point Django at the benchmark's database, migrate it, load the data; return its URL.
+
+    ``week`` (always with ``big``) adds ``bench.week``'s exchange week of 4,000 registrations;
+    ``database`` names another database than the default ones (to try data out on one's own).
+    """
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tvet_portal")
     parts = urlsplit(base)
-    url = parts._replace(path="/" + (BIG_DATABASE if big else DEMO_DATABASE)).geturl()
+    url = parts._replace(path="/" + (database or (BIG_DATABASE if big else DEMO_DATABASE))).geturl()
     os.environ["BENCH_DATABASE_URL"] = url
     import bench
 
@@ -379,6 +389,10 @@ def prepare_database(big: bool) -> str:
         ensure_populated(50_000)
         ensure_mous(20_000)
     demo_load()
+    if big or week:
+        from bench.week import ensure_exchange_week
+
+        ensure_exchange_week(REGISTRATIONS)
     return url
 
 
@@ -386,6 +400,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="2 s per page at 8 clients, to try it out")
     parser.add_argument("--big", action="store_true", help="50,000 institutions and 20,000 MoUs besides the demo")
+    parser.add_argument(
+        "--week", action="store_true", help="add an exchange week of 4,000 registrations (always with --big)"
+    )
+    parser.add_argument("--database", default="", help="use this database instead of the default ones")
     parser.add_argument("--clients", default="8,32", help="comma-separated numbers of clients (default 8,32)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per page and per bare run (default 10)")
     parser.add_argument("--only", default="", help="measure only the pages whose name contains this text")
@@ -398,7 +416,7 @@ def main(argv: list[str] | None = None) -> None:
     if not Path(WRK).exists():
         raise SystemExit("wrk is missing: apt-get install wrk")
 
-    database_url = prepare_database(args.big)
+    database_url = prepare_database(args.big, week=args.week, database=args.database)
     measured = [page for page in pages() if args.only.lower() in page.name.lower()]
     cookies = session_cookies()
     from django.db import connections
@@ -463,6 +481,8 @@ def main(argv: list[str] | None = None) -> None:
             if errors:
                 print(f"portal server log:\n{errors[-3000:]}", file=sys.stderr)
     data = "50,000 institutions / 20,000 MoUs and the demo" if args.big else "the demo data"
+    if args.big or args.week:
+        data += f", an exchange week of {REGISTRATIONS:,} registrations"
     print(f"\n{data}; gunicorn with {WORKERS} sync workers; {seconds} s per run; wrk on 127.0.0.1\n")
     print(format_table(report.rows))
     print(f"\nDatabase connections after each run: at most {report.most_connections} ({WORKERS} gunicorn workers).")

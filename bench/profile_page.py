@@ -1,6 +1,7 @@
 """Where a page's time goes: one page of the load benchmark, profiled in production mode.
 
-    .venv/bin/python -m bench.profile_page "dashboard (participant)" [--requests 50] [--big] [--html FILE]
+    .venv/bin/python -m bench.profile_page "dashboard (participant)" [--requests 50] [--big] [--week]
+                                           [--database NAME] [--html FILE]
 
 Needs PostgreSQL (``DATABASE_URL``'s server) and Redis (``REDIS_URL``, a database number of
 its own, as for ``bench.load``). It uses the load benchmark's database (``tvet_bench_load``
@@ -28,6 +29,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("page", help="a page name of bench.load, or a part of one")
     parser.add_argument("--requests", type=int, default=50, help="requests profiled (default 50)")
     parser.add_argument("--big", action="store_true", help="the 50,000-institution database of bench.load --big")
+    parser.add_argument("--week", action="store_true", help="with bench.load --week's exchange week of 4,000")
+    parser.add_argument("--database", default="", help="use this database instead of bench.load's default ones")
     parser.add_argument("--html", help="write pyinstrument's HTML view to this file instead of the text tree")
     args = parser.parse_args(argv)
     if not os.environ.get("REDIS_URL"):
@@ -39,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     from bench import load
 
-    load.prepare_database(args.big)
+    load.prepare_database(args.big, week=args.week, database=args.database)
     matches = [page for page in load.pages() if args.page.lower() in f"{page.name} ({page.group})".lower()]
     if not matches:
         names = ", ".join(f"{page.name} ({page.group})" for page in load.pages())

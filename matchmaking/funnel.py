@@ -98,6 +98,10 @@ class Funnel:
     steps: list[FunnelStep] = field(default_factory=list)
     # (country code, country name, steps), by name; "" for requesters without a country.
     by_country: list[tuple[str, str, list[FunnelStep]]] = field(default_factory=list)
+    # Counted on the way, for the event report: the requests per status (every status, where
+    # the funnel keeps only "accepted"), and the scheduled meetings marked no-shows.
+    requests: dict[str, int] = field(default_factory=dict)
+    no_shows: int = 0
 
     @property
     def count(self) -> dict[str, int]:
@@ -144,12 +148,14 @@ def meeting_funnel(*, event_filter: Q, now: datetime) -> Funnel:
         return Q(**{f"{prefix}__in": Event.objects.filter(event_filter).values("pk")}) if event_filter else Q()
 
     per_country: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    requests: dict[str, int] = defaultdict(int)
     for row in (
         MeetingRequest.objects.filter(through("session__event"))
         .values("status", country=_country("requester__institution__country"))
         .annotate(n=Count("pk"))
     ):
         per_country[row["country"]]["sent"] += row["n"]
+        requests[row["status"]] += row["n"]
         if row["status"] == MeetingRequest.Status.ACCEPTED:
             per_country[row["country"]]["accepted"] += row["n"]
 
@@ -157,6 +163,7 @@ def meeting_funnel(*, event_filter: Q, now: datetime) -> Funnel:
     meetings = list(
         Meeting.objects.filter(through("session__event"), status=Meeting.Status.PUBLISHED).values(
             "pk",
+            "attendance",
             "outcome",
             "outcome_at",
             country=_country("request__requester__institution__country"),
@@ -172,9 +179,11 @@ def meeting_funnel(*, event_filter: Q, now: datetime) -> Funnel:
         through("meeting__session__event"), answered_at__isnull=False, meeting__status=Meeting.Status.PUBLISHED
     ).values_list("meeting_id", "outcome", "answered_at"):
         answers[meeting_id].append((answered_at, outcome))
+    no_shows = 0
     for row in meetings:
         counts = per_country[row["country"]]
         counts["scheduled"] += 1
+        no_shows += row["attendance"] == Meeting.Attendance.NO_SHOW
         if not row["held"]:
             continue
         counts["held"] += 1
@@ -200,4 +209,6 @@ def meeting_funnel(*, event_filter: Q, now: datetime) -> Funnel:
             ),
             key=lambda line: line[1],
         ),
+        requests=dict(requests),
+        no_shows=no_shows,
     )

@@ -3,7 +3,7 @@
 The events app computes the figures of the event itself (``events.report``); this module adds
 the requests, meetings and follow-up answers of the event's matchmaking sessions, and asks the
 MoU app (through ``matchmaking.mou_links``) for the MoUs signed, with a fixed number of queries
-each: one for the requests, one for the meetings, three for the funnel (``matchmaking.funnel``),
+each: three for the funnel (``matchmaking.funnel``), which counts the requests and meetings too,
 one for MoUs.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,9 +19,9 @@ from events.models import Event
 from events.report import Breakdown, EventReport
 from events.report import build_report as build_event_figures
 
-from .followups import StepLine, meeting_held, step_lines
+from .followups import StepLine, step_lines
 from .funnel import Funnel, FunnelStep, meeting_funnel
-from .models import Meeting, MeetingRequest
+from .models import MeetingRequest
 from .mou_links import mou_links
 
 __all__ = ["Breakdown", "Funnel", "FunnelStep", "Matchmaking", "Report", "build_report"]
@@ -124,24 +124,13 @@ def _matchmaking(event: Event, now) -> Matchmaking:
     instead, one per person and meeting.
     """
     result = Matchmaking()
-    for row in MeetingRequest.objects.filter(session__event=event).values("status").annotate(count=Count("pk")):
-        result.requests[row["status"]] = row["count"]
-
-    # Held by the shared definition, which the funnel counts too.
-    meetings = list(
-        Meeting.objects.filter(session__event=event, status=Meeting.Status.PUBLISHED).values(
-            "pk",
-            "attendance",
-            held=ExpressionWrapper(meeting_held(now), output_field=BooleanField()),
-        )
-    )
-    held = [row for row in meetings if row["held"]]
-    result.meetings_scheduled = len(meetings)
-    result.meetings_held = len(held)
-    result.no_shows = sum(1 for row in meetings if row["attendance"] == Meeting.Attendance.NO_SHOW)
-
+    # The requests and meetings are counted once, by the funnel, so that the figures agree.
     funnel = meeting_funnel(event_filter=Q(pk=event.pk), now=now)
     result.funnel, result.funnel_by_country = funnel.steps, funnel.by_country
+    result.requests = dict(funnel.requests)
+    result.meetings_scheduled = funnel.count["scheduled"]
+    result.meetings_held = funnel.count["held"]
+    result.no_shows = funnel.no_shows
 
     result.steps = step_lines(event)
     return result

@@ -2,17 +2,19 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
+from core.pagecache import kept
 from events.models import Event, Registration
 from events.selectors import events_upcoming, registrations_of
 from institutions.models import Institution
 from institutions.onboarding import pending_join_requests
 from institutions.permissions import active_institution_ids, is_secretariat
 from institutions.selectors import institutions_awaiting_verification, memberships_of
-from matchmaking.funnel import meeting_funnel
+from matchmaking.funnel import Funnel, meeting_funnel
 from matchmaking.selectors import meetings_of
 from mous.models import Mou
 from mous.selectors import mous_of_institutions
@@ -51,7 +53,19 @@ def dashboard_context(*, user) -> dict:
         # The secretariat decides for institutions without admins, so it sees every request.
         context["pending_members"] = pending_join_requests(user=user, limit=20)
     if context["is_secretariat"]:
-        context["secretariat"] = {
+        context["secretariat"] = {**secretariat_overview(), "jobs": background_jobs_status()}
+    return context
+
+
+def secretariat_overview() -> dict:
+    """The secretariat's figures and drafts to look at: the same for every member of it.
+
+    Kept until the next change of a model of the portal's apps (``core.pagecache.kept``):
+    seven queries, two of them counts over every institution and MoU, on each view otherwise.
+    """
+
+    def compute() -> dict:
+        return {
             "institutions": Institution.objects.count(),
             "unverified": list(institutions_awaiting_verification()[:10]),
             "events": Event.objects.count(),
@@ -59,8 +73,20 @@ def dashboard_context(*, user) -> dict:
             "pending_registrations": Registration.objects.filter(status=Registration.Status.PENDING).count(),
             "mous": Mou.objects.count(),
             "draft_mous": list(Mou.objects.filter(status=Mou.Status.DRAFT).order_by("-created_at")[:10]),
-            "jobs": background_jobs_status(),
-            # Every event's matchmaking together, by the event report's definitions.
-            "funnel": meeting_funnel(event_filter=Q(), now=timezone.now()),
         }
-    return context
+
+    return kept("dashboard:secretariat", compute)
+
+
+def secretariat_funnel() -> Funnel:
+    """Every event's matchmaking together, by the event report's definitions (``matchmaking.funnel``).
+
+    Three queries over every request and meeting, so kept until the next change of a model of
+    the portal's apps, and at most ``PAGE_CACHE_SECONDS``: a meeting counts as held once its
+    session is over, which the clock decides alone.
+    """
+    return kept(
+        "dashboard:funnel",
+        lambda: meeting_funnel(event_filter=Q(), now=timezone.now()),
+        timeout=settings.PAGE_CACHE_SECONDS,
+    )

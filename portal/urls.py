@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/partners/", views.dashboard_partners, name="dashboard_partners"),
+    path("dashboard/funnel/", views.dashboard_funnel, name="dashboard_funnel"),
     path("accounts/preferences/", views.preferences, name="preferences"),
     path("accounts/second-factor/", views.mfa_required, name="mfa_required"),
     # Before allauth's own pattern for the same path, which it replaces.

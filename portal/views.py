@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,11 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.pagecache import public_page
 from events.selectors import events_recent, events_upcoming
+from institutions.permissions import is_secretariat
 
 from .forms import PreferencesForm
 from .mfa import has_second_factor, second_factor_required
 from .privacy import user_preferences_update
-from .selectors import dashboard_context
+from .selectors import dashboard_context, secretariat_funnel
 from .services import user_language_set
 from .tasks import HEARTBEAT_CACHE_KEY
 
@@ -40,6 +41,17 @@ def home(request):
 @require_GET
 def dashboard(request):
     return render(request, "portal/dashboard.html", dashboard_context(user=request.user))
+
+
+@login_required
+@require_GET
+def dashboard_funnel(request):
+    """The secretariat dashboard's funnel of every event, which the dashboard loads after its first paint."""
+    if not is_secretariat(request.user):
+        raise Http404
+    # Without JavaScript, the dashboard links here: a page of its own.
+    template = "portal/_dashboard_funnel.html" if request.htmx else "portal/dashboard_funnel.html"
+    return render(request, template, {"funnel": secretariat_funnel()})
 
 
 @login_required

@@ -3,6 +3,7 @@
 from django import template
 from django.db import connection
 
+from core.pagecache import kept
 from matchmaking.models import Meeting
 from mous.models import Mou, MouMeeting
 
@@ -11,7 +12,11 @@ register = template.Library()
 
 @register.inclusion_tag("mous/logging/_dashboard_line.html")
 def mous_to_log_line():
-    """Both counts in one query, so the dashboard gains a single query."""
+    """Both counts in one query, kept until the next change of a meeting or MoU (``core.pagecache.kept``)."""
+    return kept("dashboard:mous-to-log", _counts)
+
+
+def _counts() -> dict[str, int]:
     meeting, mou, link = Meeting._meta, Mou._meta, MouMeeting._meta
     quote = connection.ops.quote_name
     sql = (

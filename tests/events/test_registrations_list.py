@@ -485,3 +485,80 @@ def test_htmx_row_keeps_the_list_address_for_the_next_action(client, roles, even
     html = response.content.decode()
     assert f'name="next" value="{back}"' in html.replace("&amp;", "&")
     assert f'value="{action_url(registration, "approve")}"' not in html
+
+
+# ---- an exchange week's list: kept filter choices, rows drawn cheaply ----------------------
+
+
+def test_filter_choices_follow_new_institutions_and_delegations(client, roles, event, mixed):
+    client.force_login(roles["secretariat"])
+    before = client.get(list_url(event)).context["form"]
+    newcomer = InstitutionFactory(name="Vientiane Polytechnic", country="LA")
+    RegistrationFactory(event=event, institution=newcomer)
+    delegation = DelegationFactory(event=event, name="Lao delegation", country="LA")
+
+    after = client.get(list_url(event)).context["form"]
+    newcomer.name = "Vientiane Polytechnic College"
+    newcomer.save(update_fields=["name"])
+    renamed = client.get(list_url(event)).content.decode()
+
+    assert newcomer.pk not in dict(before.fields["institution"].choices)
+    assert dict(after.fields["institution"].choices)[newcomer.pk] == "Vientiane Polytechnic"
+    assert dict(after.fields["delegation"].choices)[delegation.pk] == "Lao delegation"
+    assert "LA" in dict(after.fields["country"].choices)
+    assert f'<option value="{newcomer.pk}">Vientiane Polytechnic College</option>' in renamed
+
+
+def test_filter_selects_are_written_as_djangos_templates_write_them(client, roles, event, mixed):
+    from django import forms
+    from django.test.html import parse_html
+
+    from events.forms_registration import RegistrationFilterForm
+
+    form = RegistrationFilterForm(
+        {"institution": mixed["thai"].pk, "status": "pending", "q": 'Bangkok "Tech" <b>'}, event=event
+    )
+    assert form.is_valid()
+    for name in ("q", "country", "institution", "kind", "role", "delegation", "status"):
+        field = form.fields[name]
+        plain = str(form[name])
+        if name == "q":
+            field.widget = forms.TextInput(attrs={**field.widget.attrs, "type": field.widget.input_type})
+        else:
+            field.widget = forms.Select(choices=field.choices)
+        assert parse_html(plain) == parse_html(str(form[name])), name
+    assert 'value="Bangkok &quot;Tech&quot; &lt;b&gt;"' in str(form["q"])
+
+
+def test_rows_show_labels_in_the_persons_language_and_the_action_addresses(client, roles, event, mixed):
+    from django.conf import settings
+
+    client.force_login(roles["secretariat"])
+    english = client.get(list_url(event)).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = client.get(list_url(event)).content.decode()
+
+    for action in ("approve", "reject", "cancel", "role"):
+        url = action_url(mixed["somchai"], action)  # pending: every action
+        assert f'formaction="{url}" hx-post="{url}"' in english
+    assert "<td>speaker</td>" in english
+    assert "enterprise</span>" in english
+    assert ">pending</span>" in english
+    assert "<td>speaker</td>" not in chinese
+    assert ">pending</span>" not in chinese
+    assert ">Approve</button>" in english
+    assert ">Approve</button>" not in chinese
+    assert ">Thailand</td>" in english
+    assert ">Thailand</td>" not in chinese
+    table = english[english.index('<table class="registration-table">') : english.index("</table>")]
+    assert table.count("<form ") == table.count('name="csrfmiddlewaretoken"') == 2  # one form per row
+    assert '<option value="speaker" selected>speaker</option>' in english
+
+
+def test_the_match_count_of_a_filtered_list_counts_the_matches(client, roles, event, mixed):
+    client.force_login(roles["secretariat"])
+
+    everything = client.get(list_url(event)).context["page_obj"].paginator.count
+    pending = client.get(list_url(event, status="pending")).context["page_obj"].paginator.count
+
+    assert (everything, pending) == (2, 1)

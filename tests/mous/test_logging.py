@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from matchmaking.models import Meeting
-from mous.models import Mou, MouParty
+from mous.models import Mou, MouMeeting, MouParty
 from tests.factories import (
     CooperationTypeFactory,
     EventFactory,
@@ -592,6 +592,23 @@ def test_dashboard_links_the_mous_to_log_with_the_count(client, roles):
     body = client.get(reverse("dashboard")).content.decode()
     assert "1 MoU reported signed to log" in body
     assert reverse("mous:to_log") in body
+
+
+def test_the_dashboards_count_of_mous_to_log_follows_each_change(client, roles):
+    """Kept between views (core.pagecache.kept), never stale: a new report or a logged MoU shows at once."""
+    event = EventFactory()
+    first = meeting_between(event, roles.institution_a, roles.institution_b, outcome="mou_signed")
+    client.force_login(roles["secretariat"])
+    assert "1 MoU reported signed to log" in client.get(reverse("dashboard")).content.decode()
+
+    second = meeting_between(event, roles.institution_a, roles.institution_b, outcome="in_discussion")
+    assert "1 MoU reported signed to log" in client.get(reverse("dashboard")).content.decode()
+    second.outcome = "mou_signed"
+    second.save(update_fields=["outcome"])
+    assert "2 MoUs reported signed to log" in client.get(reverse("dashboard")).content.decode()
+
+    MouMeeting.objects.create(mou=MouFactory(), meeting=first)
+    assert "1 MoU reported signed to log" in client.get(reverse("dashboard")).content.decode()
 
 
 def test_mou_page_shows_edit_to_secretariat_only(client, roles):

@@ -109,6 +109,7 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "home": row("OK OK OK OK OK OK"),
     "dashboard": row("LOGIN OK OK OK OK OK"),
     "dashboard_partners": row("LOGIN OK OK OK OK OK"),
+    "dashboard_funnel": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK"),
     "preferences": row("LOGIN OK OK OK OK OK"),
     "privacy": row("OK OK OK OK OK OK"),
     "account_data": row("LOGIN OK OK OK OK OK"),
