@@ -13,7 +13,10 @@ the commit outlives it: any save, delete or many-to-many change of a model of th
 ``PAGE_CACHE_APPS``, except the models in ``PAGE_CACHE_IGNORED_MODELS`` (rows no public page
 shows: shortlists, meeting requests, survey answers...) and saves limited to fields in
 ``PAGE_CACHE_IGNORED_FIELDS`` (a sign-in's ``last_login``, a person's own preferences); the
-services that write rows in bulk call ``public_pages_changed()``. Entries expire after
+services that write rows in bulk call ``public_pages_changed()``. Values kept with ``kept()``
+(a dashboard's figures, partner rankings) are computed from more than visitors see, meeting
+requests and follow-ups included: they follow a version of their own, which every change of
+those apps moves on but a sign-in's ``last_login``. Entries expire after
 ``PAGE_CACHE_SECONDS`` in any case, for what changes with the clock alone ("upcoming" events
 becoming past ones).
 
@@ -49,6 +52,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 VERSION_KEY = "pagecache:version"
+KEPT_VERSION_KEY = "pagecache:kept-version"
 # Stands in for the CSRF token in stored pages; no page has it otherwise.
 CSRF_PLACEHOLDER = "__portal_csrf_token__"
 # A masked CSRF token: 64 letters and digits.
@@ -66,46 +70,53 @@ def current_version() -> str:
     return _first_version() if version is None else version
 
 
-def _first_version() -> str:
-    cache.add(VERSION_KEY, str(time.time_ns()), None)
-    return cache.get(VERSION_KEY) or "0"
+def _first_version(version_key: str = VERSION_KEY) -> str:
+    cache.add(version_key, str(time.time_ns()), None)
+    return cache.get(version_key) or "0"
 
 
-def _lookup(key: str):
+def _lookup(key: str, version_key: str = VERSION_KEY):
     """The current version and what is stored under ``key`` for it (None if absent or stale).
 
     One round trip for both: the version is not part of the key but stored with the value,
-    under "version" (a page) or first in a pair (a value of ``kept()``).
+    under "version" (a page) or first in a pair (a value of ``kept()``, under ``KEPT_VERSION_KEY``).
     """
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
+    found = cache.get_many([version_key, key])
+    version = found.get(version_key)
     if version is None:
-        return _first_version(), None
+        return _first_version(version_key), None
     stored = found.get(key)
     if stored is None or (stored["version"] if isinstance(stored, dict) else stored[0]) != version:
         return version, None
     return version, stored
 
 
-def _bump() -> None:
-    cache.set(VERSION_KEY, str(time.time_ns()), None)
+def _bump(*version_keys: str) -> None:
+    now = str(time.time_ns())
+    cache.set_many(dict.fromkeys(version_keys or (VERSION_KEY, KEPT_VERSION_KEY), now), None)
 
 
 def public_pages_changed() -> None:
-    """Make every cached public page stale: now, and again once the current transaction commits."""
+    """Make every cached public page and kept value stale: now, and again once the current transaction commits."""
     _bump()
     transaction.on_commit(_bump)
 
 
+def _kept_values_changed() -> None:
+    _bump(KEPT_VERSION_KEY)
+    transaction.on_commit(lambda: _bump(KEPT_VERSION_KEY))
+
+
 def kept(name: str, compute, *, timeout: int = 24 * 3600):
-    """``compute()``'s result, kept in the cache under ``name`` until the public pages' next change.
+    """``compute()``'s result, kept in the cache under ``name`` until the next change of the apps.
 
     For what is read far more often than what it is computed from changes (a dashboard's
-    partner recommendations): kept per language, since it may hold translated text, and
-    recomputed by the first reader after any change that moves the version on (see above).
+    partner recommendations and figures): kept per language, since it may hold translated
+    text, and recomputed by the first reader after any change of a model of
+    ``PAGE_CACHE_APPS`` but a sign-in (see above).
     """
     key = f"pagecache:kept:{translation.get_language()}:{name}"
-    version, stored = _lookup(key)
+    version, stored = _lookup(key, KEPT_VERSION_KEY)
     if stored is None:
         value = compute()
         cache.set(key, (version, value), timeout)
@@ -116,10 +127,15 @@ def kept(name: str, compute, *, timeout: int = 24 * 3600):
 def model_changed(sender, **kwargs) -> None:
     """Receiver of post_save, post_delete and m2m_changed (wired in ``core.apps``)."""
     meta = sender._meta
-    if meta.app_label not in settings.PAGE_CACHE_APPS or meta.label in settings.PAGE_CACHE_IGNORED_MODELS:
+    if meta.app_label not in settings.PAGE_CACHE_APPS:
         return
     update_fields = kwargs.get("update_fields")
-    if update_fields and settings.PAGE_CACHE_IGNORED_FIELDS.get(meta.label, frozenset()).issuperset(update_fields):
+    if update_fields and set(update_fields) == {"last_login"}:
+        return  # a sign-in
+    if meta.label in settings.PAGE_CACHE_IGNORED_MODELS or (
+        update_fields and settings.PAGE_CACHE_IGNORED_FIELDS.get(meta.label, frozenset()).issuperset(update_fields)
+    ):
+        _kept_values_changed()
         return
     public_pages_changed()
 

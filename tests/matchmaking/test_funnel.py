@@ -184,7 +184,7 @@ def test_the_kept_dashboard_funnel_expires_with_the_clock(client, roles, setting
     _secretariat_client(client, roles)
 
     def spy(key, value, timeout=None, **kwargs):
-        if "kept:dashboard:funnel" in key:
+        if key.startswith("pagecache:kept:") and key.endswith(":dashboard:funnel"):
             seen.append(timeout)
         return original(key, value, timeout, **kwargs)
 

@@ -428,6 +428,21 @@ def test_a_person_s_own_settings_and_lists_keep_the_stored_public_pages(roles):
     assert _stored_page_is_served(reverse("home"), event)
 
 
+def test_a_meeting_request_keeps_the_stored_public_pages_but_not_the_kept_values():
+    """A dashboard's kept figures count requests, which no public page shows."""
+    event = EventFactory(title="Workshop on smart welding")
+    earlier = MeetingRequestFactory(status=MeetingRequest.Status.DECLINED)
+    Client().get(reverse("home"))
+    version = cache.get(VERSION_KEY)
+    kept("requests", lambda: "counted before")
+
+    MeetingRequestFactory(session=earlier.session, requester=earlier.recipient, recipient=earlier.requester)
+
+    assert cache.get(VERSION_KEY) == version
+    assert _stored_page_is_served(reverse("home"), event)
+    assert kept("requests", lambda: "counted again") == "counted again"
+
+
 def test_a_name_shown_on_a_public_page_is_fresh_after_it_changes(client, public_mou):
     author = UserFactory(display_name="Dr. Sok Dara")
     MilestoneFactory(
