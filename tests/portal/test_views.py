@@ -230,10 +230,10 @@ def test_dashboard_query_count_is_constant(client, django_assert_num_queries, it
         MembershipFactory(institution=membership.institution, status=Membership.Status.PENDING)
     client.force_login(user)
 
-    # 25: the secretariat's card counts MoUs to log and proposals waiting (one query), and it
+    # 22: the secretariat's card counts MoUs to log and proposals waiting (one query), and it
     # shows the meeting funnel of every event (three queries); the partners section, loaded
     # after the first paint, asks its own.
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(22):
         client.get(reverse("dashboard"))
 
 
