@@ -133,3 +133,18 @@ def test_the_partners_section_shows_a_new_shortlist_entry_at_once(client):
     ShortlistEntryFactory(user=user, institution=other)
 
     assert "Saved ✓" in client.get(reverse("dashboard_partners")).content.decode()
+
+
+def test_requests_without_the_csrf_cookie_share_the_kept_copy(client, django_assert_num_queries):
+    """Each such request gets a new secret: the kept copy must not depend on it."""
+    membership = MembershipFactory(user=UserFactory(verified_email=True), role=Membership.Role.ADMIN)
+    MembershipFactory(institution=membership.institution, status=Membership.Status.PENDING)
+    client.force_login(membership.user)
+    _dashboard(client)
+    client.cookies.pop(settings.CSRF_COOKIE_NAME, None)
+
+    with django_assert_num_queries(0):
+        html = _dashboard(client)
+
+    assert "__portal_csrf_token__" not in html
+    assert 'name="csrfmiddlewaretoken" value="' in html
