@@ -70,6 +70,12 @@ def current_version() -> str:
     return _first_version() if version is None else version
 
 
+def current_kept_version() -> str:
+    """The version ``kept()`` values follow: any change of the apps but a sign-in moves it on."""
+    version = cache.get(KEPT_VERSION_KEY)
+    return _first_version(KEPT_VERSION_KEY) if version is None else version
+
+
 def _first_version(version_key: str = VERSION_KEY) -> str:
     cache.add(version_key, str(time.time_ns()), None)
     return cache.get(version_key) or "0"

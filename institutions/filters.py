@@ -30,6 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
+from core.pagecache import kept
+
 from .languages import WORK_LANGUAGES
 from .models import CooperationType, Institution, Sector
 from .search import CANDIDATE_CAP, ParsedQuery, matching, parse_query, search_institutions
@@ -66,14 +68,17 @@ class Sort:
 
 @dataclass
 class Taxonomies:
-    """The sectors and cooperation types, loaded once per request (two queries)."""
+    """The sectors and cooperation types: two queries, kept until the next change (core.pagecache.kept)."""
 
     sectors: list[Sector]
     types: list[CooperationType]
 
     @classmethod
     def load(cls) -> Taxonomies:
-        return cls(sectors=list(Sector.objects.all()), types=list(CooperationType.objects.all()))
+        return kept(
+            "directory-taxonomies",
+            lambda: cls(sectors=list(Sector.objects.all()), types=list(CooperationType.objects.all())),
+        )
 
     @property
     def sector_by_slug(self) -> dict[str, Sector]:

@@ -18,6 +18,10 @@ def is_secretariat(user) -> bool:
         return False
     if user.is_superuser:
         return True
+    # Loaded with the signed-in user by portal.backends (an annotation), so no query of its own.
+    in_group = getattr(user, "portal_in_secretariat_group", None)
+    if in_group is not None:
+        return in_group
     # Cached per request object, since templates ask many times.
     cached = getattr(user, "_is_secretariat", None)
     if cached is None:
@@ -36,19 +40,23 @@ def active_institution_ids(user, *, admin_only: bool = False) -> set[int]:
         memberships = user.memberships.filter(status="active")
         if admin_only:
             memberships = memberships.filter(role="admin")
-        cached = set(memberships.values_list("institution_id", flat=True))
+        # No ordering: Membership's default one would join the user and institution tables.
+        cached = set(memberships.order_by().values_list("institution_id", flat=True))
         setattr(user, attr, cached)
     return cached
 
 
-def remember_active_institution_ids(user, ids: set[int]) -> None:
+def remember_active_institution_ids(user, ids: set[int], *, admin_ids: set[int] | None = None) -> None:
     """Cache the ids of the institutions in which ``user`` holds an active membership.
 
     For a caller that has just read all of ``user``'s active memberships anyway, so that
-    ``active_institution_ids`` (and the predicates on it) need no query of their own.
+    ``active_institution_ids`` (and the predicates on it) need no query of their own;
+    ``admin_ids``, those of the active memberships as admin, when the caller knows them too.
     """
     if getattr(user, "_member_institution_ids", None) is None:
         user._member_institution_ids = set(ids)
+    if admin_ids is not None and getattr(user, "_admin_institution_ids", None) is None:
+        user._admin_institution_ids = set(admin_ids)
 
 
 @rules.predicate

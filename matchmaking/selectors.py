@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from events.models import Registration
+from institutions.models import Institution
 
-from .models import Meeting
+from .models import Meeting, MeetingRequest
 
 
 def meetings_of_institutions(*, institution_ids) -> QuerySet[Meeting]:
@@ -20,16 +21,23 @@ def meetings_of_institutions(*, institution_ids) -> QuerySet[Meeting]:
 
 
 def meetings_of(*, user) -> QuerySet[Meeting]:
+    """The person's meetings, not cancelled, in slot order: what the dashboard lists.
+
+    The requests are chosen in a subquery, and the sides' registrations and institutions are
+    fetched by small queries of their own: PostgreSQL took 5 to 10 ms to plan the one query
+    that joined all ten tables (with an OR across two of them), longer than the rest of the
+    dashboard's queries together. Only the sides' institutions' names are shown.
+    """
+    requests = MeetingRequest.objects.filter(Q(requester__user=user) | Q(recipient__user=user)).values("pk")
+    names = Institution.objects.only("name")
     return (
-        Meeting.objects.filter(Q(request__requester__user=user) | Q(request__recipient__user=user))
+        Meeting.objects.filter(request__in=requests)
         .exclude(status=Meeting.Status.CANCELLED)
-        .select_related(
-            "session__event",
-            "slot",
-            "request__requester__user",
-            "request__requester__institution",
-            "request__recipient__user",
-            "request__recipient__institution",
+        .select_related("session__event", "slot", "request")
+        .prefetch_related(
+            Prefetch("request__requester__institution", queryset=names),
+            Prefetch("request__recipient__institution", queryset=names),
+            Prefetch("request__recipient_institution", queryset=names),
         )
         .order_by("slot__starts_at")
     )
@@ -48,14 +56,17 @@ MEETING_SIDES = (
 
 def _scheduled_meetings(registration: Registration, statuses: list[str]) -> QuerySet[Meeting]:
     """Meetings on a slot that the registration asked for, was asked for, or shares."""
+    # Subqueries, not joins with an OR across them and DISTINCT: with the sides' eleven tables
+    # joined as well, PostgreSQL took some 25 ms to plan the query that way.
+    requests = MeetingRequest.objects.filter(Q(requester=registration) | Q(recipient=registration)).values("pk")
+    shared = Meeting.sharers.through.objects.filter(registration=registration).values("meeting_id")
     return (
         Meeting.objects.filter(
-            Q(request__requester=registration) | Q(request__recipient=registration) | Q(sharers=registration),
+            Q(request__in=requests) | Q(pk__in=shared),
             session__event_id=registration.event_id,
             status__in=statuses,
             slot__isnull=False,
         )
-        .distinct()
         .select_related("session", *MEETING_SIDES)
         .order_by("slot__starts_at", "table_number")
     )

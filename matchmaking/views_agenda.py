@@ -8,15 +8,18 @@ registration for the event gets a 404, as if the page did not exist.
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.personalcache import kept_for_person
 from events.calendar import agenda_calendar, calendar_filename
 from events.models import Event
 from events.selectors import agenda_days, agenda_registration, agenda_sessions
 from events.views_agenda import calendar_response, visible_event
+from institutions.permissions import is_secretariat
 
 from .attendance import with_attendance
 from .calendar import meeting_entries
@@ -33,12 +36,25 @@ def _own_registration(request, event: Event):
 @login_required
 @require_GET
 def my_agenda(request, slug: str):
+    # Kept per person until the next change of the portal's models (core.personalcache), and
+    # built afresh once one of the meetings starts (its attendance buttons appear then). The
+    # secretariat opens events others may not, so its membership is part of the key.
+    kept = kept_for_person(
+        request,
+        f"agenda:{slug}:{int(is_secretariat(request.user))}",
+        lambda: _agenda_page(request, slug),
+        fresh=lambda value: value["fresh_until"] is None or timezone.now() < value["fresh_until"],
+    )
+    return render(request, "matchmaking/agenda/my_agenda.html", kept)
+
+
+def _agenda_page(request, slug: str) -> dict:
+    """The agenda's title and content, and until when they hold (the next meeting's start)."""
     event = visible_event(request, slug)
     registration = _own_registration(request, event)
     sessions = list(agenda_sessions(event=event))
-    meetings = with_attendance(
-        agenda_meetings(registration=registration), registration=registration, now=timezone.now()
-    )
+    now = timezone.now()
+    meetings = with_attendance(agenda_meetings(registration=registration), registration=registration, now=now)
     days = agenda_days(
         time_zone=event.time_zone,
         sessions=sessions,
@@ -46,11 +62,13 @@ def my_agenda(request, slug: str):
         viewer_time_zone=request.user.time_zone,
         speaker_registration=registration,
     )
-    return render(
-        request,
-        "matchmaking/agenda/my_agenda.html",
-        {"event": event, "registration": registration, "days": days, "meeting_count": len(meetings)},
-    )
+    context = {"event": event, "registration": registration, "days": days, "meeting_count": len(meetings)}
+    starts = [meeting.slot.starts_at for meeting in meetings if not meeting.started]
+    return {
+        "event_title": event.title,
+        "content": render_to_string("matchmaking/agenda/_my_agenda_content.html", context, request),
+        "fresh_until": min(starts, default=None),
+    }
 
 
 @login_required

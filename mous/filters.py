@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from core.pagecache import kept
 from events.models import Event
 from events.selectors import event_list_visible_to
 from institutions.models import CooperationType, Institution, Sector
+from institutions.permissions import active_institution_ids, is_secretariat
 from institutions.search import matching, parse_query
 
 from .models import Milestone, Mou, MouParty
@@ -39,6 +41,13 @@ def _country_choices(data) -> list[tuple[str, str]]:
             codes.add(value)
     named = sorted(((code, countries.name(code)) for code in codes), key=lambda item: str(item[1]))
     return [("", gettext_lazy("Any country")), *named]
+
+
+KEPT_OPTIONS = ("sector", "cooperation_type", "event")
+
+
+def _options(field: forms.ModelChoiceField) -> list[tuple[str, str]]:
+    return [(str(value), str(label)) for value, label in field.choices]
 
 
 class FastSelect(forms.Select):
@@ -107,6 +116,18 @@ class RegistryForm(forms.Form):
             .order_by("-start_date")
         )
         self.fields["event"].empty_label = gettext_lazy("Any event")
+        # The options are rendered from lists kept until the next change (core.pagecache.kept)
+        # rather than queried on every view; the querysets above still validate a chosen value.
+        # The events offered depend only on the secretariat membership and the institutions
+        # administered, so people alike share them.
+        # One kept value for the three lists: one cache read, not three.
+        admin_of = ",".join(str(pk) for pk in sorted(active_institution_ids(user, admin_only=True)))
+        options = kept(
+            f"registry-options:{int(is_secretariat(user))}:{admin_of}",
+            lambda: {name: _options(self.fields[name]) for name in KEPT_OPTIONS},
+        )
+        for name in KEPT_OPTIONS:
+            self.fields[name].widget.choices = options[name]
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Title, reference or party")})
 
     def filters(self) -> dict:

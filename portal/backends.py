@@ -2,26 +2,59 @@
 
 ``portal.middleware`` asks on every request whether the person is staff or secretariat (to
 require a second factor and to time the session out). Loading the answer with the user keeps
-that at no extra query; the permission rules still ask ``is_secretariat`` themselves.
+that at no extra query, and ``is_secretariat`` answers from it too.
+
+The user so loaded is kept in the cache under their id (``user_cache_key``), since every
+signed-in request needs them and they rarely change: any save or delete of the user, any
+change of their groups and any rename or deletion of a group drops the copy, at once and again
+when the transaction commits (``forget_cached_users``, wired in ``portal.apps``), so that no
+copy read before the commit outlives it. Copies expire after ``USER_CACHE_SECONDS`` anyway.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from institutions.permissions import SECRETARIAT_GROUP
 
+USER_CACHE_SECONDS = 600
 
-class SecretariatFlagMixin:
-    def get_user(self, user_id):
+
+def user_cache_key(user_id) -> str:
+    return f"portal:user:{user_id}"
+
+
+def forget_cached_users(user_ids) -> None:
+    """Drop the cached copies of these users: now, and again once the current transaction commits."""
+    keys = [user_cache_key(user_id) for user_id in user_ids]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def load_user(user_id):
+    """The user with ``user_id`` and their secretariat membership, from the cache or the database."""
+    key = user_cache_key(user_id)
+    user = cache.get(key)
+    if user is None:
         User = get_user_model()
         memberships = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=SECRETARIAT_GROUP)
         try:
             user = User._default_manager.annotate(portal_in_secretariat_group=Exists(memberships)).get(pk=user_id)
         except User.DoesNotExist:
             return None
-        return user if self.user_can_authenticate(user) else None
+        cache.set(key, user, USER_CACHE_SECONDS)
+    return user
+
+
+class SecretariatFlagMixin:
+    def get_user(self, user_id):
+        user = load_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class ModelBackend(SecretariatFlagMixin, DjangoModelBackend):

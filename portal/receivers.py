@@ -5,6 +5,7 @@ from django.contrib.auth.management import create_permissions
 
 from institutions.permissions import SECRETARIAT_GROUP
 
+from .backends import forget_cached_users
 from .mfa import FACTOR_CHECK_SESSION_KEY, forget_second_factor, has_second_factor
 from .middleware import SEEN_AT_SESSION_KEY, SIGNED_IN_AT_SESSION_KEY
 
@@ -49,3 +50,26 @@ def forget_removed_second_factor(sender, *, request, **kwargs) -> None:
     """Check again on the next page whether the person still holds a factor."""
     if request is not None and hasattr(request, "session"):
         forget_second_factor(request)
+
+
+def forget_cached_user(sender, *, instance, **kwargs) -> None:
+    """A user was saved or deleted: drop their cached copy (``portal.backends``)."""
+    forget_cached_users([instance.pk])
+
+
+def forget_cached_group_members(sender, *, instance, **kwargs) -> None:
+    """A group was saved (perhaps renamed) or is being deleted: drop its members' cached copies."""
+    if instance.pk is not None:
+        forget_cached_users(instance.user_set.values_list("pk", flat=True))
+
+
+def forget_cached_users_of_groups_change(sender, *, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Someone's groups changed, from either side: drop the cached copies of the people concerned."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:
+        forget_cached_users([instance.pk])
+    elif action == "pre_clear":
+        forget_cached_users(instance.user_set.values_list("pk", flat=True))
+    else:
+        forget_cached_users(pk_set or ())

@@ -10,9 +10,9 @@ from django.utils import timezone
 from core.pagecache import kept
 from events.models import Event, Registration
 from events.selectors import events_upcoming, registrations_of
-from institutions.models import Institution
+from institutions.models import Institution, Membership
 from institutions.onboarding import pending_join_requests
-from institutions.permissions import active_institution_ids, is_secretariat
+from institutions.permissions import active_institution_ids, is_secretariat, remember_active_institution_ids
 from institutions.selectors import institutions_awaiting_verification, memberships_of
 from matchmaking.funnel import Funnel, meeting_funnel
 from matchmaking.selectors import meetings_of
@@ -33,6 +33,13 @@ def background_jobs_status() -> dict:
 def dashboard_context(*, user) -> dict:
     """Return what the dashboard shows ``user``: one section for each role they hold."""
     memberships = list(memberships_of(user=user))
+    # Every membership is here, so the permission checks below need no query of their own.
+    active = [membership for membership in memberships if membership.status == Membership.Status.ACTIVE]
+    remember_active_institution_ids(
+        user,
+        {membership.institution_id for membership in active},
+        admin_ids={membership.institution_id for membership in active if membership.role == Membership.Role.ADMIN},
+    )
     admin_ids = active_institution_ids(user, admin_only=True)
     member_ids = active_institution_ids(user)
     context = {

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.pagecache import public_page
+from core.personalcache import kept_for_person
 from events.selectors import events_recent, events_upcoming
 from institutions.permissions import is_secretariat
 
@@ -40,7 +42,21 @@ def home(request):
 @login_required
 @require_GET
 def dashboard(request):
-    return render(request, "portal/dashboard.html", dashboard_context(user=request.user))
+    user = request.user
+    if is_secretariat(user):
+        return render(request, "portal/dashboard.html", dashboard_context(user=user))
+    # Everyone else's dashboard is built from the portal's own models alone: kept per person
+    # until any of them changes (core.personalcache), rather than queried afresh on each view.
+    kept = kept_for_person(request, "dashboard", lambda: _participant_dashboard(request))
+    return render(request, "portal/dashboard.html", {**kept, "is_secretariat": False, "secretariat": None})
+
+
+def _participant_dashboard(request) -> dict:
+    context = dashboard_context(user=request.user)
+    return {
+        "is_institution_admin": context["is_institution_admin"],
+        "sections": render_to_string("portal/_dashboard_sections.html", context, request),
+    }
 
 
 @login_required
@@ -57,8 +73,17 @@ def dashboard_funnel(request):
 @login_required
 @require_GET
 def dashboard_partners(request):
-    """The dashboard's "Partners for you" section, which the dashboard loads after its first paint."""
-    return render(request, "portal/_dashboard_partners.html")
+    """The dashboard's "Partners for you" section, which the dashboard loads after its first paint.
+
+    Kept per person until a profile, a membership, the shortlist or anything else of the
+    portal's models changes (core.personalcache): ranking and rendering it costs more than
+    the rest of the request.
+    """
+    return HttpResponse(
+        kept_for_person(
+            request, "dashboard-partners", lambda: render_to_string("portal/_dashboard_partners.html", request=request)
+        )
+    )
 
 
 @login_required

@@ -355,3 +355,35 @@ def test_search_counts_private_mous_only_for_the_secretariat(client, world, secr
     response = client.get(REGISTRY, {"q": "exchange"})
     assert titles(response) == ["Private exchange"]
     assert response.context["page_obj"].paginator.count == 1
+
+
+def _options(html: str, name: str) -> str:
+    start = html.index(f'<select name="{name}"')
+    return html[start : html.index("</select>", start)]
+
+
+def test_filter_options_follow_a_new_sector_and_a_new_mous_event_at_once(client, world):
+    """The options are kept between views (core.pagecache.kept): never past a change."""
+    client.force_login(world["roles"]["participant"])
+    html = client.get(REGISTRY).content.decode()
+    assert "Marine engineering" not in _options(html, "sector")
+    assert "Bangkok Summit" not in _options(html, "event")
+
+    SectorFactory(name="Marine engineering")
+    summit = EventFactory(title="Bangkok Summit")
+    make_mou(world["roles"].institution_a, title="Summit MoU", event=summit)
+
+    html = client.get(REGISTRY).content.decode()
+    assert "Marine engineering" in _options(html, "sector")
+    assert "Bangkok Summit" in _options(html, "event")
+
+
+def test_event_options_are_the_persons_own(client, world):
+    """A draft event's MoU is the secretariat's to see; others are not offered its title."""
+    draft = EventFactory(title="Unannounced Summit", status="draft")
+    make_mou(world["roles"].institution_a, title="Summit MoU", event=draft)
+    client.force_login(world["roles"]["secretariat"])
+    assert "Unannounced Summit" in _options(client.get(REGISTRY).content.decode(), "event")
+
+    client.force_login(world["roles"]["no_institution"])
+    assert "Unannounced Summit" not in _options(client.get(REGISTRY).content.decode(), "event")

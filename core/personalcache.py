@@ -1,0 +1,91 @@
+"""A signed-in person's page sections, kept in the cache under their own name until anything changes.
+
+A participant's dashboard or agenda is read far more often than anything on it changes, yet
+costs a dozen queries to build. ``kept_for_person`` keeps such a section (usually rendered
+HTML) as ``core.pagecache.kept`` keeps shared values: until the next save, delete or
+many-to-many change of a model of ``PAGE_CACHE_APPS`` but a sign-in, which moves the kept values'
+version on (now, and again when the transaction commits), and at most ``PERSONAL_CACHE_SECONDS``.
+
+Privacy: the key names the person (their id), so a section is only ever served to them. It
+also names the time zone, the local date (lists of upcoming events and times depend on them)
+and the language. Rendered forms carry CSRF tokens of the browser's secret, which signing in
+rotates: as in ``core.pagecache``, the kept copy holds a placeholder instead, and each answer
+puts in a token of the request's own secret. (Keying by the secret instead would store a new
+copy for every request that comes without the CSRF cookie.)
+
+Only use it for sections built from the models of ``PAGE_CACHE_APPS`` (the person's own user
+row is one, in ``portal``) alone: anything else (the secretariat group, messages, the clock
+beyond the date) must stay outside, be part of ``name``, or be checked by ``fresh``.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.utils import timezone, translation
+from django.utils.safestring import SafeData, mark_safe
+
+from .pagecache import CSRF_PLACEHOLDER, MASKED_TOKEN, current_kept_version
+
+PERSONAL_CACHE_SECONDS = 600
+
+
+def _tokens_out(value, secret: str):
+    """``value`` with every CSRF token of ``secret`` in its strings replaced by the placeholder."""
+    if isinstance(value, str):
+
+        def replace(match):
+            return CSRF_PLACEHOLDER if _unmask_cipher_token(match.group(0)) == secret else match.group(0)
+
+        replaced = MASKED_TOKEN.sub(replace, value)
+        return mark_safe(replaced) if isinstance(value, SafeData) else replaced  # noqa: S308 -- as safe as before
+    if isinstance(value, dict):
+        return {key: _tokens_out(item, secret) for key, item in value.items()}
+    return value
+
+
+def _tokens_in(value, token: str):
+    """``value`` with the placeholder in its strings replaced by ``token``."""
+    if isinstance(value, str):
+        if CSRF_PLACEHOLDER not in value:
+            return value
+        replaced = value.replace(CSRF_PLACEHOLDER, token)
+        return mark_safe(replaced) if isinstance(value, SafeData) else replaced  # noqa: S308 -- as safe as before
+    if isinstance(value, dict):
+        return {key: _tokens_in(item, token) for key, item in value.items()}
+    return value
+
+
+def kept_for_person(request, name: str, compute, *, fresh=None):
+    """``compute()``'s result for the signed-in person of ``request``, kept until the next change.
+
+    The result is a string or a dict of values; CSRF tokens in its strings (at the top level
+    or in the dict) are kept as a placeholder and answered with a token of the request.
+    ``fresh``, if given, is asked about a kept value before it is used: a value it finds stale
+    (one that depends on the clock, such as whether a meeting has started) is computed again.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        raise ValueError("kept_for_person() is for signed-in people only.")
+    # The version core.pagecache.kept follows: any change but a sign-in moves it on.
+    key = ":".join(
+        (
+            "pagecache",
+            current_kept_version(),
+            translation.get_language() or "",
+            "person",
+            str(user.pk),
+            timezone.get_current_timezone_name(),
+            timezone.localdate().isoformat(),
+            name,
+        )
+    )
+    value = cache.get(key)
+    if value is None or (fresh is not None and not fresh(value)):
+        value = compute()
+        # The secret the tokens were made from: the request's, set by the first get_token().
+        secret = request.META.get("CSRF_COOKIE")
+        if secret:
+            value = _tokens_out(value, secret)
+        cache.set(key, value, PERSONAL_CACHE_SECONDS)
+    return _tokens_in(value, get_token(request))
