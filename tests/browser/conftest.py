@@ -43,16 +43,17 @@ def _is_browser_test(item) -> bool:
     return item is not None and Path(str(item.path)).is_relative_to(BROWSER_DIR)
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if _is_browser_test(item):
-            item.add_marker(pytest.mark.browser)
+def pytest_itemcollected(item):
+    if _is_browser_test(item):
+        item.add_marker(pytest.mark.browser)
+        # With pytest-xdist (`--dist loadgroup`), one worker runs them all on one site.
+        item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 class Site:
     """The live server with the demo committed, and Playwright with one Chromium.
 
-    Opened by the first browser test, closed after the last (or at the end of the session).
+    Opened by the first browser test, closed after the last (or when the session ends early).
 
     While Playwright runs, its event loop counts as running in the main thread, and Django
     refuses database queries from a thread with a running loop. The tests query the database
@@ -67,10 +68,13 @@ class Site:
         self.playwright = None
         self.browser = None
         self.saved_allow_async_unsafe: str | None = None
+        self.next_is_browser_test = False
 
     def open(self, django_db_blocker) -> None:
         if self.browser is not None:
             return
+        # Whatever a failed start left running.
+        self.close()
         if not CHROMIUM.exists():
             if REQUIRED:
                 pytest.fail(f"{MISSING} (PORTAL_BROWSER_TESTS=required)", pytrace=False)
@@ -80,6 +84,8 @@ class Site:
 
         from portal.demo import demo_load
 
+        if not _on_test_database():
+            raise RuntimeError("The browser tests must run on the test database")
         self.blocker = django_db_blocker
         with django_db_blocker.unblock():
             demo_load()
@@ -95,6 +101,7 @@ class Site:
             return
         from django.core.cache import cache
         from django.core.management import call_command
+        from django.db import connection
 
         try:
             if self.browser is not None:
@@ -110,7 +117,10 @@ class Site:
             else:
                 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self.saved_allow_async_unsafe
             # What TransactionTestCase does after a test: empty every table, then let
-            # post_migrate put back what migrations create (content types, groups).
+            # post_migrate put back what migrations create (content types, groups). Never
+            # anything but a test database.
+            if not _on_test_database():
+                raise RuntimeError(f"Refusing to empty {connection.settings_dict['NAME']!r}: not a test database")
             with self.blocker.unblock():
                 call_command("flush", verbosity=0, interactive=False, allow_cascade=False, inhibit_post_migrate=False)
             cache.clear()
@@ -120,24 +130,58 @@ class Site:
 _site = Site()
 
 
-@pytest.hookimpl(wrapper=True)
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item, nextitem):
-    result = yield
-    if _is_browser_test(item) and not _is_browser_test(nextitem):
-        _site.close()
-    return result
+    # Read by the ``site`` fixture's own teardown, which runs after this.
+    _site.next_is_browser_test = _is_browser_test(nextitem)
 
 
-def pytest_sessionfinish(session):
+def _on_test_database() -> bool:
+    from django.db import connection
+
+    return connection.settings_dict["NAME"].startswith("test_")
+
+
+@pytest.fixture(scope="session")
+def _site_database(django_db_setup, django_db_blocker, django_db_keepdb, django_db_createdb):
+    """The test database for the browser tests, and the site's end at the latest with it.
+
+    pytest-django sets up the test database only when a test of the session asks for it
+    through its marker or its ``db`` fixtures. The browser tests use neither (they commit,
+    and empty the database once, after the last), so run on their own they would find the
+    development database: then the test database is set up here, the same way.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    config = None
+    if not _on_test_database():
+        with django_db_blocker.unblock():
+            config = setup_databases(
+                verbosity=0, interactive=False, aliases={"default"}, keepdb=django_db_keepdb and not django_db_createdb
+            )
+    yield
+    # Before the test database goes away, should the last browser test not have closed it.
     _site.close()
+    if config is not None and not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture
-def site(django_db_setup, django_db_blocker):
-    """The shared site, with database access from the test for as long as it runs."""
+def site(_site_database, django_db_blocker):
+    """The shared site, with database access from the test for as long as it runs; closed after
+    the last browser test, while the test database is still the one in use."""
+    from django.db import connections
+
     _site.open(django_db_blocker)
     with django_db_blocker.unblock():
         yield _site
+        # Django keeps connections per context (asgiref's Local), and Playwright's greenlets
+        # give the test a context of its own: the connection it opened is closed here, or it
+        # would outlive the test and keep the test database from being dropped.
+        connections.close_all()
+    if not _site.next_is_browser_test:
+        _site.close()
 
 
 @pytest.fixture
