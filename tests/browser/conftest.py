@@ -237,10 +237,12 @@ class Audit:
     problems: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
 
-    def __call__(self, page, *, moderate: bool = False) -> None:
+    def __call__(self, page, *, moderate: bool = False, max_width: int | None = None) -> None:
         """Check the page as it is now: axe-core, and on a phone, that nothing is wider than it.
 
-        ``moderate`` also fails on violations of moderate impact (the home page and the directory).
+        ``moderate`` also fails on violations of moderate impact (the home page and the
+        directory); ``max_width`` checks the width of this page on a desktop journey's page
+        turned phone-sized.
         """
         from axe_playwright_python.sync_playwright import Axe
 
@@ -254,10 +256,11 @@ class Audit:
                 self.problems.append(
                     f"{where}: {violation['id']} ({violation['impact']}) {violation['help']} — {targets}"
                 )
-        if self.max_width is not None:
+        max_width = max_width or self.max_width
+        if max_width is not None:
             width = page.evaluate("document.documentElement.scrollWidth")
-            if width > self.max_width:
-                self.problems.append(f"{where}: {width} px wide, wider than the {self.max_width} px screen")
+            if width > max_width:
+                self.problems.append(f"{where}: {width} px wide, wider than the {max_width} px screen")
 
     def assert_clean(self) -> None:
         assert not self.problems, "\n".join(self.problems)

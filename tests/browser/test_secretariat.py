@@ -10,7 +10,7 @@ from matchmaking.models import Meeting
 from mous.models import Mou
 from portal.demo import DEMO_PASSWORD
 from portal.models import User
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import DESKTOP, MOBILE, sign_in
 from tests.factories import give_second_factor, totp_code
 
 EVENT = "3rd China-SEA Partnership Workshop (demonstration event)"
@@ -58,6 +58,11 @@ def test_secretariat_publishes_the_schedule_and_records_a_signing_ceremony(page,
 
     page.get_by_role("navigation", name="Matchmaking session").get_by_role("link", name="Room view").click()
     audit(page)
+    # The room view is what organisers keep open on a phone while the meetings run.
+    page.set_viewport_size(MOBILE)
+    page.reload()
+    audit(page, max_width=MOBILE["width"])
+    page.set_viewport_size(DESKTOP)
 
     # Three MoUs signed at one ceremony, recorded together.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="MoU registry").click()
