@@ -38,7 +38,7 @@ def _tokens_out(value, secret: str):
             return CSRF_PLACEHOLDER if _unmask_cipher_token(match.group(0)) == secret else match.group(0)
 
         replaced = MASKED_TOKEN.sub(replace, value)
-        return mark_safe(replaced) if isinstance(value, SafeData) else replaced  # noqa: S308 -- as safe as before
+        return mark_safe(replaced) if isinstance(value, SafeData) else replaced  # noqa: S308  # nosec B308, B703 -- as safe as before
     if isinstance(value, dict):
         return {key: _tokens_out(item, secret) for key, item in value.items()}
     return value
@@ -50,7 +50,7 @@ def _tokens_in(value, token: str):
         if CSRF_PLACEHOLDER not in value:
             return value
         replaced = value.replace(CSRF_PLACEHOLDER, token)
-        return mark_safe(replaced) if isinstance(value, SafeData) else replaced  # noqa: S308 -- as safe as before
+        return mark_safe(replaced) if isinstance(value, SafeData) else replaced  # noqa: S308  # nosec B308, B703 -- as safe as before
     if isinstance(value, dict):
         return {key: _tokens_in(item, token) for key, item in value.items()}
     return value

@@ -73,7 +73,7 @@ class PlainSelect(forms.Select):
             for key, label in self.choices
         )
         attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # noqa: S308 -- escaped
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # noqa: S308  # nosec B308, B703 -- escaped
 
 
 class PlainTextInput(forms.TextInput):
@@ -83,7 +83,7 @@ class PlainTextInput(forms.TextInput):
         context = self.get_context(name, value, attrs)["widget"]
         shown = "" if context["value"] is None else f' value="{escape(context["value"])}"'
         attributes = flatatt(context["attrs"])
-        return mark_safe(f'<input type="{escape(self.input_type)}" name="{escape(name)}"{shown}{attributes}>')  # noqa: S308
+        return mark_safe(f'<input type="{escape(self.input_type)}" name="{escape(name)}"{shown}{attributes}>')  # noqa: S308  # nosec B308, B703 -- escaped
 
 
 def filter_choices(event: Event) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
