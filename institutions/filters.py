@@ -468,13 +468,21 @@ MAX_ID = -1  # the key of _raw_counts()'s answer that holds the highest id
 _DIRECTORY_VERSION_KEY = "institutions:directory-version"
 
 
-def directory_version() -> str:
-    """Return a key that changes whenever the directory does; caches of directory reads include it."""
-    version = cache.get(_DIRECTORY_VERSION_KEY)
+# What the facet counts of every chunk are kept under: forgotten by bulk writes only.
+_FACET_VERSION_KEY = "institutions:facet-version"
+
+
+def _version(key: str) -> str:
+    version = cache.get(key)
     if version is None:
         version = uuid4().hex
-        cache.set(_DIRECTORY_VERSION_KEY, version, None)
+        cache.set(key, version, None)
     return version
+
+
+def directory_version() -> str:
+    """Return a key that changes whenever the directory does; caches of directory reads include it."""
+    return _version(_DIRECTORY_VERSION_KEY)
 
 
 def _chunk_version_key(chunk: int) -> str:
@@ -488,7 +496,8 @@ _CHUNK_COUNT_KEY = "institutions:directory-chunks"
 def directory_changed(*, institution_ids: Iterable[int] | None = None) -> None:
     """Forget the cached facet counts: call after writing institutions, offers, needs or sectors.
 
-    With ``institution_ids``, only the counts of their chunks; without, all of them. Now, and
+    With ``institution_ids``, only the counts of their chunks; without, all of them. Either way
+    ``directory_version()`` changes, for the other caches of directory reads. Now, and
     again once the current transaction commits: a visitor counting between the two saw the
     rows before the change and must not keep those counts.
     """
@@ -496,8 +505,9 @@ def directory_changed(*, institution_ids: Iterable[int] | None = None) -> None:
 
     def forget() -> None:
         if chunks is None:
-            cache.delete_many([_DIRECTORY_VERSION_KEY, _CHUNK_COUNT_KEY])
+            cache.delete_many([_DIRECTORY_VERSION_KEY, _FACET_VERSION_KEY, _CHUNK_COUNT_KEY])
             return
+        cache.delete(_DIRECTORY_VERSION_KEY)
         known = cache.get(_CHUNK_COUNT_KEY)
         if known is not None and max(chunks, default=0) >= known:
             cache.delete(_CHUNK_COUNT_KEY)  # a new chunk: count them again
@@ -592,7 +602,7 @@ def _counts_by_facet(
         counts = _count_chunks(query, base=base, parsed=None, hit_ids=None)
         cache.set(_CHUNK_COUNT_KEY, counts.pop(MAX_ID) // FACET_CHUNK + 1, None)
         return _sum_chunks(counts.values())
-    keys = _chunk_keys(query, directory_version(), range(chunk_count))
+    keys = _chunk_keys(query, _version(_FACET_VERSION_KEY), range(chunk_count))
     kept = cache.get_many(list(keys.values()))
     missing = [chunk for chunk, key in keys.items() if key not in kept]
     if missing:

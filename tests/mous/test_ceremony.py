@@ -311,7 +311,7 @@ def test_ceremony_done_page_queries_do_not_grow_with_mous(client, roles, django_
     client.force_login(roles["secretariat"])
     url = reverse("mous:ceremony_done") + "?" + "&".join(f"mou={m.pk}" for m in mous)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(url)
 
     assert [m.pk for m in response.context["mous"]] == [m.pk for m in mous]
