@@ -40,3 +40,12 @@ def test_month_and_weekday_names_are_translated(language):
         text = date_format(MONDAY, "WEEKDAY_DATE_FORMAT") + date_format(MONDAY, "WEEKDAY_DAY_MONTH_FORMAT")
 
     assert not {"May", "Monday", "Mon"} & set(text.replace(",", " ").split())
+
+
+@pytest.mark.parametrize(("language", "month"), [("lo", "ພຶດສະພາ"), ("my", "မေ")])
+def test_lao_and_burmese_dates_put_the_day_first_and_times_on_24_hours(language, month):
+    """Django has no formats of its own for either language."""
+    with translation.override(language):
+        assert date_format(MONDAY, "DATE_FORMAT") == f"12 {month} 2025"
+        assert date_format(MONDAY, "DATETIME_FORMAT") == f"12 {month} 2025, 14:30"
+        assert date_format(MONDAY, "SHORT_DATE_FORMAT") == "12/05/2025"
