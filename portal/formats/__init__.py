@@ -22,3 +22,13 @@ DAY_FIRST = {
     "DAY_MONTH_YEAR_FORMAT": "j M Y",
     "DAY_MONTH_YEAR_TIME_FORMAT": "j M Y H:i",
 }
+
+# Full dates and times for the languages Django has no formats of (Lao, Burmese), which it would
+# write in the American order and on a 12-hour clock: day first, times on 24 hours.
+DAY_FIRST_FULL = {
+    "DATE_FORMAT": "j F Y",
+    "TIME_FORMAT": "H:i",
+    "DATETIME_FORMAT": "j F Y, H:i",
+    "SHORT_DATE_FORMAT": "d/m/Y",
+    "SHORT_DATETIME_FORMAT": "d/m/Y H:i",
+}
