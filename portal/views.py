@@ -24,7 +24,7 @@ from institutions.permissions import is_secretariat
 from .forms import PreferencesForm
 from .mfa import has_second_factor, second_factor_required
 from .privacy import user_preferences_update
-from .selectors import dashboard_context, secretariat_funnel
+from .selectors import background_jobs_status, dashboard_context, secretariat_funnel, secretariat_overview
 from .services import user_language_set
 from .tasks import HEARTBEAT_CACHE_KEY
 
@@ -42,13 +42,15 @@ def home(request):
 @login_required
 @require_GET
 def dashboard(request):
-    user = request.user
-    if is_secretariat(user):
-        return render(request, "portal/dashboard.html", dashboard_context(user=user))
-    # Everyone else's dashboard is built from the portal's own models alone: kept per person
-    # until any of them changes (core.personalcache), rather than queried afresh on each view.
-    kept = kept_for_person(request, "dashboard", lambda: _participant_dashboard(request))
-    return render(request, "portal/dashboard.html", {**kept, "is_secretariat": False, "secretariat": None})
+    # The sections every person has are built from the portal's own models alone: kept per
+    # person until any of them changes (core.personalcache), rather than queried afresh on each
+    # view. The secretariat's card above them holds figures shared by its members (kept once for
+    # all of them) and the background jobs' heartbeat, which the clock moves: read on each view.
+    secretariat = is_secretariat(request.user)
+    name = "dashboard:secretariat" if secretariat else "dashboard"
+    context = {**kept_for_person(request, name, lambda: _participant_dashboard(request)), "is_secretariat": secretariat}
+    context["secretariat"] = {**secretariat_overview(), "jobs": background_jobs_status()} if secretariat else None
+    return render(request, "portal/dashboard.html", context)
 
 
 def _participant_dashboard(request) -> dict:

@@ -148,3 +148,21 @@ def test_requests_without_the_csrf_cookie_share_the_kept_copy(client, django_ass
 
     assert "__portal_csrf_token__" not in html
     assert 'name="csrfmiddlewaretoken" value="' in html
+
+
+def test_the_secretariat_s_kept_dashboard_shows_a_new_join_request_and_a_fresh_heartbeat(client):
+    """Its sections are kept per person; the background jobs' heartbeat is read on every view."""
+    from portal.tasks import heartbeat_task
+
+    client.force_login(make_secretariat(UserFactory(verified_email=True)))
+    first = client.get(reverse("dashboard"))
+    institution = InstitutionFactory(name="Takeo Polytechnic Institute")
+    MembershipFactory(institution=institution, status=Membership.Status.PENDING)
+    heartbeat_task.delay()
+
+    second = client.get(reverse("dashboard"))
+
+    assert "Takeo Polytechnic Institute" not in first.content.decode()
+    assert "Takeo Polytechnic Institute" in second.content.decode()
+    assert first.context["secretariat"]["jobs"]["healthy"] is False
+    assert second.context["secretariat"]["jobs"]["healthy"] is True
