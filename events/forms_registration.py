@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.forms.utils import flatatt
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.pagecache import kept
+from core.widgets import PlainSelect, PlainTextInput
 from institutions.models import Institution, Membership
 
 from .models import Delegation, Event, Registration
@@ -56,34 +54,6 @@ class RoleForm(forms.Form):
         super().__init__(*args, **kwargs)
         if roles is not None:
             self.fields["role"].choices = roles
-
-
-class PlainSelect(forms.Select):
-    """A select written out in Python instead of through a template per option.
-
-    The institution filter offers every institution registered for the event, some three
-    hundred at an exchange week: Django's templates took about 50 ms a page to render them.
-    The same markup (choices without groups).
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = {str(item) for item in self.format_value(value)}
-        options = "".join(
-            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>{escape(label)}</option>'
-            for key, label in self.choices
-        )
-        attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # noqa: S308  # nosec B308, B703 -- escaped
-
-
-class PlainTextInput(forms.TextInput):
-    """A text input written out in Python, as ``PlainSelect`` (the same markup)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        shown = "" if context["value"] is None else f' value="{escape(context["value"])}"'
-        attributes = flatatt(context["attrs"])
-        return mark_safe(f'<input type="{escape(self.input_type)}" name="{escape(name)}"{shown}{attributes}>')  # noqa: S308  # nosec B308, B703 -- escaped
 
 
 def filter_choices(event: Event) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:

@@ -4,14 +4,12 @@ from collections.abc import Iterable
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.forms.utils import flatatt
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from core.pagecache import kept
+from core.widgets import PlainSelect
 from events.models import Event
 from events.selectors import event_list_visible_to
 from institutions.models import CooperationType, Institution, Sector
@@ -50,51 +48,35 @@ def _options(field: forms.ModelChoiceField) -> list[tuple[str, str]]:
     return [(str(value), str(label)) for value, label in field.choices]
 
 
-class FastSelect(forms.Select):
-    """A single select rendered in Python: the template-per-option widget took most of the page's time."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        selected = "" if value is None else str(value)
-        parts = [f'<select name="{escape(name)}"{flatatt(attrs)}>']
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            mark = " selected" if option_value == selected else ""
-            parts.append(f'<option value="{escape(option_value)}"{mark}>{escape(label)}</option>')
-        parts.append("</select>")
-        # bandit: every value and label passes through escape().
-        return mark_safe("".join(parts))  # nosec B308, B703
-
-
 class RegistryForm(forms.Form):
     """The registry's search box and filters; every field is optional, invalid values are ignored."""
 
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=MAX_SEARCH)
-    country = forms.ChoiceField(label=gettext_lazy("Country (any party)"), required=False, widget=FastSelect)
-    pair_a = forms.ChoiceField(label=gettext_lazy("Country pair: first"), required=False, widget=FastSelect)
-    pair_b = forms.ChoiceField(label=gettext_lazy("Country pair: second"), required=False, widget=FastSelect)
+    country = forms.ChoiceField(label=gettext_lazy("Country (any party)"), required=False, widget=PlainSelect)
+    pair_a = forms.ChoiceField(label=gettext_lazy("Country pair: first"), required=False, widget=PlainSelect)
+    pair_b = forms.ChoiceField(label=gettext_lazy("Country pair: second"), required=False, widget=PlainSelect)
     sector = forms.ModelChoiceField(
         label=gettext_lazy("Sector"),
         queryset=Sector.objects.none(),
         required=False,
         to_field_name="slug",
-        widget=FastSelect,
+        widget=PlainSelect,
     )
     cooperation_type = forms.ModelChoiceField(
         label=gettext_lazy("Cooperation type"),
         queryset=CooperationType.objects.none(),
         required=False,
         to_field_name="slug",
-        widget=FastSelect,
+        widget=PlainSelect,
     )
     year = forms.IntegerField(label=gettext_lazy("Year signed"), required=False, min_value=1900, max_value=2200)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, widget=FastSelect)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, widget=PlainSelect)
     event = forms.ModelChoiceField(
         label=gettext_lazy("Event"),
         queryset=Event.objects.none(),
         required=False,
         to_field_name="slug",
-        widget=FastSelect,
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, user, include_drafts: bool = False, **kwargs):
