@@ -70,18 +70,12 @@ def current_version() -> str:
     return _first_version() if version is None else version
 
 
-def current_kept_version() -> str:
-    """The version ``kept()`` values follow: any change of the apps but a sign-in moves it on."""
-    version = cache.get(KEPT_VERSION_KEY)
-    return _first_version(KEPT_VERSION_KEY) if version is None else version
-
-
 def _first_version(version_key: str = VERSION_KEY) -> str:
     cache.add(version_key, str(time.time_ns()), None)
     return cache.get(version_key) or "0"
 
 
-def _lookup(key: str, version_key: str = VERSION_KEY):
+def lookup(key: str, version_key: str = VERSION_KEY):
     """The current version and what is stored under ``key`` for it (None if absent or stale).
 
     One round trip for both: the version is not part of the key but stored with the value,
@@ -122,7 +116,7 @@ def kept(name: str, compute, *, timeout: int = 24 * 3600):
     ``PAGE_CACHE_APPS`` but a sign-in (see above).
     """
     key = f"pagecache:kept:{translation.get_language()}:{name}"
-    version, stored = _lookup(key, KEPT_VERSION_KEY)
+    version, stored = lookup(key, KEPT_VERSION_KEY)
     if stored is None:
         value = compute()
         cache.set(key, (version, value), timeout)
@@ -160,7 +154,7 @@ def _key(request) -> str:
     return f"pagecache:page:{translation.get_language()}:{target}:{path}"
 
 
-def _without_tokens(content: str, request) -> str:
+def without_tokens(content: str, request) -> str:
     """``content`` with each CSRF token handed to this request replaced by the placeholder.
 
     A token is the request's secret masked anew at each use, so the tokens on the page are
@@ -198,7 +192,7 @@ def _random_string(length: int) -> str:
     return result[:length]
 
 
-def _token(request) -> str:
+def csrf_token(request) -> str:
     """Django's ``get_token(request)``: a CSRF token masking the visitor's secret, made anew if none.
 
     Same result and side effects (the secret in ``request.META``, the cookie to be sent by
@@ -219,7 +213,7 @@ def _answer(request, entry: dict) -> HttpResponse:
     etag = _etag(request, entry)
     response = get_conditional_response(request, etag=etag, last_modified=entry["modified"])
     if response is None:
-        response = HttpResponse(entry["content"].replace(CSRF_PLACEHOLDER, _token(request)))
+        response = HttpResponse(entry["content"].replace(CSRF_PLACEHOLDER, csrf_token(request)))
         for name, value in entry["headers"].items():
             response[name] = value
     response["ETag"] = etag
@@ -234,7 +228,7 @@ def stored_answer(request) -> HttpResponse | None:
     For ``PublicPageMiddleware``, once it has found the request cacheable and set its language
     and htmx details; on a miss it leaves the version it read on the request, for the view.
     """
-    version, entry = _lookup(_key(request))
+    version, entry = lookup(_key(request))
     if entry is None:
         setattr(request, MISSED_VERSION, version)
         return None
@@ -255,7 +249,7 @@ def public_page(view):
         key = _key(request)
         version = getattr(request, MISSED_VERSION, None)
         if version is None:
-            version, entry = _lookup(key)
+            version, entry = lookup(key)
         else:
             entry = None  # PublicPageMiddleware has just looked
         if entry is None:
@@ -268,7 +262,7 @@ def public_page(view):
                 or not response.get("Content-Type", "").startswith("text/html")
             ):
                 return response
-            content = _without_tokens(response.content.decode(response.charset), request)
+            content = without_tokens(response.content.decode(response.charset), request)
             entry = {
                 "version": version,
                 "content": content,

@@ -21,26 +21,21 @@ beyond the date) must stay outside, be part of ``name``, or be checked by ``fres
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone, translation
 from django.utils.safestring import SafeData, mark_safe
 
-from .pagecache import CSRF_PLACEHOLDER, MASKED_TOKEN, current_kept_version
+from .pagecache import CSRF_PLACEHOLDER, KEPT_VERSION_KEY, csrf_token, lookup, without_tokens
 
 PERSONAL_CACHE_SECONDS = 600
 
 
-def _tokens_out(value, secret: str):
-    """``value`` with every CSRF token of ``secret`` in its strings replaced by the placeholder."""
+def _tokens_out(value, request):
+    """``value`` with every CSRF token of ``request`` in its strings replaced by the placeholder."""
     if isinstance(value, str):
-
-        def replace(match):
-            return CSRF_PLACEHOLDER if _unmask_cipher_token(match.group(0)) == secret else match.group(0)
-
-        replaced = MASKED_TOKEN.sub(replace, value)
+        replaced = without_tokens(value, request)
         return mark_safe(replaced) if isinstance(value, SafeData) else replaced  # noqa: S308  # nosec B308, B703 -- as safe as before
     if isinstance(value, dict):
-        return {key: _tokens_out(item, secret) for key, item in value.items()}
+        return {key: _tokens_out(item, request) for key, item in value.items()}
     return value
 
 
@@ -67,25 +62,22 @@ def kept_for_person(request, name: str, compute, *, fresh=None):
     user = request.user
     if not user.is_authenticated:
         raise ValueError("kept_for_person() is for signed-in people only.")
-    # The version core.pagecache.kept follows: any change but a sign-in moves it on.
     key = ":".join(
         (
-            "pagecache",
-            current_kept_version(),
+            "pagecache:person",
             translation.get_language() or "",
-            "person",
             str(user.pk),
             timezone.get_current_timezone_name(),
             timezone.localdate().isoformat(),
             name,
         )
     )
-    value = cache.get(key)
+    # Stored with the version core.pagecache.kept follows (any change but a sign-in moves it
+    # on), read with it in one round trip.
+    version, stored = lookup(key, KEPT_VERSION_KEY)
+    value = None if stored is None else stored[1]
     if value is None or (fresh is not None and not fresh(value)):
-        value = compute()
-        # The secret the tokens were made from: the request's, set by the first get_token().
-        secret = request.META.get("CSRF_COOKIE")
-        if secret:
-            value = _tokens_out(value, secret)
-        cache.set(key, value, PERSONAL_CACHE_SECONDS)
-    return _tokens_in(value, get_token(request))
+        # Tokens made while computing unmask to the request's secret, set by the first of them.
+        value = _tokens_out(compute(), request)
+        cache.set(key, (version, value), PERSONAL_CACHE_SECONDS)
+    return _tokens_in(value, csrf_token(request))

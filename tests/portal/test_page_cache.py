@@ -467,12 +467,12 @@ def test_the_tokens_put_into_stored_pages_are_django_s_csrf_tokens():
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
     from django.test import RequestFactory
 
-    from core.pagecache import _random_string, _token
+    from core.pagecache import _random_string, csrf_token
 
     request = RequestFactory().get("/")
-    token = _token(request)
+    token = csrf_token(request)
     secret = request.META["CSRF_COOKIE"]
-    again = _token(request)
+    again = csrf_token(request)
 
     assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
     assert (len(token), len(secret)) == (64, 32)
