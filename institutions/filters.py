@@ -603,15 +603,15 @@ def _counts_by_facet(
         cache.set(_CHUNK_COUNT_KEY, counts.pop(MAX_ID) // FACET_CHUNK + 1, None)
         return _sum_chunks(counts.values())
     keys = _chunk_keys(query, _version(_FACET_VERSION_KEY), range(chunk_count))
-    kept = cache.get_many(list(keys.values()))
-    missing = [chunk for chunk, key in keys.items() if key not in kept]
+    stored = cache.get_many(list(keys.values()))
+    missing = [chunk for chunk, key in keys.items() if key not in stored]
     if missing:
         every = len(missing) == chunk_count
         counts = _count_chunks(query, base=base, parsed=None, hit_ids=None, chunks=None if every else missing)
         fresh = {keys[chunk]: counts.get(chunk, {}) for chunk in missing}
         cache.set_many(fresh, FACET_CACHE_SECONDS)
-        kept.update(fresh)
-    return _sum_chunks(kept.values())
+        stored.update(fresh)
+    return _sum_chunks(stored.values())
 
 
 def _chunk_keys(query: DirectoryQuery, version: str, chunks: Iterable[int]) -> dict[int, str]:
