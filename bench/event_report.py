@@ -114,15 +114,7 @@ def main() -> None:
             Delegation.objects.create(
                 event=event, name=f"Delegation {number}", country=country, head=registrations[number]
             )
-        Session.objects.bulk_create(
-            Session(
-                event=event,
-                title=f"Session {number}",
-                starts_at=arrived + timedelta(hours=2 * number),
-                ends_at=arrived + timedelta(hours=2 * number + 1),
-            )
-            for number in range(12)
-        )
+        _sessions(event, arrived, Session)
         _matchmaking(rng, event, registrations, arrived, args.requests, Session, MeetingSlot, MeetingRequest, Meeting)
         secretariat = User.objects.create_user(email=f"secretariat@{domain}", password=None)
         secretariat.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
@@ -158,6 +150,19 @@ def main() -> None:
         delete_generated_event(event)
         User.objects.filter(email__endswith=f"@{domain}").delete()
         Institution.objects.filter(slug__startswith=f"bench-report-{run_id}-").delete()
+
+
+def _sessions(event, arrived, Session) -> None:
+    """Twelve sessions of an hour, two hours apart from ``arrived`` on."""
+    Session.objects.bulk_create(
+        Session(
+            event=event,
+            title=f"Session {number}",
+            starts_at=arrived + timedelta(hours=2 * number),
+            ends_at=arrived + timedelta(hours=2 * number + 1),
+        )
+        for number in range(12)
+    )
 
 
 def _matchmaking(rng, event, registrations, start, requests, Session, MeetingSlot, MeetingRequest, Meeting) -> None:

@@ -114,7 +114,7 @@ def build_exchange_week(*, registrations: int, institutions: int, requests: int)
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from bench.event_report import _matchmaking
+    from bench.event_report import _matchmaking, _sessions
     from core.pagecache import public_pages_changed
     from events.models import Delegation, Event, MeetingSlot, Registration, Session
     from institutions.filters import directory_changed
@@ -193,15 +193,7 @@ def build_exchange_week(*, registrations: int, institutions: int, requests: int)
             if rng.random() < 0.7:
                 registration.delegation = delegation_of_institution.get(registration.institution_id)
         Registration.objects.bulk_update(made, ["delegation"], batch_size=1000)
-        Session.objects.bulk_create(
-            Session(
-                event=event,
-                title=f"Session {number}",
-                starts_at=arrived + timedelta(hours=2 * number),
-                ends_at=arrived + timedelta(hours=2 * number + 1),
-            )
-            for number in range(12)
-        )
+        _sessions(event, arrived, Session)
         approved = [row for row in made if row.status == Registration.Status.APPROVED]
         _matchmaking(rng, event, approved, arrived, requests, Session, MeetingSlot, MeetingRequest, Meeting)
         rebuild_search_words()
