@@ -143,9 +143,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # change to a model of these apps.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_CACHE_APPS = frozenset({"portal", "institutions", "events", "matchmaking", "mous"})
-# ... except these models, which no public page shows nor any value kept until the next change
-# (core.pagecache.kept) is computed from: people's own lists, messages and meeting business,
-# written far more often than what visitors see.
+# ... except these models, which no public page shows: people's own lists, messages and meeting
+# business, written far more often than what visitors see. (Values kept for dashboards,
+# core.pagecache.kept and core.personalcache, still follow their changes.)
 PAGE_CACHE_IGNORED_MODELS = frozenset(
     {
         "institutions.ShortlistEntry",
@@ -162,7 +162,7 @@ PAGE_CACHE_IGNORED_MODELS = frozenset(
     }
 )
 # ... and saves of only these fields of a model: a sign-in's last_login, a person's password
-# and own preferences, which no public page shows.
+# and own preferences, which no public page shows (kept values ignore a sign-in alone).
 PAGE_CACHE_IGNORED_FIELDS = {
     "portal.User": frozenset(
         {
