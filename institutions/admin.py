@@ -5,33 +5,44 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from core.multilingual import FALLBACK_LANGUAGE, clean_translations, content_languages, language_codes
+
 from .images import logo_from_upload
 from .models import CooperationType, Institution, Membership, Need, Offer, Sector
 
 
-class TranslatedFilter(admin.SimpleListFilter):
-    """Find the taxonomy terms that still lack a Simplified Chinese name."""
+class UntranslatedFilter(admin.SimpleListFilter):
+    """Find the taxonomy terms whose name still lacks a translation into a language."""
 
-    title = _("Chinese name")
-    parameter_name = "translated"
+    title = _("name not yet translated into")
+    parameter_name = "untranslated"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("present")), ("no", _("missing"))]
+        return [(code, name) for code, name in content_languages() if code != FALLBACK_LANGUAGE]
 
     def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.exclude(name_zh_hans="")
-        if self.value() == "no":
-            return queryset.filter(name_zh_hans="")
+        if self.value() in language_codes():
+            return queryset.exclude(translations__name__has_key=self.value())
         return queryset
+
+
+class TaxonomyAdminForm(forms.ModelForm):
+    def clean_translations(self):
+        return clean_translations(self.cleaned_data.get("translations"), ("name",), {"name": 120})
 
 
 @admin.register(CooperationType, Sector)
 class TaxonomyAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_zh_hans", "slug", "position")
+    form = TaxonomyAdminForm
+    fields = ("slug", "name", "translations", "position")
+    list_display = ("name", "translated_into", "slug", "position")
     list_editable = ("position",)
-    list_filter = (TranslatedFilter,)
-    search_fields = ("name", "name_zh_hans", "slug")
+    list_filter = (UntranslatedFilter,)
+    search_fields = ("name", "translations", "slug")
+
+    @admin.display(description=_("translated into"))
+    def translated_into(self, term) -> str:
+        return ", ".join(sorted((term.translations or {}).get("name", {})))
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("position", "name")
 

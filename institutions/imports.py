@@ -179,7 +179,7 @@ class _Vocabulary:
     def _terms(queryset) -> dict:
         terms = {}
         for term in queryset:
-            for text in (term.slug, term.name, term.name_zh_hans):
+            for text in (term.slug, *term.texts_in_every_language()):
                 if text:
                     terms[header_key(text)] = term
         return terms

@@ -14,17 +14,19 @@ from django_countries.fields import CountryField
 
 from core.audit import audit_scope
 from core.models import TimestampedModel
+from core.multilingual import MultilingualModel
 
 from .languages import WORK_LANGUAGES
 from .text import script_grams
 
 
-class Taxonomy(models.Model):
-    """A managed list of terms with an English and a Simplified Chinese name."""
+class Taxonomy(MultilingualModel):
+    """A managed list of terms, each named in English and translated into the portal's languages."""
+
+    TRANSLATED_FIELDS = ("name",)
 
     slug = models.SlugField(_("key"), max_length=60, unique=True)
     name = models.CharField(_("name (English)"), max_length=120)
-    name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=120, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -37,9 +39,7 @@ class Taxonomy(models.Model):
     @property
     def label(self) -> str:
         """Return the name in the active language, falling back to English."""
-        if (get_language() or "").lower().startswith("zh") and self.name_zh_hans:
-            return self.name_zh_hans
-        return self.name
+        return self.localized("name")
 
 
 class Sector(Taxonomy):

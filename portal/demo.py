@@ -188,7 +188,11 @@ def _taxonomies(writer: _Writer) -> tuple[dict[str, Sector], dict[str, Cooperati
             by_slug[slug], _created = writer.upsert(
                 model,
                 lookup={"slug": slug},
-                values={"name": name, "name_zh_hans": name_zh_hans, "position": position * 10},
+                values={
+                    "name": name,
+                    "translations": {"name": {"zh-hans": name_zh_hans, **data.TERM_TRANSLATIONS.get(slug, {})}},
+                    "position": position * 10,
+                },
             )
         found.append(by_slug)
     return found[0], found[1]

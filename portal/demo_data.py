@@ -56,6 +56,9 @@ COOPERATION_TYPES = [
     ("policy-dialogue", "Policy dialogue", "政策对话"),
 ]
 
+# The terms' names in the portal's other languages, by slug and language code.
+TERM_TRANSLATIONS: dict[str, dict[str, str]] = {}
+
 # --- Institutions -----------------------------------------------------------------------------
 # Offers and needs are (cooperation type slug, sector slug, note). A local name is given only
 # where the real name at home is known; "website" only where the public domain is certain.

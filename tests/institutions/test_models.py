@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("factory", [SectorFactory, CooperationTypeFactory], ids=["sector", "cooperation_type"])
 def test_taxonomy_label_is_chinese_when_chinese_is_active(factory):
-    term = factory(name="Intelligent manufacturing", name_zh_hans="智能制造")
+    term = factory(name="Intelligent manufacturing", translations={"name": {"zh-hans": "智能制造"}})
 
     with translation.override("zh-hans"):
         label = term.label
@@ -27,7 +27,7 @@ def test_taxonomy_label_is_chinese_when_chinese_is_active(factory):
 
 @pytest.mark.parametrize("factory", [SectorFactory, CooperationTypeFactory], ids=["sector", "cooperation_type"])
 def test_taxonomy_label_is_english_when_english_is_active(factory):
-    term = factory(name="Intelligent manufacturing", name_zh_hans="智能制造")
+    term = factory(name="Intelligent manufacturing", translations={"name": {"zh-hans": "智能制造"}})
 
     with translation.override("en"):
         label = term.label
@@ -36,7 +36,7 @@ def test_taxonomy_label_is_english_when_english_is_active(factory):
 
 
 def test_taxonomy_label_without_chinese_name_falls_back_to_english():
-    sector = SectorFactory(name="Railway", name_zh_hans="")
+    sector = SectorFactory(name="Railway", translations={"name": {"zh-hans": ""}})
 
     with translation.override("zh-hans"):
         label = str(sector)

@@ -144,9 +144,9 @@ def test_fit_percent_saturates():
 @pytest.fixture
 def taxonomy(db):
     return {
-        "training": CooperationTypeFactory(name="Teacher training", name_zh_hans="教师培训"),
+        "training": CooperationTypeFactory(name="Teacher training", translations={"name": {"zh-hans": "教师培训"}}),
         "internship": CooperationTypeFactory(name="Internship and employment placement"),
-        "nev": SectorFactory(name="New-energy vehicles", name_zh_hans="新能源汽车"),
+        "nev": SectorFactory(name="New-energy vehicles", translations={"name": {"zh-hans": "新能源汽车"}}),
         "logistics": SectorFactory(name="Logistics and supply chain"),
     }
 
