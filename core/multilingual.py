@@ -67,7 +67,9 @@ class LocalizedText(str):
         return get_language_info(self.language)["name_local"]
 
 
-def pick(original: str, original_language: str, translations: dict | None, language: str | None = None) -> LocalizedText:
+def pick(
+    original: str, original_language: str, translations: dict | None, language: str | None = None
+) -> LocalizedText:
     """Choose the text a reader of ``language`` sees: theirs, then English, then the original."""
     requested = reader_language(language)
     original_language = original_language or FALLBACK_LANGUAGE

@@ -43,6 +43,7 @@ class TaxonomyAdmin(admin.ModelAdmin):
     @admin.display(description=_("translated into"))
     def translated_into(self, term) -> str:
         return ", ".join(sorted((term.translations or {}).get("name", {})))
+
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("position", "name")
 

@@ -47,7 +47,9 @@ def test_blank_translations_are_ignored():
     assert str(pick("Railway", "en", {"km": "  "}, "km")) == "Railway"
 
 
-@pytest.mark.parametrize(("given", "expected"), [("zh-Hans", "zh-hans"), ("zh-cn", "zh-hans"), ("km-KH", "km"), ("de", "en")])
+@pytest.mark.parametrize(
+    ("given", "expected"), [("zh-Hans", "zh-hans"), ("zh-cn", "zh-hans"), ("km-KH", "km"), ("de", "en")]
+)
 def test_reader_language_maps_any_variant_to_a_portal_language(given, expected):
     assert reader_language(given) == expected
 
@@ -118,7 +120,8 @@ def test_form_shows_stored_translations_and_opens_only_the_languages_with_text()
 
     groups = {group["code"]: group for group in form.translation_groups}
     assert len(groups) == 9
-    assert groups["lo"]["open"] and not groups["km"]["open"]
+    assert groups["lo"]["open"]
+    assert not groups["km"]["open"]
     assert groups["lo"]["fields"][0].value() == "ທາງລົດໄຟ"
     assert 'lang="lo"' in str(groups["lo"]["fields"][0])
 
@@ -151,13 +154,15 @@ def test_template_tags_mark_a_fallback_with_its_language_and_say_so():
 
     assert chinese == "<p>铁路</p>"
     assert khmer.startswith('<p lang="en">Railway</p>')
-    assert "English" in khmer and "fallback-note" in khmer
+    assert "English" in khmer
+    assert "fallback-note" in khmer
 
 
 def test_localized_text_is_a_plain_string_for_everything_else():
     text = LocalizedText("Railway", "en", "km")
 
-    assert text == "Railway" and text.upper() == "RAILWAY"
+    assert text == "Railway"
+    assert text.upper() == "RAILWAY"
 
 
 @pytest.mark.django_db(transaction=True)
