@@ -51,7 +51,9 @@ class LocalizedText(str):
     language: str
     requested: str
 
-    def __new__(cls, text: str, language: str, requested: str) -> LocalizedText:
+    # Defaults so that pickle (the cache) can rebuild one: it calls ``__new__`` with the text
+    # alone and then restores the attributes.
+    def __new__(cls, text: str, language: str = FALLBACK_LANGUAGE, requested: str = FALLBACK_LANGUAGE) -> LocalizedText:
         value = super().__new__(cls, text)
         value.language = language
         value.requested = requested

@@ -1,5 +1,7 @@
 """Texts in several languages: the reader's language, then English, then the original."""
 
+import pickle
+
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
@@ -156,6 +158,12 @@ def test_template_tags_mark_a_fallback_with_its_language_and_say_so():
     assert khmer.startswith('<p lang="en">Railway</p>')
     assert "English" in khmer
     assert "fallback-note" in khmer
+
+
+def test_localized_text_survives_the_cache_with_its_languages():
+    text = pickle.loads(pickle.dumps(LocalizedText("Railway", "en", "km")))  # noqa: S301 -- our own value
+
+    assert (str(text), text.language, text.requested, text.is_fallback) == ("Railway", "en", "km", True)
 
 
 def test_localized_text_is_a_plain_string_for_everything_else():
