@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.multilingual import reader_language
 from events.timezones import time_zone_choices
 
 
@@ -18,9 +19,8 @@ class SignupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.utils.translation import get_language
-
-        self.fields["preferred_language"].initial = "zh-hans" if (get_language() or "").startswith("zh") else "en"
+        # The language the page is read in, whichever of the portal's nine it is.
+        self.fields["preferred_language"].initial = reader_language()
 
     def signup(self, request, user) -> None:
         user.display_name = self.cleaned_data["display_name"]

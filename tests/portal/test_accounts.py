@@ -211,3 +211,12 @@ def test_rate_limits_are_on_outside_the_test_settings():
 
     # allauth applies its built-in limits unless ACCOUNT_RATE_LIMITS is set (False disables them).
     assert not hasattr(real_settings, "ACCOUNT_RATE_LIMITS")
+
+
+@pytest.mark.parametrize(("language", "expected"), [("km", "km"), ("lo", "lo"), ("zh-hans", "zh-hans"), ("en", "en")])
+def test_signup_offers_the_language_the_page_is_read_in_as_the_preferred_one(client, language, expected):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    response = client.get(reverse("account_signup"))
+
+    assert response.context["form"]["preferred_language"].value() == expected
