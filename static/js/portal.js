@@ -31,6 +31,26 @@ document.addEventListener("htmx:afterRequest", (event) => {
   if (form && event.detail.successful) form.reset();
 });
 
+// A request made by htmx that fails (an upload over the size limit, a server error, no
+// network) would otherwise change nothing on the page and say nothing: say it in the page's
+// language, from the texts base.html gives, and clear it on the next request.
+function showHtmxError(kind) {
+  const box = document.querySelector("[data-htmx-error]");
+  if (!box) return;
+  box.replaceChildren();
+  if (!kind) return;
+  const message = document.createElement("p");
+  message.className = "message message-error";
+  message.textContent = box.dataset[kind];
+  box.append(message);
+  box.scrollIntoView({ block: "nearest" });
+}
+document.addEventListener("htmx:beforeRequest", () => showHtmxError(null));
+document.addEventListener("htmx:responseError", (event) => {
+  showHtmxError(event.detail.xhr && event.detail.xhr.status === 413 ? "tooLarge" : "failed");
+});
+document.addEventListener("htmx:sendError", () => showHtmxError("offline"));
+
 // A table wider than the screen scrolls inside its .table-wrap. Keyboard users scroll it with
 // the arrow keys once it holds the focus, so a wrap that actually scrolls becomes a tab stop,
 // and a named region (after the table's caption or the heading above it) so that a screen
