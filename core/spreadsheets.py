@@ -24,6 +24,7 @@ export. The limits are settings (``IMPORT_MAX_*``).
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 import zlib
@@ -229,6 +230,33 @@ class _RowCollector:
         self.rows.append(cells)
 
 
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+def _csv_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the most columns, the same number each.
+
+    Quotes are always double quotes, as every spreadsheet program writes them. Python's
+    ``csv.Sniffer`` also guesses the quote character, and takes the apostrophe that neutralises
+    a formula (``'=1+2``, as the portal's own downloads of rejected rows write it) for one,
+    which joins rows together.
+    """
+    head = list(itertools.islice(io.StringIO(text[:8192]), 20))
+    best, best_score = ",", (0, 0)
+    for delimiter in CSV_DELIMITERS:
+        try:
+            widths = [len(row) for row in csv.reader(head, csv.excel, delimiter=delimiter) if row]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        score = (widths.count(common) if common > 1 else 0, common)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
 def read_csv_rows(content: bytes, *, max_rows: int | None = None, limits: Limits | None = None) -> list[list[str]]:
     limits = limits or Limits.from_settings()
     max_rows = min(max_rows or limits.rows, limits.rows)
@@ -236,13 +264,10 @@ def read_csv_rows(content: bytes, *, max_rows: int | None = None, limits: Limits
         raise _file_too_large(limits)
     text = decode_text(content)
     _check_text(text)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    delimiter = _csv_delimiter(text)
     collector = _RowCollector(max_rows=max_rows, limits=limits)
     try:
-        for row in csv.reader(io.StringIO(text), dialect):
+        for row in csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter):
             collector.add([cell_text(c) for c in row])
     except csv.Error as exc:
         raise SpreadsheetError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc

@@ -222,3 +222,34 @@ def test_workbook_text_that_reads_as_a_formula_reaches_the_formula_check():
 def test_not_a_workbook_is_refused():
     with pytest.raises(SpreadsheetError, match="not a valid .xlsx"):
         check_upload(content=b"PK\x03\x04 not really", filename="list.xlsx")
+
+
+def test_rows_neutralised_by_a_download_read_back_as_written():
+    """Cells that began with = or @ start with an apostrophe in the portal's CSV downloads; the
+    apostrophe is no quote character, and each row stays a row."""
+    assert read(b"name,country\r\n'=1+2,KH\r\n'@SUM(A1),TH\r\n", "rejected.csv") == [
+        ["name", "country"],
+        ["'=1+2", "KH"],
+        ["'@SUM(A1)", "TH"],
+    ]
+    assert read(b'name,note\r\n"\'=HYPERLINK(""x"")","a, b"\r\n\'=3,it\'s\r\n', "rejected.csv") == [
+        ["name", "note"],
+        ['\'=HYPERLINK("x")', "a, b"],
+        ["'=3", "it's"],
+    ]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_csv_delimiter_is_the_one_the_file_uses(delimiter):
+    rows = [["name", "city", "note"], ["Phnom Penh Polytechnic", "Phnom Penh", "it's, fine"], ["'=1", "Siem Reap", "x"]]
+    text = "\r\n".join(delimiter.join(f'"{cell}"' if "," in cell else cell for cell in row) for row in rows)
+
+    assert read(text.encode(), "list.csv") == rows
+
+
+def test_a_csv_of_one_column_is_read():
+    assert read(b"name\nPhnom Penh Polytechnic\nKampong Speu Institute of Technology\n", "list.csv") == [
+        ["name"],
+        ["Phnom Penh Polytechnic"],
+        ["Kampong Speu Institute of Technology"],
+    ]
