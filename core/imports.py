@@ -36,7 +36,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries import countries
+
+from core.countries import countries
 
 from .models import ImportJob
 from .services import import_job_confirm, import_job_create, import_job_queue

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from core.countries import countries
 from core.pagecache import kept
 from core.widgets import PlainSelect, PlainTextInput
 from institutions.models import Institution, Membership

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from core.audit import audit_scope
+from core.countries import PortalCountries
 from institutions.models import Institution
 
 from .timezones import validate_time_zone
@@ -49,7 +50,7 @@ class Event(models.Model):
         Institution, verbose_name=_("organisers"), related_name="organised_events", blank=True
     )
     city = models.CharField(_("city"), max_length=120)
-    country = CountryField(_("country"))
+    country = CountryField(_("country"), countries=PortalCountries)
     venue = models.CharField(_("venue"), max_length=250, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Bangkok", validators=[validate_time_zone])
     start_date = models.DateField(_("start date"))
@@ -228,7 +229,7 @@ class Delegation(models.Model):
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="delegations")
     name = models.CharField(_("name"), max_length=200)
-    country = CountryField(_("country"))
+    country = CountryField(_("country"), countries=PortalCountries)
     lead_institution = models.ForeignKey(
         Institution,
         verbose_name=_("lead institution"),

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django_countries import countries
 
+from core.collation import sort_key
+from core.countries import countries
 from institutions.models import Institution
 
 from .models import Delegation, Event, Registration, Session
@@ -81,7 +82,7 @@ def _breakdown(rows, key_of, label_of) -> list[Breakdown]:
         people[key] += 1
         institutions[key].add(row["institution_id"])
     lines = [Breakdown(key, str(label_of(key)), people[key], len(institutions[key])) for key in people]
-    lines.sort(key=lambda line: (-line.participants, line.label))
+    lines.sort(key=lambda line: (-line.participants, sort_key(line.label)))
     return lines
 
 
@@ -137,7 +138,7 @@ def build_report(event: Event, *, report: EventReport | None = None) -> EventRep
         counts[kind] += 1
     report.sessions = sorted(
         (Breakdown(kind, str(kind_labels.get(kind, kind)), count, 0) for kind, count in counts.items()),
-        key=lambda line: (-line.participants, line.label),
+        key=lambda line: (-line.participants, sort_key(line.label)),
     )
 
     report.has_matchmaking = Session.Kind.MATCHMAKING in counts

@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django_countries.fields import Country
 
+from core.collation import sort_key
 from institutions.permissions import active_institution_ids, is_secretariat
 
 from .models import Event, Registration, Session
@@ -71,7 +72,7 @@ def participation_by_country(*, event: Event) -> list[dict]:
         .annotate(participants=Count("pk"), institutions=Count("institution", distinct=True))
         .order_by("-participants", "institution__country")
     )
-    return [
+    lines = [
         {
             "country": row["institution__country"],
             "country_name": Country(row["institution__country"]).name,
@@ -80,6 +81,8 @@ def participation_by_country(*, event: Event) -> list[dict]:
         }
         for row in rows
     ]
+    # Equal delegations by name, as the reader's language sorts it (not by country code).
+    return sorted(lines, key=lambda line: (-line["participants"], sort_key(line["country_name"])))
 
 
 def participation_totals(*, countries: list[dict]) -> dict:

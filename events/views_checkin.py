@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries.fields import Country
 
 from core.audit import audit_log
+from core.collation import sort_key
 
 from .badges import BADGES_PER_PRINT_PAGE, LAYOUTS, badge_registrations, make_badge, make_badges, sheets
 from .checkin import CheckInResult, registration_check_in, registration_check_in_by_token, registration_check_in_undo
@@ -57,7 +58,7 @@ def arrivals_by_country(event: Event) -> dict:
         }
         for row in rows
     ]
-    countries.sort(key=lambda row: (-row["arrived"], -row["approved"], str(row["name"])))
+    countries.sort(key=lambda row: (-row["arrived"], -row["approved"], sort_key(row["name"])))
     approved = sum(row["approved"] for row in countries)
     arrived = sum(row["arrived"] for row in countries)
     return {

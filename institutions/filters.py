@@ -28,8 +28,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_countries import countries
 
+from core.countries import countries
 from core.pagecache import kept
 
 from .languages import WORK_LANGUAGES

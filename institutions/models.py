@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.audit import audit_scope
+from core.countries import PortalCountries
 from core.models import TimestampedModel
 from core.multilingual import MultilingualModel
 
@@ -81,7 +82,7 @@ class Institution(TimestampedModel):
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind, default=Kind.VOCATIONAL_COLLEGE)
-    country = CountryField(_("country"))
+    country = CountryField(_("country"), countries=PortalCountries)
     province = models.CharField(_("province or state"), max_length=120, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     website = models.URLField(_("website"), blank=True)

@@ -77,7 +77,8 @@ from typing import TypeVar
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django_countries import countries
+
+from core.countries import countries
 
 from .agreements import agreement_titles
 from .languages import WORK_LANGUAGES

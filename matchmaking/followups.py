@@ -28,10 +28,10 @@ from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import outbox
+from core.dates import date_format
 from core.models import OutboundEmail
 from events.models import Registration, Session, new_token
 

@@ -3,8 +3,9 @@
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from core.collation import sort_key
+from core.countries import countries
 from events.models import MeetingSlot, Registration, Session
 from institutions.models import Institution
 
@@ -31,7 +32,7 @@ class ParticipantFilterForm(forms.Form):
             .distinct()
         )
         self.fields["country"].choices = [("", _("all countries"))] + sorted(
-            ((code, str(countries.name(code))) for code in codes if code), key=lambda pair: pair[1]
+            ((code, str(countries.name(code))) for code in codes if code), key=lambda pair: sort_key(pair[1])
         )
 
     def apply(self, registrations: QuerySet[Registration]) -> QuerySet[Registration]:

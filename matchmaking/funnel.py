@@ -28,8 +28,9 @@ from datetime import datetime
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from core.collation import sort_key
+from core.countries import countries
 from events.models import Event
 
 from .followups import led_to_signed_mou, meeting_held
@@ -207,7 +208,7 @@ def meeting_funnel(*, event_filter: Q, now: datetime) -> Funnel:
                 (code, str(countries.name(code)) if code else "—", _steps(counts))
                 for code, counts in per_country.items()
             ),
-            key=lambda line: line[1],
+            key=lambda line: sort_key(line[1]),
         ),
         requests=dict(requests),
         no_shows=no_shows,

@@ -6,12 +6,12 @@ The charts are bars drawn as PDF rectangles, so the PDF carries them without ima
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from fpdf import FPDF
 
+from core.dates import date_format
 from core.pdf import MAIN_FONT, ReportPDF
 
 from .report import Breakdown, Matchmaking, Report

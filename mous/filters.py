@@ -6,8 +6,9 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries import countries
 
+from core.collation import sort_key
+from core.countries import countries
 from core.pagecache import kept
 from core.widgets import PlainSelect
 from events.models import Event
@@ -37,7 +38,7 @@ def _country_choices(data) -> list[tuple[str, str]]:
         value = (data.get(name) or "").upper() if data else ""
         if value and value in countries:
             codes.add(value)
-    named = sorted(((code, countries.name(code)) for code in codes), key=lambda item: str(item[1]))
+    named = sorted(((code, countries.name(code)) for code in codes), key=lambda item: sort_key(item[1]))
     return [("", gettext_lazy("Any country")), *named]
 
 

@@ -13,9 +13,9 @@ from django.forms import formset_factory
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.utils import ErrorDict
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import date_format
 from events.models import Event, Session
 from events.selectors import event_list_visible_to
 from institutions.languages import WORK_LANGUAGES

@@ -20,11 +20,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import outbox
+from core.dates import date_format
 from events.models import Event, Session
 from events.selectors import event_list_visible_to
 from institutions.models import Institution, Membership

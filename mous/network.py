@@ -33,7 +33,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_countries import countries
+
+from core.collation import sort_key
+from core.countries import countries
 
 from .models import MouParty
 
@@ -204,7 +206,7 @@ def _partners(picture: Picture) -> None:
         partners[edge.a].add(edge.b)
         partners[edge.b].add(edge.a)
     for node in picture.nodes:
-        node.partners = sorted(by_pk[pk].name for pk in partners[node.pk])
+        node.partners = sorted((by_pk[pk].name for pk in partners[node.pk]), key=sort_key)
 
 
 def _layout(picture: Picture) -> None:

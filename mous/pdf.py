@@ -11,11 +11,11 @@ from io import BytesIO
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from core.dates import date_format
 from core.pdf import MAIN_FONT, ReportPDF
 from core.qr import qr_svg
 

@@ -7,8 +7,9 @@ from itertools import combinations
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
-from django_countries import countries
 
+from core.collation import sort_key
+from core.countries import countries
 from events.charts import bar_chart, ring_chart
 from events.models import Event
 from matchmaking.followups import meeting_held, reported_mou_signed
@@ -80,7 +81,7 @@ def country_pairs(queryset=None) -> PairMatrix:
             counts[(distinct[0], distinct[0])] += 1
         counts.update(combinations(distinct, 2))
     names = dict(countries)
-    ordered = sorted(seen, key=lambda code: str(names.get(code, code)))
+    ordered = sorted(seen, key=lambda code: sort_key(names.get(code, code)))
     return PairMatrix(countries=[(code, str(names.get(code, code))) for code in ordered], counts=dict(counts))
 
 
@@ -103,7 +104,7 @@ def _per_year(through, field_name: str, queryset) -> YearTable:
         (labels.get(key, ""), [counter.get(year, 0) for year in ordered_years], sum(counter.values()))
         for key, counter in table.items()
     ]
-    result.sort(key=lambda item: (-item[2], item[0]))
+    result.sort(key=lambda item: (-item[2], sort_key(item[0])))
     return YearTable(years=ordered_years, rows=result)
 
 
@@ -149,7 +150,7 @@ def funnel() -> list[FunnelRow]:
         FunnelRow(event=titles[pk], held=row["held"], reported=row["reported"], linked=row["linked"])
         for pk, row in by_event.items()
     ]
-    result.sort(key=lambda row: (-row.held, row.event))
+    result.sort(key=lambda row: (-row.held, sort_key(row.event)))
     return result
 
 

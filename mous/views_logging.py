@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.collation import sort_key
 from institutions.models import Institution
 from institutions.permissions import active_institution_ids, is_secretariat
 from matchmaking.models import Meeting
@@ -115,7 +116,7 @@ def _prefill_from_meeting(request) -> tuple[dict, list[dict]]:
         pk=meeting_id,
     )
     institutions = Institution.objects.in_bulk(meeting_institution_ids(meeting=meeting))
-    parties = [{"institution": pk} for pk in sorted(institutions, key=lambda pk: institutions[pk].name)]
+    parties = [{"institution": pk} for pk in sorted(institutions, key=lambda pk: sort_key(institutions[pk].name))]
     return {"event": meeting.session.event, "meetings": [meeting.pk], "status": Mou.Status.SIGNED}, parties
 
 

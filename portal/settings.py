@@ -111,6 +111,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Replaces Django's `date` filter in every template: named formats show the
+            # Buddhist era beside the year on pages in Thai (core/dates.py).
+            "builtins": ["core.templatetags.dates"],
         },
     },
 ]

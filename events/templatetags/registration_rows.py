@@ -19,7 +19,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
+
+from core.countries import countries
 
 register = template.Library()
 

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from events.models import Event, Registration, Session
 from events.selectors import participation_by_country, participation_totals
@@ -251,3 +252,18 @@ def test_event_list_query_count_does_not_grow(client, django_assert_max_num_quer
     with django_assert_max_num_queries(len(small.captured_queries)):
         body = client.get(reverse("events:list")).content.decode()
     assert body.count("event-card") == 7
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-hans", ["柬埔寨", "越南", "中国"]), ("en", ["Cambodia", "China", "Vietnam"])],
+)
+def test_countries_with_equal_delegations_sort_by_name_in_the_reader_language(language, expected):
+    event = EventFactory()
+    for code in ("VN", "CN", "KH"):
+        register(event, InstitutionFactory(country=code))
+
+    with translation.override(language):
+        names = [str(row["country_name"]) for row in participation_by_country(event=event)]
+
+    assert names == expected

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from institutions.filters import FACET_CHUNK, DirectoryForm, Taxonomies, directory_changed, directory_search
 from institutions.models import Institution, Membership
@@ -431,3 +432,25 @@ def test_directory_counts_follow_every_kind_of_change(catalogue, small_chunks, c
     catalogue["macao"].verification_status = REJECTED
     catalogue["macao"].save()
     assert kinds() == {"vocational_college": 2, "polytechnic": 3}
+
+
+def test_directory_country_facet_sorts_chinese_names_by_pinyin():
+    for code in ("CN", "VN", "TH", "LA", "KH"):
+        InstitutionFactory(country=code)
+
+    with translation.override("zh-hans"):
+        options = [option.label for option in search({}).facets["country"]][2:]  # after China and ASEAN
+        choices = [str(label) for value, label in DirectoryForm(taxonomies=Taxonomies.load()).fields["country"].choices]
+
+    assert options == ["柬埔寨", "老挝", "泰国", "越南", "中国"]
+    assert choices.index("柬埔寨") < choices.index("老挝") < choices.index("越南") < choices.index("中国")
+
+
+def test_directory_page_in_chinese_lists_countries_by_pinyin(client):
+    for code in ("CN", "VN", "KH"):
+        InstitutionFactory(country=code)
+
+    response = client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    page = response.content.decode()
+    assert page.index("柬埔寨") < page.index("越南") < page.index("中国</")

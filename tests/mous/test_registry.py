@@ -5,10 +5,13 @@ import io
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from matchmaking.models import Meeting
+from mous.filters import RegistryForm
 from mous.models import Mou
 from mous.network import build
 from mous.services import refresh_party_countries
@@ -387,3 +390,13 @@ def test_event_options_are_the_persons_own(client, world):
 
     client.force_login(world["roles"]["no_institution"])
     assert "Unannounced Summit" not in _options(client.get(REGISTRY).content.decode(), "event")
+
+
+def test_registry_country_filter_follows_the_reader_language():
+    with translation.override("zh-hans"):
+        form = RegistryForm(data={}, user=AnonymousUser())
+        labels = [
+            str(label) for value, label in form.fields["country"].choices if value in {"KH", "LA", "TH", "VN", "CN"}
+        ]
+
+    assert labels == ["柬埔寨", "老挝", "泰国", "越南", "中国"]
