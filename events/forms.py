@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.multilingual import TranslationsFormMixin
 from institutions.models import Institution
 
 from .models import Delegation, Event, Registration, Session
@@ -58,8 +59,8 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class EventForm(forms.ModelForm):
-    """Create or edit an event.
+class EventForm(TranslationsFormMixin, forms.ModelForm):
+    """Create or edit an event: its texts as written, with their translations.
 
     The list of organisers decides who may run the event, so only the secretariat changes it:
     for an organiser's admin the field is shown but disabled, and a tampered POST is ignored.
@@ -193,7 +194,7 @@ SESSION_MATCHMAKING_FIELDS = (
 )
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(TranslationsFormMixin, forms.ModelForm):
     """A session of the agenda; its times are local times of the event and fall on its dates."""
 
     starts_at = LocalDateTimeField(label=capfirst(_("starts at")))
