@@ -61,7 +61,7 @@ class EventAdmin(admin.ModelAdmin):
         "registration_count",
     )
     list_filter = ("status", "kind", ("country", CountryFilter))
-    search_fields = ("title", "slug", "theme", "city", "venue")
+    search_fields = ("title", "slug", "theme", "city", "venue", "translations")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("organisers",)
     date_hierarchy = "start_date"
@@ -116,7 +116,7 @@ class SessionAdmin(admin.ModelAdmin):
     list_display = ("title", "event", "kind", "starts_at", "ends_at", "room", "table_count", "slot_minutes")
     list_filter = ("kind", "scheduling_mode", ("event", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("event",)
-    search_fields = ("title", "room", "event__title")
+    search_fields = ("title", "room", "event__title", "translations")
     autocomplete_fields = ("event", "speakers")
     date_hierarchy = "starts_at"
     inlines = [MeetingSlotInline]

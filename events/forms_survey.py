@@ -5,8 +5,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.multilingual import TranslationsFormMixin, content_languages
+from core.multilingual import content_languages
 
+from .forms import TextsFormMixin
 from .models import Survey, SurveyQuestion
 
 OTHER = "other"
@@ -99,14 +100,14 @@ class AnswerForm(forms.Form):
             yield self[name], other, question.required
 
 
-class SurveySettingsForm(TranslationsFormMixin, forms.ModelForm):
+class SurveySettingsForm(TextsFormMixin, forms.ModelForm):
     class Meta:
         model = Survey
         fields = ["title", "introduction"]
         widgets = {"introduction": forms.Textarea(attrs={"rows": 3})}
 
 
-class QuestionForm(TranslationsFormMixin, forms.ModelForm):
+class QuestionForm(TextsFormMixin, forms.ModelForm):
     """A question, its translations, and its choices typed one per line in each language.
 
     The choices in the question's own language are the list; each other language is either
@@ -137,7 +138,7 @@ class QuestionForm(TranslationsFormMixin, forms.ModelForm):
     def choice_groups(self) -> list[dict]:
         """One group per language for the template: its code, name, bound field, whether to open it."""
         groups = []
-        original = self["original_language"].value() or "en"
+        original = self["original_language"].value() or self.instance.original_language or "en"
         for code, name in self.choice_languages:
             bound = self[f"{self.CHOICES_PREFIX}_{code}"]
             groups.append(
