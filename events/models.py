@@ -91,7 +91,8 @@ class Event(MultilingualModel):
         indexes = [models.Index(fields=["status", "start_date"])]
 
     def __str__(self) -> str:
-        return self.localized("title")
+        # A plain str (not the LocalizedText), so that whatever keeps it can also pickle it.
+        return str.__str__(self.localized("title"))
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
@@ -199,7 +200,8 @@ class Session(MultilingualModel):
         indexes = [models.Index(fields=["event", "starts_at"])]
 
     def __str__(self) -> str:
-        return self.localized("title")
+        # A plain str (not the LocalizedText), so that whatever keeps it can also pickle it.
+        return str.__str__(self.localized("title"))
 
     @property
     def is_matchmaking(self) -> bool:
@@ -391,7 +393,8 @@ class Survey(MultilingualModel):
         verbose_name_plural = _("surveys")
 
     def __str__(self) -> str:
-        return self.localized("title")
+        # A plain str (not the LocalizedText), so that whatever keeps it can also pickle it.
+        return str.__str__(self.localized("title"))
 
 
 class SurveyQuestion(MultilingualModel):
@@ -421,7 +424,8 @@ class SurveyQuestion(MultilingualModel):
         ordering = ["survey", "position", "pk"]
 
     def __str__(self) -> str:
-        return self.localized("text")
+        # A plain str (not the LocalizedText), so that whatever keeps it can also pickle it.
+        return str.__str__(self.localized("text"))
 
     def choice_labels(self, language: str | None = None) -> list[LocalizedText]:
         """The choices in the reader's language, else English, else the question's language."""
