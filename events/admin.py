@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import Count, Q
@@ -6,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+
+from core.multilingual import clean_translations as clean_multilingual
 
 from .models import (
     Contact,
@@ -23,6 +26,20 @@ from .models import (
 )
 
 
+def translations_admin_form(model) -> type[forms.ModelForm]:
+    """A ModelForm for ``model`` whose translations JSON is checked like any other input."""
+
+    def clean_translations(self):
+        max_lengths = {name: model._meta.get_field(name).max_length for name in model.TRANSLATED_FIELDS}
+        return clean_multilingual(self.cleaned_data.get("translations"), model.TRANSLATED_FIELDS, max_lengths)
+
+    return type(
+        f"{model.__name__}AdminForm",
+        (forms.ModelForm,),
+        {"clean_translations": clean_translations, "Meta": type("Meta", (), {"model": model, "fields": "__all__"})},
+    )
+
+
 class SessionInline(admin.TabularInline):
     model = Session
     fields = ("kind", "title", "starts_at", "ends_at", "room")
@@ -32,6 +49,7 @@ class SessionInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    form = translations_admin_form(Event)
     list_display = (
         "title",
         "kind",
@@ -43,7 +61,7 @@ class EventAdmin(admin.ModelAdmin):
         "registration_count",
     )
     list_filter = ("status", "kind", ("country", CountryFilter))
-    search_fields = ("title", "slug", "theme", "city", "venue")
+    search_fields = ("title", "slug", "theme", "city", "venue", "translations")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("organisers",)
     date_hierarchy = "start_date"
@@ -94,15 +112,32 @@ class MeetingSlotInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    form = translations_admin_form(Session)
     list_display = ("title", "event", "kind", "starts_at", "ends_at", "room", "table_count", "slot_minutes")
     list_filter = ("kind", "scheduling_mode", ("event", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("event",)
-    search_fields = ("title", "room", "event__title")
+    search_fields = ("title", "room", "event__title", "translations")
     autocomplete_fields = ("event", "speakers")
     date_hierarchy = "starts_at"
     inlines = [MeetingSlotInline]
     fieldsets = (
-        (None, {"fields": ("event", "kind", "title", "description", "starts_at", "ends_at", "room", "speakers")}),
+        (
+            None,
+            {
+                "fields": (
+                    "event",
+                    "kind",
+                    "title",
+                    "description",
+                    "original_language",
+                    "translations",
+                    "starts_at",
+                    "ends_at",
+                    "room",
+                    "speakers",
+                )
+            },
+        ),
         (
             _("Matchmaking"),
             {
@@ -199,7 +234,18 @@ class ContactAdmin(admin.ModelAdmin):
 
 class SurveyQuestionInline(admin.StackedInline):
     model = SurveyQuestion
-    fields = ("position", "kind", "text", "text_zh_hans", "choices", "max_choices", "allow_other", "required")
+    form = translations_admin_form(SurveyQuestion)
+    fields = (
+        "position",
+        "kind",
+        "text",
+        "original_language",
+        "translations",
+        "choices",
+        "max_choices",
+        "allow_other",
+        "required",
+    )
     extra = 0
 
 
@@ -212,6 +258,7 @@ class SurveyTableInline(admin.TabularInline):
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
+    form = translations_admin_form(Survey)
     list_display = ("title", "event", "is_open", "created_at")
     list_filter = ("is_open",)
     list_select_related = ("event",)

@@ -18,6 +18,9 @@ Each entry carries a display alarm 10 minutes before it starts. A published meet
 later publication cancels is sent once more with STATUS:CANCELLED and its raised SEQUENCE, so
 calendars that imported it remove it.
 
+Titles and descriptions are in the active language (the person's), else English, else as
+written (``core.multilingual``).
+
 Times are written with the event's TZID and a matching VTIMEZONE, so a client in another zone
 shows the right local time, and the file stays correct across daylight-saving changes.
 """
@@ -87,16 +90,18 @@ def _session_component(session: Session, event: Event, zone: ZoneInfo, stamp: da
     component.add("sequence", 0)
     component.add("dtstart", session.starts_at.astimezone(zone))
     component.add("dtend", session.ends_at.astimezone(zone))
-    component.add("summary", session.title)
+    # Texts in the active language (the reader's), else English, else as written.
+    title = session.localized("title")
+    component.add("summary", title)
     component.add("location", entry_location(event, session.room))
-    description = [str(session.get_kind_display()).capitalize(), event.title]
+    description = [str(session.get_kind_display()).capitalize(), event.localized("title")]
     if session.description:
-        description.append(session.description)
+        description.append(session.localized("description"))
     component.add("description", "\n\n".join(description))
     component.add("categories", [str(session.get_kind_display())])
     if url:
         component.add("url", url)
-    component.add_component(entry_alarm(session.title))
+    component.add_component(entry_alarm(title))
     return component
 
 
@@ -125,7 +130,7 @@ def agenda_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name or event.title)
+    calendar.add("x-wr-calname", name or event.localized("title"))
     calendar.add("x-wr-timezone", event.time_zone)
     # Every DTSTART/DTEND below carries this TZID; clients expect its definition first.
     calendar.add_component(_vtimezone(event.time_zone))

@@ -1,11 +1,14 @@
 """Forms of the networking survey: answering it, and organisers editing it."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.multilingual import content_languages
+
+from .forms import TextsFormMixin
 from .models import Survey, SurveyQuestion
-from .survey import choice_labels, question_text
 
 OTHER = "other"
 MAX_TABLES = 200
@@ -15,6 +18,8 @@ MAX_TEXT = 2000
 class AnswerForm(forms.Form):
     """One field per question (plus an "other" box where allowed), in the viewer's language.
 
+    Questions and choices not translated into it are shown in English (else as written).
+
     ``answers()`` returns what ``record_response`` stores: question pk → (chosen indexes, text).
     """
 
@@ -22,9 +27,9 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
-            label = question_text(question)
+            label = question.localized("text")
             name = f"q{question.pk}"
-            options = [(str(index), text) for index, text in enumerate(choice_labels(question))]
+            options = [(str(index), text) for index, text in enumerate(question.choice_labels())]
             if question.kind == SurveyQuestion.Kind.TEXT:
                 field = forms.CharField(
                     label=label, required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
@@ -95,40 +100,56 @@ class AnswerForm(forms.Form):
             yield self[name], other, question.required
 
 
-class SurveySettingsForm(forms.ModelForm):
+class SurveySettingsForm(TextsFormMixin, forms.ModelForm):
     class Meta:
         model = Survey
-        fields = ["title", "title_zh_hans", "introduction", "introduction_zh_hans"]
-        widgets = {
-            "introduction": forms.Textarea(attrs={"rows": 3}),
-            "introduction_zh_hans": forms.Textarea(attrs={"rows": 3}),
-        }
+        fields = ["title", "introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 3})}
 
 
-class QuestionForm(forms.ModelForm):
-    """A question with its choices typed one per line, in English and (optionally) Chinese."""
+class QuestionForm(TextsFormMixin, forms.ModelForm):
+    """A question, its translations, and its choices typed one per line in each language.
 
-    choices_en = forms.CharField(
-        label=_("Choices (English), one per line"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Keep the order of existing choices: answers already given refer to their position."),
-    )
-    choices_zh_hans = forms.CharField(
-        label=_("Choices (Simplified Chinese), one per line, in the same order"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
+    The choices in the question's own language are the list; each other language is either
+    empty or gives as many lines, in the same order. They are stored per choice, keyed by
+    portal language code: ``{"en": …, "zh-hans": …, "km": …}``.
+    """
+
+    CHOICES_PREFIX = "choices"
 
     class Meta:
         model = SurveyQuestion
-        fields = ["kind", "text", "text_zh_hans", "max_choices", "allow_other", "required"]
+        fields = ["kind", "text", "max_choices", "allow_other", "required"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["choices_en"].initial = "\n".join(c.get("en", "") for c in self.instance.choices)
-            self.fields["choices_zh_hans"].initial = "\n".join(c.get("zh_hans", "") for c in self.instance.choices)
+        self.choice_languages = content_languages()
+        for code, name in self.choice_languages:
+            key = f"{self.CHOICES_PREFIX}_{code}"
+            self.fields[key] = forms.CharField(
+                label=format_lazy("{} ({})", _("Choices, one per line"), name),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 6, "lang": code}),
+            )
+            lines = [choice.get(code, "") for choice in self.instance.choices or []]
+            self.initial.setdefault(key, "\n".join(lines) if any(lines) else "")
+
+    @property
+    def choice_groups(self) -> list[dict]:
+        """One group per language for the template: its code, name, bound field, whether to open it."""
+        groups = []
+        original = self["original_language"].value() or self.instance.original_language or "en"
+        for code, name in self.choice_languages:
+            bound = self[f"{self.CHOICES_PREFIX}_{code}"]
+            groups.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "field": bound,
+                    "open": code == original or bool(bound.value()) or bool(bound.errors),
+                }
+            )
+        return groups
 
     @staticmethod
     def _lines(value: str) -> list[str]:
@@ -137,26 +158,36 @@ class QuestionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
-        english = self._lines(cleaned.get("choices_en"))
-        chinese = self._lines(cleaned.get("choices_zh_hans"))
-        if kind and kind != SurveyQuestion.Kind.TEXT and len(english) < 2:
-            self.add_error("choices_en", _("Give at least two choices, one per line."))
-        if chinese and len(chinese) != len(english):
-            self.add_error(
-                "choices_zh_hans",
-                _("Give as many Chinese choices as English ones (%(count)s), or none.") % {"count": len(english)},
-            )
+        original = cleaned.get("original_language") or "en"
+        lines = {
+            code: self._lines(cleaned.get(f"{self.CHOICES_PREFIX}_{code}")) for code, _name in self.choice_languages
+        }
+        main = lines.get(original, [])
+        original_key = f"{self.CHOICES_PREFIX}_{original}"
+        if kind and kind != SurveyQuestion.Kind.TEXT and len(main) < 2:
+            self.add_error(original_key, _("Give at least two choices, one per line, in the question's language."))
+        for code, name in self.choice_languages:
+            if code != original and lines[code] and len(lines[code]) != len(main):
+                self.add_error(
+                    f"{self.CHOICES_PREFIX}_{code}",
+                    _("Give as many choices in %(language)s as in the question's language (%(count)s), or none.")
+                    % {"language": name, "count": len(main)},
+                )
         max_choices = cleaned.get("max_choices")
         if max_choices and kind != SurveyQuestion.Kind.MULTIPLE:
             self.add_error("max_choices", _("Only a question with several choices has a maximum."))
-        if max_choices and english and max_choices > len(english) + 1:
+        if max_choices and main and max_choices > len(main) + 1:
             self.add_error("max_choices", _("The maximum cannot exceed the number of choices."))
         if kind == SurveyQuestion.Kind.TEXT:
             cleaned["allow_other"] = False
-            english, chinese = [], []
+            main = []
         self.cleaned_choices = [
-            {"en": text, "zh_hans": chinese[index] if index < len(chinese) else ""}
-            for index, text in enumerate(english)
+            {
+                code: texts[index]
+                for code, texts in lines.items()
+                if (code == original or len(texts) == len(main)) and index < len(texts)
+            }
+            for index in range(len(main))
         ]
         return cleaned
 

@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 
 from core.audit import audit_scope
 from core.countries import PortalCountries
+from core.multilingual import LocalizedText, MultilingualModel, pick
 from institutions.models import Institution
 
 from .timezones import validate_time_zone
@@ -26,7 +27,11 @@ def default_follow_up_days() -> list[int]:
     return [3, 30, 90]
 
 
-class Event(models.Model):
+class Event(MultilingualModel):
+    # The title, theme and description as written (``original_language``), with their
+    # translations; readers see them through ``localized`` (see ``core.multilingual``).
+    TRANSLATED_FIELDS = ("title", "theme", "description")
+
     class Kind(models.TextChoices):
         WORKSHOP = "workshop", _("workshop")
         CONFERENCE = "conference", _("conference")
@@ -87,7 +92,8 @@ class Event(models.Model):
         indexes = [models.Index(fields=["status", "start_date"])]
 
     def __str__(self) -> str:
-        return self.title
+        # A plain str (not the LocalizedText), so that whatever keeps it can also pickle it.
+        return str.__str__(self.localized("title"))
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
@@ -105,7 +111,9 @@ class RegistrationRole(models.TextChoices):
     PRESS = "press", _("press")
 
 
-class Session(models.Model):
+class Session(MultilingualModel):
+    TRANSLATED_FIELDS = ("title", "description")
+
     class Kind(models.TextChoices):
         PLENARY = "plenary", _("plenary")
         PANEL = "panel", _("panel")
@@ -193,7 +201,8 @@ class Session(models.Model):
         indexes = [models.Index(fields=["event", "starts_at"])]
 
     def __str__(self) -> str:
-        return self.title
+        # A plain str (not the LocalizedText), so that whatever keeps it can also pickle it.
+        return str.__str__(self.localized("title"))
 
     @property
     def is_matchmaking(self) -> bool:
@@ -369,14 +378,14 @@ class Contact(models.Model):
         return f"{self.owner} → {self.contact}"
 
 
-class Survey(models.Model):
+class Survey(MultilingualModel):
     """An event's short networking questionnaire."""
+
+    TRANSLATED_FIELDS = ("title", "introduction")
 
     event = models.OneToOneField(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="survey")
     title = models.CharField(_("title"), max_length=200)
-    title_zh_hans = models.CharField(_("title (Simplified Chinese)"), max_length=200, blank=True)
     introduction = models.TextField(_("introduction"), blank=True)
-    introduction_zh_hans = models.TextField(_("introduction (Simplified Chinese)"), blank=True)
     is_open = models.BooleanField(_("open for answers"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -385,10 +394,13 @@ class Survey(models.Model):
         verbose_name_plural = _("surveys")
 
     def __str__(self) -> str:
-        return self.title
+        # A plain str (not the LocalizedText), so that whatever keeps it can also pickle it.
+        return str.__str__(self.localized("title"))
 
 
-class SurveyQuestion(models.Model):
+class SurveyQuestion(MultilingualModel):
+    TRANSLATED_FIELDS = ("text",)
+
     class Kind(models.TextChoices):
         SINGLE = "single", _("one choice")
         MULTIPLE = "multiple", _("several choices")
@@ -397,9 +409,9 @@ class SurveyQuestion(models.Model):
     survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.MULTIPLE)
-    text = models.CharField(_("question (English)"), max_length=300)
-    text_zh_hans = models.CharField(_("question (Simplified Chinese)"), max_length=300, blank=True)
-    # Each choice: {"en": "...", "zh_hans": "..."}; answers store the choice's index.
+    text = models.CharField(_("question"), max_length=300)
+    # Each choice: its text per portal language code, {"en": "...", "zh-hans": "...", "km": "..."};
+    # answers store the choice's index, so results group by the choice whatever its language.
     choices = models.JSONField(_("choices"), default=list, blank=True)
     max_choices = models.PositiveSmallIntegerField(
         _("at most this many choices"), null=True, blank=True, help_text=_("For several choices, e.g. 3.")
@@ -413,7 +425,15 @@ class SurveyQuestion(models.Model):
         ordering = ["survey", "position", "pk"]
 
     def __str__(self) -> str:
-        return self.text
+        # A plain str (not the LocalizedText), so that whatever keeps it can also pickle it.
+        return str.__str__(self.localized("text"))
+
+    def choice_labels(self, language: str | None = None) -> list[LocalizedText]:
+        """The choices in the reader's language, else English, else the question's language."""
+        return [
+            pick(choice.get(self.original_language, ""), self.original_language, choice, language)
+            for choice in self.choices or []
+        ]
 
 
 class SurveyTable(models.Model):

@@ -127,7 +127,7 @@ class AgendaItem:
     different time at that moment, so "09:00 (10:00 your time)" appears only where it helps.
     """
 
-    title: str
+    title: str  # the session's title in the reader's language (a ``LocalizedText``)
     starts_at: datetime
     ends_at: datetime
     session: Session | None = None
@@ -170,7 +170,7 @@ def agenda_days(
         )
         items.append(
             AgendaItem(
-                title=session.title,
+                title=session.localized("title"),
                 starts_at=session.starts_at,
                 ends_at=session.ends_at,
                 session=session,
@@ -180,14 +180,17 @@ def agenda_days(
     for meeting in meetings:
         items.append(
             AgendaItem(
-                title=meeting.session.title,
+                title=meeting.session.localized("title"),
                 starts_at=meeting.slot.starts_at,
                 ends_at=meeting.slot.ends_at,
                 meeting=meeting,
             )
         )
     days: dict[date, list[AgendaItem]] = {}
-    for item in sorted(items, key=lambda i: (i.starts_at, i.meeting is not None, i.title)):
+    # Sorted on the sessions' original titles, whatever language the reader sees them in.
+    for item in sorted(
+        items, key=lambda i: (i.starts_at, i.meeting is not None, (i.session or i.meeting.session).title)
+    ):
         utc_start, utc_end = item.starts_at, item.ends_at
         item.starts_at, item.ends_at = utc_start.astimezone(zone), utc_end.astimezone(zone)
         if viewer_zone is not None:

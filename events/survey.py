@@ -2,7 +2,7 @@
 
 The default questionnaire is the one the secretariat used at the 2nd China-SEA Partnership
 Workshop (Phnom Penh, May 2025), where participants answered four questions from a QR code on
-their table. It is kept here as data, in English and Simplified Chinese, so that every new event
+their table. It is kept here as data, in English with its Simplified Chinese translation, so that every new event
 starts from the same, proven questions and organisers only adjust them.
 
 Answers are anonymous to everyone but the aggregate: organisers see counts and the free-text
@@ -17,17 +17,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .errors import EventError
 from .models import Event, Registration, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTable
 
-DEFAULT_TITLE = {"en": "Networking survey: regional collaboration", "zh_hans": "交流问卷：区域合作"}
+DEFAULT_TITLE = {"en": "Networking survey: regional collaboration", "zh-hans": "交流问卷：区域合作"}
 DEFAULT_INTRODUCTION = {
     "en": "Your comments and suggestions on regional collaboration help us plan the next steps. "
     "It takes about 15 minutes.",
-    "zh_hans": "您对区域合作的意见和建议将帮助我们规划下一步工作。大约需要15分钟。",
+    "zh-hans": "您对区域合作的意见和建议将帮助我们规划下一步工作。大约需要15分钟。",
 }
 
 # The four questions of the 2nd China-SEA Partnership Workshop. The choices of the first
@@ -38,17 +37,17 @@ DEFAULT_QUESTIONS: list[dict] = [
         "kind": SurveyQuestion.Kind.MULTIPLE,
         "text": "What programs will your institution intend to have collaboration on? "
         "(Please choose the most needed only 3)",
-        "text_zh_hans": "贵校/机构打算在哪些项目上开展合作？（请只选择最需要的3项）",
+        "translations": {"text": {"zh-hans": "贵校/机构打算在哪些项目上开展合作？（请只选择最需要的3项）"}},
         "choices": [
-            {"en": "Student exchange", "zh_hans": "学生交流"},
-            {"en": "Staff and teacher exchange", "zh_hans": "教职员工交流"},
-            {"en": "Teacher training", "zh_hans": "师资培训"},
-            {"en": "Digital and AI education", "zh_hans": "数字与人工智能教育"},
-            {"en": "Green education and sustainability modules", "zh_hans": "绿色教育与可持续发展课程"},
-            {"en": "TVET curriculum development", "zh_hans": "职业教育课程开发"},
-            {"en": "Joint research", "zh_hans": "联合研究"},
-            {"en": "Industry partnerships and internships", "zh_hans": "产教合作与实习"},
-            {"en": "Skills competitions", "zh_hans": "技能竞赛"},
+            {"en": "Student exchange", "zh-hans": "学生交流"},
+            {"en": "Staff and teacher exchange", "zh-hans": "教职员工交流"},
+            {"en": "Teacher training", "zh-hans": "师资培训"},
+            {"en": "Digital and AI education", "zh-hans": "数字与人工智能教育"},
+            {"en": "Green education and sustainability modules", "zh-hans": "绿色教育与可持续发展课程"},
+            {"en": "TVET curriculum development", "zh-hans": "职业教育课程开发"},
+            {"en": "Joint research", "zh-hans": "联合研究"},
+            {"en": "Industry partnerships and internships", "zh-hans": "产教合作与实习"},
+            {"en": "Skills competitions", "zh-hans": "技能竞赛"},
         ],
         "max_choices": 3,
         "allow_other": True,
@@ -57,7 +56,7 @@ DEFAULT_QUESTIONS: list[dict] = [
     {
         "kind": SurveyQuestion.Kind.TEXT,
         "text": "What are the challenges that your institution encounters in order to extend cooperation?",
-        "text_zh_hans": "贵校/机构在拓展合作方面遇到了哪些挑战？",
+        "translations": {"text": {"zh-hans": "贵校/机构在拓展合作方面遇到了哪些挑战？"}},
         "choices": [],
         "max_choices": None,
         "allow_other": False,
@@ -66,7 +65,7 @@ DEFAULT_QUESTIONS: list[dict] = [
     {
         "kind": SurveyQuestion.Kind.TEXT,
         "text": "Please share with us the most effective strategies for enhancing the proposed program cooperation.",
-        "text_zh_hans": "请与我们分享加强上述项目合作最有效的策略。",
+        "translations": {"text": {"zh-hans": "请与我们分享加强上述项目合作最有效的策略。"}},
         "choices": [],
         "max_choices": None,
         "allow_other": False,
@@ -75,7 +74,7 @@ DEFAULT_QUESTIONS: list[dict] = [
     {
         "kind": SurveyQuestion.Kind.TEXT,
         "text": "What programs/events do you want SEAMEO TED/Go Study to coordinate for your institution?",
-        "text_zh_hans": "您希望SEAMEO TED/Go Study为贵校/机构协调哪些项目或活动？",
+        "translations": {"text": {"zh-hans": "您希望SEAMEO TED/Go Study为贵校/机构协调哪些项目或活动？"}},
         "choices": [],
         "max_choices": None,
         "allow_other": False,
@@ -84,38 +83,22 @@ DEFAULT_QUESTIONS: list[dict] = [
 ]
 
 
-def uses_chinese(language: str | None = None) -> bool:
-    """Whether the viewer reads Chinese: the active language is any zh variant."""
-    return (language or get_language() or "").lower().startswith("zh")
-
-
 def question_text(question: SurveyQuestion, language: str | None = None) -> str:
-    """The question in the viewer's language, falling back to English when no Chinese exists."""
-    if uses_chinese(language) and question.text_zh_hans:
-        return question.text_zh_hans
-    return question.text
+    """The question in the reader's language, else English, else as written."""
+    return question.localized("text", language)
 
 
 def choice_labels(question: SurveyQuestion, language: str | None = None) -> list[str]:
-    """The question's choices in the viewer's language (English where a translation is missing)."""
-    chinese = uses_chinese(language)
-    labels = []
-    for choice in question.choices or []:
-        label = (choice.get("zh_hans") if chinese else "") or choice.get("en") or ""
-        labels.append(label)
-    return labels
+    """The question's choices in the reader's language (else English, else as written)."""
+    return question.choice_labels(language)
 
 
 def survey_title(survey: Survey, language: str | None = None) -> str:
-    if uses_chinese(language) and survey.title_zh_hans:
-        return survey.title_zh_hans
-    return survey.title
+    return survey.localized("title", language)
 
 
 def survey_introduction(survey: Survey, language: str | None = None) -> str:
-    if uses_chinese(language) and survey.introduction_zh_hans:
-        return survey.introduction_zh_hans
-    return survey.introduction
+    return survey.localized("introduction", language)
 
 
 @transaction.atomic
@@ -125,9 +108,12 @@ def create_default_survey(*, event: Event) -> Survey:
         event=event,
         defaults={
             "title": DEFAULT_TITLE["en"],
-            "title_zh_hans": DEFAULT_TITLE["zh_hans"],
             "introduction": DEFAULT_INTRODUCTION["en"],
-            "introduction_zh_hans": DEFAULT_INTRODUCTION["zh_hans"],
+            "original_language": "en",
+            "translations": {
+                "title": {"zh-hans": DEFAULT_TITLE["zh-hans"]},
+                "introduction": {"zh-hans": DEFAULT_INTRODUCTION["zh-hans"]},
+            },
             "is_open": False,
         },
     )
@@ -327,8 +313,9 @@ def survey_summary(event: Event, language: str | None = None) -> dict | None:
             ],
         }
 
-    Labels follow the active language (Chinese where a Chinese text exists), so the report in
-    Chinese calls it inside ``translation.override("zh-hans")``. It makes a fixed number of
+    Labels follow the active (or given) language, else English, else the text as written, so
+    the report in Chinese calls it inside ``translation.override("zh-hans")``. Counts are per
+    choice (answers store its position), whatever language each respondent answered in. It makes a fixed number of
     queries whatever the number of responses; nothing in it names a respondent.
     """
     survey = (

@@ -81,7 +81,8 @@ def register(request, slug: str):
         else:
             messages.success(
                 request,
-                _("You are registered for %(event)s. The organisers will confirm your place.") % {"event": event.title},
+                _("You are registered for %(event)s. The organisers will confirm your place.")
+                % {"event": event.localized("title")},
             )
             return redirect("events:mine")
     return render(
@@ -114,7 +115,9 @@ def cancel(request, slug: str):
         return redirect("events:mine")
     if request.method == "POST":
         services.cancel_registration(registration=registration)
-        messages.success(request, _("Your registration for %(event)s is cancelled.") % {"event": event.title})
+        messages.success(
+            request, _("Your registration for %(event)s is cancelled.") % {"event": event.localized("title")}
+        )
         return redirect("events:mine")
     return render(request, "events/registration/cancel.html", {"event": event, "registration": registration})
 

@@ -45,7 +45,7 @@ def meeting_component(
     room = meeting.session.room
     table = _("table %(number)s") % {"number": meeting.table_number} if meeting.table_number else ""
     component.add("location", entry_location(event, ", ".join(part for part in (room, table) if part)))
-    description = [meeting.session.title, event.title]
+    description = [meeting.session.localized("title"), event.localized("title")]
     if meeting.request.message:
         description.append(meeting.request.message)
     component.add("description", "\n\n".join(description))

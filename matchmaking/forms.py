@@ -70,7 +70,7 @@ class SendRequestForm(forms.Form):
     def __init__(self, *args, sessions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions
-        self.fields["session"].label_from_instance = lambda s: f"{s.event.title} · {s.title}"
+        self.fields["session"].label_from_instance = lambda s: f"{s.event.localized('title')} · {s.localized('title')}"
         if len(sessions) == 1:
             self.fields["session"].widget = forms.HiddenInput()
             self.fields["session"].initial = sessions[0].pk

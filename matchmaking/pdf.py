@@ -23,7 +23,7 @@ RING_COLOUR = (46, 139, 87)
 def report_pdf(report: Report) -> bytes:
     """Render ``report`` to PDF bytes in the active language."""
     event = report.event
-    pdf = ReportPDF(f"{_('Event report')} · {event.title}")
+    pdf = ReportPDF(f"{_('Event report')} · {event.localized('title')}")
     pdf.add_page()
 
     pdf.set_font(MAIN_FONT, size=10)
@@ -31,15 +31,15 @@ def report_pdf(report: Report) -> bytes:
     pdf.cell(0, 6, _("Event report"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0)
     pdf.set_font(MAIN_FONT, size=18)
-    pdf.multi_cell(0, 9, event.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, event.localized("title"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(MAIN_FONT, size=10)
     dates = date_format(event.start_date, "DATE_FORMAT")
     if event.end_date != event.start_date:
         dates += " – " + date_format(event.end_date, "DATE_FORMAT")
     place = ", ".join(part for part in (event.city, str(event.country.name) if event.country else "") if part)
     pdf.multi_cell(0, 6, f"{place} · {dates}", new_x="LMARGIN", new_y="NEXT")
-    if event.theme:
-        pdf.multi_cell(0, 6, event.theme, new_x="LMARGIN", new_y="NEXT")
+    if event.localized("theme"):
+        pdf.multi_cell(0, 6, event.localized("theme"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
     pdf.set_font(MAIN_FONT, size=13)

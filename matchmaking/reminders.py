@@ -246,8 +246,8 @@ def render_unanswered_request(email) -> outbox.Rendered | None:
         "user": email.user,
         "from": participant_label(request.requester),
         "institution": request.requester.institution.name,
-        "session": request.session.title,
-        "event": event.title,
+        "session": request.session.localized("title"),
+        "event": event.localized("title"),
         "message": request.message,
         "expires_at": timezone.localtime(request.expires_at, ZoneInfo(event.time_zone)) if request.expires_at else None,
         "accept_url": answer_url(request, registration, ACCEPT),
@@ -306,13 +306,13 @@ def render_no_request_yet(email) -> outbox.Rendered | None:
     event = session.event
     values = {
         "user": email.user,
-        "session": session.title,
-        "event": event.title,
+        "session": session.localized("title"),
+        "event": event.localized("title"),
         "deadline": timezone.localtime(session.request_deadline, ZoneInfo(event.time_zone)),
         "time_zone": event.time_zone,
         "url": settings.SITE_URL + reverse("matchmaking:participants", kwargs={"slug": event.slug}),
     }
-    subject = gettext("Request your meetings at %(session)s") % {"session": session.title}
+    subject = gettext("Request your meetings at %(session)s") % {"session": session.localized("title")}
     return outbox.Rendered(
         subject=subject, text=render_to_string("matchmaking/reminders/email/no_request_yet.txt", values)
     )

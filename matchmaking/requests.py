@@ -692,14 +692,14 @@ def render_request_digest(email) -> outbox.Rendered | None:
     events = {}
     for request, registration in pending:
         event = request.session.event
-        events[event.pk] = {"title": event.title, "url": _my_meetings_url(event)}
+        events[event.pk] = {"title": event.localized("title"), "url": _my_meetings_url(event)}
         items.append(
             {
                 "from": participant_label(request.requester),
                 "institution": request.requester.institution.name,
                 "to_institution": request.recipient_institution.name if request.recipient_id is None else "",
-                "session": request.session.title,
-                "event": event.title,
+                "session": request.session.localized("title"),
+                "event": event.localized("title"),
                 "message": request.message,
                 "expires_at": timezone.localtime(request.expires_at, _event_zone(event))
                 if request.expires_at
@@ -740,8 +740,8 @@ def render_request_expired(email) -> outbox.Rendered | None:
         "side": side,
         "other": other,
         "requester_institution": request.requester.institution.name,
-        "session": request.session.title,
-        "event": event.title,
+        "session": request.session.localized("title"),
+        "event": event.localized("title"),
         "url": _my_meetings_url(event),
     }
     if side == "requester":

@@ -550,7 +550,7 @@ def render_schedule_published(email) -> outbox.Rendered | None:
         }
         for meeting in meetings
     ]
-    subject = _("Your meeting agenda for %(session)s is ready") % {"session": session.title}
+    subject = _("Your meeting agenda for %(session)s is ready") % {"session": session.localized("title")}
     return _agenda_email("schedule_published", subject, session, registration, lines)
 
 
@@ -582,5 +582,5 @@ def render_schedule_changed(email) -> outbox.Rendered | None:
         )
     if not lines:
         return None
-    subject = _("Your meeting agenda for %(session)s has changed") % {"session": session.title}
+    subject = _("Your meeting agenda for %(session)s has changed") % {"session": session.localized("title")}
     return _agenda_email("schedule_changed", subject, session, registration, lines)

@@ -65,7 +65,7 @@ def _agenda_page(request, slug: str) -> dict:
     context = {"event": event, "registration": registration, "days": days, "meeting_count": len(meetings)}
     starts = [meeting.slot.starts_at for meeting in meetings if not meeting.started]
     return {
-        "event_title": event.title,
+        "event_title": str(event.localized("title")),  # a plain str: the cache pickles it
         "content": render_to_string("matchmaking/agenda/_my_agenda_content.html", context, request),
         "fresh_until": min(starts, default=None),
     }
@@ -84,7 +84,7 @@ def my_agenda_ics(request, slug: str):
             registration=registration,
             event=event,
         ),
-        name=_("%(event)s · my agenda") % {"event": event.title},
+        name=_("%(event)s · my agenda") % {"event": event.localized("title")},
         url=request.build_absolute_uri(reverse("matchmaking:my_agenda", kwargs={"slug": event.slug})),
     )
     return calendar_response(content, calendar_filename(event, "-my-agenda"))

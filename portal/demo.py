@@ -347,6 +347,8 @@ class _DemoLoader:
                     "registration_opens_at": _local(tz, opens) if opens else None,
                     "registration_closes_at": _local(tz, closes) if closes else None,
                     "follow_up_days": facts.get("follow_up_days", default_follow_up_days()),
+                    "original_language": "en",
+                    "translations": data.EVENT_TRANSLATIONS.get(facts["slug"], {}),
                 },
             )
             self.writer.set_links(event, "organisers", [self.institutions[slug] for slug in facts["organisers"]])
@@ -369,6 +371,12 @@ class _DemoLoader:
                 "break_minutes": facts.get("break_minutes", 0),
                 "max_meetings_per_person": facts.get("max_meetings_per_person"),
                 "request_deadline": _local(tz, deadline) if deadline else None,
+                "original_language": "en",
+                "translations": (
+                    {"title": data.SESSION_TITLE_TRANSLATIONS[facts["title"]]}
+                    if facts["title"] in data.SESSION_TITLE_TRANSLATIONS
+                    else {}
+                ),
             },
         )
         key = (event.slug, session.title)

@@ -1628,6 +1628,46 @@ EVENTS = [
 # Of the past events only the 2nd workshop is registered in full (see WORKSHOP_2_FIGURES); the
 # others hold a few illustrative registrations. Their descriptions say so, so that the figures
 # of their reports, counted from the registrations, do not contradict the real event's.
+# The events' titles and themes in other languages (keyed by event slug), and the translations
+# of the session titles several events share. Chinese everywhere; the Phnom Penh workshop also
+# in Khmer, the language of its host country.
+EVENT_TRANSLATIONS: dict[str, dict[str, dict[str, str]]] = {
+    ALLIANCE: {
+        "title": {"zh-hans": "中国—东盟“一带一路”机电产教联盟成立大会"},
+        "theme": {"zh-hans": "推进政府、院校与行业企业高质量协同合作"},
+    },
+    WORKSHOP_2: {
+        "title": {"zh-hans": "第二届中国—东南亚伙伴关系研讨会", "km": "សិក្ខាសាលាភាពជាដៃគូចិន-អាស៊ីអាគ្នេយ៍ លើកទី២"},
+        "theme": {
+            "zh-hans": "职业技术教育与培训中数字技术的国际化",
+            "km": "អន្តរជាតូបនីយកម្មបច្ចេកវិទ្យាឌីជីថលក្នុងការអប់រំ និងបណ្តុះបណ្តាលបច្ចេកទេស និងវិជ្ជាជីវៈ",
+        },
+    },
+    EXCHANGE_WEEK: {
+        "title": {"zh-hans": "2024中国—东盟教育交流周"},
+        "theme": {"zh-hans": "深化教育合作，促进民心相通，携手共创未来"},
+    },
+    GUANGXI: {
+        "title": {"zh-hans": "2025中国（广西）—东盟职业教育发展与合作大会"},
+        "theme": {"zh-hans": "推进人工智能赋能，共筑职业教育数字基座"},
+    },
+    STUDY_TRIP: {
+        "title": {"zh-hans": "东盟成员国外交官广东职业教育交流考察"},
+        "theme": {"zh-hans": "广东职业教育的产教融合"},
+    },
+    UPCOMING: {
+        "title": {"zh-hans": "第三届中国—东南亚伙伴关系研讨会（演示活动）"},
+        "theme": {"zh-hans": "从试点实验室到伙伴关系：职业技术教育与培训中的人工智能与数字技能"},
+    },
+}
+SESSION_TITLE_TRANSLATIONS: dict[str, dict[str, str]] = {
+    "Opening ceremony": {"zh-hans": "开幕式", "km": "ពិធីបើក"},
+    "Closing ceremony": {"zh-hans": "闭幕式", "km": "ពិធីបិទ"},
+    "MoU signing ceremony": {"zh-hans": "合作备忘录签署仪式"},
+    "Networking session": {"zh-hans": "交流对接会"},
+    "Inaugural conference of the Alliance": {"zh-hans": "联盟成立大会"},
+}
+
 FEW_REGISTERED = "Only some of its participants are registered in this demo; the event's report counts those."
 for _event in EVENTS:
     if _event["status"] == "closed" and _event["slug"] != WORKSHOP_2:

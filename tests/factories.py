@@ -434,7 +434,7 @@ class SurveyQuestionFactory(DjangoModelFactory):
     kind = SurveyQuestion.Kind.MULTIPLE
     text = factory.Sequence(lambda n: f"Question {n}")
     choices = factory.LazyFunction(
-        lambda: [{"en": "Internships", "zh_hans": "实习"}, {"en": "Teacher training", "zh_hans": "师资培训"}]
+        lambda: [{"en": "Internships", "zh-hans": "实习"}, {"en": "Teacher training", "zh-hans": "师资培训"}]
     )
     max_choices = 3
 

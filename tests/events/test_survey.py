@@ -38,7 +38,7 @@ def test_default_survey_has_the_workshop_questions_in_english_and_chinese():
     survey = create_default_survey(event=event)
     questions = list(survey.questions.order_by("position"))
     assert [q.text for q in questions] == [q["text"] for q in DEFAULT_QUESTIONS]
-    assert all(q.text_zh_hans for q in questions)
+    assert all(q.translation("text", "zh-hans") for q in questions)
     assert questions[0].kind == SurveyQuestion.Kind.MULTIPLE
     assert questions[0].max_choices == 3
     # Creating again keeps the existing survey rather than adding questions.
@@ -209,8 +209,8 @@ def test_form_is_in_chinese_for_a_chinese_viewer(client, survey):
     registration = RegistrationFactory(event=survey.event)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     page = client.get(reverse("events:survey_answer", args=[registration.survey_token])).content.decode()
-    assert DEFAULT_QUESTIONS[0]["text_zh_hans"] in page
-    assert DEFAULT_QUESTIONS[0]["choices"][0]["zh_hans"] in page
+    assert DEFAULT_QUESTIONS[0]["translations"]["text"]["zh-hans"] in page
+    assert DEFAULT_QUESTIONS[0]["choices"][0]["zh-hans"] in page
     assert DEFAULT_QUESTIONS[0]["text"] not in page
 
 
@@ -274,15 +274,17 @@ def test_organiser_edits_adds_moves_and_removes_questions(client, roles, survey)
         {
             "kind": "single",
             "text": "Which language do you teach in?",
-            "text_zh_hans": "您用哪种语言授课？",
+            "original_language": "en",
+            "translation_text_zh-hans": "您用哪种语言授课？",
             "choices_en": "English\nChinese\n\nKhmer",
-            "choices_zh_hans": "英语\n中文\n高棉语",
+            "choices_zh-hans": "英语\n中文\n高棉语",
             "required": "on",
         },
     )
     assert response.status_code == 302
     new = survey.questions.get(text="Which language do you teach in?")
-    assert new.choices[2] == {"en": "Khmer", "zh_hans": "高棉语"}
+    assert new.choices[2] == {"en": "Khmer", "zh-hans": "高棉语"}
+    assert new.translations == {"text": {"zh-hans": "您用哪种语言授课？"}}
     assert new.position == len(DEFAULT_QUESTIONS) + 1
 
     client.post(manage_url("survey_question_move", event, pk=new.pk), {"direction": "up"})
@@ -291,9 +293,15 @@ def test_organiser_edits_adds_moves_and_removes_questions(client, roles, survey)
 
     bad = client.post(
         manage_url("survey_question_edit", event, pk=new.pk),
-        {"kind": "multiple", "text": "Languages", "choices_en": "English\nChinese", "choices_zh_hans": "英语"},
+        {
+            "kind": "multiple",
+            "text": "Languages",
+            "original_language": "en",
+            "choices_en": "English\nChinese",
+            "choices_zh-hans": "英语",
+        },
     )
-    assert "as many Chinese choices as English ones" in bad.content.decode()
+    assert "as many choices in 简体中文" in bad.content.decode()
     new.refresh_from_db()
     assert new.text == "Which language do you teach in?"
 
