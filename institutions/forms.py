@@ -136,7 +136,7 @@ class ProfileItemForm(KeepLanguageMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["original_language"].label = _("Language of the note")
+        self.fields["original_language"].label = _("Language the note is written in")
         self.fields["original_language"].help_text = ""
 
     @property
