@@ -8,7 +8,8 @@ demo data and the real event reports show. The same seed gives the same rows, an
 name of one of the demo's institutions in its country.
 
 Rows are written with ``bulk_create``, which sends no signals and skips ``save()``, so the
-derived columns are computed here: ``search_grams`` with ``Institution.compute_search_grams()``,
+derived columns are computed here: ``search_translations`` and ``search_grams`` with
+``Institution.compute_search_translations()`` and ``compute_search_grams()``,
 ``offer_keys``/``need_keys`` from the generated offers and needs, and the spelling vocabulary
 with ``rebuild_search_words()`` at the end.
 
@@ -342,6 +343,13 @@ DESCRIPTION_EXTRAS = [
     "Member of the China–ASEAN vocational education alliance.",
     "",
 ]
+# Chinese translations of the description, given to every fourth Chinese institution (chosen by
+# its number, not drawn, so that the seed's other draws stay as they were).
+DESCRIPTION_ZH = [
+    "公办高等职业院校，培养区域产业急需的技术技能人才。",
+    "与本地企业共建实训基地，培养高素质技术技能人才。",
+    "开展国际合作办学，每年接收东盟国家留学生。",
+]
 
 
 @dataclass
@@ -501,6 +509,9 @@ class _Generator:
             languages=languages,
             verification_status=rng.choices(["verified", "unverified", "rejected"], [80, 18, 2])[0],
         )
+        if country == "CN" and index % 4 == 0:
+            institution.translations = {"description": {"zh-hans": DESCRIPTION_ZH[index % len(DESCRIPTION_ZH)]}}
+        institution.search_translations = institution.compute_search_translations()
         institution.search_grams = institution.compute_search_grams()
         institution.offer_keys = sorted({self.key(t, s) for t, s in offers})
         institution.need_keys = sorted({self.key(t, s) for t, s in needs})

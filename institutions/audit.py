@@ -10,7 +10,15 @@ def register() -> None:
     audit_register(
         Institution,
         # Derived search and matching columns, and timestamps that change on every save.
-        exclude=["search_document", "search_grams", "offer_keys", "need_keys", "updated_at", "created_at"],
+        exclude=[
+            "search_document",
+            "search_grams",
+            "search_translations",
+            "offer_keys",
+            "need_keys",
+            "updated_at",
+            "created_at",
+        ],
         m2m=["sectors"],
     )
     audit_register(Offer)

@@ -3,7 +3,10 @@
 from django import forms
 from django.db import models
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from core.multilingual import TranslationsFormMixin
 
 from .images import logo_from_upload
 from .languages import WORK_LANGUAGES
@@ -19,8 +22,32 @@ def https_formfield(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
-class InstitutionProfileForm(forms.ModelForm):
-    """The profile fields an institution's admins edit.
+class KeepLanguageMixin(TranslationsFormMixin):
+    """Translations of a ModelForm's texts, where a form sent without the language keeps it.
+
+    The language of the text is optional here: a client that does not send it (an older page,
+    a script) leaves the stored language as it was, or English for a new row.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["original_language"].required = False
+
+    def clean_original_language(self) -> str:
+        return self.cleaned_data.get("original_language") or self.instance.original_language or "en"
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        # The language alone does not make an empty new row (a formset's extra one) a change,
+        # and a form sent without it did not change it.
+        changed = super().changed_data
+        if not self.instance.pk or not self["original_language"].data:
+            changed = [name for name in changed if name != "original_language"]
+        return changed
+
+
+class InstitutionProfileForm(KeepLanguageMixin, forms.ModelForm):
+    """The profile fields an institution's admins edit, with the description's translations.
 
     Not here on purpose: the slug (shared links must keep working when the name changes) and
     the verification status (decided by the secretariat).
@@ -97,14 +124,25 @@ class InstitutionProfileForm(forms.ModelForm):
         return institution
 
 
-class ProfileItemForm(forms.ModelForm):
-    """One offer or need: a cooperation type in a sector, with a note and an optional capacity."""
+class ProfileItemForm(KeepLanguageMixin, forms.ModelForm):
+    """One offer or need: a cooperation type in a sector, with a note (in several languages) and
+    an optional capacity."""
 
     class Meta:
         fields = ["cooperation_type", "sector", "note", "capacity"]
         widgets = {
             "note": forms.TextInput(),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["original_language"].label = _("Language the note is written in")
+        self.fields["original_language"].help_text = ""
+
+    @property
+    def has_translations(self) -> bool:
+        """Whether a translation of the note is given or has an error (its fold opens)."""
+        return any(group["open"] for group in self.translation_groups)
 
 
 class BaseProfileItemFormSet(BaseInlineFormSet):

@@ -55,6 +55,7 @@ from core.imports import (
 )
 from core.imports import ImportFailed as ImportFailed  # the error every step raises, as before
 from core.models import ImportJob
+from core.multilingual import FALLBACK_LANGUAGE, clean_translations, language_codes
 from core.services import (
     CommitOutcome,
     Progress,
@@ -125,8 +126,16 @@ COLUMNS = Columns(
         Column("sectors", ("sectors", "sector", "行业", "领域", "专业领域", "产业")),
         Column("offers", ("offers", "offer", "提供", "可提供", "供给")),
         Column("needs", ("needs", "need", "需求")),
+        # Translations of the description (written in English): description_zh-hans, description_km, …
+        *(Column(f"description_{code}", (f"简介_{code}",)) for code in language_codes() if code != FALLBACK_LANGUAGE),
     ),
     missing_message=_missing_name,
+)
+TRANSLATION_CODES = [code for code in language_codes() if code != FALLBACK_LANGUAGE]
+# A header that names a description in some language: "description_fr", "简介 (ja)", "Description-EN".
+_TRANSLATION_HEADER = re.compile(
+    r"^\s*(?:description|简介|描述|介绍)\s*[_\-:(（\s]\s*([a-z]{2,3}(?:[_\-][a-z]{2,4})?)\s*[)）]?\s*$",
+    re.IGNORECASE,
 )
 _LIST_SEPARATORS = re.compile(r"[;；,，、\n]+")
 _ITEM_SEPARATORS = re.compile(r"[;；\n]+")
@@ -154,7 +163,35 @@ def read_table(*, content: bytes, filename: str) -> Sheet:
 
     Row numbers are those a spreadsheet shows (the header is row 1).
     """
-    return read_sheet(content=content, filename=filename, columns=COLUMNS, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    sheet = read_sheet(content=content, filename=filename, columns=COLUMNS, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    _refuse_unknown_translation_columns(sheet.ignored)
+    return sheet
+
+
+def _refuse_unknown_translation_columns(ignored: list[str]) -> None:
+    """Raise ImportFailed for a column that names the description in a language the portal lacks.
+
+    Ignoring it silently would lose the translations the secretariat meant to import.
+    """
+    for header in ignored:
+        found = _TRANSLATION_HEADER.match(header)
+        if not found:
+            continue
+        if found.group(1).lower() == FALLBACK_LANGUAGE:
+            raise ImportFailed(
+                _(
+                    "Column “%(column)s”: the “description” column itself is the English text; "
+                    "translations go in columns named description_ with a language code: %(codes)s."
+                )
+                % {"column": header, "codes": ", ".join(TRANSLATION_CODES)}
+            )
+        raise ImportFailed(
+            _(
+                "Column “%(column)s”: “%(language)s” is not a language of the portal. Translations of the "
+                "description go in columns named description_ with one of these codes: %(codes)s."
+            )
+            % {"column": header, "language": found.group(1), "codes": ", ".join(TRANSLATION_CODES)}
+        )
 
 
 # Interpreting ----------------------------------------------------------------------------
@@ -193,6 +230,7 @@ class ImportRow:
     sectors: list = field(default_factory=list)
     offers: list = field(default_factory=list)
     needs: list = field(default_factory=list)
+    translations: dict = field(default_factory=dict)  # {"description": {language: text}}
     errors: list[str] = field(default_factory=list)
     status: str = RowStatus.NEW
     match: Institution | None = None
@@ -323,6 +361,11 @@ def _interpret(row: ImportRow, vocabulary: _Vocabulary) -> None:
     )
     row.offers = _profile_items(row, values.get("offers", ""), vocabulary, _("offers"))
     row.needs = _profile_items(row, values.get("needs", ""), vocabulary, _("needs"))
+    described = {code: values[f"description_{code}"] for code in TRANSLATION_CODES if values.get(f"description_{code}")}
+    try:
+        row.translations = clean_translations({"description": described}, Institution.TRANSLATED_FIELDS, {})
+    except ValidationError as exc:
+        row.errors.extend(f"description: {message}" for message in exc.messages)
     if row.errors:
         return
     # The model's own limits (lengths, choices), asked of an unsaved instance.
@@ -423,6 +466,7 @@ def _write_row(row: ImportRow, decision: str, now) -> tuple[str, Institution | N
     if target is None:  # NEW, or a duplicate the secretariat chose to create anyway
         institution = Institution(
             **row.data,
+            translations=row.translations,
             slug=unique_slug(row.data["name"]),
             verification_status=Institution.Verification.VERIFIED,
             verified_at=now,
@@ -436,6 +480,12 @@ def _write_row(row: ImportRow, decision: str, now) -> tuple[str, Institution | N
         # The English name stays: URLs, MoUs and people know the institution by it.
         if key != "name":
             setattr(institution, key, value)
+    # Translations given are added or replace the same language's; the others stay.
+    for name, texts in row.translations.items():
+        institution.translations = {
+            **(institution.translations or {}),
+            name: {**(institution.translations or {}).get(name, {}), **texts},
+        }
     institution.full_clean(exclude=["slug"])
     institution.save()
     _add_profile(institution, row)

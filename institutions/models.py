@@ -17,7 +17,7 @@ from core.models import TimestampedModel
 from core.multilingual import MultilingualModel
 
 from .languages import WORK_LANGUAGES
-from .text import script_grams
+from .text import latin_words, script_grams
 
 
 class Taxonomy(MultilingualModel):
@@ -54,7 +54,9 @@ class CooperationType(Taxonomy):
         verbose_name_plural = _("cooperation types")
 
 
-class Institution(TimestampedModel):
+class Institution(MultilingualModel, TimestampedModel):
+    TRANSLATED_FIELDS = ("description",)
+
     class Kind(models.TextChoices):
         VOCATIONAL_COLLEGE = "vocational_college", _("vocational college")
         POLYTECHNIC = "polytechnic", _("polytechnic")
@@ -113,8 +115,10 @@ class Institution(TimestampedModel):
     review_reminder_sent_at = models.DateTimeField(_("profile review reminder sent at"), null=True, blank=True)
 
     # Search and matching columns, derived from the fields above; never edited by hand.
+    # The description's translations, one after the other, for the search (kept by ``save()``).
+    search_translations = models.TextField(_("translations of the description, for search"), blank=True, editable=False)
     # Full text with English stemming for names and descriptions, 'simple' (no stemming)
-    # for acronyms and places. A generated column: PostgreSQL keeps it current on every write.
+    # for acronyms, places and the description's translations (in any language). A generated column: PostgreSQL keeps it current on every write.
     search_document = models.GeneratedField(
         expression=(
             SearchVector("name", config="english", weight="A")
@@ -122,6 +126,7 @@ class Institution(TimestampedModel):
             + SearchVector("city", config="simple", weight="B")
             + SearchVector("province", config="simple", weight="B")
             + SearchVector("description", config="english", weight="C")
+            + SearchVector("search_translations", config="simple", weight="C")
         ),
         output_field=SearchVectorField(),
         db_persist=True,
@@ -156,10 +161,11 @@ class Institution(TimestampedModel):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        self.search_translations = self.compute_search_translations()
         self.search_grams = self.compute_search_grams()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_grams"}
+            kwargs["update_fields"] = {*update_fields, "search_grams", "search_translations"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -169,9 +175,34 @@ class Institution(TimestampedModel):
         """Return the bigrams of the unspaced-script text this institution is found by.
 
         ``save()`` keeps ``search_grams`` current; code that writes institutions with
-        ``bulk_create`` or ``update()`` sets it from this method itself.
+        ``bulk_create`` or ``update()`` sets it from this method itself (after
+        ``search_translations``, from :meth:`compute_search_translations`).
         """
-        return script_grams(self.name, self.name_local, self.acronym, self.city, self.province, self.description)
+        return script_grams(
+            self.name,
+            self.name_local,
+            self.acronym,
+            self.city,
+            self.province,
+            self.description,
+            self.compute_search_translations(),
+        )
+
+    def compute_search_translations(self) -> str:
+        """Return the description's translations (not the original), one per paragraph, for search.
+
+        A translation in a Latin script is followed by its words without accents, since the
+        search folds the query's words ("thợ hàn" is looked for as "tho han"). ``save()`` keeps
+        ``search_translations`` current; ``bulk_create`` and ``update()`` callers set it from
+        this method, like ``search_grams``.
+        """
+        parts = []
+        for text in self.texts_in_every_language("description")[1 if self.description else 0 :]:
+            parts.append(text)
+            folded = " ".join(latin_words(text))
+            if folded and folded != " ".join(text.lower().split()):
+                parts.append(folded)
+        return "\n\n".join(parts)
 
     def refresh_profile_keys(self) -> None:
         """Recompute ``offer_keys`` and ``need_keys`` from the offers and needs in the database."""
@@ -193,8 +224,10 @@ class Institution(TimestampedModel):
         return audit_scope(institution=self.pk)
 
 
-class ProfileItem(models.Model):
+class ProfileItem(MultilingualModel):
     """What an institution offers to, or needs from, a partner: a cooperation type in a sector."""
+
+    TRANSLATED_FIELDS = ("note",)
 
     cooperation_type = models.ForeignKey(CooperationType, verbose_name=_("cooperation type"), on_delete=models.PROTECT)
     sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT)

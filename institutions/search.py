@@ -1,11 +1,12 @@
 """The directory's search engine: full text, substrings of unspaced scripts, typo tolerance.
 
 One search box looks at the English name, the local-script name, the acronym, the city, the
-province and the description, with three techniques that plain PostgreSQL provides (the
+province and the description in each of its languages, with three techniques that plain PostgreSQL provides (the
 embedded PostgreSQL of ``make run`` has no extensions: no pg_trgm, no unaccent):
 
 1. Latin-script words go through the stored, GIN-indexed ``Institution.search_document``
-   (English stemming for names and descriptions, 'simple' for acronyms and places). A query
+   (English stemming for names and descriptions, 'simple' for acronyms, places and the
+   description's translations). A query
    word becomes ``to_tsquery('english', w) || to_tsquery('simple', w)``; the last word is a
    prefix (``w:*``) so that results follow typing. The search vector is never built per query.
 2. Runs of Chinese, Thai, Khmer, … characters (no spaces between words) are found through the
@@ -426,7 +427,7 @@ class ParsedQuery:
         return " + ".join(terms), params
 
 
-_RUN_COLUMNS = ("name_local", "name", "acronym", "city", "province", "description")
+_RUN_COLUMNS = ("name_local", "name", "acronym", "city", "province", "description", "search_translations")
 # At most this many Latin words of a query are looked up in the vocabulary (one query each).
 MAX_LOOKED_UP_WORDS = 6
 

@@ -253,6 +253,12 @@ class _DemoLoader:
                     "city": facts["city"],
                     "website": facts["website"],
                     "description": facts["description"],
+                    "original_language": "en",
+                    "translations": (
+                        {"description": data.DESCRIPTION_TRANSLATIONS[facts["slug"]]}
+                        if facts["slug"] in data.DESCRIPTION_TRANSLATIONS
+                        else {}
+                    ),
                     "languages": facts["languages"],
                     "verification_status": (
                         Institution.Verification.VERIFIED if verified else Institution.Verification.UNVERIFIED

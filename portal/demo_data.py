@@ -56,14 +56,306 @@ COOPERATION_TYPES = [
     ("policy-dialogue", "Policy dialogue", "政策对话"),
 ]
 
-# The terms' names in the portal's other languages, by slug and language code.
-TERM_TRANSLATIONS: dict[str, dict[str, str]] = {}
+# The terms' names in the portal's other languages, by slug and language code (the Chinese names
+# are in the lists above). Words follow docs/glossary/<language>.md where it has the term.
+TERM_TRANSLATIONS: dict[str, dict[str, str]] = {
+    # Sectors
+    "mechanical-electrical": {
+        "km": "មេកានិក និងអគ្គិសនី",
+        "th": "เครื่องกลและไฟฟ้า",
+        "vi": "Cơ điện",
+        "id": "Mesin dan kelistrikan",
+        "ms": "Mekanikal dan elektrik",
+        "lo": "ກົນຈັກ ແລະ ໄຟຟ້າ",
+        "my": "စက်မှုနှင့် လျှပ်စစ်",
+    },
+    "intelligent-manufacturing": {
+        "km": "ផលិតកម្មឆ្លាតវៃ",
+        "th": "การผลิตอัจฉริยะ",
+        "vi": "Sản xuất thông minh",
+        "id": "Manufaktur cerdas",
+        "ms": "Pembuatan pintar",
+        "lo": "ການຜະລິດອັດສະລິຍະ",
+        "my": "စမတ် ထုတ်လုပ်ရေး",
+    },
+    "automotive-nev": {
+        "km": "យានយន្ត និងយានយន្តថាមពលថ្មី",
+        "th": "ยานยนต์และยานยนต์พลังงานใหม่",
+        "vi": "Ô tô và xe năng lượng mới",
+        "id": "Otomotif dan kendaraan energi baru",
+        "ms": "Automotif dan kenderaan tenaga baharu",
+        "lo": "ລົດຍົນ ແລະ ລົດພະລັງງານໃໝ່",
+        "my": "မော်တော်ယာဉ်နှင့် စွမ်းအင်သစ် ယာဉ်",
+    },
+    "railway": {
+        "km": "ផ្លូវដែក",
+        "th": "ระบบราง",
+        "vi": "Đường sắt",
+        "id": "Perkeretaapian",
+        "ms": "Kereta api",
+        "lo": "ທາງລົດໄຟ",
+        "my": "မီးရထား",
+    },
+    "aviation": {
+        "km": "អាកាសចរណ៍",
+        "th": "การบิน",
+        "vi": "Hàng không",
+        "id": "Penerbangan",
+        "ms": "Penerbangan",
+        "lo": "ການບິນ",
+        "my": "လေကြောင်း",
+    },
+    "electronic-information-ict": {
+        "km": "ព័ត៌មានវិទ្យាអេឡិចត្រូនិក និង ICT",
+        "th": "อิเล็กทรอนิกส์สารสนเทศและ ICT",
+        "vi": "Điện tử thông tin và ICT",
+        "id": "Elektronika informasi dan TIK",
+        "ms": "Elektronik maklumat dan ICT",
+        "lo": "ເອເລັກໂຕຣນິກຂໍ້ມູນຂ່າວສານ ແລະ ICT",
+        "my": "အီလက်ထရောနစ် သတင်းအချက်အလက်နှင့် ICT",
+    },
+    "artificial-intelligence": {
+        "km": "បញ្ញាសិប្បនិម្មិត",
+        "th": "ปัญญาประดิษฐ์",
+        "vi": "Trí tuệ nhân tạo",
+        "id": "Kecerdasan artifisial",
+        "ms": "Kecerdasan buatan",
+        "lo": "ປັນຍາປະດິດ",
+        "my": "ဉာဏ်ရည်တု",
+    },
+    "e-commerce": {
+        "km": "ពាណិជ្ជកម្មអេឡិចត្រូនិក",
+        "th": "พาณิชย์อิเล็กทรอนิกส์",
+        "vi": "Thương mại điện tử",
+        "id": "Perdagangan elektronik",
+        "ms": "E-dagang",
+        "lo": "ການຄ້າເອເລັກໂຕຣນິກ",
+        "my": "အီလက်ထရောနစ် ကူးသန်းရောင်းဝယ်ရေး",
+    },
+    "logistics-supply-chain": {
+        "km": "ភស្តុភារ និងខ្សែសង្វាក់ផ្គត់ផ្គង់",
+        "th": "โลจิสติกส์และโซ่อุปทาน",
+        "vi": "Logistics và chuỗi cung ứng",
+        "id": "Logistik dan rantai pasok",
+        "ms": "Logistik dan rantaian bekalan",
+        "lo": "ໂລຈິສຕິກ ແລະ ຕ່ອງໂສ້ການສະໜອງ",
+        "my": "ထောက်ပံ့ပို့ဆောင်ရေးနှင့် ထောက်ပံ့ရေး ကွင်းဆက်",
+    },
+    "construction": {
+        "km": "សំណង់",
+        "th": "การก่อสร้าง",
+        "vi": "Xây dựng",
+        "id": "Konstruksi",
+        "ms": "Pembinaan",
+        "lo": "ການກໍ່ສ້າງ",
+        "my": "ဆောက်လုပ်ရေး",
+    },
+    "new-energy": {
+        "km": "ថាមពលថ្មី",
+        "th": "พลังงานใหม่",
+        "vi": "Năng lượng mới",
+        "id": "Energi baru",
+        "ms": "Tenaga baharu",
+        "lo": "ພະລັງງານໃໝ່",
+        "my": "စွမ်းအင်သစ်",
+    },
+    "digital-agriculture": {
+        "km": "កសិកម្មឌីជីថល",
+        "th": "เกษตรดิจิทัล",
+        "vi": "Nông nghiệp số",
+        "id": "Pertanian digital",
+        "ms": "Pertanian digital",
+        "lo": "ກະສິກຳດິຈິຕອນ",
+        "my": "ဒစ်ဂျစ်တယ် စိုက်ပျိုးရေး",
+    },
+    "tourism-hospitality": {
+        "km": "ទេសចរណ៍ និងបដិសណ្ឋារកិច្ច",
+        "th": "การท่องเที่ยวและการบริการ",
+        "vi": "Du lịch và khách sạn",
+        "id": "Pariwisata dan perhotelan",
+        "ms": "Pelancongan dan hospitaliti",
+        "lo": "ການທ່ອງທ່ຽວ ແລະ ການໂຮງແຮມ",
+        "my": "ခရီးသွားလုပ်ငန်းနှင့် ဧည့်ဝန်ဆောင်မှု",
+    },
+    "health-care": {
+        "km": "សុខាភិបាល",
+        "th": "การดูแลสุขภาพ",
+        "vi": "Y tế",
+        "id": "Kesehatan",
+        "ms": "Penjagaan kesihatan",
+        "lo": "ສາທາລະນະສຸກ",
+        "my": "ကျန်းမာရေး စောင့်ရှောက်မှု",
+    },
+    "green-skills": {
+        "km": "ជំនាញបៃតង",
+        "th": "ทักษะสีเขียว",
+        "vi": "Kỹ năng xanh",
+        "id": "Keterampilan hijau",
+        "ms": "Kemahiran hijau",
+        "lo": "ທັກສະສີຂຽວ",
+        "my": "စိမ်းလန်းသော ကျွမ်းကျင်မှု",
+    },
+    # Cooperation types
+    "student-exchange": {
+        "km": "ការផ្លាស់ប្តូរនិស្សិត",
+        "th": "การแลกเปลี่ยนนักศึกษา",
+        "vi": "Trao đổi sinh viên",
+        "id": "Pertukaran mahasiswa",
+        "ms": "Pertukaran pelajar",
+        "lo": "ການແລກປ່ຽນນັກສຶກສາ",
+        "my": "ကျောင်းသား ဖလှယ်ရေး",
+    },
+    "staff-exchange": {
+        "km": "ការផ្លាស់ប្តូរបុគ្គលិក និងគ្រូ",
+        "th": "การแลกเปลี่ยนบุคลากรและครู",
+        "vi": "Trao đổi cán bộ và giáo viên",
+        "id": "Pertukaran staf dan pengajar",
+        "ms": "Pertukaran kakitangan dan guru",
+        "lo": "ການແລກປ່ຽນພະນັກງານ ແລະ ຄູ",
+        "my": "ဝန်ထမ်းနှင့် ဆရာ ဖလှယ်ရေး",
+    },
+    "teacher-training": {
+        "km": "ការបណ្តុះបណ្តាលគ្រូ",
+        "th": "การฝึกอบรมครู",
+        "vi": "Đào tạo giáo viên",
+        "id": "Pelatihan pengajar",
+        "ms": "Latihan guru",
+        "lo": "ການຝຶກອົບຮົມຄູ",
+        "my": "ဆရာ လေ့ကျင့်ရေး",
+    },
+    "curriculum-standards": {
+        "km": "ការរួមគ្នាអភិវឌ្ឍកម្មវិធីសិក្សា និងស្តង់ដារ",
+        "th": "การร่วมพัฒนาหลักสูตรและมาตรฐาน",
+        "vi": "Cùng xây dựng chương trình và tiêu chuẩn",
+        "id": "Pengembangan bersama kurikulum dan standar",
+        "ms": "Pembangunan bersama kurikulum dan standard",
+        "lo": "ການຮ່ວມກັນພັດທະນາຫຼັກສູດ ແລະ ມາດຕະຖານ",
+        "my": "သင်ရိုးညွှန်းတမ်းနှင့် စံနှုန်း ပူးတွဲ ရေးဆွဲခြင်း",
+    },
+    "joint-programme": {
+        "km": "កម្មវិធីសិក្សារួម",
+        "th": "หลักสูตรร่วม",
+        "vi": "Chương trình liên kết đào tạo",
+        "id": "Program bersama",
+        "ms": "Program bersama",
+        "lo": "ຫຼັກສູດຮ່ວມ",
+        "my": "ပူးတွဲ သင်တန်း အစီအစဉ်",
+    },
+    "internship-placement": {
+        "km": "កម្មសិក្សា និងការងារ",
+        "th": "การฝึกงานและการจัดหางาน",
+        "vi": "Thực tập và giới thiệu việc làm",
+        "id": "Magang dan penempatan kerja",
+        "ms": "Latihan industri dan penempatan pekerjaan",
+        "lo": "ການຝຶກງານ ແລະ ການຈັດຫາວຽກ",
+        "my": "အလုပ်သင်နှင့် အလုပ်ရှာဖွေပေးခြင်း",
+    },
+    "scholarship": {
+        "km": "អាហារូបករណ៍",
+        "th": "ทุนการศึกษา",
+        "vi": "Học bổng",
+        "id": "Beasiswa",
+        "ms": "Biasiswa",
+        "lo": "ທຶນການສຶກສາ",
+        "my": "ပညာသင်ဆု",
+    },
+    "joint-research": {
+        "km": "ការស្រាវជ្រាវរួម",
+        "th": "การวิจัยร่วม",
+        "vi": "Nghiên cứu chung",
+        "id": "Penelitian bersama",
+        "ms": "Penyelidikan bersama",
+        "lo": "ການຄົ້ນຄວ້າຮ່ວມ",
+        "my": "ပူးတွဲ သုတေသန",
+    },
+    "industrial-college": {
+        "km": "មហាវិទ្យាល័យឧស្សាហកម្ម មូលដ្ឋានបណ្តុះបណ្តាល ឬរោងជាង",
+        "th": "วิทยาลัยอุตสาหกรรม ศูนย์ฝึกอบรม หรือโรงฝึกงานช่างฝีมือ",
+        "vi": "Trường công nghiệp, cơ sở thực hành hoặc xưởng nghề",
+        "id": "Akademi industri, pusat pelatihan, atau bengkel keahlian",
+        "ms": "Kolej industri, pusat latihan atau bengkel kemahiran",
+        "lo": "ວິທະຍາໄລອຸດສາຫະກຳ, ສູນຝຶກອົບຮົມ ຫຼື ໂຮງຝຶກຊ່າງຝີມື",
+        "my": "စက်မှု ကောလိပ်၊ လေ့ကျင့်ရေး စခန်း သို့မဟုတ် လက်မှုပညာ အလုပ်ရုံ",
+    },
+    "skills-competition": {
+        "km": "ការប្រកួតជំនាញ",
+        "th": "การแข่งขันทักษะฝีมือ",
+        "vi": "Thi kỹ năng nghề",
+        "id": "Kompetisi keterampilan",
+        "ms": "Pertandingan kemahiran",
+        "lo": "ການແຂ່ງຂັນສີມືແຮງງານ",
+        "my": "ကျွမ်းကျင်မှု ပြိုင်ပွဲ",
+    },
+    "equipment-donation": {
+        "km": "ការបរិច្ចាគឧបករណ៍ និងមន្ទីរពិសោធន៍",
+        "th": "การบริจาคอุปกรณ์และห้องปฏิบัติการ",
+        "vi": "Tài trợ thiết bị và phòng thí nghiệm",
+        "id": "Donasi peralatan dan laboratorium",
+        "ms": "Sumbangan peralatan dan makmal",
+        "lo": "ການບໍລິຈາກອຸປະກອນ ແລະ ຫ້ອງທົດລອງ",
+        "my": "စက်ပစ္စည်းနှင့် ဓာတ်ခွဲခန်း လှူဒါန်းခြင်း",
+    },
+    "language-skills": {
+        "km": "កម្មវិធី «ភាសា + ជំនាញ»",
+        "th": "โครงการ “ภาษา + ทักษะ”",
+        "vi": "Chương trình “Ngôn ngữ + kỹ năng”",
+        "id": "Program “Bahasa + keterampilan”",
+        "ms": "Program “Bahasa + kemahiran”",
+        "lo": "ໂຄງການ “ພາສາ + ທັກສະ”",
+        "my": "“ဘာသာစကား + ကျွမ်းကျင်မှု” အစီအစဉ်",
+    },
+    "online-course-sharing": {
+        "km": "ការចែករំលែកវគ្គសិក្សាតាមអនឡាញ",
+        "th": "การแบ่งปันรายวิชาออนไลน์",
+        "vi": "Chia sẻ khóa học trực tuyến",
+        "id": "Berbagi kursus daring",
+        "ms": "Perkongsian kursus dalam talian",
+        "lo": "ການແບ່ງປັນຫຼັກສູດອອນລາຍ",
+        "my": "အွန်လိုင်း သင်ခန်းစာ မျှဝေခြင်း",
+    },
+    "policy-dialogue": {
+        "km": "កិច្ចសន្ទនាគោលនយោបាយ",
+        "th": "การเจรจาเชิงนโยบาย",
+        "vi": "Đối thoại chính sách",
+        "id": "Dialog kebijakan",
+        "ms": "Dialog dasar",
+        "lo": "ການສົນທະນາດ້ານນະໂຍບາຍ",
+        "my": "မူဝါဒ ဆွေးနွေးပွဲ",
+    },
+}
 
 # --- Institutions -----------------------------------------------------------------------------
 # Offers and needs are (cooperation type slug, sector slug, note). A local name is given only
 # where the real name at home is known; "website" only where the public domain is certain.
 
 FICTIONAL = "Fictional institution for demonstration."
+
+# Descriptions also given in other languages (the English in INSTITUTIONS is the original), by
+# slug: Chinese and the institution's own country's language.
+DESCRIPTION_TRANSLATIONS: dict[str, dict[str, str]] = {
+    "kampong-speu-institute-of-technology": {
+        "zh-hans": (
+            "位于磅士卑省的技术学院。其院长作为柬埔寨代表团成员，出席了在广州举行的"
+            "中国—东盟“一带一路”机电产教联盟成立大会。"
+        ),
+        "km": (
+            "វិទ្យាស្ថានបច្ចេកទេសនៅខេត្តកំពង់ស្ពឺ។ នាយករបស់វិទ្យាស្ថានជាសមាជិកគណៈប្រតិភូកម្ពុជា "
+            "ដែលបានចូលរួមសន្និសីទសម្ពោធសម្ព័ន្ធឧស្សាហកម្ម–អប់រំ មេកានិក និងអគ្គិសនី "
+            "ខ្សែក្រវាត់ និងផ្លូវ ចិន–អាស៊ាន នៅទីក្រុងក្វាងចូវ។"
+        ),
+    },
+    "andaman-college-tourism-technology": {
+        "zh-hans": "用于演示的虚构机构。一所开设旅游、酒店管理和电子专业的职业学院。",
+        "th": "สถาบันสมมติสำหรับการสาธิต วิทยาลัยอาชีวศึกษาด้านการท่องเที่ยว การบริการ และอิเล็กทรอนิกส์",
+    },
+    "hai-van-college-of-engineering": {
+        "zh-hans": "用于演示的虚构机构。一所开设电子商务和物流专业的工程学院。",
+        "vi": (
+            "Cơ sở hư cấu dùng để trình diễn. Trường cao đẳng kỹ thuật có các chương trình đào tạo "
+            "thương mại điện tử và logistics."
+        ),
+    },
+}
 
 INSTITUTIONS = [
     # Cambodia

@@ -35,3 +35,16 @@ def test_benchmark_institutions_and_the_demo_load_into_one_database(demo):
     assert again.changed_anything is False
     assert Institution.objects.filter(slug__startswith=SLUG_PREFIX).count() == 100
     assert Institution.objects.count() == 100 + len(demo_data.INSTITUTIONS)
+
+
+@pytest.mark.django_db
+def test_benchmark_institutions_keep_their_translations_searchable():
+    populate(40, seed=1, verbose=False)
+
+    translated = Institution.objects.filter(slug__startswith=SLUG_PREFIX).exclude(translations={})
+
+    assert translated.exists()
+    for institution in translated:
+        text = institution.translations["description"]["zh-hans"]
+        assert institution.search_translations == text
+        assert text[:2] in institution.search_grams

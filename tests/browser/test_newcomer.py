@@ -7,6 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from institutions.models import Institution
+from tests.browser.conftest import DESKTOP, MOBILE
 
 PASSWORD = "mekong-river-2026"
 
@@ -73,6 +74,16 @@ def test_newcomer_signs_up_and_adds_an_institution_with_offers_and_needs(page, a
     needs.get_by_label("Cooperation type:").select_option(label="Teacher training")
     needs.get_by_label("Sector:").select_option(label="Intelligent manufacturing")
     needs.get_by_label("Note:").fill("Trainers for PLC programming")
+    # The description and the note in other languages, each folded until opened.
+    page.locator("summary", has_text="ខ្មែរ").click()
+    page.get_by_label("Description (ខ្មែរ):").fill("វិទ្យាស្ថានពហុបច្ចេកទេសសាធារណៈ បណ្តុះបណ្តាលជាងអគ្គិសនី")
+    needs.get_by_text("Translations of the note").click()
+    needs.get_by_label("Note (简体中文):").fill("PLC 编程培训师")
+    audit(page)
+    # Unfolded, the translations still fit a phone's screen.
+    page.set_viewport_size(MOBILE)
+    audit(page, max_width=MOBILE["width"])
+    page.set_viewport_size(DESKTOP)
     # A second need, in a row the form adds on the page.
     needs.get_by_role("button", name="+ Add a need").click()
     expect(needs.get_by_label("Cooperation type:")).to_have_count(2)
@@ -96,4 +107,6 @@ def test_newcomer_signs_up_and_adds_an_institution_with_offers_and_needs(page, a
         "Equipment and lab donation",
         "Teacher training",
     ]
+    assert institution.translation("description", "km").startswith("វិទ្យាស្ថានពហុបច្ចេកទេស")
+    assert institution.needs.get(note="Trainers for PLC programming").translation("note", "zh-hans") == "PLC 编程培训师"
     audit.assert_clean()

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -454,3 +455,34 @@ def test_directory_page_in_chinese_lists_countries_by_pinyin(client):
 
     page = response.content.decode()
     assert page.index("柬埔寨") < page.index("越南") < page.index("中国</")
+
+
+@pytest.mark.parametrize(
+    ("language", "description", "note", "fallback"),
+    [
+        (
+            "km",
+            '<div lang="en"><p>Trains welders.</p></div>',
+            '<span class="small muted" lang="en">Welding</span>',
+            True,
+        ),
+        ("zh-hans", "<div><p>培养焊工。</p></div>", '<span class="small muted">焊接</span>', False),
+        ("th", "<div><p>ฝึกช่างเชื่อม</p></div>", '<span class="small muted" lang="en">Welding</span>', False),
+    ],
+)
+def test_institution_page_shows_the_description_and_notes_in_the_readers_language(
+    client, language, description, note, fallback
+):
+    institution = InstitutionFactory(
+        description="Trains welders.",
+        translations={"description": {"zh-hans": "培养焊工。", "th": "ฝึกช่างเชื่อม"}},
+    )
+    OfferFactory(institution=institution, note="Welding", translations={"note": {"zh-hans": "焊接"}})
+    NeedFactory(institution=institution, note="Welding", translations={"note": {"zh-hans": "焊接"}})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    content = client.get(institution.get_absolute_url()).content.decode()
+
+    assert description in content
+    assert content.count(note) == 2  # the offer's and the need's
+    assert ("fallback-note" in content) is fallback

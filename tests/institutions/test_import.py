@@ -557,3 +557,73 @@ def test_the_rows_with_errors_are_for_the_secretariat_only(client, secretariat_u
     assert by_admin.status_code == 404
     assert "Secret College" in b"".join(by_other_secretariat.streaming_content).decode()
     assert without_errors.status_code == 404
+
+
+# --- Translations of the description ---------------------------------------------------------
+
+
+def test_description_translations_are_imported_from_description_language_columns(
+    client, secretariat_user, upload, confirm
+):
+    client.force_login(secretariat_user)
+    content = csv_bytes(
+        "name,country,description,description_zh-hans,Description_KM,简介_th",
+        "Takeo Technical Institute,KH,Trains welders.,培养焊工的职业学院,បណ្តុះបណ្តាលជាងផ្សារ,",
+    )
+
+    preview = upload(content)
+    done = confirm(job_url(preview))
+
+    assert "Import done: 1 created" in done.content.decode()
+    institution = Institution.objects.get()
+    assert institution.description == "Trains welders."
+    assert institution.original_language == "en"
+    assert institution.translations == {"description": {"zh-hans": "培养焊工的职业学院", "km": "បណ្តុះបណ្តាលជាងផ្សារ"}}
+    assert "职业" in institution.search_translations
+
+
+def test_an_update_adds_translations_and_keeps_the_other_languages(client, secretariat_user, upload, confirm):
+    client.force_login(secretariat_user)
+    existing = InstitutionFactory(
+        name="Takeo Technical Institute",
+        country="KH",
+        description="Trains welders.",
+        translations={"description": {"km": "បណ្តុះបណ្តាលជាងផ្សារ", "th": "ฝึกช่างเชื่อม"}},
+    )
+
+    preview = upload(
+        csv_bytes("name,country,description_th,description_vi", "Takeo Technical Institute,KH,ช่างเชื่อม,Thợ hàn")
+    )
+    confirm(job_url(preview))
+
+    existing.refresh_from_db()
+    assert existing.translations == {"description": {"km": "បណ្តុះបណ្តាលជាងផ្សារ", "th": "ช่างเชื่อม", "vi": "Thợ hàn"}}
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("description_fr", "“fr” is not a language of the portal"),
+        ("Description (zh)", "“zh” is not a language of the portal"),
+        ("description_en", "the “description” column itself is the English text"),
+    ],
+)
+def test_a_description_column_in_an_unknown_language_is_refused_with_a_message(
+    client, secretariat_user, header, message, upload
+):
+    client.force_login(secretariat_user)
+
+    response = upload(csv_bytes(f"name,country,{header}", "Takeo Technical Institute,KH,Texte"))
+
+    content = response.content.decode()
+    assert message in content
+    assert "zh-hans, km, th, vi, id, ms, lo, my" in content
+    assert Institution.objects.count() == 0
+
+
+def test_other_unknown_columns_are_still_only_listed(client, secretariat_user, upload):
+    client.force_login(secretariat_user)
+
+    response = upload(csv_bytes("name,country,Description of programmes", "Takeo Technical Institute,KH,Welding"))
+
+    assert response.context["preview"]["ignored_headers"] == ["Description of programmes"]

@@ -88,3 +88,54 @@ def test_membership_repeated_for_same_person_and_institution_is_rejected():
 
     with pytest.raises(IntegrityError, match="membership_unique_user_institution"), transaction.atomic():
         MembershipFactory(user=membership.user, institution=membership.institution)
+
+
+def test_an_offer_and_a_need_note_read_in_the_readers_language():
+    offer = OfferFactory(note="Twenty internship places", translations={"note": {"zh-hans": "二十个实习岗位"}})
+    need = NeedFactory(note="Battery trainers", original_language="en")
+
+    with translation.override("zh-hans"):
+        assert (offer.localized("note"), need.localized("note")) == ("二十个实习岗位", "Battery trainers")
+    with translation.override("km"):
+        assert offer.localized("note").is_fallback
+
+
+def test_search_translations_follow_the_description_and_leave_out_its_original():
+    institution = InstitutionFactory(
+        description="培养焊工",
+        original_language="zh-hans",
+        translations={"description": {"en": "Trains welders", "vi": "Đào tạo thợ hàn"}},
+    )
+
+    institution.refresh_from_db()
+    assert "培养焊工" not in institution.search_translations
+    assert institution.search_translations.split("\n\n") == ["Trains welders", "Đào tạo thợ hàn", "dao tao tho han"]
+
+    institution.translations = {}
+    institution.save(update_fields=["translations"])
+    institution.refresh_from_db()
+    assert institution.search_translations == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_keeps_existing_institutions_in_english_and_searchable():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from institutions.search import search_institutions
+
+    executor = MigrationExecutor(connection)
+    before = [("institutions", "0007_country_list_sorted_by_reader_language")]
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    old_apps.get_model("institutions", "Institution").objects.create(
+        name="Takeo Welding School", slug="takeo", country="KH", description="Trains welders."
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    institution = Institution.objects.get(slug="takeo")
+    assert (institution.original_language, institution.translations, institution.search_translations) == ("en", {}, "")
+    assert search_institutions(Institution.objects.all(), "welders").ids == [institution.pk]

@@ -331,3 +331,117 @@ def test_admins_see_the_edit_button(client, roles):
     response = client.get(roles.institution_a.get_absolute_url())
 
     assert edit_url(roles.institution_a) in response.content.decode()
+
+
+# --- Texts in several languages -------------------------------------------------------------
+
+
+def test_edit_page_offers_the_description_and_each_note_in_several_languages(admin_client, roles):
+    institution = roles.institution_a
+    institution.translations = {"description": {"km": "វិទ្យាស្ថានពហុបច្ចេកទេស"}}
+    institution.save()
+    OfferFactory(institution=institution, note="Workshops", translations={"note": {"zh-hans": "实训"}})
+
+    content = admin_client.get(edit_url(institution)).content.decode()
+
+    assert 'name="translation_description_km"' in content
+    assert "វិទ្យាស្ថានពហុបច្ចេកទេស" in content
+    assert 'name="original_language"' in content
+    assert "Translations of the note" in content
+    assert 'name="offers-0-translation_note_zh-hans"' in content
+    assert 'name="offers-0-original_language"' in content
+    assert "实训" in content
+
+
+def test_admin_saves_translations_of_the_description_and_of_the_notes(admin_client, roles):
+    institution = roles.institution_a
+    kind, sector = CooperationTypeFactory(), SectorFactory()
+    need = NeedFactory(institution=institution, note="Trainers", translations={"note": {"th": "ครูฝึก"}})
+
+    response = admin_client.post(
+        edit_url(institution),
+        profile_data(
+            institution,
+            description="A polytechnic in Phnom Penh.",
+            original_language="en",
+            **{"translation_description_zh-hans": "金边的一所理工学院", "translation_description_km": " "},
+            offers=[
+                {
+                    "cooperation_type": kind.pk,
+                    "sector": sector.pk,
+                    "note": "实习岗位",
+                    "original_language": "zh-hans",
+                    "translation_note_en": "Internship places",
+                    "translation_note_zh-hans": "ignored: the original is Chinese",
+                }
+            ],
+            needs=[
+                {
+                    "id": need.pk,
+                    "cooperation_type": need.cooperation_type_id,
+                    "sector": need.sector_id,
+                    "note": "Trainers",
+                    "translation_note_th": "",
+                    "translation_note_vi": "Giảng viên",
+                }
+            ],
+        ),
+    )
+
+    assert response.status_code == 302
+    institution.refresh_from_db()
+    assert institution.translations == {"description": {"zh-hans": "金边的一所理工学院"}}
+    offer = institution.offers.get()
+    assert (offer.original_language, offer.translations) == ("zh-hans", {"note": {"en": "Internship places"}})
+    need.refresh_from_db()
+    assert (need.original_language, need.translations) == ("en", {"note": {"vi": "Giảng viên"}})
+
+
+def test_a_form_sent_without_the_language_keeps_the_stored_one(admin_client, roles):
+    institution = roles.institution_a
+    institution.original_language = "km"
+    institution.save()
+
+    response = admin_client.post(edit_url(institution), profile_data(institution, description="ពិពណ៌នា"))
+
+    assert response.status_code == 302
+    institution.refresh_from_db()
+    assert (institution.description, institution.original_language) == ("ពិពណ៌នា", "km")
+
+
+def test_a_translation_too_long_for_a_note_is_refused_and_nothing_is_saved(admin_client, roles):
+    institution = roles.institution_a
+    kind, sector = CooperationTypeFactory(), SectorFactory()
+
+    response = admin_client.post(
+        edit_url(institution),
+        profile_data(
+            institution,
+            description="Changed",
+            offers=[{"cooperation_type": kind.pk, "sector": sector.pk, "translation_note_km": "ក" * 301}],
+        ),
+    )
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "at most 300 characters" in content
+    assert '<details class="note-translations" open>' in content  # the row's fold opens on its error
+    institution.refresh_from_db()
+    assert institution.description == ""
+    assert institution.offers.count() == 0
+
+
+def test_an_unknown_language_of_the_note_is_refused(admin_client, roles):
+    institution = roles.institution_a
+    kind, sector = CooperationTypeFactory(), SectorFactory()
+
+    response = admin_client.post(
+        edit_url(institution),
+        profile_data(
+            institution, offers=[{"cooperation_type": kind.pk, "sector": sector.pk, "original_language": "fr"}]
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert institution.offers.count() == 0

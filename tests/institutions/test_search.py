@@ -185,3 +185,52 @@ def test_parse_query_splits_latin_words_and_unspaced_runs():
 
     assert [w.word for w in parsed.words] == ["shenzhen"]
     assert parsed.runs == ["职业"]
+
+
+# --- The description in several languages ------------------------------------------------
+
+
+def test_search_finds_a_description_by_a_word_of_any_of_its_translations():
+    InstitutionFactory(
+        name="Takeo Technical Institute",
+        description="Trains electricians and welders for the province.",
+        translations={
+            "description": {
+                "km": "វិទ្យាស្ថានបណ្តុះបណ្តាលជាងអគ្គិសនី និងជាងផ្សារដែក",
+                "zh-hans": "培养电工和焊工的职业技术学院",
+                "vi": "Đào tạo thợ điện và thợ hàn cho tỉnh",
+            }
+        },
+    )
+    InstitutionFactory(name="Kep Hotel School", description="Cooks and receptionists.")
+
+    assert found("ជាងអគ្គិសនី") == ["Takeo Technical Institute"]  # a Khmer word inside the translation
+    assert found("职业") == ["Takeo Technical Institute"]
+    assert found("thợ hàn") == ["Takeo Technical Institute"]  # a Latin-script translation, accents and all
+    assert found("electricians") == ["Takeo Technical Institute"]  # the English original, as before
+    assert found("welders") == ["Takeo Technical Institute"]
+
+
+def test_search_follows_a_translation_that_changes():
+    institution = InstitutionFactory(name="Kampot Polytechnic", translations={"description": {"zh-hans": "旅游学院"}})
+    assert found("旅游") == ["Kampot Polytechnic"]
+
+    institution.translations = {"description": {"zh-hans": "农业学院"}}
+    institution.save()
+
+    assert found("旅游") == []
+    assert found("农业") == ["Kampot Polytechnic"]
+
+
+def test_search_translations_hold_the_translations_but_not_the_original():
+    institution = InstitutionFactory(
+        description="Railway engineering.",
+        original_language="en",
+        translations={"description": {"th": "วิศวกรรมรถไฟ", "lo": "ວິສະວະກໍາລົດໄຟ"}},
+    )
+
+    institution.refresh_from_db()
+    assert "Railway" not in institution.search_translations
+    assert "วิศวกรรมรถไฟ" in institution.search_translations
+    assert "ວິສະວະກໍາລົດໄຟ" in institution.search_translations
+    assert "รถ" in institution.search_grams

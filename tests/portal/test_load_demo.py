@@ -7,9 +7,11 @@ import pytest
 from allauth.account.models import EmailAddress
 from auditlog.models import LogEntry
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from events.models import Event, Registration, Session
 from events.selectors import events_upcoming
@@ -90,6 +92,43 @@ def test_ensure_taxonomies_is_idempotent_and_names_every_term_in_chinese():
     assert CooperationType.objects.count() == 14
     for term in [*Sector.objects.all(), *CooperationType.objects.all()]:
         assert any(0x4E00 <= ord(char) <= 0x9FFF for char in term.translation("name", "zh-hans")), term.slug
+
+
+# Unicode blocks of the scripts each language's names are written in (the others: Latin).
+LANGUAGE_SCRIPTS = {
+    "zh-hans": (0x4E00, 0x9FFF),
+    "km": (0x1780, 0x17FF),
+    "th": (0x0E00, 0x0E7F),
+    "lo": (0x0E80, 0x0EFF),
+    "my": (0x1000, 0x109F),
+}
+
+
+def test_every_term_is_named_in_all_nine_languages():
+    ensure_taxonomies()
+
+    for term in [*Sector.objects.all(), *CooperationType.objects.all()]:
+        names = {"en": term.name, **term.translations["name"]}
+        assert sorted(names) == sorted(code for code, _name in settings.LANGUAGES), term.slug
+        for code, (first, last) in LANGUAGE_SCRIPTS.items():
+            assert any(first <= ord(char) <= last for char in names[code]), (term.slug, code)
+        assert len(set(names.values())) >= 8, term.slug  # Indonesian and Malay may share a word
+    assert set(demo_data.TERM_TRANSLATIONS) == {
+        slug for slug, _en, _zh in [*demo_data.SECTORS, *demo_data.COOPERATION_TYPES]
+    }
+
+
+def test_some_descriptions_are_translated_into_chinese_and_their_countrys_language(demo):
+    translated = Institution.objects.exclude(translations={})
+
+    assert translated.count() == len(demo_data.DESCRIPTION_TRANSLATIONS) >= 2
+    own_language = {"KH": "km", "TH": "th", "VN": "vi"}
+    for institution in translated:
+        texts = institution.translations["description"]
+        assert set(texts) == {"zh-hans", own_language[institution.country.code]}, institution.slug
+        assert any(0x4E00 <= ord(char) <= 0x9FFF for char in texts["zh-hans"]), institution.slug
+        with translation.override("zh-hans"):
+            assert institution.localized("description") == texts["zh-hans"]
 
 
 @pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda account: account["role"])
