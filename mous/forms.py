@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.multilingual import TranslationsFormMixin
 from events.models import Event, Session
 from events.selectors import event_list_visible_to
 from institutions.languages import WORK_LANGUAGES
@@ -131,8 +132,12 @@ PartyFormSet = formset_factory(
 )
 
 
-class MouForm(forms.ModelForm):
-    """The MoU itself; its parties come from the party formset and are checked together in MouEdit."""
+class MouForm(TranslationsFormMixin, forms.ModelForm):
+    """The MoU itself; its parties come from the party formset and are checked together in MouEdit.
+
+    The title and summary are written in the language of the text, with their translations
+    below (``TranslationsFormMixin``).
+    """
 
     duration_months = forms.IntegerField(
         label=_("or duration in months"),

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import outbox
+from core.multilingual import pick
 from events.models import Event, Session
 from events.selectors import event_list_visible_to
 from institutions.models import Institution, Membership
@@ -129,6 +130,8 @@ def renew(
         new = Mou(
             title=mou.title,
             summary=mou.summary,
+            original_language=mou.original_language,
+            translations=mou.translations,
             status=Status.DRAFT,
             event=mou.event,
             languages=list(mou.languages),
@@ -545,7 +548,7 @@ def timeline(*, mou: Mou, limit: int | None = None, user=None) -> list[Entry]:
             elif model is MouParty:
                 subject = lookups.get((Institution, record.institution_id), "")
             else:
-                subject = f"{Milestone.Kind(record.kind).label}: {record.title}"
+                subject = f"{Milestone.Kind(record.kind).label}: {pick(record.title, record.original_language, (record.translations or {}).get('title'))}"
             user = record.history_user
             entries.append(
                 Entry(

@@ -91,7 +91,9 @@ class MeetingMouLinks(MouLinks):
             linked = links.get(meeting.pk)
             result[meeting.pk] = MeetingMous(
                 choices=[
-                    MouChoice(pk=mou.pk, title=mou.title, linked=linked is not None and mou.pk == linked.pk)
+                    MouChoice(
+                        pk=mou.pk, title=mou.localized("title"), linked=linked is not None and mou.pk == linked.pk
+                    )
                     for mou in choices.get(meeting.pk, [])
                 ],
                 # A meeting linked to an MoU the person may not see shows that it is linked, not to what.
@@ -113,7 +115,7 @@ class MeetingMouLinks(MouLinks):
         if mou is None:
             raise MeetingLinkError(_("Choose an MoU signed by both institutions of the meeting. Nothing was changed."))
         meeting_mou_link(meeting=meeting, mou=mou)
-        return mou.title
+        return mou.localized("title")
 
 
 def agreement_titles(institution_id: int, other_ids: list[int]) -> dict[int, str]:
