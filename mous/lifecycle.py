@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import outbox
-from core.multilingual import pick
+from core.multilingual import content_languages, pick
 from events.models import Event, Session
 from events.selectors import event_list_visible_to
 from institutions.models import Institution, Membership
@@ -372,7 +373,18 @@ def milestone_record(*, mou: Mou, item: Milestone, user, creating: bool, previou
 # --- History timeline ---------------------------------------------------------------------
 
 # Fields whose changes are bookkeeping, not news.
-_SKIPPED = {"id", "created_at", "updated_at", "party_countries", "last_activity_at", "document", "evidence_file", "mou"}
+_SKIPPED = {
+    "id",
+    "created_at",
+    "updated_at",
+    "party_countries",
+    "last_activity_at",
+    "document",
+    "evidence_file",
+    "mou",
+    "search_text",  # derived from the texts, and not kept in the history
+    "search_grams",
+}
 
 
 @dataclass
@@ -392,9 +404,28 @@ class Entry:
     reason: str = ""
 
 
+def _language_names() -> dict[str, str]:
+    return dict(content_languages())
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 def _display(model_field, value, lookups: dict) -> str:
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
+    if model_field.name == "translations" and isinstance(value, dict):
+        # {"title": {"km": "…"}} → "title (ខ្មែរ): …"
+        return "; ".join(
+            f"{_field_label(model_field.model, name)} ({_language_names().get(code, code)}): {text}"
+            for name, texts in value.items()
+            if isinstance(texts, dict)
+            for code, text in texts.items()
+        )
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:

@@ -25,13 +25,19 @@ HEADER = "name,name_local,acronym,kind,country,city,website,languages,sectors,of
 def taxonomy(db):
     return {
         "logistics": SectorFactory(
-            slug="logistics-supply-chain", name="Logistics and supply chain", translations={"name": {"zh-hans": "物流与供应链"}}
+            slug="logistics-supply-chain",
+            name="Logistics and supply chain",
+            translations={"name": {"zh-hans": "物流与供应链"}},
         ),
         "nev": SectorFactory(
-            slug="automotive-nev", name="Automotive and new-energy vehicles", translations={"name": {"zh-hans": "汽车与新能源汽车"}}
+            slug="automotive-nev",
+            name="Automotive and new-energy vehicles",
+            translations={"name": {"zh-hans": "汽车与新能源汽车"}},
         ),
         "internship": CooperationTypeFactory(
-            slug="internship-placement", name="Internship and employment placement", translations={"name": {"zh-hans": "实习与就业安置"}}
+            slug="internship-placement",
+            name="Internship and employment placement",
+            translations={"name": {"zh-hans": "实习与就业安置"}},
         ),
         "teacher-training": CooperationTypeFactory(
             slug="teacher-training", name="Teacher training", translations={"name": {"zh-hans": "教师培训"}}

@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from core import outbox
-from core.multilingual import content_languages
 from core.models import OutboundEmail
+from core.multilingual import content_languages
 from mous import lifecycle
 from mous.models import Milestone, Mou
 from mous.services import refresh_party_countries
@@ -307,3 +307,37 @@ def test_expiry_email_gives_the_title_in_the_recipients_language(roles):
     assert TITLE_KM in rendered.subject
     assert TITLE_KM in rendered.text
     assert mou.title not in rendered.text
+
+
+def test_timeline_names_a_translation_change_by_field_and_language(roles, mou):
+    mou.translations = {"title": {"km": "ការផ្លាស់ប្តូរគ្រូ"}}
+    mou._history_user = roles["secretariat"]
+    mou.save()
+
+    entries = lifecycle.timeline(mou=mou)
+
+    changes = [change for entry in entries for change in entry.changes if change.new.startswith("title")]
+    assert [(change.old, change.new) for change in changes] == [("—", "title (ខ្មែរ): ការផ្លាស់ប្តូរគ្រូ")]
+
+
+def test_admin_refuses_translations_it_cannot_store_and_changes_nothing(rf, admin_user, roles):
+    from django.contrib import admin
+
+    mou = translated_mou(roles)
+    request = rf.get("/")
+    request.user = admin_user
+    form_class = admin.site._registry[Mou].get_form(request, mou)
+    data = {
+        "title": mou.title,
+        "status": mou.status,
+        "signed_on": mou.signed_on.isoformat(),
+        "original_language": "en",
+        "translations": '{"title": {"xx": "?"}}',
+    }
+
+    form = form_class(data, instance=mou)
+
+    assert not form.is_valid()
+    assert list(form.errors["translations"]) == ["“xx” is not a language of the portal."]
+    mou.refresh_from_db()
+    assert mou.translations == {"title": {"zh-hans": TITLE_ZH, "km": TITLE_KM}}
