@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.multilingual import pick
 from events.models import Event
 from institutions.agreements import register_agreement_titles
 from matchmaking.models import Meeting
@@ -121,17 +122,21 @@ class MeetingMouLinks(MouLinks):
 def agreement_titles(institution_id: int, other_ids: list[int]) -> dict[int, str]:
     """For each of ``other_ids`` sharing an MoU with the institution, the first MoU's title by title.
 
+    The title is given in the active language when it is translated (callers keep their results
+    per language).
+
     Terminated agreements are left out: they are no longer a partnership to point out.
     """
     rows = (
         MouParty.objects.filter(institution_id__in=other_ids, mou__parties__institution_id=institution_id)
         .exclude(mou__status=Mou.Status.TERMINATED)
         .order_by("institution_id", "mou__title")
-        .values_list("institution_id", "mou__title")
+        .values_list("institution_id", "mou__title", "mou__original_language", "mou__translations")
     )
     titles: dict[int, str] = {}
-    for other_id, title in rows:
-        titles.setdefault(other_id, title)
+    for other_id, title, original_language, translations in rows:
+        if other_id not in titles:  # in the reader's language, else English, else as written
+            titles[other_id] = pick(title, original_language, (translations or {}).get("title"))
     return titles
 
 

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from core import outbox
 from core.models import OutboundEmail
 from core.multilingual import content_languages
+from institutions.agreements import agreement_titles
 from mous import lifecycle
 from mous.models import Milestone, Mou
 from mous.services import refresh_party_countries
@@ -341,3 +342,27 @@ def test_admin_refuses_translations_it_cannot_store_and_changes_nothing(rf, admi
     assert list(form.errors["translations"]) == ["“xx” is not a language of the portal."]
     mou.refresh_from_db()
     assert mou.translations == {"title": {"zh-hans": TITLE_ZH, "km": TITLE_KM}}
+
+
+def test_agreement_titles_follow_the_readers_language(roles):
+    translated_mou(roles)
+
+    with translation.override("km"):
+        khmer = agreement_titles(institution_id=roles.institution_a.pk, other_ids=[roles.institution_b.pk])
+    with translation.override("th"):
+        thai = agreement_titles(institution_id=roles.institution_a.pk, other_ids=[roles.institution_b.pk])
+
+    assert khmer == {roles.institution_b.pk: TITLE_KM}
+    assert thai == {roles.institution_b.pk: "MoU on teacher training in intelligent manufacturing"}
+
+
+def test_network_table_names_the_mou_in_the_readers_language(client, roles):
+    translated_mou(roles)
+    person = roles["participant"]
+    person.preferred_language = "zh-hans"
+    person.save()
+    client.force_login(person)
+
+    page = client.get(reverse("mous:network")).content.decode()
+
+    assert f"<td>{TITLE_ZH}</td>" in page
