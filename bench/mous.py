@@ -280,6 +280,11 @@ def main() -> None:
                 "p95≤100",
             ),
             (
+                "registry, signed in, search '师资培训' + CN",
+                *_measure(signed_in, registry, {"q": "师资培训", "country": "CN"}, args.runs),
+                "p95≤100",
+            ),
+            (
                 "registry, signed in, pair CN–TH + sector",
                 *_measure(signed_in, registry, two_filters, args.runs),
                 "p95≤100",
