@@ -16,9 +16,11 @@ from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.audit import audit_log
+from core.multilingual import clean_translations
 
 from .documents import check_upload, stored_file
 from .errors import MouError
+from .forms import LanguageKeptFormMixin
 from .models import Milestone, Mou, MouParty
 from .services import check_parties
 
@@ -101,12 +103,18 @@ class CheckedFilesForm(forms.ModelForm):
         return instance
 
 
-class MouAdminForm(CheckedFilesForm):
+class MouAdminForm(LanguageKeptFormMixin, CheckedFilesForm):
     checked_files = {"document": ("document_name", "document_content_type")}
 
+    def clean_translations(self):
+        return clean_translations(self.cleaned_data.get("translations"), Mou.TRANSLATED_FIELDS, {"title": 300})
 
-class MilestoneAdminForm(CheckedFilesForm):
+
+class MilestoneAdminForm(LanguageKeptFormMixin, CheckedFilesForm):
     checked_files = {"evidence_file": ("evidence_name", "evidence_content_type")}
+
+    def clean_translations(self):
+        return clean_translations(self.cleaned_data.get("translations"), Milestone.TRANSLATED_FIELDS, {"title": 250})
 
 
 class PrivateFileAdminMixin:
@@ -229,7 +237,7 @@ class MouAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
     private_file_fields = ("document",)
     private_file_names = {"document": "document_name"}
     fieldsets = (
-        (None, {"fields": ("title", "reference", "summary", "status")}),
+        (None, {"fields": ("title", "reference", "summary", "status", "original_language", "translations")}),
         (_("Signing"), {"fields": ("signed_on", "signed_place", "witnesses", "event", "ceremony_session")}),
         (_("Scope"), {"fields": ("cooperation_types", "sectors", "languages")}),
         (_("Validity"), {"fields": ("valid_from", "valid_until", "renewal_of", "termination_reason")}),

@@ -1,5 +1,8 @@
 """Emails of the MoU lifecycle, written when the outbox sends them (see mous.lifecycle for queueing).
 
+They are written in the recipient's language (the outbox activates it), MoU and milestone
+titles included when they are translated.
+
 Each renderer returns None when the reminder is no longer true at sending time: the MoU was
 renewed or terminated, the milestone is done, or a party recorded activity meanwhile.
 """
@@ -38,7 +41,7 @@ def render_expiry(email) -> outbox.Rendered | None:
     context = {"user": email.user, "mou": mou, "days": email.context.get("days"), "url": _url(mou)}
     subject = gettext("MoU ending on %(date)s: %(title)s") % {
         "date": mou.valid_until.isoformat(),
-        "title": mou.title,
+        "title": mou.localized("title"),
     }
     return _rendered(subject, "expiry", context)
 
@@ -66,7 +69,7 @@ def render_milestone_due(email) -> outbox.Rendered | None:
     }
     subject = gettext("Milestone due on %(date)s: %(title)s") % {
         "date": milestone.due_on.isoformat(),
-        "title": milestone.title,
+        "title": milestone.localized("title"),
     }
     return _rendered(subject, "milestone_due", context)
 
@@ -85,5 +88,5 @@ def render_dormant(email) -> outbox.Rendered | None:
         "since": datetime.date.fromisoformat(email.context["since"]),
         "url": _url(mou),
     }
-    subject = gettext("No activity recorded for months: %(title)s") % {"title": mou.title}
+    subject = gettext("No activity recorded for months: %(title)s") % {"title": mou.localized("title")}
     return _rendered(subject, "dormant", context)

@@ -3,12 +3,13 @@
 from collections.abc import Iterable
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.collation import sort_key
 from core.countries import countries
+from core.multilingual import content_languages
 from core.pagecache import kept
 from core.widgets import PlainSelect
 from events.models import Event
@@ -17,7 +18,7 @@ from institutions.models import CooperationType, Institution, Sector
 from institutions.permissions import active_institution_ids, is_secretariat
 from institutions.search import matching, parse_query
 
-from .models import Milestone, Mou, MouParty
+from .models import Milestone, Mou, MouParty, search_bigrams, search_form
 from .selectors import mou_list_for
 
 # An export holds at most this many MoUs.
@@ -120,17 +121,34 @@ class RegistryForm(forms.Form):
         return {name: data.get(name) for name in self.fields if name not in self.errors and data.get(name)}
 
 
+def text_matching(queryset: QuerySet[Mou], text: str) -> QuerySet[Mou]:
+    """The MoUs whose reference, title or summary, in any of its languages, contains ``text``.
+
+    The GIN index on ``search_grams`` finds the rows holding every character pair of the text
+    (any script, no word splitting needed); the substring test then drops those holding the
+    pairs apart. Case and Unicode forms do not matter (see ``mous.models.search_form``).
+    """
+    wanted = search_form(text)
+    if not wanted:
+        return queryset.none()
+    grams = search_bigrams(wanted)
+    if grams:
+        queryset = queryset.filter(search_grams__contains=grams)
+    return queryset.filter(search_text__contains=wanted)
+
+
 def apply_filters(queryset: QuerySet[Mou], values: dict) -> QuerySet[Mou]:
     """Narrow ``queryset`` by the valid form values (see RegistryForm.filters)."""
     text = (values.get("q") or "").strip()[:MAX_SEARCH]
     if text:
         # Party names (English, local script, acronym) through the directory's indexed search
-        # (full text with spellings, bigrams for unspaced scripts); title and reference by substring.
+        # (full text with spellings, bigrams for unspaced scripts); the reference, title and
+        # summary in every language by substring of the MoU's search text.
         # One UNION of ids: an OR of the substring tests and a subquery made PostgreSQL filter
         # row by row (and compile the plan with JIT), three times slower on 20,000 MoUs.
         # Both halves without the models' default order: a UNION does not keep it, and ordering
         # the parties by their MoU's signing date cost a join to every matched party's MoU.
-        ids = Mou.objects.filter(Q(title__icontains=text) | Q(reference__icontains=text)).order_by().values("pk")
+        ids = text_matching(Mou.objects.all(), text).order_by().values("pk")
         parsed = parse_query(text)
         if parsed:
             institutions = matching(Institution.objects.all(), parsed).order_by().values("pk")
@@ -165,10 +183,19 @@ def apply_filters(queryset: QuerySet[Mou], values: dict) -> QuerySet[Mou]:
 # --- Exports ---------------------------------------------------------------------------------
 
 
+# An export holds the title as written and, in one column per portal language, the title in
+# that language (the original or its translation; empty when there is none), whoever exports:
+# the file is the registry's record, passed between the secretariats of several countries and
+# compared from one export to the next, so it keeps every text and its columns never change.
+# The pages, not the export, pick the reader's language.
+
+
 def export_headers(*, full: bool) -> list[str]:
     headers = [
         _("Reference"),
         _("Title"),
+        _("Language of the title"),
+        *(_("Title (%(language)s)") % {"language": name} for _code, name in content_languages()),
         _("Parties"),
         _("Countries"),
         _("Status"),
@@ -186,7 +213,8 @@ def export_headers(*, full: bool) -> list[str]:
         _("Page"),
     ]
     if full:
-        headers[5:5] = [_("Listed in the public registry")]
+        signed_at = headers.index(_("Signed on"))
+        headers[signed_at:signed_at] = [_("Listed in the public registry")]
     return [str(header) for header in headers]
 
 
@@ -197,6 +225,9 @@ def export_rows(queryset: QuerySet[Mou], *, full: bool, request) -> Iterable[lis
     witnesses, documents, evidence or people. The event is named only where the queryset says
     it may be shown (``event_shown``, see `mous.selectors.mous_with_event_shown`).
     """
+    language_names = dict(content_languages())
+    codes = list(language_names)
+    signed_at = export_headers(full=False).index(_("Signed on"))
     rows = queryset.select_related("event").prefetch_related(
         "parties__institution", "sectors", "cooperation_types", "milestones"
     )[:EXPORT_CAP]
@@ -204,6 +235,8 @@ def export_rows(queryset: QuerySet[Mou], *, full: bool, request) -> Iterable[lis
         base = [
             mou.reference,
             mou.title,
+            str(language_names.get(mou.original_language, mou.original_language)),
+            *(mou.title if code == mou.original_language else mou.translation("title", code) for code in codes),
             "; ".join(party.institution.name for party in mou.parties.all()),
             ", ".join(mou.party_countries),
             str(mou.get_status_display()),
@@ -215,7 +248,7 @@ def export_rows(queryset: QuerySet[Mou], *, full: bool, request) -> Iterable[lis
             mou.event.title if mou.event and getattr(mou, "event_shown", False) else "",
         ]
         if full:
-            base[5:5] = [str(_("yes") if mou.is_public else _("no"))]
+            base[signed_at:signed_at] = [str(_("yes") if mou.is_public else _("no"))]
         url = request.build_absolute_uri(mou.get_absolute_url())
         milestones: list[Milestone] = list(mou.milestones.all())
         if not milestones:

@@ -9,6 +9,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.multilingual import FALLBACK_LANGUAGE, content_languages
 from events.models import Event, Session
 from institutions.models import CooperationType, Institution, Sector
 
@@ -44,6 +45,15 @@ class CeremonyForm(forms.Form):
         help_text=_("A session of the event; MoU signing ceremonies are listed first."),
     )
     is_public = forms.BooleanField(label=_("List these MoUs in the public registry"), required=False)
+    # The titles are recorded as written at the table; their translations are added later on
+    # each MoU's own form.
+    original_language = forms.ChoiceField(
+        label=_("Language of the titles"),
+        choices=content_languages,
+        initial=FALLBACK_LANGUAGE,
+        required=False,  # English when not given, as for every text of the portal
+        help_text=_("The language every title below is written in. Translations can be added on each MoU's page."),
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")  # labels without a colon, like the portal's other forms

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from core import outbox
 from core.dates import date_format
+from core.multilingual import content_languages, pick
 from events.models import Event, Session
 from events.selectors import event_list_visible_to
 from institutions.models import Institution, Membership
@@ -129,6 +131,8 @@ def renew(
         new = Mou(
             title=mou.title,
             summary=mou.summary,
+            original_language=mou.original_language,
+            translations=mou.translations,
             status=Status.DRAFT,
             event=mou.event,
             languages=list(mou.languages),
@@ -369,7 +373,18 @@ def milestone_record(*, mou: Mou, item: Milestone, user, creating: bool, previou
 # --- History timeline ---------------------------------------------------------------------
 
 # Fields whose changes are bookkeeping, not news.
-_SKIPPED = {"id", "created_at", "updated_at", "party_countries", "last_activity_at", "document", "evidence_file", "mou"}
+_SKIPPED = {
+    "id",
+    "created_at",
+    "updated_at",
+    "party_countries",
+    "last_activity_at",
+    "document",
+    "evidence_file",
+    "mou",
+    "search_text",  # derived from the texts, and not kept in the history
+    "search_grams",
+}
 
 
 @dataclass
@@ -389,9 +404,28 @@ class Entry:
     reason: str = ""
 
 
+def _language_names() -> dict[str, str]:
+    return dict(content_languages())
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 def _display(model_field, value, lookups: dict) -> str:
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
+    if model_field.name == "translations" and isinstance(value, dict):
+        # {"title": {"km": "…"}} → "title (ខ្មែរ): …"
+        return "; ".join(
+            f"{_field_label(model_field.model, name)} ({_language_names().get(code, code)}): {text}"
+            for name, texts in value.items()
+            if isinstance(texts, dict)
+            for code, text in texts.items()
+        )
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
@@ -545,7 +579,7 @@ def timeline(*, mou: Mou, limit: int | None = None, user=None) -> list[Entry]:
             elif model is MouParty:
                 subject = lookups.get((Institution, record.institution_id), "")
             else:
-                subject = f"{Milestone.Kind(record.kind).label}: {record.title}"
+                subject = f"{Milestone.Kind(record.kind).label}: {pick(record.title, record.original_language, (record.translations or {}).get('title'))}"
             user = record.history_user
             entries.append(
                 Entry(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.multilingual import pick
 from events.models import Event
 from institutions.agreements import register_agreement_titles
 from matchmaking.models import Meeting
@@ -91,7 +92,9 @@ class MeetingMouLinks(MouLinks):
             linked = links.get(meeting.pk)
             result[meeting.pk] = MeetingMous(
                 choices=[
-                    MouChoice(pk=mou.pk, title=mou.title, linked=linked is not None and mou.pk == linked.pk)
+                    MouChoice(
+                        pk=mou.pk, title=mou.localized("title"), linked=linked is not None and mou.pk == linked.pk
+                    )
                     for mou in choices.get(meeting.pk, [])
                 ],
                 # A meeting linked to an MoU the person may not see shows that it is linked, not to what.
@@ -113,11 +116,14 @@ class MeetingMouLinks(MouLinks):
         if mou is None:
             raise MeetingLinkError(_("Choose an MoU signed by both institutions of the meeting. Nothing was changed."))
         meeting_mou_link(meeting=meeting, mou=mou)
-        return mou.title
+        return mou.localized("title")
 
 
 def agreement_titles(institution_id: int, other_ids: list[int]) -> dict[int, str]:
     """For each of ``other_ids`` sharing an MoU with the institution, the first MoU's title by title.
+
+    The title is given in the active language when it is translated (callers keep their results
+    per language).
 
     Terminated agreements are left out: they are no longer a partnership to point out.
     """
@@ -125,11 +131,12 @@ def agreement_titles(institution_id: int, other_ids: list[int]) -> dict[int, str
         MouParty.objects.filter(institution_id__in=other_ids, mou__parties__institution_id=institution_id)
         .exclude(mou__status=Mou.Status.TERMINATED)
         .order_by("institution_id", "mou__title")
-        .values_list("institution_id", "mou__title")
+        .values_list("institution_id", "mou__title", "mou__original_language", "mou__translations")
     )
     titles: dict[int, str] = {}
-    for other_id, title in rows:
-        titles.setdefault(other_id, title)
+    for other_id, title, original_language, translations in rows:
+        if other_id not in titles:  # in the reader's language, else English, else as written
+            titles[other_id] = pick(title, original_language, (translations or {}).get("title"))
     return titles
 
 

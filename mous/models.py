@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -9,6 +11,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.multilingual import MultilingualModel
 from events.models import Event, Session
 from institutions.languages import WORK_LANGUAGES
 from institutions.models import CooperationType, Institution, Sector
@@ -38,8 +41,26 @@ class MouQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
-class Mou(models.Model):
+def search_form(text: str) -> str:
+    """``text`` as the registry's search compares it: NFC, case-folded, spaces collapsed.
+
+    No accents or vowel signs are removed: in Khmer, Thai, Lao and Burmese they are letters.
+    """
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def search_bigrams(text: str) -> list[str]:
+    """The sorted, distinct character pairs of each line of ``text`` (already in its search form).
+
+    A single character has no pair: a one-letter search compares the text alone.
+    """
+    return sorted({line[i : i + 2] for line in text.split("\n") for i in range(len(line) - 1)})
+
+
+class Mou(MultilingualModel):
     """A memorandum of understanding among two or more institutions."""
+
+    TRANSLATED_FIELDS = ("title", "summary")
 
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("mou status", "draft")
@@ -125,8 +146,16 @@ class Mou(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # What the registry's text search reads, kept by save() (see compute_search_text): the
+    # reference, the title and summary in every language, one per line, in search_form. The
+    # bigrams of those lines go to a GIN index, which narrows a substring search in any script
+    # to the rows holding all its pairs before the text itself is compared.
+    search_text = models.TextField(default="", blank=True, editable=False)
+    search_grams = ArrayField(models.CharField(max_length=2), default=list, blank=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[cooperation_types, sectors])
+    history = HistoricalRecords(
+        m2m_fields=[cooperation_types, sectors], excluded_fields=["search_text", "search_grams"]
+    )
 
     objects = MouQuerySet.as_manager()
 
@@ -154,10 +183,19 @@ class Mou(models.Model):
             models.Index(fields=["status", "valid_until"]),
             models.Index(fields=["is_public", "-signed_on"]),
             GinIndex(fields=["party_countries"], name="mou_party_countries_gin"),
+            GinIndex(fields=["search_grams"], name="mou_search_grams_gin"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.compute_search_text()
+        self.search_grams = search_bigrams(self.search_text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "search_grams"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("mous:detail", kwargs={"pk": self.pk})
@@ -172,6 +210,15 @@ class Mou(models.Model):
         if self.status != Mou.Status.DRAFT or Mou.objects.filter(pk=self.pk).exclude(status=Mou.Status.DRAFT).exists():
             _refuse_deleting_signed([self])
         return super().delete(*args, **kwargs)
+
+    def compute_search_text(self) -> str:
+        """The text the registry's search finds this MoU by (see ``search_text``).
+
+        ``save()`` keeps it current with ``search_grams = search_bigrams(search_text)``; code
+        that writes MoUs with ``bulk_create`` or ``update()`` sets both itself.
+        """
+        lines = [self.reference or "", *self.texts_in_every_language()]
+        return "\n".join(dict.fromkeys(form for form in map(search_form, lines) if form))
 
 
 class MouParty(models.Model):
@@ -225,8 +272,10 @@ class MouMeeting(models.Model):
         return self.meeting.get_additional_data()
 
 
-class Milestone(models.Model):
+class Milestone(MultilingualModel):
     """A planned milestone or a recorded activity under an MoU, e.g. the first teacher-training cohort."""
+
+    TRANSLATED_FIELDS = ("title", "description")
 
     class Kind(models.TextChoices):
         MILESTONE = "milestone", _("milestone")

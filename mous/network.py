@@ -36,6 +36,7 @@ from django.utils.translation import ngettext
 
 from core.collation import sort_key
 from core.countries import countries
+from core.multilingual import pick
 
 from .models import MouParty
 
@@ -159,6 +160,8 @@ def build(mous, *, node_cap: int | None = None) -> Picture:
         .values_list(
             "mou_id",
             "mou__title",
+            "mou__original_language",
+            "mou__translations",
             "institution_id",
             "institution__name",
             "institution__country",
@@ -169,9 +172,10 @@ def build(mous, *, node_cap: int | None = None) -> Picture:
     by_mou: dict[int, list[int]] = {}
     titles: dict[int, str] = {}
     nodes: dict[int, Node] = {}
-    for mou_id, title, institution_id, name, country, slug, acronym in parties:
+    for mou_id, title, original_language, translations, institution_id, name, country, slug, acronym in parties:
         by_mou.setdefault(mou_id, []).append(institution_id)
-        titles[mou_id] = title
+        if mou_id not in titles:  # the reader's language, else English, else as written
+            titles[mou_id] = pick(title, original_language, (translations or {}).get("title"))
         if institution_id not in nodes:
             nodes[institution_id] = Node(
                 pk=institution_id, name=name, country=str(country), slug=slug, acronym=acronym or ""

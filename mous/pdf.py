@@ -52,11 +52,15 @@ def _fact(pdf: FPDF, label: str, value: str) -> None:
 def summary_pdf(mou: Mou) -> bytes:
     """Render the summary of ``mou`` to PDF bytes in the active language.
 
+    The title, summary and milestones are given in that language when translated, else in
+    English, else as written (``MultilingualModel.localized``).
+
     Its event is named only when ``mou.event_shown`` says the reader may open it
     (see `mous.selectors.mous_with_event_shown`).
     """
     url = verification_url(mou)
-    pdf = ReportPDF(f"{_('MoU summary')} · {mou.title}")
+    title = mou.localized("title")
+    pdf = ReportPDF(f"{_('MoU summary')} · {title}")
     pdf.add_page()
 
     # The QR code in the top right corner; the title block keeps clear of it.
@@ -69,7 +73,7 @@ def summary_pdf(mou: Mou) -> bytes:
     _line(pdf, _("Memorandum of understanding · summary"))
     pdf.set_text_color(0)
     pdf.set_font(MAIN_FONT, size=17)
-    pdf.multi_cell(0, 8, mou.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(MAIN_FONT, size=10)
     _fact(pdf, _("Reference"), mou.reference)
     _fact(pdf, _("Status"), capfirst(mou.get_status_display()))
@@ -105,15 +109,16 @@ def summary_pdf(mou: Mou) -> bytes:
     _fact(pdf, _("Sectors"), ", ".join(sector.label for sector in mou.sectors.all()))
     _fact(pdf, _("Cooperation"), ", ".join(kind.label for kind in mou.cooperation_types.all()))
 
-    if mou.summary:
+    summary = mou.localized("summary")
+    if summary:
         _heading(pdf, _("Summary"))
-        _line(pdf, mou.summary)
+        _line(pdf, summary)
 
     milestones = list(mou.milestones.all())
     if milestones:
         _heading(pdf, _("Milestones and activities"))
         for milestone in milestones:
-            parts = [milestone.title, capfirst(milestone.get_status_display())]
+            parts = [milestone.localized("title"), capfirst(milestone.get_status_display())]
             if milestone.completed_on:
                 parts.append(_("completed %(date)s") % {"date": _date(milestone.completed_on)})
             elif milestone.due_on:

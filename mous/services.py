@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.multilingual import FALLBACK_LANGUAGE
 from institutions.models import Institution
 from matchmaking.models import Meeting
 
@@ -177,7 +178,8 @@ def mou_document_visibility_set(*, mou: Mou, is_public: bool) -> Mou:
 def mous_ceremony_create(*, shared: dict, rows: Iterable[dict], created_by) -> list[Mou]:
     """Create the MoUs signed at one ceremony, all or none, in one transaction.
 
-    ``shared`` holds the ceremony's fields (signing date and place, event, session, visibility),
+    ``shared`` holds the ceremony's fields (signing date and place, event, session, visibility,
+    the language of the titles),
     each of ``rows`` one MoU's (title, reference, parties in the order picked, sectors,
     cooperation types). Each MoU is signed, recorded as created by ``created_by``, gets its
     parties one by one (each with its history row) and its party countries refreshed. Raises
@@ -195,6 +197,7 @@ def mous_ceremony_create(*, shared: dict, rows: Iterable[dict], created_by) -> l
 def _ceremony_mou_create(*, row: dict, shared: dict, created_by) -> Mou:
     mou = Mou(
         title=row["title"],
+        original_language=shared.get("original_language") or FALLBACK_LANGUAGE,
         reference=row["reference"],
         status=Mou.Status.SIGNED,
         signed_on=shared["signed_on"],

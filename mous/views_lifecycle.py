@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.multilingual import TranslationsFormMixin
 from core.pagecache import public_page
 from institutions.models import Institution
 
 from . import lifecycle
 from .documents import check_upload, stored_file
+from .forms import LanguageKeptFormMixin
 from .models import Milestone, Mou
 from .selectors import mous_with_event_shown
 
@@ -199,7 +201,9 @@ def mou_history(request, pk: int):
 # --- Milestones and activities (parties' members) -----------------------------------------------
 
 
-class _RecordForm(forms.ModelForm):
+class _RecordForm(LanguageKeptFormMixin, TranslationsFormMixin, forms.ModelForm):
+    """A milestone or activity; its title and description take translations, as parties read them."""
+
     evidence_url = forms.URLField(
         label=capfirst(Milestone._meta.get_field("evidence_url").verbose_name), required=False, assume_scheme="https"
     )
@@ -212,6 +216,13 @@ class _RecordForm(forms.ModelForm):
         owner.empty_label = _("All parties")
         self.fields["title"].widget.attrs["autocomplete"] = "off"
         self.previous_evidence = self.instance.evidence_file.name or ""
+
+    @property
+    def record_fields(self) -> list:
+        """The record's own fields, without the language and translations (shown in their own group)."""
+        return [
+            self[name] for name in self.fields if name != "original_language" and not self.is_translation_field(name)
+        ]
 
     def clean_evidence_file(self):
         file = self.cleaned_data.get("evidence_file")

@@ -534,6 +534,7 @@ class _DemoLoader:
                 lookup={"event": event, "title": facts["title"]},
                 values={
                     "summary": facts["summary"],
+                    "translations": facts.get("translations", {}),
                     "status": facts["status"],
                     "signed_on": signed_on,
                     "signed_place": facts["signed_place"],

@@ -2281,7 +2281,9 @@ EXCHANGE_WEEK_WITNESSES = (
 )
 
 
-def _workshop_mou(title, parties, types, sectors, *, public=False, origin=None, languages=("en", "zh")):
+def _workshop_mou(
+    title, parties, types, sectors, *, public=False, origin=None, languages=("en", "zh"), translations=None
+):
     return {
         "event": WORKSHOP_2,
         "ceremony": "MoU signing ceremony",
@@ -2298,6 +2300,8 @@ def _workshop_mou(title, parties, types, sectors, *, public=False, origin=None, 
         "public": public,
         "origin": origin,
         "languages": list(languages),
+        # The title in other portal languages: {"title": {language: text}} (see core.multilingual).
+        "translations": translations or {},
     }
 
 
@@ -2329,6 +2333,12 @@ MOUS = [
         ["intelligent-manufacturing"],
         public=True,
         origin=("participant", "admin"),
+        translations={
+            "title": {
+                "zh-hans": "智能制造领域师资培训谅解备忘录",
+                "km": "អនុស្សរណៈនៃការយោគយល់គ្នាស្តីពីការបណ្តុះបណ្តាលគ្រូក្នុងវិស័យផលិតកម្មឆ្លាតវៃ",
+            }
+        },
     ),
     _workshop_mou(
         "MoU on a Mandarin and cross-border e-commerce skills programme",
@@ -2338,6 +2348,12 @@ MOUS = [
         public=True,
         origin=("nguyen.van.an", "admin"),
         languages=("en", "zh", "vi"),
+        translations={
+            "title": {
+                "zh-hans": "汉语与跨境电子商务技能项目谅解备忘录",
+                "km": "អនុស្សរណៈនៃការយោគយល់គ្នាស្តីពីកម្មវិធីជំនាញភាសាចិនកុកងឺ និងពាណិជ្ជកម្មអេឡិចត្រូនិកឆ្លងដែន",
+            }
+        },
     ),
     _workshop_mou(
         "MoU on internships in electronic information",
@@ -2358,6 +2374,7 @@ MOUS = [
         ["mechanical-electrical"],
         public=True,
         origin=("he.fang", "nurul.aisyah"),
+        translations={"title": {"zh-hans": "机电一体化工匠工坊谅解备忘录"}},
     ),
     _workshop_mou(
         "MoU on skills competitions in mechanical and electrical engineering",
@@ -2387,6 +2404,7 @@ MOUS = [
         public=True,
         origin=("anna.sokolova", "wang.lei"),
         languages=("en", "ru", "zh"),
+        translations={"title": {"zh-hans": "面向工业机器人的人工智能联合研究谅解备忘录"}},
     ),
     _workshop_mou(
         "MoU on a joint programme in AI for logistics",
@@ -2409,6 +2427,12 @@ MOUS = [
         ["equipment-donation"],
         ["electronic-information-ict"],
         origin=("chen.jing", "participant"),
+        translations={
+            "title": {
+                "zh-hans": "信息通信技术实验室捐赠谅解备忘录",
+                "km": "អនុស្សរណៈនៃការយោគយល់គ្នាស្តីពីការបរិច្ចាគមន្ទីរពិសោធន៍បច្ចេកវិទ្យាព័ត៌មាន និងគមនាគមន៍",
+            }
+        },
     ),
     _workshop_mou(
         "MoU on scholarships in digital agriculture",
@@ -2418,6 +2442,12 @@ MOUS = [
         public=True,
         origin=("rina.kusuma", "sok.pisey"),
         languages=("en",),
+        translations={
+            "title": {
+                "zh-hans": "数字农业奖学金谅解备忘录",
+                "km": "អនុស្សរណៈនៃការយោគយល់គ្នាស្តីពីអាហារូបករណ៍ក្នុងវិស័យកសិកម្មឌីជីថល",
+            }
+        },
     ),
     _exchange_week_mou(
         "guizhou-open-university",
