@@ -158,3 +158,25 @@ def test_a_stale_list_of_third_party_messages_is_reported(tmp_path, monkeypatch)
 
     with pytest.raises(CommandError, match="stale"):
         call_command("third_party_messages", check=True)
+
+
+REGION = ("KH", "TH", "LA", "MM", "CN", "VN", "ID", "MY", "BN", "TL", "PH", "SG")
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_countries_of_the_region_are_named_in_every_language(language):
+    from django.utils import translation
+
+    from core.countries import countries
+
+    with translation.override(language):
+        names = [countries.name(code) for code in REGION]
+
+    if language in ("zh-hans", "km", "th", "lo", "my"):  # written in their own script, no Latin letter
+        assert [name for name in names if re.search("[A-Za-z]", name)] == []
+    assert names[0] == {"zh-hans": "柬埔寨", "km": "កម្ពុជា", "th": "กัมพูชา", "vi": "Campuchia", "id": "Kamboja",
+                        "ms": "Kemboja", "lo": "ກຳປູເຈຍ", "my": "ကမ္ဘောဒီးယား"}[language]  # fmt: skip
+
+
+def test_every_country_name_is_translated_in_every_catalogue():
+    call_command("country_names", "--check")

@@ -1,9 +1,10 @@
-"""Write portal/third_party_messages.py: the messages of Django and django-allauth the portal shows.
+"""Write portal/third_party_messages.py: the messages of Django, django-allauth and django-countries the portal shows.
 
     python manage.py third_party_messages [--check]
 
 The portal's pages show text from Django (form and field errors, dates, file sizes, "5 minutes
-ago") and from django-allauth (sign-in, sign-up, email confirmation, passwords, second factor).
+ago"), from django-allauth (sign-in, sign-up, email confirmation, passwords, second factor) and
+from django-countries (every country's name).
 Those packages translate it in their own catalogues, which lack Khmer, Lao, Burmese, Malay or
 Vietnamese, in whole or in part. Listing the same messages in a module of the portal puts them
 in the portal's own catalogues (``makemessages`` reads only the project's code), and a
@@ -50,9 +51,11 @@ SOURCES = (
         "locale/en/LC_MESSAGES/django.po",
         ("account/", "mfa/", "templates/account/", "templates/allauth/", "templates/mfa/"),
     ),
+    # Country names: translated from the Unicode CLDR by `manage.py country_names`.
+    ("django_countries", "locale/en/LC_MESSAGES/django.po", ("base.py", "data.py")),
 )
 
-HEADER = '''"""Messages of Django and django-allauth that the portal shows, for the portal's catalogues.
+HEADER = '''"""Messages of Django, django-allauth and django-countries that the portal shows, for its catalogues.
 
 Written by ``python manage.py third_party_messages`` from the installed packages' English
 catalogues; do not edit by hand (see that command for why the list exists). Nothing imports
@@ -116,7 +119,7 @@ def module_text() -> str:
 
 
 class Command(BaseCommand):
-    help = "Write portal/third_party_messages.py from the installed Django and django-allauth."
+    help = "Write portal/third_party_messages.py from the installed Django, django-allauth and django-countries."
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="write nothing; fail when the module is stale")
