@@ -42,4 +42,4 @@ def test_a_request_over_the_size_limit_is_named_as_such_in_chinese(page):
     page.locator("#id_q").fill("polytechnic")
     page.locator("#directory-form button[type=submit]").first.click()
 
-    expect(page.get_by_role("alert")).to_contain_text("门户")
+    expect(page.get_by_role("alert")).to_contain_text("超过平台允许的大小")

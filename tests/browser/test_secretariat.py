@@ -77,7 +77,10 @@ def test_secretariat_publishes_the_schedule_and_records_a_signing_ceremony(page,
     # Picking the event narrows the sessions offered to its own.
     with page.expect_response(re.compile(r"/mous/ceremony/sessions/")):
         page.get_by_label("Event", exact=True).select_option(str(past_event.pk))
+    # htmx swaps the narrowed list in after the response: pick from the new list, not the old.
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
     page.get_by_label("Signing ceremony").select_option(str(ceremony.pk))
+    expect(page.get_by_label("Signing ceremony")).to_have_value(str(ceremony.pk))
     page.get_by_label("List these MoUs in the public registry").check()
 
     rows = page.locator("#ceremony-rows > .ceremony-row")
@@ -92,6 +95,7 @@ def test_secretariat_publishes_the_schedule_and_records_a_signing_ceremony(page,
             row.get_by_role("button", name=re.compile(rf"^\+ .*{party}")).first.click()
         expect(row.get_by_role("checkbox", checked=True)).to_have_count(len(parties))
     audit(page)
+    expect(page.get_by_label("Signing ceremony")).to_have_value(str(ceremony.pk))
     page.get_by_role("button", name="Save all MoUs").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("MoUs recorded")
