@@ -50,6 +50,7 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _unma
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 
 VERSION_KEY = "pagecache:version"
 KEPT_VERSION_KEY = "pagecache:kept-version"
@@ -233,6 +234,29 @@ def stored_answer(request) -> HttpResponse | None:
         setattr(request, MISSED_VERSION, version)
         return None
     return _answer(request, entry)
+
+
+def shared_section(request, name: str, compute) -> str:
+    """``compute()``'s HTML, kept for every signed-in reader of the same ``name``, address and language.
+
+    For the part of a signed-in page that is the same for everyone who may see it (a
+    search's results, its filters and counts), while the page around it (the person's menu,
+    their own buttons) is rendered per request. ``name`` must say everything the section
+    depends on besides the address (path and query string), the htmx target and the language:
+    which group of readers sees it (the secretariat, the institutions one administers...),
+    never one person. The entry follows the public pages' version, so any change of what it
+    may show is there on the next request, and expires after ``PAGE_CACHE_SECONDS``. The
+    CSRF tokens of the request are kept as the placeholder, and each reader gets their own.
+    """
+    key = f"pagecache:shared:{name}:{_key(request).removeprefix('pagecache:page:')}"
+    version, entry = lookup(key)
+    if entry is None:
+        entry = {"version": version, "content": without_tokens(str(compute()), request)}
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    content = entry["content"]
+    if CSRF_PLACEHOLDER in content:
+        content = content.replace(CSRF_PLACEHOLDER, csrf_token(request))
+    return mark_safe(content)  # noqa: S308  # nosec B308, B703 -- HTML rendered by the portal's templates
 
 
 def is_public_page(view) -> bool:
