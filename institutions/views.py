@@ -1,23 +1,28 @@
 """The directory: the searchable list of institutions, its exports and the institution page."""
 
+import re
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.downloads import csv_download, xlsx_download
-from core.pagecache import public_page
+from core.pagecache import public_page, shared_section
 
-from .filters import EXPORT_CAP, DirectoryForm, Taxonomies, directory_search, export_headers, export_rows
+from .filters import EXPORT_CAP, DirectoryForm, Sort, Taxonomies, directory_search, export_headers, export_rows
 from .models import Institution
+from .permissions import active_institution_ids
 from .selectors import acting_institution, shortlisted_institution_ids
 from .services_directory import directory_export_record
 
 DIRECTORY_TEMPLATE = "institutions/institution_list.html"
+SHORTLIST_BUTTON_TEMPLATE = "institutions/_shortlist_button.html"
 
 
 def _directory_form(request) -> tuple[DirectoryForm, Institution | None, Taxonomies]:
@@ -28,6 +33,12 @@ def _directory_form(request) -> tuple[DirectoryForm, Institution | None, Taxonom
     return form, viewer_institution, taxonomies
 
 
+# Where a card of the shared directory section puts the reader's own shortlist button.
+SHORTLIST_SLOT = re.compile(r"<!--shortlist-slot:(\d+)-->")
+# An institution id no real one has, replaced by each card's own in the rendered buttons.
+STAND_IN_PK = 918273645
+
+
 @require_GET
 @public_page
 def institution_list(request):
@@ -36,28 +47,71 @@ def institution_list(request):
     An htmx request gets only the results (and, out of band, the refreshed filter counts); a
     normal request, and htmx's history restore after a cache miss, get the whole page, so a
     shared or reloaded URL shows the same search.
+
+    Visitors get the page from the page cache. For signed-in people the search, its filters
+    and counts and the cards are the same for everyone with the same address and language,
+    but for the sort by fit (offered to those acting for an institution, and personal when
+    chosen): that part is kept as a shared section (``core.pagecache.shared_section``) with
+    an empty slot per card, which each request fills with the reader's own shortlist button.
     """
-    form, viewer_institution, taxonomies = _directory_form(request)
-    result = directory_search(
-        form.directory_query(),
-        page_number=request.GET.get("page"),
-        viewer_institution=viewer_institution,
-        taxonomies=taxonomies,
-    )
-    context = {
-        "form": form,
-        "result": result,
-        "page_obj": result.page,
-        "shortlisted_ids": shortlisted_institution_ids(request.user),
-        "viewer_institution": viewer_institution,
-        "export_cap": EXPORT_CAP,
-    }
-    template = DIRECTORY_TEMPLATE
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#directory-htmx"
-    response = render(request, template, context)
+    results_only = request.htmx and not request.htmx.history_restore_request
+    viewer_institution = acting_institution(request.user)
+
+    def content(*, slots: bool):
+        taxonomies = Taxonomies.load()
+        form = DirectoryForm(request.GET, taxonomies=taxonomies, can_sort_by_fit=viewer_institution is not None)
+        form.is_valid()  # invalid values are shown and ignored; the valid ones still apply
+        result = directory_search(
+            form.directory_query(),
+            page_number=request.GET.get("page"),
+            viewer_institution=viewer_institution,
+            taxonomies=taxonomies,
+        )
+        context = {
+            "form": form,
+            "result": result,
+            "page_obj": result.page,
+            "shortlisted_ids": set() if slots else shortlisted_institution_ids(request.user),
+            "shortlist_slots": slots,
+            "viewer_institution": viewer_institution,
+            "export_cap": EXPORT_CAP,
+        }
+        partial = "#directory-htmx" if results_only else "#directory-content"
+        return render_to_string(DIRECTORY_TEMPLATE + partial, context, request)
+
+    if not request.user.is_authenticated or (viewer_institution is not None and request.GET.get("sort") == Sort.FIT):
+        html = content(slots=False)
+    else:
+        audience = "fit" if viewer_institution is not None else "no-fit"
+        html = _with_shortlist_buttons(
+            request, shared_section(request, f"directory:{audience}", lambda: content(slots=True))
+        )
+    response = HttpResponse(html) if results_only else render(request, DIRECTORY_TEMPLATE, {"shared_content": html})
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _with_shortlist_buttons(request, html: str) -> str:
+    """``html`` with each card's shortlist slot holding the reader's button (none on their own institutions' cards).
+
+    The button's template is rendered once for a saved and once for an unsaved stand-in
+    institution, and each card gets a copy with its own id: two renderings, not one per card.
+    """
+    members = active_institution_ids(request.user)
+    saved = shortlisted_institution_ids(request.user)
+    buttons: dict[bool, str] = {}
+
+    def button(match) -> str:
+        pk = int(match.group(1))
+        if pk in members:
+            return ""
+        state = pk in saved
+        if state not in buttons:
+            context = {"institution": Institution(pk=STAND_IN_PK), "shortlisted_ids": {STAND_IN_PK} if state else set()}
+            buttons[state] = render_to_string(SHORTLIST_BUTTON_TEMPLATE, context, request)
+        return buttons[state].replace(str(STAND_IN_PK), str(pk))
+
+    return mark_safe(SHORTLIST_SLOT.sub(button, html))  # noqa: S308  # nosec B308, B703 -- portal templates only
 
 
 def _export_filename(extension: str) -> str:

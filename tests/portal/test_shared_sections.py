@@ -122,3 +122,101 @@ def test_shared_sections_hold_nobodys_name_nor_csrf_token(client, roles, registr
     for entry in shared_entries():
         assert roles["participant"].email not in entry
         assert client.cookies[settings.CSRF_COOKIE_NAME].value not in entry
+
+
+# ---- the directory -----------------------------------------------------------------------
+
+
+def _remove_url(institution) -> str:
+    return reverse("institutions:shortlist_remove", args=[institution.pk])
+
+
+def _add_url(institution) -> str:
+    return reverse("institutions:shortlist_add", args=[institution.pk])
+
+
+def test_the_signed_in_directory_shows_an_edit_on_the_next_request(client, roles):
+    url = reverse("institutions:list", query={"country": "CN"})
+    client.force_login(roles["participant"])
+
+    first = client.get(url).content.decode()
+    institution = roles.institution_b
+    institution.name = "Guangxi Polytechnic of Rail Transport"
+    institution.save()
+    second = client.get(url).content.decode()
+
+    assert "Guangxi Vocational College" in first
+    assert "Guangxi Polytechnic of Rail Transport" in second
+    assert "Guangxi Vocational College" not in second
+    assert len(shared_entries()) == 1
+
+
+def test_each_reader_gets_their_own_shortlist_buttons_in_the_shared_directory(client, roles):
+    from tests.factories import ShortlistEntryFactory
+
+    ShortlistEntryFactory(user=roles["participant"], institution=roles.institution_b)
+    url = reverse("institutions:list")
+    client.force_login(roles["participant"])
+    participant = client.get(url).content.decode()
+    client.force_login(roles["other_member"])
+    other = client.get(url).content.decode()
+    client.force_login(roles["no_institution"])
+    nobody = client.get(url).content.decode()
+
+    # Saved by the participant, for them alone; nobody gets a button on their own institution.
+    assert f'action="{_remove_url(roles.institution_b)}"' in participant
+    assert f'action="{_add_url(roles.institution_a)}"' not in participant
+    assert f'action="{_remove_url(roles.institution_a)}"' not in participant
+    assert f'action="{_add_url(roles.institution_a)}"' in other
+    assert f'action="{_add_url(roles.institution_b)}"' not in other
+    assert f'action="{_remove_url(roles.institution_b)}"' not in other
+    assert f'action="{_add_url(roles.institution_a)}"' in nobody
+    assert f'action="{_add_url(roles.institution_b)}"' in nobody
+    assert "<!--shortlist-slot:" not in participant + other + nobody
+    # The participant and the other member share an entry (both may sort by fit); the person
+    # without an institution, who may not, has one of their own.
+    assert len(shared_entries()) == 2
+    for entry in shared_entries():
+        assert "shortlist-toggle" not in entry
+        assert "csrfmiddlewaretoken" not in entry
+
+
+def test_each_reader_gets_a_csrf_token_of_their_own_in_the_directory(client, roles):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    url = reverse("institutions:list")
+    pages = []
+    for person, browser in ((roles["participant"], client), (roles["no_institution"], Client())):
+        browser.force_login(person)
+        page = browser.get(url).content.decode()
+        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        pages.append((browser.cookies[settings.CSRF_COOKIE_NAME].value, token))
+
+    for secret, token in pages:
+        assert _unmask_cipher_token(token) == secret
+
+
+def test_the_directory_is_kept_per_language_and_htmx_target(client, roles):
+    url = reverse("institutions:list", query={"country": "KH"})
+    client.force_login(roles["other_member"])
+    english = client.get(url).content.decode()
+    results = client.get(url, headers={"HX-Request": "true", "HX-Target": "directory-results"}).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = client.get(url).content.decode()
+
+    assert "Directory of institutions" in english
+    assert "Directory of institutions" not in chinese
+    assert "<h1>" not in results
+    assert f'action="{_add_url(roles.institution_a)}"' in results
+    assert len(shared_entries()) == 3
+
+
+def test_a_sort_by_fit_is_never_shared(client, roles):
+    url = reverse("institutions:list", query={"sort": "fit"})
+    client.force_login(roles["participant"])
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert shared_entries() == []
