@@ -236,7 +236,7 @@ def stored_answer(request) -> HttpResponse | None:
     return _answer(request, entry)
 
 
-def shared_section(request, name: str, compute) -> str:
+def shared_section(request, name: str, compute, *, version_key: str = VERSION_KEY) -> str:
     """``compute()``'s HTML, kept for every signed-in reader of the same ``name``, address and language.
 
     For the part of a signed-in page that is the same for everyone who may see it (a
@@ -245,11 +245,13 @@ def shared_section(request, name: str, compute) -> str:
     depends on besides the address (path and query string), the htmx target and the language:
     which group of readers sees it (the secretariat, the institutions one administers...),
     never one person. The entry follows the public pages' version, so any change of what it
-    may show is there on the next request, and expires after ``PAGE_CACHE_SECONDS``. The
-    CSRF tokens of the request are kept as the placeholder, and each reader gets their own.
+    may show is there on the next request, and expires after ``PAGE_CACHE_SECONDS``; with
+    ``version_key=KEPT_VERSION_KEY``, it follows the kept values' version instead, for a
+    section that shows what no public page does (meeting requests, follow-ups). The CSRF
+    tokens of the request are kept as the placeholder, and each reader gets their own.
     """
     key = f"pagecache:shared:{name}:{_key(request).removeprefix('pagecache:page:')}"
-    version, entry = lookup(key)
+    version, entry = lookup(key, version_key)
     if entry is None:
         entry = {"version": version, "content": without_tokens(str(compute()), request)}
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
