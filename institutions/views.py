@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from core.downloads import csv_download, xlsx_download
 from core.pagecache import public_page, shared_section
+from core.personalcache import kept_for_person
 
 from .filters import EXPORT_CAP, DirectoryForm, Sort, Taxonomies, directory_search, export_headers, export_rows
 from .models import Institution
@@ -55,9 +56,10 @@ def institution_list(request):
     an empty slot per card, which each request fills with the reader's own shortlist button.
     """
     results_only = request.htmx and not request.htmx.history_restore_request
-    viewer_institution = acting_institution(request.user)
+    reader = _reader(request) if request.user.is_authenticated else None
 
     def content(*, slots: bool):
+        viewer_institution = acting_institution(request.user)
         taxonomies = Taxonomies.load()
         form = DirectoryForm(request.GET, taxonomies=taxonomies, can_sort_by_fit=viewer_institution is not None)
         form.is_valid()  # invalid values are shown and ignored; the valid ones still apply
@@ -77,39 +79,65 @@ def institution_list(request):
             "export_cap": EXPORT_CAP,
         }
         partial = "#directory-htmx" if results_only else "#directory-content"
-        return render_to_string(DIRECTORY_TEMPLATE + partial, context, request)
+        html = render_to_string(DIRECTORY_TEMPLATE + partial, context, request)
+        if slots:
+            # The two states of the shortlist button, kept with the section: the button shows
+            # nothing of its reader but the CSRF token, which the shared section puts in anew.
+            html += "".join(BUTTONS_MARK + _stand_in_button(request, saved=saved) for saved in (True, False))
+        return html
 
-    if not request.user.is_authenticated or (viewer_institution is not None and request.GET.get("sort") == Sort.FIT):
+    if reader is None or (reader["viewer"] is not None and request.GET.get("sort") == Sort.FIT):
         html = content(slots=False)
     else:
-        audience = "fit" if viewer_institution is not None else "no-fit"
-        html = _with_shortlist_buttons(
-            request, shared_section(request, f"directory:{audience}", lambda: content(slots=True))
-        )
+        audience = "fit" if reader["viewer"] is not None else "no-fit"
+        section = shared_section(request, f"directory-and-buttons:{audience}", lambda: content(slots=True))
+        html = _with_shortlist_buttons(section, reader)
     response = HttpResponse(html) if results_only else render(request, DIRECTORY_TEMPLATE, {"shared_content": html})
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
-def _with_shortlist_buttons(request, html: str) -> str:
-    """``html`` with each card's shortlist slot holding the reader's button (none on their own institutions' cards).
+# Separates the shared directory section from the two states of the shortlist button kept with it.
+BUTTONS_MARK = "<!--shortlist-button-->"
 
-    The button's template is rendered once for a saved and once for an unsaved stand-in
-    institution, and each card gets a copy with its own id: two renderings, not one per card.
+
+def _reader(request) -> dict:
+    """What the directory needs to know of its signed-in reader, kept per person until the next change.
+
+    Whether they act for an institution (the sort by fit), the institutions they belong to
+    (no shortlist button on those) and their shortlist: two queries on every view otherwise.
     """
-    members = active_institution_ids(request.user)
-    saved = shortlisted_institution_ids(request.user)
-    buttons: dict[bool, str] = {}
+
+    def compute() -> dict:
+        viewer = acting_institution(request.user)
+        return {
+            "viewer": viewer.pk if viewer is not None else None,
+            "members": sorted(active_institution_ids(request.user)),
+            "saved": sorted(shortlisted_institution_ids(request.user)),
+        }
+
+    return kept_for_person(request, "directory-reader", compute)
+
+
+def _stand_in_button(request, *, saved: bool) -> str:
+    context = {"institution": Institution(pk=STAND_IN_PK), "shortlisted_ids": {STAND_IN_PK} if saved else set()}
+    return render_to_string(SHORTLIST_BUTTON_TEMPLATE, context, request)
+
+
+def _with_shortlist_buttons(section: str, reader: dict) -> str:
+    """The shared ``section`` with each card's slot holding the reader's button (none on their own institutions' cards).
+
+    The button's template was rendered once for a saved and once for an unsaved stand-in
+    institution (``BUTTONS_MARK``); each card gets a copy with its own id.
+    """
+    html, saved_button, unsaved_button = section.split(BUTTONS_MARK)
+    members, saved = set(reader["members"]), set(reader["saved"])
 
     def button(match) -> str:
         pk = int(match.group(1))
         if pk in members:
             return ""
-        state = pk in saved
-        if state not in buttons:
-            context = {"institution": Institution(pk=STAND_IN_PK), "shortlisted_ids": {STAND_IN_PK} if state else set()}
-            buttons[state] = render_to_string(SHORTLIST_BUTTON_TEMPLATE, context, request)
-        return buttons[state].replace(str(STAND_IN_PK), str(pk))
+        return (saved_button if pk in saved else unsaved_button).replace(str(STAND_IN_PK), str(pk))
 
     return mark_safe(SHORTLIST_SLOT.sub(button, html))  # noqa: S308  # nosec B308, B703 -- portal templates only
 

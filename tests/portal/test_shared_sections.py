@@ -1,6 +1,8 @@
 """Sections of signed-in pages kept once for all their readers (core.pagecache.shared_section):
 fresh after every edit, per language, and never one person's data in another's page."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -177,8 +179,10 @@ def test_each_reader_gets_their_own_shortlist_buttons_in_the_shared_directory(cl
     # without an institution, who may not, has one of their own.
     assert len(shared_entries()) == 2
     for entry in shared_entries():
-        assert "shortlist-toggle" not in entry
-        assert "csrfmiddlewaretoken" not in entry
+        for institution in (roles.institution_a, roles.institution_b):
+            assert _add_url(institution) not in entry
+            assert _remove_url(institution) not in entry
+        assert not re.search(r'value="[A-Za-z0-9]{64}"', entry)
 
 
 def test_each_reader_gets_a_csrf_token_of_their_own_in_the_directory(client, roles):
@@ -220,3 +224,21 @@ def test_a_sort_by_fit_is_never_shared(client, roles):
 
     assert response.status_code == 200
     assert shared_entries() == []
+
+
+def test_saving_to_the_shortlist_and_joining_an_institution_show_on_the_next_view(client, roles):
+    from institutions.services_shortlist import shortlist_entry_add
+
+    url = reverse("institutions:list")
+    person = roles["no_institution"]
+    client.force_login(person)
+    before = client.get(url).content.decode()
+    shortlist_entry_add(user=person, institution=roles.institution_b)
+    saved = client.get(url).content.decode()
+    MembershipFactory(user=person, institution=roles.institution_a)
+    member = client.get(url).content.decode()
+
+    assert f'action="{_add_url(roles.institution_b)}"' in before
+    assert f'action="{_remove_url(roles.institution_b)}"' in saved
+    assert f'action="{_add_url(roles.institution_a)}"' in saved
+    assert f'action="{_add_url(roles.institution_a)}"' not in member
