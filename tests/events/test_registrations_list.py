@@ -3,6 +3,7 @@ the head of delegation's view of their members."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -627,3 +628,97 @@ def test_a_row_written_in_python_is_the_row_the_template_wrote(client, roles, ev
     )
     assert action_url(registration, "approve").endswith("approve/")
     assert parse_html(row) == parse_html(expected)
+
+
+# ---- kept once for all who run the event ---------------------------------------------------
+
+
+def _shared_lists() -> list[str]:
+    from django.core.cache import cache
+
+    return [
+        cache.get(key.split(":", 2)[-1])["content"]
+        for key in list(cache._cache)  # noqa: SLF001 -- the test inspects what the cache holds
+        if ":pagecache:shared:events-registrations:" in key
+    ]
+
+
+def test_the_list_is_kept_once_for_all_who_run_the_event_with_their_own_tokens(roles, event, mixed):
+    from django.conf import settings
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    from core.pagecache import CSRF_PLACEHOLDER
+
+    pages = []
+    for role in ("secretariat", "institution_admin"):
+        browser = Client()
+        browser.force_login(roles[role])
+        page = browser.get(list_url(event)).content.decode()
+        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1][:64]
+        pages.append((page, token, browser.cookies[settings.CSRF_COOKIE_NAME].value))
+
+    (stored,) = _shared_lists()
+    assert CSRF_PLACEHOLDER in stored
+    assert roles["secretariat"].email not in stored
+    assert roles["institution_admin"].email not in stored
+    for page, token, secret in pages:
+        assert mixed["somchai"].user.email in page
+        assert _unmask_cipher_token(token) == secret
+
+
+def test_the_kept_list_is_still_refused_to_everyone_else(client, roles, event, mixed):
+    client.force_login(roles["secretariat"])
+    client.get(list_url(event))
+    client.force_login(roles["other_admin"])
+
+    assert client.get(list_url(event)).status_code == 404
+
+
+@pytest.mark.parametrize("change", ["approve", "check_in", "rename", "delegation"])
+def test_the_kept_list_shows_a_change_on_the_next_request(client, roles, event, mixed, change):
+    from events.checkin import registration_check_in
+
+    somchai = mixed["somchai"]
+    client.force_login(roles["secretariat"])
+    before = client.get(list_url(event)).content.decode()
+    if change == "approve":
+        client.post(action_url(somchai, "approve"))
+    elif change == "check_in":
+        somchai.status = Registration.Status.APPROVED
+        somchai.save()
+        client.get(list_url(event))
+        before = client.get(list_url(event)).content.decode()
+        registration_check_in(registration=somchai)
+    elif change == "rename":
+        somchai.user.display_name = "Somchai Renamed"
+        somchai.user.save()
+    else:
+        from events.forms import DelegationForm
+        from events.services_manage import delegation_save
+
+        # Nobody left in the Thai delegation: its former member's row says so.
+        form = DelegationForm({"name": "Thai delegation", "country": "TH"}, instance=mixed["delegation"], event=event)
+        assert form.is_valid(), form.errors
+        delegation_save(form=form)
+    after = client.get(list_url(event)).content.decode()
+
+    row = f'<tr id="registration-{somchai.pk}">'
+    before_row, after_row = (
+        re.sub(r'value="[A-Za-z0-9]{64}"', "", page[page.index(row) : page.index("</tr>", page.index(row))])
+        for page in (before, after)
+    )  # each answer carries a token of its own
+    assert before_row != after_row
+
+
+def test_the_list_is_kept_per_language(client, roles, event, mixed):
+    from django.conf import settings
+
+    client.force_login(roles["secretariat"])
+    english = client.get(list_url(event)).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = client.get(list_url(event)).content.decode()
+
+    assert ">Approve</button>" in english
+    assert ">Approve</button>" not in chinese
+    assert len(_shared_lists()) == 2
