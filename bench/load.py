@@ -416,6 +416,12 @@ def main(argv: list[str] | None = None) -> None:
     if not Path(WRK).exists():
         raise SystemExit("wrk is missing: apt-get install wrk")
 
+    # This process makes the session cookies: with the servers' settings (production, the
+    # demo's waiver of the second factor), or the servers sign the secretariat member out.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    os.environ["DEBUG"] = "0"
+    os.environ["PORTAL_DEMO_WAIVE_MFA"] = "1"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     database_url = prepare_database(args.big, week=args.week, database=args.database)
     measured = [page for page in pages() if args.only.lower() in page.name.lower()]
     cookies = session_cookies()

@@ -66,7 +66,8 @@ class LocalizedText(str):
 
     @property
     def language_name(self) -> str:
-        return get_language_info(self.language)["name_local"]
+        """The text's language named in the reader's ("English" reads 英语 in Chinese)."""
+        return str(get_language_info(self.language)["name_translated"])
 
 
 def pick(

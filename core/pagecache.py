@@ -50,6 +50,7 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _unma
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 
 VERSION_KEY = "pagecache:version"
 KEPT_VERSION_KEY = "pagecache:kept-version"
@@ -61,6 +62,9 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 CHAR_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
 # Random bytes at or above this are dropped, so that every character is equally likely.
 UNBIASED_BYTES = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+BIASED_BYTES = bytes(range(UNBIASED_BYTES, 256))
+# Each byte's character: bytes.translate's table.
+BYTE_CHARS = bytes(ord(CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]) for byte in range(256))
 # Set on a request whose page PublicPageMiddleware did not find: the version it read.
 MISSED_VERSION = "pagecache_missed_version"
 
@@ -148,7 +152,9 @@ def _cacheable(request) -> bool:
 
 
 def _key(request) -> str:
-    htmx = getattr(request, "htmx", None)
+    # Without an HX-Request header (nearly every request), not htmx: asking django-htmx would
+    # build the request's whole header mapping, a tenth of a stored page's time.
+    htmx = getattr(request, "htmx", None) if "HTTP_HX_REQUEST" in request.META else None
     target = "full" if not htmx or htmx.history_restore_request else f"hx:{htmx.target or ''}"
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"pagecache:page:{translation.get_language()}:{target}:{path}"
@@ -184,11 +190,12 @@ def _random_string(length: int) -> str:
 
     As Django's ``get_random_string()``, from the operating system's generator, but with one
     read of it instead of one per character: 64 reads were a fifth of a stored page's time.
+    Bytes at or above ``UNBIASED_BYTES`` are dropped, so that every character is equally likely.
     """
-    chars = CSRF_ALLOWED_CHARS
     result = ""
     while len(result) < length:
-        result += "".join(chars[byte % len(chars)] for byte in secrets.token_bytes(length + 8) if byte < UNBIASED_BYTES)
+        # Drop the biased bytes and map the others to characters in one pass of C.
+        result += secrets.token_bytes(length + 8).translate(BYTE_CHARS, BIASED_BYTES).decode("ascii")
     return result[:length]
 
 
@@ -233,6 +240,31 @@ def stored_answer(request) -> HttpResponse | None:
         setattr(request, MISSED_VERSION, version)
         return None
     return _answer(request, entry)
+
+
+def shared_section(request, name: str, compute, *, version_key: str = VERSION_KEY) -> str:
+    """``compute()``'s HTML, kept for every signed-in reader of the same ``name``, address and language.
+
+    For the part of a signed-in page that is the same for everyone who may see it (a
+    search's results, its filters and counts), while the page around it (the person's menu,
+    their own buttons) is rendered per request. ``name`` must say everything the section
+    depends on besides the address (path and query string), the htmx target and the language:
+    which group of readers sees it (the secretariat, the institutions one administers...),
+    never one person. The entry follows the public pages' version, so any change of what it
+    may show is there on the next request, and expires after ``PAGE_CACHE_SECONDS``; with
+    ``version_key=KEPT_VERSION_KEY``, it follows the kept values' version instead, for a
+    section that shows what no public page does (meeting requests, follow-ups). The CSRF
+    tokens of the request are kept as the placeholder, and each reader gets their own.
+    """
+    key = f"pagecache:shared:{name}:{_key(request).removeprefix('pagecache:page:')}"
+    version, entry = lookup(key, version_key)
+    if entry is None:
+        entry = {"version": version, "content": without_tokens(str(compute()), request)}
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    content = entry["content"]
+    if CSRF_PLACEHOLDER in content:
+        content = content.replace(CSRF_PLACEHOLDER, csrf_token(request))
+    return mark_safe(content)  # noqa: S308  # nosec B308, B703 -- HTML rendered by the portal's templates
 
 
 def is_public_page(view) -> bool:

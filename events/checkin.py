@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_log
+from core.pagecache import public_pages_changed
 
 from .models import Event, Registration
 from .qr import token_from_scan
@@ -61,6 +62,7 @@ def registration_check_in(*, registration: Registration) -> CheckInResult:
     now = timezone.now()
     updated = Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(checked_in_at=now)
     if updated:
+        public_pages_changed()  # an update sends no signal; the registrations list shows arrivals
         registration.checked_in_at = now
         _audit_arrival(registration, "events.registration.checked_in")
         return CheckInResult("checked_in", _("Checked in."), registration)
@@ -75,6 +77,7 @@ def registration_check_in_undo(*, registration: Registration) -> CheckInResult:
     audit entry.
     """
     Registration.objects.filter(pk=registration.pk).update(checked_in_at=None)
+    public_pages_changed()
     registration.checked_in_at = None
     _audit_arrival(registration, "events.registration.check_in_undone")
     return CheckInResult("undone", _("Check-in undone."), registration)

@@ -10,6 +10,8 @@ from django.db.models import ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.pagecache import public_pages_changed
+
 from .errors import EventError
 from .models import Delegation, Event, Registration, Session
 
@@ -137,6 +139,7 @@ def delegation_save(*, form) -> Delegation:
     Registration.objects.filter(event=delegation.event, pk__in=chosen).filter(delegation__isnull=True).update(
         delegation=delegation
     )
+    public_pages_changed()  # the updates send no signal; the registrations list shows delegations
     return delegation
 
 

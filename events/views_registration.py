@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_log
 from core.downloads import csv_download, xlsx_download
+from core.pagecache import shared_section
 from institutions.models import Institution
 from institutions.selectors import acting_institution
 
@@ -177,23 +179,27 @@ def registration_list(request, slug: str):
     person, institution and delegation, the counts in one query (which also counts the rows of
     an unfiltered list), and the filter choices are kept until the next change
     (``forms_registration.filter_choices``). An exchange week has 4,000 registrations.
+
+    What the list shows is the same for everyone who runs the event (the permission is
+    checked first, on every request): it is kept as a shared section per address and
+    language (``core.pagecache.shared_section``), fresh after any change of a registration,
+    person, institution or delegation, with each reader's own CSRF tokens in its forms.
     """
     event = _managed_event_or_404(slug, request.user)
-    form = RegistrationFilterForm(request.GET or None, event=event)
-    rows = form.apply(_registration_rows(event))
-    counts = Registration.objects.filter(event=event).aggregate(
-        total=Count("pk"),
-        **{status: Count("pk", filter=Q(status=status)) for status in Registration.Status.values},
-        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
-    )
-    paginator = Paginator(rows, PER_PAGE)
-    if not form.narrows():
-        paginator.count = counts["total"]  # the same rows: no second count over them
-    page = paginator.get_page(request.GET.get("page"))
-    return render(
-        request,
-        "events/registration/registration_list.html",
-        {
+
+    def content() -> str:
+        form = RegistrationFilterForm(request.GET or None, event=event)
+        rows = form.apply(_registration_rows(event))
+        counts = Registration.objects.filter(event=event).aggregate(
+            total=Count("pk"),
+            **{status: Count("pk", filter=Q(status=status)) for status in Registration.Status.values},
+            checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
+        )
+        paginator = Paginator(rows, PER_PAGE)
+        if not form.narrows():
+            paginator.count = counts["total"]  # the same rows: no second count over them
+        page = paginator.get_page(request.GET.get("page"))
+        context = {
             "event": event,
             "form": form,
             "page_obj": page,
@@ -204,8 +210,11 @@ def registration_list(request, slug: str):
             "role_choices": [(value, str(label)) for value, label in Registration.Role.choices],
             "actions": ACTIONS,
             "query_string": request.GET.urlencode(),
-        },
-    )
+        }
+        return render_to_string("events/registration/registration_list.html#registrations-content", context, request)
+
+    html = shared_section(request, "events-registrations", content)
+    return render(request, "events/registration/registration_list.html", {"event": event, "shared_content": html})
 
 
 def export_headers() -> list[str]:

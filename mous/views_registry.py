@@ -3,8 +3,9 @@
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -12,8 +13,8 @@ from django.views.decorators.http import require_GET
 
 from core.audit import audit_log
 from core.downloads import csv_download, xlsx_download
-from core.pagecache import public_page
-from institutions.permissions import is_secretariat
+from core.pagecache import public_page, shared_section
+from institutions.permissions import active_institution_ids, is_secretariat
 
 from . import network, stats
 from .filters import EXPORT_CAP, RegistryForm, apply_filters, export_headers, export_rows
@@ -30,20 +31,42 @@ def _registry(request):
     return form, queryset, secretariat
 
 
+def _audience(user) -> str:
+    """Who sees the same registry as ``user``: the secretariat, or people administering the same institutions.
+
+    Besides the secretariat's view of every MoU, what a signed-in person's registry shows
+    depends only on the events they may open (``events.selectors.event_list_visible_to``): the
+    public ones and those of the institutions they administer.
+    """
+    if is_secretariat(user):
+        return "secretariat"
+    return "admin-of:" + ",".join(str(pk) for pk in sorted(active_institution_ids(user, admin_only=True)))
+
+
 @require_GET
 @public_page
 def mou_registry(request):
     """The registry: public, non-draft MoUs for everyone; all MoUs (marked) for the secretariat.
 
     An htmx request gets the results only; the form is a plain GET form without JavaScript.
+    Visitors get the page from the page cache; for signed-in people, the form and results
+    (the same for everyone of the same ``_audience``) are kept as a shared section, and only
+    the page around them is rendered per person.
     """
-    form, queryset, secretariat = _registry(request)
-    page = registry_page(queryset, request.GET.get("page"), per_page=PAGE_SIZE, load=mou_list_for(request.user))
-    context = {"form": form, "page_obj": page, "secretariat": secretariat, "export_cap": EXPORT_CAP}
-    template = REGISTRY_TEMPLATE
-    if request.htmx and not request.htmx.history_restore_request:
-        template = f"{REGISTRY_TEMPLATE}#registry-results"
-    response = render(request, template, context)
+    results_only = request.htmx and not request.htmx.history_restore_request
+
+    def content():
+        form, queryset, secretariat = _registry(request)
+        page = registry_page(queryset, request.GET.get("page"), per_page=PAGE_SIZE, load=mou_list_for(request.user))
+        context = {"form": form, "page_obj": page, "secretariat": secretariat, "export_cap": EXPORT_CAP}
+        partial = "#registry-results" if results_only else "#registry-content"
+        return render_to_string(REGISTRY_TEMPLATE + partial, context, request)
+
+    if not request.user.is_authenticated:
+        html = content()
+    else:
+        html = shared_section(request, f"mous-registry:{_audience(request.user)}", content)
+    response = HttpResponse(html) if results_only else render(request, REGISTRY_TEMPLATE, {"shared_content": html})
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -12,11 +12,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.pagecache import public_page
+from core.pagecache import KEPT_VERSION_KEY, public_page, shared_section
 from core.personalcache import kept_for_person
 from events.selectors import events_recent, events_upcoming
 from institutions.permissions import is_secretariat
@@ -49,8 +50,36 @@ def dashboard(request):
     secretariat = is_secretariat(request.user)
     name = "dashboard:secretariat" if secretariat else "dashboard"
     context = {**kept_for_person(request, name, lambda: _participant_dashboard(request)), "is_secretariat": secretariat}
-    context["secretariat"] = {**secretariat_overview(), "jobs": background_jobs_status()} if secretariat else None
+    context["secretariat"] = _secretariat_card(request) if secretariat else None
     return render(request, "portal/dashboard.html", context)
+
+
+# Where the shared part of the secretariat's card leaves room for the background jobs' card.
+JOBS_SLOT = "<!--secretariat-jobs-->"
+
+
+def _secretariat_card(request) -> dict:
+    """The secretariat's card: its figures and drafts rendered once for every member, the jobs' heartbeat per view.
+
+    The shared part (with the verification forms' CSRF tokens, each reader's own) follows
+    the kept values' version, as ``secretariat_overview`` and the MoUs to log do, so that
+    it changes with them; the heartbeat is rendered on each view, without the request's
+    context processors, which it does not need.
+    """
+    shared = shared_section(
+        request,
+        "dashboard:secretariat-card",
+        lambda: render_to_string(
+            "portal/dashboard.html#secretariat-shared",
+            {"secretariat": secretariat_overview(), "jobs_slot": True},
+            request,
+        ),
+        version_key=KEPT_VERSION_KEY,
+    )
+    jobs = render_to_string(
+        "portal/dashboard.html#secretariat-jobs", {"secretariat": {"jobs": background_jobs_status()}}
+    )
+    return {"card": mark_safe(shared.replace(JOBS_SLOT, jobs))}  # noqa: S308  # nosec B308, B703 -- portal templates only
 
 
 def _participant_dashboard(request) -> dict:

@@ -7,16 +7,23 @@ labels up in a table made once per language, ``registration_action_url`` fills i
 address reversed once per language and script prefix, ``role_options`` writes a row's
 role choices without a template loop, ``country_name`` and ``row_labels`` (the row's fixed
 words) come from tables made once per language.
+
+``registration_row`` writes a whole row in Python: through the template engine, each of the
+fifty rows cost half a millisecond of variable lookups, escaping and localisation for about
+forty values, four fifths of the page's time; the same text joined here costs a tenth of that.
 """
 
 from __future__ import annotations
 
+import html
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import dateformat, formats
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -98,3 +105,118 @@ def _row_labels(language: str | None) -> dict[str, str]:
 def row_labels() -> dict[str, str]:
     """``ROW_LABELS`` in the active language: ``{% row_labels as labels %}``, then ``{{ labels.approve }}``."""
     return _row_labels(get_language())
+
+
+@cache
+def _datetime_format(language: str | None) -> str:
+    return formats.get_format("SHORT_DATETIME_FORMAT")
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _csrf_input(context) -> str:
+    token = context.get("csrf_token")
+    if not token or str(token) == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+
+
+def _escape(value) -> str:
+    # html.escape itself: django.utils.html.escape wraps it in a check for lazy strings that
+    # cost more than the escaping, forty times a row. Same result: &, <, >, " and ' replaced.
+    return html.escape(str(value))
+
+
+@cache
+def _role_select(choices: tuple, chosen: str, language: str | None) -> str:
+    return role_options(choices, chosen)
+
+
+@register.simple_tag(takes_context=True)
+def registration_row(context, registration) -> SafeString:
+    """The ``<tr>`` of ``registration`` in the registrations table (organisers' list or a head's delegation).
+
+    Reads from the context what the table's template gave it: ``event``, ``actions``,
+    ``role_choices``, ``delegation_view``, ``row_error``, ``back_url`` (else the request's own
+    address) and the CSRF token. Every value from the database is escaped here.
+    """
+    language = get_language()
+    labels = _row_labels(language)
+    event = context["event"]
+    actions = context.get("actions") or ()
+    delegation_view = context.get("delegation_view")
+    request = context.get("request")
+    next_url = context.get("back_url") or (request.get_full_path() if request is not None else "")
+    pk = registration.pk
+    user = registration.user
+    institution = registration.institution
+    status = registration.status
+    out = [f'<tr id="registration-{pk}">']
+    if not delegation_view:
+        out.append(
+            f'<td><label class="visually-hidden" for="select-{pk}">{_escape(labels["select"])}</label>'
+            f'<input id="select-{pk}" type="checkbox" name="ids" value="{pk}" form="bulk-approve"></td>'
+        )
+    email = _escape(user.email)
+    out.append(
+        f"<td><strong>{_escape(user.display_name or user.email)}</strong>"
+        f'<br><a class="small" href="mailto:{email}">{email}</a>'
+    )
+    if registration.job_title:
+        out.append(f'<br><span class="small muted">{_escape(registration.job_title)}</span>')
+    kinds = _labels(type(institution), "kind", language)
+    # The stored code: the field's descriptor builds a Country object at each read.
+    code = institution.__dict__.get("country") or ""
+    out.append(
+        f"</td><td>{_escape(institution.name)}"
+        f'<br><span class="small muted">{_escape(kinds.get(institution.kind, institution.kind))}</span></td>'
+        f"<td>{_escape(_country_names(language).get(code, ''))}</td>"
+        f"<td>{_escape(_labels(type(registration), 'role', language).get(registration.role, registration.role))}</td>"
+        f"<td>{_escape((registration.delegation.name if registration.delegation else '') or '—')}</td>"
+    )
+    badge = {"approved": " badge-ok", "pending": " badge-warn"}.get(status, "")
+    status_label = _labels(type(registration), "status", language).get(status, status)
+    out.append(f'<td><span class="badge{badge}">{_escape(status_label)}</span>')
+    if context.get("row_error"):
+        out.append(f'<p class="errorlist" role="alert">{_escape(context["row_error"])}</p>')
+    created = dateformat.format(registration.created_at.astimezone(_zone(event.time_zone)), _datetime_format(language))
+    out.append(f'</td><td class="small">{_escape(created)}')
+    if registration.checked_in_at:
+        out.append(f'<br><span class="badge badge-ok">{_escape(labels["checked_in"])}</span>')
+    out.append(
+        # One form per row, each button posting to its action (formaction without JavaScript, hx-post with it).
+        f'</td><td><form class="registration-actions" method="post" hx-target="#registration-{pk}" hx-swap="outerHTML">'
+        f'{_csrf_input(context)}<input type="hidden" name="next" value="{_escape(next_url)}">'
+    )
+    if delegation_view:
+        out.append('<input type="hidden" name="view" value="delegation">')
+    pattern = _action_pattern(get_script_prefix(), language, get_urlconf())
+
+    def button(action: str, label: str, extra: str = "", ghost: bool = True) -> None:
+        # As registration_action_url: the number first, since a real slug may hold digits.
+        url = _escape(pattern.replace(str(_PK), str(pk)).replace(_ACTION, action).replace(_SLUG, event.slug))
+        kind = "button button-small button-ghost" if ghost else "button button-small"
+        out.append(
+            f'<button class="{kind}" type="submit" formaction="{url}" hx-post="{url}"{extra}>{_escape(label)}</button>'
+        )
+
+    # A head of delegation cannot overturn the organisers' decline.
+    if "approve" in actions and status != "approved" and (not delegation_view or status != "rejected"):
+        button("approve", labels["approve"], ghost=False)
+    if "reject" in actions and status != "rejected":
+        button("reject", labels["decline"])
+    if "cancel" in actions and status != "cancelled":
+        button("cancel", labels["cancel"], f' hx-confirm="{_escape(labels["cancel_confirm"])}"')
+    if "role" in actions:
+        choices = tuple((value, str(label)) for value, label in context.get("role_choices") or ())
+        out.append(
+            f'<span class="registration-role"><label class="visually-hidden" for="role-{pk}">{_escape(labels["role"])}</label>'
+            f'<select id="role-{pk}" name="role">{_role_select(choices, registration.role, language)}</select>'
+        )
+        button("role", labels["change_role"])
+        out.append("</span>")
+    out.append("</form></td></tr>")
+    return mark_safe("".join(out))  # noqa: S308  # nosec B308, B703 -- every value from the database is escaped above

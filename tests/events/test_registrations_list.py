@@ -3,6 +3,7 @@ the head of delegation's view of their members."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -562,3 +563,162 @@ def test_the_match_count_of_a_filtered_list_counts_the_matches(client, roles, ev
     pending = client.get(list_url(event, status="pending")).context["page_obj"].paginator.count
 
     assert (everything, pending) == (2, 1)
+
+
+def test_rows_escape_what_people_typed(client, roles, event):
+    user = UserFactory(display_name='<script>alert("x")</script>', verified_email=True)
+    institution = InstitutionFactory(name="Tom & Jerry's <b>College</b>")
+    RegistrationFactory(event=event, user=user, institution=institution, job_title="<i>Dean</i>")
+    client.force_login(roles["secretariat"])
+
+    page = client.get(list_url(event)).content.decode()
+
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "Tom &amp; Jerry&#x27;s &lt;b&gt;College&lt;/b&gt;" in page
+    assert "&lt;i&gt;Dean&lt;/i&gt;" in page
+
+
+def test_a_row_written_in_python_is_the_row_the_template_wrote(client, roles, event, mixed):
+    """The row as ``_table.html`` wrote it before it moved to Python, element for element."""
+    from django.template import engines
+    from django.test.html import parse_html
+
+    client.force_login(roles["secretariat"])
+    response = client.get(list_url(event))
+    page = response.content.decode()
+    registration = mixed["somchai"]
+    start = page.index(f'<tr id="registration-{registration.pk}">')
+    row = page[start : page.index("</tr>", start) + len("</tr>")]
+    token = page[page.index('name="csrfmiddlewaretoken" value="', start) :].split('"')[3]
+    template = engines["django"].from_string(
+        """{% load i18n l10n tz %}{% localize off %}<tr id="registration-{{ r.pk }}"><td>
+        <label class="visually-hidden" for="select-{{ r.pk }}">Select</label>
+        <input id="select-{{ r.pk }}" type="checkbox" name="ids" value="{{ r.pk }}" form="bulk-approve"></td>
+        <td><strong>{{ r.user.display_name|default:r.user.email }}</strong>
+        <br><a class="small" href="mailto:{{ r.user.email }}">{{ r.user.email }}</a>
+        {% if r.job_title %}<br><span class="small muted">{{ r.job_title }}</span>{% endif %}</td>
+        <td>{{ r.institution.name }}<br><span class="small muted">{{ r.institution.get_kind_display }}</span></td>
+        <td>{{ r.institution.country.name }}</td><td>{{ r.get_role_display }}</td>
+        <td>{{ r.delegation.name|default:"—" }}</td>
+        <td><span class="badge badge-warn">{{ r.get_status_display }}</span></td>
+        <td class="small">{% timezone event.time_zone %}{{ r.created_at|date:"SHORT_DATETIME_FORMAT" }}{% endtimezone %}</td>
+        <td><form class="registration-actions" method="post" hx-target="#registration-{{ r.pk }}" hx-swap="outerHTML">
+        <input type="hidden" name="csrfmiddlewaretoken" value="{{ token }}">
+        <input type="hidden" name="next" value="{{ next }}">
+        <button class="button button-small" type="submit" formaction="{{ a }}approve/" hx-post="{{ a }}approve/">Approve</button>
+        <button class="button button-small button-ghost" type="submit" formaction="{{ a }}reject/" hx-post="{{ a }}reject/">Decline</button>
+        <button class="button button-small button-ghost" type="submit" formaction="{{ a }}cancel/" hx-post="{{ a }}cancel/"
+          hx-confirm="Cancel this registration?">Cancel</button>
+        <span class="registration-role"><label class="visually-hidden" for="role-{{ r.pk }}">Role</label>
+        <select id="role-{{ r.pk }}" name="role">{% for value, label in roles %}<option value="{{ value }}"{% if value == r.role %} selected{% endif %}>{{ label }}</option>{% endfor %}</select>
+        <button class="button button-small button-ghost" type="submit" formaction="{{ a }}role/" hx-post="{{ a }}role/">Change role</button>
+        </span></form></td></tr>{% endlocalize %}"""
+    )
+    registration.refresh_from_db()
+    expected = template.render(
+        {
+            "r": registration,
+            "event": event,
+            "token": token,
+            "next": list_url(event),
+            "a": action_url(registration, "approve").removesuffix("approve/"),
+            "roles": Registration.Role.choices,
+        }
+    )
+    assert action_url(registration, "approve").endswith("approve/")
+    assert parse_html(row) == parse_html(expected)
+
+
+# ---- kept once for all who run the event ---------------------------------------------------
+
+
+def _shared_lists() -> list[str]:
+    from django.core.cache import cache
+
+    return [
+        cache.get(key.split(":", 2)[-1])["content"]
+        for key in list(cache._cache)  # noqa: SLF001 -- the test inspects what the cache holds
+        if ":pagecache:shared:events-registrations:" in key
+    ]
+
+
+def test_the_list_is_kept_once_for_all_who_run_the_event_with_their_own_tokens(roles, event, mixed):
+    from django.conf import settings
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    from core.pagecache import CSRF_PLACEHOLDER
+
+    pages = []
+    for role in ("secretariat", "institution_admin"):
+        browser = Client()
+        browser.force_login(roles[role])
+        page = browser.get(list_url(event)).content.decode()
+        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1][:64]
+        pages.append((page, token, browser.cookies[settings.CSRF_COOKIE_NAME].value))
+
+    (stored,) = _shared_lists()
+    assert CSRF_PLACEHOLDER in stored
+    assert roles["secretariat"].email not in stored
+    assert roles["institution_admin"].email not in stored
+    for page, token, secret in pages:
+        assert mixed["somchai"].user.email in page
+        assert _unmask_cipher_token(token) == secret
+
+
+def test_the_kept_list_is_still_refused_to_everyone_else(client, roles, event, mixed):
+    client.force_login(roles["secretariat"])
+    client.get(list_url(event))
+    client.force_login(roles["other_admin"])
+
+    assert client.get(list_url(event)).status_code == 404
+
+
+@pytest.mark.parametrize("change", ["approve", "check_in", "rename", "delegation"])
+def test_the_kept_list_shows_a_change_on_the_next_request(client, roles, event, mixed, change):
+    from events.checkin import registration_check_in
+
+    somchai = mixed["somchai"]
+    client.force_login(roles["secretariat"])
+    before = client.get(list_url(event)).content.decode()
+    if change == "approve":
+        client.post(action_url(somchai, "approve"))
+    elif change == "check_in":
+        somchai.status = Registration.Status.APPROVED
+        somchai.save()
+        client.get(list_url(event))
+        before = client.get(list_url(event)).content.decode()
+        registration_check_in(registration=somchai)
+    elif change == "rename":
+        somchai.user.display_name = "Somchai Renamed"
+        somchai.user.save()
+    else:
+        from events.forms import DelegationForm
+        from events.services_manage import delegation_save
+
+        # Nobody left in the Thai delegation: its former member's row says so.
+        form = DelegationForm({"name": "Thai delegation", "country": "TH"}, instance=mixed["delegation"], event=event)
+        assert form.is_valid(), form.errors
+        delegation_save(form=form)
+    after = client.get(list_url(event)).content.decode()
+
+    row = f'<tr id="registration-{somchai.pk}">'
+    before_row, after_row = (
+        re.sub(r'value="[A-Za-z0-9]{64}"', "", page[page.index(row) : page.index("</tr>", page.index(row))])
+        for page in (before, after)
+    )  # each answer carries a token of its own
+    assert before_row != after_row
+
+
+def test_the_list_is_kept_per_language(client, roles, event, mixed):
+    from django.conf import settings
+
+    client.force_login(roles["secretariat"])
+    english = client.get(list_url(event)).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = client.get(list_url(event)).content.decode()
+
+    assert ">Approve</button>" in english
+    assert ">Approve</button>" not in chinese
+    assert len(_shared_lists()) == 2

@@ -164,5 +164,62 @@ def test_the_secretariat_s_kept_dashboard_shows_a_new_join_request_and_a_fresh_h
 
     assert "Takeo Polytechnic Institute" not in first.content.decode()
     assert "Takeo Polytechnic Institute" in second.content.decode()
-    assert first.context["secretariat"]["jobs"]["healthy"] is False
-    assert second.context["secretariat"]["jobs"]["healthy"] is True
+    assert "not seen recently" in first.content.decode()
+    assert "not seen recently" not in second.content.decode()
+    assert ">running</span>" in second.content.decode()
+
+
+def test_the_secretariat_card_is_rendered_once_for_all_its_members_with_their_own_tokens():
+    from django.middleware.csrf import _unmask_cipher_token
+
+    from core.pagecache import CSRF_PLACEHOLDER
+
+    InstitutionFactory(name="Kampot Polytechnic Institute")  # awaiting verification: a form with a token
+    pages = []
+    for _ in range(2):
+        browser = Client()
+        browser.force_login(make_secretariat(UserFactory(verified_email=True)))
+        html = _dashboard(browser)
+        token = html.split('class="verification-form"', 1)[1].split('name="csrfmiddlewaretoken" value="', 1)[1][:64]
+        pages.append((html, token, browser.cookies[settings.CSRF_COOKIE_NAME].value))
+
+    from django.core.cache import cache
+
+    cards = [
+        cache.get(key.split(":", 2)[-1])["content"]
+        for key in list(cache._cache)  # noqa: SLF001 -- the test inspects what the cache holds
+        if ":pagecache:shared:dashboard:secretariat-card:" in key
+    ]
+    assert len(cards) == 1
+    assert CSRF_PLACEHOLDER in cards[0]
+    assert "Kampot Polytechnic Institute" in cards[0]
+    for html, token, secret in pages:
+        assert "Kampot Polytechnic Institute" in html
+        assert _unmask_cipher_token(token) == secret
+    assert pages[0][1] != pages[1][1]
+
+
+def test_the_secretariat_card_is_kept_per_language(client):
+    client.force_login(make_secretariat(UserFactory(verified_email=True)))
+    english = _dashboard(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = _dashboard(client)
+
+    assert "Institutions awaiting verification" in english
+    assert "Institutions awaiting verification" not in chinese
+
+
+def test_the_secretariat_card_counts_a_meeting_reported_as_mou_signed_at_once(client):
+    """The MoUs-to-log line inside the shared card shows a new outcome on the next view."""
+    from matchmaking.models import MeetingOutcome
+    from tests.factories import MeetingFactory
+
+    client.force_login(make_secretariat(UserFactory(verified_email=True)))
+    meeting = MeetingFactory()
+    before = _dashboard(client)
+    meeting.outcome = MeetingOutcome.MOU_SIGNED
+    meeting.save()
+    after = _dashboard(client)
+
+    assert "0 MoUs reported signed to log" in before
+    assert "1 MoU reported signed to log" in after
