@@ -766,6 +766,7 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     "events.views_registration.registration_action:next": NEXT,
     "events.views_registration.registration_action:view": NotAnId("which list to go back to"),
     "events.views_registration.registration_list:page": PAGE,
+    "events.views_registration.content:page": PAGE,
     "matchmaking.views_requests.participant_list:page": PAGE,
     "matchmaking.views_requests.slot_toggle:unavailable": NotAnId(
         "a flag; the slot comes from the URL, within the event"
@@ -773,6 +774,8 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     "events.views_survey.question_move:direction": NotAnId("up or down"),
     "events.views_survey.survey_status:open": NotAnId("a flag"),
     "institutions.views.institution_list:page": PAGE,
+    "institutions.views.content:page": PAGE,
+    "institutions.views.institution_list:sort": NotAnId("the order of the results; the form checks it"),
     "institutions.views_onboarding._next_url:next": NEXT,
     "institutions.views_onboarding.create:name": NotAnId("the name typed in the search, to fill in the form"),
     "institutions.views_onboarding.import_preview:row['decision_field']": DECISIONS,
@@ -798,6 +801,7 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     ),
     "mous.views_logging.proposal_confirm:signed_on": NotAnId("a date"),
     "mous.views_registry.mou_registry:page": PAGE,
+    "mous.views_registry.content:page": PAGE,
     "portal.views.set_language:language": NotAnId("a language code"),
     "portal.views.set_language:next": NEXT,
     "portal.views_activity.activity:page": PAGE,
