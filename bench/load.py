@@ -406,7 +406,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", default="", help="use this database instead of the default ones")
     parser.add_argument("--clients", default="8,32", help="comma-separated numbers of clients (default 8,32)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per page and per bare run (default 10)")
-    parser.add_argument("--only", default="", help="measure only the pages whose name contains this text")
+    parser.add_argument(
+        "--only", default="", help='measure only the pages whose name or group ("signed in") contains this text'
+    )
     args = parser.parse_args(argv)
     clients = [8] if args.quick else [int(number) for number in args.clients.split(",")]
     seconds = 2 if args.quick else args.duration
@@ -423,7 +425,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["PORTAL_DEMO_WAIVE_MFA"] = "1"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     database_url = prepare_database(args.big, week=args.week, database=args.database)
-    measured = [page for page in pages() if args.only.lower() in page.name.lower()]
+    measured = [page for page in pages() if args.only.lower() in f"{page.name} ({page.group})".lower()]
     cookies = session_cookies()
     from django.db import connections
 

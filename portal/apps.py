@@ -12,6 +12,8 @@ class PortalConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 
+        from institutions.models import Membership
+
         from . import audit, checks, receivers  # noqa: F401 -- checks registers itself on import
         from .models import User
 
@@ -30,6 +32,10 @@ class PortalConfig(AppConfig):
         )
         pre_delete.connect(
             receivers.forget_cached_group_members, sender=Group, dispatch_uid="portal_forget_cached_group_deleted"
+        )
+        post_save.connect(receivers.forget_cached_member, sender=Membership, dispatch_uid="portal_forget_member_saved")
+        post_delete.connect(
+            receivers.forget_cached_member, sender=Membership, dispatch_uid="portal_forget_member_deleted"
         )
         m2m_changed.connect(
             receivers.forget_cached_users_of_groups_change,

@@ -57,6 +57,11 @@ def forget_cached_user(sender, *, instance, **kwargs) -> None:
     forget_cached_users([instance.pk])
 
 
+def forget_cached_member(sender, *, instance, **kwargs) -> None:
+    """A membership was saved or deleted: drop its person's cached copy, which lists their institutions."""
+    forget_cached_users([instance.user_id])
+
+
 def forget_cached_group_members(sender, *, instance, **kwargs) -> None:
     """A group was saved (perhaps renamed) or is being deleted: drop its members' cached copies."""
     if instance.pk is not None:

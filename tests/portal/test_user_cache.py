@@ -4,9 +4,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from institutions.permissions import SECRETARIAT_GROUP
+from institutions.models import Membership
+from institutions.permissions import SECRETARIAT_GROUP, active_institution_ids
 from portal.backends import load_user
-from tests.factories import UserFactory, give_second_factor, make_secretariat
+from tests.factories import MembershipFactory, UserFactory, give_second_factor, make_secretariat
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,35 @@ def test_deleting_the_group_shows_on_the_next_page(client):
     Group.objects.get(name=SECRETARIAT_GROUP).delete()
 
     assert SECRETARIAT_LINE not in _dashboard(client)
+
+
+def test_the_users_institutions_come_with_them_and_need_no_query(django_assert_num_queries):
+    admin = MembershipFactory(role=Membership.Role.ADMIN)
+    member = MembershipFactory(user=admin.user)
+    MembershipFactory(user=admin.user, status=Membership.Status.PENDING)
+    load_user(admin.user_id)
+
+    with django_assert_num_queries(0):
+        cached = load_user(admin.user_id)
+        assert active_institution_ids(cached) == {admin.institution_id, member.institution_id}
+        assert active_institution_ids(cached, admin_only=True) == {admin.institution_id}
+
+
+def test_a_change_of_membership_shows_on_the_next_request():
+    membership = MembershipFactory()
+    user_id = membership.user_id
+    assert active_institution_ids(load_user(user_id), admin_only=True) == set()
+
+    membership.role = Membership.Role.ADMIN
+    membership.save()
+    assert active_institution_ids(load_user(user_id), admin_only=True) == {membership.institution_id}
+
+    membership.status = Membership.Status.PENDING
+    membership.save()
+    assert active_institution_ids(load_user(user_id)) == set()
+
+    other = MembershipFactory(user=membership.user)
+    assert active_institution_ids(load_user(user_id)) == {other.institution_id}
+
+    Membership.objects.filter(pk=other.pk).delete()
+    assert active_institution_ids(load_user(user_id)) == set()
