@@ -34,3 +34,9 @@ def lang_attribute(text) -> str:
 def fallback_note(text):
     """A short line saying the text above is shown in another language than the reader's."""
     return {"text": text if isinstance(text, LocalizedText) and text.is_fallback else None}
+
+
+@register.inclusion_tag("core/_localized_card.html")
+def localized_card(obj, field: str):
+    """A card with ``obj.field`` in the reader's language as paragraphs, marked and noted on a fallback."""
+    return {"text": obj.localized(field) if obj else ""}
