@@ -112,7 +112,7 @@ class RegistryForm(forms.Form):
         )
         for name in KEPT_OPTIONS:
             self.fields[name].widget.choices = options[name]
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Title, reference or party")})
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Title, summary, reference or party")})
 
     def filters(self) -> dict:
         """The valid values only: an invalid field is shown with its error and ignored."""
