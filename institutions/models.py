@@ -175,8 +175,8 @@ class Institution(MultilingualModel, TimestampedModel):
         """Return the bigrams of the unspaced-script text this institution is found by.
 
         ``save()`` keeps ``search_grams`` current; code that writes institutions with
-        ``bulk_create`` or ``update()`` sets it from this method itself (after
-        ``search_translations``, from :meth:`compute_search_translations`).
+        ``bulk_create`` or ``update()`` sets it from this method itself, after setting
+        ``search_translations`` from :meth:`compute_search_translations`, which it reads.
         """
         return script_grams(
             self.name,
@@ -185,7 +185,7 @@ class Institution(MultilingualModel, TimestampedModel):
             self.city,
             self.province,
             self.description,
-            self.compute_search_translations(),
+            self.search_translations,
         )
 
     def compute_search_translations(self) -> str:

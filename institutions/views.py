@@ -59,10 +59,7 @@ def institution_list(request):
     reader = _reader(request) if request.user.is_authenticated else None
 
     def content(*, slots: bool):
-        viewer_institution = acting_institution(request.user)
-        taxonomies = Taxonomies.load()
-        form = DirectoryForm(request.GET, taxonomies=taxonomies, can_sort_by_fit=viewer_institution is not None)
-        form.is_valid()  # invalid values are shown and ignored; the valid ones still apply
+        form, viewer_institution, taxonomies = _directory_form(request)
         result = directory_search(
             form.directory_query(),
             page_number=request.GET.get("page"),
