@@ -164,7 +164,40 @@ def clean_translations(value, fields: tuple[str, ...], max_lengths: dict[str, in
     return cleaned
 
 
-class TranslationsFormMixin:
+class LanguageKeptFormMixin:
+    """A form sent without the language of its texts keeps the stored one (a new row: English).
+
+    The pages always send it; an older page or a script that leaves it out keeps the language
+    stored rather than failing or resetting it, as a form sent without a translation keeps none.
+    Put it before the form's bases.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._keep_language()
+
+    def _keep_language(self) -> None:
+        if "original_language" in self.fields:
+            self.fields["original_language"].required = False
+
+    def clean_original_language(self) -> str:
+        return (
+            self.cleaned_data.get("original_language")
+            or getattr(self.instance, "original_language", "")
+            or FALLBACK_LANGUAGE
+        )
+
+
+class TranslationsJSONFormMixin:
+    """For a ModelForm that edits ``translations`` as JSON (the admin): checked like any other input."""
+
+    def clean_translations(self) -> dict:
+        model = self._meta.model
+        max_lengths = {name: model._meta.get_field(name).max_length for name in model.TRANSLATED_FIELDS}
+        return clean_translations(self.cleaned_data.get("translations"), model.TRANSLATED_FIELDS, max_lengths)
+
+
+class TranslationsFormMixin(LanguageKeptFormMixin):
     """Adds the language of the texts and a field per translated text and language to a ModelForm.
 
     The form's model is a :class:`MultilingualModel`; only the translated fields the form edits
@@ -182,6 +215,7 @@ class TranslationsFormMixin:
             field = model._meta.get_field("original_language")
             self.fields["original_language"] = field.formfield()
             self.initial.setdefault("original_language", getattr(self.instance, "original_language", "") or "en")
+            self._keep_language()
         self._translation_names: dict[tuple[str, str], str] = {}
         for code, _name in settings.LANGUAGES:
             for name in self.translated_fields:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from core.multilingual import clean_translations as clean_multilingual
+from core.multilingual import TranslationsJSONFormMixin
 
 from .models import (
     Contact,
@@ -28,16 +28,8 @@ from .models import (
 
 def translations_admin_form(model) -> type[forms.ModelForm]:
     """A ModelForm for ``model`` whose translations JSON is checked like any other input."""
-
-    def clean_translations(self):
-        max_lengths = {name: model._meta.get_field(name).max_length for name in model.TRANSLATED_FIELDS}
-        return clean_multilingual(self.cleaned_data.get("translations"), model.TRANSLATED_FIELDS, max_lengths)
-
-    return type(
-        f"{model.__name__}AdminForm",
-        (forms.ModelForm,),
-        {"clean_translations": clean_translations, "Meta": type("Meta", (), {"model": model, "fields": "__all__"})},
-    )
+    meta = type("Meta", (), {"model": model, "fields": "__all__"})
+    return type(f"{model.__name__}AdminForm", (TranslationsJSONFormMixin, forms.ModelForm), {"Meta": meta})
 
 
 class SessionInline(admin.TabularInline):

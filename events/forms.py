@@ -59,19 +59,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class TextsFormMixin(TranslationsFormMixin):
-    """``TranslationsFormMixin`` where a form sent without the language of its texts keeps the
-    stored one (a new row: English), as a form sent without a translation keeps none."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["original_language"].required = False
-
-    def clean_original_language(self) -> str:
-        return self.cleaned_data.get("original_language") or self.instance.original_language or "en"
-
-
-class EventForm(TextsFormMixin, forms.ModelForm):
+class EventForm(TranslationsFormMixin, forms.ModelForm):
     """Create or edit an event: its texts as written, with their translations.
 
     The list of organisers decides who may run the event, so only the secretariat changes it:
@@ -206,7 +194,7 @@ SESSION_MATCHMAKING_FIELDS = (
 )
 
 
-class SessionForm(TextsFormMixin, forms.ModelForm):
+class SessionForm(TranslationsFormMixin, forms.ModelForm):
     """A session of the agenda; its times are local times of the event and fall on its dates."""
 
     starts_at = LocalDateTimeField(label=capfirst(_("starts at")))

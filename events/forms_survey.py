@@ -5,9 +5,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.multilingual import content_languages
+from core.multilingual import TranslationsFormMixin, content_languages
 
-from .forms import TextsFormMixin
 from .models import Survey, SurveyQuestion
 
 OTHER = "other"
@@ -100,14 +99,14 @@ class AnswerForm(forms.Form):
             yield self[name], other, question.required
 
 
-class SurveySettingsForm(TextsFormMixin, forms.ModelForm):
+class SurveySettingsForm(TranslationsFormMixin, forms.ModelForm):
     class Meta:
         model = Survey
         fields = ["title", "introduction"]
         widgets = {"introduction": forms.Textarea(attrs={"rows": 3})}
 
 
-class QuestionForm(TextsFormMixin, forms.ModelForm):
+class QuestionForm(TranslationsFormMixin, forms.ModelForm):
     """A question, its translations, and its choices typed one per line in each language.
 
     The choices in the question's own language are the list; each other language is either

@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from core.multilingual import FALLBACK_LANGUAGE, clean_translations, content_languages, language_codes
+from core.multilingual import FALLBACK_LANGUAGE, TranslationsJSONFormMixin, content_languages, language_codes
 
 from .images import logo_from_upload
 from .models import CooperationType, Institution, Membership, Need, Offer, Sector
@@ -26,9 +26,8 @@ class UntranslatedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TaxonomyAdminForm(forms.ModelForm):
-    def clean_translations(self):
-        return clean_translations(self.cleaned_data.get("translations"), ("name",), {"name": 120})
+class TaxonomyAdminForm(TranslationsJSONFormMixin, forms.ModelForm):
+    pass
 
 
 @admin.register(CooperationType, Sector)

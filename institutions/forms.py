@@ -23,18 +23,8 @@ def https_formfield(model_field, **kwargs):
 
 
 class KeepLanguageMixin(TranslationsFormMixin):
-    """Translations of a ModelForm's texts, where a form sent without the language keeps it.
-
-    The language of the text is optional here: a client that does not send it (an older page,
-    a script) leaves the stored language as it was, or English for a new row.
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["original_language"].required = False
-
-    def clean_original_language(self) -> str:
-        return self.cleaned_data.get("original_language") or self.instance.original_language or "en"
+    """Translations of a ModelForm's texts (the language kept when a form leaves it out), where
+    the language alone is no change."""
 
     @cached_property
     def changed_data(self) -> list[str]:

@@ -16,11 +16,10 @@ from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.audit import audit_log
-from core.multilingual import clean_translations
+from core.multilingual import LanguageKeptFormMixin, TranslationsJSONFormMixin
 
 from .documents import check_upload, stored_file
 from .errors import MouError
-from .forms import LanguageKeptFormMixin
 from .models import Milestone, Mou, MouParty
 from .services import check_parties
 
@@ -103,18 +102,12 @@ class CheckedFilesForm(forms.ModelForm):
         return instance
 
 
-class MouAdminForm(LanguageKeptFormMixin, CheckedFilesForm):
+class MouAdminForm(LanguageKeptFormMixin, TranslationsJSONFormMixin, CheckedFilesForm):
     checked_files = {"document": ("document_name", "document_content_type")}
 
-    def clean_translations(self):
-        return clean_translations(self.cleaned_data.get("translations"), Mou.TRANSLATED_FIELDS, {"title": 300})
 
-
-class MilestoneAdminForm(LanguageKeptFormMixin, CheckedFilesForm):
+class MilestoneAdminForm(LanguageKeptFormMixin, TranslationsJSONFormMixin, CheckedFilesForm):
     checked_files = {"evidence_file": ("evidence_name", "evidence_content_type")}
-
-    def clean_translations(self):
-        return clean_translations(self.cleaned_data.get("translations"), Milestone.TRANSLATED_FIELDS, {"title": 250})
 
 
 class PrivateFileAdminMixin:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import date_format
-from core.multilingual import FALLBACK_LANGUAGE, TranslationsFormMixin
+from core.multilingual import TranslationsFormMixin
 from events.models import Event, Session
 from events.selectors import event_list_visible_to
 from institutions.languages import WORK_LANGUAGES
@@ -132,27 +132,7 @@ PartyFormSet = formset_factory(
 )
 
 
-class LanguageKeptFormMixin:
-    """Keep the text's language when a posted form leaves it out (put it before the form's bases).
-
-    The pages always send it; an older page, a script or the admin without the field keeps the
-    language stored (English for a new row) rather than failing or resetting it.
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if "original_language" in self.fields:
-            self.fields["original_language"].required = False
-
-    def clean_original_language(self) -> str:
-        return (
-            self.cleaned_data.get("original_language")
-            or getattr(self.instance, "original_language", "")
-            or FALLBACK_LANGUAGE
-        )
-
-
-class MouForm(LanguageKeptFormMixin, TranslationsFormMixin, forms.ModelForm):
+class MouForm(TranslationsFormMixin, forms.ModelForm):
     """The MoU itself; its parties come from the party formset and are checked together in MouEdit.
 
     The title and summary are written in the language of the text, with their translations

@@ -27,7 +27,6 @@ from institutions.models import Institution
 
 from . import lifecycle
 from .documents import check_upload, stored_file
-from .forms import LanguageKeptFormMixin
 from .models import Milestone, Mou
 from .selectors import mous_with_event_shown
 
@@ -201,7 +200,7 @@ def mou_history(request, pk: int):
 # --- Milestones and activities (parties' members) -----------------------------------------------
 
 
-class _RecordForm(LanguageKeptFormMixin, TranslationsFormMixin, forms.ModelForm):
+class _RecordForm(TranslationsFormMixin, forms.ModelForm):
     """A milestone or activity; its title and description take translations, as parties read them."""
 
     evidence_url = forms.URLField(
