@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "events",
     "matchmaking",
     "mous",
+    "api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "simple_history",
     "auditlog",
     "template_partials",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [

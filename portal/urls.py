@@ -26,6 +26,7 @@ urlpatterns = [
     # Matchmaking pages live under their event, at the paths they had inside the events app.
     path("events/", include("matchmaking.urls")),
     path("mous/", include("mous.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     *views_outbox.urlpatterns,

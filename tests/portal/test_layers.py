@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 # Bottom to top.
-LAYERS = ["core", "institutions", "events", "matchmaking", "mous", "portal"]
+LAYERS = ["core", "institutions", "events", "matchmaking", "mous", "api", "portal"]
 
 # Migrations that took over a higher app's table when its model moved down
 # (SeparateDatabaseAndState): they must run after the migration that created the table.
