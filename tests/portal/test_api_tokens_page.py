@@ -27,7 +27,8 @@ def test_the_page_lists_ones_own_tokens_only(client, roles):
 
     page = client.get(URL).content.decode()
 
-    assert "Warehouse import" in page and roles.institution_a.name in page
+    assert "Warehouse import" in page
+    assert roles.institution_a.name in page
     assert "Someone else" not in page
     assert 'id="api-tokens-heading"' in page
 
@@ -42,9 +43,11 @@ def test_a_new_token_is_shown_once_and_works(client, roles):
 
     token = ApiToken.objects.get(user=roles["institution_admin"])
     plain = response.context["new_token"]
-    assert plain.startswith(f"tvp_{token.prefix}_") and token.secret_hash == hash_secret(plain.split("_", 2)[2])
+    assert plain.startswith(f"tvp_{token.prefix}_")
+    assert token.secret_hash == hash_secret(plain.split("_", 2)[2])
     assert plain in response.content.decode()
-    assert token.scopes == ["read", "write"] and token.institution == roles.institution_a
+    assert token.scopes == ["read", "write"]
+    assert token.institution == roles.institution_a
     assert "no-store" in response.headers["Cache-Control"]
     assert plain not in client.get(URL).content.decode()
     assert client.get("/api/v1/token/", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
