@@ -23,12 +23,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import ImportJob
+from core.multilingual import clean_translations
 from events.models import Event, Registration
 from events.timezones import validate_time_zone
 from institutions.languages import WORK_LANGUAGES
 from mous.forms import MAX_PARTIES
 from mous.forms_ceremony import MAX_CEREMONY_ROWS
 from mous.models import Mou
+
+from .fields import CountrySerializer, country_dict
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -54,6 +57,17 @@ def translations_field(fields: tuple[str, ...]) -> serializers.DictField:
     )
 
 
+def checked_translations(value, model) -> dict:
+    """``value`` if it names only the model's translated texts and the portal's languages, within
+    each text's length (``core.multilingual.clean_translations``, as the admin checks them)."""
+    max_lengths = {name: model._meta.get_field(name).max_length for name in model.TRANSLATED_FIELDS}
+    try:
+        clean_translations(value, model.TRANSLATED_FIELDS, max_lengths)
+    except ValidationError as error:
+        raise serializers.ValidationError(list(error.messages)) from error
+    return value
+
+
 class NamedRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -63,7 +77,16 @@ class InstitutionRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.CharField()
     name = serializers.CharField()
-    country = serializers.CharField(help_text=_("ISO 3166 code"))
+    country = CountrySerializer()
+
+
+def institution_ref(institution) -> dict:
+    return {
+        "id": institution.pk,
+        "slug": institution.slug,
+        "name": institution.name,
+        "country": country_dict(institution.country),
+    }
 
 
 # --- Events -----------------------------------------------------------------------------------
@@ -82,8 +105,7 @@ class ManagedEventSerializer(serializers.Serializer):
     translations = serializers.DictField(child=serializers.DictField(child=serializers.CharField()), read_only=True)
     organisers = serializers.SerializerMethodField()
     city = serializers.CharField(read_only=True)
-    country = serializers.SerializerMethodField(help_text=_("ISO 3166 code"))
-    country_name = serializers.SerializerMethodField()
+    country = CountrySerializer()
     venue = serializers.CharField(read_only=True)
     time_zone = serializers.CharField(read_only=True)
     start_date = serializers.DateField(read_only=True)
@@ -100,16 +122,7 @@ class ManagedEventSerializer(serializers.Serializer):
 
     @extend_schema_field(InstitutionRefSerializer(many=True))
     def get_organisers(self, event: Event) -> list[dict]:
-        return [
-            {"id": i.pk, "slug": i.slug, "name": i.name, "country": i.country.code}
-            for i in sorted(event.organisers.all(), key=lambda i: i.name)
-        ]
-
-    def get_country(self, event: Event) -> str:
-        return event.country.code
-
-    def get_country_name(self, event: Event) -> str:
-        return str(event.country.name)
+        return [institution_ref(institution) for institution in sorted(event.organisers.all(), key=lambda i: i.name)]
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Event.Status.choices)))
     def get_allowed_transitions(self, event: Event) -> list[str]:
@@ -156,6 +169,9 @@ class EventWriteSerializer(serializers.Serializer):
     follow_up_days = serializers.ListField(
         child=serializers.IntegerField(), required=False, min_length=1, max_length=10
     )
+
+    def validate_translations(self, value):
+        return checked_translations(value, Event)
 
 
 class EventStatusSerializer(serializers.Serializer):
@@ -308,13 +324,7 @@ class RegistrationSerializer(serializers.Serializer):
 
     @extend_schema_field(InstitutionRefSerializer)
     def get_institution(self, registration: Registration) -> dict:
-        institution = registration.institution
-        return {
-            "id": institution.pk,
-            "slug": institution.slug,
-            "name": institution.name,
-            "country": institution.country.code,
-        }
+        return institution_ref(registration.institution)
 
     @extend_schema_field(NamedRefSerializer(allow_null=True))
     def get_delegation(self, registration: Registration) -> dict | None:
@@ -503,12 +513,7 @@ class ManagedMouSerializer(serializers.Serializer):
     def get_parties(self, mou: Mou) -> list[dict]:
         return [
             {
-                "institution": {
-                    "id": party.institution.pk,
-                    "slug": party.institution.slug,
-                    "name": party.institution.name,
-                    "country": party.institution.country.code,
-                },
+                "institution": institution_ref(party.institution),
                 "signatory_name": party.signatory_name,
                 "signatory_title": party.signatory_title,
             }
@@ -569,6 +574,9 @@ class MouWriteSerializer(serializers.Serializer):
     meetings = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=100
     )
+
+    def validate_translations(self, value):
+        return checked_translations(value, Mou)
 
 
 def mou_form_data(*, values: dict, current: dict, current_parties: list[dict]) -> dict:

@@ -26,6 +26,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -489,7 +490,7 @@ class ImportStart(SecretariatAPIView):
                 event=event,
                 created_by=request.user,
                 upload=upload,
-                language=getattr(request, "LANGUAGE_CODE", "en"),
+                language=translation.get_language(),
                 base_url=request.build_absolute_uri("/"),
             )
         except participant_imports.ImportFailed as error:
@@ -542,17 +543,14 @@ class ImportCommit(SecretariatAPIView):
             )
         preview = job.preview or {}
         if preview.get("has_errors"):
-            errors = {
-                _("row %(number)s") % {"number": row["number"]}: list(row["errors"])
-                for row in preview.get("rows", [])
-                if row.get("errors")
-            }
+            # Every row in error, by its number in the spreadsheet: "rows.3": ["email: …"].
+            rows = {str(row["number"]): list(row["errors"]) for row in preview.get("rows", []) if row.get("errors")}
             raise exceptions.ValidationError(
                 {
                     "non_field_errors": [
                         _("Correct the rows with errors in the file and upload it again; nothing was imported.")
                     ],
-                    **errors,
+                    "rows": rows,
                 }
             )
         decisions = serializer.validated_data

@@ -132,13 +132,18 @@ def test_event_with_invalid_fields_is_refused_with_the_forms_messages(call, role
         "POST",
         f"{BASE}/events/",
         bearer(roles["secretariat"]),
-        json={**EVENT, "end_date": "2027-02-01", "translations": {"title": {"xx": "?"}}, "follow_up_days": [3, 3]},
+        json={**EVENT, "end_date": "2027-02-01", "follow_up_days": [3, 3]},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert response.status_code == 400
     errors = response.json()["errors"]
-    assert "end_date" in errors
+    # The event form's own messages, in the caller's language.
+    assert errors["end_date"] == ["活动结束时间不能早于开始时间。"]
     assert "follow_up_days" in errors
+    response = call(
+        "POST", f"{BASE}/events/", bearer(roles["secretariat"]), json={**EVENT, "translations": {"title": {"xx": "?"}}}
+    )
+    assert response.json()["errors"] == {"translations": ["“xx” is not a language of the portal."]}
     assert Event.objects.count() == before
 
 
@@ -224,7 +229,7 @@ def test_registrations_list_filters_and_pages_with_a_cursor(call, roles, registe
     by_institution = call("GET", f"{url}?institution={registered['chinese'].pk}", token)
     assert ids(by_institution) == [registered["approved"].pk]
     row = by_institution.json()["results"][0]
-    assert row["institution"]["country"] == "CN"
+    assert row["institution"]["country"] == {"code": "CN", "name": "China"}
     assert row["person"]["email"] == registered["approved"].user.email
     first = call("GET", f"{url}?page_size=2", token).json()
     assert len(first["results"]) == 2
@@ -325,6 +330,8 @@ def test_import_upload_preview_commit(client, roles, organised, django_capture_o
     assert done["status"] == "done"
     assert done["result"]["registered"] == 2
     assert Registration.objects.filter(event=organised["published"], status="approved").count() == 2
+    # The two new people are asked to set their password, through the outbox.
+    assert OutboundEmail.objects.filter(user__email__in=["dara@example.org", "liwei@example.cn"]).count() == 2
     # Another institution's admin cannot see the job.
     other = {"HTTP_AUTHORIZATION": f"Bearer {bearer(roles['other_admin'], institution=roles.institution_b)}"}
     assert client.get(job_url, **other).status_code == 403  # the event is public: the job is not theirs
@@ -350,7 +357,8 @@ def test_import_with_an_error_writes_nothing_and_lists_the_rows(
         response = client.post(f"{url}{job_id}/commit/", {}, content_type="application/json", **headers)
     assert response.status_code == 400
     errors = response.json()["errors"]
-    assert any("email" in message for message in errors["row 3"])
+    assert any("email" in message for message in errors["rows.3"])
+    assert "rows.2" not in errors
     assert Registration.objects.count() == before
     assert ImportJob.objects.get(pk=job_id).status == ImportJob.Status.PREVIEWED
 
