@@ -93,7 +93,7 @@ class InstitutionListSerializer(serializers.Serializer):
 
 
 class InstitutionDetailSerializer(InstitutionListSerializer):
-    website = serializers.URLField()
+    website = serializers.CharField(help_text="The institution's website, or empty.")
     description = LocalizedTextField()
     original_language = serializers.CharField()
     text_languages = TextLanguagesField("description")

@@ -77,6 +77,7 @@ class EventListView(GenericAPIView):
 
     @extend_schema(
         operation_id="events_list",
+        responses=EventListSerializer(many=True),
         parameters=[
             OpenApiParameter("when", str, enum=["upcoming", "past"], description="Upcoming (not yet ended) or past."),
             OpenApiParameter("kind", str, enum=list(Event.Kind.values)),
