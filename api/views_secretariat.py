@@ -290,8 +290,32 @@ REGISTRATION_FILTERS = [
 ]
 
 
+# What a registration's answer shows, and no more: an institution's row also holds its search
+# columns (a text vector and arrays), which would otherwise be read and parsed for every row
+# (as the registrations page does, ``events.views_registration.ROW_FIELDS``).
+REGISTRATION_FIELDS = (
+    "event__slug",
+    "status",
+    "role",
+    "job_title",
+    "checked_in_at",
+    "created_at",
+    "user__display_name",
+    "user__email",
+    "user__anonymised_at",
+    "institution__slug",
+    "institution__name",
+    "institution__country",
+    "delegation__name",
+)
+
+
 def _registrations(event: Event):
-    return Registration.objects.filter(event=event).select_related("event", "user", "institution", "delegation")
+    return (
+        Registration.objects.filter(event=event)
+        .select_related("event", "user", "institution", "delegation")
+        .only(*REGISTRATION_FIELDS)
+    )
 
 
 class RegistrationList(SecretariatAPIView):

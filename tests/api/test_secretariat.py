@@ -544,3 +544,33 @@ def test_an_institution_admin_who_loses_the_admin_role_stops_running_the_event(c
     membership.role = Membership.Role.MEMBER
     membership.save()
     assert call("GET", f"{BASE}/events/draft-of-a/", token).status_code == 404
+
+
+def test_a_superuser_demoted_loses_the_secretariats_rights(call, roles):
+    person = UserFactory(verified_email=True, is_superuser=True)
+    token = bearer(person)
+    assert call("POST", f"{BASE}/mous/", token, json=mou_json(roles)).status_code == 201
+    person.is_superuser = False
+    person.save()
+    assert call("POST", f"{BASE}/mous/", token, json=mou_json(roles, title="Second")).status_code == 403
+    assert Mou.objects.count() == 1
+
+
+def test_lists_ask_the_same_queries_however_many_rows(call, roles, registered):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token = bearer(roles["institution_admin"], institution=roles.institution_a)
+    url = f"{BASE}/events/published-of-a/registrations/"
+
+    def queries(path) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert call("GET", path, token).status_code == 200
+        return len(captured)
+
+    queries(url)  # the token's first use is recorded once
+    few = queries(url), queries(f"{BASE}/events/")
+    for _ in range(6):
+        RegistrationFactory(event=registered["event"], status="pending")
+        EventFactory().organisers.add(roles.institution_a)
+    assert (queries(url), queries(f"{BASE}/events/")) == few
