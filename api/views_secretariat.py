@@ -28,7 +28,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser

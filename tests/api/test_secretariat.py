@@ -257,9 +257,10 @@ def test_approve_and_decline_tell_the_person_through_the_outbox(call, roles, reg
     kinds = OutboundEmail.objects.filter(user__in=[first.user, second.user]).count()
     assert kinds == 2
     # Approving again is refused: the registration's state does not allow it.
-    again = call("POST", f"{url}/{first.pk}/approve/", token)
+    again = call("POST", f"{url}/{first.pk}/approve/?lang=km", token)
     assert again.status_code == 409
     assert again["Content-Type"].startswith("application/problem+json")
+    assert again.json()["detail"] == "ការចុះឈ្មោះនេះត្រូវបានអនុម័តរួចហើយ។"  # the service's message, in Khmer
     # The audit trail records the token's person, as the page records the signed-in one.
     change = LogEntry.objects.get_for_object(first).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
     assert change.actor == roles["institution_admin"]
