@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -48,12 +49,17 @@ def translations_field(fields: tuple[str, ...]) -> serializers.DictField:
     return serializers.DictField(
         child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
         required=False,
-        help_text=_(
-            "Translations per text and language, e.g. {“title”: {“zh-hans”: “…”}}: each text named "
-            "gets exactly these translations; texts not named keep theirs. Texts: %(fields)s. "
-            "Languages: %(languages)s."
-        )
-        % {"fields": ", ".join(fields), "languages": ", ".join(LANGUAGE_CODES)},
+        help_text=lazy(
+            lambda: (
+                _(
+                    "Translations per text and language, e.g. {“title”: {“zh-hans”: “…”}}: each text named "
+                    "gets exactly these translations; texts not named keep theirs. Texts: %(fields)s. "
+                    "Languages: %(languages)s."
+                )
+                % {"fields": ", ".join(fields), "languages": ", ".join(LANGUAGE_CODES)}
+            ),
+            str,
+        )(),
     )
 
 
@@ -199,7 +205,7 @@ def form_current_data(form) -> dict:
     return data
 
 
-def translated_form_data(values: dict, fields: tuple[str, ...], data: dict, translations) -> None:
+def translated_form_data(fields: tuple[str, ...], data: dict, translations) -> None:
     """Put ``translations`` (per text and language) into the form's ``data``: each text named gets
     exactly these translations, the others keep theirs."""
     if not isinstance(translations, dict):
@@ -240,7 +246,7 @@ def event_form_data(*, values: dict, current: dict) -> dict:
             data[name] = _wall_clock(values[name], zone) or ""
     if "follow_up_days" in values:
         data["follow_up_days"] = ", ".join(str(day) for day in values["follow_up_days"])
-    translated_form_data(values, Event.TRANSLATED_FIELDS, data, values.get("translations"))
+    translated_form_data(Event.TRANSLATED_FIELDS, data, values.get("translations"))
     return data
 
 
@@ -604,7 +610,7 @@ def mou_form_data(*, values: dict, current: dict, current_parties: list[dict]) -
         data["languages"] = list(values["languages"])
     if "is_public" in data and not data["is_public"]:
         data.pop("is_public")  # an unticked box is not sent
-    translated_form_data(values, Mou.TRANSLATED_FIELDS, data, values.get("translations"))
+    translated_form_data(Mou.TRANSLATED_FIELDS, data, values.get("translations"))
     parties = values.get("parties", current_parties)
     data["parties-TOTAL_FORMS"] = str(len(parties))
     data["parties-INITIAL_FORMS"] = "0"
