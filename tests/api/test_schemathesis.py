@@ -43,6 +43,27 @@ REAL = {
     "/api/v1/institutions/{slug}/": lambda w: {"slug": w.inst_a.slug},
     "/api/v1/mous/{id}/": lambda w: {"id": w.mou_public.pk},
     "/api/v1/mous/{pk}/": lambda w: {"pk": w.mou_public.pk},
+    # Running events and the registry (api/views_secretariat.py).
+    **{
+        f"/api/v1/manage/events/{{slug}}/{tail}": lambda w: {"slug": w.event.slug}
+        for tail in ("", "status/", "registrations/", "registrations/approve/", "imports/")
+    },
+    **{
+        f"/api/v1/manage/events/{{slug}}/registrations/{{id}}/{tail}": lambda w: {
+            "slug": w.event.slug,
+            "id": w.reg_pending.pk,
+        }
+        for tail in ("", "approve/", "reject/", "cancel/", "role/")
+    },
+    **{
+        f"/api/v1/manage/events/{{slug}}/imports/{{job_id}}/{tail}": lambda w: {
+            "slug": w.event.slug,
+            "job_id": w.import_participants.pk,
+        }
+        for tail in ("", "commit/")
+    },
+    "/api/v1/manage/mous/{id}/": lambda w: {"id": w.mou_private_a.pk},
+    "/api/v1/manage/mous/{id}/status/": lambda w: {"id": w.mou_private_a.pk},
 }
 
 
