@@ -23,6 +23,7 @@ from institutions.permissions import is_secretariat
 
 from .attendance import with_attendance
 from .calendar import meeting_entries
+from .feeds import calendar_feed_links
 from .selectors import agenda_meetings, calendar_meetings_of_registration
 
 
@@ -45,7 +46,11 @@ def my_agenda(request, slug: str):
         lambda: _agenda_page(request, slug),
         fresh=lambda value: value["fresh_until"] is None or timezone.now() < value["fresh_until"],
     )
-    return render(request, "matchmaking/agenda/my_agenda.html", kept)
+    return render(
+        request,
+        "matchmaking/agenda/my_agenda.html",
+        {**kept, "calendar_feed": calendar_feed_links(user=request.user)},
+    )
 
 
 def _agenda_page(request, slug: str) -> dict:

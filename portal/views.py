@@ -21,6 +21,7 @@ from core.pagecache import KEPT_VERSION_KEY, public_page, shared_section
 from core.personalcache import kept_for_person
 from events.selectors import events_recent, events_upcoming
 from institutions.permissions import is_secretariat
+from matchmaking.feeds import calendar_feed_links
 
 from .forms import PreferencesForm
 from .mfa import has_second_factor, second_factor_required
@@ -141,7 +142,7 @@ def preferences(request):
                 "email_request_nudges": user.email_request_nudges,
             }
         )
-    return render(request, "portal/preferences.html", {"form": form})
+    return render(request, "portal/preferences.html", {"form": form, "calendar_feed": calendar_feed_links(user=user)})
 
 
 @require_POST

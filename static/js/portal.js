@@ -17,6 +17,24 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // "Copy link" buttons copy the address in the field they name (the calendar feed's link).
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const field = document.getElementById(button.dataset.copy);
+      const status = button.parentElement.querySelector("[data-copy-status]");
+      if (!field) return;
+      const done = () => {
+        if (status) status.textContent = button.dataset.copied;
+      };
+      field.select();
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(field.value).then(done, () => document.execCommand("copy") && done());
+      } else if (document.execCommand("copy")) {
+        done();
+      }
+    });
+  });
+
   // Print buttons on printable sheets.
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.addEventListener("click", () => window.print());
