@@ -46,11 +46,7 @@ def my_agenda(request, slug: str):
         lambda: _agenda_page(request, slug),
         fresh=lambda value: value["fresh_until"] is None or timezone.now() < value["fresh_until"],
     )
-    return render(
-        request,
-        "matchmaking/agenda/my_agenda.html",
-        {**kept, "calendar_feed": calendar_feed_links(user=request.user)},
-    )
+    return render(request, "matchmaking/agenda/my_agenda.html", kept)
 
 
 def _agenda_page(request, slug: str) -> dict:
@@ -73,6 +69,9 @@ def _agenda_page(request, slug: str) -> dict:
         "event_title": str(event.localized("title")),  # a plain str: the cache pickles it
         "content": render_to_string("matchmaking/agenda/_my_agenda_content.html", context, request),
         "fresh_until": min(starts, default=None),
+        # Rendered outside "content", from here: a reset or a new link is a change of the
+        # models like any other, after which the kept value is computed again.
+        "calendar_feed": calendar_feed_links(user=request.user),
     }
 
 
