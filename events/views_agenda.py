@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from .calendar import agenda_calendar, calendar_filename, feed_links
 from .models import Event
@@ -83,7 +83,7 @@ def event_calendar_ics(request, slug: str):
     return calendar_response(content, calendar_filename(event))
 
 
-@require_GET
+@require_safe
 def event_calendar_feed(request, slug: str):
     """The public agenda of a published event as a feed: what the download holds, subscribed to.
 

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from events.views_agenda import feed_response
 
@@ -19,7 +19,7 @@ from .errors import MatchmakingError
 from .feeds import calendar_feed_exists, calendar_feed_renew, calendar_feed_revoke, feed_of_token, person_feed
 
 
-@require_GET
+@require_safe  # some calendar apps ask with HEAD first
 def calendar_feed(request, token: str):
     feed = feed_of_token(token)
     if feed is None:

@@ -412,6 +412,8 @@ def user_data_export(*, user) -> dict[str, list | dict]:
                 "response__survey", "question"
             )
         ],
+        # When the calendar feed's link was made; never the link, which would open the feed.
+        "calendar_feed.json": list(CalendarFeed.objects.filter(user=user).values("issued_at")),
         "shortlist.json": list(
             ShortlistEntry.objects.filter(user=user).values("institution__name", "note", "created_at").order_by("pk")
         ),

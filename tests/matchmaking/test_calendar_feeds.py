@@ -7,16 +7,17 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from core.pagecache import is_public_page
 from events.calendar import feed_links, site_host
 from events.models import Event
 from matchmaking.feeds import CANCELLED_KEPT, calendar_feed_links, calendar_feed_renew, calendar_feed_revoke
 from matchmaking.models import CalendarFeed, Meeting
 from matchmaking.scheduler import publish_schedule
-from portal.privacy import user_anonymise
+from portal.privacy import user_anonymise, user_data_export
 from tests.events.conftest import register
 from tests.factories import EventFactory, MeetingFactory, MeetingRequestFactory, RegistrationFactory, SessionFactory
 
@@ -92,6 +93,8 @@ def test_person_feed_parses_with_name_zones_refresh_and_the_agenda(client, setup
     assert response["Cache-Control"] == "private, no-cache"
     assert response["Referrer-Policy"] == "same-origin"
     assert not response.cookies
+    assert not is_public_page(resolve(feed_path(setup.requester.user)).func)  # never in the page cache
+    assert client.head(feed_path(setup.requester.user)).status_code == 200
 
 
 def test_feed_holds_no_email_message_or_other_peoples_meetings(client, setup):
@@ -278,3 +281,23 @@ def test_public_event_feed_and_its_subscribe_link(client, setup):
 
     Event.objects.filter(pk=event.pk).update(status=Event.Status.DRAFT)
     assert fetch(client, path).status_code == 404
+
+
+def test_feed_speaks_its_owners_language_whatever_the_request(client, setup):
+    user = setup.requester.user
+    user.preferred_language = "zh-hans"
+    user.save()
+
+    meeting = meeting_entry(parse(fetch(client, feed_path(user), accept_language="en")))
+
+    assert "第 1 桌" in str(meeting["LOCATION"])
+
+
+def test_data_download_says_when_the_link_was_made_but_not_the_link(setup):
+    user = setup.requester.user
+    token = feed_path(user).removeprefix("/calendar/").removesuffix(".ics")
+
+    exported = user_data_export(user=user)
+
+    assert [set(row) for row in exported["calendar_feed.json"]] == [{"issued_at"}]
+    assert token[10:] not in str(exported)
