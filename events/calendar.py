@@ -77,10 +77,15 @@ class FeedLinks:
     webcal: str
 
 
-def feed_links(path: str) -> FeedLinks:
-    """The links of the feed at ``path``, on SITE_URL (the public address) whatever the request's host."""
+def absolute_url(path: str) -> str:
+    """``path`` on SITE_URL, the public address: feeds read the same whatever host they were asked on."""
     site = urlsplit(settings.SITE_URL)
-    return FeedLinks(https=f"{site.scheme}://{site.netloc}{path}", webcal=f"webcal://{site.netloc}{path}")
+    return f"{site.scheme}://{site.netloc}{path}"
+
+
+def feed_links(path: str) -> FeedLinks:
+    """The links of the feed at ``path``, on SITE_URL."""
+    return FeedLinks(https=absolute_url(path), webcal=f"webcal://{urlsplit(settings.SITE_URL).netloc}{path}")
 
 
 def session_uid(session: Session) -> str:

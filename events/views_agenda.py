@@ -13,11 +13,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import translation
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_safe
 
-from .calendar import agenda_calendar, calendar_filename, feed_links
+from .calendar import absolute_url, agenda_calendar, calendar_filename
 from .models import Event
 from .permissions import is_public_event
 
@@ -65,7 +65,12 @@ def feed_response(request, content: bytes, *, key: str, private: bool) -> HttpRe
         response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag
     response["Last-Modified"] = http_date(modified)
-    response["Cache-Control"] = "private, no-cache" if private else "public, max-age=900"
+    if private:
+        response["Cache-Control"] = "private, no-cache"
+    else:
+        response["Cache-Control"] = "public, max-age=900"
+        # Its texts are in the reader's language, from the header or the language cookie.
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
     # Search engines have no business with a calendar feed, whoever links to it.
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -96,7 +101,7 @@ def event_calendar_feed(request, slug: str):
     content = agenda_calendar(
         event=event,
         sessions=event.sessions.order_by("starts_at", "title"),
-        url=feed_links(event.get_absolute_url()).https,
+        url=absolute_url(event.get_absolute_url()),
         feed=True,
     )
     key = f"calendar-feed:event:{event.pk}:{translation.get_language()}"

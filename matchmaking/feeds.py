@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -41,7 +42,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log
-from events.calendar import FeedLinks, add_time_zones, feed_links, new_calendar, session_component
+from events.calendar import FeedLinks, absolute_url, add_time_zones, feed_links, new_calendar, session_component
 from events.models import Event, Registration
 from events.timezones import validate_time_zone
 
@@ -121,7 +122,7 @@ def calendar_feed_renew(*, user) -> CalendarFeed:
     _check_owner(user)
     prefix = secrets.token_hex(PREFIX_LENGTH // 2)
     values = {"prefix": prefix, "token_hash": _hash(prefix + _secret(prefix)), "issued_at": timezone.now()}
-    feed, created = CalendarFeed.objects.select_for_update().update_or_create(user=user, defaults=values)
+    feed, created = CalendarFeed.objects.update_or_create(user=user, defaults=values)
     audit_log(
         action="matchmaking.calendar_feed.created" if created else "matchmaking.calendar_feed.renewed",
         actor=user,
@@ -162,7 +163,7 @@ def _kept(meeting: Meeting, now: datetime) -> bool:
 def _person_zone(user, registrations: list[Registration]) -> str:
     try:
         validate_time_zone(user.time_zone)
-    except Exception:  # noqa: BLE001 -- any unknown zone: the first event's
+    except ValidationError:  # an unknown zone: the first event's
         return registrations[0].event.time_zone if registrations else settings.TIME_ZONE
     return user.time_zone
 
@@ -185,7 +186,7 @@ def person_feed(*, user, now: datetime | None = None) -> bytes:
         for registration in registrations:
             event = registration.event
             zone = ZoneInfo(event.time_zone)
-            url = feed_links(reverse("matchmaking:my_agenda", kwargs={"slug": event.slug})).https
+            url = absolute_url(reverse("matchmaking:my_agenda", kwargs={"slug": event.slug}))
             for session in event.sessions.order_by("starts_at", "title"):
                 calendar.add_component(session_component(session, event, zone, None, url))
             for meeting in calendar_meetings_of_registration(registration=registration):
