@@ -31,4 +31,4 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin porta
 USER portal
 
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind=0.0.0.0:8000", "--workers=3", "--access-logfile=-"]
+CMD ["gunicorn", "portal.wsgi", "--bind=0.0.0.0:8000", "--workers=3", "--access-logfile=-", "--logger-class=portal.gunicorn.AccessLogger"]

@@ -14,7 +14,7 @@ from .models import Delegation, Event, Registration, Session
 def register() -> None:
     """Register the models with auditlog; called once from ``EventsConfig.ready()``."""
     audit_register(Event, exclude=["created_at", "updated_at"], m2m=["organisers"])
-    audit_register(Session, exclude=["scheduled_at", "published_at", "publication_count"])
+    audit_register(Session, exclude=["scheduled_at", "published_at", "publication_count", "updated_at"])
     audit_register(Delegation)
     # Tokens are secrets: never copied into the trail.
     audit_register(Registration, exclude=["badge_token", "contact_token", "survey_token", "created_at"])

@@ -190,6 +190,8 @@ class Session(MultilingualModel):
     scheduled_at = models.DateTimeField(_("last scheduled"), null=True, blank=True)
     published_at = models.DateTimeField(_("schedule published"), null=True, blank=True)
     publication_count = models.PositiveSmallIntegerField(_("times published"), default=0)
+    # The LAST-MODIFIED and DTSTAMP of the session's entry in subscribed calendar feeds.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("session")

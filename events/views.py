@@ -1,10 +1,13 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.pagecache import public_page
 
+from .calendar import feed_links
 from .models import Event
+from .permissions import is_public_event
 from .selectors import (
     agenda_days,
     agenda_registration,
@@ -51,5 +54,9 @@ def event_detail(request, slug: str):
             "countries": countries,
             "stats": participation_totals(countries=countries),
             "agenda_registration": agenda_registration(user=request.user, event=event),
+            # Drafts have no feed: calendars subscribe without signing in.
+            "feed": feed_links(reverse("events:calendar_feed", args=[event.slug]))
+            if is_public_event(request.user, event)
+            else None,
         },
     )

@@ -26,8 +26,21 @@ def meeting_uid(meeting: Meeting) -> str:
 
 
 def meeting_component(
-    meeting: Meeting, registration: Registration, event: Event, zone: ZoneInfo, stamp: datetime, url: str
+    meeting: Meeting,
+    registration: Registration,
+    event: Event,
+    zone: ZoneInfo,
+    stamp: datetime | None,
+    url: str,
+    *,
+    with_message: bool = True,
 ) -> CalendarEvent:
+    """The entry of ``meeting`` on ``registration``'s agenda.
+
+    ``stamp`` None (in feeds) stamps it with its last change, so that an unchanged feed stays
+    byte for byte the same; ``with_message`` False leaves the request's message out (free
+    text that may hold contact details, out of feeds whose address is their only key).
+    """
     partner = getattr(meeting, "partner", None) or partner_of(meeting, registration)
     other_name, other_institution = partner.name, partner.institution
     if other_institution:
@@ -36,7 +49,7 @@ def meeting_component(
         summary = _("Meeting with %(name)s") % {"name": other_name}
     component = CalendarEvent()
     component.add("uid", meeting_uid(meeting))
-    component.add("dtstamp", stamp)
+    component.add("dtstamp", meeting.updated_at.astimezone(UTC) if stamp is None else stamp)
     component.add("sequence", meeting.sequence)
     component.add("last-modified", meeting.updated_at.astimezone(UTC))
     component.add("dtstart", meeting.slot.starts_at.astimezone(zone))
@@ -46,7 +59,7 @@ def meeting_component(
     table = _("table %(number)s") % {"number": meeting.table_number} if meeting.table_number else ""
     component.add("location", entry_location(event, ", ".join(part for part in (room, table) if part)))
     description = [meeting.session.localized("title"), event.localized("title")]
-    if meeting.request.message:
+    if with_message and meeting.request.message:
         description.append(meeting.request.message)
     component.add("description", "\n\n".join(description))
     if url:

@@ -297,3 +297,28 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} · {self.recipient} · {self.step}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret address of their agenda across events, for calendar apps to subscribe to.
+
+    The address carries a token that stands for the person (a calendar app cannot sign in):
+    ``<prefix><secret>``. Only the prefix, to find the row, and a SHA-256 hash of the whole
+    token are stored; the secret is an HMAC of the prefix under the site's SECRET_KEY, so the
+    portal can show the link again while a copy of the database alone opens no feed. Renewing
+    draws a new prefix, which ends the old address at once (``matchmaking.feeds``).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    prefix = models.CharField(_("token prefix"), max_length=12, unique=True, editable=False)
+    token_hash = models.CharField(_("token hash"), max_length=64, editable=False)
+    issued_at = models.DateTimeField(_("link issued at"), editable=False)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.prefix}…"

@@ -383,20 +383,26 @@ def publish_schedule(*, session: Session, by=None) -> dict[str, int]:
             new.append(meeting)
     # Phase one frees the cells of moved and cancelled meetings, so that phase two can never
     # put two meetings in one (slot, table) even for a moment.
+    # bulk_update() leaves auto_now fields alone: updated_at (calendars' LAST-MODIFIED and,
+    # in feeds, DTSTAMP) is set here, for every meeting whose entry changes.
+    now = timezone.now()
     for meeting in cancelled:
         meeting.status = Meeting.Status.CANCELLED
         meeting.sequence += 1
+        meeting.updated_at = now
     for meeting in moved:
         meeting.slot_id = meeting.table_number = None
-    Meeting.objects.bulk_update(cancelled + moved, ["status", "sequence", "slot", "table_number"], batch_size=2000)
+    fields = ["status", "sequence", "slot", "table_number", "updated_at"]
+    Meeting.objects.bulk_update(cancelled + moved, fields, batch_size=2000)
     for meeting in moved:
         meeting.sequence += 1
     for meeting in moved + new:
         meeting.slot_id, meeting.table_number = meeting.draft_slot_id, meeting.draft_table
         meeting.slot = meeting.draft_slot
         meeting.status = Meeting.Status.PUBLISHED
-    Meeting.objects.bulk_update(moved + new, ["status", "sequence", "slot", "table_number"], batch_size=2000)
-    session.published_at = timezone.now()
+        meeting.updated_at = now
+    Meeting.objects.bulk_update(moved + new, fields, batch_size=2000)
+    session.published_at = now
     session.publication_count += 1
     session.save(update_fields=["published_at", "publication_count"])
 

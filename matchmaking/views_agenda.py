@@ -23,6 +23,7 @@ from institutions.permissions import is_secretariat
 
 from .attendance import with_attendance
 from .calendar import meeting_entries
+from .feeds import calendar_feed_links
 from .selectors import agenda_meetings, calendar_meetings_of_registration
 
 
@@ -68,6 +69,9 @@ def _agenda_page(request, slug: str) -> dict:
         "event_title": str(event.localized("title")),  # a plain str: the cache pickles it
         "content": render_to_string("matchmaking/agenda/_my_agenda_content.html", context, request),
         "fresh_until": min(starts, default=None),
+        # Rendered outside "content", from here: a reset or a new link is a change of the
+        # models like any other, after which the kept value is computed again.
+        "calendar_feed": calendar_feed_links(user=request.user),
     }
 
 

@@ -31,7 +31,7 @@ from events.contacts import contact_card
 from events.models import Contact, Registration, SurveyAnswer, new_token
 from institutions.models import ContactMessage, Invitation, Membership, ShortlistEntry
 from institutions.permissions import is_secretariat
-from matchmaking.models import FollowUp, Meeting, MeetingRequest
+from matchmaking.models import CalendarFeed, FollowUp, Meeting, MeetingRequest
 from mous.models import Milestone, Mou, MouParty
 
 from .errors import PortalError
@@ -116,7 +116,7 @@ def user_anonymise(*, user, by):
 
     Removed: name, email address (replaced by ``deleted-<id>@invalid``), password (unusable),
     staff rights and groups, the allauth email addresses, MFA authenticators, memberships,
-    shortlist and its notes, contacts exchanged at events (both directions), open
+    shortlist and its notes, the calendar feed's address, contacts exchanged at events (both directions), open
     invitations to the address, and the emails in the outbox. Replaced: the personal tokens
     of the person's registrations and follow-ups (badge, contact and survey codes, follow-up
     links), so that no printed code or emailed link opens anything. Kept, pointing at the
@@ -152,6 +152,7 @@ def user_anonymise(*, user, by):
     Authenticator.objects.filter(user=user).delete()
     Membership.objects.filter(user=user).delete()
     ShortlistEntry.objects.filter(user=user).delete()
+    CalendarFeed.objects.filter(user=user).delete()  # the secret address of their agenda
     Invitation.objects.filter(email__iexact=old_email, accepted_at__isnull=True).delete()
     OutboundEmail.objects.filter(Q(user=user) | Q(to_email__iexact=old_email)).delete()
     Contact.objects.filter(Q(owner__in=registrations) | Q(contact__in=registrations)).delete()
@@ -411,6 +412,8 @@ def user_data_export(*, user) -> dict[str, list | dict]:
                 "response__survey", "question"
             )
         ],
+        # When the calendar feed's link was made; never the link, which would open the feed.
+        "calendar_feed.json": list(CalendarFeed.objects.filter(user=user).values("issued_at")),
         "shortlist.json": list(
             ShortlistEntry.objects.filter(user=user).values("institution__name", "note", "created_at").order_by("pk")
         ),

@@ -169,6 +169,7 @@ PAGE_CACHE_IGNORED_MODELS = frozenset(
         "matchmaking.MeetingRequest",
         "matchmaking.AttendanceMark",
         "matchmaking.FollowUp",
+        "matchmaking.CalendarFeed",
     }
 )
 # ... and saves of only these fields of a model: a sign-in's last_login, a person's password

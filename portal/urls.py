@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from matchmaking import views_feeds
+
 from . import views, views_activity, views_api_tokens, views_outbox, views_privacy
 
 admin.site.site_header = _("TVET Partnership Portal administration")
@@ -21,6 +23,8 @@ urlpatterns = [
     # Before allauth's own pattern for the same path, which it replaces.
     path("accounts/2fa/webauthn/keys/<int:pk>/remove/", views.remove_webauthn, name="mfa_remove_webauthn"),
     *views_privacy.urlpatterns,
+    # A person's agenda as a calendar feed (/calendar/<token>.ics) and its link's buttons, before allauth's.
+    *views_feeds.urlpatterns,
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("institutions/", include("institutions.urls")),

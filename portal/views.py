@@ -24,6 +24,7 @@ from core.pagecache import KEPT_VERSION_KEY, public_page, shared_section
 from core.personalcache import kept_for_person
 from events.selectors import events_recent, events_upcoming
 from institutions.permissions import is_secretariat
+from matchmaking.feeds import calendar_feed_links
 
 from .forms import PreferencesForm
 from .mfa import has_second_factor, second_factor_required
@@ -159,6 +160,7 @@ def preferences_context(request, *, form=None, token_form=None, new_token: str |
         "token_form": token_form or ApiTokenForm(user=user),
         "new_token": new_token,
         "now": timezone.now(),
+        "calendar_feed": calendar_feed_links(user=user),
     }
 
 

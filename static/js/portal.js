@@ -17,17 +17,22 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
-  // Copy buttons: data-copy names the field whose value they copy (a new API token).
+  // Copy buttons: data-copy names the field whose value they copy (a new API token, a calendar
+  // feed's link); a [data-copy-status] beside the button says it was copied, else the button does.
   document.querySelectorAll("[data-copy]").forEach((button) => {
     button.addEventListener("click", () => {
       const field = document.getElementById(button.dataset.copy);
+      const status = button.parentElement.querySelector("[data-copy-status]");
       if (!field) return;
-      field.select();
       const done = () => {
-        button.textContent = button.dataset.copied || button.textContent;
+        if (status) status.textContent = button.dataset.copied;
+        else button.textContent = button.dataset.copied || button.textContent;
       };
+      field.select();
       if (navigator.clipboard) {
-        navigator.clipboard.writeText(field.value).then(done, () => {});
+        navigator.clipboard.writeText(field.value).then(done, () => document.execCommand("copy") && done());
+      } else if (document.execCommand("copy")) {
+        done();
       }
     });
   });

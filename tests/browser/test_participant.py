@@ -1,4 +1,7 @@
-"""A participant registers for an event, asks someone for a meeting and downloads their agenda."""
+"""A participant registers for an event, asks someone for a meeting, downloads their agenda and subscribes to it."""
+
+import re
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 from icalendar import Calendar
@@ -76,5 +79,20 @@ def test_participant_registers_requests_a_meeting_and_downloads_the_agenda(page,
     assert str(calendar["X-WR-CALNAME"]) == f"{EVENT} · my agenda"
     summaries = {str(entry["SUMMARY"]) for entry in calendar.walk("VEVENT")}
     assert {"Opening ceremony", "Partner matchmaking", "Closing ceremony"} <= summaries
+
+    # Subscribing instead: the agenda page makes the secret link on demand and shows it.
+    page.get_by_role("button", name="Subscribe in your calendar").click()
+    expect(page.get_by_role("status")).to_contain_text("Your calendar link is ready")
+    expect(page.get_by_role("heading", name="Your agenda in your calendar")).to_be_visible()
+    audit(page)
+    subscribe = page.get_by_role("link", name="Subscribe in your calendar")
+    expect(subscribe).to_have_attribute("href", re.compile(r"^webcal://"))
+    expect(page.get_by_role("button", name="Copy link")).to_be_visible()
+    feed_url = page.get_by_label("Link to paste into a calendar app").input_value()
+    feed = page.request.get(urlsplit(feed_url).path)
+    assert feed.ok
+    calendar = Calendar.from_ical(feed.body())
+    assert "Chan Sophea" in str(calendar["X-WR-CALNAME"])
+    assert {"Opening ceremony", "Partner matchmaking"} <= {str(entry["SUMMARY"]) for entry in calendar.walk("VEVENT")}
 
     audit.assert_clean()

@@ -17,6 +17,7 @@ from core.models import ImportJob
 from events.models import Event, Registration, RetentionRun, SurveyQuestion
 from institutions.models import Membership
 from matchmaking import requests as meeting_requests
+from matchmaking.feeds import calendar_feed_renew, feed_token
 from matchmaking.models import Meeting, MeetingRequest
 from mous.models import Mou
 from portal.models import User
@@ -137,6 +138,8 @@ TOKEN_MARKERS = {
     "contact_token_x": set(),
     "follow_up_token_x": set(),
     "invitation_token": set(),
+    # X's calendar feed link: X alone (on X's own agenda and preferences pages).
+    "calendar_feed_x": set(),
 }
 
 
@@ -309,6 +312,10 @@ def build_world() -> World:
     o["outbox_row"].save(update_fields=["state", "last_error"])
     o["unsubscribe_token"] = outbox.unsubscribe_token(participant, "email_follow_ups")
 
+    # Calendar feed links: the participant's (the matrix requests it) and X's (never shown to anyone else).
+    o["calendar_feed_token"] = feed_token(calendar_feed_renew(user=participant))
+    o["calendar_feed_token_x"] = feed_token(calendar_feed_renew(user=person_x))
+
     # A run of the nightly personal-data purge (nothing was old enough to purge).
     RetentionRun.objects.create(cutoff=o["event"].start_date)
 
@@ -355,6 +362,7 @@ def token_texts(world: World) -> dict[str, str]:
         "contact_token_x": world.reg_x.contact_token,
         "follow_up_token_x": world.follow_up_xy.token,
         "invitation_token": world.invitation.token,
+        "calendar_feed_x": world.calendar_feed_token_x,
     }
 
 

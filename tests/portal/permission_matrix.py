@@ -305,6 +305,20 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
         lambda w: [w.event.slug, w.meeting_ab.pk],
         post="LOGIN - NOT_FOUND - - -",
     ),
+    # A person's agenda as a calendar feed: the URL is the capability (a calendar app cannot sign
+    # in), so everyone holding it gets the participant's feed. It holds no marker: the request's
+    # message stays out of feeds. An unknown (or renewed, or revoked) token is 404 for everyone.
+    "calendar_feed": (
+        row("OK OK OK OK OK OK", lambda w: [w.calendar_feed_token], allow=""),
+        row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND", lambda w: ["0" * 50]),
+    ),
+    # Creating, resetting or turning off one's own feed link: everyone signed in, for themselves.
+    "calendar_feed_renew": row("LOGIN METHOD METHOD METHOD METHOD METHOD", post="LOGIN - - - - -"),
+    "calendar_feed_revoke": row("LOGIN METHOD METHOD METHOD METHOD METHOD", post="LOGIN - - - - -"),
+    "events:calendar_feed": (
+        row("OK OK OK OK OK OK", event),
+        row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND", draft_event),
+    ),
     "events:calendar_ics": (
         row("OK OK OK OK OK OK", event),
         row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK OK", draft_event),

@@ -125,3 +125,32 @@ def test_env_example_documents_every_variable_the_settings_read():
     documented = set(re.findall(r"^#?([A-Z][A-Z0-9_]*)=", (PROJECT_DIR / ".env.example").read_text(), re.MULTILINE))
     assert read, "no environment variables found in settings.py"
     assert read <= documented, f"missing from .env.example: {sorted(read - documented)}"
+
+
+def test_the_access_log_keeps_calendar_feed_tokens_out(compose, dockerfile):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from portal.gunicorn import AccessLogger
+
+    token = "0123456789" + "abcdef0123" * 4
+    path = f"/calendar/{token}.ics"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path,
+        "PATH_INFO": path,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://portal.example{path}",
+    }
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    request = SimpleNamespace(headers=[("REFERER", f"https://portal.example{path}")])
+
+    atoms = AccessLogger(Config()).atoms(response, request, environ, timedelta(milliseconds=5))
+
+    logged = " ".join(str(value) for value in atoms.values())
+    assert token[10:] not in logged
+    assert "/calendar/0123456789[secret].ics" in atoms["r"]
+    assert "--logger-class=portal.gunicorn.AccessLogger" in _command(compose["services"]["web"])
+    assert "--logger-class=portal.gunicorn.AccessLogger" in dockerfile

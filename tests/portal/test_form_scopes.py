@@ -785,6 +785,7 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     "institutions.views_profile.institution_edit:key": TOTAL_FORMS,
     "institutions.views_profile.institution_edit_row:f'{kind}-TOTAL_FORMS'": TOTAL_FORMS,
     "institutions.views_profile.institution_edit_row_removed:prefix": NotAnId("a form prefix, matched by a pattern"),
+    "matchmaking.views_feeds._back:next": NEXT,
     "mous.views_ceremony._row_prefix:prefix": NotAnId("a form prefix, matched by a pattern"),
     "mous.views_ceremony._row_party_ids:f'{prefix}-parties'": NotAnId(
         "the ids of the row's parties, left out of the suggestions or compared with the pick; looks nothing up"

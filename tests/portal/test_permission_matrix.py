@@ -156,6 +156,7 @@ def test_the_secretariat_may_see_every_marker_but_personal_notes_and_links(world
         "contact_token_x",
         "follow_up_token_x",
         "invitation_token",
+        "calendar_feed_x",
     }
 
 
