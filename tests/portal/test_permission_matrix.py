@@ -155,6 +155,9 @@ def test_the_secretariat_may_see_every_marker_but_personal_notes_and_links(world
         "contact_token_x",
         "follow_up_token_x",
         "invitation_token",
+        # An institution's webhook (its address and secret) is its admins' integration.
+        "webhook_url_a",
+        "webhook_secret_a",
     }
 
 
