@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,6 +153,7 @@ def _meeting_data(meeting: Meeting, change: str) -> dict:
 def _subjects(name: str, instances: list, data: dict) -> list[tuple[dict, set[int]]]:
     """For each object, its payload data and the ids of the institutions it concerns."""
     if name in (domain_events.MOU_LOGGED, domain_events.MOU_CHANGED):
+        prefetch_related_objects(instances, "event")
         parties: dict[int, list[MouParty]] = defaultdict(list)
         for party in (
             MouParty.objects.filter(mou__in=[mou.pk for mou in instances])
@@ -163,9 +165,19 @@ def _subjects(name: str, instances: list, data: dict) -> list[tuple[dict, set[in
             (_mou_data(mou, parties[mou.pk]), {party.institution_id for party in parties[mou.pk]}) for mou in instances
         ]
     if name == domain_events.REGISTRATION_APPROVED:
+        prefetch_related_objects(instances, "event", "institution")
         return [(_registration_data(r), {r.institution_id}) for r in instances]
     if name == domain_events.MEETING_SCHEDULED:
         change = data.get("change", "new")
+        # What the publisher has not loaded already (a published schedule: thousands of meetings).
+        prefetch_related_objects(
+            instances,
+            "slot",
+            "session__event",
+            "request__requester__institution",
+            "request__recipient__institution",
+            "request__recipient_institution",
+        )
         return [
             (_meeting_data(m, change), {institution.pk for institution in _meeting_institutions(m)}) for m in instances
         ]
@@ -181,14 +193,17 @@ def envelope(*, event_id: uuid.UUID, event_type: str, occurred_at, data: dict) -
 # --- Who receives what ------------------------------------------------------------------------
 
 
-def _receiving_endpoints(event_type: str) -> tuple[list[WebhookEndpoint], dict[int, set[int]]]:
-    """Active endpoints subscribed to ``event_type`` whose owner still holds the right, and
-    the institutions each institution endpoint's owner administers."""
-    endpoints = list(
-        WebhookEndpoint.objects.filter(is_active=True, owner__is_active=True, event_types__contains=[event_type])
-        .select_related("owner")
-        .order_by("pk")
-    )
+def _receiving_endpoints(
+    event_type: str | None, *, endpoint_id: int | None = None
+) -> tuple[list[WebhookEndpoint], dict[int, set[int]]]:
+    """Active endpoints subscribed to ``event_type`` (None: any) whose owner still holds the
+    right, and the institutions each institution endpoint's owner administers."""
+    endpoints = WebhookEndpoint.objects.filter(is_active=True, owner__is_active=True)
+    if event_type is not None:
+        endpoints = endpoints.filter(event_types__contains=[event_type])
+    if endpoint_id is not None:
+        endpoints = endpoints.filter(pk=endpoint_id)
+    endpoints = list(endpoints.select_related("owner").order_by("pk"))
     if not endpoints:
         return [], {}
     owners = {endpoint.owner_id for endpoint in endpoints if endpoint.institution_id}
@@ -204,6 +219,13 @@ def _receiving_endpoints(event_type: str) -> tuple[list[WebhookEndpoint], dict[i
         return is_secretariat(endpoint.owner)
 
     return [endpoint for endpoint in endpoints if holds_right(endpoint)], admin_of
+
+
+def endpoint_receives(endpoint: WebhookEndpoint) -> bool:
+    """Whether ``endpoint`` receives events now: active, and its owner still holds the right."""
+    if not endpoint.is_active:
+        return False
+    return any(e.pk == endpoint.pk for e in _receiving_endpoints(None, endpoint_id=endpoint.pk)[0])
 
 
 def on_domain_event(sender, *, name: str, instances: list, data: dict, **kwargs) -> None:

@@ -18,7 +18,7 @@ from institutions.models import Institution
 
 from . import webhooks_services as services
 from .models_webhooks import WebhookDelivery
-from .webhooks import WebhookError
+from .webhooks import WebhookError, endpoint_receives
 from .webhooks_forms import EndpointEditForm, EndpointForm
 from .webhooks_permissions import may_add_endpoint_for
 
@@ -89,6 +89,7 @@ def _endpoint_page(request, endpoint, *, form=None, secret: str | None = None, s
             "form": form,
             "secret": secret,
             "may_see_secret": request.user.has_perm("api.view_webhook_secret", endpoint),
+            "receives": endpoint_receives(endpoint),
             "deliveries": services.recent_deliveries(endpoint),
             "recent_limit": services.RECENT_DELIVERIES,
             "sending": WebhookDelivery.Status.SENDING,

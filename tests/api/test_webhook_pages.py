@@ -207,3 +207,13 @@ def test_an_admin_deletes_the_webhook(client, people):
     assert response.status_code == 302
     assert not WebhookEndpoint.objects.exists()
     assert not WebhookDelivery.objects.exists()
+
+
+def test_the_page_warns_when_the_owner_no_longer_manages_the_webhook(client, people):
+    url = reverse("webhooks:endpoint", args=[people["endpoint"].pk])
+    client.force_login(people["other_admin_a"])
+    assert "receives no events" not in client.get(url).content.decode()
+
+    Membership.objects.filter(user=people["admin_a"]).delete()
+
+    assert "receives no events" in client.get(url).content.decode()

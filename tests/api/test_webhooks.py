@@ -11,8 +11,9 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api import webhooks, webhooks_delivery
@@ -24,6 +25,7 @@ from events.models import Registration, Session
 from events.services import approve_registration, approve_registrations
 from institutions.models import Membership
 from matchmaking import requests as meeting_requests
+from matchmaking.models import Meeting
 from mous import lifecycle
 from mous.models import Mou
 from mous.services import mou_save, mous_ceremony_create
@@ -31,6 +33,7 @@ from tests.factories import (
     EventFactory,
     InstitutionFactory,
     MatchmakingSessionFactory,
+    MeetingFactory,
     MeetingSlotFactory,
     MembershipFactory,
     MouFactory,
@@ -230,6 +233,31 @@ def test_a_meeting_accepted_into_a_slot_is_scheduled_for_both_institutions(world
     text = json.dumps(data)
     for private in ("Private words", me.user.email, other.user.email, me.user.display_name, other.user.display_name):
         assert private not in text
+
+
+def test_the_queries_do_not_grow_with_the_meetings_of_a_publication(world, django_assert_max_num_queries):
+    session = MatchmakingSessionFactory()
+
+    def meetings(count: int) -> list[Meeting]:
+        made = [
+            MeetingFactory(
+                session=session,
+                request__session=session,
+                request__requester=RegistrationFactory(event=session.event, institution=world["a"]),
+                request__recipient=RegistrationFactory(event=session.event, institution=world["b"]),
+            )
+            for _ in range(count)
+        ]
+        # As the publisher holds them: without their related rows.
+        return list(Meeting.objects.filter(pk__in=[m.pk for m in made]))
+
+    small, large = meetings(2), meetings(12)
+    with CaptureQueriesContext(connection) as few:
+        domain_events.publish_many(domain_events.MEETING_SCHEDULED, instances=small, change="new")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        domain_events.publish_many(domain_events.MEETING_SCHEDULED, instances=large, change="new")
+
+    assert WebhookDelivery.objects.filter(endpoint=world["endpoint_s"]).count() == 14
 
 
 # --- Who receives what ------------------------------------------------------------------------
@@ -464,6 +492,20 @@ def test_a_redirect_is_not_followed_and_counts_as_a_failure(world):
     delivery.refresh_from_db()
     assert delivery.last_status_code == 302
     assert Handler.hits == ["/x"]
+
+
+def test_an_endpoint_turned_off_gets_nothing_but_test_events(world):
+    endpoint = world["endpoint_s"]
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=False, url="http://127.0.0.1:1/closed")
+    event = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_type="mou.logged", payload={}, status=Status.SENDING
+    )
+    test = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_type="webhook.test", payload={}, status=Status.SENDING
+    )
+
+    assert webhooks_delivery.deliver(delivery_id=event.pk) == Status.GIVEN_UP
+    assert webhooks_delivery.deliver(delivery_id=test.pk) == Status.FAILED  # tried: nothing listens
 
 
 def test_send_again_puts_a_given_up_delivery_back_with_its_event_id(world):
