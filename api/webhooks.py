@@ -14,7 +14,8 @@ Who receives what:
 - an institution's endpoint receives the events about that institution's objects (an MoU it
   is a party to, a registration for it, a meeting of its people), while its owner is an
   active admin of the institution. A party's admins may open its draft and private MoUs, so
-  these go to the parties' endpoints and to nobody else's.
+  these go to the parties' endpoints and to nobody else's. An event still in draft is named
+  only to the secretariat's endpoints and its organisers' (``"event": null`` for the others).
 
 The payload is small and public in kind: ids, titles in their original language, the
 institutions' ids, names and countries, statuses, dates and links to the pages; never a
@@ -146,12 +147,11 @@ def _meeting_data(meeting: Meeting, change: str) -> dict:
         "event": _event(session.event),
         # The two institutions that meet; the people are told on the portal.
         "institutions": [_institution(institution) for institution in _meeting_institutions(meeting)],
-        "url": _link(session.event.get_absolute_url()),
     }
 
 
-def _subjects(name: str, instances: list, data: dict) -> list[tuple[dict, set[int]]]:
-    """For each object, its payload data and the ids of the institutions it concerns."""
+def _subjects(name: str, instances: list, data: dict) -> list[tuple[dict, set[int], Event | None]]:
+    """For each object, its payload data, the ids of the institutions it concerns and its event."""
     if name in (domain_events.MOU_LOGGED, domain_events.MOU_CHANGED):
         prefetch_related_objects(instances, "event")
         parties: dict[int, list[MouParty]] = defaultdict(list)
@@ -162,11 +162,12 @@ def _subjects(name: str, instances: list, data: dict) -> list[tuple[dict, set[in
         ):
             parties[party.mou_id].append(party)
         return [
-            (_mou_data(mou, parties[mou.pk]), {party.institution_id for party in parties[mou.pk]}) for mou in instances
+            (_mou_data(mou, parties[mou.pk]), {party.institution_id for party in parties[mou.pk]}, mou.event)
+            for mou in instances
         ]
     if name == domain_events.REGISTRATION_APPROVED:
         prefetch_related_objects(instances, "event", "institution")
-        return [(_registration_data(r), {r.institution_id}) for r in instances]
+        return [(_registration_data(r), {r.institution_id}, r.event) for r in instances]
     if name == domain_events.MEETING_SCHEDULED:
         change = data.get("change", "new")
         # What the publisher has not loaded already (a published schedule: thousands of meetings).
@@ -179,7 +180,8 @@ def _subjects(name: str, instances: list, data: dict) -> list[tuple[dict, set[in
             "request__recipient_institution",
         )
         return [
-            (_meeting_data(m, change), {institution.pk for institution in _meeting_institutions(m)}) for m in instances
+            (_meeting_data(m, change), {institution.pk for institution in _meeting_institutions(m)}, m.session.event)
+            for m in instances
         ]
     raise ValueError(f"No webhook payload for {name!r}")
 
@@ -235,17 +237,36 @@ def on_domain_event(sender, *, name: str, instances: list, data: dict, **kwargs)
         return
     now = timezone.now()
     rows = []
-    for payload_data, institution_ids in _subjects(name, instances, data):
+    organisers: dict[int, set[int]] = {}
+    for payload_data, institution_ids, event in _subjects(name, instances, data):
         receivers = [e for e in endpoints if e.institution_id is None or e.institution_id in institution_ids]
         if not receivers:
             continue
         # One event id for the event, whichever endpoint receives it.
         event_id = uuid.uuid4()
         payload = envelope(event_id=event_id, event_type=name, occurred_at=now, data=payload_data)
-        rows.extend(
-            WebhookDelivery(endpoint=endpoint, event_id=event_id, event_type=name, payload=payload, next_attempt_at=now)
-            for endpoint in receivers
+        # A draft event is known to its organisers and the secretariat only (events.open_event).
+        private = event is not None and event.status == Event.Status.DRAFT
+        if private and event.pk not in organisers:
+            organisers[event.pk] = set(event.organisers.values_list("pk", flat=True))
+        without_event = (
+            envelope(event_id=event_id, event_type=name, occurred_at=now, data={**payload_data, "event": None})
+            if private
+            else payload
         )
+        for endpoint in receivers:
+            hide = (
+                private and endpoint.institution_id is not None and endpoint.institution_id not in organisers[event.pk]
+            )
+            rows.append(
+                WebhookDelivery(
+                    endpoint=endpoint,
+                    event_id=event_id,
+                    event_type=name,
+                    payload=without_event if hide else payload,
+                    next_attempt_at=now,
+                )
+            )
     if rows:
         created = WebhookDelivery.objects.bulk_create(rows)
         send_soon([row.pk for row in created])

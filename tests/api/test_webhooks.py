@@ -273,6 +273,19 @@ def test_an_institution_endpoint_receives_only_its_own_objects(world):
     assert _receivers() == {"b", "s"}
 
 
+def test_a_draft_event_is_named_only_to_its_organisers_and_the_secretariat(world):
+    draft = EventFactory(title="Quiet draft summit", status="draft")
+    draft.organisers.add(world["b"])
+
+    _log_mou(world["a"], world["b"], event=draft)
+
+    events = {
+        d.endpoint.url[-1]: d.payload["data"]["event"] for d in WebhookDelivery.objects.select_related("endpoint")
+    }
+    assert events["a"] is None
+    assert events["b"]["title"] == events["s"]["title"] == "Quiet draft summit"
+
+
 def test_an_endpoint_stops_receiving_when_its_owner_is_no_longer_admin_or_it_is_turned_off(world):
     Membership.objects.filter(user=world["admin_a"]).update(role=Membership.Role.MEMBER)
     world["endpoint_b"].is_active = False
