@@ -17,7 +17,7 @@ class ApiConfig(AppConfig):
         from core.domain_events import domain_event
         from institutions import profile_links
 
-        from . import webhooks, webhooks_permissions  # noqa: F401 -- registers the webhooks' rules
+        from . import webhooks, webhooks_checks, webhooks_permissions  # noqa: F401 -- registers checks and rules
 
         # The webhooks' outbox: deliveries written in the transaction of each domain event.
         domain_event.connect(webhooks.on_domain_event, dispatch_uid="api_webhooks_outbox")

@@ -269,7 +269,8 @@ OUTBOX_DISPATCH_BUDGET = env.float("OUTBOX_DISPATCH_BUDGET", default=40.0)
 # given up once it has been tried once more than there are steps. WEBHOOK_TIMEOUT bounds each
 # connection and read; a delivery still "sending" after WEBHOOK_STUCK_AFTER seconds is handed
 # out again. WEBHOOKS_ALLOW_LOCAL_RECEIVERS lets webhooks go to plain http and to loopback or
-# private addresses: for development and tests only, never in production (SSRF).
+# private addresses: for development and tests only, never in production (SSRF; refused by
+# `manage.py check --deploy`, api.E001).
 WEBHOOK_BACKOFF = env.list("WEBHOOK_BACKOFF", cast=int, default=[30, 120, 600, 3600, 10800, 21600, 43200])
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
 WEBHOOK_STUCK_AFTER = env.int("WEBHOOK_STUCK_AFTER", default=300)

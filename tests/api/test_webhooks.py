@@ -608,3 +608,16 @@ def test_the_address_is_checked_again_at_delivery_time(world, monkeypatch):
     delivery.refresh_from_db()
     assert "private or local network" in delivery.last_error
     assert delivery.last_status_code is None
+
+
+def test_local_receivers_are_a_deployment_error():
+    from django.core import checks
+
+    def ids():
+        messages = checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True)
+        return [message.id for message in messages if message.id == "api.E001"]
+
+    with override_settings(WEBHOOKS_ALLOW_LOCAL_RECEIVERS=True):
+        assert ids() == ["api.E001"]
+    with override_settings(WEBHOOKS_ALLOW_LOCAL_RECEIVERS=False):
+        assert ids() == []
