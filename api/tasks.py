@@ -17,3 +17,11 @@ def send_webhook(delivery_id: int) -> None:
     from .webhooks_delivery import deliver
 
     deliver(delivery_id=delivery_id)
+
+
+@shared_task(name="api.purge_webhook_deliveries")
+def purge_webhook_deliveries() -> int:
+    """Delete old deliveries that are delivered or given up (daily)."""
+    from .webhooks_delivery import purge
+
+    return purge()

@@ -227,3 +227,12 @@ def send_again(*, delivery: WebhookDelivery) -> bool:
     if updated:
         transaction.on_commit(lambda: hand_out([delivery.pk]))
     return bool(updated)
+
+
+def purge(*, older_than: timedelta | None = None) -> int:
+    """Delete deliveries delivered or given up longer ago than ``WEBHOOK_DELIVERY_RETENTION_DAYS``."""
+    older_than = older_than or timedelta(days=settings.WEBHOOK_DELIVERY_RETENTION_DAYS)
+    deleted, _per_model = WebhookDelivery.objects.filter(
+        status__in=(Status.DELIVERED, Status.GIVEN_UP), created_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted

@@ -275,6 +275,8 @@ WEBHOOK_BACKOFF = env.list("WEBHOOK_BACKOFF", cast=int, default=[30, 120, 600, 3
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
 WEBHOOK_STUCK_AFTER = env.int("WEBHOOK_STUCK_AFTER", default=300)
 WEBHOOKS_ALLOW_LOCAL_RECEIVERS = env.bool("WEBHOOKS_ALLOW_LOCAL_RECEIVERS", default=False)
+# Deliveries delivered or given up are deleted this many days after the event (daily).
+WEBHOOK_DELIVERY_RETENTION_DAYS = env.int("WEBHOOK_DELIVERY_RETENTION_DAYS", default=30)
 # Seconds one SMTP connection attempt or command may take before it counts as a temporary failure.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # MoU lifecycle (mous.lifecycle, run daily): an active MoU becomes "expiring" this many days
@@ -473,6 +475,11 @@ CELERY_BEAT_SCHEDULE = {
     "api-sweep-webhooks": {
         "task": "api.sweep_webhooks",
         "schedule": crontab(minute="*"),
+    },
+    # Deletes webhook deliveries delivered or given up more than WEBHOOK_DELIVERY_RETENTION_DAYS ago.
+    "api-purge-webhook-deliveries": {
+        "task": "api.purge_webhook_deliveries",
+        "schedule": crontab(hour=4, minute=30),
     },
     # Expires meeting requests not answered in time and tells both sides.
     "events-expire-meeting-requests": {

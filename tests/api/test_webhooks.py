@@ -621,3 +621,30 @@ def test_local_receivers_are_a_deployment_error():
         assert ids() == ["api.E001"]
     with override_settings(WEBHOOKS_ALLOW_LOCAL_RECEIVERS=False):
         assert ids() == []
+
+
+def test_old_deliveries_delivered_or_given_up_are_purged(world):
+    endpoint = world["endpoint_a"]
+    old = timezone.now() - timedelta(days=31)
+    kept = [
+        WebhookDelivery.objects.create(endpoint=endpoint, event_type="mou.logged", payload={}, status=status)
+        for status in (Status.DELIVERED, Status.PENDING, Status.FAILED)
+    ]
+    for status in (Status.DELIVERED, Status.GIVEN_UP, Status.FAILED):
+        made = WebhookDelivery.objects.create(endpoint=endpoint, event_type="mou.logged", payload={}, status=status)
+        WebhookDelivery.objects.filter(pk=made.pk).update(created_at=old)
+        if status == Status.FAILED:
+            kept.append(made)
+
+    assert webhooks_delivery.purge() == 2
+    assert sorted(WebhookDelivery.objects.values_list("pk", flat=True)) == sorted(d.pk for d in kept)
+
+
+def test_beat_sweeps_and_purges_webhooks_with_registered_tasks():
+    from celery import current_app
+    from django.conf import settings
+
+    entries = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert {"api.sweep_webhooks", "api.purge_webhook_deliveries"} <= entries
+    assert {"api.sweep_webhooks", "api.purge_webhook_deliveries", "api.send_webhook"} <= set(current_app.tasks)
