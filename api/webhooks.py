@@ -279,7 +279,7 @@ def send_soon(ids: list[int]) -> None:
     transaction.on_commit(lambda: hand_out(ids))
 
 
-def test_event_queue(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
+def queue_test_event(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """A "webhook.test" event for ``endpoint`` alone, sent as soon as the transaction commits."""
     now = timezone.now()
     event_id = uuid.uuid4()

@@ -19,7 +19,7 @@ from institutions.permissions import active_institution_ids
 
 from . import webhooks_delivery
 from .models_webhooks import WebhookDelivery, WebhookEndpoint
-from .webhooks import WebhookError, resolve_public, test_event_queue
+from .webhooks import WebhookError, queue_test_event, resolve_public
 from .webhooks_permissions import may_add_endpoint_for
 
 # An endpoint's page lists its latest deliveries.
@@ -130,7 +130,7 @@ def endpoint_send_test(*, user, endpoint: WebhookEndpoint) -> WebhookDelivery:
         raise EndpointNotFound
     # The address may have started resolving to a private network since it was saved.
     resolve_public(endpoint.url)
-    return test_event_queue(endpoint=endpoint)
+    return queue_test_event(endpoint=endpoint)
 
 
 @transaction.atomic

@@ -648,3 +648,92 @@ def test_beat_sweeps_and_purges_webhooks_with_registered_tasks():
 
     assert {"api.sweep_webhooks", "api.purge_webhook_deliveries"} <= entries
     assert {"api.sweep_webhooks", "api.purge_webhook_deliveries", "api.send_webhook"} <= set(current_app.tasks)
+
+
+def _certificate_for(host: str, directory) -> tuple[str, str]:
+    """A self-signed certificate for ``host`` (its own authority), as PEM files: (cert, key)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return str(cert_path), str(key_path)
+
+
+def test_https_goes_to_the_checked_address_and_checks_the_certificate_of_the_host_name(world, monkeypatch, tmp_path):
+    """The connection goes to the address resolved and checked, while TLS (SNI and the
+    certificate) and the Host header use the host name; a certificate for another name fails."""
+    import functools
+    import ssl
+
+    cert, key = _certificate_for("hooks.example.org", tmp_path)
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append((self.headers["Host"], self.path))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # Both names resolve to the receiver; only one is named by its certificate.
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, p, *args, **kwargs: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", p))],
+    )
+    # The receiver's own authority, trusted for this test alone.
+    monkeypatch.setattr(
+        webhooks_delivery.urllib3,
+        "HTTPSConnectionPool",
+        functools.partial(webhooks_delivery.urllib3.HTTPSConnectionPool, ca_certs=cert),
+    )
+    endpoint = world["endpoint_s"]
+    try:
+        results = []
+        for host in ("hooks.example.org", "other.example.org"):
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url=f"https://{host}:{port}/in?x=1")
+            delivery = WebhookDelivery.objects.create(
+                endpoint=endpoint, event_type="mou.logged", payload={}, status=Status.SENDING
+            )
+            results.append(webhooks_delivery.deliver(delivery_id=delivery.pk))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert results == [Status.DELIVERED, Status.FAILED]
+    assert seen == [(f"hooks.example.org:{port}", "/in?x=1")]
+    error = WebhookDelivery.objects.get(status=Status.FAILED).last_error
+    assert error.startswith("SSLError")
+    assert "other.example.org" in error
