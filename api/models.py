@@ -1,10 +1,14 @@
-"""The API's own records: the tokens people create to call it."""
+"""The API's own records: the tokens people create to call it, and the webhooks (models_webhooks)."""
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .models_webhooks import WebhookDelivery, WebhookEndpoint
+
+__all__ = ["ApiToken", "WebhookDelivery", "WebhookEndpoint"]
 
 
 class ApiToken(models.Model):

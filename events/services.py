@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import outbox
+from core import domain_events, outbox
 from core.audit import audit_log
 from core.pagecache import public_pages_changed
 from institutions.models import Institution, Membership
@@ -136,6 +136,7 @@ def approve_registration(*, registration: Registration) -> Registration:
     registration.status = Registration.Status.APPROVED
     registration.save(update_fields=["status"])
     _notify(registration, "approved")
+    domain_events.publish(domain_events.REGISTRATION_APPROVED, instance=registration)
     return registration
 
 
@@ -174,6 +175,7 @@ def approve_registrations(*, event: Event, ids: Iterable[int], by=None) -> int:
             data={"person": str(registration.user)},
         )
         _notify(registration, "approved")
+    domain_events.publish_many(domain_events.REGISTRATION_APPROVED, instances=to_approve)
     return len(to_approve)
 
 

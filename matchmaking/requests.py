@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core import outbox
+from core import domain_events, outbox
 from events.models import MeetingSlot, Registration, Session
 from institutions.models import Institution
 
@@ -459,6 +459,7 @@ def accept_request(
             ) from None
         if meeting.status == Meeting.Status.PUBLISHED:
             plan_follow_ups(meetings=[meeting])
+            domain_events.publish(domain_events.MEETING_SCHEDULED, instance=meeting, change="new")
     return meeting
 
 

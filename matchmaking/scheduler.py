@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core import outbox
+from core import domain_events, outbox
 from core.audit import audit_log
 from events.models import MeetingSlot, Registration, Session
 
@@ -408,6 +408,8 @@ def publish_schedule(*, session: Session, by=None) -> dict[str, int]:
 
     followups.plan_follow_ups(meetings=new)
     followups.cancel_follow_ups(meetings=cancelled)
+    domain_events.publish_many(domain_events.MEETING_SCHEDULED, instances=new, change="new")
+    domain_events.publish_many(domain_events.MEETING_SCHEDULED, instances=moved, change="moved")
     _queue_publication_emails(
         session, meetings=new + moved + unchanged, new=new, moved=moved, cancelled=cancelled, before=before, zone=zone
     )

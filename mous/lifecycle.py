@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import outbox
+from core import domain_events, outbox
 from core.dates import date_format
 from core.multilingual import content_languages, pick
 from events.models import Event, Session
@@ -99,6 +99,7 @@ def transition(*, mou: Mou, target: str, user=None, signed_on: datetime.date | N
             fields.append("signed_on")
         mou.status = target
         _save(mou, user, f"status → {target}", fields)
+        domain_events.publish(domain_events.MOU_CHANGED, instance=mou)
     return mou
 
 
@@ -110,7 +111,9 @@ def terminate(*, mou: Mou, reason: str, user=None) -> Mou:
         raise TransitionError(_("Give the reason for terminating the MoU."))
     mou.status = Status.TERMINATED
     mou.termination_reason = reason
-    _save(mou, user, "terminated", ["status", "termination_reason"])
+    with transaction.atomic():
+        _save(mou, user, "terminated", ["status", "termination_reason"])
+        domain_events.publish(domain_events.MOU_CHANGED, instance=mou)
     return mou
 
 
@@ -154,6 +157,8 @@ def renew(
         refresh_party_countries(mou=new)
         mou.status = Status.RENEWED
         _save(mou, user, "renewed", ["status"])
+        domain_events.publish(domain_events.MOU_CHANGED, instance=mou)
+        domain_events.publish(domain_events.MOU_LOGGED, instance=new)
     return new
 
 
@@ -204,6 +209,7 @@ def apply_automatic_transitions(*, today: datetime.date | None = None) -> dict[s
         with transaction.atomic():
             mou.status = target
             _save(mou, None, f"automatic: {target}", ["status"])
+            domain_events.publish(domain_events.MOU_CHANGED, instance=mou)
         counts[target] = counts.get(target, 0) + 1
     return counts
 

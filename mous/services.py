@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core import domain_events
 from core.multilingual import FALLBACK_LANGUAGE
 from institutions.models import Institution
 from matchmaking.models import Meeting
@@ -114,6 +115,7 @@ def mou_save(
     if meetings is not None:
         mou_meetings_set(mou=mou, meeting_ids={meeting.pk for meeting in meetings})
     refresh_party_countries(mou=mou)
+    domain_events.publish(domain_events.MOU_LOGGED if creating else domain_events.MOU_CHANGED, instance=mou)
     return mou
 
 
@@ -131,6 +133,7 @@ def mou_proposal_confirm(*, mou: Mou, signed_on: date | None = None) -> Mou:
     mou.signed_on = signed_on
     mou.status = Mou.Status.SIGNED
     mou.save(update_fields=["signed_on", "status", "updated_at"])
+    domain_events.publish(domain_events.MOU_CHANGED, instance=mou)
     return mou
 
 
@@ -187,7 +190,9 @@ def mous_ceremony_create(*, shared: dict, rows: Iterable[dict], created_by) -> l
     """
     try:
         with transaction.atomic():
-            return [_ceremony_mou_create(row=row, shared=shared, created_by=created_by) for row in rows]
+            mous = [_ceremony_mou_create(row=row, shared=shared, created_by=created_by) for row in rows]
+            domain_events.publish_many(domain_events.MOU_LOGGED, instances=mous)
+            return mous
     except IntegrityError as error:
         raise MouError(
             _("A reference number was taken meanwhile; nothing was saved."), code="reference_taken"

@@ -268,6 +268,19 @@ OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=500)
 # OUTBOX_STUCK_AFTER seconds, so that emails queued behind others are not taken for stuck ones.
 OUTBOX_MAX_IN_FLIGHT = env.int("OUTBOX_MAX_IN_FLIGHT", default=10000)
 OUTBOX_DISPATCH_BUDGET = env.float("OUTBOX_DISPATCH_BUDGET", default=40.0)
+# Webhooks (api.webhooks_delivery): after a failed attempt a delivery waits the next step of
+# this schedule (seconds, ±20 % jitter; about a day in all) before it is tried again, and is
+# given up once it has been tried once more than there are steps. WEBHOOK_TIMEOUT bounds each
+# connection and read; a delivery still "sending" after WEBHOOK_STUCK_AFTER seconds is handed
+# out again. WEBHOOKS_ALLOW_LOCAL_RECEIVERS lets webhooks go to plain http and to loopback or
+# private addresses: for development and tests only, never in production (SSRF; refused by
+# `manage.py check --deploy`, api.E001).
+WEBHOOK_BACKOFF = env.list("WEBHOOK_BACKOFF", cast=int, default=[30, 120, 600, 3600, 10800, 21600, 43200])
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_STUCK_AFTER = env.int("WEBHOOK_STUCK_AFTER", default=300)
+WEBHOOKS_ALLOW_LOCAL_RECEIVERS = env.bool("WEBHOOKS_ALLOW_LOCAL_RECEIVERS", default=False)
+# Deliveries delivered or given up are deleted this many days after the event (daily).
+WEBHOOK_DELIVERY_RETENTION_DAYS = env.int("WEBHOOK_DELIVERY_RETENTION_DAYS", default=30)
 # Seconds one SMTP connection attempt or command may take before it counts as a temporary failure.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # MoU lifecycle (mous.lifecycle, run daily): an active MoU becomes "expiring" this many days
@@ -508,6 +521,16 @@ CELERY_BEAT_SCHEDULE = {
     "portal-dispatch-outbox": {
         "task": "portal.dispatch_outbox",
         "schedule": crontab(minute="*"),
+    },
+    # Hands due webhook deliveries to workers and re-queues ones stuck in flight (api.webhooks_delivery).
+    "api-sweep-webhooks": {
+        "task": "api.sweep_webhooks",
+        "schedule": crontab(minute="*"),
+    },
+    # Deletes webhook deliveries delivered or given up more than WEBHOOK_DELIVERY_RETENTION_DAYS ago.
+    "api-purge-webhook-deliveries": {
+        "task": "api.purge_webhook_deliveries",
+        "schedule": crontab(hour=4, minute=30),
     },
     # Expires meeting requests not answered in time and tells both sides.
     "events-expire-meeting-requests": {

@@ -25,3 +25,5 @@ PORTAL_DEMO_WAIVE_MFA = False
 # Serve static files from the app folders, as in development: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tests run their webhook receivers on 127.0.0.1 over plain http.
+WEBHOOKS_ALLOW_LOCAL_RECEIVERS = True

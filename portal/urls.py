@@ -33,6 +33,7 @@ urlpatterns = [
     path("events/", include("matchmaking.urls")),
     path("mous/", include("mous.urls")),
     path("api/v1/", include("api.urls")),
+    path("webhooks/", include("api.webhooks_urls")),
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     *views_outbox.urlpatterns,

@@ -10,6 +10,7 @@ from django import template
 from institutions.completeness import profile_completeness, with_has_sectors
 from institutions.models import Institution, Membership
 from institutions.permissions import active_institution_ids
+from institutions.profile_links import profile_links
 
 register = template.Library()
 
@@ -25,7 +26,8 @@ def _can_contact(user, institution: Institution) -> bool:
 
 @register.inclusion_tag("institutions/profile/_actions.html", takes_context=True)
 def profile_actions(context, institution: Institution) -> dict:
-    """Edit, members and contact buttons for the viewer, and the completeness hint for admins."""
+    """Edit, members and contact buttons for the viewer (and those of apps above, see
+    ``institutions.profile_links``), and the completeness hint for admins."""
     user = context["user"]
     can_edit = user.has_perm("institutions.edit_institution", institution)
     return {
@@ -33,6 +35,7 @@ def profile_actions(context, institution: Institution) -> dict:
         "can_edit": can_edit,
         "can_view_members": user.has_perm("institutions.view_members", institution),
         "can_contact": _can_contact(user, institution),
+        "extra_links": profile_links(user=user, institution=institution),
         "completeness": profile_completeness(institution) if can_edit else None,
     }
 

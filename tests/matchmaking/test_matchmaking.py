@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core import outbox
+from core import domain_events, outbox
 from core.models import OutboundEmail
 from events.models import MeetingSlot, Registration, Session
 from matchmaking import followups
@@ -325,6 +325,28 @@ def test_swapping_two_published_meetings_does_not_trip_the_table_constraint(sess
 
     assert publish_schedule(session=session)["moved"] == 2
     assert Meeting.objects.get(pk=first.pk).slot_id == second.slot_id
+
+
+def test_publication_publishes_each_new_and_moved_meeting_as_scheduled(session, people, scheduled, calls):
+    """Inside publish_schedule's transaction, for the apps above (the API's webhooks)."""
+    seen = []
+
+    def record(sender, *, name, instances, data, **kwargs):
+        seen.extend((name, meeting.pk, data["change"], meeting.slot_id) for meeting in instances)
+
+    domain_events.domain_event.connect(record, dispatch_uid="test_publication_publishes")
+    try:
+        publish_schedule(session=session)
+        first, second, third = (Meeting.objects.get(pk=m.pk) for m in scheduled["meetings"])
+        assert sorted(seen) == sorted(("meeting.scheduled", m.pk, "new", m.slot_id) for m in (first, second, third))
+        seen.clear()
+        Meeting.objects.filter(pk=first.pk).update(draft_slot=second.slot, draft_table=second.table_number)
+        Meeting.objects.filter(pk=second.pk).update(draft_slot=None, draft_table=None)
+        publish_schedule(session=session)
+    finally:
+        domain_events.domain_event.disconnect(dispatch_uid="test_publication_publishes")
+
+    assert seen == [("meeting.scheduled", first.pk, "moved", second.slot_id)]
 
 
 # --- Pages -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from api.models import WebhookDelivery, WebhookEndpoint
 from core import outbox
 from core.models import ImportJob
 from events.models import Event, Registration, RetentionRun, SurveyQuestion
@@ -94,6 +95,8 @@ MARKER_TEXT = {
     "shortlist_note": "Quokka shortlist note",
     "request_message": "Xylophone request message",
     "survey_text": "Yak survey answer",
+    "webhook_url_a": "https://kestrel-hooks.example.com/angkor",
+    "webhook_url_secretariat": "https://osprey-hooks.example.com/secretariat",
 }
 # Marker -> the roles that may ever see it, on any page, partial or file.
 PRIVATE_MARKERS = {
@@ -127,6 +130,9 @@ PRIVATE_MARKERS = {
     "request_message": {"participant", "organiser", "secretariat"},
     # X's free-text survey answer: the organisers and the secretariat.
     "survey_text": {"organiser", "secretariat"},
+    # A's webhook, with its deliveries: A's admins; the secretariat's own: the secretariat.
+    "webhook_url_a": {"admin_a"},
+    "webhook_url_secretariat": {"secretariat"},
 }
 # Other people's tokens (checked by value, they are random): badge tokens are printed by the
 # event's organisers and the secretariat; personal survey links, contact-exchange codes,
@@ -140,6 +146,8 @@ TOKEN_MARKERS = {
     "invitation_token": set(),
     # X's calendar feed link: X alone (on X's own agenda and preferences pages).
     "calendar_feed_x": set(),
+    # A webhook's signing secret is shown only on request (a POST), to its owner.
+    "webhook_secret_a": set(),
 }
 
 
@@ -315,6 +323,16 @@ def build_world() -> World:
     # Calendar feed links: the participant's (the matrix requests it) and X's (never shown to anyone else).
     o["calendar_feed_token"] = feed_token(calendar_feed_renew(user=participant))
     o["calendar_feed_token_x"] = feed_token(calendar_feed_renew(user=person_x))
+    # Webhooks: A's admin's endpoint with a delivery that failed, and the secretariat's own.
+    o["webhook_a"] = WebhookEndpoint.objects.create(
+        owner=admin_a, institution=o["inst_a"], url=MARKER_TEXT["webhook_url_a"], event_types=["mou.logged"]
+    )
+    o["webhook_delivery_a"] = WebhookDelivery.objects.create(
+        endpoint=o["webhook_a"], event_type="mou.logged", payload={}, status="failed", attempts=1, last_status_code=503
+    )
+    o["webhook_secretariat"] = WebhookEndpoint.objects.create(
+        owner=secretariat, url=MARKER_TEXT["webhook_url_secretariat"], event_types=["mou.logged", "mou.changed"]
+    )
 
     # A run of the nightly personal-data purge (nothing was old enough to purge).
     RetentionRun.objects.create(cutoff=o["event"].start_date)
@@ -363,6 +381,7 @@ def token_texts(world: World) -> dict[str, str]:
         "follow_up_token_x": world.follow_up_xy.token,
         "invitation_token": world.invitation.token,
         "calendar_feed_x": world.calendar_feed_token_x,
+        "webhook_secret_a": world.webhook_a.secret,
     }
 
 

@@ -145,6 +145,43 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
         "LOGIN METHOD METHOD METHOD METHOD METHOD", post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND -"
     ),
     "email_unsubscribe": row("OK OK OK OK OK OK", lambda w: [w.unsubscribe_token]),
+    # webhooks (api.webhooks_views): A's are its admins', the secretariat's its own; 404 to anyone else.
+    "webhooks:secretariat": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK"),
+    "webhooks:institution": (
+        row("LOGIN NOT_FOUND OK NOT_FOUND NOT_FOUND NOT_FOUND", inst_a),
+        row("LOGIN NOT_FOUND NOT_FOUND OK NOT_FOUND NOT_FOUND", inst_b),
+    ),
+    "webhooks:endpoint": (
+        row("LOGIN NOT_FOUND OK NOT_FOUND NOT_FOUND NOT_FOUND", lambda w: [w.webhook_a.pk]),
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", lambda w: [w.webhook_secretariat.pk]),
+    ),
+    "webhooks:secret": (
+        row(
+            "LOGIN METHOD METHOD METHOD METHOD METHOD",
+            lambda w: [w.webhook_a.pk],
+            post="LOGIN NOT_FOUND - NOT_FOUND NOT_FOUND NOT_FOUND",
+        ),
+        row(
+            "LOGIN METHOD METHOD METHOD METHOD METHOD",
+            lambda w: [w.webhook_secretariat.pk],
+            post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND -",
+        ),
+    ),
+    "webhooks:delete": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.webhook_a.pk],
+        post="LOGIN NOT_FOUND - NOT_FOUND NOT_FOUND NOT_FOUND",
+    ),
+    "webhooks:test": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.webhook_secretariat.pk],
+        post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND -",
+    ),
+    "webhooks:send_again": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.webhook_a.pk, w.webhook_delivery_a.pk],
+        post="LOGIN NOT_FOUND - NOT_FOUND NOT_FOUND NOT_FOUND",
+    ),
     # allauth
     "account_login": row("OK REDIRECT REDIRECT REDIRECT REDIRECT REDIRECT"),
     "account_logout": row("REDIRECT OK OK OK OK OK"),

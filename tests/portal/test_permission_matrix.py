@@ -157,6 +157,9 @@ def test_the_secretariat_may_see_every_marker_but_personal_notes_and_links(world
         "follow_up_token_x",
         "invitation_token",
         "calendar_feed_x",
+        # An institution's webhook (its address and secret) is its admins' integration.
+        "webhook_url_a",
+        "webhook_secret_a",
     }
 
 
