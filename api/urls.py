@@ -1,5 +1,15 @@
-"""Routes of the REST API, version 1 (mounted at /api/v1/ by portal.urls)."""
+"""Routes of the REST API, version 1 (mounted at /api/v1/ by portal.urls).
+
+Each views module keeps its own ``urlpatterns``; this list only joins them, so that a new
+module adds one import and one line here.
+"""
+
+from . import views_docs, views_public, views_tokens
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    *views_docs.urlpatterns,
+    *views_public.urlpatterns,
+    *views_tokens.urlpatterns,
+]

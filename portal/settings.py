@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PrivateCacheMiddleware",
     "portal.middleware.UserPreferencesMiddleware",
+    # The API's language (?lang= or Accept-Language), caching headers, ETags, and its errors
+    # (the next middleware's too) as problem details (api.middleware).
+    "api.middleware.ApiMiddleware",
     # After the language is known, so that its refusal is in the reader's language; before
     # any view, form or query sees the request.
     "core.middleware.ControlCharacterMiddleware",
@@ -427,6 +430,47 @@ PERMISSIONS_POLICY = {
     "display-capture": [],
     "screen-wake-lock": [],
     "browsing-topics": [],
+}
+
+# The REST API (/api/v1/, the ``api`` app): tokens only, no sessions (so no CSRF); problem
+# details (RFC 9457) for every error; cursor pagination; rate limits counted in the shared cache,
+# per token and, for calls without one, per client address. JSON only, plus the browsable API
+# in development.
+API_THROTTLE_ANON = env("API_THROTTLE_ANON", default="120/minute")
+API_THROTTLE_TOKEN = env("API_THROTTLE_TOKEN", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonRateThrottle", "api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "token": API_THROTTLE_TOKEN},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [],
+    "EXCEPTION_HANDLER": "api.errors.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TVET Partnership Portal API",
+    "DESCRIPTION": (
+        "Public, versioned API of the portal. Reads of public data need no token; everything else "
+        "takes `Authorization: Bearer <token>` (tokens are created on the preferences page). "
+        "Errors are RFC 9457 problem details (application/problem+json) in the language of "
+        "`Accept-Language` or `?lang=`. Lists use cursor pagination (`next`/`previous`)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
 }
 
 # Celery: Redis is the broker. Without REDIS_URL there is no broker, so tasks run inline.

@@ -1,0 +1,62 @@
+"""The OpenAPI document's shared parts: the token scheme and the problem-details responses."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details, in the caller's language.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "description": "For invalid input: the messages for each field sent.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+PROBLEM_STATUSES = {
+    "400": "Invalid request",
+    "401": "No valid token (unknown, expired or revoked), or a token is needed",
+    "403": "The token's scope or the person's rights do not allow this",
+    "404": "Not found (another institution's private object is not found either)",
+    "406": "Not acceptable",
+    "429": "Too many requests: see Retry-After",
+}
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "tvp_<prefix>_<secret>",
+            "description": "A token created on the portal's preferences page.",
+        }
+
+
+def add_problem_responses(result, generator, request, public):
+    """Add the Problem schema and the error responses every operation may give."""
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    ref = {"$ref": "#/components/schemas/Problem"}
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for code, description in PROBLEM_STATUSES.items():
+                responses.setdefault(
+                    code, {"description": description, "content": {"application/problem+json": {"schema": ref}}}
+                )
+            if method == "get":
+                responses.setdefault("304", {"description": "Not modified (If-None-Match named the current ETag)"})
+            # Anonymous calls are allowed where the operation lists an empty requirement.
+    return result
