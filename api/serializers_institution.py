@@ -64,7 +64,7 @@ class TranslationsField(serializers.DictField):
         value = super().to_internal_value(data)
         try:
             # The portal's one check of translations: known texts and languages, lengths.
-            clean_translations(value, self.translated_fields, {name: None for name in self.translated_fields})
+            clean_translations(value, self.translated_fields, dict.fromkeys(self.translated_fields))
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
         return value
@@ -329,4 +329,6 @@ class ProfileItemSerializer(serializers.Serializer):
 def profile_item_delete(*, institution: Institution, kind: str, item) -> None:
     """Delete ``item`` as the edit page does (its row marked for deletion), or raise ValidationError."""
     edit = validated_edit(institution, kind=kind, item=item, delete=True)
-    institution_profile_update(form=edit.form, item_formsets=[edit.offers, edit.needs], previous_logo=edit.previous_logo)
+    institution_profile_update(
+        form=edit.form, item_formsets=[edit.offers, edit.needs], previous_logo=edit.previous_logo
+    )

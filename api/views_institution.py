@@ -31,7 +31,7 @@ from .serializers_institution import (
 )
 
 SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The institution's key (its slug).")
-ITEM_ID = OpenApiParameter("pk", int, OpenApiParameter.PATH, description="The offer's or need's id.")
+ITEM_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The offer's or need's id.")
 
 
 def administered_institution(request, slug: str) -> Institution:
@@ -91,7 +91,9 @@ class ProfileItemListView(AdminView):
 
     def get(self, request, slug: str):
         institution = administered_institution(request, slug)
-        items = ITEM_KINDS[self.kind].objects.filter(institution=institution).select_related("cooperation_type", "sector")
+        items = (
+            ITEM_KINDS[self.kind].objects.filter(institution=institution).select_related("cooperation_type", "sector")
+        )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(items, request, view=self)
         return paginator.get_paginated_response(ProfileItemSerializer(page, many=True).data)

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -46,7 +46,15 @@ from .serializers_participant import (
 )
 
 NON_FIELD = "non_field_errors"
-PK = OpenApiParameter("pk", int, OpenApiParameter.PATH)
+# The answer of an action that the object's current state refuses (already registered, the
+# request already declined, ...), for the operations that give it.
+CONFLICT = {
+    (409, "application/problem+json"): OpenApiResponse(
+        response={"$ref": "#/components/schemas/Problem"},
+        description="The current state refuses it (the detail says why)",
+    )
+}
+PK = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
 
 def form_errors(form, names: dict[str, str] | None = None) -> dict[str, list[str]]:
@@ -115,7 +123,7 @@ class RegistrationListView(ParticipantView):
     @extend_schema(
         operation_id="my_registrations_create",
         request=RegistrationCreateSerializer,
-        responses={201: RegistrationSerializer},
+        responses={201: RegistrationSerializer, **CONFLICT},
     )
     def post(self, request):
         """Register for a published event, pending the organisers' approval (as the register page)."""
@@ -140,15 +148,14 @@ class RegistrationListView(ParticipantView):
                 }
             )
         token = token_of(request)
+        bound_to = token.institution if token is not None and token.institution_id else None
         institution_key = data.get("institution")
         if not institution_key:
-            bound = token.institution if token is not None and token.institution_id else None
-            default = bound or acting_institution(user)
+            default = bound_to or acting_institution(user)
             institution_key = default.slug if default is not None else ""
         institution = Institution.objects.filter(slug=institution_key).first()
-        if token is not None and token.institution_id is not None:
-            if institution is None or institution.pk not in acting_institutions(request):
-                raise ValidationError({"institution": [_("This token acts for another institution.")]})
+        if bound_to is not None and (institution is None or institution.pk not in acting_institutions(request)):
+            raise ValidationError({"institution": [_("This token acts for another institution.")]})
         form = RegistrationForm(
             {
                 "institution": str(institution.pk) if institution is not None else institution_key,
@@ -188,7 +195,10 @@ class RegistrationCancelView(ParticipantView):
     """Cancel one of the caller's registrations, as the cancel page does."""
 
     @extend_schema(
-        operation_id="my_registrations_cancel", parameters=[PK], request=None, responses=RegistrationSerializer
+        operation_id="my_registrations_cancel",
+        parameters=[PK],
+        request=None,
+        responses={200: RegistrationSerializer, **CONFLICT},
     )
     def post(self, request, pk: int):
         """Cancel the registration (its place is freed). Cancelling a cancelled one answers it as it is."""
@@ -326,7 +336,9 @@ class MeetingRequestListView(ParticipantView):
                 {"session": [_("There is no matchmaking session open for requests at which you can meet them.")]}
             )
         session_qs = Session.objects.filter(pk__in=[s.pk for s in sessions]).select_related("event")
-        form = SendRequestForm({"session": str(data["session"]), "message": data.get("message", "")}, sessions=session_qs)
+        form = SendRequestForm(
+            {"session": str(data["session"]), "message": data.get("message", "")}, sessions=session_qs
+        )
         if not form.is_valid():
             raise ValidationError(form_errors(form))
         session = form.cleaned_data["session"]
@@ -393,7 +405,7 @@ class MeetingRequestAcceptView(ParticipantView):
         operation_id="my_meeting_requests_accept",
         parameters=[PK],
         request=MeetingRequestAcceptSerializer,
-        responses=MeetingRequestSerializer,
+        responses={200: MeetingRequestSerializer, **CONFLICT},
     )
     def post(self, request, pk: int):
         """Accept the request and create its meeting. Accepting one you accepted answers it as it is."""
@@ -429,7 +441,10 @@ class MeetingRequestDeclineView(ParticipantView):
     """Decline a meeting request made to the caller or their institution."""
 
     @extend_schema(
-        operation_id="my_meeting_requests_decline", parameters=[PK], request=None, responses=MeetingRequestSerializer
+        operation_id="my_meeting_requests_decline",
+        parameters=[PK],
+        request=None,
+        responses={200: MeetingRequestSerializer, **CONFLICT},
     )
     def post(self, request, pk: int):
         """Decline the request. Declining one you declined answers it as it is."""
@@ -503,7 +518,9 @@ class AgendaView(ParticipantView):
         registration = agenda_registration(user=request.user, event=event)
         if registration is None or not own_registrations(request).filter(pk=registration.pk).exists():
             raise NotFound()
-        meetings = with_attendance(agenda_meetings(registration=registration), registration=registration, now=timezone.now())
+        meetings = with_attendance(
+            agenda_meetings(registration=registration), registration=registration, now=timezone.now()
+        )
         days = agenda_days(
             time_zone=event.time_zone,
             sessions=list(agenda_sessions(event=event)),
@@ -525,9 +542,7 @@ urlpatterns = [
     path("me/registrations/<int:pk>/cancel/", RegistrationCancelView.as_view(), name="my_registration_cancel"),
     path("me/meeting-requests/", MeetingRequestListView.as_view(), name="my_meeting_requests"),
     path("me/meeting-requests/<int:pk>/", MeetingRequestDetailView.as_view(), name="my_meeting_request"),
-    path(
-        "me/meeting-requests/<int:pk>/accept/", MeetingRequestAcceptView.as_view(), name="my_meeting_request_accept"
-    ),
+    path("me/meeting-requests/<int:pk>/accept/", MeetingRequestAcceptView.as_view(), name="my_meeting_request_accept"),
     path(
         "me/meeting-requests/<int:pk>/decline/",
         MeetingRequestDeclineView.as_view(),

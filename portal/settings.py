@@ -469,7 +469,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "RegistrationStatusEnum": "events.models.Registration.Status",
+        "MeetingRequestStatusEnum": "matchmaking.models.MeetingRequest.Status",
+        "MeetingStatusEnum": "matchmaking.models.Meeting.Status",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
 }
 

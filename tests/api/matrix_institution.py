@@ -55,7 +55,10 @@ MATRIX = {
         ),
     ),
     "api:manage_offer": (
-        row("UNAUTH NOT_FOUND OK OK NOT_FOUND NOT_FOUND UNAUTH UNAUTH NOT_FOUND", lambda w: [w.inst_a.slug, offer_a(w).pk]),
+        row(
+            "UNAUTH NOT_FOUND OK OK NOT_FOUND NOT_FOUND UNAUTH UNAUTH NOT_FOUND",
+            lambda w: [w.inst_a.slug, offer_a(w).pk],
+        ),
         row(
             "UNAUTH FORBIDDEN FORBIDDEN OK NOT_FOUND NOT_FOUND UNAUTH UNAUTH NOT_FOUND",
             lambda w: [w.inst_a.slug, offer_a(w).pk],
@@ -79,7 +82,10 @@ MATRIX = {
     ),
     "api:manage_need": (
         # B's need: only B's admin; through A's address it is nobody's.
-        row("UNAUTH NOT_FOUND NOT_FOUND NOT_FOUND OK NOT_FOUND UNAUTH UNAUTH NOT_FOUND", lambda w: [w.inst_b.slug, need_b(w).pk]),
+        row(
+            "UNAUTH NOT_FOUND NOT_FOUND NOT_FOUND OK NOT_FOUND UNAUTH UNAUTH NOT_FOUND",
+            lambda w: [w.inst_b.slug, need_b(w).pk],
+        ),
         row(
             "UNAUTH NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND UNAUTH UNAUTH NOT_FOUND",
             lambda w: [w.inst_a.slug, need_b(w).pk],

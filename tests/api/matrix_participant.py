@@ -27,7 +27,10 @@ MATRIX = {
         ),
     ),
     "api:my_registration": (
-        row("UNAUTH OK NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND UNAUTH UNAUTH NOT_FOUND", lambda w: [w.reg_participant.pk]),
+        row(
+            "UNAUTH OK NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND UNAUTH UNAUTH NOT_FOUND",
+            lambda w: [w.reg_participant.pk],
+        ),
         row("UNAUTH NOT_FOUND NOT_FOUND NOT_FOUND OK NOT_FOUND UNAUTH UNAUTH NOT_FOUND", lambda w: [w.reg_admin_b.pk]),
     ),
     "api:my_registration_cancel": (

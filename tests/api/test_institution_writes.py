@@ -69,6 +69,7 @@ def test_admin_reads_the_profile_with_its_private_fields(client, setup):
 def test_patch_saves_through_the_page_rules_with_audit_and_search(client, setup):
     sector = SectorFactory(slug="welding")
     url = profile_url(setup["a"])
+    logged_before = set(LogEntry.objects.values_list("pk", flat=True))
 
     response = call(
         client,
@@ -97,9 +98,10 @@ def test_patch_saves_through_the_page_rules_with_audit_and_search(client, setup)
     assert Institution.objects.filter(pk=institution.pk, search_document=SearchQuery("Battambang")).exists()
     assert "机电" in " ".join(institution.search_grams)
     # The audit trail names the token's person.
-    entry = LogEntry.objects.get_for_object(institution).latest("timestamp")
-    assert entry.actor == setup["admin"]
-    assert "city" in entry.changes_dict
+    entries = list(LogEntry.objects.get_for_object(institution).exclude(pk__in=logged_before))
+    assert entries
+    assert {entry.actor for entry in entries} == {setup["admin"]}
+    assert any("city" in entry.changes_dict for entry in entries)
 
 
 def test_patch_keeps_what_it_does_not_name(client, setup):
@@ -187,8 +189,12 @@ def test_offers_are_listed_created_changed_and_deleted(client, setup):
         "POST",
         reverse("api:manage_offers", args=[slug]),
         token,
-        {"cooperation_type": "internships", "sector": "tourism", "note": "Hotel placements",
-         "translations": {"note": {"km": "កន្លែងហាត់ការ"}}},
+        {
+            "cooperation_type": "internships",
+            "sector": "tourism",
+            "note": "Hotel placements",
+            "translations": {"note": {"km": "កន្លែងហាត់ការ"}},
+        },
     )
 
     assert listed.status_code == 200

@@ -109,10 +109,18 @@ def test_register_for_an_institution_one_does_not_belong_to_is_refused(client, p
     EventFactory(slug="api-workshop")
 
     response = call(
-        client, "POST", reverse("api:my_registrations"), people["token_a"], {"event": "api-workshop", "institution": "api-b"}
+        client,
+        "POST",
+        reverse("api:my_registrations"),
+        people["token_a"],
+        {"event": "api-workshop", "institution": "api-b"},
     )
     bound = call(
-        client, "POST", reverse("api:my_registrations"), people["token_b"], {"event": "api-workshop", "institution": "api-a"}
+        client,
+        "POST",
+        reverse("api:my_registrations"),
+        people["token_b"],
+        {"event": "api-workshop", "institution": "api-a"},
     )
 
     assert response.status_code == 400
@@ -132,7 +140,10 @@ def test_others_registrations_are_404_and_a_past_event_cannot_be_cancelled(clien
     past_registration = RegistrationFactory(event=past, user=people["user_a"], institution=people["a"])
     others = reverse("api:my_registration_cancel", args=[people["reg_b"].pk])
 
-    assert call(client, "GET", reverse("api:my_registration", args=[people["reg_b"].pk]), people["token_a"]).status_code == 404
+    assert (
+        call(client, "GET", reverse("api:my_registration", args=[people["reg_b"].pk]), people["token_a"]).status_code
+        == 404
+    )
     assert call(client, "POST", others, people["token_a"]).status_code == 404
     past_response = call(
         client, "POST", reverse("api:my_registration_cancel", args=[past_registration.pk]), people["token_a"]
@@ -167,15 +178,20 @@ def test_send_list_and_accept_a_request(client, people):
 
     assert sent.status_code == 201, sent.content
     body = sent.json()
-    assert (body["direction"], body["status"], body["recipient"]["registration"]) == ("sent", "pending", people["reg_b"].pk)
+    assert (body["direction"], body["status"], body["recipient"]["registration"]) == (
+        "sent",
+        "pending",
+        people["reg_b"].pk,
+    )
     request_id = body["id"]
 
     received = call(client, "GET", reverse("api:my_meeting_requests") + "?box=received", people["token_b"]).json()
     assert [row["id"] for row in received["results"]] == [request_id]
     assert received["results"][0]["direction"] == "received"
-    assert call(client, "GET", reverse("api:my_meeting_requests") + "?box=received", people["token_a"]).json()[
-        "results"
-    ] == []
+    assert (
+        call(client, "GET", reverse("api:my_meeting_requests") + "?box=received", people["token_a"]).json()["results"]
+        == []
+    )
 
     accept_url = reverse("api:my_meeting_request_accept", args=[request_id])
     accepted = call(client, "POST", accept_url, people["token_b"], {})
@@ -197,9 +213,17 @@ def test_requester_cannot_answer_own_request_and_others_cannot_see_it(client, pe
     RegistrationFactory(event=people["event"], user=stranger)
     stranger_token = make_token(stranger)
 
-    assert call(client, "POST", reverse("api:my_meeting_request_accept", args=[request.pk]), people["token_a"], {}).status_code == 404
+    assert (
+        call(
+            client, "POST", reverse("api:my_meeting_request_accept", args=[request.pk]), people["token_a"], {}
+        ).status_code
+        == 404
+    )
     assert call(client, "GET", reverse("api:my_meeting_request", args=[request.pk]), stranger_token).status_code == 404
-    assert call(client, "POST", reverse("api:my_meeting_request_decline", args=[request.pk]), stranger_token).status_code == 404
+    assert (
+        call(client, "POST", reverse("api:my_meeting_request_decline", args=[request.pk]), stranger_token).status_code
+        == 404
+    )
     request.refresh_from_db()
     assert request.status == MeetingRequest.Status.PENDING
 
