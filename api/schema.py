@@ -60,3 +60,44 @@ def add_problem_responses(result, generator, request, public):
                 responses.setdefault("304", {"description": "Not modified (If-None-Match named the current ETag)"})
             # Anonymous calls are allowed where the operation lists an empty requirement.
     return result
+
+
+def form_parameters(form_class, *, exclude: tuple[str, ...] = ()) -> list:
+    """Query parameters documenting a Django GET form's fields, so that the OpenAPI document
+    lists the same filters as the page. Choices known without the database become enums;
+    others (sectors, countries, events) are plain strings."""
+    from django import forms
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+
+    parameters = []
+    for name, field in form_class.base_fields.items():
+        if name in exclude:
+            continue
+        description = str(field.label or "")
+        if field.help_text:
+            description += f": {field.help_text}"
+        choices = [str(value) for value, _label in getattr(field, "choices", []) if value not in ("", None)]
+        static = choices and not isinstance(field, forms.ModelChoiceField)
+        many = isinstance(field, forms.MultipleChoiceField)
+        if isinstance(field, forms.BooleanField):
+            kind = OpenApiTypes.BOOL
+        elif isinstance(field, forms.IntegerField):
+            kind = {"type": "integer"}
+            if field.min_value is not None:
+                kind["minimum"] = field.min_value
+            if field.max_value is not None:
+                kind["maximum"] = field.max_value
+        else:
+            kind = {"type": "string", "enum": choices} if static else {"type": "string"}
+            if getattr(field, "max_length", None):
+                kind["maxLength"] = field.max_length
+        if many:
+            item = kind if isinstance(kind, dict) else {"type": "string"}
+            kind = {"type": "array", "items": item}
+        parameters.append(
+            OpenApiParameter(
+                name, kind, OpenApiParameter.QUERY, required=False, description=description, many=False, explode=True
+            )
+        )
+    return parameters

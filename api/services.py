@@ -12,6 +12,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,7 +83,7 @@ def token_create(
         raise ApiTokenError(_("A token can be valid for one year at most."), field="expires_at")
     with transaction.atomic():
         # One person's creations one at a time, so that the limit holds.
-        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         active = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now).count()
         if active >= MAX_ACTIVE_TOKENS:
             raise ApiTokenError(

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views, views_activity, views_outbox, views_privacy
+from . import views, views_activity, views_api_tokens, views_outbox, views_privacy
 
 admin.site.site_header = _("TVET Partnership Portal administration")
 admin.site.site_title = _("TVET Partnership Portal")
@@ -15,6 +15,8 @@ urlpatterns = [
     path("dashboard/partners/", views.dashboard_partners, name="dashboard_partners"),
     path("dashboard/funnel/", views.dashboard_funnel, name="dashboard_funnel"),
     path("accounts/preferences/", views.preferences, name="preferences"),
+    path("accounts/preferences/api-tokens/", views_api_tokens.api_token_create, name="api_token_create"),
+    path("accounts/preferences/api-tokens/revoke/", views_api_tokens.api_token_revoke, name="api_token_revoke"),
     path("accounts/second-factor/", views.mfa_required, name="mfa_required"),
     # Before allauth's own pattern for the same path, which it replaces.
     path("accounts/2fa/webauthn/keys/<int:pk>/remove/", views.remove_webauthn, name="mfa_remove_webauthn"),

@@ -11,12 +11,15 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from api.forms import ApiTokenForm
+from api.selectors import LISTED_TOKENS, tokens_of
 from core.pagecache import KEPT_VERSION_KEY, public_page, shared_section
 from core.personalcache import kept_for_person
 from events.selectors import events_recent, events_upcoming
@@ -129,6 +132,15 @@ def preferences(request):
             set_language_cookie(response, user.preferred_language)
             return response
     else:
+        form = None
+    return render(request, "portal/preferences.html", preferences_context(request, form=form))
+
+
+def preferences_context(request, *, form=None, token_form=None, new_token: str | None = None) -> dict:
+    """The preferences page: the person's settings, and their API tokens (``api``), with the
+    full string of a token just created (shown in that one answer only)."""
+    user = request.user
+    if form is None:
         form = PreferencesForm(
             initial={
                 "display_name": user.display_name,
@@ -141,7 +153,13 @@ def preferences(request):
                 "email_request_nudges": user.email_request_nudges,
             }
         )
-    return render(request, "portal/preferences.html", {"form": form})
+    return {
+        "form": form,
+        "api_tokens": list(tokens_of(user=user)[:LISTED_TOKENS]),
+        "token_form": token_form or ApiTokenForm(user=user),
+        "new_token": new_token,
+        "now": timezone.now(),
+    }
 
 
 @require_POST

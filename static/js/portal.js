@@ -17,6 +17,21 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // Copy buttons: data-copy names the field whose value they copy (a new API token).
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const field = document.getElementById(button.dataset.copy);
+      if (!field) return;
+      field.select();
+      const done = () => {
+        button.textContent = button.dataset.copied || button.textContent;
+      };
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(field.value).then(done, () => {});
+      }
+    });
+  });
+
   // Print buttons on printable sheets.
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.addEventListener("click", () => window.print());

@@ -111,6 +111,12 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "dashboard_partners": row("LOGIN OK OK OK OK OK"),
     "dashboard_funnel": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK"),
     "preferences": row("LOGIN OK OK OK OK OK"),
+    # API tokens (api.services): a person creates and revokes their own; an empty POST names
+    # no token of theirs (404).
+    "api_token_create": row("LOGIN METHOD METHOD METHOD METHOD METHOD", post="LOGIN - - - - -"),
+    "api_token_revoke": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD", post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND"
+    ),
     "privacy": row("OK OK OK OK OK OK"),
     "account_data": row("LOGIN OK OK OK OK OK"),
     "account_delete": row("LOGIN OK OK OK OK OK"),
