@@ -232,7 +232,7 @@ class CountrySerializerField(serializers.CharField):
         return super().to_internal_value(data).upper()
 
 
-class InstitutionProfileSerializer(serializers.Serializer):
+class ManagedInstitutionSerializer(serializers.Serializer):
     """An institution's profile as its admins edit it (private fields included)."""
 
     slug = serializers.SlugField(read_only=True)
@@ -283,7 +283,7 @@ class InstitutionProfileSerializer(serializers.Serializer):
 # --- Offers and needs ---------------------------------------------------------------------------
 
 
-class ProfileItemSerializer(serializers.Serializer):
+class ManagedProfileItemSerializer(serializers.Serializer):
     """One offer or need: a cooperation type in a sector, with a note and a capacity.
 
     The serializer's context holds the ``institution`` and the ``kind`` ("offers" or "needs").

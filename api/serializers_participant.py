@@ -22,7 +22,7 @@ from matchmaking.requests import MESSAGE_MAX_LENGTH, participant_label
 # --- Shared pieces -------------------------------------------------------------------------------
 
 
-class EventRefSerializer(serializers.Serializer):
+class ParticipantEventSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.SerializerMethodField()
     start_date = serializers.DateField()
@@ -33,12 +33,12 @@ class EventRefSerializer(serializers.Serializer):
         return str(event.localized("title"))
 
 
-class InstitutionRefSerializer(serializers.Serializer):
+class ParticipantInstitutionSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
 
 
-class DelegationRefSerializer(serializers.Serializer):
+class RegistrationDelegationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -50,12 +50,12 @@ class RegistrationSerializer(serializers.Serializer):
     """One of the caller's registrations, as their "My events" page lists it."""
 
     id = serializers.IntegerField()
-    event = EventRefSerializer()
-    institution = InstitutionRefSerializer()
+    event = ParticipantEventSerializer()
+    institution = ParticipantInstitutionSerializer()
     role = serializers.ChoiceField(choices=Registration.Role.choices)
     status = serializers.ChoiceField(choices=Registration.Status.choices)
     job_title = serializers.CharField()
-    delegation = DelegationRefSerializer(allow_null=True)
+    delegation = RegistrationDelegationSerializer(allow_null=True)
     created_at = serializers.DateTimeField()
     can_cancel = serializers.SerializerMethodField(
         help_text=_("Whether the registration may still be cancelled (it holds a place and the event is not over).")
@@ -88,7 +88,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
 # --- Meeting requests ----------------------------------------------------------------------------
 
 
-class PersonSerializer(serializers.Serializer):
+class RequestPartySerializer(serializers.Serializer):
     """A participant as other participants see them."""
 
     registration = serializers.IntegerField(help_text=_("The participant's registration id at the event."))
@@ -96,14 +96,14 @@ class PersonSerializer(serializers.Serializer):
     institution = serializers.CharField()
 
 
-class MeetingSerializer(serializers.Serializer):
+class RequestMeetingSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Meeting.Status.choices)
     starts_at = serializers.DateTimeField(allow_null=True)
     ends_at = serializers.DateTimeField(allow_null=True)
     table_number = serializers.IntegerField(allow_null=True)
 
 
-class SessionRefSerializer(serializers.Serializer):
+class RequestSessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.SerializerMethodField()
     starts_at = serializers.DateTimeField()
@@ -131,7 +131,7 @@ class MeetingRequestSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     event = serializers.SerializerMethodField()
-    session = SessionRefSerializer()
+    session = RequestSessionSerializer()
     direction = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=MeetingRequest.Status.choices)
     mutual = serializers.BooleanField()
@@ -150,22 +150,22 @@ class MeetingRequestSerializer(serializers.Serializer):
     def get_direction(self, request: MeetingRequest) -> str:
         return "sent" if request.requester_id in self.context.get("mine", ()) else "received"
 
-    @extend_schema_field(PersonSerializer)
+    @extend_schema_field(RequestPartySerializer)
     def get_requester(self, request: MeetingRequest) -> dict:
         return _person(request.requester)
 
-    @extend_schema_field(PersonSerializer(allow_null=True))
+    @extend_schema_field(RequestPartySerializer(allow_null=True))
     def get_recipient(self, request: MeetingRequest) -> dict | None:
         return _person(request.recipient)
 
-    @extend_schema_field(InstitutionRefSerializer(allow_null=True))
+    @extend_schema_field(ParticipantInstitutionSerializer(allow_null=True))
     def get_recipient_institution(self, request: MeetingRequest) -> dict | None:
         institution = request.recipient_institution
         if institution is None:
             return None
         return {"slug": institution.slug, "name": institution.name}
 
-    @extend_schema_field(MeetingSerializer(allow_null=True))
+    @extend_schema_field(RequestMeetingSerializer(allow_null=True))
     def get_meeting(self, request: MeetingRequest) -> dict | None:
         meeting = getattr(request, "meeting", None)
         if meeting is None:
@@ -216,7 +216,7 @@ class MeetingRequestAcceptSerializer(serializers.Serializer):
 # --- The agenda ----------------------------------------------------------------------------------
 
 
-class PartnerSerializer(serializers.Serializer):
+class AgendaPartnerSerializer(serializers.Serializer):
     name = serializers.CharField()
     institution = serializers.CharField()
 
@@ -225,14 +225,14 @@ class AgendaSessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     room = serializers.CharField()
-    speakers = PartnerSerializer(many=True)
+    speakers = AgendaPartnerSerializer(many=True)
 
 
 class AgendaMeetingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     session = serializers.IntegerField(help_text=_("The matchmaking session's id."))
     table_number = serializers.IntegerField(allow_null=True)
-    partner = PartnerSerializer()
+    partner = AgendaPartnerSerializer()
     message = serializers.CharField()
     started = serializers.BooleanField()
     my_mark = serializers.CharField(allow_null=True, help_text=_("What you reported: held, missed, or null."))
@@ -256,7 +256,7 @@ class AgendaDaySerializer(serializers.Serializer):
 
 
 class AgendaSerializer(serializers.Serializer):
-    event = EventRefSerializer()
+    event = ParticipantEventSerializer()
     registration = serializers.IntegerField()
     registration_status = serializers.ChoiceField(choices=Registration.Status.choices)
     days = AgendaDaySerializer(many=True)

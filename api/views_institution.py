@@ -25,8 +25,8 @@ from .pagination import CursorPagination
 from .permissions import ScopePermission, TokenRequired, acting_institutions
 from .serializers_institution import (
     ITEM_KINDS,
-    InstitutionProfileSerializer,
-    ProfileItemSerializer,
+    ManagedInstitutionSerializer,
+    ManagedProfileItemSerializer,
     profile_item_delete,
 )
 
@@ -59,24 +59,24 @@ class InstitutionProfileView(AdminView):
 
     http_method_names = ["get", "patch", "head", "options"]
 
-    @extend_schema(operation_id="manage_institution_read", parameters=[SLUG], responses=InstitutionProfileSerializer)
+    @extend_schema(operation_id="manage_institution_read", parameters=[SLUG], responses=ManagedInstitutionSerializer)
     def get(self, request, slug: str):
         institution = administered_institution(request, slug)
-        return Response(InstitutionProfileSerializer(institution).data)
+        return Response(ManagedInstitutionSerializer(institution).data)
 
     @extend_schema(
         operation_id="manage_institution_update",
         parameters=[SLUG],
-        request=InstitutionProfileSerializer,
-        responses=InstitutionProfileSerializer,
+        request=ManagedInstitutionSerializer,
+        responses=ManagedInstitutionSerializer,
     )
     def patch(self, request, slug: str):
         institution = administered_institution(request, slug)
-        serializer = InstitutionProfileSerializer(institution, data=request.data, partial=True)
+        serializer = ManagedInstitutionSerializer(institution, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         saved = serializer.save()
         saved.refresh_from_db()
-        return Response(InstitutionProfileSerializer(saved).data)
+        return Response(ManagedInstitutionSerializer(saved).data)
 
 
 class ItemPagination(CursorPagination):
@@ -96,14 +96,16 @@ class ProfileItemListView(AdminView):
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(items, request, view=self)
-        return paginator.get_paginated_response(ProfileItemSerializer(page, many=True).data)
+        return paginator.get_paginated_response(ManagedProfileItemSerializer(page, many=True).data)
 
     def post(self, request, slug: str):
         institution = administered_institution(request, slug)
-        serializer = ProfileItemSerializer(data=request.data, context={"institution": institution, "kind": self.kind})
+        serializer = ManagedProfileItemSerializer(
+            data=request.data, context={"institution": institution, "kind": self.kind}
+        )
         serializer.is_valid(raise_exception=True)
         item = serializer.save()
-        return Response(ProfileItemSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(ManagedProfileItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
 class ProfileItemDetailView(AdminView):
@@ -121,15 +123,15 @@ class ProfileItemDetailView(AdminView):
 
     def get(self, request, slug: str, pk: int):
         _institution, item = self.item(request, slug, pk)
-        return Response(ProfileItemSerializer(item).data)
+        return Response(ManagedProfileItemSerializer(item).data)
 
     def patch(self, request, slug: str, pk: int):
         institution, item = self.item(request, slug, pk)
-        serializer = ProfileItemSerializer(
+        serializer = ManagedProfileItemSerializer(
             item, data=request.data, partial=True, context={"institution": institution, "kind": self.kind}
         )
         serializer.is_valid(raise_exception=True)
-        return Response(ProfileItemSerializer(serializer.save()).data)
+        return Response(ManagedProfileItemSerializer(serializer.save()).data)
 
     def delete(self, request, slug: str, pk: int):
         institution, item = self.item(request, slug, pk)
@@ -160,14 +162,14 @@ def _item_views(kind: str, noun: str):
                 ProfileItemListView.get,
                 operation_id=f"manage_{noun}_list",
                 parameters=[SLUG],
-                responses=ProfileItemSerializer(many=True),
+                responses=ManagedProfileItemSerializer(many=True),
             ),
             "post": _documented(
                 ProfileItemListView.post,
                 operation_id=f"manage_{noun}_create",
                 parameters=[SLUG],
-                request=ProfileItemSerializer,
-                responses={201: ProfileItemSerializer},
+                request=ManagedProfileItemSerializer,
+                responses={201: ManagedProfileItemSerializer},
             ),
         },
     )
@@ -180,14 +182,14 @@ def _item_views(kind: str, noun: str):
                 ProfileItemDetailView.get,
                 operation_id=f"manage_{noun}_read",
                 parameters=[SLUG, ITEM_ID],
-                responses=ProfileItemSerializer,
+                responses=ManagedProfileItemSerializer,
             ),
             "patch": _documented(
                 ProfileItemDetailView.patch,
                 operation_id=f"manage_{noun}_update",
                 parameters=[SLUG, ITEM_ID],
-                request=ProfileItemSerializer,
-                responses=ProfileItemSerializer,
+                request=ManagedProfileItemSerializer,
+                responses=ManagedProfileItemSerializer,
             ),
             "delete": _documented(
                 ProfileItemDetailView.delete,

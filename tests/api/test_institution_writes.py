@@ -263,3 +263,12 @@ def test_another_institutions_offer_or_need_is_404_through_ones_own(client, setu
         assert call(client, "DELETE", url, setup["token"]).status_code == 404
     assert Need.objects.filter(pk=need_b.pk).exists()
     assert Offer.objects.filter(pk=offer_b.pk).exists()
+
+
+def test_the_public_profile_page_follows_an_api_change(client, setup):
+    page = reverse("institutions:detail", args=[setup["a"].slug])
+    assert "Battambang" not in client.get(page).content.decode()  # now kept as a public page
+
+    call(client, "PATCH", profile_url(setup["a"]), setup["token"], {"city": "Battambang"})
+
+    assert "Battambang" in client.get(page).content.decode()
