@@ -9,7 +9,6 @@ profile page's forms and service (see ``api.serializers_institution``).
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -135,8 +134,7 @@ class ProfileItemDetailView(AdminView):
 
     def delete(self, request, slug: str, pk: int):
         institution, item = self.item(request, slug, pk)
-        with transaction.atomic():
-            profile_item_delete(institution=institution, kind=self.kind, item=item)
+        profile_item_delete(institution=institution, kind=self.kind, item=item)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

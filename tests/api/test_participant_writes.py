@@ -302,3 +302,17 @@ def test_agenda_lists_sessions_and_own_meetings(client, people):
     # Not registered: 404.
     stranger_token = make_token(UserFactory(verified_email=True))
     assert call(client, "GET", reverse("api:my_agenda", args=["api-exchange"]), stranger_token).status_code == 404
+
+
+def test_a_token_bound_to_an_institution_acts_only_through_its_registrations(client, people):
+    MembershipFactory(user=people["user_a"], institution=people["b"])
+    other_event = EventFactory(slug="api-other")
+    through_b = RegistrationFactory(event=other_event, user=people["user_a"], institution=people["b"])
+    token = make_token(people["user_a"], institution=people["b"])
+
+    listed = call(client, "GET", reverse("api:my_registrations"), token).json()["results"]
+    own_a = call(client, "GET", reverse("api:my_registration", args=[people["reg_a"].pk]), token)
+    agenda = call(client, "GET", reverse("api:my_agenda", args=["api-exchange"]), token)
+
+    assert [row["id"] for row in listed] == [through_b.pk]
+    assert own_a.status_code == agenda.status_code == 404
