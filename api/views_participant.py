@@ -459,6 +459,30 @@ class MeetingRequestDeclineView(ParticipantView):
         return Response(request_data(request_rows(MeetingRequest.objects.filter(pk=found.pk)).get(), mine))
 
 
+class MeetingRequestWithdrawView(ParticipantView):
+    """Withdraw a meeting request the caller sent, as the meetings page does."""
+
+    @extend_schema(
+        operation_id="my_meeting_requests_withdraw",
+        parameters=[PK],
+        request=None,
+        responses={200: MeetingRequestSerializer, **CONFLICT},
+    )
+    def post(self, request, pk: int):
+        """Withdraw a request still waiting for an answer. Withdrawing one you withdrew answers it as it is."""
+        mine = approved_registrations(request)
+        found = request_rows(MeetingRequest.objects.filter(pk=pk, requester__in=mine)).first()
+        if found is None:
+            raise NotFound()
+        if found.status != MeetingRequest.Status.CANCELLED:
+            try:
+                meeting_requests.cancel_request(request_id=found.pk, registration=found.requester)
+            except meeting_requests.RequestError as error:
+                raise Conflict(str(error)) from None
+            found = request_rows(MeetingRequest.objects.filter(pk=found.pk)).get()
+        return Response(request_data(found, mine))
+
+
 # --- The agenda ----------------------------------------------------------------------------------
 
 
@@ -547,6 +571,11 @@ urlpatterns = [
         "me/meeting-requests/<int:pk>/decline/",
         MeetingRequestDeclineView.as_view(),
         name="my_meeting_request_decline",
+    ),
+    path(
+        "me/meeting-requests/<int:pk>/withdraw/",
+        MeetingRequestWithdrawView.as_view(),
+        name="my_meeting_request_withdraw",
     ),
     path("me/events/<slug:slug>/agenda/", AgendaView.as_view(), name="my_agenda"),
 ]

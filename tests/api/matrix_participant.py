@@ -92,6 +92,20 @@ MATRIX = {
             method="POST",
         ),
     ),
+    "api:my_meeting_request_withdraw": (
+        # Sent by X: the participant received it, and only its sender may withdraw it.
+        row(
+            "UNAUTH FORBIDDEN FORBIDDEN NOT_FOUND NOT_FOUND NOT_FOUND UNAUTH UNAUTH NOT_FOUND",
+            lambda w: [w.request_to_participant.pk],
+            method="POST",
+        ),
+        # The participant's request to B's admin was accepted: it can no longer be withdrawn.
+        row(
+            "UNAUTH FORBIDDEN FORBIDDEN NOT_FOUND NOT_FOUND NOT_FOUND UNAUTH UNAUTH NOT_FOUND",
+            lambda w: [request_ab(w)],
+            method="POST",
+        ),
+    ),
     "api:my_agenda": row(
         "UNAUTH OK NOT_FOUND NOT_FOUND OK NOT_FOUND UNAUTH UNAUTH NOT_FOUND", lambda w: [w.event.slug]
     ),

@@ -316,3 +316,32 @@ def test_a_token_bound_to_an_institution_acts_only_through_its_registrations(cli
 
     assert [row["id"] for row in listed] == [through_b.pk]
     assert own_a.status_code == agenda.status_code == 404
+
+
+def test_withdraw_a_sent_request(client, people):
+    request = MeetingRequestFactory(session=people["session"], requester=people["reg_a"], recipient=people["reg_b"])
+    url = reverse("api:my_meeting_request_withdraw", args=[request.pk])
+
+    by_recipient = call(client, "POST", url, people["token_b"])
+    first = call(client, "POST", url, people["token_a"])
+    second = call(client, "POST", url, people["token_a"])
+
+    assert by_recipient.status_code == 404
+    assert (first.status_code, first.json()["status"]) == (200, "cancelled")
+    assert (second.status_code, second.json()["status"]) == (200, "cancelled")
+
+
+def test_an_answered_request_cannot_be_withdrawn(client, people):
+    request = MeetingRequestFactory(
+        session=people["session"],
+        requester=people["reg_a"],
+        recipient=people["reg_b"],
+        status=MeetingRequest.Status.DECLINED,
+    )
+
+    response = call(client, "POST", reverse("api:my_meeting_request_withdraw", args=[request.pk]), people["token_a"])
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == "Only a request that is still waiting for an answer can be withdrawn."
+    request.refresh_from_db()
+    assert request.status == MeetingRequest.Status.DECLINED

@@ -198,6 +198,8 @@ def test_answering_and_the_agenda_answer_as_documented(schema, app, world):
         check(schema, app, "/me/meeting-requests/{id}/accept/", "POST", token, path_parameters=pending, body={}) == 200
     )
     assert check(schema, app, "/me/meeting-requests/{id}/decline/", "POST", token, path_parameters=pending) == 409
+    accepted = {"id": world["accepted"].pk}
+    assert check(schema, app, "/me/meeting-requests/{id}/withdraw/", "POST", token, path_parameters=accepted) == 409
     assert (
         check(schema, app, "/me/events/{slug}/agenda/", "GET", token, path_parameters={"slug": "schema-event"}) == 200
     )
