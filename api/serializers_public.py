@@ -8,7 +8,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from .fields import CountrySerializer, LocalizedTextField, TaxonomyTermSerializer, TextLanguagesField, TranslationsField
+from .fields import (
+    CountrySerializer,
+    LocalizedTextField,
+    TaxonomyTermSerializer,
+    TextLanguagesField,
+    TranslationsField,
+    country_dict,
+)
 
 
 class EventListSerializer(serializers.Serializer):
@@ -91,6 +98,33 @@ class InstitutionListSerializer(serializers.Serializer):
     def get_url(self, institution) -> str:
         return reverse("api:institution", args=[institution.slug], request=self.context.get("request"))
 
+    def to_representation(self, institution):
+        if type(self) is not InstitutionListSerializer:
+            return super().to_representation(institution)
+        # The directory's lists: the same fields built directly, several times faster than
+        # DRF's field by field walk (it showed in the directory's benchmark).
+        return {
+            "slug": institution.slug,
+            "url": self._base_url() + f"{institution.slug}/",
+            "name": institution.name,
+            "name_local": institution.name_local,
+            "acronym": institution.acronym,
+            "kind": institution.kind,
+            "country": country_dict(institution.country),
+            "province": institution.province,
+            "city": institution.city,
+            "verification_status": institution.verification_status,
+            "sectors": [{"slug": sector.slug, "name": str(sector.label)} for sector in institution.sectors.all()],
+            "updated_at": serializers.DateTimeField().to_representation(institution.updated_at),
+        }
+
+    def _base_url(self) -> str:
+        base = self.context.get("_institutions_url")
+        if base is None:
+            base = reverse("api:institutions", request=self.context.get("request"))
+            self.context["_institutions_url"] = base
+        return base
+
 
 class InstitutionDetailSerializer(InstitutionListSerializer):
     website = serializers.CharField(help_text="The institution's website, or empty.")
@@ -142,6 +176,42 @@ class MouListSerializer(serializers.Serializer):
     def get_event(self, mou) -> str | None:
         """The slug of the MoU's event, when the caller may open that event."""
         return mou.event.slug if mou.event_id and getattr(mou, "event_shown", False) else None
+
+    def to_representation(self, mou):
+        if type(self) is not MouListSerializer:
+            return super().to_representation(mou)
+        # The registry's lists, built directly (as InstitutionListSerializer's).
+        base = self.context.get("_mous_url")
+        if base is None:
+            base = self.context["_mous_url"] = reverse("api:mous", request=self.context.get("request"))
+        title = mou.localized("title")
+        day = serializers.DateField().to_representation
+        return {
+            "id": mou.pk,
+            "url": f"{base}{mou.pk}/",
+            "reference": mou.reference,
+            "title": str(title),
+            "original_language": mou.original_language,
+            "text_languages": {"title": title.language},
+            "status": mou.status,
+            "is_public": mou.is_public,
+            "signed_on": day(mou.signed_on) if mou.signed_on else None,
+            "valid_from": day(mou.valid_from) if mou.valid_from else None,
+            "valid_until": day(mou.valid_until) if mou.valid_until else None,
+            "party_countries": list(mou.party_countries),
+            "parties": [
+                {
+                    "institution": party.institution.slug,
+                    "name": party.institution.name,
+                    "name_local": party.institution.name_local,
+                    "country": country_dict(party.institution.country),
+                    "signatory_name": party.signatory_name,
+                    "signatory_title": party.signatory_title,
+                }
+                for party in mou.parties.all()
+            ],
+            "event": self.get_event(mou),
+        }
 
 
 class MouDetailSerializer(MouListSerializer):

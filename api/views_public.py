@@ -21,12 +21,13 @@ from events.models import Event
 from events.selectors import event_list_public, participation_by_country
 from institutions.filters import DirectoryForm, Taxonomies, directory_search, public_institutions
 from institutions.models import CooperationType, Institution, Sector
-from institutions.permissions import is_secretariat
+from institutions.permissions import active_institution_ids, is_secretariat
 from mous import stats as mou_stats
 from mous.filters import RegistryForm, apply_filters
 from mous.models import Mou
 from mous.selectors import mou_list_for, mous_with_event_shown, registry_page
 
+from .caching import kept_answer
 from .fields import TaxonomyTermSerializer
 from .pagination import CursorPagination, PageCursor, page_cursor_schema
 from .permissions import acting_institutions
@@ -163,6 +164,12 @@ class InstitutionListView(APIView):
     )
     def get(self, request):
         viewer_ids = acting_institutions(request)
+        fit = request.query_params.get("sort") == "fit" and viewer_ids
+        audience = f"fit:{min(viewer_ids)}" if fit else "all"
+        return kept_answer(request, "directory", audience, lambda: self.answer(request, viewer_ids))
+
+    @staticmethod
+    def answer(request, viewer_ids: set[int]) -> dict:
         viewer = Institution.objects.filter(pk__in=viewer_ids).first() if viewer_ids else None
         taxonomies = Taxonomies.load()
         form = DirectoryForm(request.query_params, taxonomies=taxonomies, can_sort_by_fit=viewer is not None)
@@ -184,7 +191,7 @@ class InstitutionListView(APIView):
             for name, options in result.facets.items()
         }
         results = InstitutionListSerializer(result.institutions, many=True, context={"request": request}).data
-        return Response({**links, "count": result.total, "capped": result.capped, "facets": facets, "results": results})
+        return {**links, "count": result.total, "capped": result.capped, "facets": facets, "results": results}
 
 
 class InstitutionDetailView(APIView):
@@ -245,6 +252,10 @@ class MouListView(APIView):
         responses={200: REGISTRY_SCHEMA},
     )
     def get(self, request):
+        return kept_answer(request, "registry", registry_audience(request.user), lambda: self.answer(request))
+
+    @staticmethod
+    def answer(request) -> dict:
         user = request.user
         form = RegistryForm(request.query_params, user=user, include_drafts=is_secretariat(user))
         refuse_invalid(form)
@@ -253,7 +264,15 @@ class MouListView(APIView):
         page = registry_page(queryset, cursor.page_number, per_page=cursor.page_size, load=mou_list_for(user))
         links = cursor.links(page) if page.paginator.count else {"next": None, "previous": None}
         results = MouListSerializer(page.object_list, many=True, context={"request": request}).data
-        return Response({**links, "count": page.paginator.count, "results": results})
+        return {**links, "count": page.paginator.count, "results": results}
+
+
+def registry_audience(user) -> str:
+    """Who gets the same registry answer: the secretariat (every MoU), or people administering
+    the same institutions (whose events' titles they may see), as for the registry page."""
+    if is_secretariat(user):
+        return "secretariat"
+    return "admin-of:" + ",".join(str(pk) for pk in sorted(active_institution_ids(user, admin_only=True)))
 
 
 class MouDetailView(APIView):

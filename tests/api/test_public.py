@@ -253,3 +253,18 @@ def test_a_list_answers_304_to_its_etag_and_a_new_one_after_a_change(client, dat
     InstitutionFactory(slug="a-newcomer")
 
     assert client.get("/api/v1/institutions/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_the_fast_list_items_equal_the_serializers_fields(client, data):
+    """The directory's and registry's items are built directly; they carry exactly the fields
+    the OpenAPI document gives them."""
+    from api.serializers_public import InstitutionListSerializer, MouListSerializer
+
+    institution = client.get("/api/v1/institutions/?q=robotics").json()["results"][0]
+    mou = client.get("/api/v1/mous/").json()["results"][0]
+
+    assert set(institution) == set(InstitutionListSerializer().fields)
+    assert set(mou) == set(MouListSerializer().fields)
+    assert institution["url"].endswith(f"/api/v1/institutions/{institution['slug']}/")
+    assert mou["url"].endswith(f"/api/v1/mous/{mou['id']}/")
+    assert mou["parties"][0]["country"]["code"] in {"KH", "TH"}
