@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from .audit import record_actor
 from .models import ApiToken
 from .services import secret_matches, split_token, token_touch
 
@@ -47,6 +48,7 @@ class TokenAuthentication(BaseAuthentication):
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("The token's account is inactive."))
         token_touch(token)
+        record_actor(token.user)
         return token.user, token
 
     def authenticate_header(self, request):

@@ -4,7 +4,7 @@ Each views module keeps its own ``urlpatterns``; this list only joins them, so t
 module adds one import and one line here.
 """
 
-from . import views_docs, views_public, views_secretariat, views_tokens
+from . import views_docs, views_institution, views_participant, views_public, views_secretariat, views_tokens
 
 app_name = "api"
 
@@ -12,5 +12,7 @@ urlpatterns = [
     *views_docs.urlpatterns,
     *views_public.urlpatterns,
     *views_tokens.urlpatterns,
+    *views_institution.urlpatterns,
+    *views_participant.urlpatterns,
     *views_secretariat.urlpatterns,
 ]

@@ -489,6 +489,8 @@ SPECTACULAR_SETTINGS = {
         "RegistrationStatusEnum": "events.models.Registration.Status",
         "MouStatusEnum": "mous.models.Mou.Status",
         "ImportJobStatusEnum": "core.models.ImportJob.Status",
+        "MeetingRequestStatusEnum": "matchmaking.models.MeetingRequest.Status",
+        "MeetingStatusEnum": "matchmaking.models.Meeting.Status",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
 }
