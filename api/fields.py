@@ -6,10 +6,15 @@ says which language each such text of the object is in, beside the object's
 ``original_language``. Countries are ISO codes with their names in the caller's language.
 """
 
+from django.conf import settings
 from django_countries.fields import Country
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+# The codes of the portal's languages: the choices of every text's ``original_language``, one
+# enum (LanguageEnum) in the OpenAPI document.
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -17,7 +17,6 @@ translations given (an empty text removes one); a field not named keeps its tran
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -27,6 +26,8 @@ from institutions.forms import ProfileEdit
 from institutions.languages import WORK_LANGUAGES
 from institutions.models import CooperationType, Institution, Need, Offer, Sector
 from institutions.services_profile import institution_profile_update
+
+from .fields import LANGUAGE_CODES
 
 NON_FIELD = "non_field_errors"
 # The profile form's own fields that the API sends and returns under the same names.
@@ -68,10 +69,6 @@ class TranslationsField(serializers.DictField):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
         return value
-
-
-def _language_choices() -> list[tuple[str, str]]:
-    return list(settings.LANGUAGES)
 
 
 def _translation_values(row, field: str, given: dict | None) -> dict[str, str]:
@@ -246,7 +243,7 @@ class ManagedInstitutionSerializer(serializers.Serializer):
     city = serializers.CharField(max_length=120, allow_blank=True, required=False)
     website = serializers.CharField(max_length=200, allow_blank=True, required=False)
     description = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
-    original_language = serializers.ChoiceField(choices=_language_choices(), required=False)
+    original_language = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False)
     translations = TranslationsField(fields=Institution.TRANSLATED_FIELDS)
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=WORK_LANGUAGES), required=False, help_text=_("Languages of work.")
@@ -296,7 +293,7 @@ class ManagedProfileItemSerializer(serializers.Serializer):
     sector = serializers.SlugRelatedField(slug_field="slug", queryset=Sector.objects.all(), help_text=_("Sector key."))
     note = serializers.CharField(max_length=300, allow_blank=True, required=False)
     capacity = serializers.CharField(max_length=120, allow_blank=True, required=False)
-    original_language = serializers.ChoiceField(choices=_language_choices(), required=False)
+    original_language = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False)
     translations = TranslationsField(fields=Offer.TRANSLATED_FIELDS)
 
     def validate(self, attrs: dict) -> dict:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -32,9 +31,7 @@ from mous.forms import MAX_PARTIES
 from mous.forms_ceremony import MAX_CEREMONY_ROWS
 from mous.models import Mou
 
-from .fields import CountrySerializer, country_dict
-
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+from .fields import LANGUAGE_CODES, CountrySerializer, country_dict
 
 
 class WallClockDateTimeField(serializers.DateTimeField):
@@ -312,7 +309,7 @@ class PersonSerializer(serializers.Serializer):
     email = serializers.EmailField()
 
 
-class RegistrationSerializer(serializers.Serializer):
+class ManagedRegistrationSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     event = serializers.CharField(source="event.slug")
     status = serializers.ChoiceField(choices=Registration.Status.choices)
@@ -470,7 +467,7 @@ class ImportCommitSerializer(serializers.Serializer):
 # --- MoUs ---------------------------------------------------------------------------------------
 
 
-class PartySerializer(serializers.Serializer):
+class PartyInSerializer(serializers.Serializer):
     institution = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     signatory_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     signatory_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -576,7 +573,7 @@ class MouWriteSerializer(serializers.Serializer):
     valid_until = serializers.DateField(required=False, allow_null=True)
     duration_months = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1200)
     is_public = serializers.BooleanField(required=False)
-    parties = PartySerializer(many=True, min_length=2, max_length=MAX_PARTIES)
+    parties = PartyInSerializer(many=True, min_length=2, max_length=MAX_PARTIES)
     meetings = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=100
     )

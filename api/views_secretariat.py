@@ -314,7 +314,7 @@ class RegistrationList(SecretariatAPIView):
         summary=_("An event's registrations"),
         description=_("With the filters of the registrations page; in the order they were made."),
         parameters=REGISTRATION_FILTERS,
-        responses={200: s.RegistrationSerializer(many=True)},
+        responses={200: s.ManagedRegistrationSerializer(many=True)},
         tags=["manage: registrations"],
     )
     def get(self, request, slug: str):
@@ -330,7 +330,7 @@ class RegistrationList(SecretariatAPIView):
         rows = filters.apply(_registrations(event))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(s.RegistrationSerializer(page, many=True).data)
+        return paginator.get_paginated_response(s.ManagedRegistrationSerializer(page, many=True).data)
 
 
 def registration_or_error(request, slug: str, pk: int) -> tuple[Event, Registration]:
@@ -348,12 +348,12 @@ class RegistrationDetail(SecretariatAPIView):
     @extend_schema(
         operation_id="manage_registrations_retrieve",
         summary=_("One registration of an event the caller runs"),
-        responses={200: s.RegistrationSerializer},
+        responses={200: s.ManagedRegistrationSerializer},
         tags=["manage: registrations"],
     )
     def get(self, request, slug: str, pk: int):
         _event, registration = registration_or_error(request, slug, pk)
-        return Response(s.RegistrationSerializer(registration).data)
+        return Response(s.ManagedRegistrationSerializer(registration).data)
 
 
 def _refused(error: registrations.RegistrationError) -> exceptions.APIException:
@@ -379,7 +379,7 @@ class RegistrationAction(SecretariatAPIView):
         except registrations.RegistrationError as error:
             raise _refused(error) from error
         registration.refresh_from_db(fields=["status", "role"])
-        return Response(s.RegistrationSerializer(registration).data)
+        return Response(s.ManagedRegistrationSerializer(registration).data)
 
 
 def _action_view(name: str, summary: str, description: str):
@@ -397,7 +397,7 @@ def _action_view(name: str, summary: str, description: str):
         description=description,
         request=None,
         responses={
-            200: s.RegistrationSerializer,
+            200: s.ManagedRegistrationSerializer,
             **conflict(_("Not allowed now (e.g. already approved, or the event is full).")),
         },
         tags=["manage: registrations"],
@@ -423,7 +423,7 @@ class RegistrationRole(SecretariatAPIView):
         operation_id="manage_registrations_role",
         summary=_("Change a registration's role"),
         request=s.RoleSerializer,
-        responses={200: s.RegistrationSerializer},
+        responses={200: s.ManagedRegistrationSerializer},
         tags=["manage: registrations"],
     )
     def post(self, request, slug: str, pk: int):
@@ -434,7 +434,7 @@ class RegistrationRole(SecretariatAPIView):
             registrations.change_role(registration=registration, role=serializer.validated_data["role"])
         except registrations.RegistrationError as error:
             raise _refused(error) from error
-        return Response(s.RegistrationSerializer(registration).data)
+        return Response(s.ManagedRegistrationSerializer(registration).data)
 
 
 class RegistrationBulkApprove(SecretariatAPIView):

@@ -491,6 +491,10 @@ SPECTACULAR_SETTINGS = {
         "ImportJobStatusEnum": "core.models.ImportJob.Status",
         "MeetingRequestStatusEnum": "matchmaking.models.MeetingRequest.Status",
         "MeetingStatusEnum": "matchmaking.models.Meeting.Status",
+        "EventKindEnum": "events.models.Event.Kind",
+        "InstitutionKindEnum": "institutions.models.Institution.Kind",
+        "RegistrationRoleEnum": "events.models.Registration.Role",
+        "LanguageEnum": "api.fields.LANGUAGE_CODES",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
 }
