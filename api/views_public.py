@@ -6,6 +6,8 @@ events (``events.selectors``) and the rules behind each page (``user.has_perm``)
 the token's person, or for a visitor without a token.
 """
 
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
@@ -324,9 +326,6 @@ STATISTICS_SCHEMA = {
 
 
 def _statistics(mous) -> dict:
-    from django.db.models import Count
-    from django.db.models.functions import ExtractYear
-
     institutions = public_institutions()
     by_country = dict(institutions.order_by().values_list("country").annotate(n=Count("pk")))
     verified = institutions.filter(verification_status=Institution.Verification.VERIFIED).count()
