@@ -74,18 +74,3 @@ class PageCursor:
             "next": self.link(page.next_page_number() if page.has_next() else None),
             "previous": self.link(page.previous_page_number() if page.has_previous() else None),
         }
-
-
-def page_cursor_schema(results_schema: dict, **extra: dict) -> dict:
-    """The OpenAPI schema of a ``PageCursor`` answer."""
-    return {
-        "type": "object",
-        "required": ["next", "previous", "count", "results"],
-        "properties": {
-            "next": {"type": "string", "nullable": True, "format": "uri"},
-            "previous": {"type": "string", "nullable": True, "format": "uri"},
-            "count": {"type": "integer"},
-            **extra,
-            "results": {"type": "array", "items": results_schema},
-        },
-    }

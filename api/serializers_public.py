@@ -232,3 +232,30 @@ class MouDetailSerializer(MouListSerializer):
         """Whether the caller may download the signed document (on the MoU's page)."""
         user = self.context["request"].user
         return bool(mou.document) and user.has_perm("mous.view_mou_document", mou)
+
+
+class PageLinksSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The next page's address, or null.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page's address, or null.")
+    count = serializers.IntegerField(help_text="How many results there are in all.")
+
+
+class FacetOptionSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField(allow_null=True, help_text="Null when unknown.")
+    selected = serializers.BooleanField()
+
+
+class DirectoryPageSerializer(PageLinksSerializer):
+    """A page of the directory, with the counts per filter value that the directory page shows."""
+
+    capped = serializers.BooleanField(help_text="True: count is a lower bound (a text search finds at most 1,000).")
+    facets = serializers.DictField(child=FacetOptionSerializer(many=True))
+    results = InstitutionListSerializer(many=True)
+
+
+class RegistryPageSerializer(PageLinksSerializer):
+    """A page of the MoU registry."""
+
+    results = MouListSerializer(many=True)

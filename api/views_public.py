@@ -6,6 +6,8 @@ events (``events.selectors``) and the rules behind each page (``user.has_perm``)
 the token's person, or for a visitor without a token.
 """
 
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
@@ -29,16 +31,18 @@ from mous.selectors import mou_list_for, mous_with_event_shown, registry_page
 
 from .caching import kept_answer
 from .fields import TaxonomyTermSerializer
-from .pagination import CursorPagination, PageCursor, page_cursor_schema
+from .pagination import CursorPagination, PageCursor
 from .permissions import acting_institutions
 from .schema import form_parameters
 from .serializers_public import (
+    DirectoryPageSerializer,
     EventDetailSerializer,
     EventListSerializer,
     InstitutionDetailSerializer,
     InstitutionListSerializer,
     MouDetailSerializer,
     MouListSerializer,
+    RegistryPageSerializer,
 )
 
 
@@ -129,24 +133,6 @@ class EventDetailView(APIView):
 # --- The directory ------------------------------------------------------------------------------
 
 
-FACET_OPTION = {
-    "type": "object",
-    "properties": {
-        "value": {"type": "string"},
-        "label": {"type": "string"},
-        "count": {"type": "integer", "nullable": True},
-        "selected": {"type": "boolean"},
-    },
-}
-DIRECTORY_SCHEMA = page_cursor_schema(
-    {"$ref": "#/components/schemas/InstitutionList"},
-    capped={"type": "boolean", "description": "True: count is a lower bound (a text search finds at most 1,000)."},
-    facets={
-        "type": "object",
-        "description": "Counts per filter value, as the directory page shows them.",
-        "additionalProperties": {"type": "array", "items": FACET_OPTION},
-    },
-)
 PAGING = [
     OpenApiParameter("cursor", str, description="From the next/previous links."),
     OpenApiParameter("page_size", int, description="Results per page (1-100)."),
@@ -159,7 +145,7 @@ class InstitutionListView(APIView):
     @extend_schema(
         operation_id="institutions_list",
         parameters=[*form_parameters(DirectoryForm), *PAGING],
-        responses={200: DIRECTORY_SCHEMA, (200, "application/json"): DIRECTORY_SCHEMA},
+        responses=DirectoryPageSerializer,
         extensions={"x-results-equal": "the directory page"},
     )
     def get(self, request):
@@ -237,9 +223,6 @@ class TaxonomyView(APIView):
 # --- The MoU registry ---------------------------------------------------------------------------
 
 
-REGISTRY_SCHEMA = page_cursor_schema({"$ref": "#/components/schemas/MouList"})
-
-
 class MouListView(APIView):
     """The MoU registry with the registry page's search and filters, in its order.
 
@@ -249,7 +232,7 @@ class MouListView(APIView):
     @extend_schema(
         operation_id="mous_list",
         parameters=[*form_parameters(RegistryForm), *PAGING],
-        responses={200: REGISTRY_SCHEMA},
+        responses=RegistryPageSerializer,
     )
     def get(self, request):
         return kept_answer(request, "registry", registry_audience(request.user), lambda: self.answer(request))
@@ -324,9 +307,6 @@ STATISTICS_SCHEMA = {
 
 
 def _statistics(mous) -> dict:
-    from django.db.models import Count
-    from django.db.models.functions import ExtractYear
-
     institutions = public_institutions()
     by_country = dict(institutions.order_by().values_list("country").annotate(n=Count("pk")))
     verified = institutions.filter(verification_status=Institution.Verification.VERIFIED).count()

@@ -8,6 +8,7 @@ operation, derandomized: a check of the document, not a search.
 """
 
 import json
+import re
 
 import pytest
 import schemathesis
@@ -99,6 +100,15 @@ def schema():
 def _no_rate_limits(monkeypatch):
     monkeypatch.setattr(AnonRateThrottle, "allow_request", lambda self, request, view: True)
     monkeypatch.setattr(TokenRateThrottle, "allow_request", lambda self, request, view: True)
+
+
+def test_every_reference_of_the_document_resolves():
+    text = json.dumps(DOCUMENT)
+    names = set(DOCUMENT["components"]["schemas"])
+
+    referenced = {ref.rsplit("/", 1)[-1] for ref in re.findall(r'"\$ref": "(#/components/schemas/[^"]+)"', text)}
+
+    assert referenced - names == set()
 
 
 def test_every_operation_is_tested():

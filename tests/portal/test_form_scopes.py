@@ -24,6 +24,7 @@ import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.forms.formsets import BaseFormSet
 from django.forms.models import BaseModelFormSet
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import Registration, Session
 from institutions.filters import DirectoryForm, Taxonomies
@@ -62,7 +64,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("institutions", "events", "matchmaking", "mous", "portal")
+APPS = ("institutions", "events", "matchmaking", "mous", "api", "portal")
 ROOT = Path(settings.BASE_DIR)
 
 
@@ -648,11 +650,48 @@ def profile_rows_of_another_institution(client, roles):
     assert list(Offer.objects.values_list("institution", "note")) == [(roles.institution_b.pk, "Their offer")]
 
 
+# --- API tokens -------------------------------------------------------------------------------
+
+
+def token_for_another_institution(client, roles):
+    """A member of A asks for a token acting for B, which the form does not offer."""
+    from api.models import ApiToken
+
+    client.force_login(roles["participant"])
+    offered = client.get(reverse("preferences")).context["token_form"].fields["institution"].queryset
+    assert roles.institution_b not in offered
+    expires_on = (timezone.localdate() + timedelta(days=30)).isoformat()
+
+    response = client.post(
+        reverse("api_token_create"),
+        {"name": "n", "scope": "read", "institution": roles.institution_b.pk, "expires_on": expires_on},
+    )
+
+    assert response.context["token_form"].errors["institution"]
+    assert not ApiToken.objects.exists()
+
+
+def revoke_another_persons_token(client, roles):
+    """A member of A posts the prefix of a member of B's token."""
+    from api.models import ApiToken
+    from tests.api.conftest import make_token
+
+    token, _plain = make_token(roles["other_member"])
+    client.force_login(roles["participant"])
+
+    response = client.post(reverse("api_token_revoke"), {"prefix": token.prefix})
+
+    assert response.status_code == 404
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+
+
 # --- The registries -------------------------------------------------------------------------
 
 NOT_FROM_DB_ROLE = NotAnId("a registration role from Registration.Role")
 
 FORM_FIELDS: dict[str, Callable | Catalogue | NotAnId] = {
+    # api
+    "api.forms.ApiTokenForm.institution": token_for_another_institution,
     # events
     "events.forms.EventForm.organisers": event_form_with_foreign_organisers,
     "events.forms.SessionForm.speakers": session_form_with_another_events_speaker,
@@ -732,6 +771,7 @@ DECISIONS = NotAnId("an import decision (accept, skip...) for a numbered row of 
 
 RAW_IDS: dict[str, Callable | NotAnId] = {
     # Ids
+    "portal.views_api_tokens.api_token_revoke:prefix": revoke_another_persons_token,
     "events.views_checkin.badge_sheet:delegation": badges_of_another_events_people,
     "events.views_checkin.badge_sheet:registration": badges_of_another_events_people,
     "matchmaking.views_followups.manage_follow_up_mou:mou": follow_up_mou_link_to_a_private_mou,
