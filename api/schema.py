@@ -1,6 +1,7 @@
 """The OpenAPI document's shared parts: the token scheme and the problem-details responses."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -101,3 +102,17 @@ def form_parameters(form_class, *, exclude: tuple[str, ...] = ()) -> list:
             )
         )
     return parameters
+
+
+class AutoSchema(BaseAutoSchema):
+    """drf-spectacular's, saying which operations need no token: reads whose view requires none
+    (the default ``ScopePermission`` lets anyone read)."""
+
+    def get_auth(self):
+        from .permissions import TokenRequired
+
+        auths = super().get_auth()
+        needs_token = any(isinstance(permission, TokenRequired) for permission in self.view.get_permissions())
+        if self.method in ("GET", "HEAD", "OPTIONS") and not needs_token and {} not in auths:
+            auths.append({})
+        return auths

@@ -312,6 +312,9 @@ def test_the_schema_is_openapi_3_with_the_token_scheme(api_client):
     assert schema["openapi"].startswith("3.")
     assert schema["components"]["securitySchemes"]["tokenAuth"]["scheme"] == "bearer"
     assert "Problem" in schema["components"]["schemas"]
+    # Public reads say they need no token; the token's own endpoint says it needs one.
+    assert {} in schema["paths"]["/api/v1/institutions/"]["get"]["security"]
+    assert schema["paths"]["/api/v1/token/"]["get"]["security"] == [{"tokenAuth": []}]
 
 
 @override_settings(DEBUG=False)
