@@ -1,7 +1,9 @@
 """How the API knows who calls: ``Authorization: Bearer tvp_<prefix>_<secret>``.
 
 Sessions are not used by the API (so no CSRF questions): a call without the header is
-anonymous, and may read what visitors may read. A header that names no usable token (unknown,
+anonymous, and may read what visitors may read. A token bound to one institution reads and
+acts as a member of that institution alone: the person's other institutions (and their
+private objects) are out of its reach for the whole call. A header that names no usable token (unknown,
 malformed, expired, revoked, or its person deactivated) is refused with 401, never treated as
 anonymous.
 """
@@ -10,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from institutions.permissions import narrow_active_institution_ids
 
 from .audit import record_actor
 from .models import ApiToken
@@ -48,6 +52,8 @@ class TokenAuthentication(BaseAuthentication):
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("The token's account is inactive."))
         token_touch(token)
+        if token.institution_id is not None:
+            narrow_active_institution_ids(token.user, token.institution_id)
         record_actor(token.user)
         return token.user, token
 

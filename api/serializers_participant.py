@@ -235,7 +235,11 @@ class AgendaMeetingSerializer(serializers.Serializer):
     partner = AgendaPartnerSerializer()
     message = serializers.CharField()
     started = serializers.BooleanField()
-    my_mark = serializers.CharField(allow_null=True, help_text=_("What you reported: held, missed, or null."))
+    my_mark = serializers.ChoiceField(
+        choices=Meeting.Attendance.choices,
+        allow_null=True,
+        help_text=_("What you reported (held or no_show), or null."),
+    )
     their_mark = serializers.CharField(allow_null=True)
 
 

@@ -46,6 +46,17 @@ def active_institution_ids(user, *, admin_only: bool = False) -> set[int]:
     return cached
 
 
+def narrow_active_institution_ids(user, institution_id: int) -> None:
+    """Let ``user`` count, for the rest of this request, as a member of ``institution_id`` alone
+    (and of nothing if they are not): every predicate on :func:`active_institution_ids` then
+    sees only that institution's private objects. For a call made with a token bound to one
+    institution (``api.authentication``), which must not read the person's other institutions.
+    """
+    for admin_only in (False, True):
+        narrowed = active_institution_ids(user, admin_only=admin_only) & {institution_id}
+        setattr(user, "_admin_institution_ids" if admin_only else "_member_institution_ids", narrowed)
+
+
 def remember_active_institution_ids(user, ids: set[int], *, admin_ids: set[int] | None = None) -> None:
     """Cache the ids of the institutions in which ``user`` holds an active membership.
 

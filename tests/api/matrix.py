@@ -17,7 +17,8 @@ or a tuple of entries (other objects, other methods). The outcomes are for the r
 - ``admin_b``: a write token of B's admin, bound to B
 - ``secretariat``: a write token of a secretariat member, bound to no institution
 - ``expired``, ``revoked``: A's admin's write tokens bound to A, expired / revoked
-- ``removed``: a write token of A's admin bound to K, which A's admin has since left
+- ``removed``: a write token of A's admin bound to K, which A's admin has since left (it
+  reads and acts as a member of K alone, so as a stranger)
 
 Outcomes: ``OK`` 200, ``CREATED`` 201, ``NO_CONTENT`` 204, ``BAD`` 400, ``UNAUTH`` 401,
 ``FORBIDDEN`` 403 (one's own object with a scope or right that does not allow the action),

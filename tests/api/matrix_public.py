@@ -35,9 +35,10 @@ MATRIX = {
     ),
     "api:mou": (
         row(PUBLIC, lambda w: [w.mou_public.pk]),
-        # Private, with A as party: A's people and the secretariat.
-        row("NOT_FOUND OK OK OK NOT_FOUND OK UNAUTH UNAUTH OK", lambda w: [w.mou_private_a.pk]),
-        row("NOT_FOUND OK OK OK NOT_FOUND OK UNAUTH UNAUTH OK", lambda w: [w.mou_draft.pk]),
+        # Private, with A as party: A's people and the secretariat; not a token bound to K, which
+        # its person (A's admin) has left: it reads as a member of K alone.
+        row("NOT_FOUND OK OK OK NOT_FOUND OK UNAUTH UNAUTH NOT_FOUND", lambda w: [w.mou_private_a.pk]),
+        row("NOT_FOUND OK OK OK NOT_FOUND OK UNAUTH UNAUTH NOT_FOUND", lambda w: [w.mou_draft.pk]),
         row(
             "NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK UNAUTH UNAUTH NOT_FOUND",
             lambda w: [w.mou_unrelated.pk],

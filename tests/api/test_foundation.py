@@ -337,3 +337,22 @@ def test_redoc_alone_may_use_inline_styles(api_client):
     assert "style-src 'self' 'unsafe-inline'" in policy
     assert "script-src 'self'" in policy
     assert "script-src 'self' 'unsafe" not in policy
+
+
+def test_a_token_bound_to_one_institution_reads_none_of_the_persons_other_institutions(roles, api_client):
+    """A person in A and B gives an integrator of A a token bound to A: B's private MoU is out
+    of its reach (404, as for a stranger), while a token bound to B, or to no institution, reads it."""
+    from tests.factories import MembershipFactory, MouPartyFactory
+
+    person = roles["institution_admin"]
+    MembershipFactory(user=person, institution=roles.institution_b)
+    private_of_b = MouPartyFactory(institution=roles.institution_b, mou__is_public=False).mou
+    url = f"/api/v1/mous/{private_of_b.pk}/"
+
+    _token, bound_to_a = make_token(person, institution=roles.institution_a)
+    _token, bound_to_b = make_token(person, institution=roles.institution_b)
+    _token, unbound = make_token(person)
+
+    assert api_client.get(url, headers=bearer(bound_to_a)).status_code == 404
+    assert api_client.get(url, headers=bearer(bound_to_b)).status_code == 200
+    assert api_client.get(url, headers=bearer(unbound)).status_code == 200
