@@ -592,7 +592,7 @@ def populate(n: int = 50_000, seed: int = 1, *, verbose: bool = True) -> int:
     with transaction.atomic():
         # Raw deletes of the offers and needs first: deleting them through the ORM would send
         # a post_delete signal, and an institution update, per row.
-        generated = Institution.objects.filter(slug__startswith=SLUG_PREFIX)
+        generated = generated_institutions()
         for model in (Offer, Need, SectorLink):
             model.objects.filter(institution__in=generated)._raw_delete(model.objects.db)
         generated.delete()
@@ -614,6 +614,17 @@ def populate(n: int = 50_000, seed: int = 1, *, verbose: bool = True) -> int:
     return n
 
 
+def generated_institutions():
+    """The institutions ``populate()`` wrote: ``bench-<number>``, not ``bench.week``'s ``bench-week-…``.
+
+    The exchange week's institutions hold registrations, which protect them from deletion, and
+    counting them made every benchmark run after ``bench.week`` generate the rows again.
+    """
+    from institutions.models import Institution
+
+    return Institution.objects.filter(slug__regex=rf"^{SLUG_PREFIX}[0-9]+$")
+
+
 def ensure_populated(n: int = 50_000, seed: int = 1) -> None:
     """Populate unless the benchmark database already holds exactly ``n`` generated rows.
 
@@ -622,12 +633,10 @@ def ensure_populated(n: int = 50_000, seed: int = 1) -> None:
     """
     from django.db import connection
 
-    from institutions.models import Institution
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(748201)")
         try:
-            if Institution.objects.filter(slug__startswith=SLUG_PREFIX).count() != n:
+            if generated_institutions().count() != n:
                 populate(n, seed)
         finally:
             cursor.execute("SELECT pg_advisory_unlock(748201)")

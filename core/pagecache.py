@@ -256,11 +256,48 @@ def shared_section(request, name: str, compute, *, version_key: str = VERSION_KE
     section that shows what no public page does (meeting requests, follow-ups). The CSRF
     tokens of the request are kept as the placeholder, and each reader gets their own.
     """
-    key = f"pagecache:shared:{name}:{_key(request).removeprefix('pagecache:page:')}"
+    key = _shared_key(request, name)
     version, entry = lookup(key, version_key)
     if entry is None:
-        entry = {"version": version, "content": without_tokens(str(compute()), request)}
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        entry = _store_shared(request, key, version, str(compute()))
+    return _shared_content(request, entry)
+
+
+def shared_section_about(request, name: str, load, check, compute, *, version_key: str = VERSION_KEY):
+    """``(subject, html)``: a shared section about one object, kept with that object.
+
+    As ``shared_section()``, for a page about one object (an event) whose permission is
+    checked on every request: ``load()`` fetches the object (raising ``Http404`` when it does
+    not exist), ``check(subject)`` raises when the reader may not see it, ``compute(subject)``
+    renders the section. The object is kept in the entry with the section, as ``load()``
+    returned it (a model instance, with what ``check`` reads loaded), so that a request whose
+    section is stored asks the database nothing: ``check`` runs on the kept object, before
+    anything is shown. The entry follows the version like the section, so a change of the
+    object (a save, its many-to-many relations) is read afresh on the next request.
+    """
+    key = _shared_key(request, name)
+    version, entry = lookup(key, version_key)
+    if entry is None or "subject" not in entry:
+        subject = load()
+        check(subject)
+        entry = _store_shared(request, key, version, str(compute(subject)), subject=subject)
+    else:
+        subject = entry["subject"]
+        check(subject)
+    return subject, _shared_content(request, entry)
+
+
+def _shared_key(request, name: str) -> str:
+    return f"pagecache:shared:{name}:{_key(request).removeprefix('pagecache:page:')}"
+
+
+def _store_shared(request, key: str, version: str, content: str, **extra) -> dict:
+    entry = {"version": version, "content": without_tokens(content, request), **extra}
+    cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    return entry
+
+
+def _shared_content(request, entry: dict) -> str:
     content = entry["content"]
     if CSRF_PLACEHOLDER in content:
         content = content.replace(CSRF_PLACEHOLDER, csrf_token(request))

@@ -25,13 +25,33 @@ def registration_is_open(user, event) -> bool:
     return not (event.registration_closes_at and now >= event.registration_closes_at)
 
 
+# Set by with_organiser_ids() on an event instance: its organisers' ids, read without a query.
+ORGANISER_IDS = "kept_organiser_ids"
+
+
+def with_organiser_ids(event):
+    """``event`` with its organisers' ids loaded, so that asking its permissions needs no query.
+
+    For an instance kept for a while (``core.pagecache.shared_section_about``, which keeps it
+    only until the next change of an event or its organisers); other instances ask the
+    database at each check.
+    """
+    event.__dict__[ORGANISER_IDS] = frozenset(event.organisers.values_list("pk", flat=True))
+    return event
+
+
 @rules.predicate
 def administers_an_organiser(user, event) -> bool:
     """The user is an active admin of one of the event's organiser institutions."""
     if event is None or not user.is_authenticated:
         return False
     admin_ids = active_institution_ids(user, admin_only=True)
-    return bool(admin_ids) and any(pk in admin_ids for pk in event.organisers.values_list("pk", flat=True))
+    if not admin_ids:
+        return False
+    organiser_ids = event.__dict__.get(ORGANISER_IDS)
+    if organiser_ids is None:
+        organiser_ids = event.organisers.values_list("pk", flat=True)
+    return any(pk in admin_ids for pk in organiser_ids)
 
 
 @rules.predicate

@@ -21,13 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_log
 from core.downloads import csv_download, xlsx_download
-from core.pagecache import shared_section
+from core.pagecache import shared_section_about
 from institutions.models import Institution
 from institutions.selectors import acting_institution
 
 from . import services
 from .forms_registration import RegistrationFilterForm, RegistrationForm, RoleForm
 from .models import Delegation, Event, Registration
+from .permissions import with_organiser_ids
 
 PER_PAGE = 50
 ACTIONS = ("approve", "reject", "cancel", "role")
@@ -180,14 +181,21 @@ def registration_list(request, slug: str):
     an unfiltered list), and the filter choices are kept until the next change
     (``forms_registration.filter_choices``). An exchange week has 4,000 registrations.
 
-    What the list shows is the same for everyone who runs the event (the permission is
-    checked first, on every request): it is kept as a shared section per address and
-    language (``core.pagecache.shared_section``), fresh after any change of a registration,
-    person, institution or delegation, with each reader's own CSRF tokens in its forms.
+    What the list shows is the same for everyone who runs the event: it is kept as a shared
+    section per address and language (``core.pagecache.shared_section_about``), fresh after
+    any change of a registration, person, institution or delegation, with each reader's own
+    CSRF tokens in its forms. The event is kept with it, with its organisers' ids, so the
+    permission is checked on every request without a query once the list is stored.
     """
-    event = _managed_event_or_404(slug, request.user)
 
-    def content() -> str:
+    def load() -> Event:
+        return with_organiser_ids(get_object_or_404(Event, slug=slug))
+
+    def check(event: Event) -> None:
+        if not request.user.has_perm("events.manage_event", event):
+            raise Http404
+
+    def content(event: Event) -> str:
         form = RegistrationFilterForm(request.GET or None, event=event)
         rows = form.apply(_registration_rows(event))
         counts = Registration.objects.filter(event=event).aggregate(
@@ -213,7 +221,7 @@ def registration_list(request, slug: str):
         }
         return render_to_string("events/registration/registration_list.html#registrations-content", context, request)
 
-    html = shared_section(request, "events-registrations", content)
+    event, html = shared_section_about(request, "events-registrations", load, check, content)
     return render(request, "events/registration/registration_list.html", {"event": event, "shared_content": html})
 
 

@@ -388,8 +388,9 @@ _SKIPPED = {
     "document",
     "evidence_file",
     "mou",
-    "search_text",  # derived from the texts, and not kept in the history
+    "search_text",  # derived from the texts and the parties' names, and not kept in the history
     "search_grams",
+    "party_names",
 }
 
 

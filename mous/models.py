@@ -1,4 +1,5 @@
 import unicodedata
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -47,6 +48,11 @@ def search_form(text: str) -> str:
     No accents or vowel signs are removed: in Khmer, Thai, Lao and Burmese they are letters.
     """
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def party_names_text(names: Iterable[str]) -> str:
+    """The parties' names as ``Mou.party_names`` keeps them: in search form, one per line, each once."""
+    return "\n".join(dict.fromkeys(form for form in map(search_form, names) if form))
 
 
 def search_bigrams(text: str) -> list[str]:
@@ -152,9 +158,14 @@ class Mou(MultilingualModel):
     # to the rows holding all its pairs before the text itself is compared.
     search_text = models.TextField(default="", blank=True, editable=False)
     search_grams = ArrayField(models.CharField(max_length=2), default=list, blank=True, editable=False)
+    # The parties' names (English, local script, acronym), in search form, one per line: part
+    # of search_text, so that a search finds an MoU by its parties without joining them. Kept
+    # by mous.services.refresh_party_names whenever a party joins or leaves an MoU or an
+    # institution is renamed (mous.signals).
+    party_names = models.TextField(default="", blank=True, editable=False)
 
     history = HistoricalRecords(
-        m2m_fields=[cooperation_types, sectors], excluded_fields=["search_text", "search_grams"]
+        m2m_fields=[cooperation_types, sectors], excluded_fields=["search_text", "search_grams", "party_names"]
     )
 
     objects = MouQuerySet.as_manager()
@@ -190,6 +201,11 @@ class Mou(MultilingualModel):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self.pk is not None:
+            # Written by refresh_party_names() with update(): this instance may hold an older copy.
+            stored = Mou.objects.filter(pk=self.pk).values_list("party_names", flat=True).first()
+            if stored is not None:
+                self.party_names = stored
         self.search_text = self.compute_search_text()
         self.search_grams = search_bigrams(self.search_text)
         update_fields = kwargs.get("update_fields")
@@ -214,10 +230,11 @@ class Mou(MultilingualModel):
     def compute_search_text(self) -> str:
         """The text the registry's search finds this MoU by (see ``search_text``).
 
-        ``save()`` keeps it current with ``search_grams = search_bigrams(search_text)``; code
-        that writes MoUs with ``bulk_create`` or ``update()`` sets both itself.
+        ``save()`` keeps it current with ``search_grams = search_bigrams(search_text)``, from
+        the kept ``party_names``; code that writes MoUs with ``bulk_create`` or ``update()``
+        sets the three itself.
         """
-        lines = [self.reference or "", *self.texts_in_every_language()]
+        lines = [self.reference or "", *self.texts_in_every_language(), *self.party_names.split("\n")]
         return "\n".join(dict.fromkeys(form for form in map(search_form, lines) if form))
 
 

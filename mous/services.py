@@ -15,7 +15,7 @@ from institutions.models import Institution
 from matchmaking.models import Meeting
 
 from .errors import MouError
-from .models import Mou, MouMeeting, MouParty
+from .models import Mou, MouMeeting, MouParty, party_names_text, search_bigrams
 
 
 def check_parties(*, institutions: Iterable[Institution | None]) -> list[Institution]:
@@ -34,6 +34,44 @@ def refresh_party_countries(*, mou: Mou) -> None:
     if countries != mou.party_countries:
         mou.party_countries = countries
         Mou.objects.filter(pk=mou.pk).update(party_countries=countries)
+
+
+# What an MoU is found by among its parties' fields (mous.signals watches them).
+PARTY_NAME_FIELDS = ("name", "name_local", "acronym")
+
+
+def refresh_party_names(*, mou_ids: Iterable[int]) -> int:
+    """Keep the parties' names in the search text of the MoUs ``mou_ids``; return how many changed.
+
+    After a party joined or left an MoU, or an institution's names changed (``mous.signals``
+    calls it): ``party_names``, ``search_text`` and ``search_grams`` of each MoU whose names
+    differ are written with ``update()`` (derived columns: no history record, no new
+    ``updated_at``). Two queries, and one update per MoU changed.
+    """
+    ids = set(mou_ids)
+    if not ids:
+        return 0
+    names: dict[int, list[str]] = {pk: [] for pk in ids}
+    fields = [f"institution__{field}" for field in PARTY_NAME_FIELDS]
+    for mou_id, *texts in (
+        MouParty.objects.filter(mou_id__in=ids).order_by("mou_id", "position", "pk").values_list("mou_id", *fields)
+    ):
+        names[mou_id].extend(texts)
+    changed = 0
+    mous = (
+        Mou.objects.filter(pk__in=ids).order_by().only("reference", "title", "summary", "translations", "party_names")
+    )
+    for mou in mous:
+        text = party_names_text(names[mou.pk])
+        if text == mou.party_names:
+            continue
+        mou.party_names = text
+        search_text = mou.compute_search_text()
+        Mou.objects.filter(pk=mou.pk).update(
+            party_names=text, search_text=search_text, search_grams=search_bigrams(search_text)
+        )
+        changed += 1
+    return changed
 
 
 def mou_meetings_set(*, mou: Mou, meeting_ids: Iterable[int]) -> None:

@@ -52,6 +52,11 @@ def _action_pattern(prefix: str, language: str | None, urlconf) -> str:
     return reverse("events:registration_action", args=[_SLUG, _PK, _ACTION])
 
 
+@cache
+def _list_pattern(prefix: str, language: str | None, urlconf, delegation_view: bool) -> str:
+    return reverse("events:my_delegation" if delegation_view else "events:registrations", args=[_SLUG])
+
+
 @register.simple_tag
 def registration_action_url(slug: str, pk: int, action: str) -> str:
     """What ``{% url 'events:registration_action' slug pk action %}`` gives, without resolving it each time."""
@@ -142,6 +147,11 @@ def registration_row(context, registration) -> SafeString:
     Reads from the context what the table's template gave it: ``event``, ``actions``,
     ``role_choices``, ``delegation_view``, ``row_error``, ``back_url`` (else the request's own
     address) and the CSRF token. Every value from the database is escaped here.
+
+    Fifty rows are most of the page, so each says what it needs once: the buttons name their
+    action in ``formaction`` alone (htmx posts the form to the clicked button's
+    ``formaction``; the table gives the target, the row itself), and the ``next`` address
+    is left out when it is the list's own, where the action goes back to anyway.
     """
     language = get_language()
     labels = _row_labels(language)
@@ -149,7 +159,10 @@ def registration_row(context, registration) -> SafeString:
     actions = context.get("actions") or ()
     delegation_view = context.get("delegation_view")
     request = context.get("request")
-    next_url = context.get("back_url") or (request.get_full_path() if request is not None else "")
+    if "back_url" in context:
+        next_url = context["back_url"] or ""
+    else:
+        next_url = request.get_full_path() if request is not None else ""
     pk = registration.pk
     user = registration.user
     institution = registration.institution
@@ -186,22 +199,23 @@ def registration_row(context, registration) -> SafeString:
     out.append(f'</td><td class="small">{_escape(created)}')
     if registration.checked_in_at:
         out.append(f'<br><span class="badge badge-ok">{_escape(labels["checked_in"])}</span>')
-    out.append(
-        # One form per row, each button posting to its action (formaction without JavaScript, hx-post with it).
-        f'</td><td><form class="registration-actions" method="post" hx-target="#registration-{pk}" hx-swap="outerHTML">'
-        f'{_csrf_input(context)}<input type="hidden" name="next" value="{_escape(next_url)}">'
-    )
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    # One form per row, each button posting to its action: the browser and htmx (hx-post
+    # without an address of its own) both send the form to the clicked button's formaction.
+    out.append(f'</td><td><form class="registration-actions" method="post" hx-post>{_csrf_input(context)}')
+    if next_url and next_url != _list_pattern(prefix, language, urlconf, bool(delegation_view)).replace(
+        _SLUG, event.slug
+    ):
+        out.append(f'<input type="hidden" name="next" value="{_escape(next_url)}">')
     if delegation_view:
         out.append('<input type="hidden" name="view" value="delegation">')
-    pattern = _action_pattern(get_script_prefix(), language, get_urlconf())
+    pattern = _action_pattern(prefix, language, urlconf)
 
     def button(action: str, label: str, extra: str = "", ghost: bool = True) -> None:
         # As registration_action_url: the number first, since a real slug may hold digits.
         url = _escape(pattern.replace(str(_PK), str(pk)).replace(_ACTION, action).replace(_SLUG, event.slug))
         kind = "button button-small button-ghost" if ghost else "button button-small"
-        out.append(
-            f'<button class="{kind}" type="submit" formaction="{url}" hx-post="{url}"{extra}>{_escape(label)}</button>'
-        )
+        out.append(f'<button class="{kind}" formaction="{url}"{extra}>{_escape(label)}</button>')
 
     # A head of delegation cannot overturn the organisers' decline.
     if "approve" in actions and status != "approved" and (not delegation_view or status != "rejected"):
@@ -209,7 +223,8 @@ def registration_row(context, registration) -> SafeString:
     if "reject" in actions and status != "rejected":
         button("reject", labels["decline"])
     if "cancel" in actions and status != "cancelled":
-        button("cancel", labels["cancel"], f' hx-confirm="{_escape(labels["cancel_confirm"])}"')
+        # Asked by static/js/portal.js before the form goes (hx-confirm would ask for every button of the form).
+        button("cancel", labels["cancel"], f' data-confirm="{_escape(labels["cancel_confirm"])}"')
     if "role" in actions:
         choices = tuple((value, str(label)) for value, label in context.get("role_choices") or ())
         out.append(

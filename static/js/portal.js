@@ -51,6 +51,13 @@ document.addEventListener("htmx:afterRequest", (event) => {
   if (form && event.detail.successful) form.reset();
 });
 
+// A button marked data-confirm asks before its form goes (Cancel in the registrations list):
+// hx-confirm would ask for every button of its form. Without JavaScript the form goes at once.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest ? event.target.closest("button[data-confirm]") : null;
+  if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+});
+
 // A request made by htmx that fails (an upload over the size limit, a server error, no
 // network) would otherwise change nothing on the page and say nothing: say it in the page's
 // language, from the texts base.html gives, and clear it on the next request.

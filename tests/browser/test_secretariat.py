@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from events.models import Event, Session
+from events.models import Event, Registration, Session
 from matchmaking.models import Meeting
 from mous.models import Mou
 from portal.demo import DEMO_PASSWORD
@@ -38,6 +38,28 @@ def test_secretariat_publishes_the_schedule_and_records_a_signing_ceremony(page,
     page.goto(f"/events/{event.slug}/manage/")
     expect(page.get_by_role("heading", level=1)).to_have_text(EVENT)
     audit(page)
+
+    # The registrations list: Cancel asks first (and nothing happens on "no"); an action
+    # replaces its own row through htmx, without leaving the page.
+    registration = (
+        event.registrations.exclude(status=Registration.Status.CANCELLED)
+        .order_by("institution__name", "user__display_name", "pk")
+        .first()
+    )
+    page.goto(f"/events/{event.slug}/manage/registrations/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrations")
+    audit(page)
+    row = page.locator(f"#registration-{registration.pk}")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    row.get_by_role("button", name="Cancel", exact=True).click()
+    with page.expect_response(re.compile(rf"/registrations/{registration.pk}/role/$")):
+        row.get_by_role("button", name="Change role").click()
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/manage/registrations/$"))
+    expect(page.locator(f"#registration-{registration.pk}")).to_have_count(1)
+    assert Registration.objects.get(pk=registration.pk).status == registration.status
+
+    page.goto(f"/events/{event.slug}/manage/")
     page.get_by_role("link", name=f"Matchmaking: {session.title}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(session.title)
     audit(page)

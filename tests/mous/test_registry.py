@@ -292,8 +292,8 @@ def test_network_says_when_mous_are_capped(client, world, monkeypatch):
 @pytest.mark.parametrize("count", [1, 30])
 def test_registry_search_query_count_is_fixed(client, roles, django_assert_num_queries, count):
     _many(count, roles.institution_a, roles.institution_b)
-    # The 7 of a filtered page, and the vocabulary lookup of the one search word.
-    with django_assert_num_queries(8):
+    # The 7 of a filtered page: the parties' names are in the MoUs' own search text.
+    with django_assert_num_queries(7):
         response = client.get(REGISTRY, {"q": "Phnom", "country": "TH"})
     assert len(titles(response)) == min(count, 25)
 
@@ -400,3 +400,79 @@ def test_registry_country_filter_follows_the_reader_language():
         ]
 
     assert labels == ["柬埔寨", "老挝", "泰国", "越南", "中国"]
+
+
+# ---- the parties' names, kept in each MoU's search text -----------------------------------
+
+
+def test_a_renamed_party_is_found_by_its_new_names_only(client, world):
+    college = world["public_th_cn"].parties.get(position=0).institution
+    college.name = "Lanna Institute of Rail Technology"
+    college.name_local = "สถาบันเทคโนโลยีระบบรางล้านนา"
+    college.acronym = "LIRT"
+    college.save()
+
+    # It is party to both MoUs.
+    for query in ("lanna institute", "ระบบราง", "LIRT"):
+        assert sorted(titles(client.get(REGISTRY, {"q": query}))) == ["Mekong skills", "Rail academy"], query
+    # Its former names are gone.
+    assert titles(client.get(REGISTRY, {"q": "Chiang Mai Technical"})) == []
+    assert titles(client.get(REGISTRY, {"q": "เชียงใหม่"})) == []
+
+
+def test_a_party_found_once_it_joins_and_no_more_once_it_leaves(client, world):
+    from mous.models import MouParty
+
+    newcomer = InstitutionFactory(name="Vientiane Polytechnic", name_local="ວິທະຍາໄລ", acronym="VTP", country="LA")
+    mou = world["public_kh_cn"]
+    assert titles(client.get(REGISTRY, {"q": "vientiane"})) == []
+
+    party = MouPartyFactory(mou=mou, institution=newcomer, position=2)
+    for query in ("vientiane", "ວິທະຍາໄລ", "vtp"):
+        assert titles(client.get(REGISTRY, {"q": query})) == ["Welding cooperation"], query
+    mou.refresh_from_db()
+    assert mou.party_names.split("\n")[-3:] == ["vientiane polytechnic", "ວິທະຍາໄລ", "vtp"]
+
+    MouParty.objects.filter(pk=party.pk).delete()  # as the admin's inline deletes one
+    party.delete()
+    assert titles(client.get(REGISTRY, {"q": "vientiane"})) == []
+
+
+def test_saving_an_institution_without_its_names_leaves_the_mous_alone(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    college = world["public_th_cn"].parties.get(position=0).institution
+    college.name = "Not saved"
+    with CaptureQueriesContext(connection) as queries:
+        college.save(update_fields=["city"])
+    assert not [query for query in queries.captured_queries if "mous_" in query["sql"]]
+    assert "chiang mai technical college" in Mou.objects.get(pk=world["public_th_cn"].pk).search_text
+
+
+def test_the_migration_fills_the_party_names_and_search_text_as_save_does(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("mous.migrations.0008_party_names_in_search_text")
+    mou = world["public_three"]
+    mou.translations = {"title": {"zh-hans": "湄公技能"}}
+    mou.summary = "Shared welding courses"
+    mou.save()
+    kept = {row.pk: (row.party_names, row.search_text, row.search_grams) for row in Mou.objects.all()}
+    Mou.objects.update(party_names="", search_text="", search_grams=[])
+
+    migration.fill_party_names(apps, None)
+
+    assert {row.pk: (row.party_names, row.search_text, row.search_grams) for row in Mou.objects.all()} == kept
+    assert "hanoi vocational college" in kept[mou.pk][0]
+
+
+def test_an_mou_saved_from_an_older_copy_keeps_its_new_partys_name(client, world):
+    mou = Mou.objects.get(pk=world["public_kh_cn"].pk)  # loaded before the party joins
+    MouPartyFactory(mou=world["public_kh_cn"], institution=InstitutionFactory(name="Savannakhet Polytechnic"))
+    mou.title = "Welding and cutting cooperation"
+    mou.save()
+
+    assert titles(client.get(REGISTRY, {"q": "savannakhet"})) == ["Welding and cutting cooperation"]
