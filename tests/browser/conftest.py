@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 CHROMIUM = Path(os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium"))
 REQUIRED = os.environ.get("PORTAL_BROWSER_TESTS", "") == "required"
@@ -221,6 +222,14 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Password:").fill(password)
     page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_load_state()
+
+
+def read_in_english(page) -> None:
+    """Show the pages in English to a person who reads them in another language (the demo's
+    admin reads Chinese once the languages journey ran), through the switcher's cookie,
+    without changing the stored preference other journeys start from."""
+    origin = re.match(r"https?://[^/]+/", page.url).group(0)
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": origin}])
 
 
 # --- Accessibility --------------------------------------------------------------------------

@@ -2,23 +2,18 @@
 
 import re
 
-from django.conf import settings
 from playwright.sync_api import expect
 
 from api.models import ApiToken
 from portal.demo import DEMO_PASSWORD
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import read_in_english, sign_in
 
 
 def test_an_admin_creates_copies_and_revokes_a_token_on_a_phone(mobile_page, audit):
     page = mobile_page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     sign_in(page, "admin@example.org", DEMO_PASSWORD)
-    # This admin reads the portal in Chinese: the switcher's cookie shows it in English here,
-    # without changing the stored preference other journeys start from.
-    page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": re.match(r"https?://[^/]+/", page.url).group(0)}]
-    )
+    read_in_english(page)
     page.goto("/accounts/preferences/")
     expect(page.get_by_role("heading", name="API tokens")).to_be_visible()
     audit(page)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from portal.demo import DEMO_PASSWORD
 from portal.models import User
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import read_in_english, sign_in
 
 
 def test_institution_admin_adds_tries_and_deletes_a_webhook(mobile_page, audit):
@@ -31,6 +31,7 @@ def test_institution_admin_adds_tries_and_deletes_a_webhook(mobile_page, audit):
     try:
         institution = User.objects.get(email="admin@example.org").memberships.get().institution
         sign_in(page, "admin@example.org", DEMO_PASSWORD)
+        read_in_english(page)
         page.goto(institution.get_absolute_url())
         page.get_by_role("link", name="Webhooks", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Webhooks")

@@ -97,10 +97,15 @@ def test_every_url_pattern_answers_400_to_a_nul_byte_in_the_query(client, roles,
             client.force_login(roles[role])
         for route, name in patterns:
             response = client.get(_fill(route, objects) + "?q=%00&search=%00")
-            answers[(role, route, name)] = (response.status_code, response.content.decode())
+            if route.startswith("api/"):
+                # The API answers its refusals as problem details (api.middleware).
+                refused_here = response.headers["Content-Type"] == "application/problem+json"
+            else:
+                refused_here = response.content.decode() == REFUSAL
+            answers[(role, route, name)] = (response.status_code, refused_here)
 
     assert len(patterns) > 250
-    refused = {key: status for key, (status, body) in answers.items() if status == 400 and body == REFUSAL}
+    refused = {key: status for key, (status, is_refusal) in answers.items() if status == 400 and is_refusal}
     assert refused == dict.fromkeys(answers, 400)
 
 
