@@ -188,14 +188,30 @@ class Mailbox:
         return "250 Message accepted for delivery"
 
 
+def with_database(url: str, name: str) -> str:
+    """``url`` naming the database ``name`` on the same server.
+
+    A unix-socket URL, as the launcher gives for its embedded PostgreSQL, carries the socket
+    folder in its path (postgres://postgres@//socket/folder/name, as django-environ reads it):
+    only the last part is the database.
+    """
+    parts = urlsplit(url)
+    return parts._replace(path=f"{parts.path.rpartition('/')[0]}/{name}").geturl()
+
+
 def database_url() -> str:
     """The harness database, on the server the portal's DATABASE_URL names."""
-    base = os.environ.get("DATABASE_URL") or DEFAULT_SERVER_URL
-    return urlsplit(base)._replace(path=f"/{DATABASE_NAME}").geturl()
+    return with_database(os.environ.get("DATABASE_URL") or DEFAULT_SERVER_URL, DATABASE_NAME)
 
 
-def admin_url(url: str) -> str:
-    return urlsplit(url)._replace(path="/postgres").geturl()
+def connection_arguments(url: str) -> dict[str, object]:
+    """psycopg's arguments for a Django DATABASE_URL (libpq cannot read a socket folder in it)."""
+    import environ
+
+    config = environ.Env.db_url_config(url)
+    arguments = {"dbname": config["NAME"], "user": config["USER"], "password": config["PASSWORD"]}
+    arguments |= {"host": config["HOST"], "port": config["PORT"]}
+    return {key: value for key, value in arguments.items() if value not in ("", None)}
 
 
 @contextlib.contextmanager
@@ -205,7 +221,7 @@ def harness_database():
     from psycopg import sql
 
     url = database_url()
-    with psycopg.connect(admin_url(url), autocommit=True) as admin:
+    with psycopg.connect(**connection_arguments(with_database(url, "postgres")), autocommit=True) as admin:
         # Held for the whole run: a second harness on the same server waits here.
         admin.execute("select pg_advisory_lock(hashtext('tvet_outbox_harness'))")
         exists = admin.execute("select 1 from pg_database where datname = %s", [DATABASE_NAME]).fetchone()

@@ -7,10 +7,11 @@
 worker and Celery beat, and stops them all on Ctrl-C or SIGTERM. ``test`` runs pytest.
 
 PostgreSQL and Redis come from DATABASE_URL and REDIS_URL. When either is unset, a private
-server (PostgreSQL, or Valkey for Redis) is started for it under PORTAL_DATA_DIR (``<project>/.data`` by default) with the
-packages of the ``embedded`` extra, and stopped again on exit; the data stays, so the next
-run finds its database as it was left. Nothing has to be installed system-wide, which is the
-point: a fresh checkout runs with ``make run`` alone.
+server (PostgreSQL, or Valkey for Redis) is started for it under PORTAL_DATA_DIR
+(``<project>/.data`` by default) with the packages of the ``embedded`` extra, and stopped
+again on exit; the data stays, so the next run finds its database as it was left. Nothing
+has to be installed system-wide, which is the point: a fresh checkout runs with ``make run``
+alone.
 
 This module must not import Django settings or models: it runs before the database exists,
 and every Django process it starts reads the environment prepared here.
