@@ -4,7 +4,12 @@
 #   make run     the portal on http://127.0.0.1:8000 with demo data, a worker and beat
 #   make test    the test suite (extra pytest arguments: make test ARGS="-k mou -x")
 
-PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+# The Python that creates .venv: the newest supported python3.X that runs here (pyenv's shims
+# exist for installed versions that are not selected, and fail), else python3; or PYTHON=...
+# (make run PYTHON=python3.12). An existing .venv keeps the Python it was made with: remove it
+# to change. pyproject.toml's requires-python names the supported versions.
+SUPPORTED_PYTHONS := 3.13 3.12 3.11
+PYTHON ?= $(or $(firstword $(foreach version,$(SUPPORTED_PYTHONS),$(shell python$(version) -c '' >/dev/null 2>&1 && echo python$(version)))),python3)
 VENV := .venv
 BIN := $(VENV)/bin
 # Touched after each successful install: the install reruns only when pyproject.toml or

