@@ -53,4 +53,4 @@ lint: $(STAMP)  ## Check lint, formatting, templates, security findings and laye
 
 messages: $(STAMP)  ## Update every language's catalogue under locale/ from the code, then compile them
 	$(BIN)/python manage.py makemessages --all --no-obsolete
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=.data
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=.venvs --ignore=.data

@@ -8,7 +8,7 @@ After adding or changing translatable strings, refresh every catalogue, translat
 entries and compile them (``make messages`` does the first and last step):
 
     python manage.py makemessages --all --no-obsolete
-    python manage.py compilemessages --ignore=.venv --ignore=.data
+    python manage.py compilemessages --ignore=.venv --ignore=.venvs --ignore=.data
 """
 
 import re
