@@ -36,7 +36,9 @@ def test_a_failed_search_says_what_went_wrong_and_the_next_one_clears_it(page, a
 def test_a_request_over_the_size_limit_is_named_as_such_in_chinese(page):
     page.goto("/institutions/")
     page.get_by_role("combobox", name="Language").select_option("zh-hans")
-    page.wait_for_load_state()
+    # The switcher submits itself: wait for the page in Chinese, not just any load state (a
+    # click on the English page still leaving would be lost with it).
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     answer_htmx_requests_with(page, 413)
 
     page.locator("#id_q").fill("polytechnic")
