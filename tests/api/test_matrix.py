@@ -10,13 +10,11 @@ import json
 import re
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from api.throttling import AnonRateThrottle, TokenRateThrottle
-from mous.models import Milestone, Mou
 from tests.api.matrix import (
     API_MATRIX,
     DENIALS,
@@ -29,7 +27,7 @@ from tests.api.matrix import (
     missing_entry_hint,
 )
 from tests.api.token_world import build_api_world
-from tests.portal.matrix_world import forbidden_texts
+from tests.portal.matrix_world import forbidden_texts, module_world
 
 PATTERNS = api_patterns()
 # Tables a call may write without changing anything: the token's last use.
@@ -38,21 +36,8 @@ BOOKKEEPING = {"django_session", "api_apitoken"}
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    storage = FileSystemStorage(location=tmp_path_factory.mktemp("private"))
-    fields = [Mou._meta.get_field("document"), Milestone._meta.get_field("evidence_file")]
-    saved = [field.storage for field in fields]
-    for field in fields:
-        field.storage = storage
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_api_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-    for field, original in zip(fields, saved, strict=True):
-        field.storage = original
+    with module_world(build_api_world, django_db_blocker, tmp_path_factory.mktemp("private")) as world:
+        yield world
 
 
 @pytest.fixture(autouse=True)

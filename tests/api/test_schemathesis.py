@@ -21,6 +21,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from api.throttling import AnonRateThrottle, TokenRateThrottle
 from tests.api.token_world import build_api_world
+from tests.portal.matrix_world import module_world
 
 EXAMPLES = 10
 SAFE = {"GET", "HEAD", "OPTIONS"}
@@ -70,16 +71,8 @@ REAL = {
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    from django.db import transaction
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_api_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with module_world(build_api_world, django_db_blocker) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")

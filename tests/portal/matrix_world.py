@@ -4,12 +4,16 @@ Every object whose presence on a page would be a leak carries a distinctive stri
 "marker"); ``PRIVATE_MARKERS`` says which roles may ever see each one.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.utils import timezone
 
 from api.models import WebhookDelivery, WebhookEndpoint
@@ -20,7 +24,7 @@ from institutions.models import Membership
 from matchmaking import requests as meeting_requests
 from matchmaking.feeds import calendar_feed_renew, feed_token
 from matchmaking.models import Meeting, MeetingRequest
-from mous.models import Mou
+from mous.models import Milestone, Mou
 from portal.models import User
 from tests.factories import (
     ContactFactory,
@@ -391,3 +395,27 @@ def forbidden_texts(world: World, role: str) -> dict[str, str]:
     tokens = token_texts(world)
     texts.update({name: tokens[name] for name, roles in TOKEN_MARKERS.items() if role not in roles})
     return texts
+
+
+@contextmanager
+def module_world(build: Callable[[], "World"], blocker, private_dir=None) -> Iterator["World"]:
+    """A world built once for a test module, inside a transaction rolled back when the module
+    ends (each test's own transaction rolls back inside it). With ``private_dir``, the MoU
+    documents and milestone evidence it writes go there instead of the private storage."""
+    fields = [Mou._meta.get_field("document"), Milestone._meta.get_field("evidence_file")] if private_dir else []
+    saved = [model_field.storage for model_field in fields]
+    storage = FileSystemStorage(location=private_dir)
+    for model_field in fields:
+        model_field.storage = storage
+    try:
+        with blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                yield build()
+            finally:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+    finally:
+        for model_field, original in zip(fields, saved, strict=True):
+            model_field.storage = original

@@ -17,13 +17,11 @@ import pytest
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
-from django.core.files.storage import FileSystemStorage
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import URLResolver, path, reverse
 from django.urls.resolvers import RoutePattern
 
-from mous.models import Milestone, Mou
 from tests.portal.matrix_world import (
     MARKER_TEXT,
     PRIVATE_MARKERS,
@@ -31,6 +29,7 @@ from tests.portal.matrix_world import (
     TOKEN_MARKERS,
     build_world,
     forbidden_texts,
+    module_world,
     token_texts,
 )
 from tests.portal.permission_matrix import MATRIX, Entry, entries_for, missing_entry_hint, url_patterns
@@ -47,21 +46,8 @@ DENIALS = {"LOGIN", "NOT_FOUND", "FORBIDDEN"}
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """Build the world once for all patterns; every test's own transaction rolls back inside it."""
-    storage = FileSystemStorage(location=tmp_path_factory.mktemp("private"))
-    fields = [Mou._meta.get_field("document"), Milestone._meta.get_field("evidence_file")]
-    saved = [field.storage for field in fields]
-    for field in fields:
-        field.storage = storage
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-    for field, original in zip(fields, saved, strict=True):
-        field.storage = original
+    with module_world(build_world, django_db_blocker, tmp_path_factory.mktemp("private")) as world:
+        yield world
 
 
 def client_for(user) -> Client:
