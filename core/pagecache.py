@@ -39,7 +39,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -51,6 +53,8 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
+
+from .versionwatch import versions
 
 VERSION_KEY = "pagecache:version"
 KEPT_VERSION_KEY = "pagecache:kept-version"
@@ -76,7 +80,86 @@ def current_version() -> str:
 
 def _first_version(version_key: str = VERSION_KEY) -> str:
     cache.add(version_key, str(time.time_ns()), None)
+    versions.forget()
     return cache.get(version_key) or "0"
+
+
+class LocalCopies:
+    """The pages and shared sections this process has read lately, kept in its memory.
+
+    A stored page is read on every visitor's request: fetching it from Redis and unpickling it
+    costs as much again as reading the version alone, and a page weighs tens of kilobytes on
+    the wire. Each process keeps the entries it has read (their HTML is immutable text) with
+    the version they were rendered under, and serves one only when the public pages' version on
+    that request (``core.versionwatch``) is still the entry's: a change anywhere makes every copy
+    stale at the next request, in every process, exactly as the entry in Redis. A copy also expires when
+    its entry in Redis does (``PAGE_CACHE_SECONDS`` after it was stored). At most
+    ``PAGE_CACHE_LOCAL_CHARS`` characters of HTML are kept per process, least recently used
+    dropped first.
+    """
+
+    def __init__(self):
+        self._entries: OrderedDict[str, dict] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str, version):
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry["version"] != version or entry.get("expires", 0) <= time.time():
+            with self._lock:
+                self._drop(key)
+            return None
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        size = len(entry["content"])
+        limit = settings.PAGE_CACHE_LOCAL_CHARS
+        if "expires" not in entry or size > limit // 4:
+            return
+        with self._lock:
+            self._drop(key)
+            self._entries[key] = entry
+            self._chars += size
+            while self._chars > limit:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._chars = 0
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._chars -= len(entry["content"])
+
+
+local_copies = LocalCopies()
+
+
+def lookup_copied(key: str, version_key: str = VERSION_KEY):
+    """``lookup()`` for an entry whose content is immutable text (a page, a shared section).
+
+    The version is current on every call (``core.versionwatch``: read from Redis, or known
+    unchanged since because Redis has sent no invalidation); the entry itself comes from this
+    process's copy when it has one for that version (``LocalCopies``), from Redis otherwise.
+    """
+    version = versions.get(version_key)
+    if version is None:
+        return _first_version(version_key), None
+    entry = local_copies.get(key, version)
+    if entry is not None:
+        return version, entry
+    entry = cache.get(key)
+    if entry is None or entry["version"] != version:
+        return version, None
+    local_copies.put(key, entry)
+    return version, entry
 
 
 def lookup(key: str, version_key: str = VERSION_KEY):
@@ -98,6 +181,7 @@ def lookup(key: str, version_key: str = VERSION_KEY):
 def _bump(*version_keys: str) -> None:
     now = str(time.time_ns())
     cache.set_many(dict.fromkeys(version_keys or (VERSION_KEY, KEPT_VERSION_KEY), now), None)
+    versions.forget()
 
 
 def public_pages_changed() -> None:
@@ -235,7 +319,7 @@ def stored_answer(request) -> HttpResponse | None:
     For ``PublicPageMiddleware``, once it has found the request cacheable and set its language
     and htmx details; on a miss it leaves the version it read on the request, for the view.
     """
-    version, entry = lookup(_key(request))
+    version, entry = lookup_copied(_key(request))
     if entry is None:
         setattr(request, MISSED_VERSION, version)
         return None
@@ -257,7 +341,7 @@ def shared_section(request, name: str, compute, *, version_key: str = VERSION_KE
     tokens of the request are kept as the placeholder, and each reader gets their own.
     """
     key = _shared_key(request, name)
-    version, entry = lookup(key, version_key)
+    version, entry = lookup_copied(key, version_key)
     if entry is None:
         entry = _store_shared(request, key, version, str(compute()))
     return _shared_content(request, entry)
@@ -292,8 +376,15 @@ def _shared_key(request, name: str) -> str:
 
 
 def _store_shared(request, key: str, version: str, content: str, **extra) -> dict:
-    entry = {"version": version, "content": without_tokens(content, request), **extra}
+    entry = {
+        "version": version,
+        "content": without_tokens(content, request),
+        "expires": time.time() + settings.PAGE_CACHE_SECONDS,
+        **extra,
+    }
     cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    if not extra:
+        local_copies.put(key, entry)
     return entry
 
 
@@ -318,7 +409,7 @@ def public_page(view):
         key = _key(request)
         version = getattr(request, MISSED_VERSION, None)
         if version is None:
-            version, entry = lookup(key)
+            version, entry = lookup_copied(key)
         else:
             entry = None  # PublicPageMiddleware has just looked
         if entry is None:
@@ -338,8 +429,10 @@ def public_page(view):
                 "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
                 "hash": hashlib.sha256(content.encode()).hexdigest()[:32],
                 "modified": int(time.time()),
+                "expires": time.time() + settings.PAGE_CACHE_SECONDS,
             }
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            local_copies.put(key, entry)
         return _answer(request, entry)
 
     wrapper.public_page = True

@@ -152,6 +152,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # visitors who are not signed in (core.pagecache): at most this many seconds, and never past a
 # change to a model of these apps.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Characters of stored pages' HTML each process also keeps in its own memory, read again only
+# while the public pages' version is unchanged (core.pagecache.LocalCopies): 8 million, about
+# 16 MB per process at most.
+PAGE_CACHE_LOCAL_CHARS = env.int("PAGE_CACHE_LOCAL_CHARS", default=8_000_000)
 PAGE_CACHE_APPS = frozenset({"portal", "institutions", "events", "matchmaking", "mous"})
 # ... except these models, which no public page shows: people's own lists, messages and meeting
 # business, written far more often than what visitors see. (Values kept for dashboards,

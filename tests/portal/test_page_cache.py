@@ -1,6 +1,7 @@
 """Public pages from the shared cache (core.pagecache): fresh after every edit, never private."""
 
 import os
+import time
 
 import pytest
 from django.core.cache import cache, caches
@@ -482,3 +483,51 @@ def test_the_tokens_put_into_stored_pages_are_django_s_csrf_tokens():
     assert _unmask_cipher_token(again) == secret
     # Every character can be drawn.
     assert set("".join(_random_string(32) for _ in range(200))) == set(CSRF_ALLOWED_CHARS)
+
+
+def _page_keys() -> list[str]:
+    return [key.split(":", 2)[-1] for key, value in _entries() if ":pagecache:page:" in key]
+
+
+def test_a_process_serves_its_own_copy_while_the_version_holds_and_never_after(client):
+    event = EventFactory(title="Workshop on smart welding")
+    url = reverse("events:detail", args=[event.slug])
+    Client().get(url)
+    Event.objects.filter(pk=event.pk).update(title="Changed without a signal")  # sends no signal
+    cache.delete_many(_page_keys())  # Redis evicted the entry: this process still holds a copy
+
+    assert "Workshop on smart welding" in Client().get(url).content.decode()
+
+    # Another process saves something: the version moves on in the shared cache alone.
+    cache.set(VERSION_KEY, "moved on by another process", None)
+
+    assert "Changed without a signal" in Client().get(url).content.decode()
+
+
+def test_a_copy_expires_with_its_entry(settings):
+    event = EventFactory(title="Workshop on smart welding")
+    url = reverse("events:detail", args=[event.slug])
+    settings.PAGE_CACHE_SECONDS = 0  # entries expire as soon as they are stored
+    Client().get(url)
+    Event.objects.filter(pk=event.pk).update(title="Changed without a signal")
+
+    assert "Changed without a signal" in Client().get(url).content.decode()
+
+
+def test_copies_are_bounded_least_recently_used_first(settings):
+    from core.pagecache import LocalCopies
+
+    settings.PAGE_CACHE_LOCAL_CHARS = 450  # an entry may take a quarter: 112 characters
+    copies = LocalCopies()
+    expires = time.time() + 60
+    for name in "abcd":
+        copies.put(name, {"version": 1, "content": "x" * 100, "expires": expires})
+    copies.get("a", 1)  # a is used again: b is now the least recently used
+    copies.put("e", {"version": 1, "content": "x" * 100, "expires": expires})  # 500: b goes
+
+    assert copies.get("b", 1) is None
+    assert [copies.get(name, 1) is not None for name in "acde"] == [True, True, True, True]
+    assert copies.get("a", 2) is None  # another version: dropped
+    assert copies.get("a", 1) is None
+    copies.put("huge", {"version": 1, "content": "x" * 113, "expires": expires})  # over a quarter
+    assert copies.get("huge", 1) is None
