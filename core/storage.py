@@ -17,8 +17,10 @@ from urllib.parse import urljoin
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from django.conf import settings
-from django.core.files.storage import Storage
+from django.core.files.storage import Storage, storages
+from django.core.signals import setting_changed
 from django.utils.encoding import filepath_to_uri
+from django.utils.functional import LazyObject, empty
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
@@ -79,6 +81,29 @@ class PrivateS3Storage(PortalS3Storage):
         raise NotImplementedError("Private files have no URL; a view that checks permission serves them.")
 
 
+class PrivateStorage(LazyObject):
+    """STORAGES["private"], looked up when first used rather than when the models are defined.
+
+    A FileField keeps the storage it was given; through this proxy it follows STORAGES when
+    tests switch it (to an object store, or to a temporary folder), as FileField's default
+    storage does.
+    """
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+private_storage = PrivateStorage()
+
+
+def _storages_changed(*, setting: str, **kwargs) -> None:
+    if setting == "STORAGES":
+        private_storage._wrapped = empty
+
+
+setting_changed.connect(_storages_changed, dispatch_uid="core.storage.private_storage")
+
+
 @dataclass(frozen=True)
 class StoredFile:
     """A file found in a storage: its size, its last change, and a way to read it in chunks."""
@@ -92,7 +117,7 @@ class StoredFile:
         return self.opener()
 
 
-def stored_file(storage: Storage, name: str) -> StoredFile:
+def stored_file_lookup(storage: Storage, name: str) -> StoredFile:
     """Look ``name`` up in ``storage``; FileNotFoundError when it is not there.
 
     From an object store the file is read as the body of one GET, chunk by chunk, rather
