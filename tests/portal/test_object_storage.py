@@ -404,3 +404,19 @@ def test_api_gives_the_logo_at_the_portals_address(client, object_storage):
     assert answer["logo"] == f"http://testserver/media/{institution.logo.name}"
     assert b"".join(logo.streaming_content) == image_bytes()
     institution.logo.delete(save=False)
+
+
+def test_purging_old_import_jobs_deletes_their_objects(secretariat_user, object_storage):
+    from core.services import import_job_create
+    from core.tasks import purge_import_jobs_task
+
+    def job() -> ImportJob:
+        upload = SimpleUploadedFile("list.csv", b"name,country\nCollege,KH\n")
+        return import_job_create(kind="institutions", created_by=secretariat_user, upload=upload)
+
+    old, recent = job(), job()
+    ImportJob.objects.filter(pk=old.pk).update(updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+
+    assert purge_import_jobs_task() == 1
+    assert object_storage.keys("private/imports/") == [f"private/{recent.file.name}"]
+    recent.file.delete(save=False)
