@@ -5,15 +5,16 @@ import secrets
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import storage
+
 
 def private_storage():
-    """Return the storage of private files, which no web server serves directly."""
-    return storages["private"]
+    """Return the storage of private files (STORAGES["private"]), which no web server serves directly."""
+    return storage.private_storage
 
 
 def import_upload_path(instance, filename: str) -> str:

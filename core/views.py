@@ -1,14 +1,19 @@
-"""Views every deployment needs whatever the apps: serving public uploads."""
+"""Views every deployment needs whatever the apps: serving public uploads, from the disk or an object store."""
 
 import mimetypes
 import posixpath
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import FileSystemStorage, storages
 from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
+
+from .storage import StoredFile, stored_file_lookup
 
 # Uploads shown in the page (logos): served inline. Everything else is offered as a download,
 # so that an uploaded HTML or SVG file can never run as a page of the portal's origin.
@@ -18,12 +23,10 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}
 MEDIA_MAX_AGE = 365 * 24 * 3600
 
 
-def _media_file(path: str) -> Path:
-    """The file under MEDIA_ROOT that ``path`` names, or Http404.
+def _media_name(path: str) -> str:
+    """The stored name that ``path`` gives, or Http404 for anything but a plain relative name.
 
-    Refuses anything that leaves the root (``..``, absolute paths, symbolic links pointing
-    out), hidden files and folders, folders themselves, and anything inside the private
-    storage's folder should it ever be configured under MEDIA_ROOT.
+    Refuses anything that leaves the root (``..``, absolute paths), hidden files and folders.
     """
     normalised = posixpath.normpath(path).lstrip("/")
     parts = normalised.split("/")
@@ -33,9 +36,26 @@ def _media_file(path: str) -> Path:
         or any(part in ("", ".", "..") or part.startswith(".") for part in parts)
     ):
         raise Http404
+    return normalised
+
+
+def _media_file(name: str) -> StoredFile:
+    """The public upload ``name`` in the default storage, or Http404.
+
+    On the local disk this also refuses symbolic links pointing out of MEDIA_ROOT, folders,
+    and anything inside the private storage's folder should it ever be configured under
+    MEDIA_ROOT. In an object store the public storage's prefix (public/) keeps private
+    objects out of reach.
+    """
+    storage = storages["default"]
+    if not isinstance(storage, FileSystemStorage):
+        try:
+            return stored_file_lookup(storage, name)
+        except (FileNotFoundError, SuspiciousOperation) as error:
+            raise Http404 from error
     root = Path(settings.MEDIA_ROOT).resolve()
     try:
-        candidate = (root / normalised).resolve(strict=True)
+        candidate = (root / name).resolve(strict=True)
     except (OSError, RuntimeError, ValueError) as error:
         raise Http404 from error
     if not candidate.is_relative_to(root) or not candidate.is_file():
@@ -43,34 +63,47 @@ def _media_file(path: str) -> Path:
     private_root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
     if candidate.is_relative_to(private_root):
         raise Http404
-    return candidate
+    stat = candidate.stat()
+    return StoredFile(
+        size=stat.st_size,
+        modified=datetime.fromtimestamp(stat.st_mtime, tz=UTC),
+        opener=lambda: candidate.open("rb"),
+    )
 
 
 @require_safe
 def serve_media(request, path: str):
-    """Serve a public upload (an institution's logo) from MEDIA_ROOT, without any permission check.
+    """Serve a public upload (an institution's logo) from the default storage, without any permission check.
 
-    Only the default storage's files live there; private documents (STORAGES["private"]) are
-    kept elsewhere and served only by their permission-checked views. The response is
-    cacheable for a year, declares its type (never sniffed) and is inline only for images.
+    Only the default storage's files are served; private documents (STORAGES["private"]) are
+    kept elsewhere (another folder, or another prefix of the object store) and served only by
+    their permission-checked views. The response is cacheable for a year, declares its type
+    (never sniffed) and is inline only for images.
     """
-    file = _media_file(path)
-    stat = file.stat()
-    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), stat.st_mtime):
+    name = _media_name(path)
+    file = _media_file(name)
+    modified = file.modified.timestamp()
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
         response = HttpResponseNotModified()
     else:
-        content_type, encoding = mimetypes.guess_type(file.name)
+        filename = posixpath.basename(name)
+        content_type, encoding = mimetypes.guess_type(filename)
         content_type = content_type or "application/octet-stream"
         if encoding:
             # A stored .gz is a download, never something the browser should unpack and show.
             content_type = "application/octet-stream"
+        try:
+            handle = file.open()
+        except FileNotFoundError as error:
+            raise Http404 from error
         response = FileResponse(
-            file.open("rb"),
+            handle,
             content_type=content_type,
             as_attachment=content_type not in INLINE_TYPES,
-            filename=file.name,
+            filename=filename,
         )
-        response.headers["Last-Modified"] = http_date(stat.st_mtime)
+        response.headers["Content-Length"] = str(file.size)
+        response.headers["Last-Modified"] = http_date(modified)
     response.headers["Cache-Control"] = f"public, max-age={MEDIA_MAX_AGE}, immutable"
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Whatever a file holds, it runs no script and loads nothing, even when opened directly.

@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.audit import audit_log
 from core.multilingual import LanguageKeptFormMixin, TranslationsJSONFormMixin
+from core.storage import stored_file_lookup
 
 from .documents import check_upload, stored_file
 from .errors import MouError
@@ -141,7 +142,13 @@ class PrivateFileAdminMixin:
         audit_log(action="mous.file.downloaded", actor=request.user, target=obj, data={"field": field_name})
         name_field = self.private_file_names.get(field_name)
         name = (getattr(obj, name_field) if name_field else "") or PurePosixPath(file.name).name
-        response = FileResponse(file.open("rb"), as_attachment=True, filename=name)
+        try:
+            stored = stored_file_lookup(file.storage, file.name)
+            handle = stored.open()
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, as_attachment=True, filename=name)
+        response["Content-Length"] = str(stored.size)
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, ProtectedError, Q
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import storage as core_storage
 from core.multilingual import MultilingualModel
 from events.models import Event, Session
 from institutions.languages import WORK_LANGUAGES
@@ -20,8 +20,8 @@ from matchmaking.models import Meeting
 
 
 def private_storage():
-    """Store signed documents outside MEDIA_ROOT; views check permission before serving."""
-    return storages["private"]
+    """Store signed documents in STORAGES["private"]; views check permission before serving."""
+    return core_storage.private_storage
 
 
 def _refuse_deleting_signed(mous) -> None:

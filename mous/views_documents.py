@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.audit import audit_log
+from core.storage import stored_file_lookup
 
 from .documents import EXTENSIONS, detect_content_type, mou_document_replace
 from .errors import MouError
@@ -36,11 +37,19 @@ def _audit_download(request, mou: Mou, action: str, **data) -> None:
 
 
 def _private_file_response(field_file, content_type: str, name: str) -> FileResponse:
+    """Stream ``field_file`` from the private storage (disk or object store) in chunks.
+
+    Streamed through the portal rather than handed out as a presigned object-store URL: the
+    permission check, the audit row and the headers below then hold for every download, and
+    the object store never needs to be reachable by browsers.
+    """
     try:
-        handle = field_file.open("rb")
+        stored = stored_file_lookup(field_file.storage, field_file.name)
+        handle = stored.open()
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["Content-Length"] = str(stored.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

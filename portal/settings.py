@@ -11,6 +11,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -361,12 +362,50 @@ IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
 IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=900)
 # Days an import job (its uploaded file, preview and result) is kept after its last change.
 IMPORT_JOB_RETENTION_DAYS = env.int("IMPORT_JOB_RETENTION_DAYS", default=7)
+# Uploads on an S3-compatible object store instead of the local disk, so that several web
+# processes and workers on different machines see the same files: set S3_BUCKET. Public
+# uploads go under public/, private ones under private/ (of S3_PRIVATE_BUCKET when set). No
+# object is made public: logos keep their /media/ address served by the portal, private files
+# are streamed by the views that check permission (see core/storage.py).
+S3_BUCKET = env("S3_BUCKET", default="")
+S3_ADDRESSING_STYLE = env("S3_ADDRESSING_STYLE", default="") or None
+if S3_ADDRESSING_STYLE not in (None, "auto", "path", "virtual"):
+    raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be path, virtual or auto.")
+S3_SERVER_SIDE_ENCRYPTION = env("S3_SERVER_SIDE_ENCRYPTION", default="")
+_S3_OPTIONS = {
+    "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+    "region_name": env("S3_REGION", default="") or None,
+    # Unset: boto3 looks further (AWS_* variables, the instance's or pod's role).
+    "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+    "addressing_style": S3_ADDRESSING_STYLE,
+    "signature_version": "s3v4",
+    "object_parameters": ({"ServerSideEncryption": S3_SERVER_SIDE_ENCRYPTION} if S3_SERVER_SIDE_ENCRYPTION else {}),
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    "default": (
+        {
+            "BACKEND": "core.storage.PublicS3Storage",
+            "OPTIONS": {**_S3_OPTIONS, "bucket_name": S3_BUCKET, "location": "public"},
+        }
+        if S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "private": (
+        {
+            "BACKEND": "core.storage.PrivateS3Storage",
+            "OPTIONS": {
+                **_S3_OPTIONS,
+                "bucket_name": env("S3_PRIVATE_BUCKET", default="") or S3_BUCKET,
+                "location": "private",
+            },
+        }
+        if S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,6 +1,8 @@
 """Fixtures for composite setups; single objects come from ``tests.factories``."""
 
+import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -63,6 +65,87 @@ def import_job_storage(tmp_path, monkeypatch):
     storage = FileSystemStorage(location=tmp_path, base_url=None)
     monkeypatch.setattr(ImportJob._meta.get_field("file"), "storage", storage)
     return tmp_path
+
+
+# --- uploads on an S3-compatible object store ---------------------------------------------------
+#
+# moto's S3 server is a real HTTP endpoint on 127.0.0.1 (no internet): the portal talks to it
+# through boto3 as it would to MinIO or a cloud's object store.
+
+S3_CREDENTIALS = {"aws_access_key_id": "portal-test", "aws_secret_access_key": "portal-test-secret"}
+S3_REGION = "us-east-1"
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> str:
+    """The address of an S3 server (moto's) running in a thread for the whole test run."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@dataclass
+class ObjectStore:
+    """The bucket a test module's uploads go to, and a client to look inside it."""
+
+    endpoint: str
+    bucket: str
+    client: object
+    media_root: Path | None = None
+    private_media_root: Path | None = None
+
+    def keys(self, prefix: str = "") -> list[str]:
+        answer = self.client.list_objects_v2(Bucket=self.bucket, Prefix=prefix)
+        return sorted(item["Key"] for item in answer.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
+    def storages_setting(self) -> dict:
+        """STORAGES as portal/settings.py builds it when S3_BUCKET names this bucket."""
+        options = {
+            "endpoint_url": self.endpoint,
+            "region_name": S3_REGION,
+            "access_key": S3_CREDENTIALS["aws_access_key_id"],
+            "secret_key": S3_CREDENTIALS["aws_secret_access_key"],
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "object_parameters": {},
+            "bucket_name": self.bucket,
+        }
+        return {
+            **settings.STORAGES,
+            "default": {"BACKEND": "core.storage.PublicS3Storage", "OPTIONS": {**options, "location": "public"}},
+            "private": {"BACKEND": "core.storage.PrivateS3Storage", "OPTIONS": {**options, "location": "private"}},
+        }
+
+
+@pytest.fixture(scope="module")
+def s3_bucket(s3_endpoint) -> ObjectStore:
+    """A fresh, private bucket for the test module."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name=S3_REGION, **S3_CREDENTIALS)
+    bucket = f"portal-test-{secrets.token_hex(6)}"
+    client.create_bucket(Bucket=bucket)
+    return ObjectStore(endpoint=s3_endpoint, bucket=bucket, client=client)
+
+
+@pytest.fixture
+def object_storage(s3_bucket, settings, tmp_path) -> ObjectStore:
+    """Both storages on the module's bucket, as with S3_BUCKET set; MEDIA_ROOT and
+    PRIVATE_MEDIA_ROOT point at empty folders, which must stay empty."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    settings.MEDIA_ROOT.mkdir()
+    settings.PRIVATE_MEDIA_ROOT.mkdir()
+    settings.STORAGES = s3_bucket.storages_setting()
+    s3_bucket.media_root, s3_bucket.private_media_root = settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT
+    return s3_bucket
 
 
 @pytest.fixture
