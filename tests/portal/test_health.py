@@ -187,3 +187,7 @@ def test_a_probe_with_a_query_string_goes_through_every_check_as_any_page(settin
     kubelet = Client(HTTP_HOST="10.244.1.17:8000")
 
     assert kubelet.get(reverse("healthz") + "?verbose=1").status_code == 400
+
+
+def test_the_probes_are_answered_before_any_other_middleware(settings):
+    assert settings.MIDDLEWARE[0] == "portal.health.ProbeMiddleware"

@@ -288,3 +288,18 @@ def test_no_persistent_volume_holds_uploads():
     for name in WORKLOADS:
         for volume in _pod_spec(name)["volumes"]:
             assert set(volume) == {"name", "emptyDir"}
+
+
+def test_the_readme_s_release_commands_select_the_config_and_the_migrations_job():
+    readme = (PROJECT_DIR / "README.md").read_text()
+    selector = re.search(
+        r"kubectl apply -k deploy/kubernetes -l 'app\.kubernetes\.io/component in \(([\w,]+)\)'", readme
+    )
+    selected = [
+        item
+        for item in _applied()
+        if item["metadata"].get("labels", {}).get("app.kubernetes.io/component") in selector.group(1).split(",")
+    ]
+
+    assert sorted(item["kind"] for item in selected) == ["ConfigMap", "Job"]
+    assert "kubectl -n tvet-portal wait --for=condition=complete job/migrate" in readme
