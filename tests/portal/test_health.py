@@ -1,5 +1,6 @@
 """The liveness and readiness probes: /healthz/ needs nothing but the process, /readyz/ every service a request needs."""
 
+import json
 from unittest import mock
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from portal import health
 from portal.celery import app as celery_app
+from tests.portal.production import run_production
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +193,40 @@ def test_a_probe_with_a_query_string_goes_through_every_check_as_any_page(settin
 
 def test_the_probes_are_answered_before_any_other_middleware(settings):
     assert settings.MIDDLEWARE[0] == "portal.health.ProbeMiddleware"
+
+
+PROBE_BOTH = """
+import json, django
+django.setup()
+from django.test import Client
+kubelet = Client(HTTP_HOST="10.244.1.17:8000")
+print(json.dumps({path: [r.status_code, r.json()] for path in ("/healthz/", "/readyz/") for r in [kubelet.get(path)]}))
+"""
+
+
+def test_production_with_database_and_redis_down_stays_alive_but_not_ready():
+    """A real outage in a production process: nothing listens where the database and Redis should be."""
+    result = run_production(
+        "-c",
+        PROBE_BOTH,
+        check=True,
+        DATABASE_URL="postgres://portal:secret-password@127.0.0.1:1/tvet_portal",
+        REDIS_URL=CLOSED_PORT_URL,
+    )
+
+    answers = json.loads(result.stdout.splitlines()[-1])
+    assert answers["/healthz/"] == [200, {"status": "ok"}]
+    assert answers["/readyz/"] == [
+        503,
+        {
+            "status": "unavailable",
+            "checks": {
+                "database": "failed",
+                "migrations": "skipped",
+                "cache": "failed",
+                "broker": "failed",
+                "storage": "ok",
+            },
+        },
+    ]
+    assert "secret-password" not in result.stdout
