@@ -27,6 +27,8 @@ from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
+from .celery import app as celery_app
+
 logger = logging.getLogger(__name__)
 
 # Milliseconds the database check's query may take: a database too busy to answer ``SELECT 1``
@@ -71,9 +73,8 @@ def check_cache() -> None:
 
 
 def check_broker() -> None:
-    from .celery import app
-
-    with app.connection_for_write(connect_timeout=BROKER_CONNECT_TIMEOUT) as broker:
+    """A connection to the broker the tasks are sent to (an in-memory one without Redis)."""
+    with celery_app.connection_for_write(connect_timeout=BROKER_CONNECT_TIMEOUT) as broker:
         broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_CONNECT_TIMEOUT)
 
 
