@@ -1,7 +1,11 @@
 # The portal's production image: web (gunicorn), Celery worker and beat all run from it;
-# docker-compose.yml shows how. Static files are collected at build time and served by
-# WhiteNoise, so no separate static file server is needed.
-FROM python:3.11-slim
+# docker-compose.yml and deploy/kubernetes/ show how. Static files are collected at build time
+# and served by WhiteNoise, so no separate static file server is needed.
+#
+# The newest supported Python by default; any of 3.11, 3.12 and 3.13 (pyproject.toml's
+# requires-python) builds the same image:  docker build --build-arg PYTHON_VERSION=3.12 .
+ARG PYTHON_VERSION=3.13
+FROM python:${PYTHON_VERSION}-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -23,8 +27,9 @@ COPY . .
 # collectstatic only imports the settings; the key below never signs anything.
 RUN SECRET_KEY=collectstatic-only-not-a-real-key python manage.py collectstatic --no-input
 
-# Uploads and signed MoU documents live in /data, a volume; the application never writes
-# anywhere else, so it runs as an unprivileged user.
+# Uploads and signed MoU documents live in /data, a volume (or in object storage when S3_BUCKET
+# is set); the application writes nowhere else but /tmp, so it runs as an unprivileged user,
+# and under Kubernetes on a read-only root filesystem.
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin portal \
     && mkdir -p /data/media /data/private-media \
     && chown -R portal:portal /data

@@ -19,7 +19,7 @@ ARGS ?=
 TEMPLATES = $(shell find templates */templates -name '*.html' 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test fmt lint messages
+.PHONY: help install run test fmt lint messages manifests
 
 help:  ## Show this list
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ lint: $(STAMP)  ## Check lint, formatting, templates, security findings and laye
 	$(BIN)/djade --check --target-version 5.2 $(TEMPLATES)
 	$(BIN)/bandit --quiet -c pyproject.toml -r .
 	$(BIN)/lint-imports
+
+manifests: $(STAMP)  ## Validate the Kubernetes manifests in deploy/kubernetes against the API's schemas, offline
+	$(BIN)/python -m pytest -q tests/portal/test_kubernetes_manifests.py
 
 messages: $(STAMP)  ## Update every language's catalogue under locale/ from the code, then compile them
 	$(BIN)/python manage.py makemessages --all --no-obsolete

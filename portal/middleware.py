@@ -96,7 +96,7 @@ class SecondFactorRequiredMiddleware:
 
     Runs once the URL is resolved, so that only known pages are judged: every page except
     those needed to add a factor (allauth's MFA and reauthentication pages, email
-    verification), signing out, the language switch and the health check redirects to
+    verification), signing out, the language switch and the health and readiness probes redirects to
     ``mfa_required``; htmx requests get an ``HX-Redirect``. ``PORTAL_DEMO_WAIVE_MFA`` turns
     this off for the demo.
     """
@@ -120,6 +120,7 @@ class SecondFactorRequiredMiddleware:
             "account_confirm_email",
             "set_language",
             "healthz",
+            "readyz",
         }
     )
 

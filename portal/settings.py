@@ -65,7 +65,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that no oversized request body is read by anything (see PORTAL_MAX_REQUEST_BYTES).
+    # The liveness and readiness probes (/healthz/, /readyz/), answered before the host check,
+    # the HTTPS redirect, sessions and everything else (portal.health).
+    "portal.health.ProbeMiddleware",
+    # Next, so that no oversized request body is read by anything (see PORTAL_MAX_REQUEST_BYTES).
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # django-csp's, building the policy once (core.middleware).

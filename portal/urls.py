@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaking import views_feeds
 
-from . import views, views_activity, views_api_tokens, views_outbox, views_privacy
+from . import health, views, views_activity, views_api_tokens, views_outbox, views_privacy
 
 admin.site.site_header = _("TVET Partnership Portal administration")
 admin.site.site_title = _("TVET Partnership Portal")
@@ -35,7 +35,9 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("webhooks/", include("api.webhooks_urls")),
     path("admin/", admin.site.urls),
-    path("healthz/", views.healthz, name="healthz"),
+    # Liveness and readiness probes; portal.health.ProbeMiddleware answers them first.
+    path("healthz/", health.healthz, name="healthz"),
+    path("readyz/", health.readyz, name="readyz"),
     *views_outbox.urlpatterns,
     *views_activity.urlpatterns,
     path("robots.txt", views.robots_txt),

@@ -5,9 +5,7 @@ from allauth.mfa.webauthn import views as webauthn_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,7 +29,6 @@ from .mfa import has_second_factor, second_factor_required
 from .privacy import user_preferences_update
 from .selectors import background_jobs_status, dashboard_context, secretariat_funnel, secretariat_overview
 from .services import user_language_set
-from .tasks import HEARTBEAT_CACHE_KEY
 
 
 @require_GET
@@ -194,14 +191,6 @@ def set_language_cookie(response, language: str) -> None:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
-
-
-@require_GET
-def healthz(request):
-    """Answer 200 when the database answers; used by container health checks."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "heartbeat": cache.get(HEARTBEAT_CACHE_KEY)})
 
 
 @require_GET

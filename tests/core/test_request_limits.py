@@ -134,7 +134,8 @@ def test_a_request_stopped_by_the_upload_handler_is_answered_413(rf, settings):
 
 def test_limit_follows_the_largest_upload_and_is_documented(settings):
     assert settings.PORTAL_MAX_REQUEST_BYTES >= settings.MOU_DOCUMENT_MAX_BYTES + 1024 * 1024
-    assert settings.MIDDLEWARE[0] == "core.middleware.RequestSizeLimitMiddleware"
+    # First but for the liveness and readiness probes, which answer GET alone and read no body.
+    assert settings.MIDDLEWARE[:2] == ["portal.health.ProbeMiddleware", "core.middleware.RequestSizeLimitMiddleware"]
     assert settings.FILE_UPLOAD_HANDLERS[0] == "core.uploadhandler.RequestSizeLimitUploadHandler"
     settings_text = (PROJECT_DIR / "portal" / "settings.py").read_text()
     example = (PROJECT_DIR / ".env.example").read_text()

@@ -134,6 +134,7 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "mfa_remove_webauthn": row("LOGIN REDIRECT REDIRECT REDIRECT REDIRECT REDIRECT", lambda w: [w.secretariat_totp.pk]),
     "set_language": row("METHOD METHOD METHOD METHOD METHOD METHOD", post="- - - - - -"),
     "healthz": row("OK OK OK OK OK OK"),
+    "readyz": row("OK OK OK OK OK OK"),
     "robots.txt": row("OK OK OK OK OK OK"),
     "outbox": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK"),
     "outbox_retry": row(

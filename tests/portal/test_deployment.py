@@ -1,6 +1,7 @@
 """The production configuration: Django's deployment checks, docker compose and the image."""
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,28 @@ def test_compose_services_wait_for_health(compose, service):
         assert definition["depends_on"]["redis"]["condition"] == "service_healthy"
 
 
+def _healthcheck(service: dict) -> str:
+    return " ".join(service["healthcheck"]["test"][1:])
+
+
+def test_compose_web_healthcheck_asks_readiness(compose):
+    """The web container is healthy when it can serve (/readyz/); /healthz/ is for restarts, not routing."""
+    check = _healthcheck(compose["services"]["web"])
+    assert "http://127.0.0.1:8000/readyz/" in check
+    # urlopen raises on the 503 of a failed check, so the command's exit status says it.
+    assert "urllib.request.urlopen(" in check
+    from django.urls import reverse
+
+    assert reverse("readyz") == "/readyz/"
+
+
+def test_compose_worker_healthcheck_pings_its_own_worker(compose):
+    check = _healthcheck(compose["services"]["worker"])
+    assert check.startswith("celery -A portal inspect ping")
+    # $$ is compose's escape: the shell in the container reads the container's own HOSTNAME.
+    assert "--destination celery@$$HOSTNAME" in check
+
+
 def test_compose_migrates_before_the_portal_starts(compose):
     services = compose["services"]
     assert "migrate" in _command(services["migrate"])
@@ -104,8 +127,23 @@ def test_compose_keeps_database_and_uploads_in_named_volumes(compose):
     assert environment["PRIVATE_MEDIA_ROOT"].startswith("/data/")
 
 
+def test_dockerfile_builds_on_a_supported_python_the_newest_by_default(dockerfile):
+    from packaging.specifiers import SpecifierSet
+
+    requires_python = SpecifierSet(
+        tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]["requires-python"]
+    )
+    default = re.search(r"^ARG PYTHON_VERSION=(3\.\d+)$", dockerfile, re.MULTILINE).group(1)
+    assert re.search(r"^FROM python:\$\{PYTHON_VERSION\}-slim$", dockerfile, re.MULTILINE)
+    assert default in requires_python
+    # The default is the newest Python the portal supports.
+    assert f"3.{int(default.split('.')[1]) + 1}" not in requires_python
+    # The versions the Dockerfile's comment names are the supported ones.
+    named = re.search(r"any of ([\d., and]+) \(pyproject", dockerfile).group(1)
+    assert all(version in requires_python for version in re.findall(r"3\.\d+", named))
+
+
 def test_dockerfile_installs_pinned_dependencies_and_collects_static_files(dockerfile):
-    assert re.search(r"^FROM python:3\.11-slim", dockerfile, re.MULTILINE)
     assert re.search(r"pip install -c constraints\.txt \.", dockerfile)
     assert "COPY pyproject.toml constraints.txt" in dockerfile
     assert "manage.py collectstatic --no-input" in dockerfile

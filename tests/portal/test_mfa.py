@@ -153,7 +153,7 @@ def test_recovery_codes_alone_do_not_count(client, unprotected_secretariat):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["mfa_required", "mfa_index", "account_email", "account_reauthenticate", "healthz"]
+    "url_name", ["mfa_required", "mfa_index", "account_email", "account_reauthenticate", "healthz", "readyz"]
 )
 def test_set_up_pages_open_without_second_factor(client, unprotected_secretariat, url_name):
     client.force_login(unprotected_secretariat)

@@ -229,12 +229,6 @@ def test_unknown_institution_answers_404(client):
     assert client.get(reverse("institutions:detail", kwargs={"slug": "no-such-place"})).status_code == 404
 
 
-def test_healthz_answers_ok(client):
-    response = client.get(reverse("healthz"))
-
-    assert response.json()["status"] == "ok"
-
-
 # N+1 guards: the number of queries must not grow with the number of rows.
 
 
