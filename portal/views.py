@@ -97,9 +97,18 @@ def dashboard_funnel(request):
     """The secretariat dashboard's funnel of every event, which the dashboard loads after its first paint."""
     if not is_secretariat(request.user):
         raise Http404
+    # The same for every member of the secretariat, and it counts meeting requests: kept with
+    # the values that follow them.
+    funnel = shared_section(
+        request,
+        "secretariat-funnel",
+        lambda: render_to_string("portal/_dashboard_funnel.html", {"funnel": secretariat_funnel()}, request),
+        version_key=KEPT_VERSION_KEY,
+    )
+    if request.htmx:
+        return HttpResponse(funnel)
     # Without JavaScript, the dashboard links here: a page of its own.
-    template = "portal/_dashboard_funnel.html" if request.htmx else "portal/dashboard_funnel.html"
-    return render(request, template, {"funnel": secretariat_funnel()})
+    return render(request, "portal/dashboard_funnel.html", {"funnel": funnel})
 
 
 @login_required
