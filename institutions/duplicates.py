@@ -25,11 +25,11 @@ How a match is scored (0..1, the highest signal wins; see ``_score``):
 A score of :data:`DUPLICATE_THRESHOLD` or more makes a *likely duplicate*.
 
 Candidates are fetched through indexes only (the directory holds up to 50,000 institutions):
-the full-text ``search_document`` for the name's distinctive words (and their first four
-letters as a prefix, for typos further on) and the acronym, and the
-``search_grams`` bigram array for the local-script name; the website domain is matched with a
-plain ``icontains`` (a short sequential scan). Scoring happens in Python on at most a few
-hundred candidates.
+the full-text ``search_document`` for the name's distinctive words and the acronym, then,
+when those find little, the names nearest to the typed one by pg_trgm's trigram distance
+(GiST index on the name), the ``search_grams`` bigram array for the local-script name; the
+website domain is matched with a plain ``icontains`` (a short sequential scan). Scoring
+happens in Python on at most a few hundred candidates.
 """
 
 import difflib
@@ -40,8 +40,8 @@ from functools import reduce
 from operator import and_, or_
 from urllib.parse import urlsplit
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, Q
+from django.contrib.postgres.search import SearchQuery, TrigramDistance, TrigramWordDistance
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .models import Institution
@@ -331,14 +331,6 @@ def _score(
     return DuplicateMatch(institution=candidate, score=round(score, 3), reasons=reasons)
 
 
-def _query_words(name: str) -> list[str]:
-    """Return the words worth looking a name up by: distinctive ones, plus joined neighbours."""
-    words = name_words(name)
-    distinctive = [w for w in words if w not in GENERIC_WORDS] or words
-    joined = [a + b for a, b in zip(words, words[1:], strict=False)]  # "ha noi" also finds "hanoi"
-    return list(dict.fromkeys(distinctive + joined))[:12]
-
-
 def _grams_halves(text: str) -> list[list[str]]:
     """Return the bigrams of the first and second halves of each unspaced run in ``text``.
 
@@ -357,13 +349,18 @@ def _grams_halves(text: str) -> list[list[str]]:
     return [h for h in halves if h]
 
 
-def _candidates(*, name: str, name_local: str, acronym: str, domain: str, exclude_pk: int | None) -> list[Institution]:
+def _candidates(
+    *, name: str, name_local: str, acronym: str, domain: str, exclude_pk: int | None, within: bool = False
+) -> list[Institution]:
     """Fetch the institutions worth scoring, each signal by its own small, index-served query.
 
     Names are looked up twice at most: first the rows holding *all* the distinctive words (few
     and cheap, and where a real duplicate nearly always is); only when that finds little, the
-    rows holding *any* of them, their joined neighbours or their first letters, best ranked
-    first. Ranking every row that shares one word is what makes a broad lookup slow.
+    ``CANDIDATE_LIMIT`` names nearest to the typed one by pg_trgm's trigram distance, which the
+    GiST index on the name yields nearest first. Trigrams forgive what whole words cannot: a
+    typo anywhere in a word ("Spue"), split or joined words ("Ha Noi" / "Hanoi"), word order.
+    With ``within``, the distance is the word-similarity one (how well the typed words fit
+    somewhere in a name), for a search box where the name may go on after them.
     """
     base = Institution.objects.exclude(verification_status=Institution.Verification.REJECTED).defer("description")
     if exclude_pk:
@@ -380,19 +377,11 @@ def _candidates(*, name: str, name_local: str, acronym: str, domain: str, exclud
         all_words = reduce(and_, (SearchQuery(w, config="english", search_type="plain") for w in distinctive))
         collect(base.filter(search_document=all_words).order_by("pk")[:CANDIDATE_LIMIT])
     if words and len(found) < FALLBACK_BELOW:
-        terms = [SearchQuery(w, config="english", search_type="plain") for w in _query_words(name)]
-        # A misspelt distinctive word ("Shenzen") still finds its neighbours by its first letters.
-        terms += [
-            SearchQuery(f"{w[:4]}:*", config="simple", search_type="raw")
-            for w in distinctive
-            if len(w) >= 5 and w not in GENERIC_WORDS and w.isalpha()
-        ][:4]
-        any_word = reduce(or_, terms)
-        collect(
-            base.filter(search_document=any_word)
-            .annotate(rank=SearchRank(F("search_document"), any_word))
-            .order_by("-rank", "pk")[:CANDIDATE_LIMIT]
-        )
+        typed = " ".join(latin_words(name))
+        distance = TrigramWordDistance(typed, "name") if within else TrigramDistance("name", typed)
+        # Ordered by the distance alone: a second sort key would make PostgreSQL compute the
+        # distance of every row instead of walking the index nearest first.
+        collect(base.annotate(distance=distance).order_by("distance")[:CANDIDATE_LIMIT])
     gram_conditions = [Q(search_grams__contains=half) for half in _grams_halves(f"{name_local} {name}")]
     if gram_conditions:
         collect(base.filter(reduce(or_, gram_conditions))[:CANDIDATE_LIMIT])
@@ -466,7 +455,7 @@ def institutions_named_like(query: str, *, limit: int = 10) -> list[Institution]
     query_words = list(dict.fromkeys(name_words(query)))
     if not query_words:
         return []
-    candidates = _candidates(name=query, name_local="", acronym="", domain="", exclude_pk=None)
+    candidates = _candidates(name=query, name_local="", acronym="", domain="", exclude_pk=None, within=True)
     scored = [(_coverage(query_words, c.name), c) for c in candidates]
     scored = [(score, c) for score, c in scored if score >= 0.75]
     scored.sort(key=lambda pair: (-pair[0], pair[1].name))

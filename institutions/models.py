@@ -2,7 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -155,6 +155,8 @@ class Institution(MultilingualModel, TimestampedModel):
             GinIndex(fields=["search_grams"], name="institution_grams_gin"),
             GinIndex(fields=["offer_keys"], name="institution_offer_keys_gin"),
             GinIndex(fields=["need_keys"], name="institution_need_keys_gin"),
+            # pg_trgm: the names nearest to a typed one, for duplicate detection.
+            GistIndex(fields=["name"], opclasses=["gist_trgm_ops"], name="institution_name_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -346,17 +348,18 @@ class Membership(models.Model):
 class SearchWord(models.Model):
     """One word of the directory's vocabulary (names, acronyms, places), for spelling tolerance.
 
-    A query word that is not in the vocabulary is compared with the words that share its
-    character trigrams (found through the GIN index), and close spellings join the query.
+    ``folded`` is the word without accents or case; pg_trgm's GiST index on it yields the
+    vocabulary words nearest to a query word by trigram similarity, closest first, and
+    close spellings join the query (see ``institutions.search``).
     """
 
     word = models.CharField(_("word"), max_length=60, unique=True)
-    grams = ArrayField(models.CharField(max_length=3), verbose_name=_("trigrams"), default=list)
+    folded = models.CharField(_("folded word"), max_length=60, editable=False)
 
     class Meta:
         verbose_name = _("search word")
         verbose_name_plural = _("search words")
-        indexes = [GinIndex(fields=["grams"], name="searchword_grams_gin")]
+        indexes = [GistIndex(fields=["folded"], opclasses=["gist_trgm_ops"], name="searchword_folded_trgm")]
 
     def __str__(self) -> str:
         return self.word

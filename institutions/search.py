@@ -1,8 +1,9 @@
 """The directory's search engine: full text, substrings of unspaced scripts, typo tolerance.
 
 One search box looks at the English name, the local-script name, the acronym, the city, the
-province and the description in each of its languages, with three techniques that plain PostgreSQL provides (the
-embedded PostgreSQL of ``make run`` has no extensions: no pg_trgm, no unaccent):
+province and the description in each of its languages, with three techniques, all served by
+indexes (PostgreSQL's full text search, arrays, and the pg_trgm extension that the
+migrations create):
 
 1. Latin-script words go through the stored, GIN-indexed ``Institution.search_document``
    (English stemming for names and descriptions, 'simple' for acronyms, places and the
@@ -11,13 +12,19 @@ embedded PostgreSQL of ``make run`` has no extensions: no pg_trgm, no unaccent):
    prefix (``w:*``) so that results follow typing. The search vector is never built per query.
 2. Runs of Chinese, Thai, Khmer, … characters (no spaces between words) are found through the
    GIN-indexed ``search_grams`` bigram array (``search_grams @> bigrams(run)``), then confirmed
-   with ``strpos`` on the text columns, which drops rows that hold the bigrams apart.
-3. Spelling: the ``SearchWord`` vocabulary holds the folded words of names, acronyms and
-   places with their trigrams. A query word missing from it is compared with the vocabulary
-   words sharing its trigrams (GIN ``&&``) and the ones within a Damerau–Levenshtein distance
-   of 1 (short words) or 2 are ORed into the query. The same lookup maps a folded query word
-   to the accented spellings stored in the documents ("ha noi" finds "Hà Nội"), since without
-   unaccent the documents keep their accents.
+   with ``strpos`` on the text columns, which drops rows that hold the bigrams apart. pg_trgm
+   does not replace it: most Chinese words have two characters, which hold no trigram, so a
+   trigram index answers ``LIKE '%师资%'`` by fetching and rechecking every row.
+3. Spelling: the ``SearchWord`` vocabulary holds the words of names, acronyms and places, and
+   each word folded (no accents, lower case) under a pg_trgm GiST index. A query word's
+   nearest vocabulary words by trigram distance come from the index nearest first
+   (``folded <-> word``, one query); a query word missing from the vocabulary is corrected to
+   those within a Damerau–Levenshtein distance of 1 (short words) or 2. The distance decides,
+   not a similarity threshold: one swapped letter in a short word leaves few trigrams in
+   common ("spue"/"speu" share 2 of 8, similarity 0.25), so any threshold low enough to
+   accept it accepts unrelated words too. The same lookup maps a folded query word to the
+   accented spellings stored in the documents ("ha noi" finds "Hà Nội"): the documents keep
+   their accents.
 
 Ranking a broad term over every match is the classic trap: the search takes the first
 ``CANDIDATE_CAP`` matches that the GIN index yields, ranks only those with ``ts_rank_cd`` and
@@ -36,15 +43,16 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from .models import Institution, SearchWord
-from .text import bigrams, fold, latin_words, trigrams, unspaced_runs
+from .text import bigrams, fold, latin_words, unspaced_runs
 
 # How many matches of a text query are fetched, ranked, sorted and counted at most.
 CANDIDATE_CAP = 1000
 # Vocabulary words of this length or more; shorter ones are too ambiguous to correct.
 MIN_WORD_LENGTH = 3
 MAX_WORD_LENGTH = 60  # SearchWord.word's max_length
-# How many vocabulary words sharing trigrams with a query word are compared in Python.
-SIMILAR_CANDIDATES = 300
+# How many vocabulary words nearest to a query word (by trigram distance) are compared in
+# Python with the edit distance.
+SIMILAR_CANDIDATES = 100
 # How many corrections one query word may add to the query.
 MAX_CORRECTIONS = 8
 
@@ -219,7 +227,7 @@ def institution_vocabulary(institution: Institution) -> set[str]:
 
 
 def _word_rows(words: Iterable[str]) -> list[SearchWord]:
-    return [SearchWord(word=word, grams=trigrams(fold(word))) for word in sorted(words)]
+    return [SearchWord(word=word, folded=fold(word)) for word in sorted(words)]
 
 
 def add_search_words(words: Iterable[str]) -> None:
@@ -248,7 +256,7 @@ def damerau_levenshtein(a: str, b: str, limit: int | None = None) -> int:
 
     Insertions, deletions, substitutions and swaps of two neighbours each cost 1 ("Spue" →
     "Speu" is 1). With ``limit``, stops early and returns ``limit + 1`` once the distance is
-    certainly larger, which keeps comparing hundreds of candidates cheap.
+    certainly larger, which keeps comparing the nearest candidates cheap.
     """
     if limit is not None and abs(len(a) - len(b)) > limit:
         return limit + 1
@@ -272,45 +280,55 @@ def allowed_distance(word: str) -> int:
     return 1 if len(word) <= 5 else 2
 
 
-def _vocabulary_candidates(word: str, max_distance: int) -> list[str]:
-    """Return up to SIMILAR_CANDIDATES vocabulary words of a similar length sharing trigrams
-    with ``word`` (folded), most shared trigrams first; one query through the GIN index."""
-    grams = trigrams(word)
+def _vocabulary_candidates(word: str, max_distance: int) -> list[tuple[str, str]]:
+    """Return up to SIMILAR_CANDIDATES vocabulary words of a similar length nearest to ``word``
+    (folded) by pg_trgm's trigram distance, nearest first, as ``(word, folded)`` pairs.
+
+    One query: the GiST index on ``folded`` walks the words in order of distance (``<->``),
+    so there is no similarity threshold to tune and the exact folded word comes first. The
+    distance is the only sort key: a second one would make PostgreSQL compute the distance of
+    every word instead of walking the index (on a small vocabulary it scans it anyway).
+    """
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT word FROM {SearchWord._meta.db_table}
-            WHERE grams && %s::varchar[]
-              AND char_length(word) BETWEEN %s AND %s
-            ORDER BY (SELECT count(*) FROM unnest(grams) AS g WHERE g = ANY(%s::varchar[])) DESC, word
+            SELECT word, folded FROM {SearchWord._meta.db_table}
+            WHERE char_length(folded) BETWEEN %s AND %s
+            ORDER BY folded <-> %s
             LIMIT %s
             """,  # noqa: S608 -- the table name comes from the model, values are parameters  # nosec B608
-            [grams, max(len(word) - max_distance, 1), len(word) + max_distance, grams, SIMILAR_CANDIDATES],
+            [max(len(word) - max_distance, 1), len(word) + max_distance, word, SIMILAR_CANDIDATES],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchall()
+
+
+def _corrections(word: str, candidates: list[tuple[str, str]], max_distance: int, limit: int) -> list[str]:
+    """Return the candidates within ``max_distance`` edits of ``word``, closest first."""
+    scored = []
+    for candidate, folded in candidates:
+        if folded == word:
+            continue
+        distance = damerau_levenshtein(word, folded, max_distance)
+        if distance <= max_distance:
+            scored.append((distance, candidate))
+    scored.sort()
+    return [candidate for _distance, candidate in scored[:limit]]
 
 
 def similar_words(word: str, *, limit: int = MAX_CORRECTIONS) -> list[str]:
     """Return vocabulary words spelled like ``word`` (folded), closest first; one SQL query.
 
     Includes the accented spellings whose folded form is ``word`` itself (distance 0) and the
-    words within ``allowed_distance(word)`` edits. Candidates come from the GIN index on the
-    trigrams, limited to similar lengths and to the ``SIMILAR_CANDIDATES`` sharing the most
-    trigrams. Public: duplicate detection uses it to find names spelled in other ways.
+    words within ``allowed_distance(word)`` edits among the ``SIMILAR_CANDIDATES`` nearest by
+    trigram distance.
     """
     word = fold(word)
     if len(word) < 2:
         return []
     max_distance = allowed_distance(word)
     candidates = _vocabulary_candidates(word, max_distance)
-    scored = []
-    for candidate in candidates:
-        folded = fold(candidate)
-        distance = damerau_levenshtein(word, folded, max_distance)
-        if distance <= max_distance and candidate != word:
-            scored.append((distance, candidate))
-    scored.sort()
-    return [candidate for _distance, candidate in scored[:limit]]
+    variants = sorted(candidate for candidate, folded in candidates if folded == word and candidate != word)
+    return (variants + _corrections(word, candidates, max_distance, limit))[:limit]
 
 
 def _spellings(word: str) -> tuple[bool, list[str], list[str]]:
@@ -321,19 +339,12 @@ def _spellings(word: str) -> tuple[bool, list[str], list[str]]:
     """
     max_distance = allowed_distance(word)
     candidates = _vocabulary_candidates(word, max_distance)
-    known = word in candidates
-    variants = [c for c in candidates if c != word and fold(c) == word]
-    corrections: list[tuple[int, str]] = []
+    known = any(candidate == word for candidate, _folded in candidates)
+    variants = sorted(candidate for candidate, folded in candidates if folded == word and candidate != word)
+    corrections = []
     if not known and len(word) >= MIN_WORD_LENGTH:
-        for candidate in candidates:
-            folded = fold(candidate)
-            if folded == word:
-                continue
-            distance = damerau_levenshtein(word, folded, max_distance)
-            if distance <= max_distance:
-                corrections.append((distance, candidate))
-        corrections.sort()
-    return known, variants, [c for _d, c in corrections[:MAX_CORRECTIONS]]
+        corrections = _corrections(word, candidates, max_distance, MAX_CORRECTIONS)
+    return known, variants, corrections
 
 
 # --- Queries ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import pytest
 from institutions.duplicates import (
     DUPLICATE_THRESHOLD,
     email_domain_matches_website,
+    institutions_named_like,
     likely_duplicates,
     name_similarity,
     registrable_domain,
@@ -28,6 +29,10 @@ pytestmark = pytest.mark.django_db
         ("Liuzhou Vocational and Technical College", "Liuzhou Vocational & Technical College"),
         ("Liuzhou Vocational and Technical College", "LIUZHOU VOCATIONAL AND TECHNICAL COLLEGE"),
         ("National Polytechnic Institute of Cambodia", "National Polytechnic Inst. of Cambodia (NPIC)"),
+        # A typo in the first letters of the only distinctive word: no whole word, no prefix
+        # of it finds the name; its trigrams do.
+        ("Shenzhen Polytechnic University", "Shnezhen Polytechnic University"),
+        ("Battambang Institute of Technology", "Batambang Institute of Technology"),
     ],
 )
 def test_likely_duplicates_spelling_variants_found(existing, typed):
@@ -203,3 +208,12 @@ def test_registrable_domain(value, domain):
 )
 def test_email_domain_matches_website(email, website, expected):
     assert email_domain_matches_website(email, website) is expected
+
+
+def test_institutions_named_like_finds_misspelt_words_at_the_start_of_a_longer_name():
+    wanted = InstitutionFactory(name="Shenzhen Polytechnic University", country="CN")
+    InstitutionFactory(name="Shenzhen Institute of Information Technology", country="CN")
+    InstitutionFactory(name="Nanning Polytechnic", country="CN")
+
+    assert institutions_named_like("Shenzen Poly") == [wanted]
+    assert institutions_named_like("Shnezhen Polytechnic") == [wanted]

@@ -50,6 +50,17 @@ def test_search_finds_a_chinese_substring():
     assert found("深圳") == ["Shenzhen Polytechnic University", "Shenzhen University"]
 
 
+def test_search_finds_a_two_character_chinese_word():
+    # Most Chinese words have two characters, too few for a single trigram: the bigram array
+    # answers them (a pg_trgm index could not serve this query).
+    InstitutionFactory(
+        name="Nanning Teachers College", translations={"description": {"zh-hans": "中等职业学校师资培训"}}
+    )
+    InstitutionFactory(name="Nanning Finance College", translations={"description": {"zh-hans": "资师范"}})
+
+    assert found("师资") == ["Nanning Teachers College"]
+
+
 def test_search_drops_rows_holding_the_bigrams_apart():
     # 职业, 业技 and 技术 are all here, but never as 职业技术.
     InstitutionFactory(name="Scrambled", name_local="职业学院业技中心技术部")
@@ -161,6 +172,15 @@ def test_rebuild_search_words_covers_bulk_created_institutions():
     rebuild_search_words()
 
     assert similar_words("kratei") == ["kratie"]
+
+
+def test_similar_words_finds_a_typo_at_the_start_of_a_short_word():
+    # "speu" shares only two of its trigrams with "spue" (similarity 0.25, below pg_trgm's
+    # default threshold of 0.3): the nearest words are compared by edit distance instead.
+    InstitutionFactory(name="Kampong Speu Institute of Technology")
+
+    assert similar_words("spue") == ["speu"]
+    assert similar_words("psue") == []  # two edits in a four-letter word
 
 
 def test_similar_words_stays_within_the_allowed_distance():

@@ -3,6 +3,7 @@
 Starts ``python -m portal.launch run`` with the service variables unset, so that it starts
 its embedded PostgreSQL and Redis in a temporary folder, migrates, loads the demo data and
 serves; then stops it as Ctrl-C would and checks that nothing it started is left running.
+On the way it checks that the migrations created pg_trgm in the embedded server.
 """
 
 import json
@@ -89,6 +90,18 @@ def _processes_using(data: Path) -> list[str]:
     return found
 
 
+def _embedded_extensions(data: Path) -> tuple[set[str], set[str]]:
+    """The extensions installed in the portal's database and those the server could install."""
+    import psycopg
+
+    # postmaster.pid: pid, data folder, start time, port, socket folder, ...
+    lines = (data / "postgres" / "postmaster.pid").read_text().splitlines()
+    with psycopg.connect(host=lines[4], port=int(lines[3]), user="postgres", dbname="tvet_portal") as connection:
+        installed = {row[0] for row in connection.execute("SELECT extname FROM pg_extension")}
+        available = {row[0] for row in connection.execute("SELECT name FROM pg_available_extensions")}
+    return installed, available
+
+
 def test_run_serves_the_portal_and_stops_cleanly(tmp_path):
     data = tmp_path / "data"
     port = _free_port()
@@ -120,6 +133,12 @@ def test_run_serves_the_portal_and_stops_cleanly(tmp_path):
         assert "runserver" in names
         assert "worker" in names
         assert "beat" in names
+
+        # The migrations created pg_trgm (directory search, duplicates) in the embedded server,
+        # whose contrib modules also hold unaccent.
+        installed, available = _embedded_extensions(data)
+        assert "pg_trgm" in installed
+        assert "unaccent" in available
 
         if "load_demo" in get_commands():
             assert re.search(r'href="/events/[\w-]+/"', home), "the home page lists no demo event"
