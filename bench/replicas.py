@@ -5,11 +5,12 @@ one server needs, checked end to end.
 
 It starts moto's S3 server (in this process), a private Redis (``bench.outbox.Redis``), an SMTP
 server that counts messages (aiosmtpd, ``bench.outbox.Mailbox``), a database of its own
-(``tvet_replicas_<pid>`` on the server of ``DATABASE_URL``, migrated, dropped at the end), two
-gunicorn servers of the portal with its production settings (``DEBUG`` off, uploads on S3,
-``MEDIA_ROOT`` and ``PRIVATE_MEDIA_ROOT`` in empty folders), two Celery workers, two Celery
-beats (RedBeat, on a schedule of a few seconds: ``bench.replicas_settings``) and HAProxy
-(Debian's package ``haproxy``) sending requests in turn to the two servers.
+(``tvet_replicas_<pid>`` on the server of ``DATABASE_URL``, a copy of a migrated template kept
+between runs, dropped at the end), two gunicorn servers of the portal with its production
+settings (``DEBUG`` off, uploads on S3, ``MEDIA_ROOT`` and ``PRIVATE_MEDIA_ROOT`` in empty
+folders), two Celery workers, two Celery beats (RedBeat, on a schedule of a few seconds:
+``bench.replicas_settings``) and HAProxy (Debian's package ``haproxy``) sending requests in
+turn to the two servers.
 
 Through the balancer, several threads then sign institution admins in with the sign-in form,
 upload their logos, upload the signed PDF documents of MoUs as the secretariat, and read every
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import http.client
 import io
 import json
@@ -77,9 +79,11 @@ BUCKET = "tvet-replicas"
 # killed beat's lock expires, and the other takes over, within the run.
 SCHEDULE_SECONDS = 2
 BEAT_LOCK_TIMEOUT = 6
+# Migrated databases kept between runs, named after the migrations they hold (create_database).
+TEMPLATE_PREFIX = "tvet_replicas_template_"
 ADMINS = 8  # institution admins, each uploading their institution's logo
 MOUS = 24  # MoUs whose signed document the secretariat uploads
-PEOPLE = 24  # participants in meetings starting within the hour: one reminder each
+PEOPLE = 16  # participants in meetings starting within the hour: one reminder each
 THREADS = 8
 PUBLIC_READS = 120
 
@@ -349,13 +353,58 @@ def pdf_bytes() -> bytes:
     return output.getvalue()
 
 
-def create_database(url: str) -> None:
+def migrations_digest() -> str:
+    """A digest of every migration file: the template database is rebuilt when one changes."""
+    digest = hashlib.sha256()
+    for path in sorted(PROJECT_DIR.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(PROJECT_DIR)).encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def create_database(url: str, env: dict[str, str]) -> None:
+    """Create the run's database as a copy of a migrated template, kept between runs.
+
+    Migrating an empty database takes half a minute or more on a busy machine; copying the
+    template takes a moment. The template is named after the migrations it holds, so that a
+    change to any of them builds a new one (and older ones are dropped).
+    """
     import psycopg
     from psycopg import sql
 
     name = url.rpartition("/")[2]
+    template = f"{TEMPLATE_PREFIX}{migrations_digest()}"
     with psycopg.connect(**connection_arguments(with_database(url, "postgres")), autocommit=True) as admin:
-        admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+        # One run at a time builds or copies the template.
+        admin.execute("select pg_advisory_lock(hashtext('tvet_replicas_template'))")
+        try:
+            names = [
+                row[0]
+                for row in admin.execute(
+                    "select datname from pg_database where datname like %s", [TEMPLATE_PREFIX + "%"]
+                )
+            ]
+            for old in names:
+                if old != template:
+                    admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(old)))
+            if template not in names:
+                say(f"Building the template database {template} (once per set of migrations)")
+                admin.execute(sql.SQL("create database {}").format(sql.Identifier(template)))
+                try:
+                    subprocess.run(  # noqa: S603 -- this project's manage.py
+                        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+                        cwd=PROJECT_DIR,
+                        env={**env, "DATABASE_URL": with_database(url, template)},
+                        check=True,
+                        capture_output=True,
+                    )
+                except BaseException:
+                    admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(template)))
+                    raise
+            admin.execute(
+                sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template))
+            )
+        finally:
+            admin.execute("select pg_advisory_unlock(hashtext('tvet_replicas_template'))")
 
 
 def drop_database(url: str) -> None:
@@ -371,21 +420,29 @@ def build_world() -> dict:
     """Institution admins, MoUs, a secretariat member and meetings starting within the hour."""
     from datetime import timedelta
 
+    from django.contrib.auth.hashers import make_password
     from django.test import Client
     from django.utils import timezone
 
     from institutions.models import Membership
     from matchmaking.models import Meeting
+    from portal.models import User
     from tests import factories
 
+    # The production password hasher is slow on purpose: one hash for all the admins (its salt
+    # and all), none for everyone else (who never signs in with a password here).
     admins = []
     for _ in range(ADMINS):
         membership = factories.MembershipFactory(
-            user=factories.UserFactory(verified_email=True), role=Membership.Role.ADMIN
+            user=factories.UserFactory(verified_email=True, password=None), role=Membership.Role.ADMIN
         )
         admins.append({"email": membership.user.email, "slug": membership.institution.slug})
-    mous = [factories.MouPartyFactory().mou.pk for _ in range(MOUS)]
-    secretariat = factories.make_secretariat(factories.UserFactory(verified_email=True))
+    User.objects.filter(email__in=[admin["email"] for admin in admins]).update(
+        password=make_password(factories.TEST_PASSWORD)
+    )
+    institutions = [membership.institution for membership in Membership.objects.filter(role=Membership.Role.ADMIN)]
+    mous = [factories.MouPartyFactory(institution=institutions[n % ADMINS]).mou.pk for n in range(MOUS)]
+    secretariat = factories.make_secretariat(factories.UserFactory(verified_email=True, password=None))
     client = Client()
     client.force_login(secretariat, backend="portal.backends.ModelBackend")
     from django.conf import settings
@@ -398,7 +455,7 @@ def build_world() -> dict:
         event=event, starts_at=now + timedelta(minutes=30), ends_at=now + timedelta(hours=3)
     )
     slot = factories.MeetingSlotFactory(session=meeting_session)
-    registrations = [factories.RegistrationFactory(event=event) for _ in range(PEOPLE)]
+    registrations = [factories.RegistrationFactory(event=event, user__password=None) for _ in range(PEOPLE)]
     for table, (a, b) in enumerate(zip(registrations[::2], registrations[1::2], strict=True), 1):
         factories.MeetingFactory(
             request__session=meeting_session,
@@ -475,16 +532,14 @@ class Run:
         return child
 
     def stop_everything(self) -> None:
+        """Kill every process at once: nothing of theirs outlives the run (Redis is private, the
+        database is dropped), so no graceful stop is worth its wait."""
         for child in self.children:
-            child.stop()
+            child.kill()
         for process in self.processes:
             if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+                process.kill()
+                process.wait()
 
 
 def run() -> Outcome:
@@ -573,27 +628,8 @@ def _run(harness: Run, folder: Path) -> None:
         s3.create_bucket(Bucket=BUCKET)
         stack.callback(_empty_and_delete_bucket, s3)
 
-        create_database(database_url)
+        create_database(database_url, env)
         stack.callback(drop_database, database_url)
-        say(f"Migrating {database_url.rpartition('/')[2]} while the servers start (logs in {folder})")
-        migrate = subprocess.Popen(  # noqa: S603 -- this project's manage.py
-            [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=(folder / "migrate.log").open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        harness.processes.append(migrate)
-        # The production settings serve static files through WhiteNoise's manifest, which
-        # collectstatic writes (as the image's build does).
-        collectstatic = subprocess.Popen(  # noqa: S603 -- this project's manage.py
-            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=(folder / "collectstatic.log").open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        harness.processes.append(collectstatic)
         # Two replicas, the balancer in front.
         for port, name in ((one_port, "one"), (two_port, "two")):
             harness.processes.append(start_gunicorn("portal.wsgi", port, env, folder / f"gunicorn-{name}.log"))
@@ -606,9 +642,6 @@ def _run(harness: Run, folder: Path) -> None:
                 stderr=subprocess.STDOUT,
             )
         )
-        for process, name in ((migrate, "migrate"), (collectstatic, "collectstatic")):
-            if process.wait(180) != 0:
-                raise RuntimeError(f"{name} failed: " + (folder / f"{name}.log").read_text()[-2000:])
 
         # This process builds the world in the same database and signs the secretariat in, with
         # the replicas' settings (their SECRET_KEY, their session store).
@@ -632,7 +665,7 @@ def _run(harness: Run, folder: Path) -> None:
         if not wait_for_line(beats[0].log, BEAT_ACQUIRED, 60):
             raise RuntimeError("the first beat took no lock: " + beats[0].log.read_text()[-2000:])
         harness.start(beats[1])
-        for port, process in zip((one_port, two_port), harness.processes[2:4], strict=True):
+        for port, process in zip((one_port, two_port), harness.processes[0:2], strict=True):
             wait_until_up(port, process)
         wait_for_port(lb_port)
 

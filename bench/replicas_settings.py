@@ -19,3 +19,9 @@ CELERY_BEAT_SCHEDULE = {
     # ... and hands them to the workers, which send them to the SMTP server.
     "portal-dispatch-outbox": {"task": "portal.dispatch_outbox", "schedule": _EVERY},
 }
+
+# Static files from the apps' folders, as in the test settings, instead of the manifest that
+# collectstatic writes into the project: static files are the same on every replica, and
+# collecting them would take longer than the rest of the run.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_USE_FINDERS = True

@@ -28,7 +28,7 @@ print(json.dumps({
     "redis_url": conf.redis_url,
     "key_prefix": conf.key_prefix,
     "lock_timeout": conf.lock_timeout,
-    "max_interval": app.conf.beat_max_interval,
+    "max_interval": app.conf.get("beat_max_interval"),
 }))
 """
 
