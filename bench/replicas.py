@@ -628,6 +628,7 @@ def _run(harness: Run, folder: Path) -> None:
         s3.create_bucket(Bucket=BUCKET)
         stack.callback(_empty_and_delete_bucket, s3)
 
+        say("Creating the database")
         create_database(database_url, env)
         stack.callback(drop_database, database_url)
         # Two replicas, the balancer in front.
@@ -643,6 +644,14 @@ def _run(harness: Run, folder: Path) -> None:
             )
         )
 
+        # Workers and the two beats, while the servers start and the world is built. The
+        # first beat takes the lock before the second starts, so that the one to kill is known.
+        say("Starting the servers, the workers and the first beat")
+        for name in ("worker1", "worker2"):
+            harness.start(worker(name, env, folder))
+        beats = [Child(name, beat_command(), env, folder / f"{name}.log") for name in ("beat1", "beat2")]
+        harness.start(beats[0])
+
         # This process builds the world in the same database and signs the secretariat in, with
         # the replicas' settings (their SECRET_KEY, their session store).
         os.environ.update(env)
@@ -655,15 +664,9 @@ def _run(harness: Run, folder: Path) -> None:
 
         connections.close_all()
 
-        say("Starting the workers and beats")
-        # Workers and the two beats. The first beat takes the lock before the second starts,
-        # so that the one to kill is known.
-        for name in ("worker1", "worker2"):
-            harness.start(worker(name, env, folder))
-        beats = [Child(name, beat_command(), env, folder / f"{name}.log") for name in ("beat1", "beat2")]
-        harness.start(beats[0])
         if not wait_for_line(beats[0].log, BEAT_ACQUIRED, 60):
             raise RuntimeError("the first beat took no lock: " + beats[0].log.read_text()[-2000:])
+        say("Starting the second beat")
         harness.start(beats[1])
         for port, process in zip((one_port, two_port), harness.processes[0:2], strict=True):
             wait_until_up(port, process)

@@ -564,8 +564,10 @@ if REDIS_URL:
     CELERY_REDBEAT_REDIS_URL = REDIS_URL
     CELERY_REDBEAT_KEY_PREFIX = env("BEAT_KEY_PREFIX", default="tvet-portal:beat:")
     CELERY_REDBEAT_LOCK_TIMEOUT = BEAT_LOCK_TIMEOUT
-    # Beat renews the lock at each tick: at least three ticks per lock.
-    CELERY_BEAT_MAX_INTERVAL = max(1, BEAT_LOCK_TIMEOUT // 3)
+    # Beat renews the lock at each tick, and ticks at the latest after this many seconds (else
+    # at the next task due, up to Celery's five minutes): at least three ticks per lock. The
+    # standby tries to take the lock as often.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, BEAT_LOCK_TIMEOUT // 3)
 # The matchmaking tasks keep the "events." names they had before matchmaking became its own
 # app, so that tasks queued before the move still run.
 CELERY_BEAT_SCHEDULE = {

@@ -20,15 +20,18 @@ import json
 import django
 django.setup()
 from portal.celery import app
+from celery.beat import Service
 from redbeat.schedulers import ensure_conf
 conf = ensure_conf(app)
+# The scheduler beat would run, without connecting to Redis (lazy).
+scheduler = Service(app, scheduler_cls=app.conf.beat_scheduler).get_scheduler(lazy=True)
 print(json.dumps({
     "scheduler": app.conf.beat_scheduler,
     "broker": app.conf.broker_url,
     "redis_url": conf.redis_url,
     "key_prefix": conf.key_prefix,
-    "lock_timeout": conf.lock_timeout,
-    "max_interval": app.conf.get("beat_max_interval"),
+    "lock_timeout": getattr(scheduler, "lock_timeout", None),
+    "max_interval": scheduler.max_interval,
 }))
 """
 
@@ -48,6 +51,12 @@ def test_beat_uses_redbeat_on_the_redis_of_redis_url():
     # The lock outlives a few ticks (each renews it) but not the shortest interval of the
     # schedule (a minute): a standby takes over before a run is missed.
     assert 3 * found["max_interval"] <= found["lock_timeout"] < 60
+
+
+def test_beat_lock_timeout_sets_how_often_beat_ticks():
+    found = _beat_settings(REDIS_URL="redis://redis.example.org:6379/2", BEAT_LOCK_TIMEOUT="6")
+
+    assert (found["lock_timeout"], found["max_interval"]) == (6, 2)
 
 
 def test_beat_reads_a_unix_socket_url_as_redis_py_does():
