@@ -570,7 +570,6 @@ def _run(harness: Run, folder: Path) -> None:
     from moto.server import ThreadedMotoServer
 
     with contextlib.ExitStack() as stack:
-        stack.callback(harness.stop_everything)
         # Object storage, Redis and mail first: they start in moments.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
         s3_port = free_port()
@@ -631,6 +630,8 @@ def _run(harness: Run, folder: Path) -> None:
         say("Creating the database")
         create_database(database_url, env)
         stack.callback(drop_database, database_url)
+        # Registered last, so run first: no process outlives the database, Redis or the bucket.
+        stack.callback(harness.stop_everything)
         # Two replicas, the balancer in front.
         for port, name in ((one_port, "one"), (two_port, "two")):
             harness.processes.append(start_gunicorn("portal.wsgi", port, env, folder / f"gunicorn-{name}.log"))
@@ -691,8 +692,10 @@ def _run(harness: Run, folder: Path) -> None:
                 pool.submit(harness.public_reads, lb_port, (public_paths * PUBLIC_READS)[n * share : (n + 1) * share])
                 for n in range(4)
             ]
-            # Halfway through, the beat holding the lock dies without a word.
+            # Halfway through, the beat holding the lock dies without a word, once the other
+            # is up and trying for the lock.
             time.sleep(2)
+            outcome.expect(wait_for_line(beats[1].log, "beat: Starting...", 60), "the second beat never started")
             both_running = all(beat.process.poll() is None for beat in beats)
             outcome.expect(both_running, "a beat had stopped before the kill")
             beats[0].kill()

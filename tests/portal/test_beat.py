@@ -120,7 +120,10 @@ def test_two_beats_on_the_embedded_valkey_one_sends_the_other_waits_then_takes_o
             if len(beats) == 1:
                 assert wait_for_line(log, BEAT_ACQUIRED, 60), log.read_text()
 
-        time.sleep(4)  # several ticks of the holder, and several tries of the standby
+        # The second one is up and trying for the lock (every second): several of its tries,
+        # and several ticks of the first.
+        assert wait_for_line(logs[1], "beat: Starting...", 60), logs[1].read_text()
+        time.sleep(4)
         first, second = (log.read_text() for log in logs)
         assert "Sending due task" in first, first
         assert BEAT_ACQUIRED not in second, second
