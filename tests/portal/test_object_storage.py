@@ -24,7 +24,7 @@ from core.models import ImportJob
 from core.storage import PrivateS3Storage, PublicS3Storage
 from institutions.models import Institution
 from mous.models import Milestone, Mou
-from tests.factories import MilestoneFactory, MouFactory, MouPartyFactory
+from tests.factories import InstitutionFactory, MilestoneFactory, MouFactory, MouPartyFactory
 from tests.institutions.test_profile_edit import profile_data
 
 pytestmark = pytest.mark.django_db
@@ -392,3 +392,31 @@ def test_import_preview_and_commit_read_the_file_from_the_object_store(
     job.refresh_from_db()
     assert (job.status, job.file.name) == (ImportJob.Status.DONE, "")
     assert object_storage.keys("private/imports/") == []
+
+
+def test_api_gives_the_logo_at_the_portals_address(client, object_storage):
+    institution = InstitutionFactory(verification_status=Institution.Verification.VERIFIED)
+    institution.logo.save("logo.png", ContentFile(image_bytes()))
+
+    answer = client.get(f"/api/v1/institutions/{institution.slug}/").json()
+    logo = client.get(answer["logo"])
+
+    assert answer["logo"] == f"http://testserver/media/{institution.logo.name}"
+    assert b"".join(logo.streaming_content) == image_bytes()
+    institution.logo.delete(save=False)
+
+
+def test_purging_old_import_jobs_deletes_their_objects(secretariat_user, object_storage):
+    from core.services import import_job_create
+    from core.tasks import purge_import_jobs_task
+
+    def job() -> ImportJob:
+        upload = SimpleUploadedFile("list.csv", b"name,country\nCollege,KH\n")
+        return import_job_create(kind="institutions", created_by=secretariat_user, upload=upload)
+
+    old, recent = job(), job()
+    ImportJob.objects.filter(pk=old.pk).update(updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+
+    assert purge_import_jobs_task() == 1
+    assert object_storage.keys("private/imports/") == [f"private/{recent.file.name}"]
+    recent.file.delete(save=False)
