@@ -3,7 +3,7 @@ one server needs, checked end to end.
 
     python -m bench.replicas [--json PATH]
 
-It starts moto's S3 server (in this process), a private Redis (``bench.outbox.Redis``), an SMTP
+It starts moto's S3 server, a private Redis (``bench.outbox.Redis``), an SMTP
 server that counts messages (aiosmtpd, ``bench.outbox.Mailbox``), a database of its own
 (``tvet_replicas_<pid>`` on the server of ``DATABASE_URL``, a copy of a migrated template kept
 between runs, dropped at the end), two gunicorn servers of the portal with its production
@@ -34,7 +34,6 @@ import hashlib
 import http.client
 import io
 import json
-import logging
 import os
 import re
 import secrets
@@ -537,9 +536,7 @@ class Run:
         for child in self.children:
             child.kill()
         for process in self.processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+            _kill(process)
 
 
 def run() -> Outcome:
@@ -567,15 +564,18 @@ def _run(harness: Run, folder: Path) -> None:
     media.mkdir()
     private_media.mkdir()
     from aiosmtpd.controller import Controller
-    from moto.server import ThreadedMotoServer
 
     with contextlib.ExitStack() as stack:
         # Object storage, Redis and mail first: they start in moments.
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
+        # moto's S3 server in a process of its own: in this one it would share the interpreter
+        # with the threads driving the load, and slow every upload down with them.
         s3_port = free_port()
-        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=s3_port, verbose=False)
-        moto.start()
-        stack.callback(moto.stop)
+        moto = subprocess.Popen(  # noqa: S603 -- moto's server module, fixed arguments
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(s3_port)],
+            stdout=subprocess.DEVNULL,
+            stderr=(folder / "moto.log").open("wb"),
+        )
+        stack.callback(_kill, moto)
         redis = Redis(folder)
         redis.start()
         stack.callback(redis.stop)
@@ -616,6 +616,8 @@ def _run(harness: Run, folder: Path) -> None:
             PYTHONUNBUFFERED="1",
         )
         import boto3
+
+        wait_for_port(s3_port, timeout=60)
 
         s3 = boto3.client(
             "s3",
@@ -783,6 +785,12 @@ def _run(harness: Run, folder: Path) -> None:
             f"the balancer's answers came from {outcome.replicas}",
         )
         say(f"load: {outcome.requests} requests in {time.monotonic() - load_started:.1f} s")
+
+
+def _kill(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()
 
 
 def _empty_and_delete_bucket(s3) -> None:
