@@ -531,11 +531,16 @@ class Run:
         return child
 
     def stop_everything(self) -> None:
-        """Kill every process at once: nothing of theirs outlives the run (Redis is private, the
+        """Stop every process at once: nothing of theirs outlives the run (Redis is private, the
         database is dropped), so no graceful stop is worth its wait."""
         for child in self.children:
             child.kill()
         for process in self.processes:
+            if "gunicorn" in str(process.args):
+                # A killed master leaves its workers behind: SIGQUIT makes it stop them first.
+                process.send_signal(signal.SIGQUIT)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(15)
             _kill(process)
 
 
