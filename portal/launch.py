@@ -401,7 +401,6 @@ def run() -> int:
     if not _port_is_free(port):
         say(f"Port {port} on 127.0.0.1 is in use; stop what uses it or set PORT to another port.")
         return 1
-    folder = data_dir()
 
     _handle_stop_signals(_raise_stop)
     try:
@@ -420,12 +419,10 @@ def run() -> int:
                     [python, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=2"],
                     signal.SIGTERM,
                 ),
-                Child(
-                    "beat",
-                    [python, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO"]
-                    + ["-s", str(folder / "celerybeat-schedule")],
-                    signal.SIGTERM,
-                ),
+                # Beat keeps its schedule and its lock in Redis (RedBeat, portal/settings.py):
+                # a second `make run` on the same data folder shares the embedded Valkey, and
+                # its beat waits as a standby instead of sending every periodic task twice.
+                Child("beat", [python, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO"], signal.SIGTERM),
             ]
             try:
                 for child in children:

@@ -556,6 +556,25 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Beat keeps its schedule in Redis under a lock (RedBeat), so that it is safe to start twice: on
+# two servers, or by a second deployment of the same stack. The beat that holds the lock sends
+# the periodic tasks and renews the lock at every tick; any other waits as a standby and takes
+# over once the first stops (at once) or dies (when the lock expires). The lock outlives a
+# missed tick or two but not the schedule's shortest interval (a minute), so that a standby takes
+# over before a minute's tasks are missed; the last run of each task is kept in Redis, so the
+# one taking over goes on where the other left off. BEAT_KEY_PREFIX keeps deployments that share
+# one Redis apart. Without REDIS_URL (tests, eager tasks) beat keeps Celery's own file schedule.
+BEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_TIMEOUT", default=30)
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    # Not the broker's URL: redis-py reads unix:// itself, and kombu's redis+socket:// not.
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = env("BEAT_KEY_PREFIX", default="tvet-portal:beat:")
+    CELERY_REDBEAT_LOCK_TIMEOUT = BEAT_LOCK_TIMEOUT
+    # Beat renews the lock at each tick, and ticks at the latest after this many seconds (else
+    # at the next task due, up to Celery's five minutes): at least three ticks per lock. The
+    # standby tries to take the lock as often.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, BEAT_LOCK_TIMEOUT // 3)
 # The matchmaking tasks keep the "events." names they had before matchmaking became its own
 # app, so that tasks queued before the move still run.
 CELERY_BEAT_SCHEDULE = {

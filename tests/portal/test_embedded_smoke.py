@@ -81,7 +81,7 @@ def _alive(process: psutil.Process) -> bool:
 
 
 def _processes_using(data: Path) -> list[str]:
-    """Any process still naming the data folder (postgres -D, celery beat -s)."""
+    """Any process still naming the data folder (postgres -D)."""
     found = []
     for process in psutil.process_iter(["pid", "cmdline"]):
         cmdline = " ".join(process.info["cmdline"] or [])
