@@ -14,7 +14,14 @@ from mous.errors import MouError
 from mous.models import Exchange, Mou, Project
 from mous.selectors_cooperation import exchange_table, projects_for_alliance
 from mous.services_cooperation import exchange_delete, exchange_save, project_delete, project_save
-from tests.factories import InstitutionFactory, MembershipFactory, MouFactory, MouPartyFactory, SectorFactory, UserFactory
+from tests.factories import (
+    InstitutionFactory,
+    MembershipFactory,
+    MouFactory,
+    MouPartyFactory,
+    SectorFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +148,9 @@ def test_exchange_table_groups_by_year_with_totals(mou, roles):
     secretariat = roles["secretariat"]
     exchange_save(mou=mou, exchange=flow(mou, roles), user=secretariat)
     exchange_save(
-        mou=mou, exchange=flow(mou, roles, category=Exchange.Category.STUDENTS, planned=30, actual=None), user=secretariat
+        mou=mou,
+        exchange=flow(mou, roles, category=Exchange.Category.STUDENTS, planned=30, actual=None),
+        user=secretariat,
     )
     exchange_save(mou=mou, exchange=flow(mou, roles, year=2026, planned=None, actual=5), user=secretariat)
     table = exchange_table(mou=mou)
