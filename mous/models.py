@@ -8,7 +8,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, ProtectedError, Q
 from django.urls import reverse
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -452,6 +452,18 @@ class Exchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mou} · {self.year} · {self.get_category_display()}"
+
+    @property
+    def duration_text(self) -> str:
+        """The duration as people say it ("2 weeks", "1 month"), or "" when none was given."""
+        if self.duration is None:
+            return ""
+        n = self.duration
+        if self.duration_unit == self.DurationUnit.DAYS:
+            return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+        if self.duration_unit == self.DurationUnit.MONTHS:
+            return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
+        return ngettext("%(n)s week", "%(n)s weeks", n) % {"n": n}
 
 
 class Project(MultilingualModel):
