@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.audit import audit_scope
 from core.multilingual import MultilingualModel
 from events.models import Event, Session
 from institutions.languages import WORK_LANGUAGES
@@ -465,6 +466,10 @@ class Exchange(models.Model):
             return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
         return ngettext("%(n)s week", "%(n)s weeks", n) % {"n": n}
 
+    def get_additional_data(self) -> dict:
+        """The audit trail files an exchange under the two institutions of its flow (see ``core.audit``)."""
+        return audit_scope(institutions=[self.from_institution_id, self.to_institution_id])
+
 
 class Project(MultilingualModel):
     """A named project under an MoU or an alliance: a training base, a Luban workshop, a competition.
@@ -545,3 +550,10 @@ class Project(MultilingualModel):
 
     def get_absolute_url(self) -> str:
         return reverse("mous:project_detail", kwargs={"pk": self.pk})
+
+    def get_additional_data(self) -> dict:
+        """The audit trail files a project under its alliance, or under its MoU's parties."""
+        if self.alliance_id is not None:
+            return audit_scope(institution=self.alliance_id)
+        parties = MouParty.objects.filter(mou_id=self.mou_id).values_list("institution_id", flat=True)
+        return audit_scope(institutions=list(parties))

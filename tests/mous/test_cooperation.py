@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from auditlog.context import set_actor
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils import timezone
 from core.models import OutboundEmail
 from institutions.models import Institution, Membership
 from mous import lifecycle
+from mous.admin import ExchangeAdminForm, ProjectAdminForm
 from mous.errors import MouError
 from mous.models import Exchange, Mou, Project
 from mous.selectors_cooperation import exchange_table, projects_for_alliance
@@ -406,3 +409,33 @@ def test_alliance_project_page_for_its_admin(client, roles):
     assert project.alliance == alliance
     client.logout()
     assert "Skills contest" in client.get(project.get_absolute_url()).content.decode()
+
+
+def test_exchanges_and_projects_enter_the_audit_trail_under_their_institutions(mou, roles):
+    admin = roles["institution_admin"]
+    with set_actor(admin):
+        exchange = exchange_save(mou=mou, exchange=flow(mou, roles), user=admin)
+        project = project_save(project=Project(name="Training base"), mou=mou, user=admin)
+    institutions = sorted([roles.institution_a.pk, roles.institution_b.pk])
+    for obj in (exchange, project):
+        entry = LogEntry.objects.get_for_object(obj).get()
+        assert entry.actor == admin
+        assert entry.additional_data["institutions"] == institutions
+
+
+def test_the_admin_forms_keep_the_same_rules(mou, roles):
+    data = {
+        "mou": mou.pk,
+        "year": 2025,
+        "category": "staff",
+        "from_institution": InstitutionFactory().pk,
+        "to_institution": roles.institution_a.pk,
+        "actual": 2,
+        "duration_unit": "weeks",
+    }
+    form = ExchangeAdminForm(data=data)
+    assert not form.is_valid()
+    assert "parties of this MoU" in str(form.errors)
+    form = ProjectAdminForm(data={"name": "Base", "kind": "other", "status": "planned", "original_language": "en"})
+    assert not form.is_valid()
+    assert "one MoU or to one alliance" in str(form.errors)
