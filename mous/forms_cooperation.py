@@ -62,8 +62,8 @@ class ExchangeForm(forms.ModelForm):
             initial=min(max(this_year, first), last),
         )
         parties = Institution.objects.filter(mou_parties__mou=mou).order_by("name")
-        for name in ("from_institution", "to_institution"):
-            self.fields[name].queryset = parties
+        self.fields["from_institution"].queryset = parties
+        self.fields["to_institution"].queryset = parties
         self.fields["field"].queryset = Sector.objects.order_by("pk")
         self.fields["field"].empty_label = _("Any field")
         self.fields["duration_unit"].required = False
