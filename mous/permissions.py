@@ -78,3 +78,15 @@ def is_draft(user, mou) -> bool:
 # The proposer's admins see and edit their draft until the secretariat confirms it.
 rules.add_perm("mous.edit_mou_form", is_secretariat | (is_proposer_admin & is_draft))
 rules.add_perm("mous.review_proposals", is_secretariat)
+
+
+# --- Courses shared under an MoU ------------------------------------------------------------
+
+
+@rules.predicate
+def is_not_terminated(user, mou) -> bool:
+    return mou is not None and mou.status != "terminated"
+
+
+# A party's admins link their parties' shared courses to the MoU (and unlink them).
+rules.add_perm("mous.link_course", is_not_terminated & (is_secretariat | is_party_admin))
