@@ -13,7 +13,7 @@ class MouCourseLinkForm(forms.Form):
 
     course = forms.ModelChoiceField(label=_("Course"), queryset=SharedCourse.objects.none())
 
-    def __init__(self, *args, mou, **kwargs) -> None:
+    def __init__(self, *args, mou, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = mou_course_choices(mou=mou)
+        self.fields["course"].queryset = mou_course_choices(mou=mou, user=user)
         self.fields["course"].label_from_instance = lambda course: f"{course.label} · {course.institution.name}"

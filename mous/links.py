@@ -155,8 +155,4 @@ def course_mou_links(user, course) -> list[tuple[str, str]]:
         .prefetch_related("parties")
         .order_by(F("signed_on").desc(nulls_last=True), "pk")
     )
-    return [
-        (_("MoU: %(title)s") % {"title": mou.localized("title")}, mou.get_absolute_url())
-        for mou in mous
-        if _visible(user, mou)
-    ]
+    return [(mou.localized("title"), mou.get_absolute_url()) for mou in mous if _visible(user, mou)]

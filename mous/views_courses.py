@@ -31,7 +31,7 @@ def _linkable_mou(request, pk: int):
 @require_POST
 def mou_course_link_view(request, pk: int):
     mou = _linkable_mou(request, pk)
-    form = MouCourseLinkForm(request.POST, mou=mou)
+    form = MouCourseLinkForm(request.POST, mou=mou, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose one of the parties' courses that is not linked yet."))
         return redirect(f"{mou.get_absolute_url()}#shared-courses")

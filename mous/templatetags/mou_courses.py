@@ -18,7 +18,7 @@ def mou_shared_courses(context, mou, form=None) -> dict:
     )
     can_link = user.has_perm("mous.link_course", mou)
     if can_link and form is None:
-        form = MouCourseLinkForm(mou=mou)
+        form = MouCourseLinkForm(mou=mou, user=user)
     return {
         "mou": mou,
         "user": user,
