@@ -68,6 +68,7 @@ class CourseRequestForm(forms.Form):
         self.fields["institution"].queryset = institutions
         if len(institutions) == 1:
             self.fields["institution"].widget = forms.HiddenInput()
+            self.fields["institution"].initial = institutions[0].pk
 
 
 class CourseReplyForm(forms.Form):

@@ -301,3 +301,13 @@ def test_course_request_email_is_written_in_the_recipients_language(roles, djang
     assert "焊接" in rendered.subject
     assert "/institutions/courses/requests/" in rendered.text
     assert "Hello" in rendered.text
+
+
+def test_request_form_for_an_admin_of_one_institution_names_it_without_a_choice(client, roles):
+    course = SharedCourseFactory(institution=roles.institution_a)
+    client.force_login(roles["other_admin"])
+
+    content = client.get(reverse("institutions:course_detail", args=[course.pk])).content.decode()
+
+    assert f'type="hidden" name="institution" value="{roles.institution_b.pk}"' in content
+    assert f"On behalf of {roles.institution_b.name}" in content
