@@ -8,7 +8,7 @@ that the secretariat's activity page shows who recorded which figures.
 
 from core.audit import audit_register
 
-from .models import Exchange, MouMeeting, Project
+from .models import Exchange, MouMeeting, MouSharedCourse, Project
 
 
 def register() -> None:
@@ -16,3 +16,4 @@ def register() -> None:
     audit_register(MouMeeting)
     audit_register(Exchange)
     audit_register(Project)
+    audit_register(MouSharedCourse)

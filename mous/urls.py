@@ -1,4 +1,12 @@
-from . import views_ceremony, views_cooperation, views_documents, views_lifecycle, views_logging, views_registry
+from . import (
+    views_ceremony,
+    views_cooperation,
+    views_courses,
+    views_documents,
+    views_lifecycle,
+    views_logging,
+    views_registry,
+)
 
 app_name = "mous"
 
@@ -8,6 +16,7 @@ urlpatterns = [
     *views_ceremony.urlpatterns,
     *views_documents.urlpatterns,
     *views_lifecycle.urlpatterns,
+    *views_courses.urlpatterns,
     *views_registry.urlpatterns,
     *views_cooperation.urlpatterns,
 ]
