@@ -2,7 +2,7 @@
 
 from core.audit import audit_register
 
-from .models import Institution, Invitation, Membership, Need, Offer
+from .models import AllianceMembership, Institution, Invitation, Membership, Need, Offer
 
 
 def register() -> None:
@@ -24,5 +24,6 @@ def register() -> None:
     audit_register(Offer)
     audit_register(Need)
     audit_register(Membership, exclude=["created_at"])
+    audit_register(AllianceMembership, exclude=["created_at"])
     # The token is a secret: never copied into the trail.
     audit_register(Invitation, exclude=["token", "created_at"])

@@ -124,3 +124,25 @@ rules.add_perm("institutions.import_institutions", is_secretariat)
 # A background import job (its file, preview and result) is opened by whoever started it and
 # by the secretariat; each import view also checks the job belongs to what it imports into.
 rules.add_perm("core.open_import_job", is_secretariat | is_import_job_creator)
+
+
+# --- Alliances -------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_alliance(user, institution) -> bool:
+    return institution is not None and institution.kind == "alliance"
+
+
+# Asked with the alliance: who decides on its members (its admins, the secretariat).
+rules.add_perm("institutions.manage_alliance_members", is_alliance & (is_secretariat | is_institution_admin))
+
+
+@rules.predicate
+def administers_another_institution(user, institution) -> bool:
+    return institution is not None and bool(active_institution_ids(user, admin_only=True) - {institution.pk})
+
+
+# Asked with the alliance: who may ask for one of their institutions to join it (an admin of
+# an institution other than the alliance; the service checks the institution chosen).
+rules.add_perm("institutions.join_alliance", is_alliance & is_not_rejected & administers_another_institution)
