@@ -126,6 +126,9 @@ def mou_save(
     """
     rows = [row for row in parties if row.get("institution") is not None]
     check_parties(institutions=[row["institution"] for row in rows])
+    for row in rows:
+        if row.get("on_behalf_of_members") and row["institution"].kind != Institution.Kind.ALLIANCE:
+            raise MouError(_("Only an alliance or network can sign on behalf of its members."))
     creating = mou.pk is None
     if creating and user is not None and user.is_authenticated:
         mou.created_by = user
@@ -140,6 +143,7 @@ def mou_save(
         values = {
             "signatory_name": row.get("signatory_name", ""),
             "signatory_title": row.get("signatory_title", ""),
+            "on_behalf_of_members": bool(row.get("on_behalf_of_members")),
             "position": position,
         }
         if party.pk is None or any(getattr(party, key) != value for key, value in values.items()):

@@ -21,6 +21,7 @@ from institutions.permissions import active_institution_ids
 from institutions.selectors import alliance_members_active, alliance_members_by_country, alliance_requests_of
 
 from .selectors import mous_of_alliance
+from .selectors_cooperation import projects_for_alliance
 
 # The members' offers shown on the page, most recent members' first; the directory has the rest.
 OFFERS_SHOWN = 30
@@ -58,6 +59,7 @@ def alliance_detail(request, slug: str):
         "by_country": alliance_members_by_country(members),
         "events": events,
         "mous": mous_of_alliance(alliance=alliance, user=user),
+        "projects": list(projects_for_alliance(alliance, user).order_by("name")),
         "offers": offers,
         "offers_capped": len(offers) == OFFERS_SHOWN,
         "can_manage": user.has_perm("institutions.manage_alliance_members", alliance),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mous', '0008_party_names_in_search_text'),
+        ('mous', '0009_exchanges_and_projects'),
     ]
 
     operations = [
