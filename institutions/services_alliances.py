@@ -11,7 +11,7 @@ admins on a decision). The audit trail records each change (``institutions.audit
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -66,6 +66,12 @@ def _refuse_if_open(alliance: Institution, member: Institution) -> None:
     raise InstitutionError(
         _("%(member)s is already a member of %(alliance)s.") % {"member": member.name, "alliance": alliance.name}
     )
+
+
+def _check_date(day: date | None) -> None:
+    # A day of grace: the person's own time zone may already be a day ahead of the server's.
+    if day and day > timezone.localdate() + timedelta(days=1):
+        raise InstitutionError(_("The date cannot be in the future."))
 
 
 def _save_new(membership: AllianceMembership) -> AllianceMembership:
@@ -161,6 +167,7 @@ def alliance_membership_approve(
     _require_manager(by, membership.alliance)
     if role not in AllianceMembership.Role.values:
         raise InstitutionError(_("Choose a valid role."))
+    _check_date(joined_on)
     membership = _requested(membership)
     membership.status = Status.ACTIVE
     membership.role = role
@@ -203,6 +210,7 @@ def alliance_membership_add(
     _check_pair(alliance, member)
     if role not in AllianceMembership.Role.values:
         raise InstitutionError(_("Choose a valid role."))
+    _check_date(joined_on)
     waiting = AllianceMembership.objects.filter(alliance=alliance, member=member, status=Status.REQUESTED).first()
     if waiting is not None:
         return alliance_membership_approve(membership=waiting, by=by, role=role, joined_on=joined_on)
@@ -235,8 +243,7 @@ def alliance_membership_update(
         raise InstitutionError(_("Only an active membership can be changed."))
     if role not in AllianceMembership.Role.values:
         raise InstitutionError(_("Choose a valid role."))
-    if joined_on and joined_on > timezone.localdate():
-        raise InstitutionError(_("The joining date cannot be in the future."))
+    _check_date(joined_on)
     membership.role, membership.joined_on, membership.note = role, joined_on, note.strip()
     membership.full_clean(validate_constraints=False)
     membership.save(update_fields=["role", "joined_on", "note"])
@@ -255,6 +262,7 @@ def alliance_membership_end(
     membership = AllianceMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != Status.ACTIVE:
         raise InstitutionError(_("This membership is not active."))
+    _check_date(left_on)
     left_on = left_on or timezone.localdate()
     if membership.joined_on and left_on < membership.joined_on:
         raise InstitutionError(_("The end date cannot be before the joining date."))
