@@ -42,7 +42,9 @@ class AllianceJoinForm(forms.Form):
 class AllianceDecisionForm(forms.Form):
     """Approve a request with a role and a joining date."""
 
-    role = forms.ChoiceField(label=_("Role"), choices=AllianceMembership.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=AllianceMembership.Role.choices, initial=AllianceMembership.Role.MEMBER
+    )
     joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DateInput)
 
     def clean_joined_on(self):
@@ -52,7 +54,9 @@ class AllianceDecisionForm(forms.Form):
 class AllianceMemberForm(forms.Form):
     """Change an active membership's role, date and note."""
 
-    role = forms.ChoiceField(label=_("Role"), choices=AllianceMembership.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=AllianceMembership.Role.choices, initial=AllianceMembership.Role.MEMBER
+    )
     joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DateInput)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
@@ -75,7 +79,9 @@ class AllianceAddForm(forms.Form):
         queryset=Institution.objects.none(),
         help_text=_("Any institution listed in the portal."),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=AllianceMembership.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=AllianceMembership.Role.choices, initial=AllianceMembership.Role.MEMBER
+    )
     joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DateInput)
 
     def __init__(self, *args, alliance: Institution, **kwargs) -> None:

@@ -1453,7 +1453,7 @@ INSTITUTIONS = [
     {
         "slug": "catecp",
         "name": "China–ASEAN Technical Education Cooperation Platform",
-        "name_local": "中国—东盟技术教育合作平台",
+        "name_local": "",
         "acronym": "CATECP",
         "kind": "alliance",
         "country": "KH",
