@@ -344,3 +344,18 @@ def test_an_unknown_alliance_in_the_directory_is_reported_not_fatal(client):
 
     assert response.status_code == 200
     assert "left out" in response.content.decode()
+
+
+def test_a_members_admin_leaves_from_the_alliance_page(client, alliance, alliance_admin, college, college_admin):
+    membership = services.alliance_membership_add(alliance=alliance, member=college, by=alliance_admin)
+    client.force_login(college_admin)
+    assert (
+        "Leave the alliance for Battambang Polytechnic"
+        in client.get(reverse("alliances:detail", args=[alliance.slug])).content.decode()
+    )
+
+    response = client.post(reverse("institutions:alliance_member_end", args=[alliance.slug, membership.pk]))
+
+    assert response.url == reverse("alliances:detail", args=[alliance.slug])
+    membership.refresh_from_db()
+    assert membership.status == Status.LEFT
