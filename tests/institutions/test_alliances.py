@@ -4,6 +4,8 @@ each, the emails through the outbox, the management page and the directory's all
 from datetime import date, timedelta
 
 import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -359,3 +361,23 @@ def test_a_members_admin_leaves_from_the_alliance_page(client, alliance, allianc
     assert response.url == reverse("alliances:detail", args=[alliance.slug])
     membership.refresh_from_db()
     assert membership.status == Status.LEFT
+
+
+def test_the_request_and_the_decision_are_in_the_audit_trail(client, alliance, alliance_admin, college, college_admin):
+    client.force_login(college_admin)
+    client.post(reverse("institutions:alliance_join", args=[alliance.slug]), {"member": college.pk})
+    membership = AllianceMembership.objects.get()
+    client.force_login(alliance_admin)
+    client.post(
+        reverse("institutions:alliance_request_decide", args=[alliance.slug, membership.pk]),
+        {"decision": "decline"},
+    )
+
+    content_type = ContentType.objects.get_for_model(AllianceMembership)
+    entries = list(LogEntry.objects.filter(content_type=content_type, object_pk=str(membership.pk)).order_by("pk"))
+    assert [(e.action, e.actor) for e in entries] == [
+        (LogEntry.Action.CREATE, college_admin),
+        (LogEntry.Action.UPDATE, alliance_admin),
+    ]
+    assert entries[1].additional_data["institution"] == alliance.pk
+    assert entries[1].additional_data["institutions"] == [college.pk]

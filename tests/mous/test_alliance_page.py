@@ -9,6 +9,7 @@ from events.models import Event
 from institutions.models import Institution, Membership
 from mous.errors import MouError
 from mous.forms import PartyForm
+from mous.models import Mou
 from mous.services import mou_save
 from tests.factories import (
     EventFactory,
@@ -19,6 +20,7 @@ from tests.factories import (
     UserFactory,
     make_secretariat,
 )
+from tests.mous.test_ceremony import URL, post_data, row, shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +95,18 @@ def test_the_mou_page_says_the_alliance_signs_on_behalf_of_its_members(client, a
 
 def test_the_secretariats_event_form_offers_an_alliance_as_organiser(alliance):
     assert alliance in EventForm().fields["organisers"].queryset
+
+
+def test_the_ceremony_lets_an_alliance_sign_on_behalf_of_its_members(client, roles, alliance):
+    college = InstitutionFactory()
+    client.force_login(roles["secretariat"])
+    behalf = {**row("Network memorandum", alliance, college), "on_behalf_of_members": "on"}
+    refused = {**row("Two colleges", college, InstitutionFactory()), "on_behalf_of_members": "on"}
+
+    response = client.post(URL, post_data(shared_data(), [refused]))
+    assert "No party of this MoU is an alliance" in response.content.decode()
+    assert not Mou.objects.exists()
+
+    client.post(URL, post_data(shared_data(), [behalf]))
+    parties = {p.institution: p.on_behalf_of_members for p in Mou.objects.get().parties.all()}
+    assert parties == {alliance: True, college: False}
