@@ -15,7 +15,7 @@ from institutions import services_alliances as services
 from institutions.errors import InstitutionError
 from institutions.filters import DirectoryForm, Taxonomies, directory_search
 from institutions.models import AllianceMembership, Institution, Membership
-from tests.factories import InstitutionFactory, MembershipFactory, UserFactory, make_secretariat
+from tests.factories import InstitutionFactory, MembershipFactory, OfferFactory, UserFactory, make_secretariat
 
 pytestmark = pytest.mark.django_db
 Status = AllianceMembership.Status
@@ -381,3 +381,31 @@ def test_the_request_and_the_decision_are_in_the_audit_trail(client, alliance, a
     ]
     assert entries[1].additional_data["institution"] == alliance.pk
     assert entries[1].additional_data["institutions"] == [college.pk]
+
+
+def test_the_alliance_page_queries_do_not_grow_with_its_members(
+    client, alliance, alliance_admin, django_assert_max_num_queries
+):
+    def add(count):
+        for _ in range(count):
+            member = InstitutionFactory()
+            OfferFactory(institution=member)
+            services.alliance_membership_add(alliance=alliance, member=member, by=alliance_admin)
+
+    url = reverse("alliances:detail", args=[alliance.slug])
+    add(1)
+    with django_assert_max_num_queries(30) as one:
+        client.get(url)
+    add(5)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(url)
+
+
+def test_the_api_directory_filters_by_alliance(client, alliance, alliance_admin, college):
+    services.alliance_membership_add(alliance=alliance, member=college, by=alliance_admin)
+    InstitutionFactory(name="Outside College")
+
+    body = client.get("/api/v1/institutions/", {"alliance": alliance.slug}).json()
+
+    assert body["count"] == 1
+    assert [option["value"] for option in body["facets"]["alliance"]] == [alliance.slug]
