@@ -2,7 +2,16 @@
 
 from core.audit import audit_register
 
-from .models import CourseUseRequest, Institution, Invitation, Membership, Need, Offer, SharedCourse
+from .models import (
+    AllianceMembership,
+    CourseUseRequest,
+    Institution,
+    Invitation,
+    Membership,
+    Need,
+    Offer,
+    SharedCourse,
+)
 
 
 def register() -> None:
@@ -24,6 +33,7 @@ def register() -> None:
     audit_register(Offer)
     audit_register(Need)
     audit_register(Membership, exclude=["created_at"])
+    audit_register(AllianceMembership, exclude=["created_at"])
     # The token is a secret: never copied into the trail.
     audit_register(Invitation, exclude=["token", "created_at"])
     audit_register(SharedCourse, exclude=["search_text", "search_grams", "updated_at", "created_at"])

@@ -33,7 +33,7 @@ from core.countries import countries
 from core.pagecache import kept
 
 from .languages import WORK_LANGUAGES
-from .models import CooperationType, Institution, Sector
+from .models import AllianceMembership, CooperationType, Institution, Sector
 from .search import CANDIDATE_CAP, ParsedQuery, matching, parse_query, search_institutions
 
 PER_PAGE = 24
@@ -66,19 +66,49 @@ class Sort:
     }
 
 
+@dataclass(frozen=True)
+class AllianceChoice:
+    """An alliance the directory can filter by: one with active members."""
+
+    pk: int
+    slug: str
+    label: str
+
+
+def _alliances_with_members() -> list[AllianceChoice]:
+    active = AllianceMembership.objects.filter(status=AllianceMembership.Status.ACTIVE).values("alliance_id")
+    rows = (
+        Institution.objects.filter(kind=Institution.Kind.ALLIANCE, id__in=active)
+        .exclude(verification_status=Institution.Verification.REJECTED)
+        .order_by("name")
+        .values_list("pk", "slug", "name", "acronym")
+    )
+    return [AllianceChoice(pk, slug, f"{name} ({acronym})" if acronym else name) for pk, slug, name, acronym in rows]
+
+
 @dataclass
 class Taxonomies:
-    """The sectors and cooperation types: two queries, kept until the next change (core.pagecache.kept)."""
+    """The sectors, cooperation types and alliances with members: three queries, kept until the
+    next change of the institutions app (core.pagecache.kept)."""
 
     sectors: list[Sector]
     types: list[CooperationType]
+    alliances: list[AllianceChoice] = field(default_factory=list)
 
     @classmethod
     def load(cls) -> Taxonomies:
         return kept(
             "directory-taxonomies",
-            lambda: cls(sectors=list(Sector.objects.all()), types=list(CooperationType.objects.all())),
+            lambda: cls(
+                sectors=list(Sector.objects.all()),
+                types=list(CooperationType.objects.all()),
+                alliances=_alliances_with_members(),
+            ),
         )
+
+    @property
+    def alliance_by_slug(self) -> dict[str, AllianceChoice]:
+        return {a.slug: a for a in self.alliances}
 
     @property
     def sector_by_slug(self) -> dict[str, Sector]:
@@ -114,6 +144,7 @@ class DirectoryForm(forms.Form):
     offers = forms.MultipleChoiceField(label=_("They offer"), required=False)
     needs = forms.MultipleChoiceField(label=_("They need"), required=False)
     language = forms.MultipleChoiceField(label=_("Language of work"), required=False, choices=WORK_LANGUAGES)
+    alliance = forms.MultipleChoiceField(label=_("Alliance or network"), required=False)
     verified = forms.BooleanField(label=_("Verified institutions only"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
@@ -126,6 +157,7 @@ class DirectoryForm(forms.Form):
         type_choices = [(t.slug, t.label) for t in taxonomies.types]
         self.fields["offers"].choices = type_choices
         self.fields["needs"].choices = type_choices
+        self.fields["alliance"].choices = [(a.slug, a.label) for a in taxonomies.alliances]
         sorts = [Sort.RELEVANCE, *([Sort.FIT] if can_sort_by_fit else []), Sort.NAME, Sort.UPDATED]
         self.fields["sort"].choices = [(value, Sort.LABELS[value]) for value in sorts]
 
@@ -145,6 +177,7 @@ class DirectoryForm(forms.Form):
             offer_type_ids=[types[slug].pk for slug in data.get("offers") or []],
             need_type_ids=[types[slug].pk for slug in data.get("needs") or []],
             languages=list(data.get("language") or []),
+            alliance_ids=[self.taxonomies.alliance_by_slug[slug].pk for slug in data.get("alliance") or []],
             verified_only=bool(data.get("verified")),
             sort=sort,
             all_sector_ids=[s.pk for s in self.taxonomies.sectors],
@@ -162,6 +195,7 @@ class DirectoryQuery:
     offer_type_ids: list[int] = field(default_factory=list)
     need_type_ids: list[int] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
+    alliance_ids: list[int] = field(default_factory=list)
     verified_only: bool = False
     sort: str = Sort.NAME
     all_sector_ids: list[int] = field(default_factory=list)
@@ -183,7 +217,7 @@ class DirectoryQuery:
         return [f"{t}:{s}" for t in type_ids for s in sector_ids]
 
 
-FACETS = ("country", "kind", "sector", "offers", "needs", "language", "verified")
+FACETS = ("country", "kind", "sector", "offers", "needs", "language", "alliance", "verified")
 
 
 def public_institutions() -> QuerySet[Institution]:
@@ -208,6 +242,12 @@ def apply_filters(queryset: QuerySet[Institution], query: DirectoryQuery, *, ski
         queryset = queryset.filter(need_keys__overlap=query.profile_keys(query.need_type_ids))
     if query.languages and skip != "language":
         queryset = queryset.filter(languages__overlap=query.languages)
+    if query.alliance_ids and skip != "alliance":
+        # An EXISTS on the (member, status, alliance) index, one probe per institution.
+        memberships = AllianceMembership.objects.filter(
+            member_id=OuterRef("pk"), status=AllianceMembership.Status.ACTIVE, alliance_id__in=query.alliance_ids
+        )
+        queryset = queryset.filter(Exists(memberships))
     if query.verified_only and skip != "verified":
         queryset = queryset.filter(verification_status=Institution.Verification.VERIFIED)
     return queryset
@@ -222,6 +262,7 @@ def _is_set(query: DirectoryQuery, facet: str) -> bool:
             "offers": query.offer_type_ids,
             "needs": query.need_type_ids,
             "language": query.languages,
+            "alliance": query.alliance_ids,
             "verified": query.verified_only,
         }[facet]
     )
@@ -405,6 +446,8 @@ def _raw_counts(
     sector_ids = [str(pk) for pk in query.sector_ids]
     in_sectors = "AND split_part(k, ':', 2) = ANY(%s)" if sector_ids else ""
     links = Institution.sectors.through._meta.db_table
+    alliance_links = AllianceMembership._meta.db_table
+    member_ranges, member_params = _link_ranges(chunks, column="link.member_id")
     parts: dict[str, tuple[str, list]] = {
         "country": ("SELECT chunk, 'country', country, count(*) FROM s GROUP BY 1, 3", []),
         "kind": ("SELECT chunk, 'kind', kind, count(*) FROM s GROUP BY 1, 3", []),
@@ -427,6 +470,11 @@ def _raw_counts(
             f"SELECT s.chunk, 'sector', link.sector_id::text, count(*) FROM {links} AS link "  # noqa: S608  # nosec B608
             f"JOIN s ON s.id = link.institution_id {_link_ranges(chunks)[0]} GROUP BY 1, 3",
             _link_ranges(chunks)[1],
+        ),
+        "alliance": (
+            f"SELECT s.chunk, 'alliance', link.alliance_id::text, count(*) FROM {alliance_links} AS link "  # noqa: S608  # nosec B608
+            f"JOIN s ON s.id = link.member_id {member_ranges or 'WHERE true'} AND link.status = %s GROUP BY 1, 3",
+            [*member_params, AllianceMembership.Status.ACTIVE],
         ),
     }
     institutions = Institution._meta.db_table
@@ -526,15 +574,16 @@ def _filters_digest(query: DirectoryQuery) -> str:
         sorted(query.need_type_ids),
         sorted(query.languages),
         query.verified_only,
+        *([sorted(query.alliance_ids)] if query.alliance_ids else []),
     ]
     return hashlib.sha256(json.dumps(filters).encode()).hexdigest()[:32]
 
 
-def _link_ranges(chunks: list[int] | None) -> tuple[str, list[int]]:
-    """Return a SQL condition on ``link.institution_id`` for the id ranges of ``chunks``."""
+def _link_ranges(chunks: list[int] | None, *, column: str = "link.institution_id") -> tuple[str, list[int]]:
+    """Return a SQL condition on ``column`` (an institution id) for the id ranges of ``chunks``."""
     if chunks is None:
         return "", []
-    ranges = " OR ".join("link.institution_id >= %s AND link.institution_id < %s" for _chunk in chunks)
+    ranges = " OR ".join(f"{column} >= %s AND {column} < %s" for _chunk in chunks)
     params = [bound for chunk in chunks for bound in (chunk * FACET_CHUNK, (chunk + 1) * FACET_CHUNK)]
     return f"WHERE ({ranges})", params
 
@@ -677,6 +726,11 @@ def facet_counts(
         FacetOption(code, str(label), raw["language"].get(code, 0), code in query.languages)
         for code, label in WORK_LANGUAGES
         if raw["language"].get(code) or code in query.languages
+    ]
+    facets["alliance"] = [
+        FacetOption(a.slug, a.label, raw["alliance"].get(str(a.pk), 0), a.pk in query.alliance_ids)
+        for a in taxonomies.alliances
+        if raw["alliance"].get(str(a.pk)) or a.pk in query.alliance_ids
     ]
     facets["verified"] = [FacetOption("1", str(_("Verified only")), raw["verified"].get("1", 0), query.verified_only)]
     if parsed is not None:

@@ -69,7 +69,8 @@ class Institution(MultilingualModel, TimestampedModel):
         ENTERPRISE = "enterprise", _("enterprise")
         GOVERNMENT_AGENCY = "government_agency", _("government agency")
         INDUSTRY_ASSOCIATION = "industry_association", _("industry association")
-        ALLIANCE = "alliance", _("alliance")
+        # Alliances, networks, platforms and councils alike: a group whose members are institutions.
+        ALLIANCE = "alliance", _("alliance or network")
         INTERNATIONAL_ORGANISATION = "international_organisation", _("international organisation")
         OTHER = "other", _("other")
 
@@ -347,6 +348,101 @@ class Membership(models.Model):
     def get_additional_data(self) -> dict:
         """Where the audit trail files changes of this membership, and whose it is (see ``core.audit``)."""
         return {**audit_scope(institution=self.institution_id), "person": str(self.user)}
+
+
+class AllianceMembership(models.Model):
+    """An institution's place in an alliance (or network, platform, council): asked, decided, ended.
+
+    An alliance is an ``Institution`` of kind ``alliance``; its admins (or the secretariat)
+    approve requests to join. At most one open (requested or active) membership per pair; a
+    declined or ended one stays as the record of what happened, and the institution may ask again.
+    """
+
+    class Role(models.TextChoices):
+        FOUNDING_MEMBER = "founding_member", _("founding member")
+        MEMBER = "member", pgettext_lazy("alliance role", "member")
+        OBSERVER = "observer", _("observer")
+        SECRETARIAT = "secretariat", pgettext_lazy("alliance role", "secretariat")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        ACTIVE = "active", pgettext_lazy("alliance membership", "active")
+        DECLINED = "declined", _("declined")
+        LEFT = "left", pgettext_lazy("alliance membership", "left")
+
+    OPEN_STATUSES = (Status.REQUESTED, Status.ACTIVE)
+
+    alliance = models.ForeignKey(
+        Institution,
+        verbose_name=_("alliance"),
+        on_delete=models.CASCADE,
+        related_name="alliance_memberships",
+        limit_choices_to={"kind": Institution.Kind.ALLIANCE},
+    )
+    member = models.ForeignKey(
+        Institution, verbose_name=_("member institution"), on_delete=models.CASCADE, related_name="alliances_joined"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.MEMBER)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.REQUESTED)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    note = models.CharField(
+        _("note"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why the institution asks to join, or what the alliance noted about the membership."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alliance membership")
+        verbose_name_plural = _("alliance memberships")
+        ordering = ["alliance__name", "member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "member"],
+                condition=Q(status__in=["requested", "active"]),
+                name="alliance_membership_one_open_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(alliance=models.F("member")), name="alliance_membership_not_itself"),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="alliance_membership_left_after_joined",
+            ),
+        ]
+        indexes = [
+            # The directory's filter and counts: an EXISTS on (member, status) per institution.
+            models.Index(fields=["member", "status", "alliance"], name="alliance_member_status_idx"),
+            models.Index(fields=["alliance", "status"], name="alliance_alliance_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.alliance} ({self.get_role_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def get_additional_data(self) -> dict:
+        """Filed under both institutions in the audit trail (see ``core.audit``)."""
+        return audit_scope(institution=self.alliance_id, institutions=[self.member_id])
 
 
 class SearchWord(models.Model):

@@ -157,3 +157,23 @@ rules.add_perm("institutions.manage_courses", is_secretariat | is_institution_ad
 rules.add_perm("institutions.open_course", is_course_public | is_secretariat | is_course_institution_member)
 # Admins act for their institution: they ask to use another institution's published course.
 rules.add_perm("institutions.request_course", rules.is_authenticated & is_course_public & is_admin_elsewhere)
+# --- Alliances -------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_alliance(user, institution) -> bool:
+    return institution is not None and institution.kind == "alliance"
+
+
+# Asked with the alliance: who decides on its members (its admins, the secretariat).
+rules.add_perm("institutions.manage_alliance_members", is_alliance & (is_secretariat | is_institution_admin))
+
+
+@rules.predicate
+def administers_another_institution(user, institution) -> bool:
+    return institution is not None and bool(active_institution_ids(user, admin_only=True) - {institution.pk})
+
+
+# Asked with the alliance: who may ask for one of their institutions to join it (an admin of
+# an institution other than the alliance; the service checks the institution chosen).
+rules.add_perm("institutions.join_alliance", is_alliance & is_not_rejected & administers_another_institution)

@@ -1,6 +1,9 @@
+from collections import Counter
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
-from .models import Institution, Membership, ShortlistEntry
+from .models import AllianceMembership, Institution, Membership, ShortlistEntry
 from .permissions import remember_active_institution_ids
 
 
@@ -67,3 +70,71 @@ def shortlisted_institution_ids(user) -> set[int]:
         cached = set(user.shortlist.values_list("institution_id", flat=True))
         user._shortlisted_ids = cached
     return cached
+
+
+# --- Alliances -------------------------------------------------------------------------------
+
+
+@dataclass
+class CountryMembers:
+    """One line of an alliance's map-free overview: a country, its members and their roles."""
+
+    country: object  # django_countries Country
+    members: list[AllianceMembership]
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+    @property
+    def roles(self) -> list[tuple[str, int]]:
+        """(role label, count) in the order of the roles, only those present."""
+        counts = Counter(m.role for m in self.members)
+        return [(label, counts[value]) for value, label in AllianceMembership.Role.choices if counts[value]]
+
+
+def alliance_members_active(*, alliance: Institution) -> list[AllianceMembership]:
+    """The active memberships of ``alliance`` with their (listed) member institutions, by name."""
+    return list(
+        AllianceMembership.objects.filter(alliance=alliance, status=AllianceMembership.Status.ACTIVE)
+        .exclude(member__verification_status=Institution.Verification.REJECTED)
+        .select_related("member")
+        .order_by("member__name")
+    )
+
+
+def alliance_members_by_country(memberships: list[AllianceMembership]) -> list[CountryMembers]:
+    """Group ``memberships`` by their member's country, most members first, then by country name."""
+    groups: dict[str, list[AllianceMembership]] = {}
+    for membership in memberships:
+        groups.setdefault(membership.member.country.code, []).append(membership)
+    lines = [CountryMembers(country=members[0].member.country, members=members) for members in groups.values()]
+    return sorted(lines, key=lambda line: (-line.count, str(line.country.name)))
+
+
+def alliance_memberships_for_management(*, alliance: Institution) -> list[AllianceMembership]:
+    """Every membership of ``alliance``, by member name, for its managers (the page splits them by status)."""
+    return list(
+        AllianceMembership.objects.filter(alliance=alliance)
+        .select_related("member", "requested_by")
+        .order_by("member__name", "-created_at")
+    )
+
+
+def alliances_of(*, member: Institution) -> list[AllianceMembership]:
+    """The alliances ``member`` belongs to now (active memberships), by alliance name."""
+    return list(
+        AllianceMembership.objects.filter(member=member, status=AllianceMembership.Status.ACTIVE)
+        .exclude(alliance__verification_status=Institution.Verification.REJECTED)
+        .select_related("alliance")
+        .order_by("alliance__name")
+    )
+
+
+def alliance_requests_of(*, member_ids, alliance: Institution) -> list[AllianceMembership]:
+    """The open (requested or active) memberships in ``alliance`` of the institutions ``member_ids``."""
+    return list(
+        AllianceMembership.objects.filter(
+            alliance=alliance, member_id__in=member_ids, status__in=AllianceMembership.OPEN_STATUSES
+        ).select_related("member")
+    )

@@ -4,7 +4,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from .filters import directory_changed
-from .models import Institution, Need, Offer
+from .models import AllianceMembership, Institution, Need, Offer
 from .search import add_search_words, institution_vocabulary
 
 
@@ -42,3 +42,9 @@ def add_to_search_vocabulary(sender, instance, raw=False, **kwargs) -> None:
     if raw:  # loading fixtures
         return
     add_search_words(institution_vocabulary(instance))
+
+
+@receiver([post_save, post_delete], sender=AllianceMembership)
+def forget_directory_counts_of_alliance(sender, instance, **kwargs) -> None:
+    """The alliance filter's counts of the member's chunk no longer hold."""
+    directory_changed(institution_ids=[instance.member_id])

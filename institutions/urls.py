@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_courses, views_onboarding, views_partners, views_profile
+from . import views, views_alliances, views_courses, views_onboarding, views_partners, views_profile
 
 app_name = "institutions"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     *views_onboarding.urlpatterns,
     *views_partners.urlpatterns,
     *views_profile.urlpatterns,
+    *views_alliances.urlpatterns,
     path("", views.institution_list, name="list"),
     path("export.csv", views.institution_export_csv, name="export_csv"),
     path("export.xlsx", views.institution_export_xlsx, name="export_xlsx"),

@@ -16,10 +16,11 @@ from core.downloads import csv_download, xlsx_download
 from core.pagecache import public_page, shared_section
 from core.personalcache import kept_for_person
 
+from .alliance_pages import alliance_page_url
 from .filters import EXPORT_CAP, DirectoryForm, Sort, Taxonomies, directory_search, export_headers, export_rows
 from .models import Institution
 from .permissions import active_institution_ids
-from .selectors import acting_institution, shortlisted_institution_ids
+from .selectors import acting_institution, alliances_of, shortlisted_institution_ids
 from .selectors_courses import courses_of
 from .services_directory import directory_export_record
 
@@ -194,5 +195,8 @@ def institution_detail(request, slug: str):
         "institution": institution,
         "shortlisted_ids": shortlisted_institution_ids(request.user),
         "shared_courses": list(courses_of(institution=institution, published_only=True)[:50]),
+        # "Member of …": each alliance with the address of its own page (institutions.alliance_pages).
+        "member_of": [(m, alliance_page_url(m.alliance)) for m in alliances_of(member=institution)],
+        "alliance_url": alliance_page_url(institution) if institution.kind == Institution.Kind.ALLIANCE else "",
     }
     return render(request, "institutions/institution_detail.html", context)

@@ -7,7 +7,8 @@ class MousConfig(AppConfig):
     verbose_name = _("MoUs")
 
     def ready(self) -> None:
-        from . import audit, emails, links, permissions, signals  # noqa: F401 -- registers the app's rules, email renderers and receivers
+        from . import audit, emails, links, permissions, signals, views_alliances  # noqa: F401 -- registers the app's rules, email renderers and receivers
 
         audit.register()
         links.register()
+        views_alliances.register()

@@ -102,6 +102,11 @@ class PartyForm(forms.Form):
     institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none(), required=False)
     signatory_name = forms.CharField(label=_("Signatory"), max_length=200, required=False)
     signatory_title = forms.CharField(label=_("Signatory's title"), max_length=200, required=False)
+    on_behalf_of_members = forms.BooleanField(
+        label=_("Signs on behalf of its members"),
+        required=False,
+        help_text=_("Only for an alliance or network."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,6 +116,9 @@ class PartyForm(forms.Form):
         cleaned = super().clean()
         if not cleaned.get("institution") and (cleaned.get("signatory_name") or cleaned.get("signatory_title")):
             self.add_error("institution", _("Choose the institution this signatory signed for."))
+        institution = cleaned.get("institution")
+        if cleaned.get("on_behalf_of_members") and institution and institution.kind != Institution.Kind.ALLIANCE:
+            self.add_error("on_behalf_of_members", _("Only an alliance or network can sign on behalf of its members."))
         return cleaned
 
 
@@ -325,6 +333,7 @@ class MouEdit:
                     "institution": party.institution_id,
                     "signatory_name": party.signatory_name,
                     "signatory_title": party.signatory_title,
+                    "on_behalf_of_members": party.on_behalf_of_members,
                 }
                 for party in self.instance.parties.all()
             ]

@@ -116,6 +116,9 @@ class MouRowForm(forms.Form):
     cooperation_types = forms.ModelMultipleChoiceField(
         label=_("Cooperation types"), queryset=CooperationType.objects.order_by("name"), required=False
     )
+    on_behalf_of_members = forms.BooleanField(
+        label=_("Alliances among the parties sign on behalf of their members"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -142,6 +145,13 @@ class MouRowForm(forms.Form):
             return check_parties(institutions=parties)
         except MouError as error:
             raise ValidationError(error.message, code=error.code) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        parties = cleaned.get("parties") or []
+        if cleaned.get("on_behalf_of_members") and not any(p.kind == Institution.Kind.ALLIANCE for p in parties):
+            self.add_error("on_behalf_of_members", _("No party of this MoU is an alliance or network."))
+        return cleaned
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"].strip()

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, ProtectedError, Q
 from django.urls import reverse
@@ -258,6 +259,11 @@ class MouParty(models.Model):
     signatory_name = models.CharField(_("signatory"), max_length=200, blank=True)
     signatory_title = models.CharField(_("signatory's title"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    on_behalf_of_members = models.BooleanField(
+        _("on behalf of its members"),
+        default=False,
+        help_text=_("Only for an alliance or network: it signs for its member institutions."),
+    )
 
     history = HistoricalRecords()
 
@@ -271,6 +277,12 @@ class MouParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution} ({self.mou})"
+
+    def clean(self) -> None:
+        if self.on_behalf_of_members and self.institution_id and self.institution.kind != Institution.Kind.ALLIANCE:
+            raise ValidationError(
+                {"on_behalf_of_members": _("Only an alliance or network can sign on behalf of its members.")}
+            )
 
 
 class MouMeeting(models.Model):

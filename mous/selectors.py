@@ -1,5 +1,5 @@
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value, Window
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
 
 from events.models import Event
 from events.selectors import event_list_visible_to
@@ -102,3 +102,24 @@ def meetings_linkable_by(*, user, event: Event | None, mou: Mou | None = None) -
     if mou is not None and mou.pk is not None:
         scope |= Q(mou_link__mou=mou)
     return Meeting.objects.filter(scope, session__event=event).exclude(status=Meeting.Status.CANCELLED)
+
+
+def mous_of_alliance(*, alliance, user) -> list[Mou]:
+    """The MoUs ``alliance`` is a party to that ``user`` may open (``mous.open_mou``), newest first.
+
+    Each carries ``alliance_party``: the alliance's own party row (whether it signed on
+    behalf of its members).
+    """
+    queryset = Mou.objects.filter(parties__institution=alliance)
+    if not is_secretariat(user):
+        public = Q(is_public=True) & ~Q(status=Mou.Status.DRAFT)
+        mine = Q(parties__institution_id__in=active_institution_ids(user))
+        queryset = Mou.objects.filter(pk__in=queryset.values("pk")).filter(public | mine)
+    mous = list(
+        Mou.objects.filter(pk__in=queryset.values("pk"))
+        .prefetch_related("parties__institution")
+        .order_by(F("signed_on").desc(nulls_last=True), "-pk")
+    )
+    for mou in mous:
+        mou.alliance_party = next(p for p in mou.parties.all() if p.institution_id == alliance.pk)
+    return mous

@@ -126,6 +126,9 @@ def mou_save(
     """
     rows = [row for row in parties if row.get("institution") is not None]
     check_parties(institutions=[row["institution"] for row in rows])
+    for row in rows:
+        if row.get("on_behalf_of_members") and row["institution"].kind != Institution.Kind.ALLIANCE:
+            raise MouError(_("Only an alliance or network can sign on behalf of its members."))
     creating = mou.pk is None
     if creating and user is not None and user.is_authenticated:
         mou.created_by = user
@@ -140,6 +143,7 @@ def mou_save(
         values = {
             "signatory_name": row.get("signatory_name", ""),
             "signatory_title": row.get("signatory_title", ""),
+            "on_behalf_of_members": bool(row.get("on_behalf_of_members")),
             "position": position,
         }
         if party.pk is None or any(getattr(party, key) != value for key, value in values.items()):
@@ -222,7 +226,7 @@ def mous_ceremony_create(*, shared: dict, rows: Iterable[dict], created_by) -> l
     ``shared`` holds the ceremony's fields (signing date and place, event, session, visibility,
     the language of the titles),
     each of ``rows`` one MoU's (title, reference, parties in the order picked, sectors,
-    cooperation types). Each MoU is signed, recorded as created by ``created_by``, gets its
+    cooperation types, whether its alliance parties sign on behalf of their members). Each MoU is signed, recorded as created by ``created_by``, gets its
     parties one by one (each with its history row) and its party countries refreshed. Raises
     MouError (and saves nothing) when another person took one of the reference numbers meanwhile.
     """
@@ -253,8 +257,14 @@ def _ceremony_mou_create(*, row: dict, shared: dict, created_by) -> Mou:
     mou.full_clean(validate_unique=False, validate_constraints=False)
     mou.save()
     # One by one, not bulk_create, so each party gets its history record.
+    on_behalf = bool(row.get("on_behalf_of_members"))
     for position, institution in enumerate(row["parties"]):
-        MouParty.objects.create(mou=mou, institution=institution, position=position)
+        MouParty.objects.create(
+            mou=mou,
+            institution=institution,
+            position=position,
+            on_behalf_of_members=on_behalf and institution.kind == Institution.Kind.ALLIANCE,
+        )
     mou.sectors.set(row["sectors"])
     mou.cooperation_types.set(row["cooperation_types"])
     refresh_party_countries(mou=mou)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.audit import audit_disabled
 from events.models import Delegation, Event, MeetingSlot, Registration, Session, default_follow_up_days
 from institutions.models import (
+    AllianceMembership,
     CooperationType,
     CourseUseRequest,
     Institution,
@@ -58,6 +59,7 @@ SUMMARY_MODELS = [
     "institutions.Institution",
     "institutions.Offer",
     "institutions.Need",
+    "institutions.AllianceMembership",
     "portal.User",
     "institutions.Membership",
     "institutions.ShortlistEntry",
@@ -240,6 +242,7 @@ class _DemoLoader:
     def run(self) -> DemoLoadResult:
         self.sectors, self.cooperation_types = _taxonomies(self.writer)
         self.load_institutions()
+        self.load_alliances()
         self.load_people()
         self.load_shortlists()
         # MoU history names the secretariat account as the one who recorded the change.
@@ -296,6 +299,20 @@ class _DemoLoader:
                         values={"note": note},
                     )
             self.institutions[facts["slug"]] = institution
+
+    def load_alliances(self) -> None:
+        """The alliances' members the reports name (and the illustrative ones), all active."""
+        for alliance, member, role, joined_on, note in data.ALLIANCE_MEMBERSHIPS:
+            self.writer.upsert(
+                AllianceMembership,
+                lookup={"alliance": self.institutions[alliance], "member": self.institutions[member]},
+                values={
+                    "role": role,
+                    "status": AllianceMembership.Status.ACTIVE,
+                    "joined_on": _day(joined_on),
+                    "note": note,
+                },
+            )
 
     def load_people(self) -> None:
         User = get_user_model()

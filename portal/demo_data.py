@@ -1429,7 +1429,83 @@ INSTITUTIONS = [
         ],
         "verified": True,
     },
+    {
+        "slug": "mekong-lancang-council-industry-education",
+        "name": "Mekong-Lancang Council of Industry and Education",
+        "name_local": "",
+        "acronym": "",
+        "kind": "alliance",
+        "country": "CN",
+        "province": "",
+        "city": "",
+        "website": "",
+        "description": (
+            "Council of industry and education of the Mekong-Lancang countries. It supported the cooperation "
+            "agreements that LCETPA and Asin ASEAN (Chongqing) signed at the 2024 China-ASEAN Education "
+            "Exchange Week."
+        ),
+        "languages": ["zh", "en"],
+        "sectors": ["e-commerce", "electronic-information-ict"],
+        "offers": [],
+        "needs": [],
+        "verified": True,
+    },
+    {
+        "slug": "catecp",
+        "name": "China–ASEAN Technical Education Cooperation Platform",
+        "name_local": "",
+        "acronym": "CATECP",
+        "kind": "alliance",
+        "country": "KH",
+        "province": "Phnom Penh",
+        "city": "Phnom Penh",
+        "website": "",
+        "description": (
+            "Platform promoted by SEAMEO TED for resource sharing and collaborative engagement among vocational "
+            "institutions, enterprises and relevant organisations in China and ASEAN: curriculum and standards "
+            "co-development, faculty and student exchanges, internship and employment programmes. In 2024, 41 "
+            "Chinese schools shared over 300 courses on it, reaching all ASEAN countries and 256,672 students."
+        ),
+        "languages": ["en", "zh"],
+        "sectors": ["electronic-information-ict", "mechanical-electrical"],
+        "offers": [
+            ("curriculum-standards", "electronic-information-ict", "Online courses shared by Chinese schools."),
+        ],
+        "needs": [],
+        "verified": True,
+    },
 ]
+
+# --- Alliance memberships ----------------------------------------------------------------------
+# (alliance slug, member slug, role, joined on or None, note). The reports name few members:
+# where they only say that an institution took part, the note says so; the rest is marked
+# illustrative, like the demo's illustrative milestones.
+ILLUSTRATIVE_MEMBERSHIP = "Illustrative membership (demonstration data)."
+
+# fmt: off
+ALLIANCE_MEMBERSHIPS = [
+    ("china-asean-mechanical-electrical-alliance", "seameo-ted", "observer", "2025-12-15",
+     "Attended the inaugural conference in Guangzhou on 15 December 2025 and presented CATECP there."),
+    ("china-asean-mechanical-electrical-alliance", "kampong-speu-institute-of-technology", "observer", "2025-12-15",
+     "Its president was in the Cambodian delegation to the inaugural conference."),
+    ("china-asean-mechanical-electrical-alliance", "tboung-khmum-education-department", "observer", "2025-12-15",
+     "Its deputy director was in the Cambodian delegation to the inaugural conference."),
+    ("china-asean-mechanical-electrical-alliance", "guangxi-technological-college-machinery-electricity",
+     "founding_member", "2025-12-15", ILLUSTRATIVE_MEMBERSHIP),
+    ("china-asean-mechanical-electrical-alliance", "guangdong-industry-polytechnic-university",
+     "founding_member", "2025-12-15", ILLUSTRATIVE_MEMBERSHIP),
+    ("lcetpa", "asin-asean-chongqing", "secretariat", None,
+     "The Alliance's Secretary General is the President of Asin ASEAN (Chongqing)."),
+    ("lcetpa", "guizhou-open-university", "member", "2024-08-21", ILLUSTRATIVE_MEMBERSHIP),
+    ("lcetpa", "wuhan-city-polytechnic", "member", "2024-08-21", ILLUSTRATIVE_MEMBERSHIP),
+    ("mekong-lancang-council-industry-education", "lcetpa", "member", None, ILLUSTRATIVE_MEMBERSHIP),
+    ("mekong-lancang-council-industry-education", "lao-national-chamber-of-commerce-and-industry", "observer", None,
+     ILLUSTRATIVE_MEMBERSHIP),
+    ("catecp", "seameo-ted", "secretariat", None, "SEAMEO TED promotes the platform; its Director presented it at the Alliance's inaugural conference."),
+    ("catecp", "shenzhen-polytechnic-university", "member", "2024-01-01", ILLUSTRATIVE_MEMBERSHIP),
+    ("catecp", "shenzhen-institute-of-information-technology", "member", "2024-01-01", ILLUSTRATIVE_MEMBERSHIP),
+]
+# fmt: on
 
 # --- People (all fictional; email is <key>@example.org) -------------------------------------
 # (key, display name, institution slug, job title, preferred language, time zone)

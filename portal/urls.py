@@ -32,6 +32,7 @@ urlpatterns = [
     # Matchmaking pages live under their event, at the paths they had inside the events app.
     path("events/", include("matchmaking.urls")),
     path("mous/", include("mous.urls")),
+    path("alliances/", include("mous.views_alliances")),
     path("api/v1/", include("api.urls")),
     path("webhooks/", include("api.webhooks_urls")),
     path("admin/", admin.site.urls),

@@ -20,7 +20,7 @@ from api.models import WebhookDelivery, WebhookEndpoint
 from core import outbox
 from core.models import ImportJob
 from events.models import Event, Registration, RetentionRun, SurveyQuestion
-from institutions.models import Institution, Membership
+from institutions.models import AllianceMembership, Institution, Membership
 from matchmaking import requests as meeting_requests
 from matchmaking.feeds import calendar_feed_renew, feed_token
 from matchmaking.models import Meeting, MeetingRequest
@@ -186,7 +186,11 @@ def build_world() -> World:
 
     o["inst_a"] = InstitutionFactory(name="Angkor Matrix Polytechnic", slug="angkor-matrix", country="KH")
     o["inst_b"] = InstitutionFactory(name="Beihai Matrix College", slug="beihai-matrix", country="CN")
-    o["inst_o"] = InstitutionFactory(name="Organiser Matrix Ministry", slug="organiser-matrix", country="TH")
+    # O is an alliance (a network of institutions), which organises the events: its admin is
+    # the organiser, who also manages the alliance's members.
+    o["inst_o"] = InstitutionFactory(
+        name="Organiser Matrix Ministry", slug="organiser-matrix", country="TH", kind=Institution.Kind.ALLIANCE
+    )
     o["inst_k"] = InstitutionFactory(name="Kampot Matrix Institute", slug="kampot-matrix", country="KH")
     o["inst_x"] = InstitutionFactory(name="Xiamen Matrix Academy", slug="xiamen-matrix", country="CN")
     o["inst_y"] = InstitutionFactory(name="Yala Matrix College", slug="yala-matrix", country="TH")
@@ -238,6 +242,13 @@ def build_world() -> World:
         status=Membership.Status.PENDING,
     )
     o["participant_membership"] = participant.memberships.get()
+    # Alliance O: K is an active member, B has asked to join.
+    o["alliance_member"] = AllianceMembership.objects.create(
+        alliance=o["inst_o"], member=o["inst_k"], status=AllianceMembership.Status.ACTIVE, role="founding_member"
+    )
+    o["alliance_request"] = AllianceMembership.objects.create(
+        alliance=o["inst_o"], member=o["inst_b"], status=AllianceMembership.Status.REQUESTED, requested_by=admin_b
+    )
     o["invitation"] = InvitationFactory(institution=o["inst_a"], email=MARKER_TEXT["invitee_email"], invited_by=admin_a)
     o["shortlist_entry"] = ShortlistEntryFactory(
         user=participant, institution=o["inst_b"], note=MARKER_TEXT["shortlist_note"]

@@ -280,6 +280,37 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
         post="LOGIN NOT_FOUND - NOT_FOUND NOT_FOUND -",
     ),
     "institutions:contact": row("LOGIN OK OK REDIRECT OK OK", inst_b),
+    # Alliance O's members: managed by its admin (the organiser) and the secretariat.
+    "institutions:alliance_members": (
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", lambda w: [w.inst_o.slug]),
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND", inst_a),
+    ),
+    "institutions:alliance_member_add": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.inst_o.slug],
+        post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND - -",
+    ),
+    "institutions:alliance_request_decide": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.inst_o.slug, w.alliance_request.pk],
+        post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND - -",
+    ),
+    "institutions:alliance_member_change": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.inst_o.slug, w.alliance_member.pk],
+        post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND - -",
+    ),
+    "institutions:alliance_member_end": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.inst_o.slug, w.alliance_member.pk],
+        post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND - -",
+    ),
+    # Asking to join: the admins of an institution other than the alliance.
+    "institutions:alliance_join": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.inst_o.slug],
+        post="LOGIN NOT_FOUND - - NOT_FOUND NOT_FOUND",
+    ),
     "institutions:list": row("OK OK OK OK OK OK", query="q=Matrix"),
     "institutions:export_csv": row("LOGIN OK OK OK OK OK"),
     "institutions:export_xlsx": row("LOGIN OK OK OK OK OK"),
@@ -588,6 +619,11 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "mous:summary_pdf": (
         row("NOT_FOUND OK OK NOT_FOUND NOT_FOUND OK", mou_a),
         row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", mou_unrelated),
+    ),
+    # An alliance's page is public; another institution's slug is not an alliance's page.
+    "alliances:detail": (
+        row("OK OK OK OK OK OK", lambda w: [w.inst_o.slug]),
+        row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND", inst_a),
     ),
     "mous:detail": (
         row("NOT_FOUND OK OK NOT_FOUND NOT_FOUND OK", mou_a),

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from events.models import Event, Registration, Session
 from events.selectors import events_upcoming
-from institutions.models import CooperationType, Institution, Membership, Sector
+from institutions.models import AllianceMembership, CooperationType, Institution, Membership, Sector
 from institutions.permissions import SECRETARIAT_GROUP
 from matchmaking.models import Meeting, MeetingRequest
 from matchmaking.report import build_report
@@ -316,6 +316,30 @@ def test_exchange_week_mous_join_lcetpa_and_asin_asean_with_each_reported_partne
     assert all(mou.parties.count() == 3 for mou in mous)
 
 
+def test_the_reports_alliances_hold_the_members_they_name(demo):
+    alliances = Institution.objects.filter(kind=Institution.Kind.ALLIANCE)
+    assert set(alliances.values_list("slug", flat=True)) >= {
+        "china-asean-mechanical-electrical-alliance",
+        "lcetpa",
+        "mekong-lancang-council-industry-education",
+        "catecp",
+    }
+    members = {
+        (m.alliance.slug, m.member.slug): (m.role, m.joined_on)
+        for m in AllianceMembership.objects.filter(status="active").select_related("alliance", "member")
+    }
+    assert members[("lcetpa", "asin-asean-chongqing")] == ("secretariat", None)
+    assert members[("catecp", "seameo-ted")][0] == "secretariat"
+    assert members[("china-asean-mechanical-electrical-alliance", "kampong-speu-institute-of-technology")] == (
+        "observer",
+        date(2025, 12, 15),
+    )
+    # Every alliance has members, and the alliance organises its inaugural conference.
+    assert all(alliance.alliance_memberships.exists() for alliance in alliances)
+    conference = Event.objects.get(slug=demo_data.ALLIANCE)
+    assert list(conference.organisers.values_list("slug", flat=True)) == ["china-asean-mechanical-electrical-alliance"]
+
+
 def test_meetings_never_double_book_a_person_or_a_table(demo):
     placed = Meeting.objects.filter(slot__isnull=False).select_related("request", "session")
     people_per_slot: dict[int, list[int]] = {}
@@ -361,10 +385,12 @@ def test_only_institutions_without_a_known_local_name_leave_it_blank(demo):
     assert blank == [
         "asin-asean-chongqing",
         "bohol-coastal-polytechnic-college",
+        "catecp",
         "china-asean-mechanical-electrical-alliance",
         "go-study-global-education",
         "lcetpa",
         "marina-institute-applied-technology",
+        "mekong-lancang-council-industry-education",
         "seameo-ted",
     ]
 

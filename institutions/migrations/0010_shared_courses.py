@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('institutions', '0008_profile_translations'),
+        ('institutions', '0009_spelling_vocabulary_with_pg_trgm'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

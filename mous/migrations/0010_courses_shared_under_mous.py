@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('institutions', '0009_shared_courses'),
-        ('mous', '0008_party_names_in_search_text'),
+        ('institutions', '0010_shared_courses'),
+        ('mous', '0009_exchanges_and_projects'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
