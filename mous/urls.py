@@ -1,4 +1,4 @@
-from . import views_ceremony, views_documents, views_lifecycle, views_logging, views_registry
+from . import views_ceremony, views_documents, views_lifecycle, views_logging, views_registry, views_reporting
 
 app_name = "mous"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *views_documents.urlpatterns,
     *views_lifecycle.urlpatterns,
     *views_registry.urlpatterns,
+    *views_reporting.urlpatterns,
 ]
