@@ -348,3 +348,188 @@ class Milestone(MultilingualModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Cooperation under an MoU: exchanges and projects -----------------------------------------
+
+# No one flow of one kind of people in one year is in the thousands; a bigger figure is a typo.
+EXCHANGE_MAX_PEOPLE = 10_000
+
+
+class Exchange(models.Model):
+    """People exchanged under an MoU in one year: one flow of one category from one party to another.
+
+    The planned figure is the quota (as agreement managers such as MoveON call it), the actual
+    one what took place; either may be unknown yet. One row per flow (MoU, year, category,
+    direction, field), edited rather than duplicated. The parties are institutions, not
+    ``MouParty`` rows: the record of an exchange that took place stays when a party later
+    leaves the MoU, and the countries of the flow are the institutions' own.
+
+    The duration is a number and a unit (days, weeks or months), as the programme states it: a
+    two-week teacher training and a one-semester student exchange are both recorded as said,
+    without a conversion that people would have to redo when reading them back.
+    """
+
+    class Category(models.TextChoices):
+        STUDENTS = "students", pgettext_lazy("exchange category", "students")
+        TEACHERS = "teachers", pgettext_lazy("exchange category", "teachers")
+        TRAINERS = "trainers", pgettext_lazy("exchange category", "trainers")
+        INTERNS = "interns", pgettext_lazy("exchange category", "interns")
+        STAFF = "staff", pgettext_lazy("exchange category", "staff")
+
+    class DurationUnit(models.TextChoices):
+        DAYS = "days", pgettext_lazy("duration unit", "days")
+        WEEKS = "weeks", pgettext_lazy("duration unit", "weeks")
+        MONTHS = "months", pgettext_lazy("duration unit", "months")
+
+    mou = models.ForeignKey(Mou, verbose_name=_("MoU"), on_delete=models.CASCADE, related_name="exchanges")
+    year = models.PositiveSmallIntegerField(_("year"))
+    category = models.CharField(_("who"), max_length=16, choices=Category)
+    from_institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("from"),
+        on_delete=models.PROTECT,
+        related_name="exchanges_sent",
+    )
+    to_institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("to"),
+        on_delete=models.PROTECT,
+        related_name="exchanges_received",
+    )
+    field = models.ForeignKey(
+        Sector,
+        verbose_name=_("field"),
+        on_delete=models.SET_NULL,
+        related_name="exchanges",
+        null=True,
+        blank=True,
+    )
+    duration = models.PositiveSmallIntegerField(_("duration"), null=True, blank=True)
+    duration_unit = models.CharField(
+        _("duration unit"), max_length=8, choices=DurationUnit, default=DurationUnit.WEEKS, blank=True
+    )
+    planned = models.PositiveIntegerField(_("planned (quota)"), null=True, blank=True)
+    actual = models.PositiveIntegerField(_("actual"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exchange")
+        verbose_name_plural = _("exchanges")
+        ordering = ["mou", "-year", "category", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mou", "year", "category", "from_institution", "to_institution", "field"],
+                nulls_distinct=False,
+                name="exchange_one_row_per_flow",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_institution=F("to_institution")), name="exchange_between_two_parties"
+            ),
+            models.CheckConstraint(
+                condition=Q(planned__isnull=False) | Q(actual__isnull=False), name="exchange_has_a_figure"
+            ),
+            models.CheckConstraint(
+                condition=Q(planned__isnull=True) | Q(planned__lte=EXCHANGE_MAX_PEOPLE), name="exchange_planned_sane"
+            ),
+            models.CheckConstraint(
+                condition=Q(actual__isnull=True) | Q(actual__lte=EXCHANGE_MAX_PEOPLE), name="exchange_actual_sane"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "category"])]
+
+    def __str__(self) -> str:
+        return f"{self.mou} · {self.year} · {self.get_category_display()}"
+
+
+class Project(MultilingualModel):
+    """A named project under an MoU or an alliance: a training base, a Luban workshop, a competition.
+
+    Exactly one of ``mou`` and ``alliance`` is set; an alliance is an institution of kind alliance.
+    """
+
+    TRANSLATED_FIELDS = ("name", "description", "recognition_note")
+
+    class Kind(models.TextChoices):
+        TRAINING_BASE = "training_base", _("training base")
+        INDUSTRIAL_COLLEGE = "industrial_college", _("industrial college")
+        WORKSHOP = "workshop", _("craftsmanship workshop / Luban workshop")
+        COMPETITION = "competition", _("skills competition")
+        JOINT_DEVELOPMENT = "joint_development", _("joint course or standard development")
+        INTERNSHIP_PROGRAMME = "internship_programme", _("internship or employment programme")
+        OTHER = "other", pgettext_lazy("project kind", "other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("project status", "planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("project status", "in progress")
+        COMPLETED = "completed", pgettext_lazy("project status", "completed")
+        MODEL = "model", pgettext_lazy("project status", "recognised as a model project")
+        STOPPED = "stopped", pgettext_lazy("project status", "stopped")
+
+    mou = models.ForeignKey(
+        Mou, verbose_name=_("MoU"), on_delete=models.CASCADE, related_name="projects", null=True, blank=True
+    )
+    alliance = models.ForeignKey(
+        Institution,
+        verbose_name=_("alliance"),
+        on_delete=models.CASCADE,
+        related_name="alliance_projects",
+        limit_choices_to={"kind": Institution.Kind.ALLIANCE},
+        null=True,
+        blank=True,
+    )
+    name = models.CharField(_("name"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind, default=Kind.OTHER)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PLANNED)
+    start_on = models.DateField(_("start date"), null=True, blank=True)
+    end_on = models.DateField(_("end date"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    recognition_note = models.TextField(
+        _("recognition"), blank=True, help_text=_("For example: approved as a model project by which body, when.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = [F("start_on").desc(nulls_last=True), "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mou__isnull=False, alliance__isnull=True) | Q(mou__isnull=True, alliance__isnull=False),
+                name="project_under_mou_or_alliance",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_on__isnull=True) | Q(end_on__isnull=True) | Q(end_on__gte=F("start_on")),
+                name="project_dates_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("mous:project_detail", kwargs={"pk": self.pk})

@@ -78,3 +78,14 @@ def is_draft(user, mou) -> bool:
 # The proposer's admins see and edit their draft until the secretariat confirms it.
 rules.add_perm("mous.edit_mou_form", is_secretariat | (is_proposer_admin & is_draft))
 rules.add_perm("mous.review_proposals", is_secretariat)
+
+
+# --- Exchanges and projects under an MoU or an alliance ---------------------------------------
+
+# Asked with the MoU. The exchanges' figures and the projects follow the MoU's visibility
+# ("mous.open_mou"); the parties' admins and the secretariat record them.
+rules.add_perm("mous.record_cooperation", is_secretariat | is_party_admin)
+# Notes on exchanges may name people or arrangements: the parties and the secretariat read them.
+rules.add_perm("mous.view_exchange_notes", is_secretariat | is_party_member)
+# Asked with the alliance (an institution of kind alliance): its own admins and the secretariat.
+rules.add_perm("mous.record_alliance_project", is_secretariat | is_institution_admin)
