@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +34,7 @@ from core.collation import sort_key
 from core.countries import countries
 from institutions.permissions import active_institution_ids, is_secretariat
 
-from .models import Milestone, Mou, MouParty
+from .models import Exchange, Milestone, Mou, MouParty, Project
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,173 @@ def _mou_scope(queryset: QuerySet, *, scope: ReportScope, prefix: str) -> QueryS
 
 
 def cooperation_recorded() -> Q:
-    """Whether an MoU has any recorded cooperation: a milestone or activity (more kinds below)."""
-    return Q(Exists(Milestone.objects.filter(mou_id=OuterRef("pk"))))
+    """Whether an MoU has any recorded cooperation: an exchange, a project, a milestone or activity."""
+    return (
+        Q(Exists(Exchange.objects.filter(mou_id=OuterRef("pk"))))
+        | Q(Exists(Project.objects.filter(mou_id=OuterRef("pk"))))
+        | Q(Exists(Milestone.objects.filter(mou_id=OuterRef("pk"))))
+    )
+
+
+def signed_mous(*, scope: ReportScope) -> QuerySet[Mou]:
+    """Every signed MoU (any status but draft) of the scope, whenever signed: exchanges and
+    projects are counted by their own year, not their MoU's."""
+    return _mou_scope(Mou.objects.exclude(status=Mou.Status.DRAFT), scope=scope, prefix="").order_by()
+
+
+def _total(values) -> int | None:
+    """The sum of the known figures; None (unknown) when none is known."""
+    known = [value for value in values if value is not None]
+    return sum(known) if known else None
+
+
+EXCHANGE_COLUMNS = [
+    Column(_("Year"), 8),
+    Column(_("From country"), 18, numeric=False),
+    Column(_("To country"), 18, numeric=False),
+    Column(_("People exchanged"), 16, numeric=False),
+    Column(_("Planned (quota)"), 12),
+    Column(_("Actual"), 12),
+    Column(_("Flows recorded"), 12),
+]
+
+
+def exchange_table(*, scope: ReportScope, filters: ReportFilters) -> ReportTable:
+    """People exchanged per year, direction (country to country) and category, planned and actual.
+
+    One query: the sums by year, the two institutions' countries and the category. A figure
+    nobody recorded (a quota without the actual number yet) stays empty, not zero.
+    """
+    queryset = Exchange.objects.filter(
+        mou__in=signed_mous(scope=scope), year__gte=filters.year_from, year__lte=filters.year_to
+    )
+    if filters.country:
+        queryset = queryset.filter(
+            Q(from_institution__country=filters.country) | Q(to_institution__country=filters.country)
+        )
+    if filters.sector_id:
+        queryset = queryset.filter(field_id=filters.sector_id)
+    sums = (
+        queryset.order_by()
+        .values("year", "from_institution__country", "to_institution__country", "category")
+        .annotate(planned=Sum("planned"), actual=Sum("actual"), flows=Count("pk"))
+    )
+    labels = dict(Exchange.Category.choices)
+    order = {code: index for index, code in enumerate(Exchange.Category.values)}
+    rows = []
+    for item in sums:
+        origin, destination = item["from_institution__country"], item["to_institution__country"]
+        rows.append(
+            (
+                (item["year"], sort_key(_country_name(origin)), sort_key(_country_name(destination))),
+                order.get(item["category"], 99),
+                [
+                    item["year"],
+                    _country_name(origin),
+                    _country_name(destination),
+                    str(labels.get(item["category"], item["category"])),
+                    item["planned"],
+                    item["actual"],
+                    item["flows"],
+                ],
+            )
+        )
+    rows.sort(key=lambda row: (row[0], row[1]))
+    body = [cells for _key, _order, cells in rows]
+    return ReportTable(
+        key="exchanges",
+        sheet_name=_("Exchanges"),
+        title=_("People exchanged per year and direction"),
+        columns=EXCHANGE_COLUMNS,
+        rows=body,
+        totals=[
+            _("Total"),
+            "",
+            "",
+            "",
+            _total(row[4] for row in body),
+            _total(row[5] for row in body),
+            sum(row[6] for row in body),
+        ],
+        note=_(
+            "Planned is the quota agreed for the year, actual what took place; an empty cell was not "
+            "recorded. Countries are those of the sending and the receiving institution."
+        ),
+        label_columns=4,
+    )
+
+
+PROJECT_COLUMNS = [
+    Column(_("Year started"), 10),
+    Column(pgettext_lazy("project", "Kind"), 30, numeric=False),
+    *(Column(label, 12) for label in Project.Status.labels),
+    Column(_("Total"), 10),
+]
+
+
+def projects_in_scope(*, scope: ReportScope) -> QuerySet[Project]:
+    """The projects under the scope's signed MoUs, and under the alliances its institutions are
+    (an alliance is an institution: its admins see its projects)."""
+    under_mou = Q(mou__in=signed_mous(scope=scope))
+    if scope.everything:
+        return Project.objects.filter(under_mou | Q(alliance__isnull=False))
+    return Project.objects.filter(under_mou | Q(alliance_id__in=scope.institution_ids))
+
+
+def project_table(*, scope: ReportScope, filters: ReportFilters) -> ReportTable:
+    """Projects per year started and kind, one column per status; one query.
+
+    A project whose start date is not recorded counts under its own row, so that it is not
+    lost from the report.
+    """
+    queryset = projects_in_scope(scope=scope).filter(
+        Q(start_on__year__gte=filters.year_from, start_on__year__lte=filters.year_to) | Q(start_on__isnull=True)
+    )
+    if filters.country:
+        queryset = queryset.filter(
+            Q(mou__party_countries__contains=[filters.country]) | Q(alliance__country=filters.country)
+        )
+    if filters.sector_id:
+        queryset = queryset.filter(
+            Exists(Mou.sectors.through.objects.filter(mou_id=OuterRef("mou_id"), sector_id=filters.sector_id))
+        )
+    counts = (
+        queryset.order_by()
+        .annotate(year=ExtractYear("start_on"))
+        .values("year", "kind", "status")
+        .annotate(n=Count("pk"))
+    )
+    table: dict[tuple, Counter] = {}
+    for item in counts:
+        table.setdefault((item["year"], item["kind"]), Counter())[item["status"]] += item["n"]
+    kinds = dict(Project.Kind.choices)
+    kind_order = {code: index for index, code in enumerate(Project.Kind.values)}
+    statuses = Project.Status.values
+    keys = sorted(table, key=lambda key: (key[0] is None, key[0] or 0, kind_order.get(key[1], 99)))
+    body = []
+    for year, kind in keys:
+        counter = table[(year, kind)]
+        year_cell = year if year is not None else str(pgettext_lazy("project start year", "not recorded"))
+        body.append([year_cell, str(kinds.get(kind, kind)), *(counter[status] for status in statuses), counter.total()])
+    totals = [
+        _("Total"),
+        "",
+        *(sum(table[key][status] for key in table) for status in statuses),
+        sum(counter.total() for counter in table.values()),
+    ]
+    return ReportTable(
+        key="projects",
+        sheet_name=_("Projects"),
+        title=_("Projects by kind and status, per year started"),
+        columns=PROJECT_COLUMNS,
+        rows=body,
+        totals=totals,
+        note=_(
+            "Projects under the MoUs and under the alliances. A project whose start date is not "
+            "recorded is counted in every period, on its own row."
+        ),
+        label_columns=2,
+    )
 
 
 def _pairs_of(party_countries: list[str], country: str) -> list[tuple[str, str]]:
@@ -181,7 +346,7 @@ def mou_table(*, scope: ReportScope, filters: ReportFilters) -> ReportTable:
         title=_("MoUs with and without recorded cooperation"),
         columns=MOU_COLUMNS,
         rows=table_rows,
-        totals=[pgettext_lazy("report totals row", "Total"), "", total, with_cooperation, total - with_cooperation],
+        totals=[_("Total"), "", total, with_cooperation, total - with_cooperation],
         note=_(
             "Recorded cooperation: an exchange, a project, a shared course or a milestone or activity "
             "under the MoU. An MoU among parties of three countries counts under each of its country "
@@ -193,4 +358,12 @@ def mou_table(*, scope: ReportScope, filters: ReportFilters) -> ReportTable:
 
 def build_report(*, scope: ReportScope, filters: ReportFilters) -> Report:
     """The report's tables for ``scope`` and ``filters``."""
-    return Report(filters=filters, scope=scope, tables=[mou_table(scope=scope, filters=filters)])
+    return Report(
+        filters=filters,
+        scope=scope,
+        tables=[
+            exchange_table(scope=scope, filters=filters),
+            project_table(scope=scope, filters=filters),
+            mou_table(scope=scope, filters=filters),
+        ],
+    )

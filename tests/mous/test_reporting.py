@@ -1,0 +1,298 @@
+"""The cooperation report: its figures on a small world, who sees which, its filters and its workbook."""
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from institutions.models import Institution, Membership
+from mous.models import Exchange, Mou, Project
+from mous.reporting import ReportFilters, ReportScope, build_report, report_scope_for
+from mous.services import refresh_party_countries
+from tests.factories import (
+    InstitutionFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    MouFactory,
+    MouPartyFactory,
+    SectorFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+REPORT = reverse("mous:report")
+REPORT_XLSX = reverse("mous:report_xlsx")
+PERIOD = {"year_from": "2024", "year_to": "2025"}
+FILTERS = ReportFilters(year_from=2024, year_to=2025)
+EVERYTHING = ReportScope(everything=True)
+
+
+def make_mou(*institutions, **kwargs) -> Mou:
+    mou = MouFactory(**kwargs)
+    for position, institution in enumerate(institutions):
+        MouPartyFactory(mou=mou, institution=institution, position=position)
+    refresh_party_countries(mou=mou)
+    return mou
+
+
+def exchange(mou, year, category, origin, destination, planned, actual, **kwargs) -> Exchange:
+    return Exchange.objects.create(
+        mou=mou,
+        year=year,
+        category=category,
+        from_institution=origin,
+        to_institution=destination,
+        planned=planned,
+        actual=actual,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def world(db):
+    """Cambodia (A, whose admin reads the report), China (B, D), Thailand (C); four signed MoUs and a draft."""
+    w = type("World", (), {})()
+    w.a = InstitutionFactory(name="Kampot Report Institute", country="KH")
+    w.b = InstitutionFactory(name="Nanning Report College", country="CN")
+    w.c = InstitutionFactory(name="Chiang Mai Report College", country="TH")
+    w.d = InstitutionFactory(name="Kunming Report Academy", country="CN")
+    w.alliance = InstitutionFactory(name="Report Alliance", country="KH", kind=Institution.Kind.ALLIANCE)
+    w.rail = SectorFactory(name="Rail")
+    w.admin_a = MembershipFactory(
+        user=UserFactory(verified_email=True), institution=w.a, role=Membership.Role.ADMIN
+    ).user
+    w.member_a = MembershipFactory(user=UserFactory(verified_email=True), institution=w.a).user
+    # A's private MoU with B (2024) and public one with C (2025, nothing recorded).
+    w.m1 = make_mou(w.a, w.b, signed_on=date(2024, 3, 1), status=Mou.Status.ACTIVE)
+    w.m1.sectors.set([w.rail])
+    w.m4 = make_mou(w.a, w.c, signed_on=date(2025, 4, 1), is_public=True)
+    # B and C's public MoU, with a milestone; C and D's private one: not A's.
+    w.m2 = make_mou(w.b, w.c, signed_on=date(2025, 1, 10), is_public=True)
+    MilestoneFactory(mou=w.m2)
+    w.m3 = make_mou(w.c, w.d, signed_on=date(2025, 6, 1))
+    draft = make_mou(w.a, w.c, status=Mou.Status.DRAFT, signed_on=None)
+    exchange(draft, 2025, "students", w.a, w.c, 99, 99)
+    exchange(w.m1, 2024, "students", w.a, w.b, 10, 8, field=w.rail)
+    exchange(w.m1, 2025, "teachers", w.b, w.a, 5, None)
+    exchange(w.m1, 2023, "staff", w.b, w.a, 40, 40)  # before the period
+    exchange(w.m2, 2025, "students", w.c, w.b, 3, 3)
+    exchange(w.m3, 2025, "interns", w.d, w.c, 7, 6)
+    Project.objects.create(
+        mou=w.m1, name="Rail training base", kind="training_base", status="in_progress", start_on=date(2024, 9, 1)
+    )
+    Project.objects.create(
+        mou=w.m3, name="Luban workshop", kind="workshop", status="model", start_on=date(2025, 2, 1)
+    )
+    Project.objects.create(alliance=w.alliance, name="Skills contest", kind="competition", status="planned")
+    return w
+
+
+def table(report, key):
+    return next(table for table in report.tables if table.key == key)
+
+
+def test_exchanges_per_year_direction_and_category(world):
+    exchanges = table(build_report(scope=EVERYTHING, filters=FILTERS), "exchanges")
+    assert exchanges.rows == [
+        [2024, "Cambodia", "China", "students", 10, 8, 1],
+        [2025, "China", "Cambodia", "teachers", 5, None, 1],
+        [2025, "China", "Thailand", "interns", 7, 6, 1],
+        [2025, "Thailand", "China", "students", 3, 3, 1],
+    ]
+    assert exchanges.totals[4:] == [25, 17, 4]
+
+
+def test_projects_by_kind_and_status_per_year_started(world):
+    projects = table(build_report(scope=EVERYTHING, filters=FILTERS), "projects")
+    statuses = list(Project.Status.values)
+    rows = {(row[0], row[1]): dict(zip(statuses, row[2:-1], strict=True)) | {"total": row[-1]} for row in projects.rows}
+    assert rows[(2024, "training base")]["in_progress"] == 1
+    assert rows[(2025, "craftsmanship workshop / Luban workshop")]["model"] == 1
+    assert rows[("not recorded", "skills competition")]["planned"] == 1
+    assert projects.totals[-1] == 3
+    assert [row[0] for row in projects.rows] == [2024, 2025, "not recorded"]
+
+
+def test_mous_with_and_without_cooperation_per_year_and_pair(world):
+    mous = table(build_report(scope=EVERYTHING, filters=FILTERS), "mous")
+    assert mous.rows == [
+        [2024, "Cambodia – China", 1, 1, 0],
+        [2025, "Cambodia – Thailand", 1, 0, 1],
+        [2025, "China – Thailand", 2, 2, 0],
+    ]
+    assert mous.totals[2:] == [4, 3, 1]
+
+
+def test_an_institution_admin_sees_only_its_own_mous_figures(world):
+    scope = report_scope_for(world.admin_a)
+    assert scope == ReportScope(everything=False, institution_ids=frozenset({world.a.pk}))
+    report = build_report(scope=scope, filters=FILTERS)
+    # B and C's public MoU and C and D's private one are not A's: none of their figures.
+    assert table(report, "exchanges").totals[4:] == [15, 8, 2]
+    assert table(report, "projects").totals[-1] == 1
+    assert table(report, "mous").rows == [[2024, "Cambodia – China", 1, 1, 0], [2025, "Cambodia – Thailand", 1, 0, 1]]
+
+
+def test_filters_narrow_every_table(world):
+    by_thailand = build_report(scope=EVERYTHING, filters=ReportFilters(year_from=2025, year_to=2025, country="TH"))
+    assert [row[1:3] for row in table(by_thailand, "exchanges").rows] == [["China", "Thailand"], ["Thailand", "China"]]
+    assert [row[1] for row in table(by_thailand, "mous").rows] == ["Cambodia – Thailand", "China – Thailand"]
+    by_rail = build_report(scope=EVERYTHING, filters=ReportFilters(year_from=2024, year_to=2025, sector_id=world.rail.pk))
+    assert table(by_rail, "exchanges").totals[4:] == [10, 8, 1]
+    assert table(by_rail, "projects").totals[-1] == 1
+    assert table(by_rail, "mous").totals[2:] == [1, 1, 0]
+
+
+def test_an_mou_of_three_countries_counts_under_each_pair_and_once_in_the_total(world):
+    make_mou(world.a, world.b, world.c, signed_on=date(2025, 9, 1))
+    mous = table(build_report(scope=EVERYTHING, filters=ReportFilters(year_from=2025, year_to=2025)), "mous")
+    assert mous.rows == [
+        [2025, "Cambodia – China", 1, 0, 1],
+        [2025, "Cambodia – Thailand", 2, 0, 2],
+        [2025, "China – Thailand", 3, 2, 1],
+    ]
+    assert mous.totals[2:] == [4, 2, 2]
+
+
+def test_the_report_takes_the_same_few_queries_however_many_rows(world):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            build_report(scope=EVERYTHING, filters=FILTERS)
+        return len(captured)
+
+    before = queries()
+    for year in (2024, 2025):
+        mou = make_mou(world.b, world.d, signed_on=date(year, 5, 5))
+        exchange(mou, year, "trainers", world.b, world.d, 2, 2)
+        Project.objects.create(mou=mou, name=f"Project {year}", kind="other", status="completed")
+    assert queries() == before <= 6
+
+
+# --- The page and the workbook -------------------------------------------------------------
+
+
+def test_secretariat_page_shows_the_four_tables(client, world, secretariat_user):
+    client.force_login(secretariat_user)
+    response = client.get(REPORT, PERIOD)
+    assert response.status_code == 200
+    assert [t.key for t in response.context["report"].tables] == ["exchanges", "projects", "mous"]
+    content = response.content.decode()
+    assert "Cambodia – China" in content
+    assert f'href="{REPORT_XLSX}?year_from=2024&amp;year_to=2025"' in content
+
+
+def test_institution_admin_page_holds_only_its_figures(client, world):
+    client.force_login(world.admin_a)
+    response = client.get(REPORT, PERIOD)
+    assert response.status_code == 200
+    assert "China – Thailand" not in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["member_a", None])
+def test_participant_and_visitor_are_refused(client, world, who):
+    if who:
+        client.force_login(getattr(world, who))
+    for url in (REPORT, REPORT_XLSX):
+        response = client.get(url, PERIOD)
+        if who:
+            assert response.status_code == 404
+        else:
+            assert response.status_code == 302
+            assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"year_from": "2025", "year_to": "2020"}, "The first year (2025) comes after the last year (2020): swap them."),
+        ({"year_from": "abc"}, "Enter the first year as four digits, such as 2024."),
+        ({"year_to": "20x5"}, "Enter the last year as four digits, such as 2025."),
+        ({"year_from": "1200"}, "Ensure this value is greater than or equal to 1990."),
+        ({"year_from": "1990", "year_to": "2025"}, "A report covers at most 30 years: shorten the period."),
+        ({"country": "XX"}, "Select a valid choice."),
+    ],
+)
+def test_bad_filters_answer_a_clear_message_and_no_figures(client, world, secretariat_user, query, message):
+    client.force_login(secretariat_user)
+    for url in (REPORT, REPORT_XLSX):
+        response = client.get(url, query)
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/html")
+        assert message in response.content.decode()
+        assert response.context["report"] is None
+
+
+def test_default_period_is_the_last_five_years(client, world, secretariat_user):
+    client.force_login(secretariat_user)
+    report = client.get(REPORT).context["report"]
+    this_year = date.today().year
+    assert (report.filters.year_from, report.filters.year_to) == (this_year - 4, this_year)
+
+
+def workbook(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def test_workbook_for_the_annual_report(client, world, secretariat_user):
+    client.force_login(secretariat_user)
+    response = client.get(REPORT_XLSX, PERIOD)
+    assert response["Content-Disposition"] == 'attachment; filename="cooperation-report-2024-2025.xlsx"'
+    book = workbook(response)
+    assert book.sheetnames == ["Exchanges", "Projects", "MoUs · 谅解备忘录"]
+    sheet = book["Exchanges"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "People exchanged per year and direction"
+    assert "Period: 2024–2025" in rows[1][0]
+    assert rows[3] is not None and not any(rows[3])  # a blank row before the headings
+    english, chinese = rows[4], rows[5]
+    assert english[:3] == ("Year", "From country", "To country")
+    with translation.override("zh-hans"):
+        from mous.reporting import EXCHANGE_COLUMNS
+
+        assert list(chinese) == [str(column.label) for column in EXCHANGE_COLUMNS]
+    assert rows[6] == (2024, "Cambodia", "China", "students", 10, 8, 1)
+    assert rows[7][5] is None  # an actual figure not recorded stays empty
+    assert rows[-1] == ("Total", None, None, None, 25, 17, 4)
+    assert sheet.freeze_panes == "E7"
+    assert sheet.column_dimensions["B"].width == 18
+    assert all(isinstance(value, int) for value in rows[6][4:])
+
+
+def test_workbook_headings_in_chinese_come_from_the_catalogue(client, world, secretariat_user):
+    client.force_login(secretariat_user)
+    book = workbook(client.get(REPORT_XLSX, PERIOD))
+    projects = list(book["Projects"].iter_rows(values_only=True))
+    # "Total" is in the zh-hans catalogue: the second heading row says it in Chinese.
+    assert projects[4][-1] == "Total"
+    assert projects[5][-1] == "合计"
+    assert projects[-1][0] == "Total"
+    assert projects[-1][-1] == 3
+    mous = list(book["MoUs · 谅解备忘录"].iter_rows(values_only=True))
+    assert mous[-1][2:] == (4, 3, 1)
+
+
+def test_workbook_cells_never_run_as_formulas(client, world, secretariat_user):
+    world.alliance.country = "KH"
+    world.alliance.save()
+    Project.objects.filter(alliance=world.alliance).update(kind="=HYPERLINK(1)")  # no such kind: shown as stored
+    client.force_login(secretariat_user)
+    book = workbook(client.get(REPORT_XLSX, PERIOD))
+    cells = [cell for row in book["Projects"].iter_rows() for cell in row]
+    assert "'=HYPERLINK(1)" in [cell.value for cell in cells]
+    assert not any(cell.data_type == "f" for cell in cells)
+
+
+def test_institution_admin_workbook_holds_only_its_figures(client, world):
+    client.force_login(world.admin_a)
+    book = workbook(client.get(REPORT_XLSX, PERIOD))
+    rows = list(book["Exchanges"].iter_rows(values_only=True))
+    assert "Figures of your institutions' MoUs only" in rows[1][0]
+    assert rows[-1][4:] == (15, 8, 2)
