@@ -2,7 +2,7 @@
 
 from core.audit import audit_register
 
-from .models import Institution, Invitation, Membership, Need, Offer
+from .models import CourseUseRequest, Institution, Invitation, Membership, Need, Offer, SharedCourse
 
 
 def register() -> None:
@@ -26,3 +26,5 @@ def register() -> None:
     audit_register(Membership, exclude=["created_at"])
     # The token is a secret: never copied into the trail.
     audit_register(Invitation, exclude=["token", "created_at"])
+    audit_register(SharedCourse, exclude=["search_text", "search_grams", "updated_at", "created_at"])
+    audit_register(CourseUseRequest, exclude=["updated_at", "created_at"])

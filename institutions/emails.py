@@ -15,6 +15,7 @@ INVITATION = "invitation"
 CONTACT_MESSAGE = "contact_message"
 CONTACT_COPY = "contact_copy"
 PROFILE_REVIEW = "profile_review"
+COURSE_REQUEST = "course_request"
 
 INVITATION_VALID_DAYS = 30
 
@@ -97,3 +98,26 @@ def render_profile_review(email) -> outbox.Rendered | None:
         "edit_url": absolute_url(reverse("institutions:edit", args=[institution.slug])),
     }
     return outbox.render_templates("institutions/email/profile_review", context)
+
+
+@outbox.renderer(COURSE_REQUEST)
+def render_course_request(email) -> outbox.Rendered | None:
+    """A request to use a shared course (to the course's admins) or its answer (to the requester's).
+
+    Not sent when the request is gone, or, for a new request, once it is no longer pending.
+    """
+    objects = outbox.load_refs(email.context["objects"])
+    if objects is None:
+        return None
+    request = objects["request"]
+    template = email.context["template"]
+    if template == "received" and request.status != "pending":
+        return None
+    context = {
+        "request": request,
+        "course": request.course,
+        "recipient": email.user,
+        "course_url": absolute_url(request.course.get_absolute_url()),
+        "requests_url": absolute_url(reverse("institutions:course_requests")),
+    }
+    return outbox.render_templates(f"institutions/email/course_request_{template}", context)

@@ -1,15 +1,19 @@
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from core.audit import audit_scope
 from core.countries import PortalCountries
@@ -459,3 +463,202 @@ class ContactMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+def course_search_form(text: str) -> str:
+    """``text`` as the course catalogue's search compares it: NFC, case-folded, spaces collapsed.
+
+    No accents or vowel signs are removed: in Khmer, Thai, Lao and Burmese they are letters.
+    """
+    return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
+
+
+def course_search_bigrams(text: str) -> list[str]:
+    """The sorted, distinct character pairs of each line of ``text`` (already in search form)."""
+    return sorted({line[i : i + 2] for line in text.split("\n") for i in range(len(line) - 1)})
+
+
+class SharedCourse(MultilingualModel, TimestampedModel):
+    """A course or learning resource an institution shares with partners, as CATECP members do.
+
+    Other institutions find published courses in the directory's catalogue and ask to use them
+    (``CourseUseRequest``); an MoU between institutions may list the courses shared under it
+    (the link is kept by the MoU app, above this one).
+    """
+
+    TRANSLATED_FIELDS = ("title", "description")
+
+    class Level(models.TextChoices):
+        SHORT_COURSE = "short_course", _("short course")
+        CERTIFICATE = "certificate", pgettext_lazy("course level", "certificate")
+        DIPLOMA = "diploma", pgettext_lazy("course level", "diploma")
+        HIGHER_DIPLOMA = "higher_diploma", _("higher diploma or associate degree")
+        BACHELOR = "bachelor", _("bachelor's degree")
+        TEACHER_TRAINING = "teacher_training", _("teacher training")
+
+    class Format(models.TextChoices):
+        ONLINE = "online", pgettext_lazy("course format", "online")
+        BLENDED = "blended", pgettext_lazy("course format", "blended")
+        ON_SITE = "on_site", pgettext_lazy("course format", "on site")
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="shared_courses"
+    )
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    language = models.CharField(_("language of instruction"), max_length=10, choices=WORK_LANGUAGES)
+    level = models.CharField(_("level"), max_length=20, choices=Level)
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="shared_courses"
+    )
+    format = models.CharField(_("format"), max_length=10, choices=Format)
+    link = models.URLField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Where partners read more about the course (an address starting with https:// or http://)."),
+    )
+    hours = models.PositiveSmallIntegerField(
+        _("hours of study"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
+    duration = models.CharField(
+        _("duration"), max_length=60, blank=True, help_text=_("Optional, e.g. “12 weeks” or “one semester”.")
+    )
+    is_published = models.BooleanField(
+        _("published"), default=True, help_text=_("Shown in the course catalogue and on the institution's page.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # What the catalogue's search reads, kept by save(): the title and description in every
+    # language, one per line, in course_search_form; their character pairs go to a GIN index,
+    # which narrows a substring search in any script before the text itself is compared.
+    search_text = models.TextField(default="", blank=True, editable=False)
+    search_grams = ArrayField(models.CharField(max_length=2), default=list, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["search_text", "search_grams", "updated_at"])
+
+    class Meta:
+        verbose_name = _("shared course")
+        verbose_name_plural = _("shared courses")
+        ordering = ["title", "pk"]
+        indexes = [
+            models.Index(fields=["is_published", "sector"], name="course_published_sector_idx"),
+            models.Index(fields=["is_published", "level"], name="course_published_level_idx"),
+            models.Index(fields=["is_published", "format"], name="course_published_format_idx"),
+            models.Index(fields=["is_published", "language"], name="course_published_lang_idx"),
+            models.Index(fields=["institution", "is_published"], name="course_institution_idx"),
+            GinIndex(fields=["search_grams"], name="course_search_grams_gin"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__isnull=True) | Q(hours__gte=1), name="course_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.compute_search_text()
+        self.search_grams = course_search_bigrams(self.search_text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "search_grams"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:course_detail", kwargs={"pk": self.pk})
+
+    def compute_search_text(self) -> str:
+        """The text the catalogue's search finds this course by (see ``search_text``)."""
+        return "\n".join(dict.fromkeys(f for f in map(course_search_form, self.texts_in_every_language()) if f))
+
+    @property
+    def label(self) -> str:
+        """The title in the active language, falling back to English, then the original."""
+        return self.localized("title")
+
+    def get_additional_data(self) -> dict:
+        """Where the audit trail files changes of this course (see ``core.audit``)."""
+        return audit_scope(institution=self.institution_id)
+
+
+class CourseUseRequest(TimestampedModel):
+    """An institution's request to use another institution's shared course.
+
+    One open (pending) request per course and institution; an institution never asks for its
+    own course (the services refuse it). The course's institution's admins accept or decline
+    it with a reply; the requester may withdraw it while it is pending.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("course request status", "pending")
+        ACCEPTED = "accepted", pgettext_lazy("course request status", "accepted")
+        DECLINED = "declined", pgettext_lazy("course request status", "declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("course request status", "withdrawn")
+
+    course = models.ForeignKey(
+        SharedCourse, verbose_name=_("course"), on_delete=models.CASCADE, related_name="use_requests"
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("requesting institution"),
+        on_delete=models.CASCADE,
+        related_name="course_use_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reply = models.TextField(_("reply"), max_length=2000, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("request to use a course")
+        verbose_name_plural = _("requests to use a course")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "institution"],
+                condition=Q(status="pending"),
+                name="course_request_one_open_per_institution",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["institution", "status"], name="course_request_inst_idx"),
+            models.Index(fields=["course", "status"], name="course_request_course_idx"),
+            models.Index(fields=["status", "decided_at"], name="course_request_decided_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} → {self.course}"
+
+    def get_additional_data(self) -> dict:
+        """The audit trail files a request under both institutions (see ``core.audit``)."""
+        return audit_scope(
+            institution=self.institution_id, institutions=[self.institution_id, self.course.institution_id]
+        )

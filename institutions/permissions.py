@@ -124,3 +124,36 @@ rules.add_perm("institutions.import_institutions", is_secretariat)
 # A background import job (its file, preview and result) is opened by whoever started it and
 # by the secretariat; each import view also checks the job belongs to what it imports into.
 rules.add_perm("core.open_import_job", is_secretariat | is_import_job_creator)
+
+
+# --- Shared courses ------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_course_institution_admin(user, course) -> bool:
+    return course is not None and course.institution_id in active_institution_ids(user, admin_only=True)
+
+
+@rules.predicate
+def is_course_institution_member(user, course) -> bool:
+    return course is not None and course.institution_id in active_institution_ids(user)
+
+
+@rules.predicate
+def is_course_public(user, course) -> bool:
+    """A published course of an institution that was not rejected: anyone may read it."""
+    return course is not None and course.is_published and course.institution.verification_status != "rejected"
+
+
+@rules.predicate
+def is_admin_elsewhere(user, course) -> bool:
+    """``user`` is an admin of an institution other than the course's, which may ask for it."""
+    return course is not None and bool(active_institution_ids(user, admin_only=True) - {course.institution_id})
+
+
+# Asked with the institution whose courses are managed (add, edit, unpublish, delete, answer).
+rules.add_perm("institutions.manage_courses", is_secretariat | is_institution_admin)
+# An institution's members see its unpublished courses too; others see published ones only.
+rules.add_perm("institutions.open_course", is_course_public | is_secretariat | is_course_institution_member)
+# Admins act for their institution: they ask to use another institution's published course.
+rules.add_perm("institutions.request_course", rules.is_authenticated & is_course_public & is_admin_elsewhere)

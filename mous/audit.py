@@ -6,9 +6,10 @@ meeting to its MoU is recorded in the trail, filed under the meeting's instituti
 
 from core.audit import audit_register
 
-from .models import MouMeeting
+from .models import MouMeeting, MouSharedCourse
 
 
 def register() -> None:
     """Register the models with auditlog; called once from ``MousConfig.ready()``."""
     audit_register(MouMeeting)
+    audit_register(MouSharedCourse)

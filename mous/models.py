@@ -12,10 +12,11 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.audit import audit_scope
 from core.multilingual import MultilingualModel
 from events.models import Event, Session
 from institutions.languages import WORK_LANGUAGES
-from institutions.models import CooperationType, Institution, Sector
+from institutions.models import CooperationType, Institution, Sector, SharedCourse
 from matchmaking.models import Meeting
 
 
@@ -103,6 +104,14 @@ class Mou(MultilingualModel):
         CooperationType, verbose_name=_("cooperation types"), related_name="mous", blank=True
     )
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), related_name="mous", blank=True)
+    # The courses the parties share under this MoU; each link says who made it and when.
+    shared_courses = models.ManyToManyField(
+        SharedCourse,
+        verbose_name=_("shared courses"),
+        through="MouSharedCourse",
+        related_name="mous",
+        blank=True,
+    )
     languages = ArrayField(
         models.CharField(max_length=10, choices=WORK_LANGUAGES),
         verbose_name=_("languages of the document"),
@@ -287,6 +296,46 @@ class MouMeeting(models.Model):
     def get_additional_data(self) -> dict:
         """The audit trail files the link where it files its meeting (see ``core.audit``)."""
         return self.meeting.get_additional_data()
+
+
+class MouSharedCourse(models.Model):
+    """A course one of the parties shares under an MoU, linked by a party's admin.
+
+    Owned by the MoU app, above institutions: a course knows nothing of MoUs. A course that is
+    linked to an MoU cannot be deleted (PROTECT): the agreement's record keeps it; its
+    institution unpublishes it instead.
+    """
+
+    mou = models.ForeignKey(Mou, verbose_name=_("MoU"), on_delete=models.CASCADE, related_name="course_links")
+    course = models.ForeignKey(
+        SharedCourse, verbose_name=_("course"), on_delete=models.PROTECT, related_name="mou_links"
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("linked by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("course shared under an MoU")
+        verbose_name_plural = _("courses shared under MoUs")
+        ordering = ["mou", "linked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mou", "course"], name="mou_shared_course_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} → {self.mou}"
+
+    def get_additional_data(self) -> dict:
+        """The audit trail files a link under the course's institution (see ``core.audit``)."""
+        return audit_scope(institution=self.course.institution_id)
 
 
 class Milestone(MultilingualModel):

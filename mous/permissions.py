@@ -89,3 +89,15 @@ rules.add_perm("mous.record_cooperation", is_secretariat | is_party_admin)
 rules.add_perm("mous.view_exchange_notes", is_secretariat | is_party_member)
 # Asked with the alliance (an institution of kind alliance): its own admins and the secretariat.
 rules.add_perm("mous.record_alliance_project", is_secretariat | is_institution_admin)
+
+
+# --- Courses shared under an MoU ------------------------------------------------------------
+
+
+@rules.predicate
+def is_not_terminated(user, mou) -> bool:
+    return mou is not None and mou.status != "terminated"
+
+
+# A party's admins link their parties' shared courses to the MoU (and unlink them).
+rules.add_perm("mous.link_course", is_not_terminated & (is_secretariat | is_party_admin))

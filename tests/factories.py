@@ -34,12 +34,14 @@ from events.models import (
 from institutions.models import (
     ContactMessage,
     CooperationType,
+    CourseUseRequest,
     Institution,
     Invitation,
     Membership,
     Need,
     Offer,
     Sector,
+    SharedCourse,
     ShortlistEntry,
 )
 from institutions.permissions import SECRETARIAT_GROUP
@@ -463,3 +465,27 @@ class SurveyAnswerFactory(DjangoModelFactory):
     response = factory.SubFactory(SurveyResponseFactory)
     question = factory.SubFactory(SurveyQuestionFactory, survey=factory.SelfAttribute("..response.survey"))
     choices = factory.LazyFunction(lambda: [0])
+
+
+class SharedCourseFactory(DjangoModelFactory):
+    """A published short course on site, taught in English."""
+
+    class Meta:
+        model = SharedCourse
+
+    institution = factory.SubFactory(InstitutionFactory)
+    title = factory.Sequence(lambda n: f"Shared course {n}")
+    language = "en"
+    level = SharedCourse.Level.SHORT_COURSE
+    sector = factory.SubFactory(SectorFactory)
+    format = SharedCourse.Format.ON_SITE
+
+
+class CourseUseRequestFactory(DjangoModelFactory):
+    """A pending request by another institution."""
+
+    class Meta:
+        model = CourseUseRequest
+
+    course = factory.SubFactory(SharedCourseFactory)
+    institution = factory.SubFactory(InstitutionFactory)
