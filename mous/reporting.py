@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -32,9 +32,10 @@ from django.utils.translation import pgettext_lazy
 
 from core.collation import sort_key
 from core.countries import countries
+from institutions.models import CourseUseRequest, Sector, SharedCourse
 from institutions.permissions import active_institution_ids, is_secretariat
 
-from .models import Exchange, Milestone, Mou, MouParty, Project
+from .models import Exchange, Milestone, Mou, MouParty, MouSharedCourse, Project
 
 
 @dataclass(frozen=True)
@@ -132,10 +133,12 @@ def _mou_scope(queryset: QuerySet, *, scope: ReportScope, prefix: str) -> QueryS
 
 
 def cooperation_recorded() -> Q:
-    """Whether an MoU has any recorded cooperation: an exchange, a project, a milestone or activity."""
+    """Whether an MoU has any recorded cooperation: an exchange, a project, a linked course, a
+    milestone or an activity."""
     return (
         Q(Exists(Exchange.objects.filter(mou_id=OuterRef("pk"))))
         | Q(Exists(Project.objects.filter(mou_id=OuterRef("pk"))))
+        | Q(Exists(MouSharedCourse.objects.filter(mou_id=OuterRef("pk"))))
         | Q(Exists(Milestone.objects.filter(mou_id=OuterRef("pk"))))
     )
 
@@ -335,7 +338,9 @@ def mou_table(*, scope: ReportScope, filters: ReportFilters) -> ReportTable:
         with_cooperation += bool(cooperated)
         for pair in _pairs_of(party_countries, filters.country) if party_countries else [("", "")]:
             counts[(year, pair, bool(cooperated))] += 1
-    keys = sorted({(year, pair) for year, pair, _cooperated in counts}, key=lambda k: (k[0], sort_key(_pair_label(k[1]))))
+    keys = sorted(
+        {(year, pair) for year, pair, _cooperated in counts}, key=lambda k: (k[0], sort_key(_pair_label(k[1])))
+    )
     table_rows = []
     for year, pair in keys:
         done, none = counts[(year, pair, True)], counts[(year, pair, False)]
@@ -356,6 +361,119 @@ def mou_table(*, scope: ReportScope, filters: ReportFilters) -> ReportTable:
     )
 
 
+COURSE_COLUMNS = [
+    Column(_("Year"), 8),
+    Column(_("Country"), 18, numeric=False),
+    Column(_("Sector"), 24, numeric=False),
+    Column(_("Course format"), 12, numeric=False),
+    Column(_("Courses shared"), 12),
+    Column(_("Requests to use accepted"), 14),
+    Column(_("Courses linked to MoUs"), 14),
+]
+
+
+def courses_in_scope(*, scope: ReportScope, filters: ReportFilters) -> QuerySet[SharedCourse]:
+    """The courses whose figures the report holds: every course, or those the scope's institutions share."""
+    queryset = SharedCourse.objects.all()
+    if not scope.everything:
+        queryset = queryset.filter(institution_id__in=scope.institution_ids)
+    if filters.country:
+        queryset = queryset.filter(institution__country=filters.country)
+    if filters.sector_id:
+        queryset = queryset.filter(sector_id=filters.sector_id)
+    return queryset.order_by()
+
+
+def course_table(*, scope: ReportScope, filters: ReportFilters) -> ReportTable:
+    """Courses shared, used and linked to MoUs, per year, country of the sharing institution, sector and format.
+
+    Three aggregate queries, each counting what happened in a year: the published courses
+    added that year, the requests to use one accepted that year, and the courses linked to a
+    signed MoU that year (a course linked to two MoUs in a year counts once).
+    """
+    courses = courses_in_scope(scope=scope, filters=filters)
+    dimensions = ("year", "course_country", "course_sector", "course_format")
+    shared = (
+        courses.filter(
+            is_published=True, created_at__year__gte=filters.year_from, created_at__year__lte=filters.year_to
+        )
+        .annotate(
+            year=ExtractYear("created_at"),
+            course_country=F("institution__country"),
+            course_sector=F("sector_id"),
+            course_format=F("format"),
+        )
+        .values(*dimensions)
+        .annotate(n=Count("pk"))
+    )
+    used = (
+        CourseUseRequest.objects.filter(
+            course__in=courses,
+            status=CourseUseRequest.Status.ACCEPTED,
+            decided_at__year__gte=filters.year_from,
+            decided_at__year__lte=filters.year_to,
+        )
+        .order_by()
+        .annotate(
+            year=ExtractYear("decided_at"),
+            course_country=F("course__institution__country"),
+            course_sector=F("course__sector_id"),
+            course_format=F("course__format"),
+        )
+        .values(*dimensions)
+        .annotate(n=Count("pk"))
+    )
+    linked = (
+        MouSharedCourse.objects.filter(
+            course__in=courses,
+            mou__in=Mou.objects.exclude(status=Mou.Status.DRAFT),
+            linked_at__year__gte=filters.year_from,
+            linked_at__year__lte=filters.year_to,
+        )
+        .order_by()
+        .annotate(
+            year=ExtractYear("linked_at"),
+            course_country=F("course__institution__country"),
+            course_sector=F("course__sector_id"),
+            course_format=F("course__format"),
+        )
+        .values(*dimensions)
+        .annotate(n=Count("course_id", distinct=True))
+    )
+    counts: dict[tuple, list[int]] = {}
+    for index, rows in enumerate((shared, used, linked)):
+        for item in rows:
+            key = tuple(item[name] for name in dimensions)
+            counts.setdefault(key, [0, 0, 0])[index] += item["n"]
+    sectors = {sector.pk: sector.label for sector in Sector.objects.filter(pk__in={key[2] for key in counts})}
+    formats = dict(SharedCourse.Format.choices)
+    body = [
+        [
+            year,
+            _country_name(country),
+            sectors.get(sector, ""),
+            str(formats.get(course_format, course_format)),
+            *figures,
+        ]
+        for (year, country, sector, course_format), figures in counts.items()
+    ]
+    body.sort(key=lambda row: (row[0], sort_key(row[1]), sort_key(row[2]), row[3]))
+    return ReportTable(
+        key="courses",
+        sheet_name=_("Courses"),
+        title=_("Courses shared and used, per year"),
+        columns=COURSE_COLUMNS,
+        rows=body,
+        totals=[_("Total"), "", "", "", *(sum(row[index] for row in body) for index in (4, 5, 6))],
+        note=_(
+            "Per year: the published courses added to the catalogue, the requests to use a course that "
+            "were accepted, and the courses linked to a signed MoU. The country is that of the institution "
+            "sharing the course."
+        ),
+        label_columns=4,
+    )
+
+
 def build_report(*, scope: ReportScope, filters: ReportFilters) -> Report:
     """The report's tables for ``scope`` and ``filters``."""
     return Report(
@@ -363,6 +481,7 @@ def build_report(*, scope: ReportScope, filters: ReportFilters) -> Report:
         scope=scope,
         tables=[
             exchange_table(scope=scope, filters=filters),
+            course_table(scope=scope, filters=filters),
             project_table(scope=scope, filters=filters),
             mou_table(scope=scope, filters=filters),
         ],

@@ -1,7 +1,7 @@
 """The cooperation report: its figures on a small world, who sees which, its filters and its workbook."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from institutions.models import Institution, Membership
-from mous.models import Exchange, Mou, Project
+from institutions.models import CourseUseRequest, Institution, Membership, SharedCourse
+from mous.models import Exchange, Mou, MouSharedCourse, Project
 from mous.reporting import ReportFilters, ReportScope, build_report, report_scope_for
 from mous.services import refresh_party_countries
 from tests.factories import (
@@ -21,6 +21,7 @@ from tests.factories import (
     MouFactory,
     MouPartyFactory,
     SectorFactory,
+    SharedCourseFactory,
     UserFactory,
 )
 
@@ -86,11 +87,31 @@ def world(db):
     Project.objects.create(
         mou=w.m1, name="Rail training base", kind="training_base", status="in_progress", start_on=date(2024, 9, 1)
     )
-    Project.objects.create(
-        mou=w.m3, name="Luban workshop", kind="workshop", status="model", start_on=date(2025, 2, 1)
-    )
+    Project.objects.create(mou=w.m3, name="Luban workshop", kind="workshop", status="model", start_on=date(2025, 2, 1))
     Project.objects.create(alliance=w.alliance, name="Skills contest", kind="competition", status="planned")
+    # A's online course (2025) and its unpublished one; B's course on site (2024), used by C.
+    w.course_a = course(w.a, w.rail, "online", 2025)
+    course(w.a, w.rail, "online", 2025, is_published=False)
+    w.course_b = course(w.b, w.rail, "on_site", 2024)
+    request(w.course_b, w.c, CourseUseRequest.Status.ACCEPTED, 2025)
+    request(w.course_b, w.a, CourseUseRequest.Status.DECLINED, 2025)
+    request(w.course_b, w.d, CourseUseRequest.Status.ACCEPTED, 2023)  # before the period
+    for shared in (w.course_a, w.course_b):
+        link = MouSharedCourse.objects.create(mou=w.m1, course=shared)
+        MouSharedCourse.objects.filter(pk=link.pk).update(linked_at=link.linked_at.replace(year=2025))
     return w
+
+
+def course(institution, sector, course_format, year, **kwargs) -> SharedCourse:
+    shared = SharedCourseFactory(institution=institution, sector=sector, format=course_format, **kwargs)
+    SharedCourse.objects.filter(pk=shared.pk).update(created_at=shared.created_at.replace(year=year))
+    return shared
+
+
+def request(shared, institution, status, year) -> CourseUseRequest:
+    return CourseUseRequest.objects.create(
+        course=shared, institution=institution, status=status, decided_at=datetime(year, 6, 1, tzinfo=UTC)
+    )
 
 
 def table(report, key):
@@ -106,6 +127,16 @@ def test_exchanges_per_year_direction_and_category(world):
         [2025, "Thailand", "China", "students", 3, 3, 1],
     ]
     assert exchanges.totals[4:] == [25, 17, 4]
+
+
+def test_courses_shared_used_and_linked_per_year(world):
+    courses = table(build_report(scope=EVERYTHING, filters=FILTERS), "courses")
+    assert courses.rows == [
+        [2024, "China", "Rail", "on site", 1, 0, 0],
+        [2025, "Cambodia", "Rail", "online", 1, 0, 1],
+        [2025, "China", "Rail", "on site", 0, 1, 1],
+    ]
+    assert courses.totals[4:] == [2, 1, 2]
 
 
 def test_projects_by_kind_and_status_per_year_started(world):
@@ -137,13 +168,17 @@ def test_an_institution_admin_sees_only_its_own_mous_figures(world):
     assert table(report, "exchanges").totals[4:] == [15, 8, 2]
     assert table(report, "projects").totals[-1] == 1
     assert table(report, "mous").rows == [[2024, "Cambodia – China", 1, 1, 0], [2025, "Cambodia – Thailand", 1, 0, 1]]
+    # A's own courses only, not B's (even though it is linked to A's MoU).
+    assert table(report, "courses").rows == [[2025, "Cambodia", "Rail", "online", 1, 0, 1]]
 
 
 def test_filters_narrow_every_table(world):
     by_thailand = build_report(scope=EVERYTHING, filters=ReportFilters(year_from=2025, year_to=2025, country="TH"))
     assert [row[1:3] for row in table(by_thailand, "exchanges").rows] == [["China", "Thailand"], ["Thailand", "China"]]
     assert [row[1] for row in table(by_thailand, "mous").rows] == ["Cambodia – Thailand", "China – Thailand"]
-    by_rail = build_report(scope=EVERYTHING, filters=ReportFilters(year_from=2024, year_to=2025, sector_id=world.rail.pk))
+    by_rail = build_report(
+        scope=EVERYTHING, filters=ReportFilters(year_from=2024, year_to=2025, sector_id=world.rail.pk)
+    )
     assert table(by_rail, "exchanges").totals[4:] == [10, 8, 1]
     assert table(by_rail, "projects").totals[-1] == 1
     assert table(by_rail, "mous").totals[2:] == [1, 1, 0]
@@ -171,7 +206,9 @@ def test_the_report_takes_the_same_few_queries_however_many_rows(world):
         mou = make_mou(world.b, world.d, signed_on=date(year, 5, 5))
         exchange(mou, year, "trainers", world.b, world.d, 2, 2)
         Project.objects.create(mou=mou, name=f"Project {year}", kind="other", status="completed")
-    assert queries() == before <= 6
+        shared = course(world.d, SectorFactory(), "blended", year)
+        request(shared, world.b, CourseUseRequest.Status.ACCEPTED, year)
+    assert queries() == before <= 8
 
 
 # --- The page and the workbook -------------------------------------------------------------
@@ -181,7 +218,7 @@ def test_secretariat_page_shows_the_four_tables(client, world, secretariat_user)
     client.force_login(secretariat_user)
     response = client.get(REPORT, PERIOD)
     assert response.status_code == 200
-    assert [t.key for t in response.context["report"].tables] == ["exchanges", "projects", "mous"]
+    assert [t.key for t in response.context["report"].tables] == ["exchanges", "courses", "projects", "mous"]
     content = response.content.decode()
     assert "Cambodia – China" in content
     assert f'href="{REPORT_XLSX}?year_from=2024&amp;year_to=2025"' in content
@@ -210,7 +247,10 @@ def test_participant_and_visitor_are_refused(client, world, who):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"year_from": "2025", "year_to": "2020"}, "The first year (2025) comes after the last year (2020): swap them."),
+        (
+            {"year_from": "2025", "year_to": "2020"},
+            "The first year (2025) comes after the last year (2020): swap them.",
+        ),
         ({"year_from": "abc"}, "Enter the first year as four digits, such as 2024."),
         ({"year_to": "20x5"}, "Enter the last year as four digits, such as 2025."),
         ({"year_from": "1200"}, "Ensure this value is greater than or equal to 1990."),
@@ -246,12 +286,12 @@ def test_workbook_for_the_annual_report(client, world, secretariat_user):
     response = client.get(REPORT_XLSX, PERIOD)
     assert response["Content-Disposition"] == 'attachment; filename="cooperation-report-2024-2025.xlsx"'
     book = workbook(response)
-    assert book.sheetnames == ["Exchanges", "Projects", "MoUs · 谅解备忘录"]
+    assert book.sheetnames == ["Exchanges", "Courses", "Projects", "MoUs · 谅解备忘录"]
     sheet = book["Exchanges"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "People exchanged per year and direction"
     assert "Period: 2024–2025" in rows[1][0]
-    assert rows[3] is not None and not any(rows[3])  # a blank row before the headings
+    assert not any(rows[3])  # a blank row before the headings
     english, chinese = rows[4], rows[5]
     assert english[:3] == ("Year", "From country", "To country")
     with translation.override("zh-hans"):
