@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from core.countries import countries
 from institutions.models import CourseUseRequest, Institution, Membership, SharedCourse
 from mous.models import Exchange, Mou, MouSharedCourse, Project
-from mous.reporting import ReportFilters, ReportScope, build_report, report_scope_for
+from mous.reporting import ReportFilters, ReportScope, build_report, cooperation_recorded, report_scope_for
 from mous.services import refresh_party_countries
 from tests.factories import (
     InstitutionFactory,
@@ -336,3 +337,80 @@ def test_institution_admin_workbook_holds_only_its_figures(client, world):
     rows = list(book["Exchanges"].iter_rows(values_only=True))
     assert "Figures of your institutions' MoUs only" in rows[1][0]
     assert rows[-1][4:] == (15, 8, 2)
+
+
+def test_dashboard_links_the_report_for_institution_admins_only(client, world):
+    client.force_login(world.admin_a)
+    assert REPORT in client.get(reverse("dashboard")).content.decode()
+    client.force_login(world.member_a)
+    assert REPORT not in client.get(reverse("dashboard")).content.decode()
+
+
+# --- Done when: an exchange and a shared course under a 2nd workshop MoU reach the report ---
+
+
+def test_exchange_and_course_recorded_under_a_workshop_mou_appear_in_the_report_and_workbook(client, demo):
+    from institutions.services_courses import shared_course_create
+    from mous.services_cooperation import exchange_save
+    from mous.services_courses import mou_course_link
+    from portal.models import User
+
+    admin = User.objects.get(email="admin@example.org")
+    mou = Mou.objects.get(title="MoU on teacher training in intelligent manufacturing")
+    assert mou.event.slug == "2nd-china-sea-partnership-workshop-2025"
+    shenzhen = mou.parties.get(institution__country="CN").institution
+    kampong_speu = mou.parties.get(institution__country="KH").institution
+    this_year = date.today().year
+    period = {"year_from": "2025", "year_to": str(this_year), "country": "KH"}
+    client.force_login(admin)
+    before = client.get(REPORT, period).context["report"]
+    cooperated_before = Mou.objects.filter(pk=mou.pk).filter(cooperation_recorded()).exists()
+
+    exchange_save(
+        mou=mou,
+        exchange=Exchange(
+            year=2025,
+            category="teachers",
+            from_institution=shenzhen,
+            to_institution=kampong_speu,
+            planned=12,
+            actual=10,
+        ),
+        user=admin,
+    )
+    course_shared = shared_course_create(
+        institution=shenzhen,
+        by=admin,
+        title="Industrial robot maintenance",
+        language="zh",
+        level=SharedCourse.Level.SHORT_COURSE,
+        sector=mou.sectors.get(),
+        format=SharedCourse.Format.BLENDED,
+    )
+    mou_course_link(mou=mou, course=course_shared, by=admin)
+
+    response = client.get(REPORT, period)
+    after = response.context["report"]
+    # The page speaks the admin's language (Chinese in the demo): names are compared in it.
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        china, cambodia = str(countries.name("CN")), str(countries.name("KH"))
+        teachers, blended = str(Exchange.Category.TEACHERS.label), str(SharedCourse.Format.BLENDED.label)
+        sector = mou.sectors.get().label
+    assert table(after, "exchanges").totals[4] == (table(before, "exchanges").totals[4] or 0) + 12
+    assert [2025, china, cambodia, teachers, 12, 10, 1] in table(after, "exchanges").rows
+    # The course is China's (its institution's country) and the filter is Cambodia: unfiltered it shows.
+    courses = table(client.get(REPORT, {**period, "country": ""}).context["report"], "courses")
+    course_row = [this_year, china, sector, blended, 1, 0, 1]
+    assert course_row in courses.rows
+    # The MoU now counts among those with recorded cooperation (unless it already did).
+    assert table(after, "mous").totals[3] == table(before, "mous").totals[3] + (0 if cooperated_before else 1)
+    assert Mou.objects.filter(pk=mou.pk).filter(cooperation_recorded()).exists()
+
+    book = workbook(client.get(REPORT_XLSX, {**period, "country": ""}))
+    assert (2025, china, cambodia, teachers, 12, 10, 1) in list(book["Exchanges"].iter_rows(values_only=True))
+    assert tuple(course_row) in list(book["Courses"].iter_rows(values_only=True))
+    # The secretariat's report holds them too.
+    secretariat = build_report(
+        scope=report_scope_for(User.objects.get(email="secretariat@example.org")), filters=FILTERS
+    )
+    assert any(row[0] == 2025 and row[4:] == [12, 10, 1] for row in table(secretariat, "exchanges").rows)
