@@ -332,8 +332,15 @@ def test_workbook_cells_never_run_as_formulas(client, world, secretariat_user):
 
 
 def test_institution_admin_workbook_holds_only_its_figures(client, world):
+    from auditlog.models import LogEntry
+
+    from portal.activity import activity_rows
+
     client.force_login(world.admin_a)
     book = workbook(client.get(REPORT_XLSX, PERIOD))
+    (entry,) = LogEntry.objects.filter(additional_data__action="mous.report.exported")
+    assert (entry.actor, entry.additional_data["everything"]) == (world.admin_a, False)
+    assert activity_rows([entry])[0].what == "Exported the cooperation report (xlsx)"
     rows = list(book["Exchanges"].iter_rows(values_only=True))
     assert "Figures of your institutions' MoUs only" in rows[1][0]
     assert rows[-1][4:] == (15, 8, 2)
