@@ -20,8 +20,9 @@ from core.multilingual import LanguageKeptFormMixin, TranslationsJSONFormMixin
 
 from .documents import check_upload, stored_file
 from .errors import MouError
-from .models import Milestone, Mou, MouParty
+from .models import Exchange, Milestone, Mou, MouParty, Project
 from .services import check_parties
+from .services_cooperation import exchange_check, project_check
 
 
 class _PrivateFileLink:
@@ -323,3 +324,97 @@ class MilestoneAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
         if obj is not None and _is_signed(obj.mou):
             return False
         return super().has_delete_permission(request, obj)
+
+
+class ExchangeAdminForm(forms.ModelForm):
+    """The rules of the MoU page's form: the year within the MoU's life, two of its parties, one row per flow."""
+
+    class Meta:
+        model = Exchange
+        fields = [
+            "mou",
+            "year",
+            "category",
+            "from_institution",
+            "to_institution",
+            "field",
+            "duration",
+            "duration_unit",
+            "planned",
+            "actual",
+            "note",
+            "recorded_by",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                exchange_check(exchange=self.instance_with(cleaned))
+            except MouError as error:
+                raise ValidationError(error.message, code=error.code) from error
+        return cleaned
+
+    def instance_with(self, cleaned: dict) -> Exchange:
+        exchange = Exchange(pk=self.instance.pk)
+        for name in self.Meta.fields:
+            if name in cleaned:
+                setattr(exchange, name, cleaned[name])
+        return exchange
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(SimpleHistoryAdmin):
+    form = ExchangeAdminForm
+    list_display = ("mou", "year", "category", "from_institution", "to_institution", "planned", "actual")
+    list_filter = ("year", "category")
+    list_select_related = ("mou", "from_institution", "to_institution")
+    search_fields = ("mou__title", "mou__reference", "from_institution__name", "to_institution__name")
+    autocomplete_fields = ("mou", "from_institution", "to_institution", "recorded_by")
+    readonly_fields = ("created_at", "updated_at")
+
+
+class ProjectAdminForm(LanguageKeptFormMixin, TranslationsJSONFormMixin, forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "mou",
+            "alliance",
+            "name",
+            "kind",
+            "status",
+            "start_on",
+            "end_on",
+            "description",
+            "recognition_note",
+            "original_language",
+            "translations",
+            "recorded_by",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            project = Project(
+                mou=cleaned.get("mou"),
+                alliance=cleaned.get("alliance"),
+                name=cleaned.get("name") or "",
+                start_on=cleaned.get("start_on"),
+                end_on=cleaned.get("end_on"),
+            )
+            try:
+                project_check(project=project)
+            except MouError as error:
+                raise ValidationError(error.message, code=error.code) from error
+        return cleaned
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    form = ProjectAdminForm
+    list_display = ("name", "kind", "status", "mou", "alliance", "start_on", "end_on")
+    list_filter = ("kind", "status")
+    list_select_related = ("mou", "alliance")
+    search_fields = ("name", "mou__title", "mou__reference", "alliance__name")
+    autocomplete_fields = ("mou", "alliance", "recorded_by")
+    readonly_fields = ("created_at", "updated_at")

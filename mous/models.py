@@ -8,7 +8,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, ProtectedError, Q
 from django.urls import reverse
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -502,6 +502,22 @@ class Exchange(models.Model):
     def __str__(self) -> str:
         return f"{self.mou} · {self.year} · {self.get_category_display()}"
 
+    @property
+    def duration_text(self) -> str:
+        """The duration as people say it ("2 weeks", "1 month"), or "" when none was given."""
+        if self.duration is None:
+            return ""
+        n = self.duration
+        if self.duration_unit == self.DurationUnit.DAYS:
+            return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+        if self.duration_unit == self.DurationUnit.MONTHS:
+            return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
+        return ngettext("%(n)s week", "%(n)s weeks", n) % {"n": n}
+
+    def get_additional_data(self) -> dict:
+        """The audit trail files an exchange under the two institutions of its flow (see ``core.audit``)."""
+        return audit_scope(institutions=[self.from_institution_id, self.to_institution_id])
+
 
 class Project(MultilingualModel):
     """A named project under an MoU or an alliance: a training base, a Luban workshop, a competition.
@@ -582,3 +598,10 @@ class Project(MultilingualModel):
 
     def get_absolute_url(self) -> str:
         return reverse("mous:project_detail", kwargs={"pk": self.pk})
+
+    def get_additional_data(self) -> dict:
+        """The audit trail files a project under its alliance, or under its MoU's parties."""
+        if self.alliance_id is not None:
+            return audit_scope(institution=self.alliance_id)
+        parties = MouParty.objects.filter(mou_id=self.mou_id).values_list("institution_id", flat=True)
+        return audit_scope(institutions=list(parties))

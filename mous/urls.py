@@ -1,4 +1,12 @@
-from . import views_ceremony, views_documents, views_lifecycle, views_logging, views_registry, views_reporting
+from . import (
+    views_ceremony,
+    views_cooperation,
+    views_documents,
+    views_lifecycle,
+    views_logging,
+    views_registry,
+    views_reporting,
+)
 
 app_name = "mous"
 
@@ -9,5 +17,6 @@ urlpatterns = [
     *views_documents.urlpatterns,
     *views_lifecycle.urlpatterns,
     *views_registry.urlpatterns,
+    *views_cooperation.urlpatterns,
     *views_reporting.urlpatterns,
 ]

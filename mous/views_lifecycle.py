@@ -27,6 +27,7 @@ from institutions.models import Institution
 
 from . import lifecycle
 from .documents import check_upload, stored_file
+from .forms_cooperation import cooperation_context
 from .models import Milestone, Mou
 from .selectors import mous_with_event_shown
 
@@ -76,6 +77,7 @@ def _milestone_context(request, mou: Mou) -> dict:
 def mou_detail(request, pk: int):
     mou = _mou_or_404(request, pk)
     context = _milestone_context(request, mou)
+    context.update(cooperation_context(request, mou))
     can_change = request.user.has_perm("mous.change_mou", mou)
     allowed = lifecycle.allowed_transitions(mou=mou)
     can_history = request.user.has_perm("mous.view_mou_history", mou)

@@ -23,7 +23,7 @@ from events.models import Delegation, Event, MeetingSlot, Registration, Session,
 from institutions.models import CooperationType, Institution, Membership, Need, Offer, Sector, ShortlistEntry
 from institutions.permissions import SECRETARIAT_GROUP
 from matchmaking.models import FollowUp, Meeting, MeetingRequest, SlotUnavailability
-from mous.models import Milestone, Mou, MouMeeting, MouParty
+from mous.models import Exchange, Milestone, Mou, MouMeeting, MouParty, Project
 
 from . import demo_data as data
 
@@ -61,6 +61,8 @@ SUMMARY_MODELS = [
     "mous.Mou",
     "mous.MouParty",
     "mous.Milestone",
+    "mous.Exchange",
+    "mous.Project",
 ]
 
 
@@ -234,6 +236,7 @@ class _DemoLoader:
         self.load_delegations()
         self.load_matchmaking()
         self.load_mous()
+        self.load_cooperation()
         self.result.totals = {label: apps.get_model(label)._default_manager.count() for label in SUMMARY_MODELS}
         return self.result
 
@@ -575,6 +578,49 @@ class _DemoLoader:
                         "owner_institution": self.institutions[owner],
                     },
                 )
+
+    def load_cooperation(self) -> None:
+        """Exchanges and projects under the MoUs, and a project of an alliance (see data.EXCHANGES)."""
+        mous = {
+            mou.title: mou for mou in Mou.objects.filter(title__in={*data.EXCHANGES, *(p[0] for p in data.PROJECTS)})
+        }
+        for title, rows in data.EXCHANGES.items():
+            for year, category, source, target, sector, duration, unit, planned, actual in rows:
+                self.writer.upsert(
+                    Exchange,
+                    lookup={
+                        "mou": mous[title],
+                        "year": year,
+                        "category": category,
+                        "from_institution": self.institutions[source],
+                        "to_institution": self.institutions[target],
+                        "field": self.sectors[sector] if sector else None,
+                    },
+                    values={
+                        "duration": duration,
+                        "duration_unit": unit,
+                        "planned": planned,
+                        "actual": actual,
+                        "note": data.ILLUSTRATIVE_EXCHANGE,
+                    },
+                )
+        for title, alliance, name, name_zh, kind, status, start, end, recognition in data.PROJECTS:
+            self.writer.upsert(
+                Project,
+                lookup={
+                    "mou": mous[title] if title else None,
+                    "alliance": self.institutions.get(alliance),
+                    "name": name,
+                },
+                values={
+                    "translations": {"name": {"zh-hans": name_zh}},
+                    "kind": kind,
+                    "status": status,
+                    "start_on": _day(start),
+                    "end_on": _day(end),
+                    "recognition_note": recognition,
+                },
+            )
 
 
 def _set_password(user) -> None:

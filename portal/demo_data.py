@@ -2500,6 +2500,41 @@ MILESTONES = {
 }
 # fmt: on
 
+ILLUSTRATIVE_EXCHANGE = "Illustrative figures (demonstration data)."
+
+# MoU title -> exchanges: (year, category, from slug, to slug, sector slug or None, duration,
+# unit, planned, actual). The reports name the kinds of exchange the MoUs lead to (teacher
+# training, student exchanges, internships) but give no figures per agreement: these are made up.
+# fmt: off
+EXCHANGES = {
+    "MoU on teacher training in intelligent manufacturing": [
+        (2025, "teachers", "kampong-speu-institute-of-technology", "shenzhen-polytechnic-university", "intelligent-manufacturing", 2, "weeks", 10, 8),
+        (2026, "teachers", "kampong-speu-institute-of-technology", "shenzhen-polytechnic-university", "intelligent-manufacturing", 2, "weeks", 12, None),
+        (2026, "trainers", "shenzhen-polytechnic-university", "kampong-speu-institute-of-technology", "intelligent-manufacturing", 1, "months", 3, 2),
+    ],
+    "MoU on internships in electronic information": [
+        (2026, "interns", "andaman-college-tourism-technology", "shenzhen-institute-of-information-technology", "electronic-information-ict", 3, "months", 8, 6),
+    ],
+    "MoU on student exchange in tourism and hospitality": [
+        (2025, "students", "andaman-college-tourism-technology", "marina-institute-applied-technology", "tourism-hospitality", 5, "months", 6, 4),
+        (2026, "students", "marina-institute-applied-technology", "andaman-college-tourism-technology", "tourism-hospitality", 5, "months", 6, None),
+    ],
+}
+
+# Projects: (MoU title or None, alliance slug or None, name, Chinese name, kind, status, start,
+# end, recognition note). Their kinds are the cooperation methods the reports list (industrial
+# colleges, craftsmanship workshops, training bases, skills competitions); the projects of the
+# 2024 Exchange Week agreements were approved as models for cooperation there.
+PROJECTS = [
+    ("MoU on a craftsmanship workshop in mechatronics", None, "Mechatronics craftsmanship workshop", "机电一体化工匠工坊", "workshop", "in_progress", "2025-09-01", None, ""),
+    ("MoU on teacher training in intelligent manufacturing", None, "Industrial robotics training base", "工业机器人实训基地", "training_base", "planned", "2026-09-01", None, ""),
+    ("MoU on skills competitions in mechanical and electrical engineering", None, "Mechanical and electrical skills competition for ASEAN students", "面向东盟学生的机电技能竞赛", "competition", "planned", "2026-11-01", "2026-11-30", ""),
+    ("Cooperation agreement between LCETPA, Asin ASEAN (Chongqing) and Guangxi Technological College of Machinery and Electricity", None, "New-energy vehicle industrial college", "新能源汽车产业学院", "industrial_college", "model", "2024-09-01", None, "Approved as a model for cooperation at the 2024 China-ASEAN Education Exchange Week in Guiyang."),
+    ("Cooperation agreement between LCETPA, Asin ASEAN (Chongqing) and Guizhou Open University", None, "Cross-border e-commerce training base", "跨境电商实训基地", "training_base", "in_progress", "2025-06-18", None, ""),
+    (None, "china-asean-mechanical-electrical-alliance", "China-ASEAN mechanical and electrical skills competition", "中国—东盟机电技能竞赛", "competition", "in_progress", "2025-03-01", None, ""),
+]
+# fmt: on
+
 
 # --- The 2nd China-SEA Partnership Workshop in full ---------------------------------------------
 #

@@ -254,7 +254,7 @@ def test_dormant_alert_once_per_quiet_spell(parties, roles, settings):
     assert keys(lifecycle.DORMANT_KIND) == first_spell
     # Activity recorded: the queued alert is no longer true, and a new spell starts.
     email = OutboundEmail.objects.filter(kind=lifecycle.DORMANT_KIND).first()
-    assert "No milestone or activity" in outbox.render(email).text
+    assert "No milestone, activity, exchange or project" in outbox.render(email).text
     new_last = timezone.make_aware(datetime.datetime.combine(day(31), datetime.time(12)))
     Mou.objects.filter(pk=mou.pk).update(last_activity_at=new_last)
     assert outbox.render(email) is None

@@ -20,11 +20,11 @@ from api.models import WebhookDelivery, WebhookEndpoint
 from core import outbox
 from core.models import ImportJob
 from events.models import Event, Registration, RetentionRun, SurveyQuestion
-from institutions.models import Membership
+from institutions.models import Institution, Membership
 from matchmaking import requests as meeting_requests
 from matchmaking.feeds import calendar_feed_renew, feed_token
 from matchmaking.models import Meeting, MeetingRequest
-from mous.models import Milestone, Mou
+from mous.models import Exchange, Milestone, Mou, Project
 from portal.models import User
 from tests.factories import (
     ContactFactory,
@@ -101,6 +101,9 @@ MARKER_TEXT = {
     "survey_text": "Yak survey answer",
     "webhook_url_a": "https://kestrel-hooks.example.com/angkor",
     "webhook_url_secretariat": "https://osprey-hooks.example.com/secretariat",
+    "exchange_note": "Wombat exchange note",
+    "project_private_a": "Tamarind Private Project",
+    "project_unrelated": "Obsidian Unrelated Project",
 }
 # Marker -> the roles that may ever see it, on any page, partial or file.
 PRIVATE_MARKERS = {
@@ -137,6 +140,11 @@ PRIVATE_MARKERS = {
     # A's webhook, with its deliveries: A's admins; the secretariat's own: the secretariat.
     "webhook_url_a": {"admin_a"},
     "webhook_url_secretariat": {"secretariat"},
+    # An exchange's note and a project under A's private MoU: A's members and the secretariat.
+    "exchange_note": {"participant", "admin_a", "secretariat"},
+    "project_private_a": {"participant", "admin_a", "secretariat"},
+    # A project under the unrelated private MoU: the secretariat only.
+    "project_unrelated": {"secretariat"},
 }
 # Other people's tokens (checked by value, they are random): badge tokens are printed by the
 # event's organisers and the secretariat; personal survey links, contact-exchange codes,
@@ -312,6 +320,24 @@ def build_world() -> World:
     MouPartyFactory(mou=o["mou_unrelated"], institution=o["inst_y"])
     attach_document(o["mou_unrelated"])
     link_meeting_to_mou(o["meeting_xy"], o["mou_unrelated"])
+    # Cooperation under the MoUs: an exchange and a project under A's private MoU, a project
+    # under the unrelated one, and an alliance with a public project.
+    o["exchange"] = Exchange.objects.create(
+        mou=o["mou_private_a"],
+        year=o["mou_private_a"].signed_on.year,
+        category=Exchange.Category.TEACHERS,
+        from_institution=o["inst_k"],
+        to_institution=o["inst_a"],
+        planned=12,
+        actual=10,
+        note=MARKER_TEXT["exchange_note"],
+    )
+    o["project_a"] = Project.objects.create(mou=o["mou_private_a"], name=MARKER_TEXT["project_private_a"])
+    o["project_unrelated"] = Project.objects.create(mou=o["mou_unrelated"], name=MARKER_TEXT["project_unrelated"])
+    o["alliance"] = InstitutionFactory(
+        name="Mekong Matrix Alliance", slug="mekong-matrix", country="TH", kind=Institution.Kind.ALLIANCE
+    )
+    o["alliance_project"] = Project.objects.create(alliance=o["alliance"], name="Mekong Matrix Skills Contest")
     o["mou_draft"] = MouFactory(
         title=MARKER_TEXT["mou_draft"], status=Mou.Status.DRAFT, signed_on=None, proposed_by=o["inst_a"]
     )

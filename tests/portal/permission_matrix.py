@@ -560,6 +560,37 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     ),
     "mous:activity_add": row("LOGIN OK OK NOT_FOUND NOT_FOUND OK", mou_a),
     "mous:milestone_edit": row("LOGIN OK OK NOT_FOUND NOT_FOUND OK", lambda w: [w.mou_private_a.pk, w.milestone.pk]),
+    "mous:exchange_add": (
+        row("LOGIN NOT_FOUND OK NOT_FOUND NOT_FOUND OK", mou_a),
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", mou_unrelated),
+    ),
+    "mous:exchange_edit": row(
+        "LOGIN NOT_FOUND OK NOT_FOUND NOT_FOUND OK", lambda w: [w.mou_private_a.pk, w.exchange.pk]
+    ),
+    "mous:exchange_delete": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.mou_private_a.pk, w.exchange.pk],
+        post="LOGIN NOT_FOUND - NOT_FOUND NOT_FOUND -",
+    ),
+    "mous:project_add": (
+        row("LOGIN NOT_FOUND OK NOT_FOUND NOT_FOUND OK", mou_a),
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", mou_unrelated),
+    ),
+    "mous:alliance_project_add": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", lambda w: [w.alliance.pk]),
+    "mous:project_detail": (
+        row("NOT_FOUND OK OK NOT_FOUND NOT_FOUND OK", lambda w: [w.project_a.pk]),
+        row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", lambda w: [w.project_unrelated.pk]),
+        row("OK OK OK OK OK OK", lambda w: [w.alliance_project.pk]),
+    ),
+    "mous:project_edit": (
+        row("LOGIN NOT_FOUND OK NOT_FOUND NOT_FOUND OK", lambda w: [w.project_a.pk]),
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", lambda w: [w.alliance_project.pk]),
+    ),
+    "mous:project_delete": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.project_a.pk],
+        post="LOGIN NOT_FOUND - NOT_FOUND NOT_FOUND -",
+    ),
     "mous:registry": (row("OK OK OK OK OK OK"), row("OK OK OK OK OK OK", query="q=Memorandum")),
     "mous:registry_export_csv": row("OK OK OK OK OK OK", query="q=Memorandum"),
     "mous:registry_export_xlsx": row("OK OK OK OK OK OK"),
