@@ -20,6 +20,7 @@ from .filters import EXPORT_CAP, DirectoryForm, Sort, Taxonomies, directory_sear
 from .models import Institution
 from .permissions import active_institution_ids
 from .selectors import acting_institution, shortlisted_institution_ids
+from .selectors_courses import courses_of
 from .services_directory import directory_export_record
 
 DIRECTORY_TEMPLATE = "institutions/institution_list.html"
@@ -189,5 +190,9 @@ def institution_detail(request, slug: str):
         "institutions.view_members", institution
     ):
         raise Http404
-    context = {"institution": institution, "shortlisted_ids": shortlisted_institution_ids(request.user)}
+    context = {
+        "institution": institution,
+        "shortlisted_ids": shortlisted_institution_ids(request.user),
+        "shared_courses": list(courses_of(institution=institution, published_only=True)[:50]),
+    }
     return render(request, "institutions/institution_detail.html", context)

@@ -9,12 +9,13 @@ link itself, and the agreements institutions already have with each other.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from core.multilingual import pick
 from events.models import Event
 from institutions.agreements import register_agreement_titles
+from institutions.course_links import register_course_link
 from matchmaking.models import Meeting
 from matchmaking.mou_links import MeetingMous, MouChoice, MouLinkError, MouLinks, register_mou_links
 
@@ -144,3 +145,14 @@ def register() -> None:
     """Answer the extension points of the apps below; called once from ``MousConfig.ready()``."""
     register_mou_links(provider=MeetingMouLinks())
     register_agreement_titles(agreement_titles)
+    register_course_link(course_mou_links)
+
+
+def course_mou_links(user, course) -> list[tuple[str, str]]:
+    """The MoUs ``course`` is shared under that ``user`` may open, for the course's page."""
+    mous = (
+        Mou.objects.filter(course_links__course=course)
+        .prefetch_related("parties")
+        .order_by(F("signed_on").desc(nulls_last=True), "pk")
+    )
+    return [(mou.localized("title"), mou.get_absolute_url()) for mou in mous if _visible(user, mou)]

@@ -9,25 +9,37 @@ from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from institutions.models import SharedCourse
+from institutions.permissions import active_institution_ids, is_secretariat
+from institutions.selectors_courses import courses_published
 
 from .errors import MouError
 from .lifecycle import touch_activity
 from .models import Mou, MouSharedCourse
 
 
-def mou_course_choices(*, mou: Mou) -> QuerySet[SharedCourse]:
-    """The courses that may be linked to ``mou``: its parties', not linked yet, published or not."""
-    return (
+def mou_course_choices(*, mou: Mou, user: AbstractBaseUser) -> QuerySet[SharedCourse]:
+    """The courses ``user`` may link to ``mou``: its parties', not linked yet, that ``user`` may open.
+
+    That is the parties' published courses, and the unpublished ones of the institutions
+    ``user`` belongs to (all of them for the secretariat): another party's unpublished course
+    stays its own.
+    """
+    courses = (
         SharedCourse.objects.filter(institution__mou_parties__mou=mou)
         .exclude(mou_links__mou=mou)
         .select_related("institution")
         .order_by("institution__name", "title", "pk")
         .distinct()
     )
+    if not is_secretariat(user):
+        courses = courses.filter(
+            Q(pk__in=courses_published().values("pk")) | Q(institution_id__in=active_institution_ids(user))
+        )
+    return courses
 
 
 def _check(*, mou: Mou, by: AbstractBaseUser) -> None:
@@ -48,6 +60,8 @@ def mou_course_link(*, mou: Mou, course: SharedCourse, by: AbstractBaseUser) -> 
     _check(mou=mou, by=by)
     if not mou.parties.filter(institution_id=course.institution_id).exists():
         raise MouError(_("Only the courses of the MoU's parties can be linked to it."), code="not_a_party")
+    if not by.has_perm("institutions.open_course", course):
+        raise MouError(_("Only the courses of the MoU's parties can be linked to it."), code="not_visible")
     if MouSharedCourse.objects.filter(mou=mou, course=course).exists():
         raise MouError(_("This course is already linked to the MoU."), code="duplicate")
     try:

@@ -1,6 +1,7 @@
 from . import (
     views_ceremony,
     views_cooperation,
+    views_courses,
     views_documents,
     views_lifecycle,
     views_logging,
@@ -16,6 +17,7 @@ urlpatterns = [
     *views_ceremony.urlpatterns,
     *views_documents.urlpatterns,
     *views_lifecycle.urlpatterns,
+    *views_courses.urlpatterns,
     *views_registry.urlpatterns,
     *views_cooperation.urlpatterns,
     *views_reporting.urlpatterns,

@@ -20,11 +20,22 @@ from django.utils import timezone
 
 from core.audit import audit_disabled
 from events.models import Delegation, Event, MeetingSlot, Registration, Session, default_follow_up_days
-from institutions.models import CooperationType, Institution, Membership, Need, Offer, Sector, ShortlistEntry
+from institutions.models import (
+    CooperationType,
+    CourseUseRequest,
+    Institution,
+    Membership,
+    Need,
+    Offer,
+    Sector,
+    SharedCourse,
+    ShortlistEntry,
+)
 from institutions.permissions import SECRETARIAT_GROUP
 from matchmaking.models import FollowUp, Meeting, MeetingRequest, SlotUnavailability
-from mous.models import Exchange, Milestone, Mou, MouMeeting, MouParty, Project
+from mous.models import Exchange, Milestone, Mou, MouMeeting, MouParty, MouSharedCourse, Project
 
+from . import demo_courses
 from . import demo_data as data
 
 # bandit: the demo accounts' password is published in the README on purpose.
@@ -63,6 +74,8 @@ SUMMARY_MODELS = [
     "mous.Milestone",
     "mous.Exchange",
     "mous.Project",
+    "institutions.SharedCourse",
+    "institutions.CourseUseRequest",
 ]
 
 
@@ -237,6 +250,7 @@ class _DemoLoader:
         self.load_matchmaking()
         self.load_mous()
         self.load_cooperation()
+        self.load_courses()
         self.result.totals = {label: apps.get_model(label)._default_manager.count() for label in SUMMARY_MODELS}
         return self.result
 
@@ -620,6 +634,53 @@ class _DemoLoader:
                     "end_on": _day(end),
                     "recognition_note": recognition,
                 },
+            )
+
+    def load_courses(self) -> None:
+        """Courses shared by demo institutions, one linked to a 2nd workshop MoU, and two requests."""
+        courses = {}
+        for facts in demo_courses.COURSES:
+            course, _created = self.writer.upsert(
+                SharedCourse,
+                lookup={"institution": self.institutions[facts["institution"]], "title": facts["title"]},
+                values={
+                    "description": facts["description"],
+                    "original_language": "en",
+                    "translations": {
+                        "title": {"zh-hans": facts["title_zh"]},
+                        "description": {"zh-hans": demo_courses.ILLUSTRATIVE_ZH},
+                    },
+                    "language": facts["language"],
+                    "level": facts["level"],
+                    "format": facts["format"],
+                    "sector": self.sectors[facts["sector"]],
+                    "hours": facts["hours"],
+                    "duration": facts["duration"],
+                    "is_published": True,
+                },
+            )
+            courses[facts["title"]] = course
+            if facts.get("mou"):
+                mou = Mou.objects.get(event=self.events[data.WORKSHOP_2], title=facts["mou"])
+                self.writer.upsert(
+                    MouSharedCourse,
+                    lookup={"mou": mou, "course": course},
+                    values={"linked_by": self.users["admin"]},
+                    stamps={"linked_at": demo_courses.LINKED_AT},
+                )
+        for title, institution, person, status, message, decider, reply in demo_courses.REQUESTS:
+            self.writer.upsert(
+                CourseUseRequest,
+                lookup={"course": courses[title], "institution": self.institutions[institution]},
+                values={
+                    "requested_by": self.users[person],
+                    "message": message,
+                    "status": status,
+                    "decided_by": self.users[decider] if decider else None,
+                    "decided_at": demo_courses.DECIDED_AT if decider else None,
+                    "reply": reply,
+                },
+                stamps={"created_at": demo_courses.REQUESTED_AT},
             )
 
 

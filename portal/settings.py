@@ -161,6 +161,7 @@ PAGE_CACHE_IGNORED_MODELS = frozenset(
         "institutions.ShortlistEntry",
         "institutions.Invitation",
         "institutions.ContactMessage",
+        "institutions.CourseUseRequest",
         "events.Contact",
         "events.SurveyResponse",
         "events.SurveyAnswer",

@@ -24,11 +24,12 @@ from institutions.models import Institution, Membership
 from matchmaking import requests as meeting_requests
 from matchmaking.feeds import calendar_feed_renew, feed_token
 from matchmaking.models import Meeting, MeetingRequest
-from mous.models import Exchange, Milestone, Mou, Project
+from mous.models import Exchange, Milestone, Mou, MouSharedCourse, Project
 from portal.models import User
 from tests.factories import (
     ContactFactory,
     CooperationTypeFactory,
+    CourseUseRequestFactory,
     DelegationFactory,
     EventFactory,
     FollowUpFactory,
@@ -47,6 +48,7 @@ from tests.factories import (
     RegistrationFactory,
     SectorFactory,
     SessionFactory,
+    SharedCourseFactory,
     ShortlistEntryFactory,
     SlotUnavailabilityFactory,
     SurveyAnswerFactory,
@@ -104,6 +106,8 @@ MARKER_TEXT = {
     "exchange_note": "Wombat exchange note",
     "project_private_a": "Tamarind Private Project",
     "project_unrelated": "Obsidian Unrelated Project",
+    "course_hidden_b": "Walrus Unpublished Course",
+    "course_request_message": "Narwhal course request message",
 }
 # Marker -> the roles that may ever see it, on any page, partial or file.
 PRIVATE_MARKERS = {
@@ -145,6 +149,10 @@ PRIVATE_MARKERS = {
     "project_private_a": {"participant", "admin_a", "secretariat"},
     # A project under the unrelated private MoU: the secretariat only.
     "project_unrelated": {"secretariat"},
+    # B's unpublished shared course: B's admin (B's members) and the secretariat.
+    "course_hidden_b": {"admin_b", "secretariat"},
+    # B's request to use A's course: the admins of A (who answer) and of B, and the secretariat.
+    "course_request_message": {"admin_a", "admin_b", "secretariat"},
 }
 # Other people's tokens (checked by value, they are random): badge tokens are printed by the
 # event's organisers and the secretariat; personal survey links, contact-exchange codes,
@@ -343,6 +351,20 @@ def build_world() -> World:
     )
     MouPartyFactory(mou=o["mou_draft"], institution=o["inst_a"])
     MouPartyFactory(mou=o["mou_draft"], institution=o["inst_k"])
+
+    # Shared courses: A's published course, shared under A's private MoU, which B asked to use;
+    # B's unpublished course.
+    o["course_a"] = SharedCourseFactory(institution=o["inst_a"], title="Matrix welding course", sector=o["sector"])
+    o["course_hidden_b"] = SharedCourseFactory(
+        institution=o["inst_b"], title=MARKER_TEXT["course_hidden_b"], sector=o["sector"], is_published=False
+    )
+    o["course_request"] = CourseUseRequestFactory(
+        course=o["course_a"],
+        institution=o["inst_b"],
+        requested_by=admin_b,
+        message=MARKER_TEXT["course_request_message"],
+    )
+    MouSharedCourse.objects.create(mou=o["mou_private_a"], course=o["course_a"], linked_by=admin_a)
 
     o["outbox_row"] = outbox.enqueue(key="matrix:failed", kind="test", user=admin_b)
     o["outbox_row"].state = "failed"

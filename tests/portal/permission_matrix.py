@@ -286,6 +286,58 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
         row("OK OK OK OK OK OK", inst_a),
         row("OK OK OK OK OK OK", lambda w: [w.inst_x.slug]),
     ),
+    # Shared courses: the catalogue and a published course are public; an unpublished one is
+    # its institution's and the secretariat's. Writes are the course institution's admins'
+    # (answers too); a request is made and withdrawn by the requesting institution's admins.
+    "institutions:course_list": row("OK OK OK OK OK OK", query="q=Matrix&format=on_site"),
+    "institutions:course_detail": (
+        row("OK OK OK OK OK OK", lambda w: [w.course_a.pk]),
+        row("NOT_FOUND NOT_FOUND NOT_FOUND OK NOT_FOUND OK", lambda w: [w.course_hidden_b.pk]),
+    ),
+    "institutions:course_request": (
+        row(
+            "LOGIN METHOD METHOD METHOD METHOD METHOD",
+            lambda w: [w.course_a.pk],
+            post="LOGIN NOT_FOUND NOT_FOUND - - NOT_FOUND",
+        ),
+        row(
+            "LOGIN METHOD METHOD METHOD METHOD METHOD",
+            lambda w: [w.course_hidden_b.pk],
+            post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND",
+        ),
+    ),
+    "institutions:course_requests": row("LOGIN NOT_FOUND OK OK OK OK"),
+    "institutions:course_request_decide": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.course_request.pk],
+        post="LOGIN NOT_FOUND - NOT_FOUND NOT_FOUND -",
+    ),
+    "institutions:course_request_withdraw": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.course_request.pk],
+        post="LOGIN NOT_FOUND NOT_FOUND - NOT_FOUND -",
+    ),
+    "institutions:course_manage": (
+        row("LOGIN NOT_FOUND OK NOT_FOUND NOT_FOUND OK", inst_a),
+        row("LOGIN NOT_FOUND NOT_FOUND OK NOT_FOUND OK", inst_b),
+    ),
+    "institutions:course_create": row("LOGIN NOT_FOUND OK NOT_FOUND NOT_FOUND OK", inst_a),
+    "institutions:course_edit": (
+        row("LOGIN NOT_FOUND OK NOT_FOUND NOT_FOUND OK", lambda w: [w.inst_a.slug, w.course_a.pk]),
+        row("LOGIN NOT_FOUND NOT_FOUND OK NOT_FOUND OK", lambda w: [w.inst_b.slug, w.course_hidden_b.pk]),
+        # A's course under B's address: no such course of B.
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND", lambda w: [w.inst_b.slug, w.course_a.pk]),
+    ),
+    "institutions:course_publish": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.inst_a.slug, w.course_a.pk],
+        post="LOGIN NOT_FOUND - NOT_FOUND NOT_FOUND -",
+    ),
+    "institutions:course_delete": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.inst_a.slug, w.course_a.pk],
+        post="LOGIN NOT_FOUND - NOT_FOUND NOT_FOUND -",
+    ),
     # events
     "events:new": row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK"),
     "events:manage": (
@@ -541,6 +593,21 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
         row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK", mou_unrelated),
         row("NOT_FOUND OK OK NOT_FOUND NOT_FOUND OK", mou_draft),
         row("OK OK OK OK OK OK", lambda w: [w.mou_public.pk]),
+    ),
+    # Courses shared under an MoU: linked and unlinked by the parties' admins (and the
+    # secretariat); a party's member who is not an admin, and everyone else, gets 404.
+    "mous:course_link": (
+        row("LOGIN METHOD METHOD METHOD METHOD METHOD", mou_a, post="LOGIN NOT_FOUND - NOT_FOUND NOT_FOUND -"),
+        row(
+            "LOGIN METHOD METHOD METHOD METHOD METHOD",
+            mou_unrelated,
+            post="LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND -",
+        ),
+    ),
+    "mous:course_unlink": row(
+        "LOGIN METHOD METHOD METHOD METHOD METHOD",
+        lambda w: [w.mou_private_a.pk, w.course_a.pk],
+        post="LOGIN NOT_FOUND - NOT_FOUND NOT_FOUND -",
     ),
     "mous:status": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD", mou_a, post="LOGIN FORBIDDEN FORBIDDEN NOT_FOUND NOT_FOUND -"
