@@ -106,7 +106,7 @@ def _country_name(code: str) -> str:
 
 def _pair_label(pair: tuple[str, str]) -> str:
     first, second = sorted((_country_name(code) for code in pair), key=sort_key)
-    return first if pair[0] == pair[1] else f"{first} – {second}"
+    return f"{first} – {second}"  # "China – China": MoUs among institutions of one country
 
 
 def mous_in_scope(*, scope: ReportScope, filters: ReportFilters) -> QuerySet[Mou]:

@@ -219,6 +219,9 @@ def test_secretariat_page_shows_the_four_tables(client, world, secretariat_user)
     client.force_login(secretariat_user)
     response = client.get(REPORT, PERIOD)
     assert response.status_code == 200
+    # The actual figure of 2025's teachers is not recorded: a dash, not "None" or 0.
+    assert '–<span class="visually-hidden">not recorded</span>' in response.content.decode()
+    assert ">None<" not in response.content.decode()
     assert [t.key for t in response.context["report"].tables] == ["exchanges", "courses", "projects", "mous"]
     content = response.content.decode()
     assert "Cambodia – China" in content
@@ -424,3 +427,9 @@ def test_exchange_and_course_recorded_under_a_workshop_mou_appear_in_the_report_
         scope=report_scope_for(User.objects.get(email="secretariat@example.org")), filters=FILTERS
     )
     assert any(row[0] == 2025 and row[4:] == [12, 10, 1] for row in table(secretariat, "exchanges").rows)
+
+
+def test_an_mou_among_institutions_of_one_country_counts_under_that_country_twice_named(world):
+    make_mou(world.b, world.d, signed_on=date(2026, 1, 5))
+    mous = table(build_report(scope=EVERYTHING, filters=ReportFilters(year_from=2026, year_to=2026)), "mous")
+    assert mous.rows == [[2026, "China – China", 1, 0, 1]]
