@@ -23,15 +23,9 @@ from .services_cooperation import exchange_check, mou_years
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _TEXT = forms.Textarea(attrs={"rows": 3})
 # Which field a rule's message is shown beside (see ``MouError.code``).
-_ERROR_FIELDS = {
-    "year": "year",
-    "party": "to_institution",
-    "same_party": "to_institution",
-    "no_figure": "actual",
-    "number": "actual",
-    "duration": "duration_unit",
-    "duplicate": None,
-}
+_ERROR_FIELDS = {"year": "year", "party": "to_institution", "duration": "duration_unit", "duplicate": None}
+# Rules that the model's check constraints hold too: the form's model validation reports them.
+_CHECKED_BY_CONSTRAINTS = {"same_party", "no_figure", "number"}
 
 
 class ExchangeForm(forms.ModelForm):
@@ -68,8 +62,8 @@ class ExchangeForm(forms.ModelForm):
             initial=min(max(this_year, first), last),
         )
         parties = Institution.objects.filter(mou_parties__mou=mou).order_by("name")
-        for name in ("from_institution", "to_institution"):
-            self.fields[name].queryset = parties
+        self.fields["from_institution"].queryset = parties
+        self.fields["to_institution"].queryset = parties
         self.fields["field"].queryset = Sector.objects.order_by("pk")
         self.fields["field"].empty_label = _("Any field")
         self.fields["duration_unit"].required = False
@@ -84,7 +78,9 @@ class ExchangeForm(forms.ModelForm):
         try:
             exchange_check(exchange=self.instance_with(cleaned))
         except MouError as error:
-            self.add_error(_ERROR_FIELDS.get(error.code), error.message)
+            # The model's constraints report these with the same words (ModelForm checks them).
+            if error.code not in _CHECKED_BY_CONSTRAINTS:
+                self.add_error(_ERROR_FIELDS.get(error.code), error.message)
         return cleaned
 
     def instance_with(self, cleaned: dict) -> Exchange:
@@ -112,12 +108,7 @@ class ProjectForm(TranslationsFormMixin, forms.ModelForm):
             self[name] for name in self.fields if name != "original_language" and not self.is_translation_field(name)
         ]
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_on"), cleaned.get("end_on")
-        if start and end and end < start:
-            self.add_error("end_on", _("The end date cannot be before the start date."))
-        return cleaned
+    # The dates' order is the model's constraint "project_dates_ordered", checked with its message.
 
 
 def cooperation_context(request, mou: Mou) -> dict:

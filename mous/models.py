@@ -8,6 +8,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, ProtectedError, Q
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -403,6 +404,7 @@ class Milestone(MultilingualModel):
 
 # No one flow of one kind of people in one year is in the thousands; a bigger figure is a typo.
 EXCHANGE_MAX_PEOPLE = 10_000
+EXCHANGE_NUMBER_MESSAGE = format_lazy(_("A number of people must be between 0 and {max}."), max=EXCHANGE_MAX_PEOPLE)
 
 
 class Exchange(models.Model):
@@ -483,18 +485,29 @@ class Exchange(models.Model):
                 fields=["mou", "year", "category", "from_institution", "to_institution", "field"],
                 nulls_distinct=False,
                 name="exchange_one_row_per_flow",
+                violation_error_message=_(
+                    "This flow is already recorded for that year: edit it rather than adding it again."
+                ),
             ),
             models.CheckConstraint(
-                condition=~Q(from_institution=F("to_institution")), name="exchange_between_two_parties"
+                condition=~Q(from_institution=F("to_institution")),
+                name="exchange_between_two_parties",
+                violation_error_message=_("People go from one party to another: choose two different parties."),
             ),
             models.CheckConstraint(
-                condition=Q(planned__isnull=False) | Q(actual__isnull=False), name="exchange_has_a_figure"
+                condition=Q(planned__isnull=False) | Q(actual__isnull=False),
+                name="exchange_has_a_figure",
+                violation_error_message=_("Give the planned number, the actual number or both."),
             ),
             models.CheckConstraint(
-                condition=Q(planned__isnull=True) | Q(planned__lte=EXCHANGE_MAX_PEOPLE), name="exchange_planned_sane"
+                condition=Q(planned__isnull=True) | Q(planned__lte=EXCHANGE_MAX_PEOPLE),
+                name="exchange_planned_sane",
+                violation_error_message=EXCHANGE_NUMBER_MESSAGE,
             ),
             models.CheckConstraint(
-                condition=Q(actual__isnull=True) | Q(actual__lte=EXCHANGE_MAX_PEOPLE), name="exchange_actual_sane"
+                condition=Q(actual__isnull=True) | Q(actual__lte=EXCHANGE_MAX_PEOPLE),
+                name="exchange_actual_sane",
+                violation_error_message=EXCHANGE_NUMBER_MESSAGE,
             ),
         ]
         indexes = [models.Index(fields=["year", "category"])]
@@ -585,10 +598,12 @@ class Project(MultilingualModel):
             models.CheckConstraint(
                 condition=Q(mou__isnull=False, alliance__isnull=True) | Q(mou__isnull=True, alliance__isnull=False),
                 name="project_under_mou_or_alliance",
+                violation_error_message=_("A project belongs to one MoU or to one alliance."),
             ),
             models.CheckConstraint(
                 condition=Q(start_on__isnull=True) | Q(end_on__isnull=True) | Q(end_on__gte=F("start_on")),
                 name="project_dates_ordered",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
         ]
         indexes = [models.Index(fields=["status", "kind"])]

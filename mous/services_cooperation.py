@@ -21,7 +21,7 @@ from institutions.models import Institution
 
 from .errors import MouError
 from .lifecycle import touch_activity
-from .models import EXCHANGE_MAX_PEOPLE, Exchange, Mou, Project
+from .models import EXCHANGE_MAX_PEOPLE, EXCHANGE_NUMBER_MESSAGE, Exchange, Mou, Project
 
 
 def mou_years(*, mou: Mou, today: datetime.date | None = None) -> tuple[int, int]:
@@ -51,9 +51,7 @@ def exchange_check(*, exchange: Exchange, today: datetime.date | None = None) ->
         raise MouError(_("Give the planned number, the actual number or both."), code="no_figure")
     for value in (exchange.planned, exchange.actual):
         if value is not None and not 0 <= value <= EXCHANGE_MAX_PEOPLE:
-            raise MouError(
-                _("A number of people must be between 0 and %(max)s.") % {"max": EXCHANGE_MAX_PEOPLE}, code="number"
-            )
+            raise MouError(str(EXCHANGE_NUMBER_MESSAGE), code="number")
     if exchange.duration is not None and not exchange.duration_unit:
         raise MouError(_("Give the unit of the duration."), code="duration")
     duplicate = Exchange.objects.filter(

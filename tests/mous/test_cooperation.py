@@ -439,3 +439,22 @@ def test_the_admin_forms_keep_the_same_rules(mou, roles):
     form = ProjectAdminForm(data={"name": "Base", "kind": "other", "status": "planned", "original_language": "en"})
     assert not form.is_valid()
     assert "one MoU or to one alliance" in str(form.errors)
+
+
+def test_form_says_each_rule_once_in_words(client, roles, mou):
+    login(client, roles["institution_admin"])
+    response = client.post(
+        reverse("mous:exchange_add", args=[mou.pk]),
+        {
+            "exchange-year": "2025",
+            "exchange-category": "staff",
+            "exchange-from_institution": roles.institution_a.pk,
+            "exchange-to_institution": roles.institution_a.pk,
+            "exchange-duration_unit": "weeks",
+        },
+    )
+    body = response.content.decode()
+    assert body.count("Give the planned number, the actual number or both.") == 1
+    assert body.count("choose two different parties") == 1
+    assert "exchange_has_a_figure" not in body
+    assert not Exchange.objects.exists()

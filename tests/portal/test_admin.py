@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
+from django.utils import timezone
 
 from core import outbox
 from events.models import Event, Registration, RetentionRun
 from institutions.models import Institution
 from matchmaking.models import FollowUp, Meeting
-from mous.models import Milestone, Mou
+from mous.models import Exchange, Milestone, Mou, Project
 from portal.models import User
 from tests.factories import (
     ContactFactory,
@@ -75,6 +76,15 @@ def portal_data(event_with_matchmaking):
         MouPartyFactory(mou=mou, institution=setup.requester.institution)
         MouPartyFactory(mou=mou, institution=setup.recipient.institution)
         MilestoneFactory.create_batch(2, mou=mou, owner_institution=setup.requester.institution)
+        Exchange.objects.create(
+            mou=mou,
+            year=timezone.localdate().year,
+            category=Exchange.Category.STUDENTS,
+            from_institution=setup.requester.institution,
+            to_institution=setup.recipient.institution,
+            actual=3,
+        )
+        Project.objects.create(mou=mou, name="Training base")
     RetentionRun.objects.create(cutoff=setup.event.start_date)
     return setup
 

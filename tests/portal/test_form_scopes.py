@@ -41,7 +41,8 @@ from institutions.filters import DirectoryForm, Taxonomies
 from institutions.models import CooperationType, Institution, Offer, Sector
 from matchmaking.models import Meeting, MeetingRequest
 from mous.filters import RegistryForm
-from mous.models import Mou
+from mous.forms_cooperation import ExchangeForm
+from mous.models import Exchange, Mou
 from tests.factories import (
     CooperationTypeFactory,
     DelegationFactory,
@@ -379,6 +380,39 @@ def milestone_owned_by_an_institution_not_a_party(client, roles):
     assert choice_values(form["owner_institution"]) == {str(roles.institution_a.pk), str(roles.institution_b.pk)}
     assert list(response.context["form"].errors) == ["owner_institution"]
     assert mou.milestones.count() == 0
+
+
+def exchange_between_institutions_not_parties(client, roles):
+    """A party's admin records an exchange from an institution outside the MoU, then to one."""
+    mou = MouFactory()
+    MouPartyFactory(mou=mou, institution=roles.institution_a)
+    MouPartyFactory(mou=mou, institution=roles.institution_b)
+    outsider = InstitutionFactory()
+    url = reverse("mous:exchange_add", args=[mou.pk])
+    client.force_login(roles["institution_admin"])
+    form = client.get(url).context["form"]
+    values = values_of(form, **{"exchange-category": "students", "exchange-actual": "3"})
+
+    sent = client.post(
+        url, {**values, "exchange-from_institution": outsider.pk, "exchange-to_institution": roles.institution_b.pk}
+    )
+    received = client.post(
+        url, {**values, "exchange-from_institution": roles.institution_b.pk, "exchange-to_institution": outsider.pk}
+    )
+
+    parties = {str(roles.institution_a.pk), str(roles.institution_b.pk)}
+    assert choice_values(form["from_institution"]) == parties
+    assert choice_values(form["to_institution"]) == parties
+    assert list(sent.context["form"].errors) == ["from_institution"]
+    assert list(received.context["form"].errors) == ["to_institution"]
+    assert not Exchange.objects.exists()
+
+
+def _exchange_form() -> ExchangeForm:
+    mou = MouFactory()
+    MouPartyFactory(mou=mou)
+    MouPartyFactory(mou=mou)
+    return ExchangeForm(mou=mou)
 
 
 # --- Scenarios: events ----------------------------------------------------------------------
@@ -742,6 +776,11 @@ FORM_FIELDS: dict[str, Callable | Catalogue | NotAnId] = {
     "mous.views_lifecycle.MilestoneForm.owner_institution": milestone_owned_by_an_institution_not_a_party,
     "mous.views_lifecycle.ActivityForm.owner_institution": milestone_owned_by_an_institution_not_a_party,
     "mous.views_lifecycle._RecordForm.owner_institution": milestone_owned_by_an_institution_not_a_party,
+    "mous.forms_cooperation.ExchangeForm.from_institution": exchange_between_institutions_not_parties,
+    "mous.forms_cooperation.ExchangeForm.to_institution": exchange_between_institutions_not_parties,
+    "mous.forms_cooperation.ExchangeForm.field": Catalogue(Sector, make=_exchange_form),
+    "mous.forms_cooperation.ExchangeForm.year": NotAnId("a year of the MoU's life"),
+    "mous.forms_cooperation.ExchangeForm.duration_unit": NotAnId("an Exchange.DurationUnit value"),
     "mous.filters.RegistryForm.sector": Catalogue(
         Sector, make=lambda: RegistryForm(user=AnonymousUser()), field="slug"
     ),
