@@ -648,7 +648,7 @@ class _DemoLoader:
                     "original_language": "en",
                     "translations": {
                         "title": {"zh-hans": facts["title_zh"]},
-                        "description": {"zh-hans": demo_courses.ILLUSTRATIVE_ZH},
+                        "description": {"zh-hans": facts["description_zh"]},
                     },
                     "language": facts["language"],
                     "level": facts["level"],

@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from events.models import Registration, Session
 from institutions.filters import DirectoryForm, Taxonomies
+from institutions.forms_courses import CourseCatalogueForm
 from institutions.models import CooperationType, Institution, Offer, Sector
 from matchmaking.models import Meeting, MeetingRequest
 from mous.filters import RegistryForm
@@ -684,6 +685,46 @@ def profile_rows_of_another_institution(client, roles):
     assert list(Offer.objects.values_list("institution", "note")) == [(roles.institution_b.pk, "Their offer")]
 
 
+def course_request_for_an_institution_not_administered(client, roles):
+    """B's admin asks to use A's course on behalf of an institution B's admin does not administer."""
+    from institutions.models import CourseUseRequest
+    from tests.factories import SharedCourseFactory
+
+    course = SharedCourseFactory(institution=roles.institution_a)
+    elsewhere = InstitutionFactory(name="Elsewhere Polytechnic")
+    url = reverse("institutions:course_request", args=[course.pk])
+    client.force_login(roles["other_admin"])
+    offered = client.get(reverse("institutions:course_detail", args=[course.pk])).context["request_form"]
+    assert list(offered.fields["institution"].queryset) == [roles.institution_b]
+
+    response = client.post(url, {"institution": elsewhere.pk, "message": "Taken over"})
+
+    assert response.status_code == 400
+    assert response.context["request_form"].errors["institution"]
+    assert not CourseUseRequest.objects.exists()
+
+
+def mou_link_of_another_partys_unpublished_course(client, roles):
+    """A's admin links B's unpublished course, and a course of no party, to an MoU between A and B."""
+    from mous.models import MouSharedCourse
+    from tests.factories import SharedCourseFactory
+
+    mou = MouFactory(title="Shared courses accord")
+    MouPartyFactory(mou=mou, institution=roles.institution_a)
+    MouPartyFactory(mou=mou, institution=roles.institution_b)
+    hidden = SharedCourseFactory(institution=roles.institution_b, title="Walrus hidden course", is_published=False)
+    outsider = SharedCourseFactory(title="Outsider course")
+    client.force_login(roles["institution_admin"])
+
+    page = client.get(mou.get_absolute_url()).content.decode()
+    responses = [client.post(reverse("mous:course_link", args=[mou.pk]), {"course": c.pk}) for c in (hidden, outsider)]
+
+    assert "Walrus hidden course" not in page
+    assert "Outsider course" not in page
+    assert [response.status_code for response in responses] == [302, 302]
+    assert not MouSharedCourse.objects.exists()
+
+
 # --- API tokens -------------------------------------------------------------------------------
 
 
@@ -789,6 +830,16 @@ FORM_FIELDS: dict[str, Callable | Catalogue | NotAnId] = {
     ),
     "mous.filters.RegistryForm.name": NotAnId("a country code (country, pair_a, pair_b)"),
     "mous.filters.RegistryForm.status": NotAnId("a Mou.Status value"),
+    "institutions.forms_courses.SharedCourseForm.sector": Catalogue(Sector),
+    "institutions.forms_courses.CourseRequestForm.institution": course_request_for_an_institution_not_administered,
+    "institutions.forms_courses.CourseCatalogueForm.sector": Catalogue(
+        Sector, make=lambda: CourseCatalogueForm(), field="slug"
+    ),
+    "institutions.forms_courses.CourseCatalogueForm.country": NotAnId("a country code"),
+    "institutions.forms_courses.CourseCatalogueForm.format": NotAnId("a SharedCourse.Format value"),
+    "institutions.forms_courses.CourseCatalogueForm.language": NotAnId("a language code"),
+    "institutions.forms_courses.CourseCatalogueForm.level": NotAnId("a SharedCourse.Level value"),
+    "mous.forms_courses.MouCourseLinkForm.course": mou_link_of_another_partys_unpublished_course,
     "institutions.filters.DirectoryForm.country": NotAnId("a country code or a group of countries"),
     "institutions.filters.DirectoryForm.sort": NotAnId("a sort order"),
     "institutions.filters.DirectoryForm.sector": Catalogue(
@@ -853,6 +904,8 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     "events.views_survey.question_move:direction": NotAnId("up or down"),
     "events.views_survey.survey_status:open": NotAnId("a flag"),
     "institutions.views.institution_list:page": PAGE,
+    "institutions.views_courses.course_catalogue:page": PAGE,
+    "institutions.views_courses.course_publish:published": NotAnId("a flag"),
     "institutions.views.content:page": PAGE,
     "institutions.views.institution_list:sort": NotAnId("the order of the results; the form checks it"),
     "institutions.views_onboarding._next_url:next": NEXT,
