@@ -89,6 +89,8 @@ rules.add_perm("mous.record_cooperation", is_secretariat | is_party_admin)
 rules.add_perm("mous.view_exchange_notes", is_secretariat | is_party_member)
 # Asked with the alliance (an institution of kind alliance): its own admins and the secretariat.
 rules.add_perm("mous.record_alliance_project", is_secretariat | is_institution_admin)
+
+
 # --- Courses shared under an MoU ------------------------------------------------------------
 
 

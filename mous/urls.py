@@ -6,6 +6,7 @@ from . import (
     views_lifecycle,
     views_logging,
     views_registry,
+    views_reporting,
 )
 
 app_name = "mous"
@@ -19,4 +20,5 @@ urlpatterns = [
     *views_courses.urlpatterns,
     *views_registry.urlpatterns,
     *views_cooperation.urlpatterns,
+    *views_reporting.urlpatterns,
 ]

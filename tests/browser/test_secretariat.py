@@ -1,8 +1,10 @@
 """The secretariat schedules the meetings of a matchmaking session, publishes them, and records
 the MoUs signed at a ceremony."""
 
+import io
 import re
 
+import openpyxl
 from playwright.sync_api import expect
 
 from events.models import Event, Registration, Session
@@ -132,5 +134,29 @@ def test_secretariat_publishes_the_schedule_and_records_a_signing_ceremony(page,
     page.get_by_role("link", name=CEREMONY[0][0]).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(CEREMONY[0][0])
     audit(page)
+
+    # The cooperation report for the ministry's annual report: the ceremony's MoUs are in it,
+    # and its workbook downloads with one sheet per table.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="MoU registry").click()
+    page.get_by_role("link", name="Cooperation report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cooperation report")
+    page.get_by_label("From year").fill("2025")
+    page.get_by_label("To year").fill("2025")
+    page.get_by_role("button", name="Show the report").click()
+    expect(page).to_have_url(re.compile(r"year_from=2025"))
+    expect(page.get_by_role("heading", name="MoUs with and without recorded cooperation")).to_be_visible()
+    expect(page.get_by_role("region", name="MoUs with and without recorded cooperation")).to_contain_text("Cambodia")
+    audit(page)
+    page.set_viewport_size(MOBILE)
+    page.reload()
+    audit(page, max_width=MOBILE["width"])
+    page.set_viewport_size(DESKTOP)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("^Download for the annual report")).click()
+    download = download_info.value
+    assert download.suggested_filename == "cooperation-report-2025.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()))
+    assert book.sheetnames[:3] == ["Exchanges", "Courses", "Projects"]
+    assert book.sheetnames[3].startswith("MoUs")
 
     audit.assert_clean()

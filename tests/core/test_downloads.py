@@ -8,7 +8,14 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from core.downloads import csv_download, csv_text, neutralise_formula, xlsx_download
+from core.downloads import (
+    ReportSheet,
+    csv_download,
+    csv_text,
+    neutralise_formula,
+    xlsx_download,
+    xlsx_report_download,
+)
 
 
 def csv_rows(text: str) -> list[list[str]]:
@@ -65,3 +72,36 @@ def test_xlsx_download_writes_formulas_as_text():
         ["Plain", None],
     ]
     assert sheet["A2"].data_type == "s"
+
+
+def test_report_workbook_keeps_numbers_and_neutralises_text():
+    response = xlsx_report_download(
+        sheets=[
+            ReportSheet(
+                name="Exchanges",
+                title_lines=["=Title", "Period: 2025"],
+                heading_rows=[["Country", "People"], ["国家", "人数"]],
+                rows=[["-Cambodia", 12], ["China", None], ["Thailand", 2.5]],
+                totals=["Total", 14.5],
+                widths=[20, 10],
+            )
+        ],
+        filename="report.xlsx",
+    )
+    sheet = load_workbook(io.BytesIO(response.content))["Exchanges"]
+
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["'=Title", None],
+        ["Period: 2025", None],
+        [None, None],
+        ["Country", "People"],
+        ["国家", "人数"],
+        ["'-Cambodia", 12],
+        ["China", None],
+        ["Thailand", 2.5],
+        ["Total", 14.5],
+    ]
+    assert sheet["B6"].data_type == "n"
+    assert sheet.freeze_panes == "B6"
+    assert sheet.column_dimensions["A"].width == 20
+    assert sheet["A9"].font.bold

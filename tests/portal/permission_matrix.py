@@ -699,6 +699,10 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
     "mous:registry_export_csv": row("OK OK OK OK OK OK", query="q=Memorandum"),
     "mous:registry_export_xlsx": row("OK OK OK OK OK OK"),
     "mous:statistics": row("NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND OK"),
+    # The cooperation report (mous.reporting): the secretariat's figures of every MoU, an
+    # institution admin's of its own MoUs and courses; a member who administers nothing gets 404.
+    "mous:report": (row("LOGIN NOT_FOUND OK OK OK OK"), row("LOGIN NOT_FOUND BAD BAD BAD BAD", query="year_from=x")),
+    "mous:report_xlsx": row("LOGIN NOT_FOUND OK OK OK OK", query="year_from=2020&year_to=2026"),
     "mous:network": row("LOGIN OK OK OK OK OK"),
 }
 

@@ -43,6 +43,7 @@ from institutions.models import CooperationType, Institution, Offer, Sector
 from matchmaking.models import Meeting, MeetingRequest
 from mous.filters import RegistryForm
 from mous.forms_cooperation import ExchangeForm
+from mous.forms_reporting import ReportForm
 from mous.models import Exchange, Mou
 from tests.factories import (
     CooperationTypeFactory,
@@ -829,6 +830,8 @@ FORM_FIELDS: dict[str, Callable | Catalogue | NotAnId] = {
         CooperationType, make=lambda: RegistryForm(user=AnonymousUser()), field="slug"
     ),
     "mous.filters.RegistryForm.name": NotAnId("a country code (country, pair_a, pair_b)"),
+    "mous.forms_reporting.ReportForm.country": NotAnId("a country code, filtering the cooperation report"),
+    "mous.forms_reporting.ReportForm.sector": Catalogue(Sector, make=lambda: ReportForm(), field="slug"),
     "mous.filters.RegistryForm.status": NotAnId("a Mou.Status value"),
     "institutions.forms_courses.SharedCourseForm.sector": Catalogue(Sector),
     "institutions.forms_courses.CourseRequestForm.institution": course_request_for_an_institution_not_administered,
