@@ -726,6 +726,56 @@ def mou_link_of_another_partys_unpublished_course(client, roles):
     assert not MouSharedCourse.objects.exists()
 
 
+def directory_filter_by_a_rejected_alliance(client, roles):
+    """A rejected alliance with a member is neither offered as a filter nor obeyed when posted."""
+    from institutions.models import AllianceMembership
+
+    rejected = InstitutionFactory(
+        name="Walrus Rejected Alliance", kind=Institution.Kind.ALLIANCE, verification_status="rejected"
+    )
+    member = InstitutionFactory(name="Narwhal Member College")
+    AllianceMembership.objects.create(alliance=rejected, member=member, status=AllianceMembership.Status.ACTIVE)
+
+    offered = DirectoryForm(taxonomies=Taxonomies.load()).fields["alliance"].choices
+    page = client.get(reverse("institutions:list"), {"alliance": rejected.slug}).content.decode()
+
+    assert rejected.slug not in {value for value, _label in offered}
+    assert "Walrus Rejected Alliance" not in page
+
+
+def alliance_join_for_an_institution_not_administered(client, roles):
+    """B's admin asks for an institution B's admin does not administer to join an alliance."""
+    from institutions.models import AllianceMembership
+
+    alliance = InstitutionFactory(name="Tamarind Alliance", kind=Institution.Kind.ALLIANCE)
+    elsewhere = InstitutionFactory(name="Elsewhere Polytechnic")
+    client.force_login(roles["other_admin"])
+
+    response = client.post(reverse("institutions:alliance_join", args=[alliance.slug]), {"member": elsewhere.pk})
+
+    assert response.status_code == 302
+    assert not AllianceMembership.objects.exists()
+
+
+def alliance_add_of_a_rejected_institution(client, roles):
+    """The secretariat adds a rejected institution (no longer in the directory) to an alliance."""
+    from institutions.models import AllianceMembership
+
+    alliance = InstitutionFactory(name="Tamarind Alliance", kind=Institution.Kind.ALLIANCE)
+    rejected = InstitutionFactory(name="Obsidian Rejected College", verification_status="rejected")
+    client.force_login(roles["secretariat"])
+    url = reverse("institutions:alliance_members", args=[alliance.slug])
+
+    page = client.get(url).content.decode()
+    response = client.post(
+        reverse("institutions:alliance_member_add", args=[alliance.slug]), {"member": rejected.pk, "role": "member"}
+    )
+
+    assert "Obsidian Rejected College" not in page
+    assert response.status_code == 400
+    assert not AllianceMembership.objects.exists()
+
+
 # --- API tokens -------------------------------------------------------------------------------
 
 
@@ -843,6 +893,9 @@ FORM_FIELDS: dict[str, Callable | Catalogue | NotAnId] = {
     "institutions.forms_courses.CourseCatalogueForm.language": NotAnId("a language code"),
     "institutions.forms_courses.CourseCatalogueForm.level": NotAnId("a SharedCourse.Level value"),
     "mous.forms_courses.MouCourseLinkForm.course": mou_link_of_another_partys_unpublished_course,
+    "institutions.filters.DirectoryForm.alliance": directory_filter_by_a_rejected_alliance,
+    "institutions.forms_alliances.AllianceJoinForm.member": alliance_join_for_an_institution_not_administered,
+    "institutions.forms_alliances.AllianceAddForm.member": alliance_add_of_a_rejected_institution,
     "institutions.filters.DirectoryForm.country": NotAnId("a country code or a group of countries"),
     "institutions.filters.DirectoryForm.sort": NotAnId("a sort order"),
     "institutions.filters.DirectoryForm.sector": Catalogue(
@@ -909,6 +962,7 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     "institutions.views.institution_list:page": PAGE,
     "institutions.views_courses.course_catalogue:page": PAGE,
     "institutions.views_courses.course_publish:published": NotAnId("a flag"),
+    "institutions.views_alliances.alliance_request_decide:decision": NotAnId("approve or decline"),
     "institutions.views.content:page": PAGE,
     "institutions.views.institution_list:sort": NotAnId("the order of the results; the form checks it"),
     "institutions.views_onboarding._next_url:next": NEXT,
