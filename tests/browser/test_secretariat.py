@@ -156,7 +156,6 @@ def test_secretariat_publishes_the_schedule_and_records_a_signing_ceremony(page,
     download = download_info.value
     assert download.suggested_filename == "cooperation-report-2025.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()))
-    assert book.sheetnames[:3] == ["Exchanges", "Courses", "Projects"]
-    assert book.sheetnames[3].startswith("MoUs")
+    assert [name.split(" · ")[0] for name in book.sheetnames] == ["Exchanges", "Courses", "Projects", "MoUs"]
 
     audit.assert_clean()
