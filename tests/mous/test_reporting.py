@@ -428,7 +428,9 @@ def test_exchange_and_course_recorded_under_a_workshop_mou_appear_in_the_report_
     assert Mou.objects.filter(pk=mou.pk).filter(cooperation_recorded()).exists()
 
     book = workbook(client.get(REPORT_XLSX, {**period, "country": ""}))
-    assert (2025, china, cambodia, teachers, 12, 10, 1) in list(named_sheet(book, "Exchanges").iter_rows(values_only=True))
+    assert (2025, china, cambodia, teachers, 12, 10, 1) in list(
+        named_sheet(book, "Exchanges").iter_rows(values_only=True)
+    )
     assert tuple(course_row) in list(named_sheet(book, "Courses").iter_rows(values_only=True))
     # The secretariat's report holds them too.
     secretariat = build_report(
