@@ -57,6 +57,12 @@ class VersionWatch:
         with self._lock:
             self._values.clear()
 
+    def reset(self) -> None:
+        """Close the tracking connection and try a new one at the next read, even after a failure."""
+        with self._lock:
+            self._reset()
+            self._retry_at = 0.0
+
     def _watched(self, key: str):
         client = _redis_client()
         if client is None:
