@@ -393,52 +393,36 @@ def course_table(*, scope: ReportScope, filters: ReportFilters) -> ReportTable:
     """
     courses = courses_in_scope(scope=scope, filters=filters)
     dimensions = ("year", "course_country", "course_sector", "course_format")
-    shared = (
-        courses.filter(
-            is_published=True, created_at__year__gte=filters.year_from, created_at__year__lte=filters.year_to
+
+    def per_year(queryset, date_field: str, course: str, counted) -> QuerySet:
+        """``queryset``'s rows of the period, counted per year and per its course's dimensions."""
+        return (
+            queryset.filter(
+                **{f"{date_field}__year__gte": filters.year_from, f"{date_field}__year__lte": filters.year_to}
+            )
+            .order_by()
+            .annotate(
+                year=ExtractYear(date_field),
+                course_country=F(f"{course}institution__country"),
+                course_sector=F(f"{course}sector_id"),
+                course_format=F(f"{course}format"),
+            )
+            .values(*dimensions)
+            .annotate(n=counted)
         )
-        .annotate(
-            year=ExtractYear("created_at"),
-            course_country=F("institution__country"),
-            course_sector=F("sector_id"),
-            course_format=F("format"),
-        )
-        .values(*dimensions)
-        .annotate(n=Count("pk"))
+
+    shared = per_year(courses.filter(is_published=True), "created_at", "", Count("pk"))
+    used = per_year(
+        CourseUseRequest.objects.filter(course__in=courses, status=CourseUseRequest.Status.ACCEPTED),
+        "decided_at",
+        "course__",
+        Count("pk"),
     )
-    used = (
-        CourseUseRequest.objects.filter(
-            course__in=courses,
-            status=CourseUseRequest.Status.ACCEPTED,
-            decided_at__year__gte=filters.year_from,
-            decided_at__year__lte=filters.year_to,
-        )
-        .order_by()
-        .annotate(
-            year=ExtractYear("decided_at"),
-            course_country=F("course__institution__country"),
-            course_sector=F("course__sector_id"),
-            course_format=F("course__format"),
-        )
-        .values(*dimensions)
-        .annotate(n=Count("pk"))
-    )
-    linked = (
-        MouSharedCourse.objects.filter(
-            course__in=courses,
-            mou__in=Mou.objects.exclude(status=Mou.Status.DRAFT),
-            linked_at__year__gte=filters.year_from,
-            linked_at__year__lte=filters.year_to,
-        )
-        .order_by()
-        .annotate(
-            year=ExtractYear("linked_at"),
-            course_country=F("course__institution__country"),
-            course_sector=F("course__sector_id"),
-            course_format=F("course__format"),
-        )
-        .values(*dimensions)
-        .annotate(n=Count("course_id", distinct=True))
+    linked = per_year(
+        MouSharedCourse.objects.filter(course__in=courses, mou__in=Mou.objects.exclude(status=Mou.Status.DRAFT)),
+        "linked_at",
+        "course__",
+        Count("course_id", distinct=True),
     )
     counts: dict[tuple, list[int]] = {}
     for index, rows in enumerate((shared, used, linked)):
