@@ -148,7 +148,7 @@ def is_course_public(user, course) -> bool:
 @rules.predicate
 def is_admin_elsewhere(user, course) -> bool:
     """``user`` is an admin of an institution other than the course's, which may ask for it."""
-    return course is not None and bool(active_institution_ids(user, admin_only=True) - {course.institution_id})
+    return course is not None and _administers_other_than(user, course.institution_id)
 
 
 # Asked with the institution whose courses are managed (add, edit, unpublish, delete, answer).
@@ -171,7 +171,12 @@ rules.add_perm("institutions.manage_alliance_members", is_alliance & (is_secreta
 
 @rules.predicate
 def administers_another_institution(user, institution) -> bool:
-    return institution is not None and bool(active_institution_ids(user, admin_only=True) - {institution.pk})
+    return institution is not None and _administers_other_than(user, institution.pk)
+
+
+def _administers_other_than(user, institution_id: int) -> bool:
+    """Whether ``user`` administers an institution other than ``institution_id``."""
+    return bool(active_institution_ids(user, admin_only=True) - {institution_id})
 
 
 # Asked with the alliance: who may ask for one of their institutions to join it (an admin of
