@@ -6,6 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AllianceMembership, Institution
 from .permissions import active_institution_ids
+from .selectors import institution_choices_queryset, institutions_matching
+
+# How many matches the institution picker offers at once.
+FIND_LIMIT = 10
+
+
+def alliance_candidates(alliance: Institution):
+    """The institutions that may be added to ``alliance``: listed, neither it nor a member already."""
+    members = AllianceMembership.objects.filter(alliance=alliance, status__in=AllianceMembership.OPEN_STATUSES).values(
+        "member_id"
+    )
+    return institution_choices_queryset().exclude(pk=alliance.pk).exclude(pk__in=members)
 
 
 class DateInput(forms.DateInput):
@@ -72,29 +84,39 @@ class AllianceEndForm(forms.Form):
 
 
 class AllianceAddForm(forms.Form):
-    """Add an institution of the directory directly (the alliance's admins, the secretariat)."""
+    """Add an institution of the directory directly (the alliance's admins, the secretariat).
+
+    The institution is picked by typing part of its name (``find``): the select offers only the
+    matches, never the whole directory, while any institution that may join is accepted when
+    posted (``candidates``).
+    """
 
     member = forms.ModelChoiceField(
         label=_("Institution"),
         queryset=Institution.objects.none(),
-        help_text=_("Any institution listed in the portal."),
+        help_text=_("Any institution listed in the portal: find it by its name, local name or acronym."),
     )
     role = forms.ChoiceField(
         label=_("Role"), choices=AllianceMembership.Role.choices, initial=AllianceMembership.Role.MEMBER
     )
     joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DateInput)
 
-    def __init__(self, *args, alliance: Institution, **kwargs) -> None:
+    def __init__(self, *args, alliance: Institution, find: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        members = AllianceMembership.objects.filter(
-            alliance=alliance, status__in=AllianceMembership.OPEN_STATUSES
-        ).values("member_id")
-        queryset = (
-            Institution.objects.exclude(pk=alliance.pk)
-            .exclude(pk__in=members)
-            .exclude(verification_status=Institution.Verification.REJECTED)
-        )
-        self.fields["member"].queryset = queryset.order_by("name").only("pk", "name", "country")
+        candidates = alliance_candidates(alliance)
+        field = self.fields["member"]
+        field.queryset = candidates
+        shown = list(institutions_matching(find, limit=FIND_LIMIT, among=candidates))
+        posted = self.data.get(self.add_prefix("member"), "") if self.is_bound else ""
+        if posted.isdigit() and all(str(institution.pk) != posted for institution in shown):
+            shown = [*candidates.filter(pk=int(posted)), *shown]
+        if shown:
+            prompt = _("Choose one of the matches")
+        elif find.strip():
+            prompt = _("No institution matches")
+        else:
+            prompt = _("Find the institution first")
+        field.widget.choices = [("", prompt)] + [(institution.pk, institution.picker_label()) for institution in shown]
 
     def clean_joined_on(self):
         return _not_future(self.cleaned_data.get("joined_on"))

@@ -167,6 +167,15 @@ class Institution(MultilingualModel, TimestampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def picker_label(self, *, country: bool = True) -> str:
+        """The institution as a picker names it: name, acronym, local name and (by default) country."""
+        label = self.name
+        if self.acronym:
+            label += f" ({self.acronym})"
+        if self.name_local:
+            label += f" · {self.name_local}"
+        return f"{label} · {self.country.name}" if country else label
+
     def save(self, *args, **kwargs) -> None:
         self.search_translations = self.compute_search_translations()
         self.search_grams = self.compute_search_grams()

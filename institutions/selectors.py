@@ -1,7 +1,8 @@
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import AllianceMembership, Institution, Membership, ShortlistEntry
 from .permissions import remember_active_institution_ids
@@ -13,6 +14,28 @@ def institution_list_public() -> QuerySet[Institution]:
         Institution.objects.exclude(verification_status=Institution.Verification.REJECTED)
         .prefetch_related("sectors")
         .order_by("name")
+    )
+
+
+def institution_choices_queryset():
+    return Institution.objects.exclude(verification_status="rejected").order_by("name")
+
+
+def institutions_matching(query: str, *, limit: int = 10, exclude_ids: Iterable[int] = (), among=None):
+    """Institutions whose English name, local-script name or acronym contains ``query``.
+
+    What the pickers of an institution suggest as someone types (an MoU's parties, a ceremony's,
+    an alliance's new member), taken from ``among`` (by default every listed institution) and
+    leaving out ``exclude_ids`` (those already picked).
+    """
+    query = query.strip()
+    if not query:
+        return Institution.objects.none()
+    among = institution_choices_queryset() if among is None else among
+    return (
+        among.filter(Q(name__icontains=query) | Q(name_local__icontains=query) | Q(acronym__icontains=query))
+        .exclude(pk__in=list(exclude_ids))
+        .order_by("name")[:limit]
     )
 
 

@@ -16,14 +16,16 @@ from django.views.decorators.http import require_GET, require_POST
 from .alliance_pages import alliance_page_url
 from .errors import InstitutionError
 from .forms_alliances import (
+    FIND_LIMIT,
     AllianceAddForm,
     AllianceDecisionForm,
     AllianceEndForm,
     AllianceJoinForm,
     AllianceMemberForm,
+    alliance_candidates,
 )
 from .models import AllianceMembership, Institution
-from .selectors import alliance_memberships_for_management
+from .selectors import alliance_memberships_for_management, institutions_matching
 from .services_alliances import (
     alliance_membership_add,
     alliance_membership_approve,
@@ -56,8 +58,18 @@ def alliance_members(request, slug: str):
     return render(request, "institutions/alliances/members.html", _members_context(request, alliance))
 
 
+@login_required
+@require_GET
+def alliance_member_candidates(request, slug: str):
+    """The institutions matching ``find`` that may be added, as the add form's ``<option>``s (htmx)."""
+    alliance = _managed(request, slug)
+    matches = institutions_matching(request.GET.get("find", ""), limit=FIND_LIMIT, among=alliance_candidates(alliance))
+    return render(request, "institutions/_institution_options.html", {"matches": matches})
+
+
 def _members_context(request, alliance: Institution, **forms) -> dict:
     memberships = alliance_memberships_for_management(alliance=alliance)
+    find = request.GET.get("find", "")
     return {
         "alliance": alliance,
         "alliance_url": alliance_page_url(alliance),
@@ -67,7 +79,8 @@ def _members_context(request, alliance: Institution, **forms) -> dict:
             m for m in memberships if m.status in (AllianceMembership.Status.LEFT, AllianceMembership.Status.DECLINED)
         ],
         "roles": AllianceMembership.Role.choices,
-        "add_form": forms.get("add_form") or AllianceAddForm(alliance=alliance),
+        "find": find,
+        "add_form": forms.get("add_form") or AllianceAddForm(alliance=alliance, find=find),
     }
 
 
@@ -194,6 +207,7 @@ def alliance_join(request, slug: str):
 urlpatterns = [
     path("<slug:slug>/alliance-members/", alliance_members, name="alliance_members"),
     path("<slug:slug>/alliance-members/add/", alliance_member_add, name="alliance_member_add"),
+    path("<slug:slug>/alliance-members/candidates/", alliance_member_candidates, name="alliance_member_candidates"),
     path("<slug:slug>/alliance-members/<int:pk>/decide/", alliance_request_decide, name="alliance_request_decide"),
     path("<slug:slug>/alliance-members/<int:pk>/change/", alliance_member_change, name="alliance_member_change"),
     path("<slug:slug>/alliance-members/<int:pk>/end/", alliance_member_end, name="alliance_member_end"),

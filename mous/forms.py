@@ -21,6 +21,7 @@ from events.models import Event, Session
 from events.selectors import event_list_visible_to
 from institutions.languages import WORK_LANGUAGES
 from institutions.models import Institution
+from institutions.selectors import institution_choices_queryset
 from matchmaking.models import Meeting
 
 from .errors import MouError
@@ -29,26 +30,6 @@ from .selectors import meetings_linkable_by
 from .services import add_months, check_parties, meeting_institution_ids
 
 MAX_PARTIES = 20
-
-
-def institution_choices_queryset():
-    return Institution.objects.exclude(verification_status="rejected").order_by("name")
-
-
-def institutions_matching(query: str, *, limit: int = 10, exclude_ids: Iterable[int] = ()):
-    """Institutions whose English name, local-script name or acronym contains ``query``.
-
-    What the MoU form's and the ceremony's party pickers suggest as someone types, leaving
-    out ``exclude_ids`` (the parties already picked).
-    """
-    query = query.strip()
-    if not query:
-        return Institution.objects.none()
-    return (
-        institution_choices_queryset()
-        .filter(Q(name__icontains=query) | Q(name_local__icontains=query) | Q(acronym__icontains=query))
-        .exclude(pk__in=list(exclude_ids))[:limit]
-    )
 
 
 def session_labels(sessions: Iterable[Session]) -> dict[int, str]:

@@ -12,22 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from core.multilingual import FALLBACK_LANGUAGE, content_languages
 from events.models import Event, Session
 from institutions.models import CooperationType, Institution, Sector
+from institutions.selectors import institution_choices_queryset
 
 from .errors import MouError
-from .forms import SessionChoiceField, institution_choices_queryset
+from .forms import SessionChoiceField
 from .models import Mou
 from .services import check_parties
 
 MAX_CEREMONY_ROWS = 60
-
-
-def institution_label(institution: Institution) -> str:
-    parts = [institution.name]
-    if institution.acronym:
-        parts.append(f"({institution.acronym})")
-    if institution.name_local:
-        parts.append(f"· {institution.name_local}")
-    return " ".join(parts)
 
 
 class CeremonyForm(forms.Form):

@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from institutions.selectors import institution_choices_queryset, institutions_matching
+
 from .errors import MouError
-from .forms import institution_choices_queryset, institutions_matching
 from .forms_ceremony import (
     MAX_CEREMONY_ROWS,
     CeremonyEntry,
     CeremonyForm,
     MouRowFormSet,
-    institution_label,
 )
 from .models import Mou
 from .services import mous_ceremony_create
@@ -133,7 +133,7 @@ def ceremony_institutions(request):
     return render(
         request,
         "mous/ceremony/_suggestions.html",
-        {"prefix": prefix, "query": query, "suggestions": [(i, institution_label(i)) for i in matches]},
+        {"prefix": prefix, "query": query, "suggestions": [(i, i.picker_label(country=False)) for i in matches]},
     )
 
 
@@ -164,7 +164,7 @@ def ceremony_party(request):
             "name": f"{prefix}-parties",
             "prefix": prefix,
             "institution": institution,
-            "label": institution_label(institution),
+            "label": institution.picker_label(country=False),
         },
     )
 

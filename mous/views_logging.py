@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.collation import sort_key
 from institutions.models import Institution
 from institutions.permissions import active_institution_ids, is_secretariat
+from institutions.selectors import institutions_matching
 from matchmaking.models import Meeting
 
 from .errors import MouError
-from .forms import MAX_PARTIES, MouEdit, institutions_matching
+from .forms import MAX_PARTIES, MouEdit
 from .models import Mou
 from .services import meeting_institution_ids, mou_proposal_confirm, mou_proposal_reject, mou_save
 
@@ -39,7 +40,7 @@ def institution_search(request):
     if request.GET.get("format") == "html" or request.htmx:
         return render(
             request,
-            "mous/logging/_institution_options.html",
+            "institutions/_institution_options.html",
             {"matches": matches, "selected": request.GET.get("selected", "")},
         )
     return JsonResponse(

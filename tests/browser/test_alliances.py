@@ -12,6 +12,7 @@ from tests.factories import give_second_factor, totp_code
 ALLIANCE = "China–ASEAN Belt and Road Mechanical and Electrical Industry–Education Alliance"
 SLUG = "china-asean-mechanical-electrical-alliance"
 MEMBER = "Shenzhen Polytechnic University"
+ADDED = "Wuhan City Polytechnic"
 
 
 def test_an_admin_asks_to_join_an_alliance_and_the_secretariat_approves(mobile_page, audit):
@@ -49,6 +50,19 @@ def test_an_admin_asks_to_join_an_alliance_and_the_secretariat_approves(mobile_p
     audit(page)
     request.refresh_from_db()
     assert request.status == AllianceMembership.Status.ACTIVE
+
+    # Another member added directly: found by typing part of its name, never a list of them all.
+    AllianceMembership.objects.filter(alliance__slug=SLUG, member__name=ADDED).delete()
+    add = page.locator("section[aria-labelledby=alliance-add-heading]")
+    expect(add.locator("select[name=member]").locator("option")).to_have_count(1)
+    add.get_by_label("Find an institution").fill("wuhan city")
+    expect(add.locator("select[name=member]")).to_contain_text(ADDED)
+    add.get_by_label("Role").select_option("observer")
+    add.get_by_role("button", name="Add").click()
+    expect(page.get_by_role("status")).to_contain_text(f"{ADDED} is now a member.")
+    audit(page)
+    added = AllianceMembership.objects.get(alliance__slug=SLUG, member__name=ADDED)
+    assert (added.status, added.role) == (AllianceMembership.Status.ACTIVE, "observer")
 
     page.goto(f"/institutions/?alliance={SLUG}")
     expect(page.get_by_role("main").get_by_role("link", name=MEMBER)).to_be_visible()

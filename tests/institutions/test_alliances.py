@@ -296,6 +296,65 @@ def test_a_future_joining_date_is_refused_with_a_message(client, alliance, allia
     assert not AllianceMembership.objects.exists()
 
 
+def test_the_add_form_offers_only_the_institutions_found_by_name(client, alliance, alliance_admin, college):
+    member = InstitutionFactory(name="Battambang Member College")
+    services.alliance_membership_add(alliance=alliance, member=member, by=alliance_admin)
+    InstitutionFactory(name="Battambang Rejected College", verification_status=Institution.Verification.REJECTED)
+    unrelated = InstitutionFactory(name="Yunnan Vocational College")
+    url = reverse("institutions:alliance_members", args=[alliance.slug])
+    client.force_login(alliance_admin)
+
+    select = client.get(url).context["add_form"]["member"]
+    assert [value for value, _label in select.field.widget.choices] == [""]
+    assert unrelated.name not in str(select)
+
+    found = client.get(url, {"find": "battambang"}).context["add_form"]["member"]
+    assert [str(value) for value, _label in found.field.widget.choices] == ["", str(college.pk)]
+    assert "Battambang Polytechnic · Cambodia" in str(found)
+
+    options = client.get(
+        reverse("institutions:alliance_member_candidates", args=[alliance.slug]), {"find": "BATTAMBANG"}
+    )
+    assert options.status_code == 200
+    assert f'value="{college.pk}"' in options.content.decode()
+    assert "Member College" not in options.content.decode()
+    assert "Rejected" not in options.content.decode()
+    nothing = client.get(reverse("institutions:alliance_member_candidates", args=[alliance.slug]), {"find": "zzz"})
+    assert "No institution matches" in nothing.content.decode()
+
+
+def test_an_institution_added_without_searching_first_is_still_accepted(client, alliance, alliance_admin, college):
+    client.force_login(alliance_admin)
+
+    response = client.post(
+        reverse("institutions:alliance_member_add", args=[alliance.slug]), {"member": college.pk, "role": "member"}
+    )
+
+    assert response.status_code == 302
+    assert AllianceMembership.objects.get().member == college
+
+
+def test_a_refused_add_keeps_the_posted_institution_on_offer(client, alliance, alliance_admin, college):
+    client.force_login(alliance_admin)
+    later = timezone.localdate() + timedelta(days=3)
+
+    response = client.post(
+        reverse("institutions:alliance_member_add", args=[alliance.slug]),
+        {"member": college.pk, "role": "member", "joined_on": later.isoformat()},
+    )
+
+    select = response.context["add_form"]["member"]
+    assert f'<option value="{college.pk}" selected>' in str(select)
+
+
+def test_only_the_alliances_managers_search_its_candidates(client, alliance, college_admin):
+    url = reverse("institutions:alliance_member_candidates", args=[alliance.slug])
+    client.force_login(college_admin)
+    assert client.get(url, {"find": "Battambang"}).status_code == 404
+    client.logout()
+    assert client.get(url, {"find": "Battambang"}).status_code == 302
+
+
 def test_the_member_page_says_member_of(client, alliance, alliance_admin, college):
     services.alliance_membership_add(alliance=alliance, member=college, by=alliance_admin)
 

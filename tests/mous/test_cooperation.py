@@ -359,6 +359,19 @@ def test_public_mou_shows_figures_but_not_notes_to_visitors(client, roles, mou):
     assert "Ms Sok" in client.get(mou.get_absolute_url()).content.decode()
 
 
+def test_exchange_flow_names_the_countries_in_the_readers_language(client, roles, mou):
+    Mou.objects.filter(pk=mou.pk).update(is_public=True)
+    exchange_save(mou=mou, exchange=flow(mou, roles), user=roles["secretariat"])
+    page = client.get(mou.get_absolute_url()).content.decode()
+    flow_cell = page.split('class="exchange-flow"')[1].split("</td>")[0]
+    assert "(China)" in flow_cell
+    assert "(Cambodia)" in flow_cell
+    page = client.get(mou.get_absolute_url(), headers={"accept-language": "zh-hans"}).content.decode()
+    flow_cell = page.split('class="exchange-flow"')[1].split("</td>")[0]
+    assert "(中国)" in flow_cell
+    assert "(柬埔寨)" in flow_cell
+
+
 def test_project_pages(client, roles, mou):
     login(client, roles["institution_admin"])
     response = client.post(

@@ -285,6 +285,10 @@ MATRIX: dict[str, Entry | tuple[Entry, ...]] = {
         row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", lambda w: [w.inst_o.slug]),
         row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND", inst_a),
     ),
+    "institutions:alliance_member_candidates": (
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND OK OK", lambda w: [w.inst_o.slug]),
+        row("LOGIN NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND", inst_a),
+    ),
     "institutions:alliance_member_add": row(
         "LOGIN METHOD METHOD METHOD METHOD METHOD",
         lambda w: [w.inst_o.slug],

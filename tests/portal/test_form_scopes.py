@@ -986,6 +986,8 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     "mous.views_lifecycle.mou_status:status": NotAnId("a Mou.Status value"),
     "mous.views_logging.institution_search:format": NotAnId("html or JSON"),
     "mous.views_logging.institution_search:q": SEARCH,
+    "institutions.views_alliances._members_context:find": SEARCH,
+    "institutions.views_alliances.alliance_member_candidates:find": SEARCH,
     "mous.views_logging.institution_search:selected": NotAnId(
         "compared with the ids of the institutions listed, to mark one selected; looks nothing up"
     ),
