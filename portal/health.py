@@ -17,6 +17,8 @@ names or credentials, so it goes to the log only.
 """
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -42,6 +44,12 @@ CHECKED_STORAGES = ("default", "private")
 # A name no file is ever stored under: asking whether it exists is the cheapest round trip.
 STORAGE_PROBE_NAME = "readiness-probe"
 CACHE_PROBE_KEY = "portal:readiness-probe"
+
+# Seconds a process keeps its last readiness outcome. /readyz/ is reachable from outside (the
+# Ingress sends every path to the web pods): without this, each request to it would cost a
+# round trip to the database, Redis, the broker and the object store, an easy way to load them.
+# Probes come every few seconds, so a second's memory changes nothing for Kubernetes.
+READINESS_KEPT_SECONDS = 1.0
 
 # Set once every migration is found applied: migrations are applied before a release rolls
 # out and never undone under a running process, so there is no need to ask again.
@@ -93,7 +101,25 @@ READINESS_CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
+_last_readiness: tuple[float, dict[str, str]] | None = None
+_readiness_lock = threading.Lock()
+
+
 def readiness() -> dict[str, str]:
+    """Each readiness check's outcome, run at most once per ``READINESS_KEPT_SECONDS`` in a process.
+
+    Concurrent requests wait for the one running the checks and share its outcome.
+    """
+    global _last_readiness
+    with _readiness_lock:
+        if _last_readiness is not None and time.monotonic() - _last_readiness[0] < READINESS_KEPT_SECONDS:
+            return dict(_last_readiness[1])
+        results = run_readiness_checks()
+        _last_readiness = (time.monotonic(), results)
+        return dict(results)
+
+
+def run_readiness_checks() -> dict[str, str]:
     """Run every readiness check; return each one's outcome, ``"ok"``, ``"failed"`` or ``"skipped"``."""
     results: dict[str, str] = {}
     for name, check in READINESS_CHECKS.items():

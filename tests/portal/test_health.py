@@ -23,6 +23,7 @@ CLOSED_PORT_URL = "redis://127.0.0.1:1/0"
 @pytest.fixture(autouse=True)
 def _forget_applied_migrations(monkeypatch):
     monkeypatch.setattr(health, "_migrations_applied", False)
+    monkeypatch.setattr(health, "_last_readiness", None)
 
 
 def _statement_timeout() -> str:
@@ -106,6 +107,36 @@ def test_applied_migrations_are_checked_once_per_process(client):
     MigrationRecorder(connection).record_unapplied("portal", latest.name)
 
     # Migrations are never undone under a running release: the first success is kept.
+    assert client.get(reverse("readyz")).status_code == 200
+
+
+def test_readyz_runs_its_checks_at_most_once_a_second_per_process(client, monkeypatch):
+    runs = []
+    monkeypatch.setattr(health, "READINESS_CHECKS", {"database": lambda: runs.append("database")})
+    now = [1000.0]
+    monkeypatch.setattr(health.time, "monotonic", lambda: now[0])
+
+    for _ in range(5):
+        assert client.get(reverse("readyz")).json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert runs == ["database"]
+
+    now[0] += health.READINESS_KEPT_SECONDS
+    client.get(reverse("readyz"))
+    assert runs == ["database", "database"]
+
+
+def test_a_failed_readiness_is_kept_as_briefly_as_a_success(client, monkeypatch):
+    def down():
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(health, "READINESS_CHECKS", {"cache": down})
+    now = [1000.0]
+    monkeypatch.setattr(health.time, "monotonic", lambda: now[0])
+    assert client.get(reverse("readyz")).status_code == 503
+
+    monkeypatch.setattr(health, "READINESS_CHECKS", {"cache": lambda: None})
+    assert client.get(reverse("readyz")).status_code == 503
+    now[0] += health.READINESS_KEPT_SECONDS
     assert client.get(reverse("readyz")).status_code == 200
 
 
