@@ -5,10 +5,21 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from core.admin import KeptByThePortalAdmin
 from core.multilingual import FALLBACK_LANGUAGE, TranslationsJSONFormMixin, content_languages, language_codes
 
 from .images import logo_from_upload
-from .models import CooperationType, Institution, Membership, Need, Offer, Sector
+from .models import (
+    AllianceMembership,
+    CooperationType,
+    CourseUseRequest,
+    Institution,
+    Membership,
+    Need,
+    Offer,
+    Sector,
+    SharedCourse,
+)
 
 
 class UntranslatedFilter(admin.SimpleListFilter):
@@ -138,3 +149,36 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user", "institution")
     date_hierarchy = "created_at"
     readonly_fields = ("created_at",)
+
+
+@admin.register(AllianceMembership)
+class AllianceMembershipAdmin(KeptByThePortalAdmin):
+    """Requests and decisions go through the alliance's members page (its admins, the secretariat)."""
+
+    list_display = ("member", "alliance", "role", "status", "joined_on", "left_on", "decided_at")
+    list_filter = ("status", "role", ("alliance", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("member", "alliance")
+    search_fields = ("member__name", "member__name_local", "alliance__name", "alliance__acronym")
+    date_hierarchy = "created_at"
+
+
+@admin.register(SharedCourse)
+class SharedCourseAdmin(KeptByThePortalAdmin):
+    """Courses are written by their institution's admins on its courses page."""
+
+    list_display = ("title", "institution", "level", "format", "language", "sector", "is_published")
+    list_filter = ("is_published", "level", "format", "language", ("institution__country", CountryFilter))
+    list_select_related = ("institution", "sector")
+    search_fields = ("title", "description", "institution__name", "institution__name_local")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(CourseUseRequest)
+class CourseUseRequestAdmin(KeptByThePortalAdmin):
+    """Asked by an institution's admins, decided by the course's institution's admins."""
+
+    list_display = ("course", "institution", "status", "created_at", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("course", "institution")
+    search_fields = ("course__title", "institution__name", "course__institution__name")
+    date_hierarchy = "created_at"

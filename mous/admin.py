@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import KeptByThePortalAdmin
 from core.audit import audit_log
 from core.multilingual import LanguageKeptFormMixin, TranslationsJSONFormMixin
 from core.storage import stored_file_lookup
 
 from .documents import check_upload, stored_file
 from .errors import MouError
-from .models import Exchange, Milestone, Mou, MouParty, Project
+from .models import Exchange, Milestone, Mou, MouParty, MouSharedCourse, Project
 from .services import check_parties
 from .services_cooperation import exchange_check, project_check
 
@@ -425,3 +426,13 @@ class ProjectAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "mou__title", "mou__reference", "alliance__name")
     autocomplete_fields = ("mou", "alliance", "recorded_by")
     readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(MouSharedCourse)
+class MouSharedCourseAdmin(KeptByThePortalAdmin):
+    """Linked and unlinked by the parties' admins on the MoU's page."""
+
+    list_display = ("course", "mou", "linked_at")
+    list_select_related = ("course", "mou")
+    search_fields = ("course__title", "mou__title", "mou__reference")
+    date_hierarchy = "linked_at"

@@ -8,16 +8,18 @@ from django.utils import timezone
 
 from core import outbox
 from events.models import Event, Registration, RetentionRun
-from institutions.models import Institution
+from institutions.models import AllianceMembership, CourseUseRequest, Institution, SharedCourse
 from matchmaking.models import FollowUp, Meeting
-from mous.models import Exchange, Milestone, Mou, Project
+from mous.models import Exchange, Milestone, Mou, MouSharedCourse, Project
 from portal.models import User
 from tests.factories import (
     ContactFactory,
     CooperationTypeFactory,
+    CourseUseRequestFactory,
     DelegationFactory,
     EventFactory,
     FollowUpFactory,
+    InstitutionFactory,
     MeetingRequestFactory,
     MembershipFactory,
     MilestoneFactory,
@@ -28,6 +30,7 @@ from tests.factories import (
     RegistrationFactory,
     SectorFactory,
     SessionFactory,
+    SharedCourseFactory,
     SlotUnavailabilityFactory,
     SurveyAnswerFactory,
     SurveyTableFactory,
@@ -85,6 +88,12 @@ def portal_data(event_with_matchmaking):
             actual=3,
         )
         Project.objects.create(mou=mou, name="Training base")
+        course = SharedCourseFactory(institution=setup.requester.institution)
+        MouSharedCourse.objects.create(mou=mou, course=course)
+        CourseUseRequestFactory(course=course, institution=setup.recipient.institution)
+    alliance = InstitutionFactory(kind=Institution.Kind.ALLIANCE)
+    for member in (setup.requester.institution, setup.recipient.institution):
+        AllianceMembership.objects.create(alliance=alliance, member=member, status=AllianceMembership.Status.ACTIVE)
     RetentionRun.objects.create(cutoff=setup.event.start_date)
     return setup
 
@@ -100,10 +109,15 @@ def test_admin_changelist_by_superuser_lists_every_row(admin_client, portal_data
 # Rows only the portal itself writes (a background job, the audit log): the admin lists them
 # and adds none.
 WRITTEN_BY_JOBS = {RetentionRun, LogEntry}
+# Rows only the portal's pages write, through services that check who may and tell whom it
+# concerns: the admin lists and shows them, and neither adds, changes nor deletes any.
+WRITTEN_BY_PAGES = {AllianceMembership, CourseUseRequest, MouSharedCourse, SharedCourse}
 
 
 @pytest.mark.parametrize(
-    "model", [model for model in REGISTERED_MODELS if model not in WRITTEN_BY_JOBS], ids=lambda model: model._meta.label
+    "model",
+    [model for model in REGISTERED_MODELS if model not in WRITTEN_BY_JOBS | WRITTEN_BY_PAGES],
+    ids=lambda model: model._meta.label,
 )
 def test_admin_add_page_by_superuser_opens(admin_client, portal_data, model):
     response = admin_client.get(admin_url(model, "add"))
@@ -136,6 +150,20 @@ def test_admin_add_page_of_job_records_by_superuser_refused(admin_client, model)
     response = admin_client.get(admin_url(model, "add"))
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("model", sorted(WRITTEN_BY_PAGES, key=lambda model: model._meta.label))
+def test_admin_shows_rows_of_the_portal_s_pages_and_changes_none(admin_client, portal_data, model):
+    obj = model._default_manager.order_by("pk").first()
+    before = model._default_manager.count()
+
+    page = admin_client.get(admin_url(model, "change", obj.pk))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert admin_client.get(admin_url(model, "add")).status_code == 403
+    assert admin_client.post(admin_url(model, "change", obj.pk), {}).status_code == 403
+    assert admin_client.post(admin_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+    assert model._default_manager.count() == before
 
 
 def test_admin_changelist_by_staff_without_permissions_denied(client):
