@@ -1566,7 +1566,9 @@ PEOPLE = [
 # fmt: on
 
 # Memberships that differ from an active plain membership.
-ADMIN_MEMBERS = {"admin"}
+# The demo accounts' admin, and the fictional admins who ask for and decide on shared courses
+# (portal.demo_courses): only an institution's admins may.
+ADMIN_MEMBERS = {"admin", "nguyen.van.an", "rina.kusuma", "chen.jing"}
 PENDING_MEMBERS = {"zhao.ming"}
 STAFF = {"secretariat"}
 

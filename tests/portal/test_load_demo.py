@@ -412,3 +412,26 @@ def test_directory_shows_verified_and_unverified_institutions(demo):
     assert Institution.objects.filter(verification_status=Institution.Verification.VERIFIED).count() == (
         len(demo_data.INSTITUTIONS) - 3
     )
+
+
+def test_demo_courses_are_asked_decided_and_linked_by_those_who_may(demo):
+    from institutions.models import CourseUseRequest
+    from mous.models import MouSharedCourse
+
+    def admin_of(user, institution_id) -> bool:
+        return Membership.objects.filter(
+            user=user, institution_id=institution_id, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
+        ).exists()
+
+    requests = list(CourseUseRequest.objects.select_related("course"))
+    assert requests
+    for request in requests:
+        assert admin_of(request.requested_by, request.institution_id), request
+        if request.decided_by:
+            assert admin_of(request.decided_by, request.course.institution_id), request
+    links = list(MouSharedCourse.objects.select_related("course", "linked_by"))
+    assert links
+    for link in links:
+        parties = set(MouParty.objects.filter(mou=link.mou_id).values_list("institution_id", flat=True))
+        assert link.course.institution_id in parties, link
+        assert any(admin_of(link.linked_by, party) for party in parties), link
