@@ -36,6 +36,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from core.admin import KeptByThePortalAdmin
 from portal.receivers import SECRETARIAT_APPS
 from tests.portal.matrix_world import ROLES, World
 
@@ -739,6 +740,9 @@ class AdminRule:
 def _model_view(key: str) -> Entry:
     model = _admin_model(key)
     outcome = _admin_secretariat_outcome(model)
+    # Rows only the portal's pages write: the admin shows them, and adds and deletes none.
+    if isinstance(admin.site._registry[model], KeptByThePortalAdmin) and key.endswith(("_add", "_delete")):
+        outcome = "FORBIDDEN"
     if key.endswith(("_changelist", "_add")):
         return row(f"LOGIN LOGIN LOGIN LOGIN LOGIN {outcome}")
     return row(f"LOGIN LOGIN LOGIN LOGIN LOGIN {outcome}", lambda w: [_admin_object(model).pk])
