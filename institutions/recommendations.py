@@ -79,6 +79,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.countries import countries
+from core.lists import listed
 
 from .agreements import agreement_titles
 from .languages import WORK_LANGUAGES
@@ -519,13 +520,13 @@ def _reasons(me: Profile, other: Profile, fit: Fit, labels: _Labels, mou_title: 
         if len(names) == 1:
             reasons.append(_("You share %(language)s as a working language") % {"language": names[0]})
         else:
-            reasons.append(_("You share %(languages)s as working languages") % {"languages": ", ".join(names)})
+            reasons.append(_("You share %(languages)s as working languages") % {"languages": listed(names)})
     if fit.kind_bonus == KIND_COLLEGE_ENTERPRISE:
         reasons.append(_("A college–enterprise pairing"))
     elif fit.kind_bonus == KIND_COLLEGES:
         reasons.append(_("Two schools: a natural pair for exchanges"))
     if fit.shared_sectors:
-        sectors = ", ".join(labels.sector(pk) for pk in fit.shared_sectors[:SECTOR_CAP])
+        sectors = listed(labels.sector(pk) for pk in fit.shared_sectors[:SECTOR_CAP])
         reasons.append(_("Sectors in common: %(sectors)s") % {"sectors": sectors})
     if mou_title:
         reasons.append(_("You already have an MoU: %(title)s") % {"title": mou_title})

@@ -36,6 +36,7 @@ from django.utils.translation import ngettext
 
 from core.collation import sort_key
 from core.countries import countries
+from core.lists import listed
 from core.multilingual import pick
 
 from .models import MouParty
@@ -335,7 +336,7 @@ def node_description(node: Node) -> str:
     """Return what a screen reader says of a node: the institution, its country and its partners."""
     named = node.partners[:PARTNERS_NAMED]
     more = len(node.partners) - len(named)
-    partners = ", ".join(named)
+    partners = listed(named)
     if more:
         partners += " " + ngettext("and %(count)s more", "and %(count)s more", more) % {"count": more}
     return ngettext(

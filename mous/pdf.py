@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from core.dates import date_format
+from core.lists import listed
 from core.pdf import MAIN_FONT, ReportPDF
 from core.qr import qr_svg
 
@@ -106,8 +107,8 @@ def summary_pdf(mou: Mou) -> bytes:
         _fact(pdf, _("Event"), mou.event.title)
     if mou.valid_from or mou.valid_until:
         _fact(pdf, _("Valid"), f"{_date(mou.valid_from)} – {_date(mou.valid_until)}")
-    _fact(pdf, _("Sectors"), ", ".join(sector.label for sector in mou.sectors.all()))
-    _fact(pdf, _("Cooperation"), ", ".join(kind.label for kind in mou.cooperation_types.all()))
+    _fact(pdf, _("Sectors"), listed(sector.label for sector in mou.sectors.all()))
+    _fact(pdf, _("Cooperation"), listed(kind.label for kind in mou.cooperation_types.all()))
 
     summary = mou.localized("summary")
     if summary:

@@ -124,7 +124,7 @@ TEMPLATES = [
             ],
             # Replaces Django's `date` filter in every template: named formats show the
             # Buddhist era beside the year on pages in Thai (core/dates.py).
-            "builtins": ["core.templatetags.dates"],
+            "builtins": ["core.templatetags.dates", "core.templatetags.lists"],
         },
     },
 ]
