@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from allauth.mfa.utils import decrypt, encrypt
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import timezone
 from factory.django import DjangoModelFactory, Password
 
@@ -82,10 +83,20 @@ class TOTPAuthenticatorFactory(DjangoModelFactory):
 
 
 def totp_code(user: User) -> str:
-    """Return the code that ``user``'s authenticator app shows now."""
+    """Return the code that ``user``'s authenticator app shows now, as a person would use it.
+
+    allauth refuses a code already used (within its period): when an earlier test of the same
+    process signed ``user`` in with the code shown now, this waits for the app's next code, as
+    a person would, instead of sending one the portal rightly refuses.
+    """
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    counter = int(time_module.time()) // 30
-    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), counter))
+    secret = decrypt(authenticator.data["secret"])
+    while True:
+        now = time_module.time()
+        code = format_hotp_value(hotp_value(secret, int(now) // 30))
+        if not cache.get(TOTP(authenticator)._get_used_cache_key(code)):
+            return code
+        time_module.sleep(30 - now % 30 + 0.05)
 
 
 def give_second_factor(user: User) -> User:
