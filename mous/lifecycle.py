@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from core import domain_events, outbox
 from core.dates import date_format
+from core.lists import listed
 from core.multilingual import content_languages, pick
 from events.models import Event, Session
 from events.selectors import event_list_visible_to
@@ -444,7 +445,7 @@ def _display(model_field, value, lookups: dict) -> str:
     if isinstance(value, datetime.date):
         return date_format(value, "DATE_FORMAT")
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        return listed(value)
     return str(value)
 
 
@@ -500,8 +501,8 @@ def _m2m_changes(sets: dict, before, record) -> list[Change]:
             changes.append(
                 Change(
                     str(m2m_field.verbose_name).capitalize(),
-                    ", ".join(sorted(old)) or "—",
-                    ", ".join(sorted(new)) or "—",
+                    listed(sorted(old)) or "—",
+                    listed(sorted(new)) or "—",
                 )
             )
     return changes

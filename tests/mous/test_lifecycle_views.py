@@ -332,3 +332,19 @@ def test_timeline_shows_sector_changes(mou, roles):
     mou.sectors.add(sector)
     entry = lifecycle.timeline(mou=mou)[0]
     assert ("Sectors", "—", str(sector)) in [(c.field, c.old, c.new) for c in entry.changes]
+
+
+def test_timeline_lists_several_sectors_with_the_readers_separator(mou, roles):
+    from django.utils import translation
+
+    from tests.factories import SectorFactory
+
+    sectors = [SectorFactory(name="Automotive"), SectorFactory(name="Welding")]
+    mou._history_user = roles["secretariat"]
+    mou.sectors.add(*sectors)
+    with translation.override("en"):
+        changes = [(c.old, c.new) for c in lifecycle.timeline(mou=mou)[0].changes]
+        assert ("—", "Automotive, Welding") in changes
+    with translation.override("zh-hans"):
+        changes = [(c.old, c.new) for c in lifecycle.timeline(mou=mou)[0].changes]
+        assert ("—", "Automotive、Welding") in changes
