@@ -105,7 +105,14 @@ def test_the_form_page_renders(client, roles):
     client.force_login(roles["secretariat"])
     response = client.get(NEW)
     assert response.status_code == 200
-    assert 'name="parties-TOTAL_FORMS"' in response.content.decode()
+    page = response.content.decode()
+    assert 'name="parties-TOTAL_FORMS"' in page
+    # Each party's search box fills that party's select as the secretariat types.
+    search = reverse("mous:institution_search") + "?format=html"
+    assert '<label for="parties-0-search">' in page
+    assert 'id="parties-0-search"' in page
+    assert f'hx-get="{search}"' in page
+    assert 'hx-target="#id_parties-0-institution"' in page
 
 
 def test_same_institution_twice_is_rejected_and_nothing_written(client, roles):
