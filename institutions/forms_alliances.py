@@ -6,10 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AllianceMembership, Institution
 from .permissions import active_institution_ids
-from .selectors import institution_choices_queryset, institutions_matching
-
-# How many matches the institution picker offers at once.
-FIND_LIMIT = 10
+from .pickers import offer_found
+from .selectors import institution_choices_queryset
 
 
 def alliance_candidates(alliance: Institution):
@@ -103,20 +101,9 @@ class AllianceAddForm(forms.Form):
 
     def __init__(self, *args, alliance: Institution, find: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        candidates = alliance_candidates(alliance)
-        field = self.fields["member"]
-        field.queryset = candidates
-        shown = list(institutions_matching(find, limit=FIND_LIMIT, among=candidates))
+        self.fields["member"].queryset = alliance_candidates(alliance)
         posted = self.data.get(self.add_prefix("member"), "") if self.is_bound else ""
-        if posted.isdigit() and all(str(institution.pk) != posted for institution in shown):
-            shown = [*candidates.filter(pk=int(posted)), *shown]
-        if shown:
-            prompt = _("Choose one of the matches")
-        elif find.strip():
-            prompt = _("No institution matches")
-        else:
-            prompt = _("Find the institution first")
-        field.widget.choices = [("", prompt)] + [(institution.pk, institution.picker_label()) for institution in shown]
+        offer_found(self.fields["member"], find=find, keep=[posted])
 
     def clean_joined_on(self):
         return _not_future(self.cleaned_data.get("joined_on"))

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from .alliance_pages import alliance_page_url
 from .errors import InstitutionError
 from .forms_alliances import (
-    FIND_LIMIT,
     AllianceAddForm,
     AllianceDecisionForm,
     AllianceEndForm,
@@ -25,6 +24,7 @@ from .forms_alliances import (
     alliance_candidates,
 )
 from .models import AllianceMembership, Institution
+from .pickers import FIND_LIMIT
 from .selectors import alliance_memberships_for_management, institutions_matching
 from .services_alliances import (
     alliance_membership_add,

@@ -21,6 +21,7 @@ from events.models import Event, Session
 from events.selectors import event_list_visible_to
 from institutions.languages import WORK_LANGUAGES
 from institutions.models import Institution
+from institutions.pickers import offer_found
 from institutions.selectors import institution_choices_queryset
 from matchmaking.models import Meeting
 
@@ -78,7 +79,7 @@ class SessionChoiceField(forms.ModelChoiceField):
 
 
 class PartyForm(forms.Form):
-    """One party: the institution (picked by typing, a plain select without JS) and its signatory."""
+    """One party: the institution (found by typing part of its name) and its signatory."""
 
     institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none(), required=False)
     signatory_name = forms.CharField(label=_("Signatory"), max_length=200, required=False)
@@ -91,7 +92,19 @@ class PartyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institution_choices_queryset()
+        field = self.fields["institution"]
+        field.queryset = institution_choices_queryset()
+        # The select offers the institution chosen and those found by the row's search box
+        # (``<prefix>-find``), never the whole directory (``institutions.pickers``).
+        if self.is_bound:
+            chosen = self.data.get(self.add_prefix("institution"), "")
+            find = self.data.get(self.add_prefix("find"), "")
+        else:
+            chosen = self.initial.get("institution") or ""
+            chosen = getattr(chosen, "pk", chosen)
+            find = ""
+        self.find = find
+        offer_found(field, find=find, keep=[chosen])
 
     def clean(self):
         cleaned = super().clean()

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from core.multilingual import FALLBACK_LANGUAGE, content_languages
 from events.models import Event, Session
 from institutions.models import CooperationType, Institution, Sector
-from institutions.selectors import institution_choices_queryset
+from institutions.pickers import FIND_LIMIT
+from institutions.selectors import institution_choices_queryset, institutions_matching
 
 from .errors import MouError
 from .forms import SessionChoiceField
@@ -159,6 +160,17 @@ class MouRowForm(forms.Form):
         ids = [int(v) for v in raw if str(v).isdigit()]
         found = institution_choices_queryset().in_bulk(ids)
         return [found[i] for i in ids if i in found]
+
+    @property
+    def find(self) -> str:
+        """What the row's search box held when the form was sent (the search without JavaScript)."""
+        return self.data.get(self.add_prefix("find"), "") if self.is_bound else ""
+
+    def found(self) -> list[Institution]:
+        """The institutions the row's search box found, but those picked already: the no-JavaScript
+        select offers these rather than the whole directory."""
+        picked = [institution.pk for institution in self.party_choices()]
+        return list(institutions_matching(self.find, limit=FIND_LIMIT, exclude_ids=picked))
 
 
 class BaseMouRowFormSet(forms.BaseFormSet):

@@ -48,17 +48,19 @@ def ceremony(request):
     """Record the MoUs of a signing ceremony: all rows are saved, or none.
 
     Without JavaScript, "Add an MoU" submits the form with ``add`` set: the page comes back with
-    one more empty row and nothing is saved.
+    one more empty row and nothing is saved; a row's "Search" (``find_parties``) brings it back
+    with the institutions its search box found on offer.
     """
     _secretariat_only(request)
     if request.method == "POST":
-        if "add" in request.POST:
+        if "add" in request.POST or "find_parties" in request.POST:
             data = request.POST.copy()
             key = f"{CeremonyEntry.prefix}-TOTAL_FORMS"
             try:
-                data[key] = str(min(int(data.get(key, 0)) + 1, MAX_CEREMONY_ROWS))
+                rows = int(data.get(key, 0)) + (1 if "add" in request.POST else 0)
             except ValueError:
                 return HttpResponseBadRequest()
+            data[key] = str(min(rows, MAX_CEREMONY_ROWS))
             return render(
                 request, "mous/ceremony/ceremony.html", _page_context(CeremonyEntry(data).without_errors(), adding=True)
             )
@@ -87,9 +89,7 @@ def ceremony(request):
 
 
 def _page_context(entry: CeremonyEntry, *, adding: bool = False) -> dict:
-    # The institutions for the no-JavaScript party select, read once for all rows.
-    institutions = list(institution_choices_queryset().only("pk", "name", "acronym"))
-    return {"entry": entry, "adding": adding, "institutions": institutions}
+    return {"entry": entry, "adding": adding}
 
 
 @require_GET

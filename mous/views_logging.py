@@ -3,6 +3,8 @@ meetings whose participants reported an MoU signed."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
@@ -31,12 +33,23 @@ def _secretariat_or_404(request) -> None:
         raise Http404
 
 
+# A party row's search box, which htmx sends under its own name (``parties-0-find``).
+_ROW_SEARCH = re.compile(r"^parties-\d{1,2}-find$")
+
+
+def _search_text(request) -> str:
+    """The text searched for: ``q``, or else the search box of the party row that asked."""
+    if "q" in request.GET:
+        return request.GET["q"]
+    return next((value for key, value in request.GET.items() if _ROW_SEARCH.match(key)), "")
+
+
 @login_required
 @require_GET
 def institution_search(request):
-    """Up to ten institutions matching ``q``: JSON by default, HTML ``<option>``s with ``format=html``
+    """Up to ten institutions matching ``q`` (or a party row's search box): JSON by default, HTML ``<option>``s with ``format=html``
     (htmx fills the party's select with them)."""
-    matches = list(institutions_matching(request.GET.get("q", ""), limit=SEARCH_LIMIT))
+    matches = list(institutions_matching(_search_text(request), limit=SEARCH_LIMIT))
     if request.GET.get("format") == "html" or request.htmx:
         return render(
             request,
@@ -73,8 +86,9 @@ def _with_extra_party_row(data):
 def _edit_and_save(request, edit_factory, *, template: str, context: dict, on_saved):
     """Shared flow of the log, edit and propose forms."""
     if request.method == "POST":
-        if "add_party" in request.POST or "refresh" in request.POST:
-            # Show the form again with one more party row, or with the meetings of the chosen event.
+        if "add_party" in request.POST or "refresh" in request.POST or "find_parties" in request.POST:
+            # Show the form again with one more party row, with the meetings of the chosen event,
+            # or with the institutions found by the party rows' search boxes (without JavaScript).
             data = _with_extra_party_row(request.POST) if "add_party" in request.POST else request.POST
             if data is None:
                 return HttpResponseBadRequest()

@@ -374,21 +374,36 @@ def test_ceremony_row_search_and_suggestions_send_the_rows_parties(client, roles
     assert 'hx-include="#rows-0-chips"' in suggestions.content.decode()
 
 
-def test_ceremony_without_js_does_not_offer_a_rows_party_again(client, roles):
+def test_ceremony_without_js_offers_what_a_rows_search_found_but_its_parties(client, roles):
     a = InstitutionFactory(name="Chosen College")
     b = InstitutionFactory(name="Other College")
+    InstitutionFactory(name="Yunnan Vocational Institute")
     client.force_login(roles["secretariat"])
     data = post_data(shared_data(), [row("Kept", a)])
+
+    def select_of(html: str) -> str:
+        start = html.index('id="rows-0-parties-select"')
+        return html[start : html.index("</select>", start)]
+
+    # Adding a row offers nothing to pick until something is searched for: never the directory.
     data["add"] = "1"
-
     html = client.post(URL, data).content.decode()
+    assert "College" not in select_of(html)
+    assert "Find the institution first" in select_of(html)
 
-    select = html[
-        html.index('id="rows-0-parties-select"') : html.index("</select>", html.index('id="rows-0-parties-select"'))
-    ]
-    assert f'<option value="{b.pk}">' in select
-    assert f'<option value="{a.pk}">' not in select
+    del data["add"]
+    data["find_parties"] = "1"
+    data["rows-0-find"] = "college"
+    response = client.post(URL, data)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert f'<option value="{b.pk}">' in select_of(html)
+    assert f'<option value="{a.pk}">' not in select_of(html)
+    assert "Yunnan" not in select_of(html)
     assert f'name="rows-0-parties" value="{a.pk}" checked' in html
+    assert 'value="college"' in html
+    assert Mou.objects.count() == 0
 
 
 def test_ceremony_duplicate_party_error_names_the_institution(client, roles):

@@ -109,10 +109,59 @@ def test_the_form_page_renders(client, roles):
     assert 'name="parties-TOTAL_FORMS"' in page
     # Each party's search box fills that party's select as the secretariat types.
     search = reverse("mous:institution_search") + "?format=html"
-    assert '<label for="parties-0-search">' in page
-    assert 'id="parties-0-search"' in page
+    assert '<label for="parties-0-find">' in page
+    assert 'name="parties-0-find"' in page
     assert f'hx-get="{search}"' in page
     assert 'hx-target="#id_parties-0-institution"' in page
+
+
+def test_party_selects_offer_what_was_searched_for_never_the_whole_directory(client, roles):
+    InstitutionFactory(name="Yunnan Vocational College", country="CN")
+    client.force_login(roles["secretariat"])
+
+    page = client.get(NEW).content.decode()
+    assert "Yunnan Vocational College" not in page
+    assert "Find the institution first" in page
+
+    # Without JavaScript, the search button shows the form again, nothing saved, each row's
+    # select offering its chosen institution and what its box found.
+    data = form_data([roles.institution_a, None], find_parties="1", **{"parties-1-find": "yunnan"})
+    response = client.post(NEW, data)
+    assert response.status_code == 200
+    rows = response.context["edit"].parties.forms
+    assert [label for _value, label in rows[1].fields["institution"].widget.choices][1:] == [
+        "Yunnan Vocational College · China"
+    ]
+    assert [str(value) for value, _label in rows[0].fields["institution"].widget.choices] == [
+        "",
+        str(roles.institution_a.pk),
+    ]
+    assert 'value="yunnan"' in response.content.decode()
+    assert 'class="errorlist' not in response.content.decode()
+    assert not Mou.objects.exists()
+
+
+def test_the_edit_form_offers_each_partys_institution(client, roles):
+    mou = MouFactory(title="Old")
+    MouPartyFactory(mou=mou, institution=roles.institution_a)
+    MouPartyFactory(mou=mou, institution=roles.institution_b)
+    client.force_login(roles["secretariat"])
+
+    rows = client.get(reverse("mous:edit", args=[mou.pk])).context["edit"].parties.forms
+
+    chosen = [[value for value, _label in row.fields["institution"].widget.choices][1:] for row in rows[:2]]
+    assert chosen == [[roles.institution_a.pk], [roles.institution_b.pk]]
+
+
+def test_a_party_rows_search_box_is_answered_under_its_own_name(client, roles):
+    InstitutionFactory(name="Yunnan Vocational College")
+    client.force_login(roles["secretariat"])
+    url = reverse("mous:institution_search")
+
+    options = client.get(url, {"format": "html", "parties-3-find": "yunnan"}).content.decode()
+
+    assert "Yunnan Vocational College" in options
+    assert "Yunnan" not in client.get(url, {"format": "html", "other-find": "yunnan"}).content.decode()
 
 
 def test_same_institution_twice_is_rejected_and_nothing_written(client, roles):

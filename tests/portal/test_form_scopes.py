@@ -985,7 +985,7 @@ RAW_IDS: dict[str, Callable | NotAnId] = {
     "mous.views_documents.document_visibility:document_is_public": NotAnId("a flag"),
     "mous.views_lifecycle.mou_status:status": NotAnId("a Mou.Status value"),
     "mous.views_logging.institution_search:format": NotAnId("html or JSON"),
-    "mous.views_logging.institution_search:q": SEARCH,
+    "mous.views_logging._search_text:q": SEARCH,
     "institutions.views_alliances._members_context:find": SEARCH,
     "institutions.views_alliances.alliance_member_candidates:find": SEARCH,
     "mous.views_logging.institution_search:selected": NotAnId(
