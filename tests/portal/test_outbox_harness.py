@@ -3,14 +3,12 @@ SIGKILL, a local SMTP server answering 421 and 550, a Redis restart, and the por
 of email queued by its services and periodic tasks (`bench/outbox.py`)."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bench.outbox import PROJECT_DIR, missing_requirements
+from bench.outbox import missing_requirements
+from tests.portal.harness import run_harness
 
 MISSING = missing_requirements()
 
@@ -19,21 +17,12 @@ MISSING = missing_requirements()
 @pytest.mark.skipif(bool(MISSING), reason=f"the outbox harness needs {', '.join(MISSING)}")
 def test_outbox_survives_kills_busy_and_refusing_servers_and_a_redis_restart(tmp_path: Path):
     results = tmp_path / "results.json"
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "DJANGO_"))}
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.outbox", "--ci", "--json", str(results)],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    report = completed.stdout + completed.stderr[-4000:]
+    report, returncode = run_harness("bench.outbox", results, "--ci", timeout=300)
     assert results.exists(), report
     outcome = json.loads(results.read_text())
     rows = {row["scenario"].split(".")[0]: row for row in outcome["rows"]}
     assert outcome["problems"] == [], report
-    assert completed.returncode == 0, report
+    assert returncode == 0, report
     assert set(rows) == {"1", "2", "3", "4", "5", "6", "7"}
     for row in outcome["rows"]:
         assert row["lost"] == 0, row

@@ -8,14 +8,12 @@ the test skips, unless ``PORTAL_REPLICA_TESTS=required`` (set by `.ci/run`) make
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bench.replicas import ADMINS, MOUS, PEOPLE, missing_requirements
-from tests.portal.production import PROJECT_DIR
+from tests.portal.harness import run_harness
 
 REQUIRED = os.environ.get("PORTAL_REPLICA_TESTS", "") == "required"
 
@@ -34,27 +32,11 @@ def requirements():
 @pytest.mark.replicas
 def test_two_replicas_share_files_sessions_and_one_schedule(requirements, tmp_path: Path):
     results = tmp_path / "results.json"
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "DJANGO_"))}
-    run = subprocess.Popen(
-        [sys.executable, "-m", "bench.replicas", "--json", str(results)],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        stdout, stderr = run.communicate(timeout=600)
-    except subprocess.TimeoutExpired:
-        # SIGTERM, not subprocess.run's SIGKILL: the run then stops its servers, workers and
-        # beats and drops its database and bucket.
-        run.terminate()
-        stdout, stderr = run.communicate(timeout=60)
-    report = stdout + stderr[-4000:]
+    report, returncode = run_harness("bench.replicas", results, timeout=600)
     assert results.exists(), report
     outcome = json.loads(results.read_text())
     assert outcome["problems"] == [], report
-    assert run.returncode == 0, report
+    assert returncode == 0, report
     # Every logo and signed document stored, read back through both replicas.
     assert outcome["uploads"] == ADMINS + MOUS
     # A few hundred requests, shared by the two replicas, none answered 5xx.
