@@ -84,6 +84,7 @@ from core.lists import listed
 from .agreements import agreement_titles
 from .languages import WORK_LANGUAGES
 from .models import CooperationType, Institution, Sector
+from .permissions import active_institution_ids
 
 # --- Weights (see the module docstring) ------------------------------------------------------
 
@@ -598,6 +599,20 @@ def recommend(institution: Institution, *, limit: int = 10, region: str | None =
         for profile, fit in chosen
         if profile.id in institutions
     ]
+
+
+def recommend_to(user, institution: Institution, *, limit: int, region: str | None = None, rank=None):
+    """``recommend`` for ``user`` acting for ``institution``: up to ``limit`` partners, none of them
+    another institution ``user`` belongs to (one's own college is no partner to find).
+
+    ``rank(count)`` returns the recommendations for ``institution`` (``recommend`` itself by
+    default, or a kept copy of it): asked for as many more as ``user`` has other institutions, so
+    that leaving those out still fills ``limit``.
+    """
+    own = active_institution_ids(user) - {institution.pk}
+    count = limit + len(own)
+    ranked = rank(count) if rank is not None else recommend(institution, limit=count, region=region)
+    return [item for item in ranked if item.institution.pk not in own][:limit]
 
 
 def explain(institution: Institution, other: Institution) -> Recommendation | None:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .errors import InstitutionError
 from .models import Institution, ShortlistEntry
-from .recommendations import REGIONS, recommend
+from .recommendations import REGIONS, recommend_to
 from .selectors import acting_institution, shortlist_of, shortlisted_institution_ids
 from .services_shortlist import shortlist_entry_add, shortlist_entry_remove, shortlist_entry_set_note
 
@@ -46,7 +46,7 @@ def partner_list(request):
         region = ""
     recommendations = []
     if institution is not None:
-        recommendations = recommend(institution, limit=PARTNER_PAGE_SIZE, region=region or None)
+        recommendations = recommend_to(request.user, institution, limit=PARTNER_PAGE_SIZE, region=region or None)
     return render(
         request,
         "institutions/partners/partner_list.html",

@@ -8,7 +8,8 @@ knowing about them: ``{% partners_for_you %}`` renders the dashboard section and
 from django import template
 
 from core.pagecache import kept
-from institutions.recommendations import Recommendation, explain, recommend
+from institutions.permissions import active_institution_ids
+from institutions.recommendations import Recommendation, explain, recommend, recommend_to
 from institutions.selectors import acting_institution, shortlisted_institution_ids
 
 register = template.Library()
@@ -30,8 +31,13 @@ def partners_for_you(context) -> dict:
     return {
         "institution": institution,
         # Kept until a profile, the directory or an MoU changes, rather than ranked per view.
-        "recommendations": kept(
-            f"partners-for-you:{institution.pk}", lambda: recommend(institution, limit=DASHBOARD_PARTNERS)
+        "recommendations": recommend_to(
+            user,
+            institution,
+            limit=DASHBOARD_PARTNERS,
+            rank=lambda count: kept(
+                f"partners-for-you:{institution.pk}:{count}", lambda: recommend(institution, limit=count)
+            ),
         )
         if has_profile
         else [],
@@ -47,10 +53,10 @@ def partners_for_you(context) -> dict:
 def why_this_partner(context, institution) -> Recommendation | None:
     """Return the fit of ``institution`` for the viewer's institution, or None.
 
-    None for visitors, people without an institution and on one's own institution's page.
+    None for visitors, people without an institution and on the page of any institution of one's own.
     """
     user = context.get("user")
     mine = acting_institution(user) if user is not None else None
-    if mine is None or institution is None or mine.pk == institution.pk:
+    if mine is None or institution is None or institution.pk in active_institution_ids(user):
         return None
     return explain(mine, institution)

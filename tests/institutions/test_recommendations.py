@@ -574,18 +574,26 @@ def test_recommend_reasons_say_a_lead_is_not_what_is_needed(taxonomy, home):
 
 
 @pytest.mark.django_db
-def test_partner_page_offers_no_shortlist_or_meeting_for_another_institution_of_ones_own(client, taxonomy, home):
+def test_another_institution_of_ones_own_is_never_recommended(client, taxonomy, home):
     also_mine = partner(taxonomy, "Sister College", country="CN", offers=[("training", "nev")])
-    stranger = partner(taxonomy, "Stranger College", country="CN", offers=[("training", "nev")])
+    strangers = [
+        partner(taxonomy, f"Stranger College {n}", country="CN", offers=[("training", "nev")]) for n in range(6)
+    ]
     user = member_of(home, role=Membership.Role.ADMIN)
     MembershipFactory(user=user, institution=also_mine)
     client.force_login(user)
 
+    # The partner page and the dashboard leave it out and still fill their places with others.
     response = client.get(reverse("institutions:partners"))
+    assert {r.institution for r in response.context["recommendations"]} == set(strangers)
+    assert "Sister College" not in response.content.decode()
+    dashboard = client.get(reverse("dashboard_partners")).content.decode()
+    assert "Sister College" not in dashboard
+    assert sum(f"Stranger College {n}" in dashboard for n in range(6)) == 6
+    # Its page offers no fit either: it is the person's own.
+    assert "Why this partner" not in client.get(also_mine.get_absolute_url()).content.decode()
+    assert "Why this partner" in client.get(strangers[0].get_absolute_url()).content.decode()
 
-    html = response.content.decode()
-    assert {r.institution for r in response.context["recommendations"]} == {also_mine, stranger}
-    assert reverse("institutions:shortlist_add", args=[also_mine.pk]) not in html
-    assert f"?institution={also_mine.pk}" not in html
-    assert reverse("institutions:shortlist_add", args=[stranger.pk]) in html
-    assert f"?institution={stranger.pk}" in html
+    # Its other members, who are not in the first, see it recommended as before.
+    client.force_login(member_of(home))
+    assert also_mine in {r.institution for r in client.get(reverse("institutions:partners")).context["recommendations"]}
