@@ -7,15 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import AllianceMembership, Institution
 from .permissions import active_institution_ids
 from .pickers import offer_found
-from .selectors import institution_choices_queryset
-
-
-def alliance_candidates(alliance: Institution):
-    """The institutions that may be added to ``alliance``: listed, neither it nor a member already."""
-    members = AllianceMembership.objects.filter(alliance=alliance, status__in=AllianceMembership.OPEN_STATUSES).values(
-        "member_id"
-    )
-    return institution_choices_queryset().exclude(pk=alliance.pk).exclude(pk__in=members)
+from .selectors import alliance_candidates
 
 
 class DateInput(forms.DateInput):

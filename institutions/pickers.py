@@ -15,9 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .selectors import institutions_matching
 
-# How many matches a picker offers at once.
-FIND_LIMIT = 10
-
 
 def offer_found(field: forms.ModelChoiceField, *, find: str, keep: Iterable = ()) -> None:
     """Let ``field``'s select offer the institutions of its queryset matching ``find``, and ``keep``.
@@ -28,11 +25,7 @@ def offer_found(field: forms.ModelChoiceField, *, find: str, keep: Iterable = ()
     among = field.queryset
     kept_ids = {int(value) for value in keep if str(value).isdigit()}
     kept = list(among.filter(pk__in=kept_ids)) if kept_ids else []
-    found = [
-        institution
-        for institution in institutions_matching(find, limit=FIND_LIMIT, among=among)
-        if institution.pk not in kept_ids
-    ]
+    found = list(institutions_matching(find, among=among, exclude_ids=kept_ids))
     shown = kept + found
     if found:
         prompt = _("Choose one of the matches")

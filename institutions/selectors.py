@@ -21,7 +21,11 @@ def institution_choices_queryset():
     return Institution.objects.exclude(verification_status="rejected").order_by("name")
 
 
-def institutions_matching(query: str, *, limit: int = 10, exclude_ids: Iterable[int] = (), among=None):
+# How many matches an institution picker offers at once (as the person types, or after a search).
+FIND_LIMIT = 10
+
+
+def institutions_matching(query: str, *, limit: int = FIND_LIMIT, exclude_ids: Iterable[int] = (), among=None):
     """Institutions whose English name, local-script name or acronym contains ``query``.
 
     What the pickers of an institution suggest as someone types (an MoU's parties, a ceremony's,
@@ -133,6 +137,14 @@ def alliance_members_by_country(memberships: list[AllianceMembership]) -> list[C
         groups.setdefault(membership.member.country.code, []).append(membership)
     lines = [CountryMembers(country=members[0].member.country, members=members) for members in groups.values()]
     return sorted(lines, key=lambda line: (-line.count, str(line.country.name)))
+
+
+def alliance_candidates(alliance: Institution):
+    """The institutions that may be added to ``alliance``: listed, neither it nor a member already."""
+    members = AllianceMembership.objects.filter(alliance=alliance, status__in=AllianceMembership.OPEN_STATUSES).values(
+        "member_id"
+    )
+    return institution_choices_queryset().exclude(pk=alliance.pk).exclude(pk__in=members)
 
 
 def alliance_memberships_for_management(*, alliance: Institution) -> list[AllianceMembership]:

@@ -21,11 +21,9 @@ from .forms_alliances import (
     AllianceEndForm,
     AllianceJoinForm,
     AllianceMemberForm,
-    alliance_candidates,
 )
 from .models import AllianceMembership, Institution
-from .pickers import FIND_LIMIT
-from .selectors import alliance_memberships_for_management, institutions_matching
+from .selectors import alliance_candidates, alliance_memberships_for_management, institutions_matching
 from .services_alliances import (
     alliance_membership_add,
     alliance_membership_approve,
@@ -63,7 +61,7 @@ def alliance_members(request, slug: str):
 def alliance_member_candidates(request, slug: str):
     """The institutions matching ``find`` that may be added, as the add form's ``<option>``s (htmx)."""
     alliance = _managed(request, slug)
-    matches = institutions_matching(request.GET.get("find", ""), limit=FIND_LIMIT, among=alliance_candidates(alliance))
+    matches = institutions_matching(request.GET.get("find", ""), among=alliance_candidates(alliance))
     return render(request, "institutions/_institution_options.html", {"matches": matches})
 
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from core.multilingual import FALLBACK_LANGUAGE, content_languages
 from events.models import Event, Session
 from institutions.models import CooperationType, Institution, Sector
-from institutions.pickers import FIND_LIMIT
 from institutions.selectors import institution_choices_queryset, institutions_matching
 
 from .errors import MouError
@@ -156,10 +155,13 @@ class MouRowForm(forms.Form):
         """The parties picked so far, to show as chips when the form comes back."""
         if hasattr(self, "cleaned_data") and "parties" in self.cleaned_data:
             return self.cleaned_data["parties"]
-        raw = self.data.getlist(self.add_prefix("parties")) if self.is_bound else []
-        ids = [int(v) for v in raw if str(v).isdigit()]
+        ids = self._posted_party_ids()
         found = institution_choices_queryset().in_bulk(ids)
         return [found[i] for i in ids if i in found]
+
+    def _posted_party_ids(self) -> list[int]:
+        raw = self.data.getlist(self.add_prefix("parties")) if self.is_bound else []
+        return [int(v) for v in raw if str(v).isdigit()]
 
     @property
     def find(self) -> str:
@@ -169,8 +171,7 @@ class MouRowForm(forms.Form):
     def found(self) -> list[Institution]:
         """The institutions the row's search box found, but those picked already: the no-JavaScript
         select offers these rather than the whole directory."""
-        picked = [institution.pk for institution in self.party_choices()]
-        return list(institutions_matching(self.find, limit=FIND_LIMIT, exclude_ids=picked))
+        return list(institutions_matching(self.find, exclude_ids=self._posted_party_ids()))
 
 
 class BaseMouRowFormSet(forms.BaseFormSet):

@@ -25,8 +25,6 @@ from .forms import MAX_PARTIES, MouEdit
 from .models import Mou
 from .services import meeting_institution_ids, mou_proposal_confirm, mou_proposal_reject, mou_save
 
-SEARCH_LIMIT = 10
-
 
 def _secretariat_or_404(request) -> None:
     if not is_secretariat(request.user):
@@ -49,7 +47,7 @@ def _search_text(request) -> str:
 def institution_search(request):
     """Up to ten institutions matching ``q`` (or a party row's search box): JSON by default, HTML ``<option>``s with ``format=html``
     (htmx fills the party's select with them)."""
-    matches = list(institutions_matching(_search_text(request), limit=SEARCH_LIMIT))
+    matches = list(institutions_matching(_search_text(request)))
     if request.GET.get("format") == "html" or request.htmx:
         return render(
             request,
